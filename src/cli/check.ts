@@ -1,0 +1,167 @@
+import { resolve } from 'node:path';
+import { loadRuleset } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { discoverFiles, UsageError } from '../input/discover.js';
+import { ENCODINGS, type Encoding } from '../input/encoding.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
+import { inputFormatNames, readFiles, readInput, type InputEvent } from '../input/read.js';
+import { openInput } from '../input/source.js';
+import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
+import { runCheck } from '../engine/run.js';
+import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { languageFromEnvironment } from '../report/i18n.js';
+import { terminalSafe } from '../report/terminal-text.js';
+import { writeFileAtomic } from '../report/write.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+
+export interface CheckOptions {
+  rules?: string;
+  preset?: string;
+  format?: string;
+  output?: string;
+  csvReport: string;
+  bom?: boolean;
+  timezone?: string;
+  encoding: string;
+  inputFormat?: string;
+  agents?: string;
+  quiet?: boolean;
+  color?: boolean;
+  maxErrors?: string;
+  strict?: boolean;
+  lang?: string;
+  maxLineBytes?: string;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+const MAX_SKIPS_ON_STDERR = 50;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+function nonNegativeInt(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number (got "${value}")`);
+  return Number(value);
+}
+
+/** The format a report file's extension implies, so `-o report.json` needs no --format. */
+function formatFromExtension(path: string): string | undefined {
+  const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+}
+
+export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
+  if (options.color === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return toTerminal && Boolean(io.stdout.isTTY);
+}
+
+/** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
+export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  try {
+    const ruleset = loadRuleset({ rules: options.rules, preset: options.preset });
+    const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
+    assertTimeZone(timezone);
+    const encoding: Encoding = oneOf(options.encoding, ENCODINGS, '--encoding');
+    const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
+    const formatter = findFormatter(formatName);
+    if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
+    const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
+    const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
+    if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
+    const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
+    const readOptions = {
+      timezone,
+      encoding,
+      maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
+      agents: (options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    };
+
+    const readsStdin = paths.length === 0 || paths.includes('-');
+    if (paths.length === 0 && io.stdin.isTTY) {
+      throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
+    }
+    const filePaths = paths.filter((p) => p !== '-');
+    const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
+    if (options.output && files.some((f) => resolve(f) === resolve(options.output as string))) {
+      throw new UsageError(`${options.output}: refusing to write the report over an input file`);
+    }
+
+    async function* events(): AsyncIterable<InputEvent> {
+      if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+      yield* readFiles(files, readOptions, options.inputFormat);
+    }
+
+    let skipsShown = 0;
+    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, {
+      onSkip(skip) {
+        if (options.quiet) return;
+        if (skipsShown++ < MAX_SKIPS_ON_STDERR) {
+          warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
+        }
+      },
+      onFileError(file, reason) {
+        warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
+      },
+    });
+    if (!options.quiet && skipsShown > MAX_SKIPS_ON_STDERR) warn(`… ${skipsShown - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+
+    const toTerminal = !options.output;
+    const text = formatter.format(report, {
+      color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
+      language,
+      timezone,
+      csvReport,
+      bom: Boolean(options.bom),
+      ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
+    });
+    if (options.output) {
+      writeFileAtomic(options.output, text);
+      if (!options.quiet) {
+        const s = report.summary;
+        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
+      }
+    } else {
+      io.stdout.write(text);
+    }
+
+    if (filesRead === 0 && fileErrors.length > 0) return EXIT_USAGE;
+    if (report.summary.messages === 0 && report.summary.skippedRecords > 0) {
+      warn('no usable records in the input');
+      return EXIT_USAGE;
+    }
+    if (options.strict && report.summary.skippedRecords > 0) {
+      warn(`--strict: ${report.summary.skippedRecords} records were skipped`);
+      return EXIT_USAGE;
+    }
+    return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) warn(problem);
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError || error instanceof TimeZoneError) {
+      warn(error.message);
+      return EXIT_USAGE;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
+      warn(`${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

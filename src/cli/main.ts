@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_PRESET } from '../config/load.js';
+import { TOOL } from '../engine/run.js';
+import { ENCODINGS } from '../input/encoding.js';
+import { inputFormatNames } from '../input/read.js';
+import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
+import { FORMAT_NAMES } from '../report/formatters/index.js';
+import { check, type CheckOptions, type Io } from './check.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { listRules } from './rules.js';
+
+/** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('chatlint')
+    .description('Check customer-service chat logs against a service standard and report violations per agent.')
+    .version(TOOL.version)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command('check')
+    .description('check chat exports (files, directories, glob patterns, or - for standard input)')
+    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv) or glob patterns')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
+    .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
+    .option('-o, --output <file>', 'write the report to a file (complete or absent: written to a temporary file, then renamed)')
+    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding or one per agent').choices(CSV_REPORTS).default('findings'))
+    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
+    .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
+    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODINGS).default('utf8'))
+    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
+    .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
+    .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
+    .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
+    .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
+    .option('--strict', 'exit 2 when any record had to be skipped')
+    .option('-q, --quiet', 'print errors only')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .action(async (paths: string[], options: CheckOptions) => {
+      exitCode = await check(paths, options, io);
+    });
+
+  program
+    .command('rules')
+    .description('list the effective rules: id, kind, severity, description')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON)')
+    .option('-p, --preset <name>', 'built-in rule pack')
+    .action((options: { rules?: string; preset?: string }) => {
+      exitCode = listRules(options, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not failures; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    throw error;
+  }
+  return exitCode;
+}

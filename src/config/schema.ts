@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** A rule file's top level; each entry of `rules` is checked against its kind's own schema. */
+export const ruleFileSchema = z.strictObject({
+  /** Name of the pack, shown in reports. */
+  name: z.string().min(1).optional(),
+  /** One line about the pack. */
+  description: z.string().optional(),
+  /** IANA time zone for timestamps without an offset (overridden by --timezone). */
+  timezone: z.string().min(1).optional(),
+  /** The rules; each names its `kind`. */
+  rules: z.array(z.unknown()).default([]),
+});
+export type RuleFile = z.infer<typeof ruleFileSchema>;

@@ -1,0 +1,85 @@
+import { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import type { ReadEvent } from '../model/message.js';
+import { decodeChunks } from './encoding.js';
+import { fieldForKey, mapObject, toMessage } from './fields.js';
+import type { ReadOptions } from './options.js';
+import type { OpenedInput } from './source.js';
+
+/** A file that cannot be read at all (as opposed to a record that cannot be used). */
+export class InputError extends Error {}
+
+interface CsvRow {
+  record: Record<string, string>;
+  raw: string;
+  info: { lines: number; error?: { code: string; record?: string[] } };
+}
+
+/** The first line of a record: csv-parse reports where a record ends, and its raw text says how many lines it spans. */
+function startLine(row: CsvRow): number {
+  const body = row.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
+  let newlines = 0;
+  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) newlines++;
+  return row.info.lines - newlines;
+}
+
+/** CSV or TSV with a header row, streamed. Ragged rows and broken quoting are skipped with their line. */
+export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent> {
+  const file = input.label;
+  let header: string[] = [];
+  const parser = parse({
+    delimiter,
+    columns: (names: string[]) => {
+      header = names.map((n) => n.trim());
+      const mapped = new Set(header.map(fieldForKey));
+      const missing = (['conversationId', 'timestamp', 'role'] as const).filter((f) => !mapped.has(f));
+      if (missing.length > 0) {
+        throw new InputError(
+          `header row has no column for ${missing.join(', ')} (found: ${header.slice(0, 12).join(', ') || 'nothing'}); ` +
+            'is the header missing, or do the columns need mapping?',
+        );
+      }
+      return header;
+    },
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: false,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+    raw: true,
+  });
+  const pendingSkips: ReadEvent[] = [];
+  let record = 0;
+  parser.on('skip', (error: CsvError & { lines?: number }) => {
+    pendingSkips.push({
+      type: 'skip',
+      skip: { file, line: error.lines ?? null, record: ++record, reason: `malformed CSV: ${error.message.replace(/ at line \d+.*$/, '').replace(/:.*$/, '')}` },
+    });
+  });
+  const source = options.encoding === 'utf8' ? Readable.from(input.chunks()) : Readable.from(decodeChunks(input.chunks(), options.encoding));
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+
+  try {
+    for await (const row of parser as AsyncIterable<CsvRow>) {
+      yield* pendingSkips.splice(0);
+      const line = startLine(row);
+      const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
+      if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
+        yield skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`);
+        continue;
+      }
+      const result = toMessage(mapObject(row.record), { file, line, record: record + 1 }, options.timezone);
+      record++;
+      if ('message' in result) yield { type: 'message', message: result.message };
+      else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof InputError) throw cause;
+    throw new InputError((error as Error).message);
+  }
+  yield* pendingSkips.splice(0);
+}

@@ -1,0 +1,92 @@
+import type { Message, Role, SourceRef } from '../model/message.js';
+import { parseTimestamp } from './timestamps.js';
+
+/** The canonical fields and the names exports use for them (matched ignoring case, "_", "-" and spaces). */
+export const FIELD_SYNONYMS = {
+  conversationId: ['conversation_id', 'conversationId', 'chat_id', 'session_id', 'sessionId', 'conversation', '会话ID', '会话编号', '会话id'],
+  timestamp: ['timestamp', 'time', 'created_at', 'createdAt', 'sent_at', 'sentAt', 'datetime', 'date', '时间', '发送时间', '消息时间'],
+  role: ['role', 'sender_type', 'senderType', 'from', 'sender_role', '角色', '发送方', '发送者类型'],
+  agentId: ['agent_id', 'agentId', 'operator_id', 'operatorId', 'staff_id', 'staffId', '客服工号', '工号', '客服ID', '坐席工号'],
+  agentName: ['agent_name', 'agentName', 'operator_name', '客服昵称', '客服名称', '客服姓名'],
+  text: ['text', 'message', 'content', 'body', 'msg', '内容', '消息内容', '消息'],
+} as const;
+export type CanonicalField = keyof typeof FIELD_SYNONYMS;
+
+export const ROLE_SYNONYMS: Record<Role, readonly string[]> = {
+  agent: ['agent', 'staff', 'operator', 'admin', 'support', '客服', '坐席', '人工', '人工客服'],
+  customer: ['customer', 'user', 'visitor', 'client', 'guest', 'end-user', 'enduser', '客户', '访客', '用户', '顾客'],
+  bot: ['bot', 'robot', 'chatbot', 'assistant', '机器人', '智能客服', '智能助手'],
+  system: ['system', 'sys', 'notice', '系统', '系统消息'],
+};
+
+export const normalizeKey = (key: string): string => key.toLowerCase().replace(/[\s_\-]/g, '');
+
+const KEY_TO_FIELD = new Map<string, CanonicalField>();
+for (const [field, names] of Object.entries(FIELD_SYNONYMS) as Array<[CanonicalField, readonly string[]]>) {
+  for (const name of names) KEY_TO_FIELD.set(normalizeKey(name), field);
+}
+const ROLE_LOOKUP = new Map<string, Role>();
+for (const [role, names] of Object.entries(ROLE_SYNONYMS) as Array<[Role, readonly string[]]>) {
+  for (const name of names) ROLE_LOOKUP.set(name.toLowerCase(), role);
+}
+
+/** The canonical field a column or key name stands for, if any. */
+export function fieldForKey(key: string): CanonicalField | undefined {
+  return KEY_TO_FIELD.get(normalizeKey(key));
+}
+
+export function roleFromValue(value: string): Role | undefined {
+  return ROLE_LOOKUP.get(value.trim().toLowerCase());
+}
+
+/** A record whose keys were already mapped: canonical fields plus whatever else it carried. */
+export interface MappedRecord {
+  fields: Partial<Record<CanonicalField, unknown>>;
+  meta: Record<string, string>;
+}
+
+/** Maps an object's keys onto canonical fields; scalar leftovers become meta. */
+export function mapObject(record: Record<string, unknown>): MappedRecord {
+  const fields: Partial<Record<CanonicalField, unknown>> = {};
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const field = fieldForKey(key);
+    if (field) {
+      if (fields[field] === undefined || fields[field] === null || fields[field] === '') fields[field] = value;
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      meta[key] = String(value);
+    }
+  }
+  return { fields, meta };
+}
+
+const scalarText = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+};
+
+export type MessageOrReason = { message: Message } | { reason: string };
+
+/** Turns a mapped record into a Message, or the reason it cannot be used. */
+export function toMessage(record: MappedRecord, source: SourceRef, timezone: string): MessageOrReason {
+  const { fields, meta } = record;
+  const conversationId = scalarText(fields.conversationId);
+  if (!conversationId) return { reason: 'missing conversation id' };
+  const rawTime = fields.timestamp;
+  if (rawTime === undefined || rawTime === null || rawTime === '') return { reason: 'missing timestamp' };
+  const timestamp = parseTimestamp(rawTime, timezone);
+  if (timestamp === null) return { reason: `unparseable timestamp ${JSON.stringify(String(rawTime)).slice(0, 80)}` };
+  const roleText = scalarText(fields.role);
+  if (!roleText) return { reason: 'missing role' };
+  const role = roleFromValue(roleText);
+  if (!role) return { reason: `unknown role ${JSON.stringify(roleText).slice(0, 60)}` };
+  const text = fields.text === undefined || fields.text === null ? '' : typeof fields.text === 'string' ? fields.text : JSON.stringify(fields.text);
+  const message: Message = { conversationId, timestamp, role, text, source };
+  const agentName = scalarText(fields.agentName);
+  const agentId = scalarText(fields.agentId) ?? (role === 'agent' ? agentName ?? 'unknown' : undefined);
+  if (agentId !== undefined && (role === 'agent' || role === 'bot')) message.agentId = agentId;
+  if (agentName !== undefined && (role === 'agent' || role === 'bot')) message.agentName = agentName;
+  if (Object.keys(meta).length > 0) message.meta = meta;
+  return { message };
+}

@@ -1,0 +1,141 @@
+/**
+ * Intercom REST API conversations: a single conversation (`GET /conversations/{id}`), an array of them,
+ * or a page `{ "type": "conversation.list", "conversations": [...] }`.
+ *
+ * - The first message is `source` (time: the conversation's `created_at`), then `conversation_parts`
+ *   (either `{ conversation_parts: [...] }` or a bare array), each with its own `created_at`.
+ * - Records: `source`, parts of type `comment` and `quick_reply`, and `assignment` / `open` / `close`
+ *   parts that carry a non-empty body (Intercom puts the reply text on the part when an admin replies and
+ *   assigns or closes in one step). `note` parts are internal and are never messages; all other part types
+ *   (assignment or close without a body, attribute updates, custom actions, call summaries …) are events.
+ * - Author: user / lead / contact → customer; admin / team → agent (agentId = author id, agentName = name);
+ *   bot, or any author with `from_ai_agent: true` → bot.
+ * - Bodies are HTML (or plain text in newer webhooks): tags removed, <p>/<br> → line breaks, entities decoded.
+ * - Times are Unix seconds (ms tolerated). meta: channel, tags, team (team_assignee_id), state.
+ */
+import type { ReadEvent, Role } from '../../model/message.js';
+import { parseTimestamp } from '../timestamps.js';
+import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { compactMeta, documentOf, documentSkip, htmlToText, isObject, joinNames, nonEmpty, objects, RecordCounter, show, str, type JsonObject } from './shared.js';
+
+const MESSAGE_PARTS = new Set(['comment', 'quick_reply']);
+const MESSAGE_IF_BODY = new Set(['assignment', 'open', 'close']);
+const INTERNAL_PARTS = new Set(['note', 'note_and_reopen']);
+
+const AUTHOR_ROLES: Record<string, Role> = {
+  user: 'customer', lead: 'customer', contact: 'customer',
+  admin: 'agent', team: 'agent',
+  bot: 'bot',
+};
+
+function conversationsOf(doc: unknown): JsonObject[] | undefined {
+  if (Array.isArray(doc)) return doc.every(isObject) ? doc.filter(isObject) : undefined;
+  if (!isObject(doc)) return undefined;
+  if (Array.isArray(doc['conversations'])) return objects(doc['conversations']);
+  return [doc];
+}
+
+function isConversation(value: JsonObject): boolean {
+  return value['type'] === 'conversation' && (isObject(value['source']) || 'conversation_parts' in value);
+}
+
+function sniff(sample: SniffSample): boolean {
+  const conversations = conversationsOf(sample.json);
+  if (!conversations || conversations.length === 0) return false;
+  return conversations.slice(0, 20).every(isConversation);
+}
+
+function partsOf(conversation: JsonObject): JsonObject[] {
+  const parts = conversation['conversation_parts'];
+  if (Array.isArray(parts)) return objects(parts);
+  if (isObject(parts)) return objects(parts['conversation_parts']);
+  return [];
+}
+
+type Author = { role: Role; agentId?: string; agentName?: string };
+
+function authorOf(author: unknown): Author | string {
+  if (!isObject(author)) return 'no author';
+  const type = nonEmpty(author['type'])?.toLowerCase();
+  const role = type !== undefined ? AUTHOR_ROLES[type] : undefined;
+  if (!role) return `unknown author type ${show(author['type'])}`;
+  const id = nonEmpty(author['id']);
+  const name = nonEmpty(author['name']);
+  if (role === 'customer') return { role };
+  return {
+    role: author['from_ai_agent'] === true ? 'bot' : role,
+    ...(id ?? name ? { agentId: id ?? name } : {}),
+    ...(name ? { agentName: name } : {}),
+  };
+}
+
+function bodyText(body: unknown): string {
+  const text = str(body);
+  return text === undefined ? '' : htmlToText(text);
+}
+
+function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+  const doc = documentOf(text, json);
+  if (!doc.ok) {
+    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+    return;
+  }
+  const counter = new RecordCounter(ctx.file);
+  const conversations = conversationsOf(doc.value);
+  if (conversations === undefined) {
+    yield counter.skip('not an Intercom export: expected a conversation, an array of them or {"conversations": [...]}');
+    return;
+  }
+  for (const conversation of conversations) {
+    const conversationId = nonEmpty(conversation['id']);
+    if (!isConversation(conversation) || !conversationId) {
+      yield counter.skip(`not an Intercom conversation (type ${show(conversation['type'])}, id ${show(conversation['id'])})`);
+      continue;
+    }
+    const channel = isObject(conversation['channel']) ? nonEmpty(conversation['channel']['current']) ?? nonEmpty(conversation['channel']['initial']) : undefined;
+    const tags = isObject(conversation['tags']) ? joinNames(conversation['tags']['tags']) : joinNames(conversation['tags']);
+    const meta = compactMeta({
+      channel,
+      tags,
+      team: nonEmpty(conversation['team_assignee_id']),
+      state: nonEmpty(conversation['state']),
+    });
+    const withMeta = meta ? { meta } : {};
+
+    const source = conversation['source'];
+    if (isObject(source)) {
+      const sourceText = bodyText(source['body']);
+      const time = parseTimestamp(conversation['created_at'], ctx.timezone);
+      const author = authorOf(source['author']);
+      if (time === null) yield counter.skip(`conversation ${conversationId}, first message: unusable created_at ${show(conversation['created_at'])}`);
+      else if (typeof author === 'string') yield counter.skip(`conversation ${conversationId}, first message: ${author}`);
+      else yield counter.message({ conversationId, timestamp: time, ...author, text: sourceText, ...withMeta });
+    }
+
+    for (const part of partsOf(conversation)) {
+      const partType = nonEmpty(part['part_type'])?.toLowerCase() ?? '';
+      if (INTERNAL_PARTS.has(partType)) continue;
+      const partText = bodyText(part['body']);
+      if (!MESSAGE_PARTS.has(partType) && !(MESSAGE_IF_BODY.has(partType) && partText !== '')) continue;
+      const label = `conversation ${conversationId}, part ${nonEmpty(part['id']) ?? '?'}`;
+      const time = parseTimestamp(part['created_at'], ctx.timezone);
+      if (time === null) {
+        yield counter.skip(`${label}: unusable created_at ${show(part['created_at'])}`);
+        continue;
+      }
+      const author = authorOf(part['author']);
+      if (typeof author === 'string') {
+        yield counter.skip(`${label}: ${author}`);
+        continue;
+      }
+      yield counter.message({ conversationId, timestamp: time, ...author, text: partText, ...withMeta });
+    }
+  }
+}
+
+export const intercom: ProductFormat = {
+  name: 'intercom',
+  description: 'Intercom API conversations: source + conversation_parts (comments; notes excluded), HTML bodies to text',
+  sniff,
+  read,
+};

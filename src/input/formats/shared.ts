@@ -1,0 +1,164 @@
+/**
+ * Small helpers shared by the product-format readers: safe access to parsed JSON, HTML to text,
+ * and a record counter that turns readings into ReadEvents with a SourceRef.
+ */
+import { basename, extname } from 'node:path';
+import type { Message, ReadEvent } from '../../model/message.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string for strings and finite numbers (ids are often numbers), otherwise undefined. */
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** A non-empty trimmed string, or undefined. */
+export function nonEmpty(value: unknown): string | undefined {
+  const s = str(value)?.trim();
+  return s ? s : undefined;
+}
+
+export function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function objects(value: unknown): JsonObject[] {
+  return arr(value).filter(isObject);
+}
+
+/** Joins the string values (or `name` fields) of a tag-like array: ["a", {name: "b"}] → "a,b". */
+export function joinNames(value: unknown): string | undefined {
+  const names: string[] = [];
+  for (const item of arr(value)) {
+    const name = isObject(item) ? nonEmpty(item['name']) : nonEmpty(item);
+    if (name) names.push(name);
+  }
+  return names.length > 0 ? names.join(',') : undefined;
+}
+
+/** Keeps only the entries with a defined, non-empty value. */
+export function compactMeta(entries: Record<string, string | undefined>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const [key, value] of Object.entries(entries)) {
+    if (value !== undefined && value !== '') {
+      out[key] = value;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/** The JSON document: `json` when the caller already parsed it, else parsed from `text`; undefined when invalid. */
+export function documentOf(text: string, json: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (json !== undefined) return { ok: true, value: json };
+  try {
+    return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** File name without directory and extension: "exports/chat with Ann.txt" → "chat with Ann". */
+export function fileStem(file: string): string {
+  const base = basename(file);
+  const ext = extname(base);
+  return ext ? base.slice(0, -ext.length) : base;
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ensp: ' ', emsp: ' ', thinsp: ' ',
+  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', sbquo: '‚', ldquo: '“', rdquo: '”', bdquo: '„',
+  laquo: '«', raquo: '»', middot: '·', bull: '•', copy: '©', reg: '®', trade: '™', deg: '°',
+  euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', times: '×', divide: '÷', iexcl: '¡', iquest: '¿',
+  zwj: '\u200D', zwnj: '\u200C', shy: '',
+};
+
+/** Decodes HTML character references (named ones in common use, decimal and hex); unknown names stay as written. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g, (whole, dec?: string, hex?: string, name?: string) => {
+    if (dec !== undefined || hex !== undefined) {
+      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
+      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
+      return String.fromCodePoint(code);
+    }
+    const named = name !== undefined ? NAMED_ENTITIES[name.toLowerCase()] : undefined;
+    return named ?? whole;
+  });
+}
+
+/**
+ * HTML fragment to plain text: <br> and block ends (</p>, </div>, </li>, headings) become line breaks,
+ * other tags are dropped (link text kept), entities decoded, runs of blank lines collapsed, edges trimmed.
+ */
+export function htmlToText(html: string): string {
+  if (!/<\/?[a-zA-Z][^>]*>/.test(html)) return decodeEntities(html).trim();
+  const text = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    // In HTML, source line breaks are just white space; only tags break lines.
+    .replace(/[ \t]*[\r\n]+[ \t]*/g, ' ')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<li\b[^>]*>/gi, '- ')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre|tr|ul|ol|table)\s*>/gi, '\n')
+    .replace(/<(?:ul|ol|table)\b[^>]*>/gi, '\n')
+    .replace(/<\/?[a-zA-Z][^>]*>/g, '');
+  return decodeEntities(text)
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Whether a string looks like it carries HTML markup (a tag or an entity). */
+export function looksLikeHtml(text: string): boolean {
+  return /<\/?[a-zA-Z][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(text);
+}
+
+/**
+ * Numbers the records of one file as they are read and wraps them into ReadEvents.
+ * Every message-like record gets the next number, whether it becomes a message or a skip.
+ */
+export class RecordCounter {
+  private count = 0;
+  constructor(private readonly file: string) {}
+
+  message(fields: Omit<Message, 'source'>, line: number | null = null): ReadEvent {
+    this.count += 1;
+    const message: Message = { ...fields, source: { file: this.file, line, record: this.count } };
+    if (message.agentId === undefined) delete message.agentId;
+    if (message.agentName === undefined) delete message.agentName;
+    if (message.meta === undefined) delete message.meta;
+    return { type: 'message', message };
+  }
+
+  skip(reason: string, line: number | null = null): ReadEvent {
+    this.count += 1;
+    return { type: 'skip', skip: { file: this.file, line, record: this.count, reason } };
+  }
+
+  get records(): number {
+    return this.count;
+  }
+}
+
+/** A file-level problem (unparsable document): one skip so the file is still accounted for. */
+export function documentSkip(file: string, reason: string): ReadEvent {
+  return { type: 'skip', skip: { file, line: null, record: 1, reason } };
+}
+
+/** Short description of a value for skip reasons: strings quoted and cut to 40 characters. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}

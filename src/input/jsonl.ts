@@ -1,0 +1,35 @@
+import type { ReadEvent } from '../model/message.js';
+import { decodeStrict, stripUtf8Bom } from './encoding.js';
+import { splitLines } from './lines.js';
+import type { ReadOptions } from './options.js';
+import { eventsFromJson } from './records.js';
+import type { OpenedInput } from './source.js';
+
+/** JSON Lines: one message or conversation object per line, streamed. Blank lines are not records. */
+export async function* readJsonLines(input: OpenedInput, options: ReadOptions): AsyncIterable<ReadEvent> {
+  const file = input.label;
+  let record = 0;
+  const nextRecord = () => ++record;
+  for await (const line of splitLines(input.chunks(), options.maxLineBytes)) {
+    const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line: line.number, record: nextRecord(), reason } });
+    if (line.tooLong) {
+      yield skip(`line is ${line.length} bytes, over the limit of ${options.maxLineBytes} (--max-line-bytes)`);
+      continue;
+    }
+    const bytes = line.number === 1 ? stripUtf8Bom(line.bytes) : line.bytes;
+    const text = decodeStrict(bytes, options.encoding);
+    if (text === null) {
+      yield skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
+      continue;
+    }
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield skip(`invalid JSON: ${(error as Error).message}`);
+      continue;
+    }
+    yield* eventsFromJson(value, file, line.number, nextRecord, options.timezone);
+  }
+}

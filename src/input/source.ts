@@ -1,0 +1,55 @@
+import { createReadStream } from 'node:fs';
+
+export const HEAD_BYTES = 64 * 1024;
+
+/** An input opened for reading: its first bytes (for sniffing) and an iterator that replays them, then the rest. */
+export interface OpenedInput {
+  /** Path as the user gave it, or `<stdin>`. */
+  label: string;
+  head: Buffer;
+  chunks(): AsyncIterable<Buffer>;
+}
+
+/** Reads up to HEAD_BYTES without losing anything, so sniffing never consumes the stream. */
+export async function openInput(label: string, stream: AsyncIterable<Buffer | string>): Promise<OpenedInput> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const buffered: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    buffered.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(buffered);
+  let consumed = false;
+  return {
+    label,
+    head: head.subarray(0, HEAD_BYTES),
+    async *chunks() {
+      if (consumed) throw new Error(`${label}: input can be read only once`);
+      consumed = true;
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      }
+    },
+  };
+}
+
+export function openFile(path: string, label = path): Promise<OpenedInput> {
+  return openInput(label, createReadStream(path, { highWaterMark: 1 << 20 }));
+}
+
+/** Collects a whole input (for formats that are read whole: JSON documents, product exports). */
+export async function readAll(input: OpenedInput): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of input.chunks()) parts.push(chunk);
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,121 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** Epoch numbers below this are seconds; at or above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
+const EPOCH_MS_THRESHOLD = 1e11;
+
+/** Largest span we accept: years 1970–2200. Anything outside is a broken export, not a real chat. */
+const MIN_MS = 0;
+const MAX_MS = Date.UTC(2200, 0, 1);
+
+// YYYY-MM-DD or YYYY/MM/DD, then T or space, then HH:mm[:ss[.fff]], then optional Z or ±HH[:]MM
+const DATE_TIME =
+  /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+// 2026年11月27日 14:03:05 (also without seconds)
+const CHINESE_DATE_TIME =
+  /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(上午|下午|凌晨|早上|中午|晚上)?\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2})秒?)?)?$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+
+export class TimeZoneError extends Error {}
+
+/** Throws TimeZoneError for a name that is not an IANA zone (a configuration error, exit 2). */
+export function assertTimeZone(zone: string): void {
+  if (!IANAZone.isValidZone(zone)) throw new TimeZoneError(`unknown time zone "${zone}" (expected an IANA name such as Asia/Shanghai)`);
+}
+
+/**
+ * Converts wall-clock fields in an IANA zone to epoch ms.
+ * Offsets are cached per zone and local hour when the whole hour shares one offset, so a night's
+ * export costs one luxon call per hour instead of one per message; DST hours fall through to luxon.
+ */
+const offsetCache = new Map<string, number>();
+export function wallClockToEpoch(
+  zone: string,
+  year: number, month: number, day: number,
+  hour: number, minute: number, second: number, ms: number,
+): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const key = `${zone}|${year}-${month}-${day}T${hour}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return Date.UTC(year, month - 1, day, hour, minute, second, ms) - cached * 60_000;
+  const at = (m: number) => DateTime.fromObject({ year, month, day, hour, minute: m }, { zone });
+  const start = at(0);
+  const end = at(59);
+  if (start.isValid && end.isValid && start.offset === end.offset && start.hour === hour && end.hour === hour) {
+    if (offsetCache.size > 10_000) offsetCache.clear();
+    offsetCache.set(key, start.offset);
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms) - start.offset * 60_000;
+  }
+  const exact = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: ms }, { zone });
+  return exact.toMillis();
+}
+
+function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+function inRange(ms: number): number | null {
+  return Number.isFinite(ms) && ms >= MIN_MS && ms < MAX_MS ? ms : null;
+}
+
+function fromEpochNumber(n: number): number | null {
+  if (!Number.isFinite(n) || n < 0) return null;
+  return inRange(n >= EPOCH_MS_THRESHOLD ? Math.round(n) : Math.round(n * 1000));
+}
+
+function offsetMinutes(text: string): number {
+  if (text.toUpperCase() === 'Z') return 0;
+  const sign = text.startsWith('-') ? -1 : 1;
+  const digits = text.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  return sign * (hours * 60 + minutes);
+}
+
+function fraction(text: string | undefined): number {
+  return text ? Math.floor(Number(`0.${text}`) * 1000) : 0;
+}
+
+/**
+ * Parses the timestamp forms chat exports use: ISO 8601 with or without offset, `YYYY-MM-DD HH:mm:ss`,
+ * `YYYY/MM/DD HH:mm:ss`, `YYYY年M月D日 HH:mm:ss`, epoch seconds or milliseconds (numbers or numeric strings).
+ * Wall-clock times without an offset are read in `zone`. Returns epoch ms, or null when unusable.
+ */
+export function parseTimestamp(value: unknown, zone: string): number | null {
+  if (typeof value === 'number') return fromEpochNumber(value);
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (text === '') return null;
+  if (NUMERIC.test(text)) return fromEpochNumber(Number(text));
+
+  const m = DATE_TIME.exec(text);
+  if (m) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0', frac, offset] = m;
+    const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)] as const;
+    if (!validFields(...fields)) return null;
+    const ms = fraction(frac);
+    if (offset) return inRange(Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], ms) - offsetMinutes(offset) * 60_000);
+    return inRange(wallClockToEpoch(zone, ...fields, ms));
+  }
+
+  const c = CHINESE_DATE_TIME.exec(text);
+  if (c) {
+    const [, y, mo, d, period, h = '0', mi = '0', s = '0'] = c;
+    let hour = Number(h);
+    if (period && hour > 12) return null;
+    if ((period === '下午' || period === '晚上') && hour < 12) hour += 12;
+    if (period === '中午' && hour < 11) hour += 12;
+    if ((period === '上午' || period === '凌晨' || period === '早上') && hour === 12) hour = 0;
+    const fields = [Number(y), Number(mo), Number(d), hour, Number(mi), Number(s)] as const;
+    if (!validFields(...fields)) return null;
+    return inRange(wallClockToEpoch(zone, ...fields, 0));
+  }
+
+  // Last resort for RFC 2822 and similar forms that carry their own offset; never for zone-less text.
+  if (/(?:[+-]\d{4}|GMT|UTC|Z)\b/i.test(text)) {
+    const parsed = Date.parse(text);
+    if (!Number.isNaN(parsed)) return inRange(parsed);
+  }
+  return null;
+}

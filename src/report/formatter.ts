@@ -1,0 +1,24 @@
+import type { Report } from '../model/report.js';
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const CSV_REPORTS = ['findings', 'agents'] as const;
+export type CsvReport = (typeof CSV_REPORTS)[number];
+
+export interface FormatContext {
+  color: boolean;
+  language: Language;
+  /** IANA zone in which times are shown to people (machine formats always use UTC). */
+  timezone: string;
+  csvReport: CsvReport;
+  /** Prefix CSV with a UTF-8 byte-order mark so Excel reads Chinese text correctly. */
+  bom: boolean;
+  /** Rule ids in pack order, for stable per-rule columns. */
+  ruleIds: string[];
+}
+
+/** Every output format: a report in, text out (ESLint's `(results, context) → string`). */
+export interface Formatter {
+  name: string;
+  format(report: Report, context: FormatContext): string;
+}

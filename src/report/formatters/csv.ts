@@ -1,0 +1,49 @@
+import type { Finding, Report } from '../../model/report.js';
+import type { Formatter, FormatContext } from '../formatter.js';
+
+/** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
+const FORMULA_START = /^[\s]*[=+\-@\t\r]|^[\t\r]/;
+
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const row = (cells: Array<string | number | null | undefined>) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** Column order is part of the contract: new columns go at the end. */
+export const FINDING_COLUMNS = [
+  'conversationId', 'timestamp', 'agentId', 'agentName', 'ruleId', 'kind', 'severity', 'message',
+  'match', 'offset', 'seconds', 'messageIndex', 'excerpt', 'file', 'line', 'record',
+] as const;
+
+const findingCells = (f: Finding) => [
+  f.conversationId, f.timestamp, f.agentId, f.agentName, f.ruleId, f.kind, f.severity, f.message,
+  f.match, f.offset, f.seconds, f.messageIndex, f.excerpt, f.source.file, f.source.line, f.source.record,
+];
+
+export const AGENT_COLUMNS = ['agentId', 'agentName', 'conversations', 'messages', 'findings'] as const;
+
+function agentsCsv(report: Report, context: FormatContext): string {
+  const ruleIds = [...context.ruleIds];
+  for (const agent of report.agents) for (const id of Object.keys(agent.byRule)) if (!ruleIds.includes(id)) ruleIds.push(id);
+  let out = row([...AGENT_COLUMNS, ...ruleIds]);
+  for (const a of report.agents) {
+    out += row([a.agentId, a.agentName, a.conversations, a.messages, a.findings, ...ruleIds.map((id) => a.byRule[id] ?? 0)]);
+  }
+  return out;
+}
+
+/** RFC 4180 (CRLF, quoted where needed), with an optional BOM for Excel. */
+export const csv: Formatter = {
+  name: 'csv',
+  format(report, context) {
+    const body =
+      context.csvReport === 'agents'
+        ? agentsCsv(report, context)
+        : row([...FINDING_COLUMNS]) + report.findings.map((f) => row(findingCells(f))).join('');
+    return (context.bom ? '\uFEFF' : '') + body;
+  },
+};

@@ -1,0 +1,104 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, Report, Severity } from '../../model/report.js';
+import type { Formatter, FormatContext } from '../formatter.js';
+import { strings } from '../i18n.js';
+import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function localTime(iso: string, timezone: string): string {
+  let format = timeFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+    timeFormats.set(timezone, format);
+  }
+  return format.format(new Date(iso));
+}
+
+function severityLabel(c: ChalkInstance, severity: Severity, text: string): string {
+  const padded = padEnd(text, 7);
+  return severity === 'error' ? c.red.bold(padded) : severity === 'warning' ? c.yellow(padded) : c.blue(padded);
+}
+
+/** The excerpt with the matched text highlighted; without colour the match is bracketed so it still shows. */
+function highlighted(c: ChalkInstance, color: boolean, finding: Finding): string {
+  const text = terminalSafe(finding.excerpt);
+  if (!finding.match) return c.dim(text);
+  const match = terminalSafe(finding.match);
+  const at = text.indexOf(match);
+  if (at < 0) return c.dim(text);
+  const marked = color ? c.bgRed.white.bold(match) : `[${match}]`;
+  return c.dim(text.slice(0, at)) + marked + c.dim(text.slice(at + match.length));
+}
+
+function groupByConversation(findings: Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = groups.get(f.conversationId);
+    if (list) list.push(f);
+    else groups.set(f.conversationId, [f]);
+  }
+  return groups;
+}
+
+function table(rows: string[][], alignRight: boolean[]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ''))));
+  return rows.map((r) => r.map((cell, i) => (alignRight[i] ? padStart(cell, widths[i] ?? 0) : padEnd(cell, widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+/** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
+export const pretty: Formatter = {
+  name: 'pretty',
+  format(report: Report, context: FormatContext): string {
+    const c = new Chalk({ level: context.color ? 1 : 0 });
+    const t = strings(context.language);
+    const lines: string[] = [];
+
+    for (const [conversationId, findings] of groupByConversation(report.findings)) {
+      const first = findings[0];
+      lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
+      for (const f of findings) {
+        const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
+        const where = f.source.line !== null ? `:${f.source.line}` : `#${f.source.record}`;
+        lines.push(
+          `  ${c.dim(localTime(f.timestamp, context.timezone))}  ${severityLabel(c, f.severity, t[f.severity])} ${c.cyan(f.ruleId)}  ${c.bold(who)}  ${c.dim(`[${f.messageIndex}]${where}`)}`,
+        );
+        lines.push(`      ${terminalSafe(f.message)}`);
+        lines.push(`      ${c.dim('│')} ${highlighted(c, context.color, f)}`);
+      }
+      lines.push('');
+    }
+    if (report.findings.length === 0) lines.push(c.green(t.noFindings), '');
+
+    if (report.agents.length > 0) {
+      lines.push(c.bold(t.perAgent));
+      const sorted = [...report.agents].sort((a, b) => b.findings - a.findings || a.agentId.localeCompare(b.agentId, 'en', { numeric: true }));
+      const rows = [[t.agent, t.name, t.conversations, t.messages, t.findings, t.topRules]];
+      for (const a of sorted) {
+        const top = Object.entries(a.byRule).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([id, n]) => `${id}×${n}`).join(', ');
+        rows.push([terminalSafe(a.agentId), terminalSafe(a.agentName ?? ''), String(a.conversations), String(a.messages), String(a.findings), top]);
+      }
+      const rendered = table(rows, [false, false, true, true, true, false]);
+      lines.push(`  ${c.dim(rendered[0] ?? '')}`, ...rendered.slice(1).map((r) => `  ${r}`), '');
+    }
+
+    if (report.skipped.length > 0) {
+      lines.push(c.yellow.bold(t.skippedTitle));
+      for (const s of report.skipped.slice(0, 20)) {
+        lines.push(`  ${terminalSafe(s.file)}${s.line !== null ? `:${s.line}` : s.record ? `#${s.record}` : ''}  ${terminalSafe(s.reason)}`);
+      }
+      if (report.skipped.length > 20) lines.push(`  … ${report.skipped.length - 20} ${t.more}`);
+      lines.push('');
+    }
+
+    const s = report.summary;
+    const severities = (['error', 'warning', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${s.bySeverity[k]} ${t[k]}`).join(', ');
+    lines.push(
+      `${c.bold(t.totals)}: ${s.files} ${t.files}, ${s.conversations} ${t.conversationsLower}, ${s.messages} ${t.messagesLower}, ` +
+        `${c.bold(String(s.findings))} ${t.findingsLower}${severities ? ` (${severities})` : ''}, ${s.skippedRecords} ${t.skipped}`,
+    );
+    return `${lines.join('\n')}\n`;
+  },
+};

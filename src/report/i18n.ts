@@ -1,0 +1,62 @@
+import type { Language } from './formatter.js';
+
+const en = {
+  conversation: 'Conversation',
+  agent: 'Agent',
+  name: 'Name',
+  conversations: 'Conversations',
+  messages: 'Messages',
+  findings: 'Findings',
+  topRules: 'Most frequent',
+  perAgent: 'Per agent',
+  totals: 'Totals',
+  files: 'files',
+  conversationsLower: 'conversations',
+  messagesLower: 'messages',
+  findingsLower: 'findings',
+  skipped: 'skipped records',
+  recordsRead: 'records read',
+  noFindings: 'No findings.',
+  skippedTitle: 'Skipped records',
+  more: 'more',
+  seconds: 's',
+  error: 'error',
+  warning: 'warning',
+  info: 'info',
+};
+type Strings = typeof en;
+
+const zh: Strings = {
+  conversation: '会话',
+  agent: '客服',
+  name: '昵称',
+  conversations: '会话数',
+  messages: '消息数',
+  findings: '问题数',
+  topRules: '最常见',
+  perAgent: '按客服统计',
+  totals: '合计',
+  files: '个文件',
+  conversationsLower: '个会话',
+  messagesLower: '条消息',
+  findingsLower: '个问题',
+  skipped: '条记录被跳过',
+  recordsRead: '条记录已读取',
+  noFindings: '没有发现问题。',
+  skippedTitle: '跳过的记录',
+  more: '更多',
+  seconds: '秒',
+  error: '错误',
+  warning: '警告',
+  info: '提示',
+};
+
+export function strings(language: Language): Strings {
+  return language === 'zh-CN' ? zh : en;
+}
+
+/** The language for people: --lang, else the locale in LC_ALL / LC_MESSAGES / LANG. */
+export function languageFromEnvironment(env: NodeJS.ProcessEnv): Language {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^zh/i.test(locale) ? 'zh-CN' : 'en';
+}

@@ -1,0 +1,62 @@
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const inFlight = new Set<string>();
+let cleanupInstalled = false;
+
+function removeInFlight(): void {
+  for (const temp of inFlight) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone.
+    }
+  }
+  inFlight.clear();
+}
+
+/** On SIGINT/SIGTERM or a crash, delete half-written temporaries so only complete reports ever exist. */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', removeInFlight);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      removeInFlight();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Writes a file so that it is complete or absent: the data goes to a temporary file in the same
+ * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
+ * An interrupted run leaves the previous file intact.
+ */
+export function writeFileAtomic(path: string, data: string): void {
+  installCleanup();
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  inFlight.add(temp);
+  try {
+    const fd = openSync(temp, 'wx', 0o644);
+    try {
+      const bytes = Buffer.from(data, 'utf8');
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+    inFlight.delete(temp);
+  } finally {
+    if (inFlight.has(temp)) {
+      inFlight.delete(temp);
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Never created.
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { commonRuleFields, defineKind, regexSource } from '../common.js';
+import { PhraseMatcher } from '../matcher.js';
+import { occurrenceChecker } from './forbidden-phrase.js';
+
+const schema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('forbidden-punctuation'),
+  /** Regular expressions for punctuation runs, e.g. "[!！]{2,}"; run on width-folded text, so "！！" and "!!" are one run. */
+  patterns: z.array(regexSource()).min(1),
+});
+export type ForbiddenPunctuationRule = z.infer<typeof schema>;
+
+export const forbiddenPunctuation = defineKind<ForbiddenPunctuationRule>({
+  kind: 'forbidden-punctuation',
+  summary: 'Each run of forbidden punctuation (a pattern match on width-folded text) in a checked message is one finding.',
+  placeholders: [],
+  defaultMessage: 'Forbidden punctuation "{match}"',
+  schema,
+  compile(rule) {
+    return occurrenceChecker(new PhraseMatcher([], rule.patterns, false), rule.role);
+  },
+});

@@ -1,0 +1,70 @@
+/**
+ * Width folding: full-width ASCII forms (U+FF01–U+FF5E) become their ASCII twins and the ideographic
+ * space (U+3000) a plain space. Every other character is kept as written. The folded text has the same
+ * length in UTF-16 units as the original, so an offset found in folded text points at the original.
+ */
+export function foldWidth(text: string): string {
+  // Fast path: most agent messages contain no full-width forms at all.
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
+  }
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+    else if (c === 0x3000) out += ' ';
+    else out += text[i];
+  }
+  return out;
+}
+
+const WORD_EDGE = /[A-Za-z0-9]/;
+
+/** Characters that must be escaped to be literal in a `u`-mode regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => (c === '-' ? '\\x2d' : `\\${c}`));
+}
+
+/**
+ * A literal phrase as a regular-expression source: folded, escaped, and bounded where it begins or ends
+ * with a Latin letter or digit, so "hell" does not fire inside "Hello" and agent "102" not inside "1024".
+ * CJK edges need no boundary (CJK has no spaces between words).
+ */
+export function literalSource(phrase: string): string {
+  const folded = foldWidth(phrase);
+  let source = escapeRegExp(folded);
+  if (WORD_EDGE.test(folded.charAt(0))) source = `(?<![A-Za-z0-9])${source}`;
+  if (WORD_EDGE.test(folded.charAt(folded.length - 1))) source = `${source}(?![A-Za-z0-9])`;
+  return source;
+}
+
+const SYNTAX_OUTSIDE_CLASS = new Set('^$\\.*+?()[]{}|/');
+const SYNTAX_INSIDE_CLASS = new Set('\\]-^');
+
+/**
+ * Folds a user's regular expression so it runs on folded text: a full-width character written in the
+ * pattern becomes its ASCII twin taken literally ("？" means a literal "?", never a quantifier).
+ */
+export function foldPatternSource(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '\\') {
+      out += ch + (pattern[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === '[' && !inClass) inClass = true;
+    else if (ch === ']' && inClass) inClass = false;
+    const folded = foldWidth(ch);
+    if (folded !== ch) {
+      const special = inClass ? SYNTAX_INSIDE_CLASS : SYNTAX_OUTSIDE_CLASS;
+      out += special.has(folded) ? (folded === '-' ? '\\x2d' : `\\${folded}`) : folded;
+    } else out += ch;
+  }
+  return out;
+}
