@@ -123,7 +123,7 @@ const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 /** Parses, validates and compiles a rule file's text. `label` names it in every error. */
 export function compileRuleText(text: string, label: string, origin = label): Ruleset {
   const file = parseRuleText(text, label, extname(label).toLowerCase() === '.json');
-  const top = ruleFileSchema.safeParse(file.data ?? {});
+  const top = ruleFileSchema.safeParse(file.data ?? {}, { reportInput: true });
   if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
 
   const problems: string[] = [];
@@ -148,7 +148,7 @@ export function compileRuleText(text: string, label: string, origin = label): Ru
       problems.push(`${label}${lineSuffix(file, [...at, 'kind'])}: ${formatPath([...at, 'kind'])}: ${what} (known kinds: ${known})`);
       return;
     }
-    const parsed = kind.schema.safeParse(entry);
+    const parsed = kind.schema.safeParse(entry, { reportInput: true });
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, at, label, file));
       return;

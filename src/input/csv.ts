@@ -3,6 +3,7 @@ import { parse, type CsvError } from 'csv-parse';
 import type { ReadEvent } from '../model/message.js';
 import { decodeChunks } from './encoding.js';
 import { fieldForKey, mapObject, toMessage } from './fields.js';
+import { LineCounter } from './line-counter.js';
 import type { ReadOptions } from './options.js';
 import type { OpenedInput } from './source.js';
 
@@ -11,16 +12,12 @@ export class InputError extends Error {}
 
 interface CsvRow {
   record: Record<string, string>;
-  raw: string;
-  info: { lines: number; error?: { code: string; record?: string[] } };
+  /** Byte offset just past the record (csv-parse counts UTF-8 bytes, even of string input). */
+  info: { bytes: number; error?: { code: string; record?: string[] } };
 }
 
-/** The first line of a record: csv-parse reports where a record ends, and its raw text says how many lines it spans. */
-function startLine(row: CsvRow): number {
-  const body = row.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
-  let newlines = 0;
-  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) newlines++;
-  return row.info.lines - newlines;
+async function* utf8Chunks(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
 
 /** CSV or TSV with a header row, streamed. Ragged rows and broken quoting are skipped with their line. */
@@ -47,24 +44,32 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
-    raw: true,
   });
   const pendingSkips: ReadEvent[] = [];
   let record = 0;
-  parser.on('skip', (error: CsvError & { lines?: number }) => {
+  // Lines are counted from byte offsets: where the previous record ended is where the next one starts.
+  const lines = new LineCounter();
+  // The header row is one line (a header with line breaks inside quotes would be a strange export).
+  let previousEnd: number | null = null;
+  const recordStart = () => lines.firstContentLine((previousEnd ??= lines.endOfLine(0)));
+  parser.on('skip', (error: CsvError & { bytes?: number }) => {
+    const { line, offset } = recordStart();
+    if (error.bytes !== undefined) previousEnd = lines.endOfLine(Math.max(offset, error.bytes - 1));
     pendingSkips.push({
       type: 'skip',
-      skip: { file, line: error.lines ?? null, record: ++record, reason: `malformed CSV: ${error.message.replace(/ at line \d+.*$/, '').replace(/:.*$/, '')}` },
+      skip: { file, line, record: ++record, reason: `malformed CSV: ${error.message.replace(/ at line \d+.*$/, '').replace(/:.*$/, '')}` },
     });
   });
-  const source = options.encoding === 'utf8' ? Readable.from(input.chunks()) : Readable.from(decodeChunks(input.chunks(), options.encoding));
+  const bytes = options.encoding === 'utf8' ? input.chunks() : utf8Chunks(decodeChunks(input.chunks(), options.encoding));
+  const source = Readable.from(lines.pass(bytes));
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
 
   try {
     for await (const row of parser as AsyncIterable<CsvRow>) {
       yield* pendingSkips.splice(0);
-      const line = startLine(row);
+      const { line } = recordStart();
+      previousEnd = row.info.bytes;
       const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
       if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
         yield skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`);

@@ -24,19 +24,22 @@ export type InputEvent =
 
 const BY_EXTENSION: Record<string, CanonicalFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.tsv': 'tsv' };
 
-/** Guesses the canonical format from content, for stdin and files with unfamiliar names. */
+/**
+ * Guesses the canonical format from content, for stdin and files with unfamiliar names: JSON Lines when
+ * the first line is a whole JSON value and more lines follow, JSON when the text opens with { or [
+ * otherwise, else CSV or TSV by which separator the header row uses more.
+ */
 function sniffCanonical(head: string): CanonicalFormat {
   const trimmed = head.replace(/^\uFEFF/, '').trimStart();
+  const [firstLine = '', ...rest] = trimmed.split('\n');
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const firstLine = trimmed.split('\n', 1)[0] ?? '';
     try {
       JSON.parse(firstLine);
-      return trimmed.startsWith('{') ? 'jsonl' : 'json';
+      return rest.some((l) => l.trim() !== '') ? 'jsonl' : 'json';
     } catch {
       return 'json';
     }
   }
-  const firstLine = trimmed.split('\n', 1)[0] ?? '';
   return (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? 'tsv' : 'csv';
 }
 
@@ -50,55 +53,53 @@ function sniffProduct(label: string, head: string, json: unknown): ProductFormat
   });
 }
 
-function parseJsonText(bytes: Buffer, options: ReadOptions): { text: string; json: unknown; error?: string } {
+function decodeWhole(bytes: Buffer, options: ReadOptions): string {
   const text = decodeStrict(stripUtf8Bom(bytes), options.encoding);
-  if (text === null) return { text: '', json: undefined, error: `not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding} text (try --encoding)` };
+  if (text === null) throw new InputError(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding} text (try --encoding)`);
+  return text;
+}
+
+function parseJson(text: string): unknown {
   try {
-    return { text, json: JSON.parse(text) };
+    return JSON.parse(text);
   } catch (error) {
-    return { text, json: undefined, error: `invalid JSON: ${(error as Error).message}` };
+    throw new InputError(`invalid JSON: ${(error as Error).message}`);
   }
 }
 
-/** Reads one opened input with the forced format, or the one its name and content show. */
+/**
+ * Reads one opened input with the forced format, or the one its name and content show.
+ * Product exports are claimed by their sniffers first (JSON ones need the parsed document, CSV ones
+ * the header row, text ones the first lines); what nobody claims is read as a canonical format.
+ */
 export async function* readInput(input: OpenedInput, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   const file = input.label;
   const extension = extname(file).toLowerCase();
   const headText = decodeStrict(stripUtf8Bom(input.head), options.encoding) ?? input.head.toString('latin1');
-  let format: string = forced ?? BY_EXTENSION[extension] ?? sniffCanonical(headText);
-
+  const context = { file, timezone: options.timezone, agents: options.agents };
   try {
-    if (format === 'json' || findProductFormat(format) || (!forced && !(extension in BY_EXTENSION))) {
-      // Read whole: JSON documents and product exports are not line-oriented.
-      const bytes = await readAll(input);
-      const looksJson = /^\s*[[{]/.test(headText.replace(/^\uFEFF/, ''));
-      const parsed = looksJson ? parseJsonText(bytes, options) : { text: decodeStrict(stripUtf8Bom(bytes), options.encoding) ?? '', json: undefined };
-      const product = forced ? findProductFormat(forced) : sniffProduct(file, headText, parsed.json);
+    const forcedProduct = forced ? findProductFormat(forced) : undefined;
+    const format: string = forced ?? BY_EXTENSION[extension] ?? sniffCanonical(headText);
+    if (forcedProduct || format === 'json') {
+      const text = decodeWhole(await readAll(input), options);
+      const json = /^\s*[[{]/.test(text) ? parseJson(text) : undefined;
+      const product = forcedProduct ?? (forced ? undefined : sniffProduct(file, headText, json));
       if (product) {
         yield { type: 'file', file, format: product.name };
-        yield* product.read(parsed.text, parsed.json, { file, timezone: options.timezone, agents: options.agents });
+        yield* product.read(text, json, context);
         return;
       }
-      if (!looksJson && format !== 'json') {
-        // Not JSON after all and no product claims it: stream it as the canonical format it looks like.
-        format = sniffCanonical(headText);
-        if (format === 'json') throw new InputError('not a recognised chat export');
-        const replay: OpenedInput = { label: file, head: bytes.subarray(0, input.head.length), chunks: async function* () { yield bytes; } };
-        yield { type: 'file', file, format };
-        yield* format === 'jsonl' ? readJsonLines(replay, options) : readDelimited(replay, options, format === 'tsv' ? '\t' : ',');
-        return;
-      }
-      if (parsed.error) throw new InputError(parsed.error);
+      if (json === undefined) throw new InputError('not JSON');
       yield { type: 'file', file, format: 'json' };
-      yield* readJsonDocument(parsed.json, file, options);
+      yield* readJsonDocument(json, file, options);
       return;
     }
-    if ((format === 'csv' || format === 'tsv') && !forced) {
+    if (!forced && format !== 'jsonl') {
       const product = sniffProduct(file, headText, undefined);
       if (product) {
-        const bytes = await readAll(input);
+        const text = decodeWhole(await readAll(input), options);
         yield { type: 'file', file, format: product.name };
-        yield* product.read(decodeStrict(stripUtf8Bom(bytes), options.encoding) ?? '', undefined, { file, timezone: options.timezone, agents: options.agents });
+        yield* product.read(text, undefined, context);
         return;
       }
     }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { conversation, msg, runRule } from '../helpers/conversation.js';
+
+const RULE = `
+id: greeting-with-id
+kind: greeting
+patterns: ["云客服\\\\s*{agentId}号?.{0,10}为您服务", "agent {agentId}"]
+`;
+
+describe('greeting', () => {
+  it('passes an agent who greets with their own id', () => {
+    const conv = conversation(msg(0, 'customer', '在吗'), msg(10, '1024', '您好，云客服1024为您服务'));
+    expect(runRule(RULE, conv)).toEqual([]);
+  });
+
+  it('matches the id only as a whole token: agent 102 is not greeted by 云客服1024', () => {
+    const conv = conversation(msg(0, 'customer', '在吗'), msg(10, '102', '您好，云客服1024为您服务'));
+    const findings = runRule(RULE, conv);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: 'greeting-with-id', agentId: '102', messageIndex: 1 });
+  });
+
+  it("flags a greeting that names another agent's id, for the sender", () => {
+    const conv = conversation(msg(0, 'customer', 'hi'), msg(5, '1031', '您好，云客服1024为您服务'));
+    expect(runRule(RULE, conv).map((f) => f.agentId)).toEqual(['1031']);
+  });
+
+  it('checks only the first `within` messages of each agent', () => {
+    const late = conversation(msg(0, 'customer', 'hi'), msg(5, '1024', '请稍等'), msg(9, '1024', '您好，云客服1024为您服务'));
+    expect(runRule(RULE, late)).toHaveLength(1);
+    expect(runRule(`${RULE}within: 2`, late)).toEqual([]);
+  });
+
+  it('requires every agent who takes part to greet, including after a transfer', () => {
+    const conv = conversation(
+      msg(0, 'customer', 'hi'),
+      msg(5, '1024', '您好，云客服1024为您服务'),
+      msg(60, '2048', '好的，我来处理'),
+      msg(70, '2048', '云客服2048为您服务'),
+    );
+    const findings = runRule(RULE, conv);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ agentId: '2048', messageIndex: 2 });
+  });
+
+  it('width-folds the message, so full-width digits and letters still match', () => {
+    const conv = conversation(msg(0, 'customer', 'hi'), msg(5, 'A17', 'Hello, this is AGENT Ａ１７'));
+    expect(runRule(RULE, conv)).toEqual([]);
+  });
+
+  it('ignores bots and customers', () => {
+    const conv = conversation(msg(0, 'bot', '您好，我是智能助手'), msg(1, 'customer', '人工'));
+    expect(runRule(RULE, conv)).toEqual([]);
+  });
+
+  it('substitutes {agentName} and skips the pattern when the agent has no name', () => {
+    const rule = `
+id: g
+kind: greeting
+patterns: ["我是{agentName}"]
+`;
+    const named = conversation(msg(0, '1024', '您好，我是小美', { agentName: '小美' }));
+    expect(runRule(rule, named)).toEqual([]);
+    const unnamed = conversation(msg(0, '1024', '您好，我是小美'));
+    expect(runRule(rule, unnamed)).toHaveLength(1);
+  });
+
+  it('renders the message template with the agent and the count', () => {
+    const conv = conversation(msg(0, '7', '你好'));
+    const [finding] = runRule(`${RULE}message: "客服{agentId}未在前{within}条消息内报工号"`, conv);
+    expect(finding?.message).toBe('客服7未在前1条消息内报工号');
+  });
+});
