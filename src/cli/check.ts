@@ -95,10 +95,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
     }
     const filePaths = paths.filter((p) => p !== '-');
-    const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
-    if (options.output && files.some((f) => resolve(f) === resolve(options.output as string))) {
+    if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
       throw new UsageError(`${options.output}: refusing to write the report over an input file`);
     }
+    // A report written inside a folder being checked must not be read back as input on the next run.
+    const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
 
     async function* events(): AsyncIterable<InputEvent> {
       if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
