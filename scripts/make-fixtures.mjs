@@ -1010,7 +1010,7 @@ function night1128() {
     if (l.conv.spec.record) {
       if (emitted.has(l.conv)) continue;
       emitted.add(l.conv);
-      out.push(JSON.stringify({ id: l.conv.id, channel: l.conv.spec.channel, team: l.conv.spec.team, messages: l.conv.messages.map((m) => nestedMessage(m)) }));
+      out.push(JSON.stringify({ id: l.conv.id, channel: l.conv.spec.channel, messages: l.conv.messages.map((m) => nestedMessage(m)) }));
     } else {
       out.push(JSON.stringify(jsonlRecord(l.conv.id, l.m)));
     }
@@ -1045,7 +1045,7 @@ function oneChat() {
   };
   const { messages, violations } = realise(rng, spec);
   const conv = { id: 'T20261127-0815', spec, messages, violations };
-  const doc = { id: conv.id, channel: 'web', team: '售后', messages: messages.map((m) => nestedMessage(m)) };
+  const doc = { id: conv.id, channel: 'web', messages: messages.map((m) => nestedMessage(m)) };
   write('transcript/one-chat.json', JSON.stringify(doc, null, 2) + '\n');
   return { convs: [conv] };
 }
@@ -1237,7 +1237,7 @@ function broken() {
     /* 11 */ set(rec('B-002', 125, 'agent', zhGreeting(a2048, 1), a2048), 'role', 'alien'),
     /* 12 */ set(rec('B-002', 130, 'agent', zhGreeting(a2048, 1), a2048), 'timestamp', '27/11/2026 晚上9点'),
     /* 13 */ rec('B-002', 140, 'agent', zhGreeting(a2048, 1), a2048),
-    /* 14 */ JSON.stringify(['B-002', isoOffset(t0 + 150), 'customer', '这是一行数组']),
+    /* 14 */ JSON.stringify('这一行是一个JSON字符串，不是对象'), // valid JSON, but not a record
     /* 15 */ rec('B-002', 160, 'customer', '我想换个套餐'),
     /* 16 */ '',
     /* 17 */ '',
@@ -1307,7 +1307,7 @@ function violationSummary(convs) {
   const parts = [];
   for (const c of convs) {
     const vs = c.violations.map((v) => {
-      if (v.rule === 'unanswered') return `unanswered customer msg #${v.index}`;
+      if (v.rule === 'unanswered') return `final customer msg (index ${v.index}) never answered — not counted, engine policy, see EXPECTED.md`;
       if (v.rule === 'reply-within-60s') return `${v.rule} ${v.seconds}s (${v.agentId})`;
       return `${v.rule}${v.match ? ` “${v.match}”` : ''} (${v.agentId})`;
     });
@@ -1334,12 +1334,12 @@ Timestamps carry \`+08:00\` unless stated otherwise.
 ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   [
     'nightly/2026-11-27.jsonl',
-    `A night's flat JSONL export (one message per line): ${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents (1024, 1031, 102, 2048, 2050, 3007). Lines of different conversations interleaved; ${n27.outOfOrder.length} lines out of time order (file lines ${n27.outOfOrder.map((o) => o.line).join(', ')}), including the customer message and the late reply of ${byKey(n27.convs, 'reply-61s')} written in reverse order. Bot messages before the agent joins (${byKey(n27.convs, 'bot-handoff')}, ${byKey(n27.convs, 'bot-traps')}); transfers (${byKey(n27.convs, 'transfer-clean')} clean, ${byKey(n27.convs, 'transfer-no-greeting')} without greeting); a 3-message customer burst (${byKey(n27.convs, 'customer-burst')}); a reply after exactly 60 s (${byKey(n27.convs, 'reply-60s-boundary')}, in time); a conversation crossing midnight (${byKey(n27.convs, 'cross-midnight')}); a final customer question never answered (${byKey(n27.convs, 'unanswered')}). Clean conversations: ${n27.convs.filter((c) => c.violations.length === 0).length}.`,
+    `A night's flat JSONL export (one message per line): ${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents (1024, 1031, 102, 2048, 2050, 3007). Lines of different conversations interleaved; ${n27.outOfOrder.length} lines out of time order (JSONL lines ${n27.outOfOrder.map((o) => o.line).join(', ')}), including the customer message and the late reply of ${byKey(n27.convs, 'reply-61s')} written in reverse order. Bot messages before the agent joins (${byKey(n27.convs, 'bot-handoff')}, ${byKey(n27.convs, 'bot-traps')}); transfers (${byKey(n27.convs, 'transfer-clean')} clean, ${byKey(n27.convs, 'transfer-no-greeting')} without greeting); a 3-message customer burst (${byKey(n27.convs, 'customer-burst')}); a reply after exactly 60 s (${byKey(n27.convs, 'reply-60s-boundary')}, in time); a conversation crossing midnight (${byKey(n27.convs, 'cross-midnight')}); a final customer question never answered (${byKey(n27.convs, 'unanswered')}). Clean conversations: ${n27.convs.filter((c) => c.violations.length === 0).length}.`,
     violationSummary(n27.convs),
   ],
   [
     'nightly/2026-11-28.jsonl',
-    `A second, smaller night: ${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents, ${n28.lineCount} lines. ${n28.convs.filter((c) => c.spec.record).map((c) => c.id).join(', ')} are written as one conversation record per line (\`{"id", "channel", "team", "messages": [...]}\`, messages without \`conversation_id\`), mixed in between flat message lines.`,
+    `A second, smaller night: ${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents, ${n28.lineCount} lines. ${n28.convs.filter((c) => c.spec.record).map((c) => c.id).join(', ')} are written as one conversation record per line (\`{"id", "channel", "messages": [...]}\`, messages without \`conversation_id\`), mixed in between flat message lines.`,
     violationSummary(n28.convs),
   ],
   [
@@ -1349,7 +1349,7 @@ ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   ],
   [
     'transcript/one-chat.json',
-    `One conversation object \`{"id", "channel", "team", "messages": [...]}\` (pretty-printed JSON), ${one.convs[0].messages.length} messages, agent 1031 — the team lead's case.`,
+    `One conversation object \`{"id", "channel", "messages": [...]}\` (pretty-printed JSON), ${one.convs[0].messages.length} messages, agent 1031 — the team lead's case.`,
     violationSummary(one.convs),
   ],
   [
@@ -1359,7 +1359,7 @@ ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   ],
   [
     'broken/bad-lines.jsonl',
-    '20 physical lines: 10 valid message records, 4 blank lines (3, 9, 16, 17; ignored, not records), 6 bad records: line 4 invalid JSON (truncated), line 6 no timestamp, line 8 no conversation_id, line 11 role "alien", line 12 unparseable timestamp "27/11/2026 晚上9点", line 14 a JSON array instead of an object. No newline after line 20 (a valid record). read = 16 records = 10 used + 6 skipped.',
+    '20 physical lines: 10 valid message records, 4 blank lines (3, 9, 16, 17; ignored, not records), 6 bad records: line 4 invalid JSON (truncated), line 6 no timestamp, line 8 no conversation_id, line 11 role "alien", line 12 unparseable timestamp "27/11/2026 晚上9点", line 14 a JSON string instead of an object. No newline after line 20 (a valid record). read = 16 records = 10 used + 6 skipped.',
     'B-001: no-emotional-punctuation “！！” (1024, line 7). B-002: none (agent 2048 greets at line 13).',
   ],
   [
@@ -1420,7 +1420,7 @@ ${mdTable(['conversation', 'what', 'detail'], [
   ...n27.convs.filter((c) => c.spec.key === 'customer-burst').map((c) => [c.id, '3-message customer burst', `customer msgs 0–2 (“？？” in a customer message), 1031 replies at index 3, ${c.messages[3].t - c.messages[0].t} s after the first`]),
   ...n27.convs.filter((c) => c.spec.key === 'nickname-greeting').map((c) => [c.id, 'greeting with nickname', '“云客服晓峰（2050）为您服务” at index 1 — valid']),
   ...n27.convs.filter((c) => c.spec.key === 'cross-midnight').map((c) => [c.id, 'crosses midnight', `${isoOffset(c.messages[0].t)} → ${isoOffset(c.messages.at(-1).t)}`]),
-  ...n27.outOfOrder.map((o) => [o.conv, 'out of time order in the file', `file line ${o.line} (conversation message index ${o.index})`]),
+  ...n27.outOfOrder.map((o) => [o.conv, 'out of time order in the file', `JSONL line ${o.line} (conversation message index ${o.index})`]),
 ])}
 
 ## transcript/one-chat.json
