@@ -14,6 +14,9 @@ const en = {
   conversationsLower: 'conversations',
   messagesLower: 'messages',
   findingsLower: 'findings',
+  message: 'msg',
+  line: 'line',
+  record: 'record',
   skipped: 'skipped records',
   recordsRead: 'records read',
   noFindings: 'No findings.',
@@ -40,6 +43,9 @@ const zh: Strings = {
   conversationsLower: '个会话',
   messagesLower: '条消息',
   findingsLower: '个问题',
+  message: '消息',
+  line: '行',
+  record: '记录',
   skipped: '条记录被跳过',
   recordsRead: '条记录已读取',
   noFindings: '没有发现问题。',
@@ -50,6 +56,12 @@ const zh: Strings = {
   warning: '警告',
   info: '提示',
 };
+
+/** "1 file", "2 files": English counts drop the plural s for one; Chinese has no plural. */
+export function counted(language: Language, n: number, word: string): string {
+  if (language === 'zh-CN') return `${n} ${word}`;
+  return `${n} ${n === 1 ? word.replace(/s$/, '') : word}`;
+}
 
 export function strings(language: Language): Strings {
   return language === 'zh-CN' ? zh : en;

@@ -36,13 +36,16 @@ function conversationsOf(doc: unknown): JsonObject[] | undefined {
 }
 
 function isConversation(value: JsonObject): boolean {
-  return value['type'] === 'conversation' && (isObject(value['source']) || 'conversation_parts' in value);
+  return value['type'] === 'conversation' && nonEmpty(value['id']) !== undefined;
 }
+
+const hasMessages = (value: JsonObject): boolean => isObject(value['source']) || 'conversation_parts' in value;
 
 function sniff(sample: SniffSample): boolean {
   const conversations = conversationsOf(sample.json);
   if (!conversations || conversations.length === 0) return false;
-  return conversations.slice(0, 20).every(isConversation);
+  const head = conversations.slice(0, 20);
+  return head.every(isConversation) && head.some(hasMessages);
 }
 
 function partsOf(conversation: JsonObject): JsonObject[] {

@@ -24,8 +24,9 @@ import type { FormatContext, ProductFormat, SniffSample } from './types.js';
 import { eachCsvRecord } from './csv-records.js';
 import { decodeEntities, fileStem, htmlToText, RecordCounter } from './shared.js';
 
-const STAMP = /\(\s*(?:(\d{1,3})\s*h\s*)?(?:(\d{1,4})\s*m\s*)?(\d{1,6})\s*s\s*\)/g;
-const STAMP_TEST = /\(\s*(?:\d{1,3}\s*h\s*)?(?:\d{1,4}\s*m\s*)?\d{1,6}\s*s\s*\)/;
+// A stamp opens a message only at the start of a line or right after a tag (`<br>`, `</p>`), never inside text.
+const STAMP = /(?<=(?:^|[>\r\n])[ \t]*)\((?=\s*\d)\s*(?:(\d{1,3})\s*h\s*)?(?:(\d{1,4})\s*m\s*)?(?:(\d{1,6})\s*s\s*)?\)/g;
+const STAMP_TEST = /(?<=(?:^|[>\r\n])[ \t]*)\((?=\s*\d)\s*(?:\d{1,3}\s*h\s*)?(?:\d{1,4}\s*m\s*)?(?:\d{1,6}\s*s\s*)?\)/;
 const CHAT_STARTED = /Chat Started:/i;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const HEADER_DATE =

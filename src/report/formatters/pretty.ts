@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, Severity } from '../../model/report.js';
 import type { Formatter, FormatContext } from '../formatter.js';
-import { strings } from '../i18n.js';
+import { counted, strings } from '../i18n.js';
 import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -61,9 +61,9 @@ export const pretty: Formatter = {
       lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
       for (const f of findings) {
         const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
-        const where = f.source.line !== null ? `:${f.source.line}` : `#${f.source.record}`;
+        const where = `${t.message} ${f.messageIndex}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
         lines.push(
-          `  ${c.dim(localTime(f.timestamp, context.timezone))}  ${severityLabel(c, f.severity, t[f.severity])} ${c.cyan(f.ruleId)}  ${c.bold(who)}  ${c.dim(`[${f.messageIndex}]${where}`)}`,
+          `  ${c.dim(localTime(f.timestamp, context.timezone))}  ${severityLabel(c, f.severity, t[f.severity])} ${c.cyan(f.ruleId)}  ${c.bold(who)}  ${c.dim(`[${where}]`)}`,
         );
         lines.push(`      ${terminalSafe(f.message)}`);
         lines.push(`      ${c.dim('│')} ${highlighted(c, context.color, f)}`);
@@ -96,8 +96,13 @@ export const pretty: Formatter = {
     const s = report.summary;
     const severities = (['error', 'warning', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${s.bySeverity[k]} ${t[k]}`).join(', ');
     lines.push(
-      `${c.bold(t.totals)}: ${s.files} ${t.files}, ${s.conversations} ${t.conversationsLower}, ${s.messages} ${t.messagesLower}, ` +
-        `${c.bold(String(s.findings))} ${t.findingsLower}${severities ? ` (${severities})` : ''}, ${s.skippedRecords} ${t.skipped}`,
+      `${c.bold(t.totals)}: ${[
+        counted(context.language, s.files, t.files),
+        counted(context.language, s.conversations, t.conversationsLower),
+        counted(context.language, s.messages, t.messagesLower),
+        c.bold(counted(context.language, s.findings, t.findingsLower)) + (severities ? ` (${severities})` : ''),
+        counted(context.language, s.skippedRecords, t.skipped),
+      ].join(', ')}`,
     );
     return `${lines.join('\n')}\n`;
   },

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Regenerates tests/expected/ from the built CLI. Review the diff by hand before committing:
+// these files are the contract for every output format.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CASES = [
+  ['one-chat.pretty.txt', ['fixtures/transcript/one-chat.json']],
+  ['one-chat.pretty.zh.txt', ['fixtures/transcript/one-chat.json', '--lang', 'zh-CN']],
+  ['one-chat.json', ['fixtures/transcript/one-chat.json', '--format', 'json']],
+  ['one-chat.ndjson', ['fixtures/transcript/one-chat.json', '--format', 'ndjson']],
+  ['one-chat.csv', ['fixtures/transcript/one-chat.json', '--format', 'csv']],
+  ['nightly.agents.csv', ['fixtures/nightly', '--format', 'csv', '--csv-report', 'agents', '--bom']],
+  ['english.pretty.txt', ['fixtures/english/export.jsonl', '--preset', 'en']],
+];
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+mkdirSync(join(root, 'tests/expected'), { recursive: true });
+for (const [name, args] of CASES) {
+  let out;
+  try {
+    out = execFileSync(process.execPath, [join(root, 'bin/chatlint.js'), 'check', ...args], {
+      cwd: root, env: { ...process.env, NO_COLOR: '1', LANG: 'C' }, encoding: 'utf8',
+    });
+  } catch (error) {
+    out = error.stdout;
+  }
+  writeFileSync(join(root, 'tests/expected', name), out);
+  console.log(`wrote tests/expected/${name}`);
+}
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../../src/model/report.js';
+import { chatlint, ROOT } from '../helpers/cli.js';
+import { CASES } from '../../scripts/update-expected.mjs';
+
+/** Each output format against a reviewed expected file (regenerate with `node scripts/update-expected.mjs`). */
+describe('output formats match their expected files', () => {
+  it.each(CASES as Array<[string, string[]]>)('%s', (name, args) => {
+    const result = chatlint(['check', ...args], { env: { NO_COLOR: '1' } });
+    expect(result.stdout).toBe(readFileSync(join(ROOT, 'tests/expected', name), 'utf8'));
+  });
+
+  it('the JSON report validates against the report schema, with schemaVersion 1', () => {
+    const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8'));
+    expect(reportSchema.parse(report).schemaVersion).toBe(1);
+  });
+
+  it('NDJSON holds the same findings as the JSON report, one per line', () => {
+    const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8'));
+    const lines = readFileSync(join(ROOT, 'tests/expected/one-chat.ndjson'), 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(report.findings);
+  });
+
+  it('the agents CSV starts with a BOM and uses CRLF', () => {
+    const csv = readFileSync(join(ROOT, 'tests/expected/nightly.agents.csv'), 'utf8');
+    expect(csv.startsWith('\uFEFFagentId,agentName,conversations,messages,findings,greeting-with-id,')).toBe(true);
+    expect(csv.split('\r\n').length).toBeGreaterThan(5);
+  });
+});
