@@ -47,11 +47,22 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
   };
 }
 
+/** Whether a rule's `appliesTo` accepts a conversation's metadata (case-insensitive values). */
+export function appliesTo(filter: Record<string, string | string[]> | undefined, meta: Record<string, string>): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, accepted]) => {
+    const value = meta[key] ?? Object.entries(meta).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+    if (value === undefined) return false;
+    const wanted = (Array.isArray(accepted) ? accepted : [accepted]).map((v) => v.toLowerCase());
+    return wanted.includes(value.toLowerCase());
+  });
+}
+
 /** Runs every enabled rule over one conversation; findings come in message order, then rule order. */
 export function checkConversation(rules: readonly CompiledRule[], conversation: Conversation): Finding[] {
   const findings: Array<{ finding: Finding; ruleOrder: number }> = [];
   rules.forEach((compiled, ruleOrder) => {
-    if (!compiled.rule.enabled) return;
+    if (!compiled.rule.enabled || !appliesTo(compiled.rule.appliesTo, conversation.meta)) return;
     for (const raw of compiled.check(conversation)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
   });
   findings.sort(

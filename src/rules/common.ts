@@ -15,6 +15,24 @@ export const commonRuleFields = {
   /** Whose messages the rule checks. */
   role: z.enum(ROLES as [string, ...string[]]).default('agent'),
   enabled: z.boolean().default(true),
+  /** Points deducted from the conversation's score per finding. */
+  points: z.number().min(0).optional(),
+  /** Most points this rule deducts in one conversation; default: `points` once (deduct once per rule per conversation). */
+  maxPoints: z.number().min(0).optional(),
+  /** A bottom-line item (服务底线): any finding sets the conversation's score to 0. */
+  critical: z.boolean().default(false),
+  /**
+   * Only check conversations whose metadata matches: each key names a field carried from the input
+   * (team, queue, channel, a tag column); the value is one accepted value or a list of them.
+   */
+  appliesTo: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+  /** Short conversations that must pass or fail this rule; run by `chatlint rules test`. See docs/rules.md. */
+  examples: z
+    .strictObject({
+      pass: z.array(z.array(z.string()).min(1)).default([]),
+      fail: z.array(z.array(z.string()).min(1)).default([]),
+    })
+    .optional(),
 };
 
 /**
@@ -57,6 +75,11 @@ export interface CommonRule {
   message?: string | undefined;
   role: string;
   enabled: boolean;
+  points?: number | undefined;
+  maxPoints?: number | undefined;
+  critical: boolean;
+  appliesTo?: Record<string, string | string[]> | undefined;
+  examples?: { pass: string[][]; fail: string[][] } | undefined;
 }
 
 /** One kind of rule: its strict schema, what it checks, and the factory that turns a definition into a checker. */
