@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadRuleset } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
+import { loadWaivers } from '../config/waivers.js';
 import { discoverFiles, UsageError } from '../input/discover.js';
 import { ENCODINGS, type Encoding } from '../input/encoding.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
@@ -8,6 +9,7 @@ import { inputFormatNames, readFiles, readInput, type InputEvent } from '../inpu
 import { openInput } from '../input/source.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { runCheck } from '../engine/run.js';
+import type { SkippedRecord } from '../model/message.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
@@ -32,6 +34,8 @@ export interface CheckOptions {
   strict?: boolean;
   lang?: string;
   maxLineBytes?: string;
+  waivers?: string;
+  failUnder?: string;
 }
 
 export interface Io {
@@ -83,6 +87,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
     if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
     const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
+    const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
+    if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
+      throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
+    }
+    const waivers = options.waivers ? loadWaivers(options.waivers) : [];
     const readOptions = {
       timezone,
       encoding,
@@ -106,19 +115,22 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       yield* readFiles(files, readOptions, options.inputFormat);
     }
 
-    let skipsShown = 0;
-    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, {
-      onSkip(skip) {
-        if (options.quiet) return;
-        if (skipsShown++ < MAX_SKIPS_ON_STDERR) {
+    let skipsSeen = 0;
+    const hooks = {
+      onSkip(skip: SkippedRecord) {
+        if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
           warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
         }
       },
-      onFileError(file, reason) {
+      onFileError(file: string, reason: string) {
         warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
       },
-    });
-    if (!options.quiet && skipsShown > MAX_SKIPS_ON_STDERR) warn(`… ${skipsShown - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+    };
+    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, hooks, waivers);
+    if (!options.quiet) {
+      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+    }
+    if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
 
     const toTerminal = !options.output;
     const text = formatter.format(report, {
@@ -128,6 +140,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       csvReport,
       bom: Boolean(options.bom),
       ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
+      scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
     });
     if (options.output) {
       writeFileAtomic(options.output, text);
@@ -147,6 +160,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     if (options.strict && report.summary.skippedRecords > 0) {
       warn(`--strict: ${report.summary.skippedRecords} records were skipped`);
       return EXIT_USAGE;
+    }
+    const average = report.summary.averageScore;
+    if (failUnder !== undefined && average !== null && average < failUnder) {
+      if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
+      return EXIT_FINDINGS;
     }
     return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {

@@ -28,6 +28,7 @@ export interface Ruleset {
   origin: string;
   hash: string;
   timezone: string | undefined;
+  scoring: { base: number; passMark: number };
   /** Every rule as written, after defaults, in file order, disabled ones included. */
   rules: CompiledRule[];
 }
@@ -169,13 +170,14 @@ export function compileRuleText(text: string, label: string, origin = label): Ru
   if (problems.length > 0) throw new ConfigError(problems);
 
   const effective = compiled.map((c) => c.rule);
-  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.data.timezone, rules: effective })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.data.timezone, scoring: top.data.scoring, rules: effective })).digest('hex').slice(0, 12);
   return {
     name: top.data.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
     description: top.data.description,
     origin,
     hash,
     timezone: top.data.timezone,
+    scoring: top.data.scoring,
     rules: compiled,
   };
 }

@@ -8,6 +8,15 @@ export const ruleFileSchema = z.strictObject({
   description: z.string().optional(),
   /** IANA time zone for timestamps without an offset (overridden by --timezone). */
   timezone: z.string().min(1).optional(),
+  /** Conversation scoring (评分细则): base score and pass mark. */
+  scoring: z
+    .strictObject({
+      /** Score a conversation starts from before deductions. */
+      base: z.number().positive().default(100),
+      /** Lowest passing score. */
+      passMark: z.number().min(0).default(80),
+    })
+    .default({ base: 100, passMark: 80 }),
   /** The rules; each names its `kind`. */
   rules: z.array(z.unknown()).default([]),
 });

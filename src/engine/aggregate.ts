@@ -1,5 +1,13 @@
 import type { Conversation, SkippedRecord } from '../model/message.js';
-import { SCHEMA_VERSION, type AgentSummary, type Finding, type Report } from '../model/report.js';
+import {
+  SCHEMA_VERSION,
+  type AgentSummary,
+  type ConversationSummary,
+  type Finding,
+  type Report,
+  type Waiver,
+} from '../model/report.js';
+import { scoreFindings, scoreStats, type ScoringPolicy } from './score.js';
 
 interface AgentTally {
   agentId: string;
@@ -8,23 +16,29 @@ interface AgentTally {
   messages: number;
   findings: number;
   byRule: Record<string, number>;
+  scores: Array<{ score: number; critical: boolean }>;
 }
 
 /** Builds the report step by step: conversations and their findings in, one Report out. */
 export class ReportBuilder {
   private readonly agents = new Map<string, AgentTally>();
   private readonly findings: Finding[] = [];
+  private readonly waived: Report['waived'] = [];
+  private readonly conversations: ConversationSummary[] = [];
   private readonly skipped: SkippedRecord[] = [];
   private readonly files = new Set<string>();
-  private conversations = 0;
   private messages = 0;
 
-  constructor(private readonly tool: Report['tool'], private readonly ruleset: Report['ruleset']) {}
+  constructor(
+    private readonly tool: Report['tool'],
+    private readonly ruleset: Report['ruleset'],
+    private readonly scoring: ScoringPolicy,
+  ) {}
 
   private agent(agentId: string, agentName: string | null): AgentTally {
     let tally = this.agents.get(agentId);
     if (!tally) {
-      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: {} };
+      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: {}, scores: [] };
       this.agents.set(agentId, tally);
     }
     tally.agentName ??= agentName;
@@ -39,16 +53,17 @@ export class ReportBuilder {
     this.skipped.push(skip);
   }
 
-  addConversation(conversation: Conversation, findings: Finding[]): void {
-    this.conversations++;
+  /** `findings` count; `waived` were covered by a reviewed waiver and are only listed. */
+  addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): void {
     this.messages += conversation.messages.length;
-    const seen = new Set<string>();
+    this.waived.push(...waived);
+    const agentIds: string[] = [];
     for (const message of conversation.messages) {
       if (message.role !== 'agent' || message.agentId === undefined) continue;
       const tally = this.agent(message.agentId, message.agentName ?? null);
       tally.messages++;
-      if (!seen.has(message.agentId)) {
-        seen.add(message.agentId);
+      if (!agentIds.includes(message.agentId)) {
+        agentIds.push(message.agentId);
         tally.conversations++;
       }
     }
@@ -59,28 +74,56 @@ export class ReportBuilder {
       tally.findings++;
       tally.byRule[finding.ruleId] = (tally.byRule[finding.ruleId] ?? 0) + 1;
     }
+
+    const score = scoreFindings(findings, this.scoring);
+    // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
+    const agentScores: Record<string, number> = {};
+    for (const agentId of agentIds) {
+      const own = scoreFindings(findings.filter((f) => f.agentId === agentId), this.scoring);
+      agentScores[agentId] = own.score;
+      this.agent(agentId, null).scores.push(own);
+    }
+    const first = conversation.messages[0];
+    this.conversations.push({
+      conversationId: conversation.id,
+      agents: agentIds,
+      startedAt: first ? new Date(first.timestamp).toISOString() : '',
+      messages: conversation.messages.length,
+      findings: findings.length,
+      ...score,
+      agentScores,
+      source: { file: first?.source.file ?? '' },
+    });
   }
 
-  build(): Report {
+  build(unusedWaivers: Waiver[] = []): Report {
     const bySeverity = { error: 0, warning: 0, info: 0 };
     for (const f of this.findings) bySeverity[f.severity]++;
-    const agents: AgentSummary[] = [...this.agents.values()].sort((a, b) => compareIds(a.agentId, b.agentId));
+    const agents: AgentSummary[] = [...this.agents.values()]
+      .sort((a, b) => compareIds(a.agentId, b.agentId))
+      .map(({ scores, ...tally }) => ({ ...tally, ...scoreStats(scores, this.scoring.passMark) }));
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: this.tool,
       ruleset: this.ruleset,
       summary: {
         files: this.files.size,
-        conversations: this.conversations,
+        conversations: this.conversations.length,
         messages: this.messages,
         findings: this.findings.length,
         skippedRecords: this.skipped.length,
         recordsRead: this.messages + this.skipped.length,
         bySeverity,
+        waived: this.waived.length,
+        scoring: { base: this.scoring.base, passMark: this.scoring.passMark },
+        ...scoreStats(this.conversations, this.scoring.passMark),
       },
       agents,
       findings: this.findings,
       skipped: this.skipped,
+      conversations: this.conversations,
+      waived: this.waived,
+      unusedWaivers,
     };
   }
 }

@@ -1,10 +1,11 @@
 import type { Ruleset } from '../config/load.js';
 import type { SkippedRecord } from '../model/message.js';
-import type { Report } from '../model/report.js';
+import type { Report, Waiver } from '../model/report.js';
 import type { InputEvent } from '../input/read.js';
 import { ReportBuilder } from './aggregate.js';
 import { checkConversation } from './check.js';
 import { ConversationCollector } from './group.js';
+import { WaiverBook } from './waivers.js';
 
 export interface RunHooks {
   /** Called for each skipped record as it is found (the CLI prints it to stderr). */
@@ -23,8 +24,15 @@ export interface RunResult {
 export const TOOL = { name: 'chatlint', version: '0.1.0' };
 
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
-export async function runCheck(events: AsyncIterable<InputEvent>, ruleset: Ruleset, hooks: RunHooks = {}): Promise<RunResult> {
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash });
+export async function runCheck(
+  events: AsyncIterable<InputEvent>,
+  ruleset: Ruleset,
+  hooks: RunHooks = {},
+  waivers: readonly Waiver[] = [],
+): Promise<RunResult> {
+  const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
+  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
+  const book = new WaiverBook(waivers);
   const collector = new ConversationCollector();
   const fileErrors: RunResult['fileErrors'] = [];
   let filesRead = 0;
@@ -50,6 +58,9 @@ export async function runCheck(events: AsyncIterable<InputEvent>, ruleset: Rules
       }
     }
   }
-  for (const conversation of collector.drain()) builder.addConversation(conversation, checkConversation(ruleset.rules, conversation));
-  return { report: builder.build(), fileErrors, filesRead };
+  for (const conversation of collector.drain()) {
+    const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
+    builder.addConversation(conversation, kept, waived);
+  }
+  return { report: builder.build(book.unused()), fileErrors, filesRead };
 }

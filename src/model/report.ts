@@ -47,6 +47,18 @@ export const skippedSchema = z.object({
   reason: z.string(),
 });
 
+/** Score statistics over a set of scored conversations (an agent's, or the whole run's). */
+export const scoreStatsSchema = z.object({
+  conversationsScored: z.number().int(),
+  averageScore: z.number().nullable(),
+  medianScore: z.number().nullable(),
+  /** Share of scored conversations at or above the pass mark, 0–1. */
+  passRate: z.number().nullable(),
+  /** Conversations failed by a bottom-line (critical) rule. */
+  criticalCount: z.number().int(),
+});
+export type ScoreStats = z.infer<typeof scoreStatsSchema>;
+
 export const agentSummarySchema = z.object({
   agentId: z.string(),
   agentName: z.string().nullable(),
@@ -54,7 +66,39 @@ export const agentSummarySchema = z.object({
   messages: z.number().int(),
   findings: z.number().int(),
   byRule: z.record(z.string(), z.number().int()),
+  ...scoreStatsSchema.shape,
 });
+
+/** One conversation's score: base minus deductions (floored at 0), or 0 when a critical rule fired. */
+export const conversationSummarySchema = z.object({
+  conversationId: z.string(),
+  agents: z.array(z.string()),
+  startedAt: z.string(),
+  messages: z.number().int(),
+  findings: z.number().int(),
+  score: z.number(),
+  passed: z.boolean(),
+  critical: z.boolean(),
+  deductions: z.record(z.string(), z.number()),
+  /** Each agent's own score in this conversation, from the findings attributed to them. */
+  agentScores: z.record(z.string(), z.number()),
+  source: z.object({ file: z.string() }),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const waiverSchema = z.object({
+  conversationId: z.string(),
+  ruleId: z.string(),
+  messageIndex: z.number().int().nullable(),
+  reason: z.string(),
+  reviewer: z.string().nullable(),
+  date: z.string().nullable(),
+  /** Where the waiver is written: waiver file and line or entry number. */
+  source: z.string(),
+});
+export type Waiver = z.infer<typeof waiverSchema>;
+
+export const waivedFindingSchema = findingSchema.extend({ waiver: waiverSchema });
 export type AgentSummary = z.infer<typeof agentSummarySchema>;
 
 export const summarySchema = z.object({
@@ -66,6 +110,10 @@ export const summarySchema = z.object({
   /** Every record read: recordsRead = messages + skippedRecords. */
   recordsRead: z.number().int(),
   bySeverity: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() }),
+  /** Findings left out of counts and scores by a reviewed waiver. */
+  waived: z.number().int(),
+  scoring: z.object({ base: z.number(), passMark: z.number() }),
+  ...scoreStatsSchema.shape,
 });
 
 export const reportSchema = z.object({
@@ -76,5 +124,9 @@ export const reportSchema = z.object({
   agents: z.array(agentSummarySchema),
   findings: z.array(findingSchema),
   skipped: z.array(skippedSchema),
+  conversations: z.array(conversationSummarySchema),
+  waived: z.array(waivedFindingSchema),
+  /** Waivers that matched no finding, so stale ones can be pruned. */
+  unusedWaivers: z.array(waiverSchema),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -2,7 +2,7 @@ import type { Report } from '../model/report.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const CSV_REPORTS = ['findings', 'agents'] as const;
+export const CSV_REPORTS = ['findings', 'agents', 'conversations'] as const;
 export type CsvReport = (typeof CSV_REPORTS)[number];
 
 export interface FormatContext {
@@ -15,6 +15,8 @@ export interface FormatContext {
   bom: boolean;
   /** Rule ids in pack order, for stable per-rule columns. */
   ruleIds: string[];
+  /** Whether any rule deducts points or is critical; without, scores say nothing and are not shown to people. */
+  scored: boolean;
 }
 
 /** Every output format: a report in, text out (ESLint's `(results, context) → string`). */

@@ -24,14 +24,42 @@ const findingCells = (f: Finding) => [
   f.match, f.offset, f.seconds, f.messageIndex, f.excerpt, f.source.file, f.source.line, f.source.record,
 ];
 
-export const AGENT_COLUMNS = ['agentId', 'agentName', 'conversations', 'messages', 'findings'] as const;
+export const AGENT_COLUMNS = [
+  'agentId', 'agentName', 'conversations', 'messages', 'findings',
+  'conversationsScored', 'averageScore', 'medianScore', 'passRate', 'criticalCount',
+] as const;
+
+/** Rule ids in pack order, then any others the report mentions, for one column per rule. */
+function ruleColumns(context: FormatContext, mentioned: Iterable<string>): string[] {
+  const ids = [...context.ruleIds];
+  for (const id of mentioned) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
 
 function agentsCsv(report: Report, context: FormatContext): string {
-  const ruleIds = [...context.ruleIds];
-  for (const agent of report.agents) for (const id of Object.keys(agent.byRule)) if (!ruleIds.includes(id)) ruleIds.push(id);
+  const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
   let out = row([...AGENT_COLUMNS, ...ruleIds]);
   for (const a of report.agents) {
-    out += row([a.agentId, a.agentName, a.conversations, a.messages, a.findings, ...ruleIds.map((id) => a.byRule[id] ?? 0)]);
+    out += row([
+      a.agentId, a.agentName, a.conversations, a.messages, a.findings,
+      a.conversationsScored, a.averageScore, a.medianScore, a.passRate, a.criticalCount,
+      ...ruleIds.map((id) => a.byRule[id] ?? 0),
+    ]);
+  }
+  return out;
+}
+
+export const CONVERSATION_COLUMNS = ['conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file'] as const;
+
+/** One row per conversation with its score and the points each rule deducted. */
+function conversationsCsv(report: Report, context: FormatContext): string {
+  const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
+  let out = row([...CONVERSATION_COLUMNS, ...ruleIds.map((id) => `deduction:${id}`)]);
+  for (const c of report.conversations) {
+    out += row([
+      c.conversationId, c.startedAt, c.agents.join(' '), c.messages, c.findings, c.score, String(c.passed), String(c.critical), c.source.file,
+      ...ruleIds.map((id) => c.deductions[id] ?? 0),
+    ]);
   }
   return out;
 }
@@ -43,7 +71,9 @@ export const csv: Formatter = {
     const body =
       context.csvReport === 'agents'
         ? agentsCsv(report, context)
-        : row([...FINDING_COLUMNS]) + report.findings.map((f) => row(findingCells(f))).join('');
+        : context.csvReport === 'conversations'
+          ? conversationsCsv(report, context)
+          : row([...FINDING_COLUMNS]) + report.findings.map((f) => row(findingCells(f))).join('');
     return (context.bom ? '\uFEFF' : '') + body;
   },
 };

@@ -56,9 +56,14 @@ export const pretty: Formatter = {
     const t = strings(context.language);
     const lines: string[] = [];
 
+    const scores = new Map(report.conversations.map((conv) => [conv.conversationId, conv]));
     for (const [conversationId, findings] of groupByConversation(report.findings)) {
       const first = findings[0];
-      lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
+      const scored = context.scored ? scores.get(conversationId) : undefined;
+      const verdict = scored
+        ? `  ${t.score} ${scored.score}${scored.critical ? ` ${c.red.bold(`(${t.criticalFail})`)}` : scored.passed ? '' : ` ${c.red(`(${t.failed})`)}`}`
+        : '';
+      lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}${verdict}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
       for (const f of findings) {
         const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
         const where = `${t.message} ${f.messageIndex}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
@@ -74,13 +79,23 @@ export const pretty: Formatter = {
 
     if (report.agents.length > 0) {
       lines.push(c.bold(t.perAgent));
-      const sorted = [...report.agents].sort((a, b) => b.findings - a.findings || a.agentId.localeCompare(b.agentId, 'en', { numeric: true }));
-      const rows = [[t.agent, t.name, t.conversations, t.messages, t.findings, t.topRules]];
+      // Worst first: lowest average score when scoring, else most findings.
+      const sorted = [...report.agents].sort(
+        (a, b) =>
+          (context.scored ? (a.averageScore ?? Infinity) - (b.averageScore ?? Infinity) : 0) ||
+          b.findings - a.findings ||
+          a.agentId.localeCompare(b.agentId, 'en', { numeric: true }),
+      );
+      const scoreHeads = context.scored ? [t.average, t.passRate, t.critical] : [];
+      const rows = [[t.agent, t.name, t.conversations, t.messages, t.findings, ...scoreHeads, t.topRules]];
       for (const a of sorted) {
         const top = Object.entries(a.byRule).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([id, n]) => `${id}×${n}`).join(', ');
-        rows.push([terminalSafe(a.agentId), terminalSafe(a.agentName ?? ''), String(a.conversations), String(a.messages), String(a.findings), top]);
+        const scoreCells = context.scored
+          ? [a.averageScore === null ? '-' : a.averageScore.toFixed(1), a.passRate === null ? '-' : `${Math.round(a.passRate * 100)}%`, String(a.criticalCount)]
+          : [];
+        rows.push([terminalSafe(a.agentId), terminalSafe(a.agentName ?? ''), String(a.conversations), String(a.messages), String(a.findings), ...scoreCells, top]);
       }
-      const rendered = table(rows, [false, false, true, true, true, false]);
+      const rendered = table(rows, [false, false, true, true, true, ...scoreHeads.map(() => true), false]);
       lines.push(`  ${c.dim(rendered[0] ?? '')}`, ...rendered.slice(1).map((r) => `  ${r}`), '');
     }
 
@@ -102,8 +117,14 @@ export const pretty: Formatter = {
         counted(context.language, s.messages, t.messagesLower),
         c.bold(counted(context.language, s.findings, t.findingsLower)) + (severities ? ` (${severities})` : ''),
         counted(context.language, s.skippedRecords, t.skipped),
+        ...(s.waived > 0 ? [`${s.waived} ${t.waived}`] : []),
       ].join(', ')}`,
     );
+    if (context.scored && s.averageScore !== null) {
+      lines.push(
+        `${c.bold(t.averageLower)}: ${s.averageScore.toFixed(1)} / ${s.scoring.base}, ${t.passRate} ${Math.round((s.passRate ?? 0) * 100)}% (≥ ${s.scoring.passMark}), ${t.critical} ${s.criticalCount}`,
+      );
+    }
     return `${lines.join('\n')}\n`;
   },
 };

@@ -1,0 +1,56 @@
+import type { Finding, ScoreStats } from '../model/report.js';
+
+export interface ScoringPolicy {
+  base: number;
+  passMark: number;
+  /** Per rule id: points deducted per finding, the cap per conversation, and whether it is a bottom-line item. */
+  rules: ReadonlyMap<string, { points?: number | undefined; maxPoints?: number | undefined; critical: boolean }>;
+}
+
+export interface ConversationScore {
+  score: number;
+  passed: boolean;
+  critical: boolean;
+  deductions: Record<string, number>;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Scores a set of findings (a conversation's, or one agent's share of it): base minus each rule's
+ * deduction — points per finding, capped at maxPoints (default: points, so once per rule) — floored at 0.
+ * Any finding of a critical rule sets the score to 0 (质量否决权).
+ */
+export function scoreFindings(findings: readonly Finding[], policy: ScoringPolicy): ConversationScore {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  const deductions: Record<string, number> = {};
+  let critical = false;
+  let total = 0;
+  for (const [ruleId, count] of counts) {
+    const rule = policy.rules.get(ruleId);
+    if (!rule) continue;
+    if (rule.critical) critical = true;
+    if (!rule.points) continue;
+    const deduction = Math.min(rule.points * count, rule.maxPoints ?? rule.points);
+    deductions[ruleId] = round2(deduction);
+    total += deduction;
+  }
+  const score = critical ? 0 : round2(Math.max(0, policy.base - total));
+  return { score, passed: score >= policy.passMark, critical, deductions };
+}
+
+/** Average, median, pass rate and critical count over scored conversations. */
+export function scoreStats(scores: ReadonlyArray<{ score: number; critical: boolean }>, passMark: number): ScoreStats {
+  if (scores.length === 0) return { conversationsScored: 0, averageScore: null, medianScore: null, passRate: null, criticalCount: 0 };
+  const values = scores.map((s) => s.score).sort((a, b) => a - b);
+  const middle = Math.floor(values.length / 2);
+  const median = values.length % 2 === 1 ? (values[middle] ?? 0) : ((values[middle - 1] ?? 0) + (values[middle] ?? 0)) / 2;
+  return {
+    conversationsScored: values.length,
+    averageScore: round2(values.reduce((a, b) => a + b, 0) / values.length),
+    medianScore: round2(median),
+    passRate: Math.round((values.filter((v) => v >= passMark).length / values.length) * 10_000) / 10_000,
+    criticalCount: scores.filter((s) => s.critical).length,
+  };
+}
