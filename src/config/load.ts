@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
@@ -8,7 +8,7 @@ import { COMMON_PLACEHOLDERS, type Checker, type CommonRule, type RuleKind } fro
 import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { ConfigError, formatPath } from './errors.js';
-import { ruleFileSchema } from './schema.js';
+import { ruleFileSchema, type RuleFile } from './schema.js';
 
 /** Built-in packs ship in `rules/` at the package root (two levels above both src/config and dist/config). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -24,8 +24,10 @@ export interface CompiledRule {
 export interface Ruleset {
   name: string;
   description: string | undefined;
-  /** Where the rules came from: a path, or `preset:<name>`. */
+  /** Where the rules came from: a path. */
   origin: string;
+  /** The pack this one extends, as written. */
+  extends: string | undefined;
   hash: string;
   timezone: string | undefined;
   scoring: { base: number; passMark: number };
@@ -121,63 +123,166 @@ function article(type: string): string {
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 
-/** Parses, validates and compiles a rule file's text. `label` names it in every error. */
-export function compileRuleText(text: string, label: string, origin = label): Ruleset {
+interface PackSource {
+  label: string;
+  file: ParsedFile;
+}
+
+/** A rule entry as written (after `extends` merging), with where it was written for error messages. */
+interface RawEntry {
+  value: Record<string, unknown>;
+  source: PackSource;
+  index: number;
+}
+
+interface RawPack {
+  top: RuleFile;
+  /** Top-level keys the files in the chain set explicitly (defaults do not override a base). */
+  explicit: Set<string>;
+  entries: RawEntry[];
+  problems: string[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The pack `extends` names: a built-in preset, or a path relative to the extending file. */
+function basePath(name: string, from: string): string {
+  if (!/[\\/]/.test(name) && !/\.(ya?ml|json)$/i.test(name) && listPresets().includes(name)) return presetPath(name);
+  return resolve(dirname(from), name);
+}
+
+/**
+ * Reads one file of an `extends` chain. Entries whose id names a rule of the base override it key by
+ * key (so `{id: reply-within-60s, maxSeconds: 90}` changes one threshold), `append` adds to the base's
+ * lists (phrases, patterns, exceptions), and entries with a new id and a kind add rules.
+ */
+function readPack(text: string, label: string, path: string, chain: string[]): RawPack {
   const file = parseRuleText(text, label, extname(label).toLowerCase() === '.json');
   const top = ruleFileSchema.safeParse(file.data ?? {}, { reportInput: true });
   if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
-
+  const source: PackSource = { label, file };
+  const explicit = new Set(isRecord(file.data) ? Object.keys(file.data) : []);
   const problems: string[] = [];
-  if (top.data.timezone) {
+
+  let base: RawPack | undefined;
+  if (top.data.extends) {
+    const target = basePath(top.data.extends, path);
+    if (chain.includes(target)) {
+      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: circular: ${[...chain, target].map((p) => basename(p)).join(' → ')}`]);
+    }
+    let baseText: string;
     try {
-      assertTimeZone(top.data.timezone);
+      baseText = readFileSync(target, 'utf8');
+    } catch (error) {
+      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
+    }
+    const baseLabel = target.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(target)}` : relative(process.cwd(), target) || target;
+    base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target]);
+    problems.push(...base.problems);
+  }
+
+  const entries: RawEntry[] = base ? [...base.entries] : [];
+  top.data.rules.forEach((value, index) => {
+    const at = ['rules', index];
+    const where = (key: PropertyKey[]) => `${label}${lineSuffix(file, [...at, ...key])}: ${formatPath([...at, ...key])}`;
+    if (!isRecord(value)) {
+      problems.push(`${where([])}: expected a rule (a mapping with id and kind)`);
+      return;
+    }
+    const existing = base && typeof value.id === 'string' ? entries.findIndex((e) => e.value.id === value.id) : -1;
+    const { append, ...fields } = value;
+    if (existing < 0) {
+      if (base && !('kind' in value)) {
+        problems.push(`${where(['id'])}: no rule "${String(value.id)}" in the extended pack to override (give a kind to add a new rule)`);
+        return;
+      }
+      if (append !== undefined) problems.push(`${where(['append'])}: append only adds to a rule of the extended pack`);
+      entries.push({ value: fields, source, index });
+      return;
+    }
+    const inherited = (entries[existing] as RawEntry).value;
+    if ('kind' in fields && fields.kind !== inherited.kind) {
+      problems.push(`${where(['kind'])}: cannot change the kind of "${String(value.id)}" (${String(inherited.kind)}); use a new id`);
+      return;
+    }
+    const merged: Record<string, unknown> = { ...inherited, ...fields };
+    if (append !== undefined) {
+      if (!isRecord(append)) problems.push(`${where(['append'])}: expected a mapping of list fields to add to`);
+      else {
+        for (const [key, extra] of Object.entries(append)) {
+          const current = merged[key] ?? [];
+          if (!Array.isArray(current) || !Array.isArray(extra)) problems.push(`${where(['append', key])}: can only add a list to a list field`);
+          else merged[key] = [...current, ...extra];
+        }
+      }
+    }
+    entries[existing] = { value: merged, source, index };
+  });
+
+  if (base) {
+    // A key this file sets wins; a key it leaves out comes from the base, not from a default.
+    const inheritedTop = Object.fromEntries([...base.explicit].filter((k) => !explicit.has(k)).map((k) => [k, base.top[k as keyof RuleFile]]));
+    return { top: { ...top.data, ...inheritedTop, extends: top.data.extends }, explicit: new Set([...explicit, ...base.explicit]), entries, problems };
+  }
+  return { top: top.data, explicit, entries, problems };
+}
+
+/** Parses, validates and compiles a rule file's text (following `extends`). `label` names it in every error. */
+export function compileRuleText(text: string, label: string, origin = label): Ruleset {
+  const pack = readPack(text, label, resolve(origin), [resolve(origin)]);
+  const { top } = pack;
+  const problems = [...pack.problems];
+  if (top.timezone) {
+    try {
+      assertTimeZone(top.timezone);
     } catch (error) {
       if (!(error instanceof TimeZoneError)) throw error;
-      problems.push(`${label}${lineSuffix(file, ['timezone'])}: timezone: ${error.message}`);
+      problems.push(`${label}: timezone: ${error.message}`);
     }
   }
 
   const compiled: CompiledRule[] = [];
   const ids = new Set<string>();
-  top.data.rules.forEach((entry, index) => {
+  for (const { value: entry, source, index } of pack.entries) {
     const at = ['rules', index];
-    const kindName = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).kind : undefined;
+    const where = (key: PropertyKey[]) => `${source.label}${lineSuffix(source.file, [...at, ...key])}: ${formatPath([...at, ...key])}`;
+    const kindName = entry.kind;
     const kind = typeof kindName === 'string' ? findKind(kindName) : undefined;
     if (!kind) {
       const known = RULE_KINDS.map((k) => k.kind).join(', ');
       const what = kindName === undefined ? 'required' : `unknown kind ${JSON.stringify(kindName)}`;
-      problems.push(`${label}${lineSuffix(file, [...at, 'kind'])}: ${formatPath([...at, 'kind'])}: ${what} (known kinds: ${known})`);
-      return;
+      problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
+      continue;
     }
     const parsed = kind.schema.safeParse(entry, { reportInput: true });
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error.issues, at, label, file));
-      return;
+      problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file));
+      continue;
     }
     const rule = parsed.data;
-    if (ids.has(rule.id)) problems.push(`${label}${lineSuffix(file, [...at, 'id'])}: ${formatPath([...at, 'id'])}: duplicate rule id "${rule.id}"`);
+    if (ids.has(rule.id)) problems.push(`${where(['id'])}: duplicate rule id "${rule.id}"`);
     ids.add(rule.id);
     const allowed = new Set<string>([...COMMON_PLACEHOLDERS, ...kind.placeholders]);
     for (const [, name] of (rule.message ?? '').matchAll(PLACEHOLDER)) {
       if (name && !allowed.has(name)) {
-        problems.push(
-          `${label}${lineSuffix(file, [...at, 'message'])}: ${formatPath([...at, 'message'])}: unknown placeholder {${name}} (allowed: ${[...allowed].map((p) => `{${p}}`).join(' ')})`,
-        );
+        problems.push(`${where(['message'])}: unknown placeholder {${name}} (allowed: ${[...allowed].map((p) => `{${p}}`).join(' ')})`);
       }
     }
     compiled.push({ rule, kind, check: kind.compile(rule) });
-  });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const effective = compiled.map((c) => c.rule);
-  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.data.timezone, scoring: top.data.scoring, rules: effective })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective })).digest('hex').slice(0, 12);
   return {
-    name: top.data.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
-    description: top.data.description,
+    name: top.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
+    description: top.description,
     origin,
+    extends: top.extends,
     hash,
-    timezone: top.data.timezone,
-    scoring: top.data.scoring,
+    timezone: top.timezone,
+    scoring: top.scoring,
     rules: compiled,
   };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** A rule file's top level; each entry of `rules` is checked against its kind's own schema. */
 export const ruleFileSchema = z.strictObject({
+  /** A built-in pack name (zh-CN, en) or a path relative to this file; rules below override it by id. */
+  extends: z.string().min(1).optional(),
   /** Name of the pack, shown in reports. */
   name: z.string().min(1).optional(),
   /** One line about the pack. */

@@ -25,7 +25,7 @@ describe('output formats match their expected files', () => {
 
   it('the agents CSV starts with a BOM and uses CRLF', () => {
     const csv = readFileSync(join(ROOT, 'tests/expected/nightly.agents.csv'), 'utf8');
-    expect(csv.startsWith('\uFEFFagentId,agentName,conversations,messages,findings,greeting-with-id,')).toBe(true);
+    expect(csv.startsWith('\uFEFFagentId,agentName,conversations,messages,findings,conversationsScored,averageScore,medianScore,passRate,criticalCount,greeting-with-id,')).toBe(true);
     expect(csv.split('\r\n').length).toBeGreaterThan(5);
   });
 });
