@@ -45,14 +45,14 @@ export function joinNames(value: unknown): string | undefined {
 /** Keeps only the entries with a defined, non-empty value. */
 export function compactMeta(entries: Record<string, string | undefined>): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  let any = false;
+  let filled = false;
   for (const [key, value] of Object.entries(entries)) {
     if (value !== undefined && value !== '') {
       out[key] = value;
-      any = true;
+      filled = true;
     }
   }
-  return any ? out : undefined;
+  return filled ? out : undefined;
 }
 
 /** The JSON document: `json` when the caller already parsed it, else parsed from `text`; undefined when invalid. */
@@ -100,16 +100,20 @@ export function decodeEntities(text: string): string {
  */
 export function htmlToText(html: string): string {
   if (!/<\/?[a-zA-Z][^>]*>/.test(html)) return decodeEntities(html).trim();
+  // Block boundaries are soft breaks (several in a row make one line break); <br> is a hard break.
+  const SOFT = '\u0000';
   const text = html
+    .replace(/\u0000/g, '')
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
     // In HTML, source line breaks are just white space; only tags break lines.
     .replace(/[ \t]*[\r\n]+[ \t]*/g, ' ')
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<li\b[^>]*>/gi, '- ')
-    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre|tr|ul|ol|table)\s*>/gi, '\n')
-    .replace(/<(?:ul|ol|table)\b[^>]*>/gi, '\n')
-    .replace(/<\/?[a-zA-Z][^>]*>/g, '');
+    .replace(/<li\b[^>]*>/gi, `${SOFT}- `)
+    .replace(/<\/(?:p|div|li|h[1-6]|blockquote|pre|tr)\s*>/gi, SOFT)
+    .replace(/<\/?(?:ul|ol|table)\b[^>]*>/gi, SOFT)
+    .replace(/<\/?[a-zA-Z][^>]*>/g, '')
+    .replace(/[ \t]*\u0000(?:[ \t]*\u0000)*[ \t]*/g, '\n');
   return decodeEntities(text)
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/ *\n */g, '\n')

@@ -31,7 +31,11 @@ const TS = /^(\d{9,11})(?:\.(\d{1,9}))?$/;
 function sniff(sample: SniffSample): boolean {
   const json = sample.json;
   if (!Array.isArray(json) || json.length === 0) return false;
-  return json.slice(0, 50).every((m) => isObject(m) && m['type'] === 'message' && typeof m['ts'] === 'string' && TS.test(m['ts']));
+  const head = json.slice(0, 50);
+  return (
+    head.every((m) => isObject(m) && m['type'] === 'message' && typeof m['ts'] === 'string') &&
+    head.some((m) => isObject(m) && typeof m['ts'] === 'string' && TS.test(m['ts']))
+  );
 }
 
 interface SlackUser {
@@ -173,6 +177,18 @@ function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEv
     const meta: Record<string, string> = { channel, ...(threadTs ? { thread: threadTs } : {}) };
     yield counter.message({ conversationId, timestamp: time, role, ...who, text: slackText(typeof m['text'] === 'string' ? m['text'] : '', directory), meta });
   }
+}
+
+/** The workspace-level files of a Slack export: metadata, not messages. */
+export const SLACK_METADATA_FILES = ['users.json', 'channels.json', 'groups.json', 'dms.json', 'mpims.json', 'integration_logs.json', 'canvases.json', 'org_users.json'];
+
+/**
+ * True for a Slack export's metadata file (users.json, channels.json …): a caller that walks an export
+ * folder can leave these out instead of reading them as chat records.
+ */
+export function isSlackMetadataFile(fileName: string, json: unknown): boolean {
+  if (!SLACK_METADATA_FILES.includes(basename(fileName).toLowerCase()) || !Array.isArray(json)) return false;
+  return json.every((item) => isObject(item) && typeof item['id'] === 'string' && !('ts' in item));
 }
 
 export const slack: ProductFormat = {

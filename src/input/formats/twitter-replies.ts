@@ -89,12 +89,14 @@ function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadE
     if (!index) return;
     const at = (i: number): string => record[i] ?? '';
     const createdAt = at(index.created_at);
+    const time = parseTwitterTime(createdAt, ctx.timezone);
     tweets.push({
       id: tweetId(at(index.tweet_id)),
       author: at(index.author_id).trim(),
       inbound: at(index.inbound).trim(),
-      time: parseTwitterTime(createdAt, ctx.timezone),
-      createdAt: createdAt.length > 40 ? createdAt.slice(0, 40) : createdAt,
+      time,
+      // kept only to explain a skip
+      createdAt: time === null ? createdAt.slice(0, 40) : '',
       text: at(index.text),
       parent: tweetId(at(index.in_response_to_tweet_id)),
       line,

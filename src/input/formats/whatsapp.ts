@@ -28,7 +28,13 @@ import { fileStem, RecordCounter } from './shared.js';
 const HEADER =
   /^\[?(\d{1,4})([./-])\s?(\d{1,4})\2\s?(\d{1,4})\.?,?\s+(?:(?:klo|um|à|a las|alle|om)\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s?([aApP])\.?\s?[mM]\.?)?\]?(?:\s-\s|:\s|\s)(.*)$/;
 
-const SYSTEM_UNDER_SENDER = [/end-to-end encrypt/i, /^missed (?:voice|video|group voice|group video) call/i];
+// Notices iOS writes under the chat's or a contact's name; they are events, not messages.
+const SYSTEM_UNDER_SENDER = [
+  /^Messages (?:and calls )?(?:to this (?:group|chat) )?(?:are|were) (?:now )?(?:secured with )?end-to-end encrypt[^\n]*$/i,
+  /^(?:Your )?security code (?:with [^\n]+ )?changed[^\n]*$/i,
+  /^[^\n]+'s security code changed[^\n]*$/i,
+  /^Missed (?:voice|video|group voice|group video) call[^\n]*$/i,
+];
 const ATTACHMENT: Array<{ re: RegExp; name?: number }> = [
   { re: /^<\s*Media omitted\s*>$/i },
   { re: /^(?:image|video|audio|sticker|GIF|document|Contact card) omitted$/i },

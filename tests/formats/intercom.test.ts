@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { brief, readFixture, readText } from './helpers.js';
+
+describe('intercom', () => {
+  it('reads the source and the message parts; notes, events and body-less assignments/closes are not records', () => {
+    const { messages, skips, records } = readFixture('intercom', 'intercom/conversation-7731.json');
+    expect(messages.map(brief)).toEqual([
+      {
+        conversationId: '7731',
+        time: '2026-03-05T10:00:00Z',
+        role: 'customer',
+        agentId: undefined,
+        text: "Hi there,\nmy order #4411 hasn't arrived & I’m worried.\nCan you check?",
+      },
+      {
+        conversationId: '7731',
+        time: '2026-03-05T10:00:50Z',
+        role: 'agent',
+        agentId: '880011',
+        text: 'Hello Mirela, this is Tobiah (ID 880011).\nLet me look — one moment.',
+      },
+      { conversationId: '7731', time: '2026-03-05T10:01:40Z', role: 'customer', agentId: undefined, text: 'ok thanks' },
+      // a close part with a body is the admin's reply; the close part without a body is not a record
+      { conversationId: '7731', time: '2026-03-05T10:05:00Z', role: 'agent', agentId: '880011', text: "I've re-booked delivery for tomorrow. Closing this chat now." },
+    ]);
+    expect(messages[1]?.agentName).toBe('Tobiah Renwick');
+    expect(messages.some((m) => m.text.includes('angry'))).toBe(false); // the internal note
+    expect(records).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(skips.map((s) => s.reason)).toEqual(['conversation 7731, part 6: unusable created_at "yesterday"', 'conversation 7731, part 7: unknown author type "visitor_robot"']);
+    expect(skips.every((s) => s.line === null)).toBe(true);
+  });
+
+  it('puts channel, tags, team and state in meta', () => {
+    const { messages } = readFixture('intercom', 'intercom/conversation-7731.json');
+    expect(messages[0]?.meta).toEqual({ channel: 'messenger', tags: 'shipping,priority', team: '5120044', state: 'closed' });
+  });
+
+  it('maps lead/contact → customer, admin/team → agent, bot and from_ai_agent → bot, in a conversation.list page', () => {
+    const { messages, skips } = readFixture('intercom', 'intercom/conversations-page.json');
+    expect(skips).toEqual([]);
+    expect(messages.map((m) => [m.conversationId, m.role, m.agentId ?? null, m.text])).toEqual([
+      ['7802', 'customer', null, 'Where is my invoice for March?'],
+      ['7802', 'bot', '278', 'Hi Jonas! I can help with invoices.'],
+      ['7802', 'bot', '881200', 'Sending it now.'],
+      ['7802', 'agent', '5120045', 'Our billing team will follow up.'],
+      ['7803', 'agent', '880012', 'Hi Ana, your replacement card has shipped.'],
+      ['7803', 'customer', null, 'thanks!! (plain text body)'],
+    ]);
+  });
+
+  it('decodes HTML: entities, <br>, paragraphs and lists', () => {
+    const conversation = {
+      type: 'conversation',
+      id: 'h1',
+      created_at: 1772704800,
+      source: {
+        body: '<p>Price: 5&nbsp;&euro; &lt;incl. tax&gt; &#8212; &#x201C;ok&#x201D;</p><p><br></p><p>Steps:</p><ol><li>Open</li><li>Click <a href="https://x.example">here</a></li></ol>',
+        author: { type: 'user', id: 'u1' },
+      },
+      conversation_parts: [],
+    };
+    const { messages } = readText('intercom', '', { file: 'h.json' }, conversation);
+    expect(messages[0]?.text).toBe('Price: 5 € <incl. tax> — “ok”\n\nSteps:\n- Open\n- Click here');
+  });
+
+  it('never throws on bad content', () => {
+    expect(readText('intercom', 'nope', { file: 'x.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readText('intercom', '', { file: 'x.json' }, 'text').skips[0]?.reason).toMatch(/not an Intercom export/);
+    const noAuthor = readText('intercom', '', { file: 'x.json' }, { type: 'conversation', id: '1', created_at: 1772704800, source: { body: 'hi' } });
+    expect(noAuthor.skips[0]?.reason).toBe('conversation 1, first message: no author');
+  });
+});
