@@ -7,7 +7,8 @@ import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
 import { check, type CheckOptions, type Io } from './check.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { listRules } from './rules.js';
+import { init } from './init.js';
+import { listRules, testRules, type RulesOptions } from './rules.js';
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -48,13 +49,33 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = await check(paths, options, io);
     });
 
-  program
+  const rules = program
     .command('rules')
-    .description('list the effective rules: id, kind, severity, description')
+    .description('list the effective rules: id, kind, severity, points, description')
     .option('-r, --rules <file>', 'rule file (YAML or JSON)')
     .option('-p, --preset <name>', 'built-in rule pack')
-    .action((options: { rules?: string; preset?: string }) => {
+    .option('--explain <id>', "print one rule's full options and exactly what it checks")
+    .action((options: RulesOptions) => {
       exitCode = listRules(options, io);
+    });
+  rules
+    .command('test')
+    .description("run every rule's pass/fail examples; exit 1 when a rule misbehaves")
+    .option('-r, --rules <file>', 'rule file (YAML or JSON)')
+    .option('-p, --preset <name>', 'built-in rule pack')
+    .action((options: RulesOptions, command: Command) => {
+      // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
+      exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter chatlint.yaml that extends a built-in pack')
+    .addOption(new Option('-p, --preset <name>', 'pack to extend').default('zh-CN'))
+    .option('-o, --output <file>', 'file to write', 'chatlint.yaml')
+    .option('--force', 'replace an existing file')
+    .action((options: { preset: string; output: string; force?: boolean }) => {
+      exitCode = init(options, io);
     });
 
   try {
