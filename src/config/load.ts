@@ -159,6 +159,8 @@ function basePath(name: string, from: string): string {
  */
 function readPack(text: string, label: string, path: string, chain: string[]): RawPack {
   const file = parseRuleText(text, label, extname(label).toLowerCase() === '.json');
+  // `rules:` with every entry commented out (as in a fresh `chatlint init`) means no rules.
+  if (isRecord(file.data) && file.data.rules === null) delete file.data.rules;
   const top = ruleFileSchema.safeParse(file.data ?? {}, { reportInput: true });
   if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
   const source: PackSource = { label, file };
