@@ -7,6 +7,8 @@ import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
 import { check, type CheckOptions, type Io } from './check.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { ruleFileJsonSchema } from '../config/json-schema.js';
+import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
 
@@ -66,6 +68,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
       exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema for rule files (for editors), or the rules reference with --markdown')
+    .option('--markdown', 'print the rules reference (docs/rules.md) instead')
+    .action((options: { markdown?: boolean }) => {
+      io.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
     });
 
   program
