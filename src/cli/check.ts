@@ -9,6 +9,7 @@ import { inputFormatNames, readFiles, readInput, type InputEvent } from '../inpu
 import { openInput } from '../input/source.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { runCheck } from '../engine/run.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
@@ -36,6 +37,7 @@ export interface CheckOptions {
   maxLineBytes?: string;
   waivers?: string;
   failUnder?: string;
+  memoryBudget?: string;
 }
 
 export interface Io {
@@ -126,7 +128,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
         warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
       },
     };
-    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, hooks, waivers);
+    const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
+    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, hooks, { waivers, memoryBudgetBytes });
     if (!options.quiet) {
       for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
     }

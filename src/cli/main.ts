@@ -45,6 +45,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
     .option('--strict', 'exit 2 when any record had to be skipped')
+    .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
     .option('-q, --quiet', 'print errors only')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: CheckOptions) => {

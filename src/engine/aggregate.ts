@@ -22,9 +22,8 @@ interface AgentTally {
 /** Builds the report step by step: conversations and their findings in, one Report out. */
 export class ReportBuilder {
   private readonly agents = new Map<string, AgentTally>();
-  private readonly findings: Finding[] = [];
-  private readonly waived: Report['waived'] = [];
-  private readonly conversations: ConversationSummary[] = [];
+  /** Per conversation, in the order they were checked; build() puts them in report order. */
+  private readonly conversations: Array<{ summary: ConversationSummary; findings: Finding[]; waived: Report['waived'] }> = [];
   private readonly skipped: SkippedRecord[] = [];
   private readonly files = new Set<string>();
   private messages = 0;
@@ -56,7 +55,6 @@ export class ReportBuilder {
   /** `findings` count; `waived` were covered by a reviewed waiver and are only listed. */
   addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): void {
     this.messages += conversation.messages.length;
-    this.waived.push(...waived);
     const agentIds: string[] = [];
     for (const message of conversation.messages) {
       if (message.role !== 'agent' || message.agentId === undefined) continue;
@@ -68,7 +66,6 @@ export class ReportBuilder {
       }
     }
     for (const finding of findings) {
-      this.findings.push(finding);
       if (finding.agentId === null) continue;
       const tally = this.agent(finding.agentId, finding.agentName);
       tally.findings++;
@@ -84,7 +81,7 @@ export class ReportBuilder {
       this.agent(agentId, null).scores.push(own);
     }
     const first = conversation.messages[0];
-    this.conversations.push({
+    const summary: ConversationSummary = {
       conversationId: conversation.id,
       agents: agentIds,
       startedAt: first ? new Date(first.timestamp).toISOString() : '',
@@ -93,36 +90,49 @@ export class ReportBuilder {
       ...score,
       agentScores,
       source: { file: first?.source.file ?? '' },
-    });
+    };
+    this.conversations.push({ summary, findings, waived });
   }
 
   build(unusedWaivers: Waiver[] = []): Report {
+    // Conversations in order of their first message, then id, however they reached the builder.
+    const ordered = [...this.conversations].sort(
+      (a, b) => (a.summary.startedAt < b.summary.startedAt ? -1 : a.summary.startedAt > b.summary.startedAt ? 1 : 0) ||
+        (a.summary.conversationId < b.summary.conversationId ? -1 : a.summary.conversationId > b.summary.conversationId ? 1 : 0),
+    );
+    const conversations = ordered.map((c) => c.summary);
+    const findings = ordered.flatMap((c) => c.findings);
+    const waived = ordered.flatMap((c) => c.waived);
     const bySeverity = { error: 0, warning: 0, info: 0 };
-    for (const f of this.findings) bySeverity[f.severity]++;
+    for (const f of findings) bySeverity[f.severity]++;
+    // byRule lists rules in pack order, whatever order conversations were checked in.
+    const ruleOrder = [...this.scoring.rules.keys()];
+    const inRuleOrder = (byRule: Record<string, number>) =>
+      Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => ruleOrder.indexOf(a) - ruleOrder.indexOf(b)));
     const agents: AgentSummary[] = [...this.agents.values()]
       .sort((a, b) => compareIds(a.agentId, b.agentId))
-      .map(({ scores, ...tally }) => ({ ...tally, ...scoreStats(scores, this.scoring.passMark) }));
+      .map(({ scores, byRule, ...tally }) => ({ ...tally, byRule: inRuleOrder(byRule), ...scoreStats(scores, this.scoring.passMark) }));
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: this.tool,
       ruleset: this.ruleset,
       summary: {
         files: this.files.size,
-        conversations: this.conversations.length,
+        conversations: conversations.length,
         messages: this.messages,
-        findings: this.findings.length,
+        findings: findings.length,
         skippedRecords: this.skipped.length,
         recordsRead: this.messages + this.skipped.length,
         bySeverity,
-        waived: this.waived.length,
+        waived: waived.length,
         scoring: { base: this.scoring.base, passMark: this.scoring.passMark },
-        ...scoreStats(this.conversations, this.scoring.passMark),
+        ...scoreStats(conversations, this.scoring.passMark),
       },
       agents,
-      findings: this.findings,
+      findings,
       skipped: this.skipped,
-      conversations: this.conversations,
-      waived: this.waived,
+      conversations,
+      waived,
       unusedWaivers,
     };
   }

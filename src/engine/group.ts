@@ -1,24 +1,69 @@
 import type { Conversation, Message } from '../model/message.js';
+import { SpillStore } from './spill.js';
+
+/** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
+const MESSAGE_OVERHEAD_BYTES = 320;
+export const DEFAULT_MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
 
 /**
  * Gathers messages into conversations, whatever order and files they arrive in, then orders each
  * conversation by time. Array.prototype.sort is stable, so equal times keep the order they were read in.
+ * Past the memory budget, messages move to a partitioned spill on disk; results are the same.
  */
 export class ConversationCollector {
   private readonly byId = new Map<string, Message[]>();
+  private spill: SpillStore | undefined;
+  private heldBytes = 0;
+
+  constructor(private readonly memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES) {}
+
+  /** True once messages went to disk (reported so a nightly log shows why a run was slower). */
+  get spilled(): boolean {
+    return this.spill !== undefined;
+  }
 
   add(message: Message): void {
+    if (this.spill) {
+      this.spill.add(message);
+      return;
+    }
     const list = this.byId.get(message.conversationId);
     if (list) list.push(message);
     else this.byId.set(message.conversationId, [message]);
+    this.heldBytes += message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
+    if (this.heldBytes > this.memoryBudgetBytes) {
+      this.spill = new SpillStore();
+      for (const messages of this.byId.values()) for (const m of messages) this.spill.add(m);
+      this.byId.clear();
+    }
   }
 
   get size(): number {
     return this.byId.size;
   }
 
-  /** Conversations ordered by their first message's time, then id; empties the collector. */
+  /**
+   * Every conversation, each ordered by time; empties the collector. In memory they come ordered by
+   * first message, then id; after a spill, partition by partition (the report sorts them).
+   */
   *drain(): Generator<Conversation> {
+    if (this.spill) {
+      for (const partition of this.spill.partitions()) {
+        for (const m of partition) {
+          const list = this.byId.get(m.conversationId);
+          if (list) list.push(m);
+          else this.byId.set(m.conversationId, [m]);
+        }
+        yield* this.drainMemory();
+      }
+      this.spill = undefined;
+      return;
+    }
+    yield* this.drainMemory();
+  }
+
+  private *drainMemory(): Generator<Conversation> {
+    this.heldBytes = 0;
     const conversations: Conversation[] = [];
     for (const [id, messages] of this.byId) {
       messages.sort((a, b) => a.timestamp - b.timestamp);

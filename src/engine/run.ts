@@ -23,17 +23,24 @@ export interface RunResult {
 
 export const TOOL = { name: 'chatlint', version: '0.1.0' };
 
+export interface RunOptions {
+  /** Reviewed false positives. */
+  waivers?: readonly Waiver[];
+  /** Estimated bytes of messages held in memory before grouping moves to disk. */
+  memoryBudgetBytes?: number;
+}
+
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,
   ruleset: Ruleset,
   hooks: RunHooks = {},
-  waivers: readonly Waiver[] = [],
+  options: RunOptions = {},
 ): Promise<RunResult> {
   const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
   const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
-  const book = new WaiverBook(waivers);
-  const collector = new ConversationCollector();
+  const book = new WaiverBook(options.waivers ?? []);
+  const collector = new ConversationCollector(options.memoryBudgetBytes);
   const fileErrors: RunResult['fileErrors'] = [];
   let filesRead = 0;
   for await (const event of events) {
