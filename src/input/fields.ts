@@ -19,7 +19,17 @@ export const ROLE_SYNONYMS: Record<Role, readonly string[]> = {
   system: ['system', 'sys', 'notice', '系统', '系统消息'],
 };
 
-export const normalizeKey = (key: string): string => key.toLowerCase().replace(/[\s_\-]/g, '');
+// Exports repeat the same few keys on every record, so normalised forms are cached (bounded).
+const normalizedKeys = new Map<string, string>();
+export function normalizeKey(key: string): string {
+  let normalized = normalizedKeys.get(key);
+  if (normalized === undefined) {
+    normalized = key.toLowerCase().replace(/[\s_\-]/g, '');
+    if (normalizedKeys.size > 10_000) normalizedKeys.clear();
+    normalizedKeys.set(key, normalized);
+  }
+  return normalized;
+}
 
 const KEY_TO_FIELD = new Map<string, CanonicalField>();
 for (const [field, names] of Object.entries(FIELD_SYNONYMS) as Array<[CanonicalField, readonly string[]]>) {
