@@ -29,7 +29,7 @@ export function ruleFileJsonSchema(): JsonSchema {
     required: ['id'],
     not: { required: ['kind'] },
     properties: {
-      id: { type: 'string' },
+      id: { type: 'string', description: 'Id of the rule in the extended pack.' },
       append: { type: 'object', additionalProperties: { type: 'array' }, description: 'Items to add to list fields such as phrases or patterns.' },
     },
   };

@@ -1,7 +1,7 @@
 import type { CompiledRule } from '../config/load.js';
 import type { Conversation } from '../model/message.js';
 import type { Finding } from '../model/report.js';
-import type { RawFinding } from '../rules/common.js';
+import type { AnnouncedWait, CheckContext, RawFinding } from '../rules/common.js';
 import { excerpt } from './excerpt.js';
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
@@ -38,7 +38,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     messageIndex: raw.messageIndex,
     timestamp: new Date(message.timestamp).toISOString(),
-    message: render(rule.message ?? kind.defaultMessage, values),
+    message: render(raw.template ?? rule.message ?? kind.defaultMessage, values),
     match: raw.match ?? null,
     offset: raw.offset ?? null,
     seconds: raw.seconds ?? null,
@@ -58,12 +58,30 @@ export function appliesTo(filter: Record<string, string | string[]> | undefined,
   });
 }
 
+/** Whether a rule runs on a conversation: enabled, and its `appliesTo` accepts the conversation. */
+function isActive(compiled: CompiledRule, conversation: Conversation): boolean {
+  return compiled.rule.enabled && appliesTo(compiled.rule.appliesTo, conversation.meta);
+}
+
+/**
+ * What rules need to know about a conversation before any of them runs: the waits announced under every
+ * active wait-notice rule (response-time leaves those stretches to wait-notice).
+ */
+export function buildContext(rules: readonly CompiledRule[], conversation: Conversation): CheckContext {
+  const announcedWaits: AnnouncedWait[] = [];
+  for (const compiled of rules) {
+    if (compiled.check.announcedWaits && isActive(compiled, conversation)) announcedWaits.push(...compiled.check.announcedWaits(conversation));
+  }
+  return { announcedWaits };
+}
+
 /** Runs every enabled rule over one conversation; findings come in message order, then rule order. */
 export function checkConversation(rules: readonly CompiledRule[], conversation: Conversation): Finding[] {
   const findings: Array<{ finding: Finding; ruleOrder: number }> = [];
+  const context = buildContext(rules, conversation);
   rules.forEach((compiled, ruleOrder) => {
-    if (!compiled.rule.enabled || !appliesTo(compiled.rule.appliesTo, conversation.meta)) return;
-    for (const raw of compiled.check(conversation)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
+    if (!isActive(compiled, conversation)) return;
+    for (const raw of compiled.check(conversation, context)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
   });
   findings.sort(
     (a, b) =>

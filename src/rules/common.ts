@@ -3,36 +3,40 @@ import { ROLES, type Conversation, type Message } from '../model/message.js';
 import { severitySchema } from '../model/report.js';
 import { foldPatternSource } from '../text/fold.js';
 
-/** Fields every rule kind shares, whatever it checks. */
+/**
+ * Fields every rule kind shares, whatever it checks. Descriptions live in `.describe()` so the JSON
+ * Schema and docs/rules.md are generated from them.
+ */
 export const commonRuleFields = {
-  /** Unique id used in reports, waivers and overrides. */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "-", "_", "." or ":"'),
-  severity: severitySchema.default('error'),
-  /** One line saying what the rule checks, shown by `chatlint rules`. */
-  description: z.string().optional(),
-  /** Message template; placeholders such as {agentId}, {match}, {seconds}. */
-  message: z.string().optional(),
-  /** Whose messages the rule checks. */
-  role: z.enum(ROLES as [string, ...string[]]).default('agent'),
-  enabled: z.boolean().default(true),
-  /** Points deducted from the conversation's score per finding. */
-  points: z.number().min(0).optional(),
-  /** Most points this rule deducts in one conversation; default: `points` once (deduct once per rule per conversation). */
-  maxPoints: z.number().min(0).optional(),
-  /** A bottom-line item (服务底线): any finding sets the conversation's score to 0. */
-  critical: z.boolean().default(false),
-  /**
-   * Only check conversations whose metadata matches: each key names a field carried from the input
-   * (team, queue, channel, a tag column); the value is one accepted value or a list of them.
-   */
-  appliesTo: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
-  /** Short conversations that must pass or fail this rule; run by `chatlint rules test`. See docs/rules.md. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "-", "_", "." or ":"')
+    .describe('Unique id, used in reports, waivers and overrides.'),
+  severity: severitySchema.default('error').describe('error findings fail the run (exit 1); warning and info are reported only.'),
+  description: z.string().optional().describe('One line saying what the rule checks, shown by `chatlint rules`.'),
+  message: z.string().optional().describe('Message template for findings; placeholders such as {agentId}, {match}, {seconds}.'),
+  role: z.enum(ROLES as [string, ...string[]]).default('agent').describe('Whose messages the rule checks.'),
+  enabled: z.boolean().default(true).describe('false turns the rule off (useful when overriding an extended pack).'),
+  points: z.number().min(0).optional().describe("Points deducted from the conversation's score per finding."),
+  maxPoints: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Most points the rule deducts in one conversation; default: `points` once (deduct once per rule per conversation).'),
+  critical: z.boolean().default(false).describe("A bottom-line item (服务底线): any finding sets the conversation's score to 0."),
+  appliesTo: z
+    .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
+    .optional()
+    .describe(
+      'Only check conversations whose metadata matches: each key names a field carried from the input (team, queue, channel, a tag column); the value is one accepted value or a list.',
+    ),
   examples: z
     .strictObject({
-      pass: z.array(z.array(z.string()).min(1)).default([]),
-      fail: z.array(z.array(z.string()).min(1)).default([]),
+      pass: z.array(z.array(z.string()).min(1)).default([]).describe('Conversations that must give no finding.'),
+      fail: z.array(z.array(z.string()).min(1)).default([]).describe('Conversations that must give at least one finding.'),
     })
-    .optional(),
+    .optional()
+    .describe('Short conversations (lines such as "customer: 在吗", "65s agent: 在的") run by `chatlint rules test`.'),
 };
 
 /**
@@ -62,9 +66,45 @@ export interface RawFinding {
   seconds?: number;
   /** Extra values for the message template. */
   data?: Record<string, string | number>;
+  /**
+   * The message template for this finding instead of the rule's `message`, for a kind that reports more
+   * than one kind of failure (wait-notice: no time stated vs. a late return, which has `lateMessage`).
+   */
+  template?: string;
 }
 
-export type Checker = (conversation: Conversation) => RawFinding[];
+/**
+ * A wait an agent announced with a concrete time ("请稍等2分钟"), found by a wait-notice rule. From the
+ * notice until the next agent message, the wait-notice rule owns the customer's wait: response-time does
+ * not also measure customer messages sent in that stretch.
+ */
+export interface AnnouncedWait {
+  /** Rule that found it. */
+  ruleId: string;
+  /** Index of the notice message. */
+  noticeIndex: number;
+  /** Index of the next agent message (the return), or null when the log ends first. */
+  returnIndex: number | null;
+  promisedSeconds: number;
+}
+
+/** What the engine knows about a conversation before any rule runs, computed from all active rules. */
+export interface CheckContext {
+  /** Announced waits from every enabled wait-notice rule that applies to the conversation. */
+  announcedWaits: readonly AnnouncedWait[];
+}
+
+export const EMPTY_CONTEXT: CheckContext = { announcedWaits: [] };
+
+/**
+ * A compiled rule. Kinds that need no context may ignore the second argument: `(conversation) => …` is a
+ * Checker. A checker may also contribute to the context (computed before any rule runs).
+ */
+export interface Checker {
+  (conversation: Conversation, context: CheckContext): RawFinding[];
+  /** Waits this rule finds announced in the conversation (wait-notice). */
+  announcedWaits?: (conversation: Conversation) => AnnouncedWait[];
+}
 
 /** The common fields after parsing, as every kind's compile step sees them. */
 export interface CommonRule {

@@ -1,4 +1,19 @@
+import { z } from 'zod';
 import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
+import { regexSource } from './common.js';
+
+/**
+ * A set of literal phrases and regular expressions, matched like forbidden-phrase (width-folded; literals
+ * bounded at word edges where they begin or end with a Latin letter or digit). Used for a rule's
+ * secondary texts: exceptions, triggers, expected answers, prompts, closings.
+ */
+export const phraseSetSchema = z
+  .strictObject({
+    phrases: z.array(z.string().min(1)).default([]).describe('Literal phrases.'),
+    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+  })
+  .refine((s) => s.phrases.length + s.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
+export type PhraseSet = z.infer<typeof phraseSetSchema>;
 
 export interface TextMatch {
   text: string;
@@ -19,6 +34,11 @@ export class PhraseMatcher {
     const literals = [...new Set(phrases.filter((p) => p.length > 0))].sort((a, b) => b.length - a.length);
     if (literals.length > 0) this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
     for (const pattern of patterns) this.expressions.push(new RegExp(foldPatternSource(pattern), flags));
+  }
+
+  /** A matcher for a phrase set (see phraseSetSchema). */
+  static of(set: PhraseSet, ignoreCase: boolean): PhraseMatcher {
+    return new PhraseMatcher(set.phrases, set.patterns, ignoreCase);
   }
 
   get isEmpty(): boolean {
@@ -45,6 +65,28 @@ export class PhraseMatcher {
       }
     }
     return found.sort((a, b) => a.offset - b.offset);
+  }
+
+  /**
+   * A test for whether some match in `text` contains the span [start, end). Unlike findAll, overlapping
+   * matches count: every position where an expression matches is tried, so an exception "你们" covers the
+   * "你" of "好你们" even when another exception "好你" matched just before it. One pass over the text.
+   */
+  coverage(text: string): (start: number, end: number) => boolean {
+    const folded = foldWidth(text);
+    // reach[i]: the furthest end of a match starting at or before i.
+    const reach = new Array<number>(folded.length + 1).fill(-1);
+    for (const expression of this.expressions) {
+      expression.lastIndex = 0;
+      for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
+        const at = m.index;
+        reach[at] = Math.max(reach[at] ?? -1, at + m[0].length);
+        // Next try starts one character later, so overlapping matches are found too.
+        expression.lastIndex = at + ((folded.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
+      }
+    }
+    for (let i = 1; i < reach.length; i++) reach[i] = Math.max(reach[i] ?? -1, reach[i - 1] ?? -1);
+    return (start, end) => (reach[start] ?? -1) >= end;
   }
 
   /** True when any expression matches somewhere in `text`. */

@@ -71,3 +71,55 @@ patterns: ["我是{agentName}"]
     expect(finding?.message).toBe('客服7未在前1条消息内报工号');
   });
 });
+
+describe('greeting exemptIfCustomerAsked', () => {
+  const EXEMPT = `${RULE}exemptIfCustomerAsked: true`;
+
+  it('lets the first agent answer directly when the customer already asked a question', () => {
+    const conv = conversation(msg(0, 'customer', '我的快递怎么还没到'), msg(10, '1024', '已为您查询，明天送达'));
+    expect(runRule(EXEMPT, conv)).toEqual([]);
+    expect(runRule(RULE, conv).map((f) => [f.agentId, f.messageIndex])).toEqual([['1024', 1]]);
+  });
+
+  it('needs a question: a plain statement does not exempt', () => {
+    const conv = conversation(msg(0, 'customer', '人工'), msg(10, '1024', '已为您查询，明天送达'));
+    expect(runRule(EXEMPT, conv).map((f) => [f.agentId, f.messageIndex])).toEqual([['1024', 1]]);
+  });
+
+  it('recognises each default question marker', () => {
+    for (const text of ['在？', 'ok?', '能退吗', '运费呢', '怎么退', '是什么', '如何开票', '为什么扣款', '多少钱', '能不能改地址', '可以改地址', 'How do I return it', 'WHERE is it', 'can you help', 'Could you check']) {
+      expect([text, runRule(EXEMPT, conversation(msg(0, 'customer', text), msg(5, '1024', 'answer')))]).toEqual([text, []]);
+    }
+    for (const text of ['好的', 'Cancel my order', 'whatever', 'scan done']) {
+      expect([text, runRule(EXEMPT, conversation(msg(0, 'customer', text), msg(5, '1024', 'answer'))).map((f) => f.messageIndex)]).toEqual([text, [1]]);
+    }
+  });
+
+  it("does not count the customer's question to a bot (a bot spoke after it)", () => {
+    const toBot = conversation(msg(0, 'customer', '怎么退货？'), msg(1, 'bot', '您可以在订单页申请退货'), msg(5, 'customer', '转人工'), msg(20, '1024', '已为您查询'));
+    expect(runRule(EXEMPT, toBot).map((f) => [f.agentId, f.messageIndex])).toEqual([['1024', 3]]);
+    const askedAgain = conversation(msg(0, 'customer', '怎么退货？'), msg(1, 'bot', '您可以在订单页申请退货'), msg(5, 'customer', '运费谁出？'), msg(20, '1024', '运费由我们承担'));
+    expect(runRule(EXEMPT, askedAgain)).toEqual([]);
+  });
+
+  it('ignores system messages between the question and the agent', () => {
+    const conv = conversation(msg(0, 'customer', '怎么退货？'), msg(1, 'system', '客服1024已接入'), msg(5, '1024', '您好'));
+    expect(runRule(EXEMPT, conv)).toEqual([]);
+  });
+
+  it('exempts only the first agent: a transferred-in agent still greets', () => {
+    const conv = conversation(
+      msg(0, 'customer', '怎么退货？'),
+      msg(5, '1024', '为您转接售后'),
+      msg(6, 'customer', '运费谁出？'),
+      msg(30, '2048', '运费由我们承担'),
+    );
+    expect(runRule(EXEMPT, conv).map((f) => [f.agentId, f.messageIndex])).toEqual([['2048', 3]]);
+  });
+
+  it('takes custom questionPatterns', () => {
+    const conv = conversation(msg(0, 'customer', '查单 12345'), msg(5, '1024', '已为您查询'));
+    expect(runRule(`${EXEMPT}\nquestionPatterns: ["查单"]`, conv)).toEqual([]);
+    expect(runRule(`${EXEMPT}\nquestionPatterns: ["查单"]`, conversation(msg(0, 'customer', '怎么退？'), msg(5, '1024', 'x'))).map((f) => f.messageIndex)).toEqual([1]);
+  });
+});

@@ -6,8 +6,10 @@ import { occurrenceChecker } from './forbidden-phrase.js';
 const schema = z.strictObject({
   ...commonRuleFields,
   kind: z.literal('forbidden-punctuation'),
-  /** Regular expressions for punctuation runs, e.g. "[!！]{2,}"; run on width-folded text, so "！！" and "!!" are one run. */
-  patterns: z.array(regexSource()).min(1),
+  patterns: z
+    .array(regexSource())
+    .min(1)
+    .describe('Regular expressions for punctuation runs, e.g. "[!！]{2,}"; run on width-folded text, so "！！" and "!!" are one run.'),
 });
 export type ForbiddenPunctuationRule = z.infer<typeof schema>;
 

@@ -3,17 +3,47 @@ import type { Conversation, Message } from '../../model/message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../text/fold.js';
 import { commonRuleFields, defineKind, type RawFinding } from '../common.js';
 import { regexSource } from '../common.js';
+import { PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['agentId', 'agentName'] as const;
+
+/**
+ * What counts as a customer's question by default (for exemptIfCustomerAsked): a question mark, a Chinese
+ * question particle or question word, or an English question word as a whole word. Run on width-folded
+ * text ignoring case, so "？" is "?" and "How" is "how".
+ */
+export const DEFAULT_QUESTION_PATTERNS: readonly string[] = [
+  '[?]',
+  '吗',
+  '呢',
+  '怎么',
+  '什么',
+  '如何',
+  '为什么',
+  '多少',
+  '能不能',
+  '可以',
+  '(?<![A-Za-z])(?:how|what|why|when|where|can|could)(?![A-Za-z])',
+];
 
 const schema = z.strictObject({
   ...commonRuleFields,
   kind: z.literal('greeting'),
-  /** The greeting must come in each agent's first N messages of the conversation. */
-  within: z.number().int().min(1).default(1),
-  /** Regular expressions; {agentId} and {agentName} stand for that agent's own values, as whole tokens. */
-  patterns: z.array(regexSource(PLACEHOLDERS)).min(1),
-  ignoreCase: z.boolean().default(true),
+  within: z.number().int().min(1).default(1).describe("The greeting must come in each agent's first N messages of the conversation."),
+  patterns: z
+    .array(regexSource(PLACEHOLDERS))
+    .min(1)
+    .describe("Regular expressions; {agentId} and {agentName} stand for that agent's own values, as whole tokens."),
+  ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+  exemptIfCustomerAsked: z
+    .boolean()
+    .default(false)
+    .describe(
+      "The conversation's first agent may skip the greeting and answer directly when the customer already asked a question before that agent's first message — not counting a question a bot answered (a bot message after it, before the agent). A transferred-in agent still greets.",
+    ),
+  questionPatterns: z.array(regexSource()).min(1).default([...DEFAULT_QUESTION_PATTERNS]).describe(
+      "Regular expressions for a customer's question, for exemptIfCustomerAsked (run on width-folded text, ignoring case); the default: a question mark, 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以, or how/what/why/when/where/can/could as a word.",
+    ),
 });
 export type GreetingRule = z.infer<typeof schema>;
 
@@ -30,7 +60,7 @@ function instantiate(pattern: string, agentId: string, agentName: string | undef
 export const greeting = defineKind<GreetingRule>({
   kind: 'greeting',
   summary:
-    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens.",
+    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens. With exemptIfCustomerAsked, the first agent may skip it when the customer asked a question (questionPatterns: ? 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以 how what why when where can could) before that agent's first message and no bot spoke after the question.",
   placeholders: ['within'],
   defaultMessage: 'Agent {agentId} did not greet with their own ID in their first {within} message(s)',
   schema,
@@ -51,7 +81,22 @@ export const greeting = defineKind<GreetingRule>({
       return expressions;
     };
 
+    const question = new PhraseMatcher([], rule.questionPatterns, true);
+    /** Index of the conversation's first checked message when the customer asked before it (and no bot took the question). */
+    const exemptIndex = (conversation: Conversation): number | null => {
+      if (!rule.exemptIfCustomerAsked) return null;
+      const first = conversation.messages.findIndex((m) => m.role === rule.role);
+      if (first === -1) return null;
+      for (let i = first - 1; i >= 0; i--) {
+        const m = conversation.messages[i] as Message;
+        if (m.role === 'bot') return null;
+        if (m.role === 'customer' && question.test(m.text)) return first;
+      }
+      return null;
+    };
+
     return (conversation: Conversation): RawFinding[] => {
+      const exempt = exemptIndex(conversation);
       const seen = new Map<string, { first: number; count: number; greeted: boolean }>();
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
@@ -68,7 +113,7 @@ export const greeting = defineKind<GreetingRule>({
       });
       const findings: RawFinding[] = [];
       for (const [agentId, state] of seen) {
-        if (!state.greeted) findings.push({ messageIndex: state.first, agentId, data: { within: rule.within } });
+        if (!state.greeted && state.first !== exempt) findings.push({ messageIndex: state.first, agentId, data: { within: rule.within } });
       }
       return findings;
     };

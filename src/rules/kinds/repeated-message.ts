@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Conversation } from '../../model/message.js';
+import { foldWidth } from '../../text/fold.js';
+import { commonRuleFields, defineKind, type RawFinding } from '../common.js';
+
+const schema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('repeated-message'),
+  minLength: z
+    .number()
+    .int()
+    .min(1)
+    .default(4)
+    .describe('Messages shorter than this many characters after normalising ("好的", "嗯嗯") are ignored entirely.'),
+  max: z
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe(
+      'How many times one agent may send the same text in a conversation (not counting a repeat in a row, which is always a finding).',
+    ),
+});
+export type RepeatedMessageRule = z.infer<typeof schema>;
+
+/** Trimmed, whitespace collapsed, width-folded and case-folded: the text an agent copy-pasted. */
+export function normaliseMessage(text: string): string {
+  return foldWidth(text).trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+export const repeatedMessage = defineKind<RepeatedMessageRule>({
+  kind: 'repeated-message',
+  summary:
+    'The same agent sends the same text (trimmed, whitespace collapsed, width- and case-folded) twice in a row among their own messages, or more than `max` times in a conversation: each repeat beyond that allowance is one finding, with the text as {match} and its occurrence as {count}. Messages shorter than minLength characters are ignored (also for "in a row"); different agents never repeat each other.',
+  placeholders: ['count', 'max'],
+  defaultMessage: 'Same message sent again ({count}×): "{match}"',
+  schema,
+  compile(rule) {
+    return (conversation: Conversation): RawFinding[] => {
+      const findings: RawFinding[] = [];
+      const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
+      conversation.messages.forEach((message, index) => {
+        if (message.role !== rule.role) return;
+        const text = normaliseMessage(message.text);
+        if ([...text].length < rule.minLength) return;
+        const agent = message.agentId ?? '';
+        let state = perAgent.get(agent);
+        if (!state) perAgent.set(agent, (state = { previous: null, counts: new Map() }));
+        const count = (state.counts.get(text) ?? 0) + 1;
+        state.counts.set(text, count);
+        if (state.previous === text || count > rule.max) {
+          const trimmed = message.text.trim();
+          findings.push({ messageIndex: index, match: trimmed, offset: message.text.indexOf(trimmed), data: { count, max: rule.max } });
+        }
+        state.previous = text;
+      });
+      return findings;
+    };
+  },
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Conversation, Message } from '../../model/message.js';
+import { commonRuleFields, defineKind, regexSource, type RawFinding } from '../common.js';
+import { PhraseMatcher } from '../matcher.js';
+
+const schema = z
+  .strictObject({
+    ...commonRuleFields,
+    kind: z.literal('required-phrase'),
+    phrases: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Literal phrases, matched like forbidden-phrase (width-folded, word-edge bounded).'),
+    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+    position: z
+      .enum(['first', 'last', 'any'])
+      .default('any')
+      .describe('Where the phrase must appear: in the `first` N messages, the `last` N, or `any` message.'),
+    within: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("N for `first` and `last`: how many of the checked role's messages count. Ignored for `any`."),
+    perAgent: z
+      .boolean()
+      .default(false)
+      .describe("Check each agent's own messages separately (one finding per agent) instead of the conversation's."),
+  })
+  .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
+export type RequiredPhraseRule = z.infer<typeof schema>;
+
+export const requiredPhrase = defineKind<RequiredPhraseRule>({
+  kind: 'required-phrase',
+  summary:
+    "A phrase or pattern must appear in the checked role's messages: in the first `within` of them (position: first), the last `within` (last: a closing line), or any (any). One finding per conversation, or per agent with perAgent: true, on the last checked message for `last` and the first for `first`/`any`. A conversation where the checked role never speaks yields nothing.",
+  placeholders: ['position', 'within'],
+  defaultMessage: 'Required phrase missing (position: {position}, within: {within})',
+  schema,
+  compile(rule) {
+    const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
+    const judge = (messages: Array<[number, Message]>): RawFinding | null => {
+      if (messages.length === 0) return null;
+      const window =
+        rule.position === 'first' ? messages.slice(0, rule.within) : rule.position === 'last' ? messages.slice(-rule.within) : messages;
+      if (window.some(([, m]) => matcher.test(m.text))) return null;
+      const [at] = (rule.position === 'last' ? messages[messages.length - 1] : messages[0]) as [number, Message];
+      return { messageIndex: at, data: { position: rule.position, within: rule.within } };
+    };
+    return (conversation: Conversation): RawFinding[] => {
+      const groups = new Map<string, Array<[number, Message]>>();
+      conversation.messages.forEach((message, index) => {
+        if (message.role !== rule.role) return;
+        const key = rule.perAgent ? message.agentId ?? '' : '';
+        let list = groups.get(key);
+        if (!list) groups.set(key, (list = []));
+        list.push([index, message]);
+      });
+      const findings: RawFinding[] = [];
+      for (const messages of groups.values()) {
+        const finding = judge(messages);
+        if (finding) findings.push(finding);
+      }
+      return findings;
+    };
+  },
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Conversation } from '../../model/message.js';
+import { commonRuleFields, defineKind, type RawFinding } from '../common.js';
+import { PhraseMatcher, phraseSetSchema } from '../matcher.js';
+
+const schema = z.strictObject({
+  ...commonRuleFields,
+  kind: z.literal('silence-handling'),
+  afterSeconds: z
+    .number()
+    .positive()
+    .describe('A customer silence longer than this (seconds) before the agent closes calls for prompts first.'),
+  prompt: phraseSetSchema.describe('What a prompt looks like: { phrases: [请问您还在线吗, 请问还有什么可以帮您] }.'),
+  prompts: z.number().int().min(1).default(1).describe('How many prompts the agent must send in the silence before closing.'),
+  promptGapSeconds: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      'The wait the customer gets after each prompt: a prompt counts only if sent at least this long after the previous prompt (ask, wait, ask again), and only if the close comes at least this long after it. 0: no spacing.',
+    ),
+  closing: phraseSetSchema
+    .optional()
+    .describe('What a closing line looks like ("感谢您的咨询，再见"); without it, only the last message can be a close.'),
+  ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+});
+export type SilenceHandlingRule = z.infer<typeof schema>;
+
+export const silenceHandling = defineKind<SilenceHandlingRule>({
+  kind: 'silence-handling',
+  summary:
+    "An agent who closes a conversation after the customer has been silent for more than afterSeconds must first send `prompts` prompts (\"请问您还在线吗\"). The silence runs from the agent's first message after the customer's last one (or the agent's first message if the customer never spoke) to the close; a close is an agent message matching `closing`, or the conversation's last customer/agent message when it is the agent's and not a prompt; only the first close of each silent stretch is judged. Every prompt in the stretch counts, its first message included, but with promptGapSeconds each counted prompt must come that long after the previous one and before the close. One finding on the close, with the silence as {seconds}. The seed's silent-caller script (ask, wait 5 s, ask again, wait 5 s, close) is prompts: 2, promptGapSeconds: 5. A chat log has no \"line is silent\" signal: the rule sees only the gaps between messages, not whether the customer left, was typing, or when the window closed.",
+  placeholders: ['afterSeconds', 'prompts', 'requiredPrompts'],
+  defaultMessage: 'Closed after {seconds} s of customer silence with {prompts} of {requiredPrompts} prompt(s)',
+  schema,
+  compile(rule) {
+    const prompt = PhraseMatcher.of(rule.prompt, rule.ignoreCase);
+    const closing = rule.closing ? PhraseMatcher.of(rule.closing, rule.ignoreCase) : null;
+    const gapMs = rule.promptGapSeconds * 1000;
+    const afterMs = rule.afterSeconds * 1000;
+    return (conversation: Conversation): RawFinding[] => {
+      const { messages } = conversation;
+      let lastTalk = -1;
+      messages.forEach((m, i) => {
+        if (m.role === 'customer' || m.role === rule.role) lastTalk = i;
+      });
+      const findings: RawFinding[] = [];
+      // The current silent stretch: its first agent message, the prompts counted so far, whether it was closed.
+      let anchor: number | null = null;
+      let picks: number[] = [];
+      let closed = false;
+      messages.forEach((message, index) => {
+        if (message.role === 'customer') {
+          anchor = null;
+          closed = false;
+          return;
+        }
+        if (message.role !== rule.role || closed) return;
+        const isPrompt = prompt.test(message.text);
+        const isClose = closing?.test(message.text) === true || (index === lastTalk && !isPrompt);
+        if (anchor === null) {
+          anchor = index;
+          picks = [];
+        }
+        const start = (messages[anchor] as (typeof messages)[number]).timestamp;
+        if (!isClose) {
+          const previous = picks[picks.length - 1];
+          if (isPrompt && (previous === undefined ? true : message.timestamp - previous >= gapMs)) picks.push(message.timestamp);
+          return;
+        }
+        closed = true;
+        const silence = message.timestamp - start;
+        if (silence <= afterMs) return;
+        const counted = picks.filter((t) => message.timestamp - t >= gapMs).length;
+        if (counted >= rule.prompts) return;
+        findings.push({
+          messageIndex: index,
+          seconds: Math.round(silence) / 1000,
+          data: { prompts: counted, requiredPrompts: rule.prompts, afterSeconds: rule.afterSeconds },
+        });
+      });
+      return findings;
+    };
+  },
+});

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Conversation } from '../../model/message.js';
+import { findDurations } from '../../text/duration.js';
+import {
+  COMMON_PLACEHOLDERS,
+  commonRuleFields,
+  defineKind,
+  regexSource,
+  type AnnouncedWait,
+  type Checker,
+  type RawFinding,
+} from '../common.js';
+import { PhraseMatcher } from '../matcher.js';
+
+const PLACEHOLDERS = ['promisedSeconds', 'graceSeconds'] as const;
+const DEFAULT_LATE_MESSAGE = 'Promised a wait of {promisedSeconds} s but came back after {seconds} s';
+const TEMPLATE_PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+
+const schema = z
+  .strictObject({
+    ...commonRuleFields,
+    kind: z.literal('wait-notice'),
+    phrases: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Literal phrases that ask the customer to wait ("请稍等", "please hold"); matched like forbidden-phrase.'),
+    patterns: z
+      .array(regexSource())
+      .default([])
+      .describe('Regular expressions that ask the customer to wait, run on the width-folded text.'),
+    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+    graceSeconds: z.number().min(0).default(0).describe('Seconds allowed beyond the promised time before a return counts as late.'),
+    requireTime: z
+      .boolean()
+      .default(true)
+      .describe('Report a wait notice that states no concrete time (with `message`). False: judge only promises kept.'),
+    lateMessage: z
+      .string()
+      .optional()
+      .describe('Message template for a late return; placeholders {promisedSeconds} {seconds} {graceSeconds} and the common ones.'),
+  })
+  .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] })
+  .superRefine((r, ctx) => {
+    const allowed = new Set<string>([...COMMON_PLACEHOLDERS, ...PLACEHOLDERS]);
+    for (const [, name] of (r.lateMessage ?? '').matchAll(TEMPLATE_PLACEHOLDER)) {
+      if (name && !allowed.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lateMessage'],
+          message: `unknown placeholder {${name}} (allowed: ${[...allowed].map((p) => `{${p}}`).join(' ')})`,
+        });
+      }
+    }
+  });
+export type WaitNoticeRule = z.infer<typeof schema>;
+
+const toSeconds = (ms: number) => Math.round(ms) / 1000;
+
+interface Analysis {
+  waits: AnnouncedWait[];
+  findings: RawFinding[];
+}
+
+export const waitNotice = defineKind<WaitNoticeRule>({
+  kind: 'wait-notice',
+  summary:
+    'When a checked message asks the customer to wait (a phrase or pattern), the same message must state a concrete time ("2分钟", "两分钟", "三十秒", "半分钟", "一分半", "1分30秒", "2-3分钟" = its upper bound, "2 minutes", "half a minute"); a notice without one is a finding (requireTime). When a time is stated (the longest one; "5分钟前" / "ago" is a past time, not a promise), the next agent message, from any agent, must come within it plus graceSeconds; a late return is one finding on the notice, with the actual wait as {seconds} and {promisedSeconds}, under lateMessage. Customer messages in between do not end the wait, and response-time does not also measure them. A wait the log ends without an agent return is not judged.',
+  placeholders: PLACEHOLDERS,
+  defaultMessage: 'Asked the customer to wait without saying for how long',
+  schema,
+  compile(rule) {
+    const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
+    const graceMs = rule.graceSeconds * 1000;
+    const lateTemplate = rule.lateMessage ?? DEFAULT_LATE_MESSAGE;
+    let last: { conversation: Conversation; analysis: Analysis } | null = null;
+
+    const analyse = (conversation: Conversation): Analysis => {
+      if (last?.conversation === conversation) return last.analysis;
+      const analysis: Analysis = { waits: [], findings: [] };
+      const { messages } = conversation;
+      messages.forEach((message, index) => {
+        if (message.role !== rule.role) return;
+        const [notice] = matcher.findAll(message.text);
+        if (!notice) return;
+        const promise = findDurations(message.text)
+          .filter((d) => !d.past)
+          .reduce<ReturnType<typeof findDurations>[number] | null>((best, d) => (best === null || d.seconds > best.seconds ? d : best), null);
+        if (!promise) {
+          if (rule.requireTime) {
+            analysis.findings.push({ messageIndex: index, match: notice.text, offset: notice.offset, data: { graceSeconds: rule.graceSeconds } });
+          }
+          return;
+        }
+        let returnIndex: number | null = null;
+        for (let j = index + 1; j < messages.length; j++) {
+          if (messages[j]?.role === rule.role) {
+            returnIndex = j;
+            break;
+          }
+        }
+        analysis.waits.push({ ruleId: rule.id, noticeIndex: index, returnIndex, promisedSeconds: promise.seconds });
+        if (returnIndex === null) return;
+        const waitedMs = (messages[returnIndex] as (typeof messages)[number]).timestamp - message.timestamp;
+        if (waitedMs > promise.seconds * 1000 + graceMs) {
+          analysis.findings.push({
+            messageIndex: index,
+            match: promise.text,
+            offset: promise.offset,
+            seconds: toSeconds(waitedMs),
+            data: { promisedSeconds: promise.seconds, graceSeconds: rule.graceSeconds },
+            template: lateTemplate,
+          });
+        }
+      });
+      last = { conversation, analysis };
+      return analysis;
+    };
+
+    const check: Checker = Object.assign((conversation: Conversation) => analyse(conversation).findings, {
+      announcedWaits: (conversation: Conversation) => analyse(conversation).waits,
+    });
+    return check;
+  },
+});
