@@ -73,3 +73,12 @@ describe('chatlint init', () => {
     expect(readFileSync(join(dir, 'chatlint.yaml'), 'utf8')).toContain('extends: zh-CN');
   });
 });
+
+describe('built-in packs', () => {
+  it.each(['zh-CN', 'en'])('%s: every rule has examples and they all pass', (preset) => {
+    const result = chatlint(['rules', 'test', '--preset', preset]);
+    expect(result.stdout).not.toContain('no examples');
+    expect(result.stdout).toMatch(/\d+ rules passed, 0 failed/);
+    expect(result.code).toBe(0);
+  });
+});
