@@ -123,3 +123,19 @@ describe('greeting exemptIfCustomerAsked', () => {
     expect(runRule(`${EXEMPT}\nquestionPatterns: ["查单"]`, conversation(msg(0, 'customer', '怎么退？'), msg(5, '1024', 'x'))).map((f) => f.messageIndex)).toEqual([1]);
   });
 });
+
+describe('greeting exemption does not cover a wrong id', () => {
+  const EXEMPT = `
+id: g
+kind: greeting
+exemptIfCustomerAsked: true
+patterns: ["云客服\\\\s*{agentId}号?.{0,10}为您服务"]
+`;
+  it('exempts an agent who answers a question directly', () => {
+    expect(runRule(EXEMPT, conversation(msg(0, 'customer', '退货地址是哪里？'), msg(5, '102', '退货地址是杭州市…')))).toEqual([]);
+  });
+  it("still flags an exempt agent who greets with another agent's id", () => {
+    const findings = runRule(EXEMPT, conversation(msg(0, 'customer', '退货地址是哪里？'), msg(5, '102', '您好，云客服1024为您服务')));
+    expect(findings).toMatchObject([{ agentId: '102', messageIndex: 1 }]);
+  });
+});

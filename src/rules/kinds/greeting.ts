@@ -6,6 +6,8 @@ import { regexSource } from '../common.js';
 import { PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['agentId', 'agentName'] as const;
+/** Any agent id as a whole token, for telling "greeted with someone else's id" from "did not greet". */
+const ANY_ID = '(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9._-]*(?![A-Za-z0-9])';
 
 /**
  * What counts as a customer's question by default (for exemptIfCustomerAsked): a question mark, a Chinese
@@ -60,7 +62,7 @@ function instantiate(pattern: string, agentId: string, agentName: string | undef
 export const greeting = defineKind<GreetingRule>({
   kind: 'greeting',
   summary:
-    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens. With exemptIfCustomerAsked, the first agent may skip it when the customer asked a question (questionPatterns: ? 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以 how what why when where can could) before that agent's first message and no bot spoke after the question.",
+    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens. With exemptIfCustomerAsked, the first agent may skip it when the customer asked a question (questionPatterns: ? 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以 how what why when where can could) before that agent's first message and no bot spoke after the question — unless that agent greets with someone else's id, which is always a finding.",
   placeholders: ['within'],
   defaultMessage: 'Agent {agentId} did not greet with their own ID in their first {within} message(s)',
   schema,
@@ -81,6 +83,11 @@ export const greeting = defineKind<GreetingRule>({
       return expressions;
     };
 
+    // The same greeting with anybody's id: an exempt agent who greets anyway must not give a wrong id.
+    const anyIdExpressions = rule.patterns
+      .filter((p) => p.includes('{agentId}'))
+      .map((p) => new RegExp(foldPatternSource(p).split('{agentName}').join('[^\\s]{1,16}').split('{agentId}').join(ANY_ID), flags));
+
     const question = new PhraseMatcher([], rule.questionPatterns, true);
     /** Index of the conversation's first checked message when the customer asked before it (and no bot took the question). */
     const exemptIndex = (conversation: Conversation): number | null => {
@@ -97,23 +104,24 @@ export const greeting = defineKind<GreetingRule>({
 
     return (conversation: Conversation): RawFinding[] => {
       const exempt = exemptIndex(conversation);
-      const seen = new Map<string, { first: number; count: number; greeted: boolean }>();
+      const seen = new Map<string, { first: number; count: number; greeted: boolean; wrongId: boolean }>();
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
         const agent = message.agentId ?? '';
         let state = seen.get(agent);
         if (!state) {
-          state = { first: index, count: 0, greeted: false };
+          state = { first: index, count: 0, greeted: false, wrongId: false };
           seen.set(agent, state);
         }
         if (state.greeted || state.count >= rule.within) return;
         state.count++;
         const folded = foldWidth(message.text);
         if (expressionsFor(message).some((e) => e.test(folded))) state.greeted = true;
+        else if (anyIdExpressions.some((e) => e.test(folded))) state.wrongId = true;
       });
       const findings: RawFinding[] = [];
       for (const [agentId, state] of seen) {
-        if (!state.greeted && state.first !== exempt) findings.push({ messageIndex: state.first, agentId, data: { within: rule.within } });
+        if (!state.greeted && (state.first !== exempt || state.wrongId)) findings.push({ messageIndex: state.first, agentId, data: { within: rule.within } });
       }
       return findings;
     };
