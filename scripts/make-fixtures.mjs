@@ -13,16 +13,30 @@
 // UTF-8 text through the system `iconv -f UTF-8 -t GBK` (glibc iconv, present on Debian/Ubuntu).
 // If iconv is missing, that one file is left as it is and a warning is printed.
 //
-// Semantics the expectations assume (they match rules/zh-CN.yaml and rules/en.yaml):
+// Semantics the expectations assume (they match rules/zh-CN.yaml, 13 rules, and rules/en.yaml, 10 rules;
+// the kinds are described in docs/rules.md):
 // - messages of a conversation are ordered by timestamp; "message index" is the 0-based position in
 //   that order, counting every role (customer, agent, bot, system);
 // - greeting: each agent's first message in the conversation must contain the greeting with their own ID;
+//   zh-CN only: the first agent may skip it after a customer question (exemptIfCustomerAsked), but not
+//   greet with another agent's ID; a transferred-in agent always greets;
 // - response time: a customer message waits until the next agent message; delay > maxSeconds is a
 //   violation (exactly maxSeconds is in time). Planted slow replies always follow a single waiting
 //   customer message, and bot/system messages never matter for them, so the delay is the same whether
 //   it is measured from the first or the last message of a customer burst, and whether a bot reply
-//   counts as an answer or not;
-// - forbidden phrases / punctuation: agent messages only.
+//   counts as an answer or not. Customer messages inside a timed wait ("请您稍等2分钟") start no clock;
+// - forbidden phrases / punctuation (incl. no-abuse, no-rhetorical-questions, honorific-nin,
+//   no-filler-openings): agent messages only, one finding per match;
+// - wait-with-time: a notice without a time, or a return later than promise + 10 s: one finding on the
+//   notice (late: seconds = actual wait) — declared as ['wait-with-time', '2分钟', { late: true }];
+// - thanks-reply: on the first agent message after the conversation's first customer thanks, when the
+//   next two agent messages have no 不客气 / you're welcome;
+// - closing-line: on the last agent message when the last two agent messages have no closing line;
+// - no-copy-paste: on an agent's repeat in a row (own messages) or third occurrence (match = the text);
+// - silence-prompt: on the close (再见 / goodbye …) after > 120 s from the agent's first message after the
+//   customer's last one, without a prompt in between (seconds = that silence) — declared as
+//   ['silence-prompt', undefined, { silence: true }].
+// Every conversation without a declared violation must stay clean under all of these rules.
 
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -141,15 +155,26 @@ function realise(rng, spec) {
       note: st.note,
     });
     for (const v of st.v ?? []) {
-      const [rule, extra] = v;
+      const [rule, extra, opts = {}] = v;
       const rec = { rule, agentId: st.ag?.id, index: i };
-      if (rule === 'reply-within-60s') {
+      if (opts.late) {
+        // wait-with-time, promise not kept: the finding sits on the notice, its delay is the actual wait
+        // (next agent message − notice), filled in below once every time is known; `extra` is the
+        // promised time as written ("2分钟").
+        rec.match = extra;
+        rec.late = true;
+        if (!st.text.includes(extra)) throw new Error(`${spec.key}: match ${extra} not in text`);
+      } else if (opts.silence) {
+        rec.silence = true; // delay filled in below
+      } else if (rule === 'reply-within-60s') {
         rec.seconds = gap;
         rec.customerIndex = i - 1;
         if (spec.steps[i - 1].role !== 'customer') throw new Error(`${spec.key}: slow reply not after customer`);
         if (i >= 2 && spec.steps[i - 2].role === 'customer') throw new Error(`${spec.key}: slow reply after a burst`);
       } else if (rule === 'unanswered') {
         rec.agentId = extra;
+      } else if (rule === 'no-copy-paste') {
+        rec.match = st.text.trim(); // the whole repeated message
       } else if (extra !== undefined) {
         rec.match = extra;
         if (!st.text.includes(extra)) throw new Error(`${spec.key}: match ${extra} not in text`);
@@ -158,6 +183,22 @@ function realise(rng, spec) {
     }
     prev = st;
   });
+  for (const rec of violations) {
+    if (rec.late) {
+      const back = messages.findIndex((m, j) => j > rec.index && m.role === 'agent');
+      if (back < 0) throw new Error(`${spec.key}: late wait without a return`);
+      rec.seconds = messages[back].t - messages[rec.index].t;
+      rec.returnIndex = back;
+    } else if (rec.silence) {
+      // silence-handling: from the agent's first message after the customer's last one, to the close
+      let lastCustomer = -1;
+      for (let j = 0; j < rec.index; j++) if (messages[j].role === 'customer') lastCustomer = j;
+      const anchor = messages.findIndex((m, j) => j > lastCustomer && m.role === 'agent');
+      rec.seconds = messages[rec.index].t - messages[anchor].t;
+      rec.anchorIndex = anchor;
+      if (rec.seconds <= 120) throw new Error(`${spec.key}: silence of ${rec.seconds} s is not > 120 s`);
+    }
+  }
   return { messages, violations };
 }
 
@@ -484,9 +525,11 @@ function zhNight1127Specs(rng) {
   // -- greeting violations ----------------------------------------------------------------------
   {
     const x = d();
-    add('missing-greeting', '售后', 'app', 'agent 1031 answers without any greeting', [
+    // The customer asked a question (怎么) before the agent's first message: zh-CN's greeting rule
+    // (exemptIfCustomerAsked) lets the first agent answer directly. Clean.
+    add('missing-greeting', '售后', 'app', 'agent 1031 answers without any greeting after a question (exempt, clean)', [
       C('我的快递三天都没动了，怎么回事'),
-      A(a1031, '请您提供一下订单号。', { v: [['greeting-with-id']] }),
+      A(a1031, '请您提供一下订单号。', { note: 'exempt-first' }),
       C(x.order),
       A(a1031, `经查询，您的包裹在${x.city}转运中心滞留，我已经为您催促快递公司尽快派送。`),
       C('大概什么时候能到'),
@@ -551,13 +594,15 @@ function zhNight1127Specs(rng) {
     ]);
   }
   {
+    // "在吗" is only a hail, not a question: no exemption.
     add('late-greeting', '售前', 'app', 'agent 3007 greets only in the second message, later sends ？？', [
-      C('这款空气炸锅还有货吗'),
+      C('在吗'),
       A(a3007, '亲，在的', { v: [['greeting-with-id']] }),
       A(a3007, zhGreeting(a3007, 0)),
+      C('这款空气炸锅还有货吗'),
       A(a3007, '这款空气炸锅目前有现货，今天下单明天发货。'),
       C('能用来烤蛋糕吗'),
-      A(a3007, '您没看商品详情页吗？？上面有烤蛋糕的食谱。', { v: [['no-emotional-punctuation', '？？']] }),
+      A(a3007, '您没看商品详情页吗？？上面有烤蛋糕的食谱。', { v: [['no-rhetorical-questions', '您没看商品详情页吗'], ['no-emotional-punctuation', '？？']] }),
       C('我就是问问'),
       A(a3007, '抱歉，是我表达不当。可以烤的，6寸以内的蛋糕都没有问题。'),
       C('好吧'),
@@ -573,7 +618,7 @@ function zhNight1127Specs(rng) {
       A(a2048, zhGreeting(a2048, 1)),
       A(a2048, '请您提供一下手机号码。'),
       C(x.phone),
-      A(a2048, '您的缴费已经到账，断网可能是线路问题，我为您转接宽带专线的同事处理，请您稍等。'),
+      A(a2048, '您的缴费已经到账，断网可能是线路问题，我为您转接宽带专线的同事处理，请您稍等。', { v: [['wait-with-time', '请您稍等']] }),
       S('会话已由客服2048转接至客服2050'),
       A(a2050, '您的宽带账号已经查到了，目前端口状态异常，我为您远程重置一下。', { v: [['greeting-with-id']] }),
       A(a2050, '已为您重置端口，请您重启光猫后再试一下。'),
@@ -662,10 +707,10 @@ function zhNight1127Specs(rng) {
       A(a2048, zhGreeting(a2048, 3)),
       A(a2048, '请您提供一下手机号码。'),
       C(x.phone),
-      A(a2048, '我晕，系统又卡住了，请您稍等。', { v: [['no-rude-phrases', '我晕']] }),
+      A(a2048, '我晕，系统又卡住了，请您稍等。', { v: [['no-rude-phrases', '我晕'], ['wait-with-time', '请您稍等']] }),
       A(a2048, '已为您查到，本月账单已经通过短信发送到您的手机，您也可以在营业厅APP首页点击"账单查询"查看。'),
       C('短信我没收到'),
-      A(a2048, '……您刚才不是说已经收到短信了吗', { v: [['no-emotional-punctuation', '……']] }),
+      A(a2048, '……您刚才不是说已经收到短信了吗', { v: [['no-emotional-punctuation', '……'], ['no-rhetorical-questions', '不是说已经收到短信了吗']] }),
       C('我说的是上个月的'),
       A(a2048, '抱歉，是我理解错了，我现在重新为您发送一次本月账单短信。'),
       C('收到了'),
@@ -691,7 +736,7 @@ function zhNight1127Specs(rng) {
     ]);
   }
   {
-    add('rude-shuoba', '宽带', 'web', 'agent 2050 says 喂，说吧', [
+    add('rude-shuoba', '宽带', 'web', 'agent 2050 says 喂，说吧 and 爱买不买 (bottom line)', [
       C('你好'),
       A(a2050, zhGreeting(a2050, 1)),
       C('嗯'),
@@ -700,7 +745,11 @@ function zhNight1127Specs(rng) {
       A(a2050, '宽带续费可以在营业厅APP或者微信公众号办理，续费后立即生效。'),
       C('包年多少钱'),
       A(a2050, '300M宽带包年是960元，比按月缴费便宜240元。'),
-      C('好的我去看看'),
+      C('别家才600，太贵了'),
+      A(a2050, '爱买不买。', { v: [['no-abuse', '爱买不买']] }),
+      C('什么态度'),
+      A(a2050, '非常抱歉，是我态度不好，给您带来了不好的体验。'),
+      C('算了，我再看看'),
       A(a2050, '好的，请问还有什么可以帮您？'),
       C('没了'),
       A(a2050, '感谢您的咨询，再见。'),
@@ -742,12 +791,12 @@ function zhNight1127Specs(rng) {
   // -- clean special cases ----------------------------------------------------------------------
   {
     const x = d();
-    add('transfer-clean', '售前', 'app', 'transfer 3007 → 1024, both greet (clean)', [
+    add('transfer-clean', '售前', 'app', "transfer 3007 → 1024, both greet; 3007's transfer notice 请您稍等 names no time", [
       C('你好，我上周买的吹风机坏了'),
       A(a3007, zhGreeting(a3007, 4)),
       A(a3007, '请问是什么问题呢？'),
       C('一开机就跳闸'),
-      A(a3007, '非常抱歉，质量问题需要售后同事为您处理，我现在为您转接到售后专线，请您稍等。'),
+      A(a3007, '非常抱歉，质量问题需要售后同事为您处理，我现在为您转接到售后专线，请您稍等。', { v: [['wait-with-time', '请您稍等']] }),
       S('会话已由客服3007转接至客服1024'),
       A(a1024, '您好，这里是售后专线，云客服1024为您服务，您的问题我已经了解了。'),
       A(a1024, '请您提供一下订单号，我为您登记换新。'),
@@ -833,15 +882,195 @@ function zhNight1127Specs(rng) {
     add('cross-midnight', '话费', 'app', 'starts at 23:58 and ends after midnight (clean)', ZH_TOPICS.plan(a2048, x));
   }
 
+  // -- the rest of the service standard (rules added to the zh-CN pack later) -------------------
+  {
+    const x = d();
+    add('rhetorical-told-you', '售后', 'app', 'agent 1031: 不是跟您说了吗', [
+      C('我的退款怎么还没到？'),
+      A(a1031, zhGreeting(a1031, x.greet)),
+      A(a1031, '请您提供一下订单号。'),
+      C(x.order),
+      A(a1031, '您的退款已经原路退回，银行处理需要1-3个工作日。'),
+      C('那到底哪天能到？'),
+      A(a1031, '不是跟您说了吗，银行处理需要1-3个工作日。', { v: [['no-rhetorical-questions', '不是跟您说了']] }),
+      C('你这什么态度'),
+      A(a1031, `非常抱歉，是我表达不当。退款预计${x.date}前到账，到账后银行会有短信通知您。`),
+      C('好吧'),
+      A(a1031, '请问还有什么可以帮您？'),
+      C('没有了'),
+      A(a1031, '感谢您的理解，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('rhetorical-sms-thanks', '话费', 'app', 'agent 2048: 难道您没收到短信吗; later does not answer the thanks', [
+      C('我办的流量包怎么没生效'),
+      A(a2048, zhGreeting(a2048, x.greet)),
+      A(a2048, '请您提供一下手机号码。'),
+      C(x.phone),
+      A(a2048, '您的流量包已经在今天10点生效了，办理成功时系统给您发过短信。'),
+      C('我没看到有短信'),
+      A(a2048, '难道您没收到短信吗？', { v: [['no-rhetorical-questions', '难道您没收到短信吗']] }),
+      C('真的没有'),
+      A(a2048, '抱歉，我为您重新发送一次办理成功的短信，请您查收。'),
+      C('收到了，谢谢'),
+      A(a2048, '请问还有什么可以帮您？', { v: [['thanks-reply']] }),
+      C('没了'),
+      A(a2048, '感谢您的来访，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('honorific-ni', '售后', 'web', 'agent 102 addresses the customer as 你 twice; 你们公司 is allowed', [
+      C('在吗'),
+      A(a102, zhGreeting(a102, x.greet)),
+      C('我们公司上周买的打印机想退货'),
+      A(a102, '请你提供一下订单号。', { v: [['honorific-nin', '你']] }),
+      C(x.order),
+      A(a102, '已为您查到，你们公司这笔订单还在7天无理由退货期内，可以直接申请退货。', { note: 'nimen' }),
+      C('怎么申请'),
+      A(a102, '你在订单详情页点击"申请售后"，选择"退货退款"就可以了。', { v: [['honorific-nin', '你']] }),
+      C('好的'),
+      A(a102, '请问还有什么可以帮您？'),
+      C('没有了'),
+      A(a102, '感谢您的咨询，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('filler-no-closing', '宽带', 'web', 'agent 2050 opens two messages with 嗯，/啊， and ends without a closing line', [
+      C('宽带怎么老是掉线'),
+      A(a2050, zhGreeting(a2050, x.greet)),
+      A(a2050, '嗯，请您提供一下宽带账号。', { v: [['no-filler-openings', '嗯']] }),
+      C(x.broadband),
+      A(a2050, '好的，嗯，我看一下线路状态。', { note: 'filler-inside' }),
+      A(a2050, '那个端口昨天晚上有告警记录，我已经为您远程重置了。', { note: 'nage' }),
+      C('重置了还是掉'),
+      A(a2050, '啊，这个需要师傅上门检测一下，我为您预约明天上午。', { v: [['no-filler-openings', '啊']] }),
+      C('行'),
+      A(a2050, '已为您预约好了，师傅明天上午9点到12点上门。', { v: [['closing-line']] }),
+    ]);
+  }
+  {
+    const x = d();
+    add('wait-late', '售后', 'app', 'agent 1024 promises 2分钟 and comes back after 185 s; later does not answer the thanks', [
+      C('我的退款申请被驳回了是怎么回事'),
+      A(a1024, zhGreeting(a1024, x.greet)),
+      A(a1024, '请您提供一下订单号。'),
+      C(x.order),
+      A(a1024, '请您稍等2分钟，我为您联系仓库核实。', { v: [['wait-with-time', '2分钟', { late: true }]] }),
+      A(a1024, '感谢您的耐心等待，仓库反馈您寄回的商品缺少配件，补寄配件后就可以重新为您退款。', { gap: 185 }),
+      C('配件在我这里，我再寄回去'),
+      A(a1024, '好的，寄回时请您在包裹里附上写有订单号的纸条。'),
+      C('好，谢谢'),
+      A(a1024, '请问还有什么可以帮您？', { v: [['thanks-reply']] }),
+      C('没有了'),
+      A(a1024, '感谢您的咨询，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('wait-kept', '话费', 'app', 'agent 2048 promises 2分钟, the customer writes meanwhile, the agent is back after exactly 130 s (clean)', [
+      C('帮我查一下合约什么时候到期'),
+      A(a2048, zhGreeting(a2048, x.greet)),
+      A(a2048, '请您提供一下手机号码。'),
+      C(x.phone),
+      A(a2048, '请您稍等2分钟，我为您查询合约信息。', { note: 'wait-kept-notice' }),
+      C('好了吗', { gap: 20, note: 'wait-kept-customer' }),
+      A(a2048, '感谢您的耐心等待，您的合约到2027年6月30日到期，到期前一个月会有短信提醒您。', { gap: 110, note: 'wait-kept-return' }),
+      C('好的，谢谢'),
+      A(a2048, '不客气，请问还有什么可以帮您？'),
+      C('没有了'),
+      A(a2048, '感谢您的来访，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('thanks-habitual', '售后', 'web', 'the customer thanks twice, agent 1031 answers the first with 不客气 (clean)', [
+      C('你好，发票抬头开错了能重开吗'),
+      A(a1031, zhGreeting(a1031, x.greet)),
+      A(a1031, '可以的，请您提供一下订单号和正确的抬头。'),
+      C(`${x.order}，抬头是杭州云帆科技有限公司`),
+      A(a1031, '已为您重新提交开票申请，新的电子发票会在24小时内发送到您的邮箱。'),
+      C('好的，谢谢', { note: 'thanks-1' }),
+      A(a1031, '不客气，请问还有什么可以帮您？'),
+      C('没有了，太感谢了', { note: 'thanks-2' }),
+      A(a1031, '祝您生活愉快，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('copy-paste-row', '售后', 'app', 'agent 102 pastes the same request twice in a row and ends without a closing line', [
+      C('我的快递显示已签收但是没收到'),
+      A(a102, zhGreeting(a102, x.greet)),
+      A(a102, '请您提供一下订单号，我马上为您查询。'),
+      C('我找一下'),
+      A(a102, '请您提供一下订单号，我马上为您查询。', { v: [['no-copy-paste']] }),
+      C(x.order),
+      A(a102, '已为您查到，快递员把包裹放在了您小区的快递柜，取件码已经重新发送到您的手机。'),
+      C('找到了'),
+      A(a102, '好的。', { v: [['closing-line']] }),
+    ]);
+  }
+  {
+    const x = d();
+    add('copy-paste-third', '售后', 'app', 'agent 1024 sends the same apology three times; the third is one too many', [
+      C('我买的空调三天了还没人来安装'),
+      A(a1024, zhGreeting(a1024, x.greet)),
+      A(a1024, '请您提供一下订单号。'),
+      C(x.order),
+      A(a1024, '非常抱歉给您带来不便，我们会尽快为您处理。', { note: 'paste-1' }),
+      A(a1024, '您的安装单已经派给了当地的服务网点，师傅会在24小时内联系您。'),
+      C('昨天也说24小时，到现在也没人联系'),
+      A(a1024, '非常抱歉给您带来不便，我们会尽快为您处理。', { note: 'paste-2' }),
+      A(a1024, '我已经为您催促网点，今天18点前师傅会给您回电。'),
+      C('今天再不来我就退货了'),
+      A(a1024, '非常抱歉给您带来不便，我们会尽快为您处理。', { v: [['no-copy-paste']] }),
+      C('好吧'),
+      A(a1024, '请问还有什么可以帮您？'),
+      C('没有了'),
+      A(a1024, '感谢您的耐心，再见。'),
+    ]);
+  }
+  {
+    const x = d();
+    add('silence-no-prompt', '话费', 'web', 'agent 2048 opens with 那， and closes after 150 s of silence without asking whether the customer is still there', [
+      C('我想了解一下5G套餐'),
+      A(a2048, zhGreeting(a2048, x.greet)),
+      A(a2048, '目前5G套餐有59元、89元和129元三档，分别包含30G、60G和100G通用流量。'),
+      C('我先考虑一下'),
+      A(a2048, '那，您先考虑一下，有问题随时联系我们。', { v: [['no-filler-openings', '那']] }),
+      A(a2048, '感谢您的咨询，再见。', { gap: 150, v: [['silence-prompt', undefined, { silence: true }]] }),
+    ]);
+  }
+  {
+    const x = d();
+    add('silence-prompted', '售后', 'app', 'agent 1031 asks 请问您还在线吗 before closing a silent chat; writes 滚筒 and 滚动 (clean)', [
+      C('我想问一下滚筒洗衣机的延保怎么买'),
+      A(a1031, zhGreeting(a1031, x.greet)),
+      A(a1031, '滚筒洗衣机的延保在订单详情页就可以购买，页面向下滚动就能看到"购买延保"，一年延保是99元，两年是169元。', { note: 'gun' }),
+      C('我看一下'),
+      A(a1031, '好的。', { note: 'silence-start' }),
+      A(a1031, '请问您还在线吗？', { gap: 150, note: 'silence-prompt' }),
+      A(a1031, '由于长时间没有收到您的回复，本次会话将结束，感谢您的咨询，再见。', { gap: 60, note: 'silence-close' }),
+    ]);
+  }
+  {
+    add('exempt-mini-silence', '售前', 'wechat', 'agent 3007 answers a question without greeting (exempt); 你 next to 迷你; closes after 240 s of silence without asking', [
+      C('这款迷你破壁机可以打豆浆吗？'),
+      A(a3007, '可以的，这款迷你破壁机有豆浆模式，不用提前泡豆，25分钟就能打好。', { note: 'exempt-first' }),
+      C('一个人用会不会太大'),
+      A(a3007, '这款迷你破壁机容量是600毫升，很适合你一个人用。', { v: [['honorific-nin', '你']] }),
+      C('我问问家里人'),
+      A(a3007, '好的，您商量好了随时联系我们。'),
+      A(a3007, '由于您长时间没有回复，本次会话将结束，再见。', { gap: 240, v: [['silence-prompt', undefined, { silence: true }]] }),
+    ]);
+  }
+
   // -- ordinary clean conversations --------------------------------------------------------------
   const clean = [
-    [a1024, 'logistics', 'app'], [a1024, 'returns', 'web'],
-    [a1031, 'refund', 'app'], [a1031, 'invoice', 'web'], [a1031, 'address', 'app'],
-    [a102, 'logistics', 'wechat'], [a102, 'damaged', 'app'], [a102, 'refund', 'web'],
-    [a2048, 'bill', 'app'], [a2048, 'topup', 'wechat'],
-    [a2050, 'install', 'web'], [a2050, 'outage', 'app'],
-    [a3007, 'stock', 'app'], [a3007, 'coupon', 'wechat'], [a3007, 'size', 'app'],
-    [a1024, 'damaged', 'app'], [a2048, 'plan', 'web'], [a3007, 'stock', 'web'],
+    [a1024, 'logistics', 'app'], [a1031, 'address', 'app'], [a102, 'damaged', 'app'],
+    [a2048, 'bill', 'app'], [a2050, 'install', 'web'], [a3007, 'size', 'app'],
   ];
   clean.forEach(([ag, topic, channel], n) => {
     add(`clean-${n + 1}-${ag.id}-${topic}`, ag.team, channel, 'clean', ZH_TOPICS[topic](ag, d()));
@@ -899,7 +1128,12 @@ function stats(convs) {
 // ---------------------------------------------------------------------------------------------
 // fixtures/nightly/2026-11-27.jsonl + fixtures/csv/export-zh.csv
 
-const ZH_RULES = ['greeting-with-id', 'reply-within-60s', 'no-rude-phrases', 'no-emotional-punctuation'];
+/** Every rule of rules/zh-CN.yaml, in the pack's order (the columns of the per-agent table). */
+const ZH_RULES = [
+  'greeting-with-id', 'reply-within-60s', 'no-rude-phrases', 'no-emotional-punctuation', 'no-abuse',
+  'no-rhetorical-questions', 'honorific-nin', 'no-filler-openings', 'wait-with-time', 'thanks-reply',
+  'closing-line', 'no-copy-paste', 'silence-prompt',
+];
 
 function night1127() {
   const rng = makeRng('nightly/2026-11-27');
@@ -977,11 +1211,12 @@ function night1128() {
     s[4] = A(a1024, `您的退款${x.amount}元已经原路退回!!银行处理一般需要1-3个工作日。`, { v: [['no-emotional-punctuation', '!!']] });
     return s;
   })());
-  add('no-greeting-record', '售前', 'app', 'agent 3007 skips the greeting', (() => {
+  // The customer opens with a question (请问…吗？), so 3007 may answer directly (exemptIfCustomerAsked). Clean.
+  add('no-greeting-record', '售前', 'app', 'agent 3007 skips the greeting after a question (exempt, clean)', (() => {
     const x = d();
     const s = ZH_TOPICS.stock(a3007, x);
     s.splice(1, 1);
-    s[1] = A(a3007, s[1].text, { v: [['greeting-with-id']] });
+    s[1] = A(a3007, s[1].text, { note: 'exempt-first' });
     return s;
   })(), { record: true });
   add('tiana', '售后', 'app', 'agent 102 says 天啊', (() => {
@@ -1077,7 +1312,7 @@ function english() {
   const specs = [];
   const add = (key, team, note, steps) => specs.push({ key, team, channel: 'web', note, steps });
 
-  add('en-clean-late-parcel', 'orders', 'clean; agent writes an ordinary "..." and "whatever is easiest"', [
+  add('en-clean-late-parcel', 'orders', 'clean; agent writes an ordinary "..." and "whatever is easiest"; the customer thanks twice, answered once', [
     C('hi, my parcel is late'),
     A(A17, enGreeting(A17, 0)),
     A(A17, 'Could you share your order number, please?'),
@@ -1086,15 +1321,16 @@ function english() {
     A(A17, 'Your parcel is at the local depot and should be delivered tomorrow before 6 pm.'),
     C('can I pick it up instead?'),
     A(A17, 'Yes, we can do whatever is easiest for you. I have switched it to depot pickup.'),
-    C('great, thanks'),
+    C('great, thanks', { note: 'thanks-1' }),
     A(A17, 'You are welcome! Anything else I can help with?'),
-    C('no that is all'),
+    C('no that is all, thanks again', { note: 'thanks-2' }),
     A(A17, 'Have a great evening!'),
   ]);
-  add('en-missing-greeting', 'billing', 'agent A31 skips the greeting; says "As I already said"', [
+  add('en-missing-greeting', 'billing', 'agent A31 skips the greeting; "One moment please." without a time; says "As I already said"', [
     C('Why was I charged twice this month?'),
     A(A31, 'Can you send me the last four digits of the card?', { v: [['greeting-with-id']] }),
     C('4417'),
+    A(A31, 'One moment please.', { v: [['wait-with-time', 'One moment']] }),
     A(A31, 'I see two charges. One of them is a pre-authorisation and will drop off within 5 business days.'),
     C('So I will get the money back?'),
     A(A31, 'As I already said, it will drop off within 5 business days.', { v: [['no-rude-phrases', 'As I already said']] }),
@@ -1103,18 +1339,20 @@ function english() {
     C('no'),
     A(A31, 'Thank you for your patience. Goodbye.'),
   ]);
-  add('en-copied-greeting', 'orders', 'agent A2 pastes "agent A23" (token trap), later "Whatever."', [
+  add('en-copied-greeting', 'orders', 'agent A2 pastes "agent A23" (token trap), asks for the order number twice in a row, later "Whatever.", does not answer the thanks', [
     C('I want to cancel my order'),
     A(A2, enGreeting(A23, 0), { v: [['greeting-with-id']] }),
     A(A2, 'Sure, what is the order number?'),
+    C('one sec, looking for it'),
+    A(A2, 'Sure, what is the order number?', { v: [['no-copy-paste']] }),
     C(order()),
     A(A2, 'That order has already shipped, so it cannot be cancelled. You can return it once it arrives.'),
     C('That is ridiculous, I ordered it an hour ago'),
     A(A2, 'Whatever. I cannot change the policy.', { v: [['no-rude-phrases', 'Whatever']] }),
     C('Can I talk to someone else?'),
     A(A2, 'I apologise for my tone. I have asked the warehouse to intercept the parcel and will email you the result.'),
-    C('fine'),
-    A(A2, 'Thank you for your patience. Goodbye.'),
+    C('fine, thanks'),
+    A(A2, 'Thank you for your patience. Goodbye.', { v: [['thanks-reply']] }),
   ]);
   add('en-slow-75', 'orders', 'agent A17 replies after 75 s, then "!!"', [
     C('Where is my refund?'),
@@ -1127,19 +1365,24 @@ function english() {
     C('no'),
     A(A17, 'Have a nice evening.'),
   ]);
-  add('en-calm-down', 'billing', 'agent A23 tells the customer to calm down; customer\'s own "!!!" and "calm down" are not flagged', [
+  add('en-calm-down', 'billing', 'agent A23 tells the customer to calm down, comes back 170 s after "hold for 2 minutes", says "Take it or leave it" (bottom line); customer\'s own "!!!" and "calm down" are not flagged', [
     C('Your app charged me for a plan I never ordered!!!'),
     A(A23, enGreeting(A23, 2)),
     C('I am not going to calm down, I want my money back'),
     A(A23, 'Sir, please calm down and send me the email on the account.', { v: [['no-rude-phrases', 'calm down']] }),
     C('j.smith@example.com'),
-    A(A23, 'Thank you. I have cancelled the plan and refunded the charge of $12.99.'),
+    A(A23, 'Thank you. Please hold for 2 minutes while I check the account.', { v: [['wait-with-time', '2 minutes', { late: true }]] }),
+    A(A23, 'Thanks for waiting. I have cancelled the plan and refunded the charge of $12.99.', { gap: 170 }),
+    C('ok, and make sure it does not happen again'),
+    A(A23, 'Take it or leave it.', { v: [['no-abuse', 'Take it or leave it']] }),
+    C('excuse me?'),
+    A(A23, 'I apologise, that was uncalled for. I have added a note so the plan cannot be added again without your consent.'),
     C('ok'),
     A(A23, 'Is there anything else I can help with?'),
     C('no'),
     A(A23, 'Thank you for contacting us. Goodbye.'),
   ]);
-  add('en-interrobang', 'billing', 'agent A23 writes "?!"', [
+  add('en-interrobang', 'billing', 'agent A23 writes "?!"; answers "no thanks" with "Have a good evening." (a declined offer needs no "you\'re welcome")', [
     C('hello?'),
     A(A23, enGreeting(A23, 4)),
     C('I never got my invoice'),
@@ -1151,7 +1394,7 @@ function english() {
     C('no thanks'),
     A(A23, 'Have a good evening.'),
   ]);
-  add('en-dots-not-my-problem', 'billing', 'agent A31 writes "...." and "that\'s not my problem"', [
+  add('en-dots-not-my-problem', 'billing', 'agent A31 writes "...." and "that\'s not my problem", ends without a closing line', [
     C('hi'),
     A(A31, enGreeting(A31, 3)),
     C('the courier left my parcel in the rain and it is ruined'),
@@ -1160,9 +1403,9 @@ function english() {
     C('Seriously?'),
     A(A31, 'My apologies. I have opened a damage claim for you; you will get a replacement within 3 days.'),
     C('ok thank you'),
-    A(A31, 'You are welcome. Goodbye.'),
+    A(A31, 'You are welcome.', { v: [['closing-line']] }),
   ]);
-  add('en-clean-address', 'orders', 'clean', [
+  add('en-clean-address', 'orders', 'clean; asks "Are you still there?" before closing a silent chat', [
     C('Can I change my delivery address?'),
     A(A2, enGreeting(A2, 1)),
     A(A2, 'Yes, if the order has not shipped yet. What is the order number?'),
@@ -1171,29 +1414,32 @@ function english() {
     C('12 Harbour Road, Flat 3'),
     A(A2, 'Done. The order will go to 12 Harbour Road, Flat 3.'),
     C('thanks'),
-    A(A2, 'You are welcome. Have a nice day.'),
+    A(A2, 'You are welcome.', { note: 'silence-start' }),
+    A(A2, 'Are you still there?', { gap: 150, note: 'silence-prompt' }),
+    A(A2, 'I am closing this chat now. Have a nice day!', { gap: 60, note: 'silence-close' }),
   ]);
-  add('en-clean-upgrade', 'billing', 'clean', [
+  add('en-clean-upgrade', 'billing', 'clean; the customer writes during "hold for 1 minute", the agent is back after exactly 70 s', [
     C('I would like to upgrade my plan'),
     A(A31, enGreeting(A31, 0)),
     A(A31, 'Our Plus plan is $15 a month and includes 50 GB of data. Shall I switch you?'),
     C('yes please'),
-    A(A31, 'Done. The new plan starts on your next billing date, December 1.'),
+    A(A31, 'Please hold for 1 minute while I make the change.', { note: 'wait-kept-notice' }),
+    C('ok', { gap: 5, note: 'wait-kept-customer' }),
+    A(A31, 'Done. The new plan starts on your next billing date, December 1.', { gap: 65, note: 'wait-kept-return' }),
     C('great'),
     A(A31, 'Anything else I can help with?'),
     C('no'),
     A(A31, 'Thank you for contacting us. Goodbye.'),
   ]);
-  add('en-clean-password', 'orders', 'clean', [
+  add('en-silence', 'orders', 'agent A17 closes after 200 s of silence without asking whether the customer is still there', [
     C('I cannot log in'),
     A(A17, enGreeting(A17, 2)),
     A(A17, 'I can send you a password reset link. Is the email on the account still correct?'),
     C('yes'),
     A(A17, 'I have sent the link. It is valid for 30 minutes.'),
-    C('got it, works now'),
-    A(A17, 'Great to hear. Anything else?'),
-    C('no'),
-    A(A17, 'Have a good night.'),
+    C('ok, let me try'),
+    A(A17, 'Sure, take your time.'),
+    A(A17, 'I am closing this chat now. Goodbye.', { gap: 200, v: [['silence-prompt', undefined, { silence: true }]] }),
   ]);
 
   const { convs, lines } = buildNight(rng, specs, {
@@ -1230,7 +1476,7 @@ function broken() {
     /* 4 */ rec('B-001', 35, 'agent', '请您提供一下订单号。', a1024).slice(0, -12), // truncated: invalid JSON
     /* 5 */ rec('B-001', 60, 'customer', '8820441766521093'),
     /* 6 */ omit(rec('B-001', 80, 'agent', '已为您催促仓库，今天之内发出。', a1024), 'timestamp'),
-    /* 7 */ rec('B-001', 95, 'agent', '您的订单今晚发货！！请您留意物流信息。', a1024),
+    /* 7 */ rec('B-001', 95, 'agent', '您的订单今晚发货！！请问还有什么可以帮您？', a1024),
     /* 8 */ omit(rec('B-002', 100, 'customer', '我要改地址'), 'conversation_id'),
     /* 9 */ '',
     /* 10 */ rec('B-002', 110, 'customer', '在吗'),
@@ -1243,7 +1489,7 @@ function broken() {
     /* 17 */ '',
     /* 18 */ rec('B-002', 185, 'agent', '好的，请问您平时每月用多少流量？', a2048),
     /* 19 */ rec('B-002', 230, 'customer', '20G左右'),
-    /* 20 */ rec('B-002', 250, 'agent', '为您推荐畅享59元套餐，包含30G通用流量。', a2048),
+    /* 20 */ rec('B-002', 250, 'agent', '为您推荐畅享59元套餐，包含30G通用流量。请问还有什么可以帮您？', a2048),
   ];
   write('broken/bad-lines.jsonl', lines.join('\n')); // deliberately no trailing newline
 
@@ -1263,7 +1509,7 @@ function broken() {
     /* 12 */ row('M-002', 230, 'agent', a2050, zhGreeting(a2050, 1)),
     /* 13 */ row('M-002', 260, 'customer', null, 'ad310558821'),
     /* 14 */ row('M-002', null, 'customer', null, '改到周六上午'), // no time
-    /* 15 */ row('M-002', 290, 'agent', a2050, '已为您改到周六上午9点到12点，师傅上门前会电话联系您。'),
+    /* 15 */ row('M-002', 290, 'agent', a2050, '已为您改到周六上午9点到12点，师傅上门前会电话联系您。请问还有什么可以帮您？'),
   ];
   write('broken/missing-fields.csv', [csvRow(ZH_HEADER), ...csvRows.map(csvRow)].join('\n') + '\n');
 
@@ -1294,21 +1540,27 @@ function broken() {
   } catch (err) {
     console.warn(`warning: iconv failed (${err.message.split('\n')[0]}); ${relative(ROOT, gbkFile)} ${existsSync(gbkFile) ? 'left as it was' : 'NOT written'}`);
   }
-  return {};
+  // What the rules find in the GBK file (rows of EXPECTED.md). G-002 ends on the agent's answer
+  // without a closing line (还有什么可以帮您 / 再见 …), as exports cut at the last message do.
+  return {
+    expected: [
+      ['G-002', '1024', 'reply-within-60s', 4, 75, 3, ''],
+      ['G-002', '1024', 'closing-line', 4, '', '', ''],
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // README.md and EXPECTED.md
 
-function convList(convs, pred) {
-  return convs.filter(pred).map((c) => c.id).join(', ');
-}
 function violationSummary(convs) {
   const parts = [];
   for (const c of convs) {
     const vs = c.violations.map((v) => {
       if (v.rule === 'unanswered') return `final customer msg (index ${v.index}) never answered — not counted, engine policy, see EXPECTED.md`;
       if (v.rule === 'reply-within-60s') return `${v.rule} ${v.seconds}s (${v.agentId})`;
+      if (v.late) return `${v.rule} “${v.match}” promised, back after ${v.seconds}s (${v.agentId})`;
+      if (v.rule === 'silence-prompt') return `${v.rule} ${v.seconds}s of silence (${v.agentId})`;
       return `${v.rule}${v.match ? ` “${v.match}”` : ''} (${v.agentId})`;
     });
     if (vs.length) parts.push(`${c.id}: ${vs.join('; ')}`);
@@ -1316,30 +1568,57 @@ function violationSummary(convs) {
   return parts.join('<br>');
 }
 
-function docs(n27, n28, one, en) {
+/** Planted findings per rule, in the given rule order (rules without any are left out). */
+function ruleCounts(convs, rules) {
+  const counts = new Map(rules.map((r) => [r, 0]));
+  for (const c of convs) for (const v of c.violations) if (v.rule !== 'unanswered') counts.set(v.rule, (counts.get(v.rule) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ');
+}
+const plantedTotal = (convs) => convs.reduce((n, c) => n + c.violations.filter((v) => v.rule !== 'unanswered').length, 0);
+
+const EN_RULES = [
+  'greeting-with-id', 'reply-within-60s', 'no-rude-phrases', 'no-emotional-punctuation', 'no-abuse',
+  'wait-with-time', 'thanks-reply', 'closing-line', 'no-copy-paste', 'silence-prompt',
+];
+
+function docs(n27, n28, one, en, gbk) {
   const s27 = stats(n27.convs);
   const s28 = stats(n28.convs);
   const sen = stats(en.convs);
-  const byKey = (convs, key) => convs.find((c) => c.spec.key === key).id;
+  const conv = (convs, key) => {
+    const c = convs.find((x) => x.spec.key === key);
+    if (!c) throw new Error(`no conversation ${key}`);
+    return c;
+  };
+  const byKey = (convs, key) => conv(convs, key).id;
+  /** Index of the message carrying `note` in the conversation with `key`. */
+  const at = (convs, key, note) => {
+    const i = conv(convs, key).messages.findIndex((m) => m.note === note);
+    if (i < 0) throw new Error(`${key}: no message noted ${note}`);
+    return i;
+  };
+  const t = (convs, key, note) => conv(convs, key).messages[at(convs, key, note)].t;
+  const k27 = (key) => byKey(n27.convs, key);
   const readme = `# fixtures
 
 Sample exports for the README, the demos and the tests. Everything in this folder except
-\`hostile/\` and \`formats/\` is generated by \`node scripts/make-fixtures.mjs\` (fixed seed, byte-identical
-on every run); edit the script, not the files. Exact expectations (message indexes, delays) are in
-[EXPECTED.md](EXPECTED.md). \`hostile/\` and \`formats/\` are maintained separately and documented there.
+\`hostile/\`, \`formats/\`, \`mapping/\` and \`encodings/\` is generated by \`node scripts/make-fixtures.mjs\`
+(fixed seed, byte-identical on every run); edit the script, not the files. Exact expectations (message
+indexes, delays) are in [EXPECTED.md](EXPECTED.md). The other folders are maintained separately and
+documented there.
 
-All Chinese fixtures are meant for \`rules/zh-CN.yaml\`, \`english/\` for \`rules/en.yaml\`.
+All Chinese fixtures are meant for \`rules/zh-CN.yaml\` (13 rules), \`english/\` for \`rules/en.yaml\` (10 rules).
 Timestamps carry \`+08:00\` unless stated otherwise.
 
 ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   [
     'nightly/2026-11-27.jsonl',
-    `A night's flat JSONL export (one message per line): ${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents (1024, 1031, 102, 2048, 2050, 3007). Lines of different conversations interleaved; ${n27.outOfOrder.length} lines out of time order (JSONL lines ${n27.outOfOrder.map((o) => o.line).join(', ')}), including the customer message and the late reply of ${byKey(n27.convs, 'reply-61s')} written in reverse order. Bot messages before the agent joins (${byKey(n27.convs, 'bot-handoff')}, ${byKey(n27.convs, 'bot-traps')}); transfers (${byKey(n27.convs, 'transfer-clean')} clean, ${byKey(n27.convs, 'transfer-no-greeting')} without greeting); a 3-message customer burst (${byKey(n27.convs, 'customer-burst')}); a reply after exactly 60 s (${byKey(n27.convs, 'reply-60s-boundary')}, in time); a conversation crossing midnight (${byKey(n27.convs, 'cross-midnight')}); a final customer question never answered (${byKey(n27.convs, 'unanswered')}). Clean conversations: ${n27.convs.filter((c) => c.violations.length === 0).length}.`,
+    `A night's flat JSONL export (one message per line): ${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents (1024, 1031, 102, 2048, 2050, 3007). Lines of different conversations interleaved; ${n27.outOfOrder.length} lines out of time order (JSONL lines ${n27.outOfOrder.map((o) => o.line).join(', ')}), including the customer message and the late reply of ${k27('reply-61s')} written in reverse order. Bot messages before the agent joins (${k27('bot-handoff')}, ${k27('bot-traps')}); transfers (${k27('transfer-clean')}, ${k27('transfer-no-greeting')} without greeting); a 3-message customer burst (${k27('customer-burst')}); a reply after exactly 60 s (${k27('reply-60s-boundary')}, in time); a conversation crossing midnight (${k27('cross-midnight')}); a final customer question never answered (${k27('unanswered')}). Greeting skipped after the customer's question, allowed (${k27('missing-greeting')}, ${k27('exempt-mini-silence')}); a promised wait kept while the customer writes meanwhile (${k27('wait-kept')}); a habitual thanker answered once (${k27('thanks-habitual')}); a silent customer asked before the close (${k27('silence-prompted')}); the same apology twice, allowed, then a third time (${k27('copy-paste-third')}). Conversations without any finding: ${n27.convs.filter((c) => c.violations.filter((v) => v.rule !== 'unanswered').length === 0).length}. Planted findings: ${plantedTotal(n27.convs)} (${ruleCounts(n27.convs, ZH_RULES)}).`,
     violationSummary(n27.convs),
   ],
   [
     'nightly/2026-11-28.jsonl',
-    `A second, smaller night: ${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents, ${n28.lineCount} lines. ${n28.convs.filter((c) => c.spec.record).map((c) => c.id).join(', ')} are written as one conversation record per line (\`{"id", "channel", "messages": [...]}\`, messages without \`conversation_id\`), mixed in between flat message lines.`,
+    `A second, smaller night: ${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents, ${n28.lineCount} lines. ${n28.convs.filter((c) => c.spec.record).map((c) => c.id).join(', ')} are written as one conversation record per line (\`{"id", "channel", "messages": [...]}\`, messages without \`conversation_id\`), mixed in between flat message lines. ${byKey(n28.convs, 'no-greeting-record')}: agent 3007 answers the customer's question without a greeting (allowed). Planted findings: ${plantedTotal(n28.convs)}.`,
     violationSummary(n28.convs),
   ],
   [
@@ -1354,7 +1633,7 @@ ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   ],
   [
     'english/export.jsonl',
-    `English flat JSONL export: ${sen.convs} conversations, ${sen.msgs} messages, ${sen.agents} agents (A17, A23, A2, A31). Traps that must NOT be reported: an agent's ordinary "..." and "whatever is easiest for you" (${byKey(en.convs, 'en-clean-late-parcel')}); the customer's own "!!!" and "calm down" (${byKey(en.convs, 'en-calm-down')}); "agent A23" written by agent A2 must not count as A2's ID.`,
+    `English flat JSONL export: ${sen.convs} conversations, ${sen.msgs} messages, ${sen.agents} agents (A17, A23, A2, A31). Traps that must NOT be reported: an agent's ordinary "..." and "whatever is easiest for you", and a customer who thanks twice, answered once (${byKey(en.convs, 'en-clean-late-parcel')}); the customer's own "!!!" and "calm down" (${byKey(en.convs, 'en-calm-down')}); "agent A23" written by agent A2 must not count as A2's ID; a "hold for 1 minute" kept while the customer writes (${byKey(en.convs, 'en-clean-upgrade')}); "Are you still there?" before closing a silent chat (${byKey(en.convs, 'en-clean-address')}). Planted findings: ${plantedTotal(en.convs)} (${ruleCounts(en.convs, EN_RULES)}).`,
     violationSummary(en.convs),
   ],
   [
@@ -1370,11 +1649,11 @@ ${mdTable(['file', 'what it shows', 'violations (conversation: rule, agent)'], [
   [
     'broken/gbk-export.csv',
     'The same CSV layout, encoded in GBK (not UTF-8), CRLF, no BOM: 12 data rows, conversations G-001 (2048, 7 messages) and G-002 (1024, 5 messages). A reader must detect/decode GBK (or be told the encoding) — decoded as UTF-8 it is mojibake.',
-    'G-002: reply-within-60s 75s (1024, customer msg index 3 → agent msg index 4).',
+    gbk.map(([c, a, r, i, d, w]) => `${c}: ${r}${d !== '' ? ` ${d}s` : ''} (${a}, ${w !== '' ? `customer msg index ${w} → ` : ''}agent msg index ${i})`).join('<br>'),
   ],
 ])}
 `;
-  const ruleCols = ZH_RULES;
+  const wait27 = conv(n27.convs, 'wait-kept');
   const expected = `# Expected findings
 
 Generated by \`scripts/make-fixtures.mjs\` from the violations it plants; do not edit by hand.
@@ -1383,24 +1662,51 @@ Conventions:
 - **message index** is the 0-based position of the message within its conversation after sorting by
   timestamp (every role counts: customer, agent, bot, system). No two messages of one conversation share
   a timestamp, so the order is unambiguous.
-- **greeting-with-id**: reported at the agent's first message in the conversation (\`within: 1\`).
+- **delay (s)** is the finding's \`seconds\`: the customer's wait for **reply-within-60s**, the actual wait
+  for a late **wait-with-time** return, the silence for **silence-prompt**; empty for every other finding.
+  **waiting customer msg index** is filled for reply-within-60s only. **planted text** is the finding's
+  \`match\` as written in the export (the engine matches width-folded text, e.g. “喂，说吧” → “喂,说吧”,
+  “！！” → “!!”), empty when the rule reports none.
+- **greeting-with-id**: reported at the agent's first message in the conversation (\`within: 1\`). With
+  zh-CN's \`exemptIfCustomerAsked\`, the conversation's first agent may skip the greeting when a customer
+  message before it asks a question (and no bot answered it); “在吗” / “你好” are hails, not questions. A
+  transferred-in agent always greets, and a greeting with someone else's id is a finding even when the
+  agent could have skipped it (${k27('copied-greeting')}). The en pack has no exemption.
 - **reply-within-60s**: reported at the late agent reply; *delay* is reply time − waiting customer message
   time. Every planted slow reply follows exactly one waiting customer message, so first-vs-last-of-burst
-  makes no difference. Replies of exactly 60 s are in time.
-- **no-rude-phrases** / **no-emotional-punctuation**: one planted match per message; *planted text* is the
-  text as written in the export (the engine matches width-folded text, e.g. “喂，说吧” → “喂,说吧”, “！！” → “!!”).
-- Nothing else may be reported. Bot, system and customer messages contain traps (“！！”, “？？”, “怎么这样”) that
-  rules with the default \`role: agent\` must ignore.
+  makes no difference. Replies of exactly 60 s are in time. A customer message written during a wait the
+  agent announced with a time (“请您稍等2分钟”, up to the agent's next message) starts no clock.
+- **no-rude-phrases** / **no-emotional-punctuation** / **no-abuse** / **no-rhetorical-questions** /
+  **honorific-nin** / **no-filler-openings**: reported on the message, one row per match (every planted
+  message has one match). honorific-nin's match is the single character “你” (“你们”, “迷你” are
+  exceptions); no-filler-openings only counts a filler at the very start of a message.
+- **wait-with-time**: both findings sit on the wait notice itself. A notice without a time: planted text is
+  the notice phrase (“请您稍等”, “One moment”), no delay. A promise not kept: planted text is the promised
+  time (“2分钟”, “2 minutes”), delay is the actual wait = next agent message − notice; late means more than
+  the promise + 10 s grace (exactly promise + 10 s is in time).
+- **thanks-reply**: reported on the first agent message after the customer's thanks, when neither of the
+  agent's next two messages answers it (不客气 / you're welcome …). Only the conversation's first thanks is
+  checked (\`once\`), so a habitual thanker needs one answer.
+- **closing-line**: reported on the conversation's last agent message when none of the last two agent
+  messages has a closing line (还有什么可以帮您 / 感谢您的… / 祝您…愉快 / 再见; anything else / have a nice day / goodbye …).
+- **no-copy-paste**: reported on the repeated message — the second of two identical messages in a row
+  among the agent's own messages, or the third occurrence in the conversation; planted text is the whole
+  message. A second, non-consecutive occurrence is allowed.
+- **silence-prompt**: reported on the closing message (再见 / 会话结束; goodbye / closing this chat); delay
+  is the silence = close − the agent's first message after the customer's last one; more than 120 s
+  requires a prompt (请问您还在线吗 / are you still there) before the close.
+- Nothing else may be reported. Bot, system and customer messages contain traps (“！！”, “？？”, “怎么这样”,
+  a customer's “你好”, “嗯”, “你这什么态度”) that rules with the default \`role: agent\` must ignore.
 
 ## nightly/2026-11-27.jsonl (and csv/export-zh.csv)
 
-${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents. Total planted findings: ${n27.convs.reduce((n, c) => n + c.violations.filter((v) => v.rule !== 'unanswered').length, 0)}.
+${s27.convs} conversations, ${s27.msgs} messages, ${s27.agents} agents. Total planted findings: ${plantedTotal(n27.convs)} (${ruleCounts(n27.convs, ZH_RULES)}).
 
 ${mdTable(VIOLATION_HEAD, violationRows(n27.convs))}
 
 Per agent (conversations the agent wrote in, agent messages, findings per rule):
 
-${mdTable(['agent', 'name', 'conversations', 'messages', ...ruleCols, 'total'], perAgentRows(n27.convs, ruleCols))}
+${mdTable(['agent', 'name', 'conversations', 'messages', ...ZH_RULES, 'total'], perAgentRows(n27.convs, ZH_RULES))}
 
 Not violations, but worth a test:
 
@@ -1413,13 +1719,28 @@ ${mdTable(['conversation', 'what', 'detail'], [
     const v = c.violations.find((x) => x.rule === 'unanswered');
     return [c.id, 'last customer message never answered', `customer msg index ${v.index} (last message), handled by agent ${v.agentId}; no agent message follows. Whether this is a reply-within-60s finding is the engine's policy — it is NOT counted in the totals above.`];
   }),
-  ...n27.convs.filter((c) => c.spec.key === 'transfer-clean').map((c) => [c.id, 'transfer 3007 → 1024', 'system message at index 5; 1024 greets at index 6 — clean']),
-  ...n27.convs.filter((c) => c.spec.key === 'transfer-no-greeting').map((c) => [c.id, 'transfer 2048 → 2050', 'system message at index 5; 2050 does not greet (finding above); 2048 greeted at index 1']),
+  [k27('missing-greeting'), 'no greeting, customer asked first (exempt)', `customer msg index 0 “我的快递三天都没动了，怎么回事” asks (怎么); 1031 answers directly at index ${at(n27.convs, 'missing-greeting', 'exempt-first')} — no greeting-with-id finding`],
+  [k27('exempt-mini-silence'), 'no greeting, customer asked first (exempt); “迷你”', `customer msg index 0 “这款迷你破壁机可以打豆浆吗？”; 3007 answers directly at index ${at(n27.convs, 'exempt-mini-silence', 'exempt-first')}. “迷你” (twice) is an honorific-nin exception; only the “你” of “适合你” is a finding`],
+  [k27('copied-greeting'), 'customer asked first, but the greeting has another id', 'customer msg index 0 “退货地址是哪里” asks (哪), yet 102 greets with “云客服1024” at index 1 — the greeting-with-id finding above stays'],
+  [k27('late-greeting'), '“在吗” is not a question', 'customer msg index 0 is “在吗”, so 3007 must greet — the greeting-with-id finding above stays'],
+  ...n27.convs.filter((c) => c.spec.key === 'transfer-clean').map((c) => [c.id, 'transfer 3007 → 1024', "system message at index 5; 1024 greets at index 6 (3007 greeted at index 1); the only finding is 3007's untimed “请您稍等” at index 4"]),
+  ...n27.convs.filter((c) => c.spec.key === 'transfer-no-greeting').map((c) => [c.id, 'transfer 2048 → 2050', 'system message at index 5; 2050 does not greet (finding above, although the customer asked at index 0: a transferred-in agent always greets); 2048 greeted at index 1']),
   ...n27.convs.filter((c) => c.spec.key === 'bot-handoff').map((c) => [c.id, 'bot before agent', 'indexes 0–4 are bot/customer, 5 system, 1024 greets at index 6 ("亲，您好，云客服1024号为您服务～")']),
   ...n27.convs.filter((c) => c.spec.key === 'bot-traps').map((c) => [c.id, 'bot “！！”, customer “怎么这样！！”; full-width digits', '3007 greets with “云客服３００７为您服务” (full-width digits, valid after width folding) at index 4']),
   ...n27.convs.filter((c) => c.spec.key === 'customer-burst').map((c) => [c.id, '3-message customer burst', `customer msgs 0–2 (“？？” in a customer message), 1031 replies at index 3, ${c.messages[3].t - c.messages[0].t} s after the first`]),
   ...n27.convs.filter((c) => c.spec.key === 'nickname-greeting').map((c) => [c.id, 'greeting with nickname', '“云客服晓峰（2050）为您服务” at index 1 — valid']),
   ...n27.convs.filter((c) => c.spec.key === 'cross-midnight').map((c) => [c.id, 'crosses midnight', `${isoOffset(c.messages[0].t)} → ${isoOffset(c.messages.at(-1).t)}`]),
+  [wait27.id, 'promised wait kept, customer wrote meanwhile', `2048 “请您稍等2分钟” at index ${at(n27.convs, 'wait-kept', 'wait-kept-notice')}; customer “好了吗” at index ${at(n27.convs, 'wait-kept', 'wait-kept-customer')}; 2048 back at index ${at(n27.convs, 'wait-kept', 'wait-kept-return')}, ${t(n27.convs, 'wait-kept', 'wait-kept-return') - t(n27.convs, 'wait-kept', 'wait-kept-notice')} s after the notice (= 120 s + 10 s grace, in time) and ${t(n27.convs, 'wait-kept', 'wait-kept-return') - t(n27.convs, 'wait-kept', 'wait-kept-customer')} s after the customer's message — neither wait-with-time nor reply-within-60s`],
+  ...n27.convs.filter((c) => c.spec.key.startsWith('clean-') && c.spec.steps.some((st) => st.role === 'agent' && st.text.includes('稍等'))).map((c) => {
+    const i = c.messages.findIndex((m) => m.role === 'agent' && m.text.includes('稍等'));
+    return [c.id, 'promised wait kept', `${c.messages[i].agentId} “${c.messages[i].text}” at index ${i}, back ${c.messages[i + 1].t - c.messages[i].t} s later at index ${i + 1}`];
+  }),
+  [k27('thanks-habitual'), 'habitual thanker answered once', `customer thanks at index ${at(n27.convs, 'thanks-habitual', 'thanks-1')} (answered “不客气” at index ${at(n27.convs, 'thanks-habitual', 'thanks-1') + 1}) and again at index ${at(n27.convs, 'thanks-habitual', 'thanks-2')} (“太感谢了”, not answered — only the first thanks counts)`],
+  [k27('copy-paste-third'), 'same message twice, not in a row', `1024 sends “非常抱歉给您带来不便，我们会尽快为您处理。” at index ${at(n27.convs, 'copy-paste-third', 'paste-1')} and ${at(n27.convs, 'copy-paste-third', 'paste-2')} (allowed: max 2, other messages in between); only the third time is a finding`],
+  [k27('silence-prompted'), 'silent customer asked before the close', `1031's silence starts at index ${at(n27.convs, 'silence-prompted', 'silence-start')}; “请问您还在线吗？” at index ${at(n27.convs, 'silence-prompted', 'silence-prompt')}; close at index ${at(n27.convs, 'silence-prompted', 'silence-close')} after ${t(n27.convs, 'silence-prompted', 'silence-close') - t(n27.convs, 'silence-prompted', 'silence-start')} s`],
+  [k27('silence-prompted'), '滚筒 / 滚动', `1031 writes “滚筒洗衣机” and “页面向下滚动” at index ${at(n27.convs, 'silence-prompted', 'gun')} — not no-abuse's 滚`],
+  [k27('honorific-ni'), '“你们公司”', `102 writes “你们公司” at index ${at(n27.convs, 'honorific-ni', 'nimen')} — an honorific-nin exception`],
+  [k27('filler-no-closing'), 'filler inside a message; 那个', `2050 “好的，嗯，我看一下线路状态。” at index ${at(n27.convs, 'filler-no-closing', 'filler-inside')} (嗯 not at the start) and “那个端口…” at index ${at(n27.convs, 'filler-no-closing', 'nage')} (那个 is not a filler)`],
   ...n27.outOfOrder.map((o) => [o.conv, 'out of time order in the file', `JSONL line ${o.line} (conversation message index ${o.index})`]),
 ])}
 
@@ -1429,19 +1750,33 @@ ${mdTable(VIOLATION_HEAD, violationRows(one.convs))}
 
 ## nightly/2026-11-28.jsonl
 
-${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents.
+${s28.convs} conversations, ${s28.msgs} messages, ${s28.agents} agents. Total planted findings: ${plantedTotal(n28.convs)}.
 
 ${mdTable(VIOLATION_HEAD, violationRows(n28.convs))}
 
+Not violations, but worth a test:
+
+${mdTable(['conversation', 'what', 'detail'], [
+  [byKey(n28.convs, 'no-greeting-record'), 'no greeting, customer asked first (exempt)', `customer msg index 0 “${conv(n28.convs, 'no-greeting-record').messages[0].text}” asks; 3007 answers directly at index ${at(n28.convs, 'no-greeting-record', 'exempt-first')} — no greeting-with-id finding (a conversation record line)`],
+])}
+
 ## english/export.jsonl (rules/en.yaml)
 
-${sen.convs} conversations, ${sen.msgs} messages, ${sen.agents} agents.
+${sen.convs} conversations, ${sen.msgs} messages, ${sen.agents} agents. Total planted findings: ${plantedTotal(en.convs)} (${ruleCounts(en.convs, EN_RULES)}).
 
 ${mdTable(VIOLATION_HEAD, violationRows(en.convs))}
 
+Not violations, but worth a test:
+
+${mdTable(['conversation', 'what', 'detail'], [
+  [byKey(en.convs, 'en-clean-late-parcel'), 'habitual thanker answered once', `customer thanks at index ${at(en.convs, 'en-clean-late-parcel', 'thanks-1')} (answered “You are welcome!”) and again at index ${at(en.convs, 'en-clean-late-parcel', 'thanks-2')} (not answered — only the first thanks counts)`],
+  [byKey(en.convs, 'en-clean-upgrade'), 'promised wait kept, customer wrote meanwhile', `A31 “Please hold for 1 minute” at index ${at(en.convs, 'en-clean-upgrade', 'wait-kept-notice')}; customer “ok” at index ${at(en.convs, 'en-clean-upgrade', 'wait-kept-customer')}; A31 back at index ${at(en.convs, 'en-clean-upgrade', 'wait-kept-return')}, ${t(en.convs, 'en-clean-upgrade', 'wait-kept-return') - t(en.convs, 'en-clean-upgrade', 'wait-kept-notice')} s after the notice (= 60 s + 10 s grace, in time) and ${t(en.convs, 'en-clean-upgrade', 'wait-kept-return') - t(en.convs, 'en-clean-upgrade', 'wait-kept-customer')} s after the customer's message — neither wait-with-time nor reply-within-60s`],
+  [byKey(en.convs, 'en-clean-address'), 'silent customer asked before the close', `A2's silence starts at index ${at(en.convs, 'en-clean-address', 'silence-start')}; “Are you still there?” at index ${at(en.convs, 'en-clean-address', 'silence-prompt')}; close at index ${at(en.convs, 'en-clean-address', 'silence-close')} after ${t(en.convs, 'en-clean-address', 'silence-close') - t(en.convs, 'en-clean-address', 'silence-start')} s`],
+])}
+
 ## broken/gbk-export.csv (once decoded as GBK)
 
-${mdTable(VIOLATION_HEAD, [['G-002', '1024', 'reply-within-60s', 4, 75, 3, '']])}
+${mdTable(VIOLATION_HEAD, gbk)}
 `;
   write('README.md', readme);
   write('EXPECTED.md', expected);
@@ -1453,6 +1788,6 @@ const n27 = night1127();
 const n28 = night1128();
 const one = oneChat();
 const en = english();
-broken();
-docs(n27, n28, one, en);
+const gbk = broken().expected;
+docs(n27, n28, one, en, gbk);
 for (const f of written) console.log(`wrote ${f}`);

@@ -60,10 +60,18 @@ describe('planted violations are found exactly', () => {
   it('nightly/2026-11-27.jsonl with the zh-CN pack', () => {
     const { findings, report } = found(['fixtures/nightly/2026-11-27.jsonl']);
     expect(sorted(findings)).toEqual(sorted(planted('nightly/2026-11-27.jsonl')));
-    const agents = tableRows(section('nightly/2026-11-27.jsonl'), 'agent');
-    expect(report.agents.map((a) => [a.agentId, a.agentName, a.conversations, a.messages, a.findings])).toEqual(
-      agents.map(([id, name, conversations, messages, ...rest]) => [id, name, Number(conversations), Number(messages), Number(rest.at(-1))]),
-    );
+    // Per-agent table: agent, name, conversations, messages, one column per rule id, total.
+    const nightly = section('nightly/2026-11-27.jsonl');
+    const header = nightly.split('\n').find((l) => l.startsWith('| agent |')) ?? '';
+    const ruleIds = header.slice(1, -1).split('|').map((c) => c.trim()).slice(4, -1);
+    expect(ruleIds.length).toBeGreaterThan(0);
+    const agents = tableRows(nightly, 'agent');
+    expect(
+      report.agents.map((a) => {
+        const byRule = (a.byRule ?? {}) as Record<string, number>;
+        return [a.agentId, a.agentName, a.conversations, a.messages, ...ruleIds.map((r) => byRule[r] ?? 0), a.findings];
+      }),
+    ).toEqual(agents.map(([id, name, ...counts]) => [id, name, ...counts.map(Number)]));
   });
 
   it('the same night as CSV with Chinese headers and local times', () => {
