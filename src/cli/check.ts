@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
-import { loadRuleset } from '../config/load.js';
+import { loadInputMap, loadRuleset } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadWaivers } from '../config/waivers.js';
 import { discoverFiles, UsageError } from '../input/discover.js';
-import { ENCODINGS, type Encoding } from '../input/encoding.js';
+import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
+import { InputMapping, MappingError, mergeInputSections, type InputSection } from '../input/mapping.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
+import { DEFAULT_MAX_MESSAGE_CHARS, holdsChatExport } from '../input/limits.js';
 import { inputFormatNames, readFiles, readInput, type InputEvent } from '../input/read.js';
 import { openInput } from '../input/source.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { runCheck } from '../engine/run.js';
+import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
@@ -35,9 +38,13 @@ export interface CheckOptions {
   strict?: boolean;
   lang?: string;
   maxLineBytes?: string;
+  maxMessageChars?: string;
+  redact?: boolean;
+  allowLargeRules?: boolean;
   waivers?: string;
   failUnder?: string;
   memoryBudget?: string;
+  map?: string;
 }
 
 export interface Io {
@@ -74,14 +81,37 @@ export function useColor(options: { color?: boolean }, io: Io, toTerminal: boole
   return toTerminal && Boolean(io.stdout.isTTY);
 }
 
+/** The mapping readers use: only when the section says how to read columns, roles or times. */
+function readerMapping(input: InputSection | undefined): InputMapping | undefined {
+  if (!input) return undefined;
+  const { columns, roles, timeFormat, dateFormat, date } = input;
+  return columns || roles || timeFormat || dateFormat || date ? InputMapping.compile(input) : undefined;
+}
+
+/** One stderr line on agent identity, naming the accounts whose messages stay on the account's id. */
+function describeIdentity(identity: AgentIdentitySummary): string {
+  const { signedMessages, attributedMessages, accountMessages, unresolvedAccounts } = identity;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  let text =
+    `agent identity: ${count(signedMessages, 'message')} signed, ${attributedMessages} given to the one agent who signed in their conversation, ` +
+    `${accountMessages} left on the account`;
+  if (unresolvedAccounts.length > 0) {
+    const shown = unresolvedAccounts.slice(0, 5).map((a) => `${terminalSafe(a.account)} (${count(a.conversations, 'conversation')}, ${count(a.messages, 'message')})`);
+    const more = unresolvedAccounts.length > 5 ? `, and ${unresolvedAccounts.length - 5} more (summary.agentIdentity in the JSON report)` : '';
+    text += `; ${count(unresolvedAccounts.length, 'account')} never signed in some conversations, so their messages there count under the account: ${shown.join(', ')}${more}`;
+  }
+  return text;
+}
+
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const ruleset = loadRuleset({ rules: options.rules, preset: options.preset });
+    const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
     const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
     assertTimeZone(timezone);
-    const encoding: Encoding = oneOf(options.encoding, ENCODINGS, '--encoding');
+    const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
+    const input = mergeInputSections(ruleset.input, options.map ? loadInputMap(options.map) : undefined);
     const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
     const formatter = findFormatter(formatName);
     if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
@@ -98,7 +128,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       timezone,
       encoding,
       maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
-      agents: (options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+      maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
+      agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
+      mapping: readerMapping(input),
     };
 
     const readsStdin = paths.length === 0 || paths.includes('-');
@@ -108,6 +140,10 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const filePaths = paths.filter((p) => p !== '-');
     if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
       throw new UsageError(`${options.output}: refusing to write the report over an input file`);
+    }
+    // An -o path that holds a chat export (inside a folder being checked, say) is never overwritten.
+    if (options.output && holdsChatExport(options.output)) {
+      throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
     }
     // A report written inside a folder being checked must not be read back as input on the next run.
     const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
@@ -127,9 +163,21 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       onFileError(file: string, reason: string) {
         warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
       },
+      onNote(file: string, message: string) {
+        if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
+      },
+      onEmptyFile(file: string) {
+        if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
+      },
     };
     const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-    const { report, fileErrors, filesRead } = await runCheck(events(), ruleset, hooks, { waivers, memoryBudgetBytes });
+    const { report, fileErrors, filesRead, identity } = await runCheck(events(), ruleset, hooks, {
+      waivers,
+      memoryBudgetBytes,
+      agentIdFrom: input?.agentIdFrom ?? null,
+      redact: Boolean(options.redact),
+    });
+    if (identity && !options.quiet) warn(describeIdentity(identity));
     if (!options.quiet) {
       for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
     }
@@ -156,6 +204,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
 
     if (filesRead === 0 && fileErrors.length > 0) return EXIT_USAGE;
+    if (report.summary.recordsRead === 0) {
+      // Nothing at all to check (empty files, a header only, an empty directory, stdin closed at once) is not a pass.
+      warn('no records in the input');
+      return EXIT_USAGE;
+    }
     if (report.summary.messages === 0 && report.summary.skippedRecords > 0) {
       warn('no usable records in the input');
       return EXIT_USAGE;
@@ -172,11 +225,12 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) warn(problem);
+      // Rule files and paths are input too: what they quote is made safe for the terminal.
+      for (const problem of error.problems) warn(terminalSafe(problem));
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError || error instanceof TimeZoneError) {
-      warn(error.message);
+    if (error instanceof UsageError || error instanceof TimeZoneError || error instanceof MappingError) {
+      warn(terminalSafe(error.message));
       return EXIT_USAGE;
     }
     const code = (error as NodeJS.ErrnoException).code;

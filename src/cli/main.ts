@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_PRESET } from '../config/load.js';
 import { TOOL } from '../engine/run.js';
-import { ENCODINGS } from '../input/encoding.js';
+import { ENCODING_CHOICES } from '../input/encoding.js';
 import { inputFormatNames } from '../input/read.js';
 import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
@@ -28,7 +28,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   program
     .command('check')
     .description('check chat exports (files, directories, glob patterns, or - for standard input)')
-    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv) or glob patterns')
+    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, and .txt .html transcripts a product format recognises) or glob patterns')
     .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
@@ -36,7 +36,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding, agent or conversation').choices(CSV_REPORTS).default('findings'))
     .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
-    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODINGS).default('utf8'))
+    .addOption(
+      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with a byte-order mark, or GB18030, said on stderr)')
+        .choices(ENCODING_CHOICES)
+        .default('auto'),
+    )
+    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format (the rule file's input: keys, at top level); overrides the rule file's")
     .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
     .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
     .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
@@ -44,6 +49,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
+    .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
+    .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers in excerpts, matches and messages')
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
     .option('-q, --quiet', 'print errors only')

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { duplicateKeys } from '../input/limits.js';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
@@ -7,8 +8,9 @@ import type { z } from 'zod';
 import { COMMON_PLACEHOLDERS, type Checker, type CommonRule, type RuleKind } from '../rules/common.js';
 import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
+import { inputSectionProblems, type InputSection } from '../input/mapping.js';
 import { ConfigError, formatPath } from './errors.js';
-import { ruleFileSchema, type RuleFile } from './schema.js';
+import { inputSectionSchema, ruleFileSchema, type RuleFile } from './schema.js';
 
 /** Built-in packs ship in `rules/` at the package root (two levels above both src/config and dist/config). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -30,6 +32,8 @@ export interface Ruleset {
   extends: string | undefined;
   hash: string;
   timezone: string | undefined;
+  /** How to read the exports (columns, role values, time formats, agent signatures), when the file says. */
+  input: InputSection | undefined;
   scoring: { base: number; passMark: number };
   /** Every rule as written, after defaults, in file order, disabled ones included. */
   rules: CompiledRule[];
@@ -70,6 +74,11 @@ interface ParsedFile {
 
 function parseRuleText(text: string, label: string, isJson: boolean): ParsedFile {
   if (isJson) {
+    const [duplicate] = duplicateKeys(text);
+    if (duplicate) {
+      const line = text.slice(0, duplicate.at).split('\n').length;
+      throw new ConfigError([`${label}:${line}: duplicate key ${JSON.stringify(duplicate.key)}`]);
+    }
     try {
       return { data: JSON.parse(text), lineOf: () => null };
     } catch (error) {
@@ -157,7 +166,9 @@ function basePath(name: string, from: string): string {
  * key (so `{id: reply-within-60s, maxSeconds: 90}` changes one threshold), `append` adds to the base's
  * lists (phrases, patterns, exceptions), and entries with a new id and a kind add rules.
  */
-function readPack(text: string, label: string, path: string, chain: string[]): RawPack {
+function readPack(text: string, label: string, path: string, chain: string[], limits: RuleFileLimits = {}): RawPack {
+  const bytes = Buffer.byteLength(text);
+  if (!limits.allowLarge && bytes > MAX_RULE_FILE_BYTES) throw new ConfigError([tooLarge(label, bytes)]);
   const file = parseRuleText(text, label, extname(label).toLowerCase() === '.json');
   // `rules:` with every entry commented out (as in a fresh `chatlint init`) means no rules.
   if (isRecord(file.data) && file.data.rules === null) delete file.data.rules;
@@ -165,7 +176,7 @@ function readPack(text: string, label: string, path: string, chain: string[]): R
   if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
   const source: PackSource = { label, file };
   const explicit = new Set(isRecord(file.data) ? Object.keys(file.data) : []);
-  const problems: string[] = [];
+  const problems: string[] = top.data.input ? describeInputProblems(top.data.input, ['input'], label, file) : [];
 
   let base: RawPack | undefined;
   if (top.data.extends) {
@@ -180,7 +191,7 @@ function readPack(text: string, label: string, path: string, chain: string[]): R
       throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
     }
     const baseLabel = target.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(target)}` : relative(process.cwd(), target) || target;
-    base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target]);
+    base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target], limits);
     problems.push(...base.problems);
   }
 
@@ -231,8 +242,15 @@ function readPack(text: string, label: string, path: string, chain: string[]): R
 }
 
 /** Parses, validates and compiles a rule file's text (following `extends`). `label` names it in every error. */
-export function compileRuleText(text: string, label: string, origin = label): Ruleset {
-  const pack = readPack(text, label, resolve(origin), [resolve(origin)]);
+export function compileRuleText(text: string, label: string, origin = label, limits: RuleFileLimits = {}): Ruleset {
+  const pack = readPack(text, label, resolve(origin), [resolve(origin)], limits);
+  // Counted before any pattern is compiled or analysed: 10,000 phrases is already a very large pack.
+  const phrases = countPhrases(pack.entries.map((e) => e.value));
+  if (!limits.allowLarge && phrases > MAX_RULE_PHRASES) {
+    throw new ConfigError([
+      `${label}: ${phrases} phrases and patterns, over the limit of ${MAX_RULE_PHRASES} (pass --allow-large-rules if the pack is meant to be this big)`,
+    ]);
+  }
   const { top } = pack;
   const problems = [...pack.problems];
   if (top.timezone) {
@@ -276,7 +294,7 @@ export function compileRuleText(text: string, label: string, origin = label): Ru
   if (problems.length > 0) throw new ConfigError(problems);
 
   const effective = compiled.map((c) => c.rule);
-  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective, input: top.input })).digest('hex').slice(0, 12);
   return {
     name: top.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
     description: top.description,
@@ -284,6 +302,7 @@ export function compileRuleText(text: string, label: string, origin = label): Ru
     extends: top.extends,
     hash,
     timezone: top.timezone,
+    input: top.input,
     scoring: top.scoring,
     rules: compiled,
   };
@@ -294,15 +313,70 @@ function lineSuffix(file: ParsedFile, path: PropertyKey[]): string {
   return line ? `:${line}` : '';
 }
 
-/** Loads the rule file a run uses (see resolveRuleFile). */
-export function loadRuleset(options: { rules?: string | undefined; preset?: string | undefined; cwd?: string }): Ruleset {
-  const path = resolveRuleFile(options);
+/** Problems the schema cannot see in an `input` section (patterns, time formats, dates, paths), with file and line. */
+function describeInputProblems(section: InputSection, prefix: PropertyKey[], label: string, file: ParsedFile): string[] {
+  return inputSectionProblems(section).map((p) => `${label}${lineSuffix(file, [...prefix, ...p.path])}: ${formatPath([...prefix, ...p.path]) || '(top level)'}: ${p.message}`);
+}
+
+/** Loads a `--map` file: YAML or JSON with the keys of a rule file's `input` section at its top level. */
+export function loadInputMap(path: string): InputSection {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot read map file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  const file = parseRuleText(text, path, extname(path).toLowerCase() === '.json');
+  const parsed = inputSectionSchema.safeParse(file.data ?? {}, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file));
+  const problems = describeInputProblems(parsed.data, [], path, file);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Loads the rule file a run uses (see resolveRuleFile). */
+export function loadRuleset(options: { rules?: string | undefined; preset?: string | undefined; cwd?: string; allowLarge?: boolean }): Ruleset {
+  const path = resolveRuleFile(options);
+  let text: string;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+    if (options.allowLarge || size <= MAX_RULE_FILE_BYTES) text = readFileSync(path, 'utf8');
+    else text = '';
   } catch (error) {
     throw new ConfigError([`${options.rules ?? path}: cannot read rule file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
+  if (!options.allowLarge && size > MAX_RULE_FILE_BYTES) throw new ConfigError([tooLarge(options.rules ?? path, size)]);
   const label = options.rules ?? (path.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(path)}` : basename(path));
-  return compileRuleText(text.replace(/^\uFEFF/, ''), label, path);
+  return compileRuleText(text.replace(/^\uFEFF/, ''), label, path, { allowLarge: options.allowLarge ?? false });
+}
+
+/** Rule files are input too: past these sizes a file is refused unless --allow-large-rules says it is meant. */
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
+export const MAX_RULE_PHRASES = 10_000;
+
+export interface RuleFileLimits {
+  /** --allow-large-rules: accept rule files over MAX_RULE_FILE_BYTES or MAX_RULE_PHRASES. */
+  allowLarge?: boolean;
+}
+
+function tooLarge(label: string, bytes: number): string {
+  return `${label}: rule file is ${bytes} bytes, over the limit of ${MAX_RULE_FILE_BYTES} (1 MiB); pass --allow-large-rules if it is meant to be this big`;
+}
+
+/** Strings in every list under a `phrases` or `patterns` key (questionPatterns, triggers[].patterns …), iteratively. */
+function countPhrases(values: unknown[]): number {
+  let count = 0;
+  const stack: Array<{ value: unknown; listed: boolean }> = values.map((value) => ({ value, listed: false }));
+  while (stack.length > 0) {
+    const { value, listed } = stack.pop() as { value: unknown; listed: boolean };
+    if (typeof value === 'string') {
+      if (listed) count++;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, listed });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) stack.push({ value: item, listed: /(?:phrases|patterns)$/i.test(key) });
+    }
+  }
+  return count;
 }

@@ -14,6 +14,11 @@ export class ConversationCollector {
   private readonly byId = new Map<string, Message[]>();
   private spill: SpillStore | undefined;
   private heldBytes = 0;
+  /**
+   * Called for each exact duplicate (same conversation, timestamp, role, agent id and name, text) with the
+   * copy read first; the duplicate is left out of its conversation. Unset, duplicates are kept.
+   */
+  onDuplicate: ((copy: Message, original: Message) => void) | undefined;
 
   constructor(private readonly memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES) {}
 
@@ -65,8 +70,9 @@ export class ConversationCollector {
   private *drainMemory(): Generator<Conversation> {
     this.heldBytes = 0;
     const conversations: Conversation[] = [];
-    for (const [id, messages] of this.byId) {
-      messages.sort((a, b) => a.timestamp - b.timestamp);
+    for (const [id, sorted] of this.byId) {
+      sorted.sort((a, b) => a.timestamp - b.timestamp);
+      const messages = this.onDuplicate ? withoutDuplicates(sorted, this.onDuplicate) : sorted;
       const meta: Record<string, string> = {};
       for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) meta[k] ??= v;
       conversations.push({ id, messages, meta });
@@ -75,4 +81,30 @@ export class ConversationCollector {
     conversations.sort((a, b) => (a.messages[0]?.timestamp ?? 0) - (b.messages[0]?.timestamp ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     yield* conversations;
   }
+}
+
+/** Drops exact duplicates from time-ordered messages (they can only sit among equal timestamps), keeping the first read. */
+function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, original: Message) => void): Message[] {
+  let kept: Message[] | undefined;
+  for (let start = 0; start < sorted.length; ) {
+    let end = start + 1;
+    while (end < sorted.length && (sorted[end] as Message).timestamp === (sorted[start] as Message).timestamp) end++;
+    if (end - start > 1) {
+      const seen = new Map<string, Message>();
+      for (let i = start; i < end; i++) {
+        const m = sorted[i] as Message;
+        const key = `${m.role}\u0000${m.agentId ?? ''}\u0000${m.agentName ?? ''}\u0000${m.text}`;
+        const original = seen.get(key);
+        if (original) {
+          kept ??= sorted.slice(0, i);
+          onDuplicate(m, original);
+          continue;
+        }
+        seen.set(key, m);
+        kept?.push(m);
+      }
+    } else kept?.push(sorted[start] as Message);
+    start = end;
+  }
+  return kept ?? sorted;
 }

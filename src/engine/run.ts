@@ -5,12 +5,18 @@ import type { InputEvent } from '../input/read.js';
 import { ReportBuilder } from './aggregate.js';
 import { checkConversation } from './check.js';
 import { ConversationCollector } from './group.js';
+import { redactFindings, redactSkip } from '../report/redact.js';
+import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
 
 export interface RunHooks {
   /** Called for each skipped record as it is found (the CLI prints it to stderr). */
   onSkip?(skip: SkippedRecord): void;
   onFileError?(file: string, reason: string): void;
+  /** A file that was read but held no records (empty, or a header only). */
+  onEmptyFile?(file: string): void;
+  /** A note about a file worth telling the user (the encoding assumed for it). */
+  onNote?(file: string, message: string): void;
 }
 
 export interface RunResult {
@@ -19,6 +25,8 @@ export interface RunResult {
   fileErrors: Array<{ file: string; reason: string }>;
   /** Files that were read (whatever they held). */
   filesRead: number;
+  /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
+  identity?: AgentIdentitySummary;
 }
 
 export const TOOL = { name: 'chatlint', version: '0.1.0' };
@@ -28,6 +36,10 @@ export interface RunOptions {
   waivers?: readonly Waiver[];
   /** Estimated bytes of messages held in memory before grouping moves to disk. */
   memoryBudgetBytes?: number;
+  /** Mask personal data in excerpts, matches, messages and skip reasons (see report/redact.ts). */
+  redact?: boolean;
+  /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
+  agentIdFrom?: AgentIdFrom | null;
 }
 
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
@@ -41,33 +53,75 @@ export async function runCheck(
   const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
+  const addSkip = (given: SkippedRecord) => {
+    const skip = options.redact ? redactSkip(given) : given;
+    builder.addSkip(skip);
+    hooks.onSkip?.(skip);
+  };
+  // An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
+  // listed in read order (file, then record) however grouping met it (in memory or through the spill).
+  const duplicates: SkippedRecord[] = [];
+  const fileOrder = new Map<string, number>();
+  collector.onDuplicate = (copy, original) => {
+    const at = original.source.line !== null ? `:${original.source.line}` : `#${original.source.record}`;
+    duplicates.push({ ...copy.source, reason: `duplicate of ${original.source.file}${at}` });
+  };
+  // Records since the last 'file' event, to tell the user about files that held none.
+  let current: { file: string; records: number } | undefined;
+  const endFile = () => {
+    if (current && current.records === 0) hooks.onEmptyFile?.(current.file);
+    current = undefined;
+  };
   const fileErrors: RunResult['fileErrors'] = [];
   let filesRead = 0;
+  const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
+  const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
   for await (const event of events) {
     switch (event.type) {
       case 'message':
+        if (current) current.records++;
         collector.add(event.message);
         break;
       case 'skip':
-        builder.addSkip(event.skip);
-        hooks.onSkip?.(event.skip);
+        if (current) current.records++;
+        addSkip(event.skip);
         break;
       case 'file':
+        endFile();
+        current = { file: event.file, records: 0 };
+        if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
         builder.addFile(event.file);
         break;
       case 'file-error': {
-        fileErrors.push({ file: event.file, reason: event.reason });
-        const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${event.reason}` };
+        // A file that failed after it started (a CSV without a header) is an error, not an empty file.
+        if (current?.file === event.file) current = undefined;
+        endFile();
+        const reason = options.redact ? redactSkip({ file: event.file, line: null, record: 0, reason: event.reason }).reason : event.reason;
+        fileErrors.push({ file: event.file, reason });
+        const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
         builder.addSkip(skip);
-        hooks.onFileError?.(event.file, event.reason);
+        hooks.onFileError?.(event.file, reason);
         break;
       }
+      case 'note':
+        hooks.onNote?.(event.file, event.message);
+        break;
     }
   }
-  for (const conversation of collector.drain()) {
+  endFile();
+  for (const grouped of collector.drain()) {
+    const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
+    if (options.redact) {
+      redactFindings(conversation, kept);
+      redactFindings(conversation, waived);
+    }
     builder.addConversation(conversation, kept, waived);
   }
-  return { report: builder.build(book.unused()), fileErrors, filesRead };
+  duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
+  for (const skip of duplicates) addSkip(skip);
+  const report = builder.build(book.unused());
+  if (!identity) return { report, fileErrors, filesRead };
+  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary() };
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { ReadEvent } from '../model/message.js';
@@ -24,12 +25,15 @@ async function* utf8Chunks(chunks: AsyncIterable<string>): AsyncIterable<Buffer>
 export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent> {
   const file = input.label;
   let header: string[] = [];
+  const mapping = options.mapping?.forFile();
   const parser = parse({
     delimiter,
     columns: (names: string[]) => {
       header = names.map((n) => n.trim());
+      const unmatched = options.mapping?.missingColumns(header);
+      if (unmatched) throw new InputError(unmatched);
       const mapped = new Set(header.map(fieldForKey));
-      const missing = (['conversationId', 'timestamp', 'role'] as const).filter((f) => !mapped.has(f));
+      const missing = (['conversationId', 'timestamp', 'role'] as const).filter((f) => !mapped.has(f) && !options.mapping?.maps(f));
       if (missing.length > 0) {
         throw new InputError(
           `header row has no column for ${missing.join(', ')} (found: ${header.slice(0, 12).join(', ') || 'nothing'}); ` +
@@ -45,21 +49,35 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
     skip_records_with_error: true,
     info: true,
   });
-  const pendingSkips: ReadEvent[] = [];
+  // Malformed records as the parser met them (it runs ahead of this loop), by where it stopped in the file.
+  const pendingSkips: Array<{ bytes: number; reason: string }> = [];
+  let lastSkipLine = -1;
   let record = 0;
   // Lines are counted from byte offsets: where the previous record ended is where the next one starts.
   const lines = new LineCounter();
   // The header row is one line (a header with line breaks inside quotes would be a strange export).
   let previousEnd: number | null = null;
   const recordStart = () => lines.firstContentLine((previousEnd ??= lines.endOfLine(0)));
-  parser.on('skip', (error: CsvError & { bytes?: number }) => {
-    const { line, offset } = recordStart();
-    if (error.bytes !== undefined) previousEnd = lines.endOfLine(Math.max(offset, error.bytes - 1));
+  parser.on('skip', (error: CsvError & { bytes?: number; lines?: number }) => {
+    // One record can raise two errors (both quotes of 他说"没收到"): it is one skipped record.
+    if (error.lines !== undefined && error.lines === lastSkipLine) return;
+    lastSkipLine = error.lines ?? -1;
     pendingSkips.push({
-      type: 'skip',
-      skip: { file, line, record: ++record, reason: `malformed CSV: ${error.message.replace(/ at line \d+.*$/, '').replace(/:.*$/, '')}` },
+      bytes: error.bytes ?? Number.MAX_SAFE_INTEGER,
+      reason: `malformed CSV: ${error.message.replace(/ at line \d+.*$/, '').replace(/:.*$/, '')}${
+        error.code === 'CSV_QUOTE_NOT_CLOSED' ? ' (the quote opened in this record runs to the end of the file, so every line after it is part of this record)' : ''
+      }`,
     });
   });
+  /** The skips of malformed records that lie before byte `end`, in file order, each with its first line. */
+  function* skipsBefore(end: number): Generator<ReadEvent> {
+    while (pendingSkips.length > 0 && (pendingSkips[0] as { bytes: number }).bytes < end) {
+      const pending = pendingSkips.shift() as { bytes: number; reason: string };
+      const { line, offset } = recordStart();
+      if (pending.bytes !== Number.MAX_SAFE_INTEGER) previousEnd = lines.endOfLine(Math.max(offset, pending.bytes - 1));
+      yield { type: 'skip', skip: { file, line, record: ++record, reason: pending.reason } };
+    }
+  }
   const bytes = options.encoding === 'utf8' ? input.chunks() : utf8Chunks(decodeChunks(input.chunks(), options.encoding));
   const source = Readable.from(lines.pass(bytes));
   source.on('error', (error) => parser.destroy(error));
@@ -67,15 +85,25 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
 
   try {
     for await (const row of parser as AsyncIterable<CsvRow>) {
-      yield* pendingSkips.splice(0);
-      const { line } = recordStart();
-      previousEnd = row.info.bytes;
+      yield* skipsBefore(row.info.bytes);
+      const { line, offset } = recordStart();
       const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
+      // csv-parse turns bytes that are not UTF-8 into U+FFFD without a word; such a record is skipped instead.
+      if (Object.values(row.record).some((v) => typeof v === 'string' && v.includes('\uFFFD'))) {
+        const raw = options.encoding === 'utf8' ? lines.bytesBetween(offset, row.info.bytes) : undefined;
+        if (!raw || !isUtf8(raw)) {
+          previousEnd = row.info.bytes;
+          yield skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
+          continue;
+        }
+      }
+      previousEnd = row.info.bytes;
       if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
         yield skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`);
         continue;
       }
-      const result = toMessage(mapObject(row.record), { file, line, record: record + 1 }, options.timezone);
+      const source = { file, line, record: record + 1 };
+      const result = mapping ? mapping.message(row.record, source, options.timezone) : toMessage(mapObject(row.record), source, options.timezone);
       record++;
       if ('message' in result) yield { type: 'message', message: result.message };
       else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
@@ -86,5 +114,5 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
     if (cause instanceof InputError) throw cause;
     throw new InputError((error as Error).message);
   }
-  yield* pendingSkips.splice(0);
+  yield* skipsBefore(Number.POSITIVE_INFINITY);
 }

@@ -1,8 +1,47 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
 import fg from 'fast-glob';
+import { decoderLabel } from './encoding.js';
+import { detectEncoding } from './detect-encoding.js';
+import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
+import { sniffProduct } from './read.js';
+import { HEAD_BYTES } from './source.js';
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
+/** Taken from a directory only when a product format (WhatsApp, Salesforce transcripts) recognises the content. */
+export const SNIFFED_EXTENSIONS = ['txt', 'html', 'htm'];
+
+/**
+ * Whether a file found in a directory is a chat export: `.txt`/`.html` files only when a product format
+ * claims them (notes and READMEs beside an export are left alone), and never a Slack export's metadata
+ * (users.json, channels.json …), which holds people and channels, not messages.
+ */
+export async function isChatExport(file: string): Promise<boolean> {
+  const extension = extname(file).slice(1).toLowerCase();
+  try {
+    if (SNIFFED_EXTENSIONS.includes(extension)) {
+      const handle = await open(file, 'r');
+      let head: Buffer;
+      try {
+        const buffer = Buffer.alloc(HEAD_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+        head = buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+      const text = new TextDecoder(decoderLabel(detectEncoding(head, head.length < HEAD_BYTES).encoding)).decode(head);
+      return sniffProduct(basename(file), text.replace(/^\uFEFF/, ''), undefined) !== undefined;
+    }
+    if (extension === 'json' && SLACK_METADATA_FILES.includes(basename(file).toLowerCase())) {
+      return !isSlackMetadataFile(file, JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, '')) as unknown);
+    }
+  } catch {
+    // Unreadable or unparsable: let the reader report it with a reason.
+    return !SNIFFED_EXTENSIONS.includes(extension);
+  }
+  return true;
+}
 
 export class UsageError extends Error {}
 
@@ -10,7 +49,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 
 /**
  * Expands the paths a user gave into files: a file stays itself, a directory is searched recursively
- * for chat exports, anything else is a glob pattern. A path that matches nothing is a usage error (exit 2).
+ * for chat exports (see isChatExport), anything else is a glob pattern. A path that matches nothing is a usage error (exit 2).
  * `exclude` holds files never to read (the run's own report file).
  */
 export async function discoverFiles(paths: string[], exclude: string[] = []): Promise<string[]> {
@@ -35,7 +74,7 @@ export async function discoverFiles(paths: string[], exclude: string[] = []): Pr
       continue;
     }
     if (stats?.isDirectory()) {
-      const found = await fg(`**/*.{${INPUT_EXTENSIONS.join(',')}}`, {
+      const found = await fg(`**/*.{${[...INPUT_EXTENSIONS, ...SNIFFED_EXTENSIONS].join(',')}}`, {
         cwd: path,
         onlyFiles: true,
         followSymbolicLinks: false,
@@ -43,7 +82,10 @@ export async function discoverFiles(paths: string[], exclude: string[] = []): Pr
         ignore: ['**/node_modules/**', '**/.git/**'],
         caseSensitiveMatch: false,
       });
-      for (const file of found.sort()) add(`${path.replace(/[/\\]+$/, '')}/${file}`);
+      for (const file of found.sort()) {
+        const full = `${path.replace(/[/\\]+$/, '')}/${file}`;
+        if (await isChatExport(full)) add(full);
+      }
       continue;
     }
     if (stats) throw new UsageError(`${path}: not a file or directory`);

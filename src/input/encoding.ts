@@ -1,7 +1,15 @@
 import { isUtf8 } from 'node:buffer';
 
-export const ENCODINGS = ['utf8', 'gbk', 'gb18030'] as const;
+export const ENCODINGS = ['utf8', 'utf16le', 'utf16be', 'gbk', 'gb18030'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
+/** What `--encoding` takes: an encoding, or `auto` (each file's is detected from its first bytes, see detect-encoding.ts). */
+export const ENCODING_CHOICES = ['auto', ...ENCODINGS] as const;
+export type EncodingChoice = (typeof ENCODING_CHOICES)[number];
+
+/** The WHATWG TextDecoder label of an encoding; `auto` that was never resolved reads as UTF-8. */
+export function decoderLabel(encoding: EncodingChoice): string {
+  return encoding === 'utf16le' ? 'utf-16le' : encoding === 'utf16be' ? 'utf-16be' : encoding === 'utf8' || encoding === 'auto' ? 'utf-8' : encoding;
+}
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -10,18 +18,18 @@ export function stripUtf8Bom(bytes: Buffer): Buffer {
 }
 
 /** Decodes bytes strictly: returns null when they are not valid in the encoding, so bad bytes are reported, never guessed. */
-export function decodeStrict(bytes: Buffer, encoding: Encoding): string | null {
-  if (encoding === 'utf8') return isUtf8(bytes) ? bytes.toString('utf8') : null;
+export function decodeStrict(bytes: Buffer, encoding: EncodingChoice): string | null {
+  if (encoding === 'utf8' || encoding === 'auto') return isUtf8(bytes) ? bytes.toString('utf8') : null;
   try {
-    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    return new TextDecoder(decoderLabel(encoding), { fatal: true }).decode(bytes);
   } catch {
     return null;
   }
 }
 
 /** Decodes a stream of byte chunks to text chunks, holding back split multi-byte characters. */
-export async function* decodeChunks(chunks: AsyncIterable<Buffer>, encoding: Encoding): AsyncIterable<string> {
-  const decoder = new TextDecoder(encoding === 'utf8' ? 'utf-8' : encoding, { ignoreBOM: false });
+export async function* decodeChunks(chunks: AsyncIterable<Buffer>, encoding: EncodingChoice): AsyncIterable<string> {
+  const decoder = new TextDecoder(decoderLabel(encoding), { ignoreBOM: false });
   for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
   const rest = decoder.decode();
   if (rest) yield rest;

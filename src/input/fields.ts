@@ -1,5 +1,6 @@
 import type { Message, Role, SourceRef } from '../model/message.js';
 import { parseTimestamp } from './timestamps.js';
+import { safeStringify } from './limits.js';
 
 /** The canonical fields and the names exports use for them (matched ignoring case, "_", "-" and spaces). */
 export const FIELD_SYNONYMS = {
@@ -78,20 +79,40 @@ const scalarText = (value: unknown): string | undefined => {
 
 export type MessageOrReason = { message: Message } | { reason: string };
 
+/** An id given as a JSON number past 2^53 has already lost digits (two ids may have become one): say so. */
+function inexactNumber(value: unknown, what: string): string | undefined {
+  if (typeof value !== 'number' || Number.isSafeInteger(value) || !Number.isInteger(value)) return undefined;
+  return `${what} ${value} is a number too large to be exact (over 2^53); the export must give it as a string`;
+}
+
+/** A number, or a numeric or year-first date text, that names a time outside what parseTimestamp accepts (1970–2199). */
+function outOfRange(value: unknown): boolean {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : null;
+  if (number !== null) return !Number.isNaN(number);
+  const year = typeof value === 'string' ? /^\s*(\d{4,})\s*[-/.年]/.exec(value)?.[1] : undefined;
+  return year !== undefined && (Number(year) < 1970 || Number(year) >= 2200);
+}
+
 /** Turns a mapped record into a Message, or the reason it cannot be used. */
 export function toMessage(record: MappedRecord, source: SourceRef, timezone: string): MessageOrReason {
   const { fields, meta } = record;
   const conversationId = scalarText(fields.conversationId);
   if (!conversationId) return { reason: 'missing conversation id' };
+  const inexact = inexactNumber(fields.conversationId, 'conversation id') ?? inexactNumber(fields.agentId, 'agent id');
+  if (inexact) return { reason: inexact };
   const rawTime = fields.timestamp;
   if (rawTime === undefined || rawTime === null || rawTime === '') return { reason: 'missing timestamp' };
   const timestamp = parseTimestamp(rawTime, timezone);
-  if (timestamp === null) return { reason: `unparseable timestamp ${JSON.stringify(String(rawTime)).slice(0, 80)}` };
+  if (timestamp === null) {
+    const shown = JSON.stringify(String(rawTime)).slice(0, 80);
+    return { reason: outOfRange(rawTime) ? `timestamp ${shown} is outside the years 1970–2199` : `unparseable timestamp ${shown}` };
+  }
   const roleText = scalarText(fields.role);
   if (!roleText) return { reason: 'missing role' };
   const role = roleFromValue(roleText);
   if (!role) return { reason: `unknown role ${JSON.stringify(roleText).slice(0, 60)}` };
-  const text = fields.text === undefined || fields.text === null ? '' : typeof fields.text === 'string' ? fields.text : JSON.stringify(fields.text);
+  const text = fields.text === undefined || fields.text === null ? '' : typeof fields.text === 'string' ? fields.text : safeStringify(fields.text);
+  if (text === null) return { reason: 'text is not a string, and too deeply nested to show as one' };
   const message: Message = { conversationId, timestamp, role, text, source };
   const agentName = scalarText(fields.agentName);
   const agentId = scalarText(fields.agentId) ?? (role === 'agent' ? agentName ?? 'unknown' : undefined);

@@ -1,5 +1,7 @@
 import type { ReadEvent } from '../model/message.js';
 import { isObjectWith } from './json-shape.js';
+import { InputError } from './csv.js';
+import { findDuplicatedKey } from './limits.js';
 import { eventsFromJson, messageList } from './records.js';
 import type { ReadOptions } from './options.js';
 
@@ -11,10 +13,14 @@ import type { ReadOptions } from './options.js';
 export function* readJsonDocument(value: unknown, file: string, options: ReadOptions): Generator<ReadEvent> {
   let record = 0;
   const nextRecord = () => ++record;
+  const mapping = options.mapping?.forFile();
+  const events = (json: unknown) => (mapping ? mapping.json(json, file, null, nextRecord, options.timezone) : eventsFromJson(json, file, null, nextRecord, options.timezone));
   const conversations = isObjectWith(value, 'conversations');
-  if (conversations && !messageList(value)) {
-    yield* eventsFromJson(conversations, file, null, nextRecord, options.timezone);
+  if (conversations && !messageList(value) && !(options.mapping?.listPath && isObjectWith(value, options.mapping.listPath.join('.').toLowerCase()))) {
+    const duplicate = findDuplicatedKey(value as object);
+    if (duplicate !== undefined) throw new InputError(`duplicate key ${JSON.stringify(duplicate)} at the top level of the document (which value is meant?)`);
+    yield* events(conversations);
     return;
   }
-  yield* eventsFromJson(value, file, null, nextRecord, options.timezone);
+  yield* events(value);
 }

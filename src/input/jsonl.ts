@@ -1,6 +1,7 @@
 import type { ReadEvent } from '../model/message.js';
 import { decodeStrict, stripUtf8Bom } from './encoding.js';
 import { splitLines } from './lines.js';
+import { markDuplicateKeys } from './limits.js';
 import type { ReadOptions } from './options.js';
 import { eventsFromJson } from './records.js';
 import type { OpenedInput } from './source.js';
@@ -10,6 +11,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const file = input.label;
   let record = 0;
   const nextRecord = () => ++record;
+  const mapping = options.mapping?.forFile();
   for await (const line of splitLines(input.chunks(), options.maxLineBytes)) {
     const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line: line.number, record: nextRecord(), reason } });
     if (line.tooLong) {
@@ -25,11 +27,11 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
     if (text.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(markDuplicateKeys(text));
     } catch (error) {
       yield skip(`invalid JSON: ${(error as Error).message}`);
       continue;
     }
-    yield* eventsFromJson(value, file, line.number, nextRecord, options.timezone);
+    yield* mapping ? mapping.json(value, file, line.number, nextRecord, options.timezone) : eventsFromJson(value, file, line.number, nextRecord, options.timezone);
   }
 }

@@ -59,6 +59,21 @@ export class LineCounter {
     return { line: this.line, offset: at };
   }
 
+  /** The bytes from `start` to `end` (offsets not yet let go), or undefined when they are gone. */
+  bytesBetween(start: number, end: number): Buffer | undefined {
+    if (start < this.base || end < start) return undefined;
+    const parts: Buffer[] = [];
+    let at = this.base;
+    for (const chunk of this.chunks) {
+      const from = Math.max(start, at);
+      const to = Math.min(end, at + chunk.length);
+      if (from < to) parts.push(chunk.subarray(from - at, to - at));
+      at += chunk.length;
+      if (at >= end) break;
+    }
+    return at >= end ? Buffer.concat(parts) : undefined;
+  }
+
   /** The offset just past the end of the line that contains `offset`. */
   endOfLine(offset: number): number {
     let at = offset;

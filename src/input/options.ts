@@ -1,13 +1,19 @@
-import type { Encoding } from './encoding.js';
+import type { EncodingChoice } from './encoding.js';
+import type { InputMapping } from './mapping.js';
 
 export interface ReadOptions {
   /** IANA zone for timestamps without an offset. */
   timezone: string;
-  encoding: Encoding;
+  /** `auto`: detected per file (readInput resolves it before any reader runs). */
+  encoding: EncodingChoice;
   /** A line longer than this is skipped with a reason instead of being buffered. */
   maxLineBytes: number;
+  /** A message whose text is longer than this (UTF-16 units) is skipped with a reason; default DEFAULT_MAX_MESSAGE_CHARS. */
+  maxMessageChars?: number | undefined;
   /** Agents' display names, for exports that do not mark who is staff. */
   agents: string[];
+  /** The rule file's (or --map file's) `input` section, compiled: column names, role values, time formats. */
+  mapping?: InputMapping | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;

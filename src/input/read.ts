@@ -1,13 +1,15 @@
 import { extname } from 'node:path';
 import type { ReadEvent } from '../model/message.js';
 import { readDelimited, InputError } from './csv.js';
-import { decodeStrict, stripUtf8Bom } from './encoding.js';
+import { decodeChunks, decoderLabel, decodeStrict, stripUtf8Bom, type Encoding } from './encoding.js';
+import { detectEncoding } from './detect-encoding.js';
 import { PRODUCT_FORMATS, findProductFormat } from './formats/index.js';
 import type { ProductFormat } from './formats/types.js';
 import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import type { ReadOptions } from './options.js';
-import { openFile, readAll, type OpenedInput } from './source.js';
+import { HEAD_BYTES, openFile, readAll, type OpenedInput } from './source.js';
+import { binaryKind, DEFAULT_MAX_MESSAGE_CHARS, firstInvalidUtf8Line, jsonErrorLocation, limitMessageLength, markDuplicateKeys } from './limits.js';
 
 export const CANONICAL_FORMATS = ['jsonl', 'json', 'csv', 'tsv'] as const;
 export type CanonicalFormat = (typeof CANONICAL_FORMATS)[number];
@@ -16,11 +18,15 @@ export function inputFormatNames(): string[] {
   return [...CANONICAL_FORMATS, ...PRODUCT_FORMATS.map((f) => f.name)];
 }
 
-/** What reading one input yields: its records, plus a note of the format used or why the file was unusable. */
+/**
+ * What reading one input yields: its records, plus a note of the format used or why the file was unusable,
+ * and notes for stderr (the encoding assumed for a file that is not plain UTF-8).
+ */
 export type InputEvent =
   | ReadEvent
   | { type: 'file'; file: string; format: string }
-  | { type: 'file-error'; file: string; reason: string };
+  | { type: 'file-error'; file: string; reason: string }
+  | { type: 'note'; file: string; message: string };
 
 const BY_EXTENSION: Record<string, CanonicalFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.tsv': 'tsv' };
 
@@ -43,7 +49,8 @@ function sniffCanonical(head: string): CanonicalFormat {
   return (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? 'tsv' : 'csv';
 }
 
-function sniffProduct(label: string, head: string, json: unknown): ProductFormat | undefined {
+/** The product format whose sniffer claims this content, if any. */
+export function sniffProduct(label: string, head: string, json: unknown): ProductFormat | undefined {
   return PRODUCT_FORMATS.find((format) => {
     try {
       return format.sniff({ fileName: label, head, json });
@@ -55,15 +62,21 @@ function sniffProduct(label: string, head: string, json: unknown): ProductFormat
 
 function decodeWhole(bytes: Buffer, options: ReadOptions): string {
   const text = decodeStrict(stripUtf8Bom(bytes), options.encoding);
-  if (text === null) throw new InputError(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding} text (try --encoding)`);
+  if (text === null) {
+    const line = options.encoding === 'utf8' ? firstInvalidUtf8Line(stripUtf8Bom(bytes)) : null;
+    throw new InputError(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding} text${line ? ` at line ${line}` : ''} (try --encoding)`);
+  }
   return text;
 }
 
 function parseJson(text: string): unknown {
+  // Duplicate keys are marked, not dropped, so the record holding them is skipped with a reason.
+  const marked = markDuplicateKeys(text);
   try {
-    return JSON.parse(text);
+    return JSON.parse(marked);
   } catch (error) {
-    throw new InputError(`invalid JSON: ${(error as Error).message}`);
+    const where = jsonErrorLocation(marked, (error as Error).message);
+    throw new InputError(`invalid JSON${where ? ` at ${where}` : ''}: ${(error as Error).message}`);
   }
 }
 
@@ -72,10 +85,28 @@ function parseJson(text: string): unknown {
  * Product exports are claimed by their sniffers first (JSON ones need the parsed document, CSV ones
  * the header row, text ones the first lines); what nobody claims is read as a canonical format.
  */
-export async function* readInput(input: OpenedInput, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
-  const file = input.label;
+export async function* readInput(given: OpenedInput, givenOptions: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  // A binary file given by mistake is refused whole, with what it looks like; an empty one has no records.
+  const binary = givenOptions.encoding === 'utf16le' || givenOptions.encoding === 'utf16be' ? null : binaryKind(given.head);
+  if (binary) {
+    yield { type: 'file-error', file: given.label, reason: `looks like ${binary}, not a chat export` };
+    return;
+  }
+  if (given.head.length < HEAD_BYTES && stripUtf8Bom(given.head).toString('latin1').trim() === '') {
+    yield { type: 'file', file: given.label, format: 'empty' };
+    return;
+  }
+  yield* limitMessageLength(readDetected(given, givenOptions, forced), givenOptions.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
+}
+
+async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  const file = given.label;
   const extension = extname(file).toLowerCase();
-  const headText = decodeStrict(stripUtf8Bom(input.head), options.encoding) ?? input.head.toString('latin1');
+  const { input, encoding, note } = resolveEncoding(given, givenOptions);
+  if (note) yield { type: 'note', file, message: note };
+  const options: ReadOptions = { ...givenOptions, encoding };
+  // The head is only for sniffing: a character cut at its end (or a stray bad byte) must not hide the format.
+  const headText = new TextDecoder(decoderLabel(encoding)).decode(stripUtf8Bom(input.head));
   const context = { file, timezone: options.timezone, agents: options.agents };
   try {
     const forcedProduct = forced ? findProductFormat(forced) : undefined;
@@ -120,6 +151,33 @@ export async function* readInput(input: OpenedInput, options: ReadOptions, force
   }
 }
 
+/**
+ * The encoding to read an input in (`auto` detected from its head), and the input to read: UTF-16 is
+ * transcoded to UTF-8 as it streams, so the line splitter (which cuts at byte 0x0A) and every reader
+ * see UTF-8.
+ */
+export function resolveEncoding(input: OpenedInput, options: ReadOptions): { input: OpenedInput; encoding: Encoding; note?: string } {
+  let encoding: Encoding;
+  let note: string | undefined;
+  if (options.encoding === 'auto') {
+    const guess = detectEncoding(input.head, input.head.length < HEAD_BYTES);
+    encoding = guess.encoding;
+    note = guess.note;
+  } else {
+    encoding = options.encoding;
+  }
+  if (encoding !== 'utf16le' && encoding !== 'utf16be') return { input, encoding, ...(note ? { note } : {}) };
+  const label = decoderLabel(encoding);
+  const transcoded: OpenedInput = {
+    label: input.label,
+    head: Buffer.from(new TextDecoder(label).decode(input.head, { stream: true }), 'utf8'),
+    async *chunks() {
+      for await (const text of decodeChunks(input.chunks(), encoding)) yield Buffer.from(text, 'utf8');
+    },
+  };
+  return { input: transcoded, encoding: 'utf8', ...(note ? { note } : {}) };
+}
+
 /** Reads every file in order; a file that cannot be opened is a file-error, never a crash. */
 export async function* readFiles(files: string[], options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   for (const file of files) {
@@ -131,6 +189,11 @@ export async function* readFiles(files: string[], options: ReadOptions, forced?:
       yield { type: 'file-error', file, reason: code === 'EISDIR' ? 'is a directory' : `cannot read file: ${code}` };
       continue;
     }
-    yield* readInput(input, options, forced);
+    try {
+      yield* readInput(input, options, forced);
+    } finally {
+      // A reader that stopped early (a file error) must not leave the file open: thousands of files would run out of descriptors.
+      await input.close?.();
+    }
   }
 }

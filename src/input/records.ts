@@ -1,5 +1,6 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage } from './fields.js';
+import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
@@ -28,9 +29,22 @@ export function* eventsFromJson(
   nextRecord: () => number,
   timezone: string,
   inherited: Record<string, unknown> = {},
+  depth = 0,
 ): Generator<ReadEvent> {
+  // Hostile nesting ([[[[…]]]] 100,000 deep) stops here, not in a stack overflow; so does an object whose
+  // key appears twice (JSON.parse would silently keep the last value; see markDuplicateKeys).
+  const problem =
+    depth > MAX_JSON_DEPTH
+      ? `nested more than ${MAX_JSON_DEPTH} levels deep (a chat export never is)`
+      : isObject(value) && findDuplicatedKey(value) !== undefined
+        ? `duplicate key ${JSON.stringify(findDuplicatedKey(value))} in one JSON object (which value is meant?)`
+        : undefined;
+  if (problem) {
+    yield { type: 'skip', skip: { file, line, record: nextRecord(), reason: problem } };
+    return;
+  }
   if (Array.isArray(value)) {
-    for (const item of value) yield* eventsFromJson(item, file, line, nextRecord, timezone, inherited);
+    for (const item of value) yield* eventsFromJson(item, file, line, nextRecord, timezone, inherited, depth + 1);
     return;
   }
   const list = messageList(value);
@@ -40,7 +54,7 @@ export function* eventsFromJson(
       if (field === null || typeof field === 'object') continue;
       defaults[CONVERSATION_ID_KEYS.has(normalizeKey(key)) ? 'conversation_id' : key] = field;
     }
-    for (const item of list) yield* eventsFromJson(item, file, line, nextRecord, timezone, defaults);
+    for (const item of list) yield* eventsFromJson(item, file, line, nextRecord, timezone, defaults, depth + 1);
     return;
   }
   const record = nextRecord();

@@ -8,6 +8,8 @@ export interface OpenedInput {
   label: string;
   head: Buffer;
   chunks(): AsyncIterable<Buffer>;
+  /** Lets go of the underlying stream (closes the file) whether or not it was read to the end. */
+  close?(): Promise<void>;
 }
 
 /** Reads up to HEAD_BYTES without losing anything, so sniffing never consumes the stream. */
@@ -39,6 +41,10 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       }
+    },
+    async close() {
+      if (!done) await iterator.return?.();
+      done = true;
     },
   };
 }

@@ -14,6 +14,10 @@ const DATE_TIME =
 const CHINESE_DATE_TIME =
   /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(上午|下午|凌晨|早上|中午|晚上)?\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2})秒?)?)?$/;
 const NUMERIC = /^-?\d+(?:\.\d+)?$/;
+// 12-hour clocks after a Y-M-D date: `2026-11-27 03:05:09 PM`, `2026/11/27 3:05 p.m.`, `2026/11/27 下午3:05:09`,
+// `2026年11月27日 3:05 PM` (the Chinese period word before the time, the Latin one after it).
+const DATE_TIME_12H =
+  /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?:[T ]+|(?=\D))(?:(上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:[.,](\d{1,9}))?)?\s*((?:[ap])\.?\s?m\.?)?$/i;
 
 export class TimeZoneError extends Error {}
 
@@ -78,8 +82,28 @@ function fraction(text: string | undefined): number {
 }
 
 /**
+ * The 24-hour hour for an hour written with a period word, or null when they do not go together.
+ * AM/PM (any case, dotted or not): 12 AM is 0, 12 PM is 12, and only 1–12 are allowed.
+ * 上午/凌晨/早上/早晨: 12 is 0; 下午/晚上/傍晚: 1–11 add 12; 中午: 1–10 add 12 (中午12点 is noon); 0–12 allowed.
+ */
+export function hourWithPeriod(hour: number, period: string | undefined): number | null {
+  if (!period) return hour <= 23 ? hour : null;
+  const latin = period.toLowerCase().replace(/[.\s]/g, '');
+  if (latin === 'am' || latin === 'pm') {
+    if (hour < 1 || hour > 12) return null;
+    return latin === 'am' ? hour % 12 : (hour % 12) + 12;
+  }
+  if (hour > 12) return null;
+  if (period === '下午' || period === '晚上' || period === '傍晚') return hour < 12 ? hour + 12 : hour;
+  if (period === '中午') return hour < 11 ? hour + 12 : hour;
+  return hour === 12 ? 0 : hour;
+}
+
+/**
  * Parses the timestamp forms chat exports use: ISO 8601 with or without offset, `YYYY-MM-DD HH:mm:ss`,
- * `YYYY/MM/DD HH:mm:ss`, `YYYY年M月D日 HH:mm:ss`, epoch seconds or milliseconds (numbers or numeric strings).
+ * `YYYY/MM/DD HH:mm:ss`, `YYYY年M月D日 HH:mm:ss`, 12-hour clocks after a year-first date (`2026-11-27 03:05:09 PM`,
+ * `2026/11/27 下午3:05:09`, `2026年11月27日 上午9:05`), epoch seconds or milliseconds (numbers or numeric strings).
+ * Day-first and month-first dates (`11/27/2026`) are ambiguous and need an `input.timeFormat`.
  * Wall-clock times without an offset are read in `zone`. Returns epoch ms, or null when unusable.
  */
 export function parseTimestamp(value: unknown, zone: string): number | null {
@@ -110,6 +134,17 @@ export function parseTimestamp(value: unknown, zone: string): number | null {
     const fields = [Number(y), Number(mo), Number(d), hour, Number(mi), Number(s)] as const;
     if (!validFields(...fields)) return null;
     return inRange(wallClockToEpoch(zone, ...fields, 0));
+  }
+
+  const t = DATE_TIME_12H.exec(text);
+  if (t) {
+    const [, y, mo1, d1, mo2, d2, zhPeriod, h = '', mi = '', s = '0', frac, latinPeriod] = t;
+    if ((zhPeriod === undefined) === (latinPeriod === undefined)) return null;
+    const hour = hourWithPeriod(Number(h), zhPeriod ?? latinPeriod);
+    if (hour === null) return null;
+    const fields = [Number(y), Number(mo1 ?? mo2), Number(d1 ?? d2), hour, Number(mi), Number(s)] as const;
+    if (!validFields(...fields)) return null;
+    return inRange(wallClockToEpoch(zone, ...fields, fraction(frac)));
   }
 
   // Last resort for RFC 2822 and similar forms that carry their own offset; never for zone-less text.

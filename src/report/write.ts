@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -29,6 +29,15 @@ function installCleanup(): void {
   }
 }
 
+function existingMode(path: string): number | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? stats.mode & 0o777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes a file so that it is complete or absent: the data goes to a temporary file in the same
  * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
@@ -39,7 +48,8 @@ export function writeFileAtomic(path: string, data: string): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   inFlight.add(temp);
   try {
-    const fd = openSync(temp, 'wx', 0o644);
+    // A report replacing another keeps its permissions: a report kept private (0600) must not become readable to all.
+    const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
     try {
       const bytes = Buffer.from(data, 'utf8');
       for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);

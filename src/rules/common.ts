@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Conversation, type Message } from '../model/message.js';
 import { severitySchema } from '../model/report.js';
 import { foldPatternSource } from '../text/fold.js';
+import { describeHazard, PLACEHOLDER_SAMPLES, regexHazard } from './regex-safety.js';
 
 /**
  * Fields every rule kind shares, whatever it checks. Descriptions live in `.describe()` so the JSON
@@ -49,10 +50,19 @@ export function regexSource(placeholders: readonly string[] = []) {
     let source = foldPatternSource(pattern);
     for (const name of placeholders) source = source.split(`{${name}}`).join('x');
     try {
-      if (new RegExp(source, 'u').test('')) ctx.addIssue({ code: 'custom', message: `pattern "${pattern}" matches empty text` });
+      if (new RegExp(source, 'u').test('')) {
+        ctx.addIssue({ code: 'custom', message: `pattern "${pattern}" matches empty text` });
+        return;
+      }
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: `invalid regular expression "${pattern}": ${(error as Error).message}` });
+      return;
     }
+    // Analysed as it will run: folded, placeholders standing for a typical agent id and name.
+    let compiled = foldPatternSource(pattern);
+    for (const name of placeholders) compiled = compiled.split(`{${name}}`).join(`(?:${PLACEHOLDER_SAMPLES[name] ?? 'x'})`);
+    const hazard = regexHazard(compiled);
+    if (hazard) ctx.addIssue({ code: 'custom', message: `pattern "${pattern}" ${describeHazard(hazard)}` });
   });
 }
 

@@ -2,7 +2,9 @@ import type { Finding, Report } from '../../model/report.js';
 import type { Formatter, FormatContext } from '../formatter.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
-const FORMULA_START = /^[\s]*[=+\-@\t\r]|^[\t\r]/;
+// A value that already starts with apostrophes before a risky start gets one more, so reading the CSV back
+// (drop one leading apostrophe where this pattern matches after it) returns every value exactly.
+const FORMULA_START = /^'*\s*[=+\-@\t\r]/;
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
