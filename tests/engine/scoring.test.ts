@@ -113,7 +113,7 @@ describe('scores in reports', () => {
     expect(out).toContain('Conversation c2  score 0 (failed by a bottom-line rule)');
     const table = out.slice(out.indexOf('Per agent'));
     expect(table.indexOf('1024')).toBeLessThan(table.indexOf('2048'));
-    expect(out).toContain('average score: 42.5 / 100, Pass rate 50% (≥ 85), Critical 1');
+    expect(out).toContain('Score: average 42.5 / 100, 50% passed (pass mark 85), 1 failed by a bottom-line rule');
   });
 });
 

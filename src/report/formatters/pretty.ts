@@ -122,7 +122,12 @@ export const pretty: Formatter = {
     );
     if (context.scored && s.averageScore !== null) {
       lines.push(
-        `${c.bold(t.averageLower)}: ${s.averageScore.toFixed(1)} / ${s.scoring.base}, ${t.passRate} ${Math.round((s.passRate ?? 0) * 100)}% (≥ ${s.scoring.passMark}), ${t.critical} ${s.criticalCount}`,
+        t.scoreLine
+          .replace('{average}', c.bold(s.averageScore.toFixed(1)))
+          .replace('{base}', String(s.scoring.base))
+          .replace('{passRate}', String(Math.round((s.passRate ?? 0) * 100)))
+          .replace('{passMark}', String(s.scoring.passMark))
+          .replace('{critical}', String(s.criticalCount)),
       );
     }
     return `${lines.join('\n')}\n`;
