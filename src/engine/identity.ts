@@ -6,7 +6,9 @@
  */
 import { compileSignaturePattern, resolveAgentIdentity } from '../input/agent-identity.js';
 import type { Conversation, Message, Role } from '../model/message.js';
-import type { Report } from '../model/report.js';
+import type { AgentIdentityKind, AgentIdentitySummary, Report, UnresolvedAccount } from '../model/report.js';
+
+export type { AgentIdentitySummary } from '../model/report.js';
 
 export interface AgentIdFrom {
   /** Regular expression with a named group `agentId`. */
@@ -16,32 +18,6 @@ export interface AgentIdFrom {
   /** Agent ids become `<account>/<signature>`, so agents of different accounts who sign alike stay apart. */
   prefixAccount?: boolean | undefined;
 }
-
-export interface UnresolvedAccount {
-  /** The account's id (a brand handle, a shared seat). */
-  account: string;
-  /** Conversations in which none of the account's messages was signed. */
-  conversations: number;
-  /** The account's messages in those conversations: they count under the account's id. */
-  messages: number;
-}
-
-/** `summary.agentIdentity` in the JSON report, present when the rule file sets input.agentIdFrom. */
-export interface AgentIdentitySummary {
-  pattern: string;
-  appliesTo: Role;
-  /** Messages whose text carried a signature. */
-  signedMessages: number;
-  /** Unsigned messages given to the one agent who signed for their account in the conversation. */
-  attributedMessages: number;
-  /** Messages left on the account's id: nobody signed in that conversation, or several agents did. */
-  accountMessages: number;
-  /** Accounts with conversations where they never signed, most messages first. */
-  unresolvedAccounts: UnresolvedAccount[];
-}
-
-/** How an agent in the report got its id: from signatures, or it is an account's id (nobody signed). */
-export type AgentIdentityKind = 'signed' | 'account';
 
 export class AgentIdentityStep {
   private readonly signature: RegExp;
@@ -106,9 +82,10 @@ export class AgentIdentityStep {
    * agent, `identity: "signed" | "account"`. Existing fields are untouched.
    */
   annotate(report: Report): Report {
-    const summary = this.summary();
-    Object.assign(report.summary, { agentIdentity: summary });
-    for (const agent of report.agents) Object.assign(agent, { identity: this.kindOf(agent.agentId) });
-    return report;
+    return {
+      ...report,
+      summary: { ...report.summary, agentIdentity: this.summary() },
+      agents: report.agents.map((agent) => ({ ...agent, identity: this.kindOf(agent.agentId) })),
+    };
   }
 }

@@ -59,6 +59,32 @@ export const scoreStatsSchema = z.object({
 });
 export type ScoreStats = z.infer<typeof scoreStatsSchema>;
 
+/** An account whose messages nobody signed in some conversations, so they count under the account's id. */
+export const unresolvedAccountSchema = z.object({
+  account: z.string(),
+  conversations: z.number().int(),
+  messages: z.number().int(),
+});
+export type UnresolvedAccount = z.infer<typeof unresolvedAccountSchema>;
+
+/** `summary.agentIdentity`: what reading agent ids from signatures (input.agentIdFrom) did. */
+export const agentIdentitySummarySchema = z.object({
+  pattern: z.string(),
+  appliesTo: z.enum(['agent', 'customer', 'bot', 'system']),
+  /** Messages whose text carried a signature. */
+  signedMessages: z.number().int(),
+  /** Unsigned messages given to the one agent who signed for their account in the conversation. */
+  attributedMessages: z.number().int(),
+  /** Messages left on the account's id: nobody signed in that conversation, or several agents did. */
+  accountMessages: z.number().int(),
+  unresolvedAccounts: z.array(unresolvedAccountSchema),
+});
+export type AgentIdentitySummary = z.infer<typeof agentIdentitySummarySchema>;
+
+/** How an agent got its id: from signatures, or it is an account's own id (nobody signed). */
+export const agentIdentityKindSchema = z.enum(['signed', 'account']);
+export type AgentIdentityKind = z.infer<typeof agentIdentityKindSchema>;
+
 export const agentSummarySchema = z.object({
   agentId: z.string(),
   agentName: z.string().nullable(),
@@ -67,6 +93,8 @@ export const agentSummarySchema = z.object({
   findings: z.number().int(),
   byRule: z.record(z.string(), z.number().int()),
   ...scoreStatsSchema.shape,
+  /** Present when the rule file reads agent ids from signatures. */
+  identity: agentIdentityKindSchema.optional(),
 });
 
 /** One conversation's score: base minus deductions (floored at 0), or 0 when a critical rule fired. */
@@ -114,6 +142,8 @@ export const summarySchema = z.object({
   waived: z.number().int(),
   scoring: z.object({ base: z.number(), passMark: z.number() }),
   ...scoreStatsSchema.shape,
+  /** Present when the rule file reads agent ids from signatures. */
+  agentIdentity: agentIdentitySummarySchema.optional(),
 });
 
 export const reportSchema = z.object({
