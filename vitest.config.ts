@@ -23,6 +23,8 @@ export default defineConfig({
     // Spawned-CLI tests start real node processes; keep the pool small on 2-core machines.
     pool: 'forks',
     testTimeout: 30_000,
+    // Regex verdicts stay in memory: tests write nothing outside the repository.
+    env: { CHATLINT_CACHE_DIR: '' },
     reporters: ['default', new ClosingLine()],
   },
 });

@@ -14,7 +14,8 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would (npm test builds first), without colour unless asked. */
 export function chatlint(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', ...options.env };
+  // CHATLINT_CACHE_DIR='' keeps the regex-verdict cache in memory, so tests write nothing outside the repository.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', CHATLINT_CACHE_DIR: '', ...options.env };
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',

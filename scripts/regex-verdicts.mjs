@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Writes rules/regex-verdicts.json: the ReDoS verdicts for every pattern of the built-in packs, so a
+// fresh machine checking with a built-in pack runs no analysis. Run by `npm run docs`.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env.CHATLINT_CACHE_DIR = '';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { listPresets, loadRuleset } = await import(join(root, 'dist/config/load.js'));
+const { verdictFile } = await import(join(root, 'dist/rules/regex-safety.js'));
+for (const preset of listPresets()) loadRuleset({ preset });
+writeFileSync(join(root, 'rules/regex-verdicts.json'), verdictFile());
+console.log('wrote rules/regex-verdicts.json');
