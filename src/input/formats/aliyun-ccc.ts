@@ -14,7 +14,7 @@ import type { ReadEvent, Role } from '../../model/message.js';
 import { parseTimestamp } from '../timestamps.js';
 import { contentText } from './ccc-content.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { compactMeta, documentOf, documentSkip, isObject, nonEmpty, objects, RecordCounter, show, type JsonObject } from './shared.js';
+import { compactMeta, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const SENDER_ROLES: Record<string, Role> = { ADMIN: 'system', SYSTEM: 'system', CUSTOMER: 'customer', VISITOR: 'customer', AGENT: 'agent', BOT: 'bot', ROBOT: 'bot' };
 
@@ -37,17 +37,12 @@ function sniff(sample: SniffSample): boolean {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(text, json, ctx.file, messagesOf, 'not an Aliyun CCC export: expected {"Data": {"Messages": [...]}} or a Messages array');
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  const messages = messagesOf(doc.value);
-  if (messages === undefined) {
-    yield counter.skip('not an Aliyun CCC export: expected {"Data": {"Messages": [...]}} or a Messages array');
-    return;
-  }
+  const { found: messages, counter } = opened;
   for (const m of messages) {
     const conversationId = nonEmpty(m['JobId']);
     if (!conversationId) {

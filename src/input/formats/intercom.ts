@@ -16,7 +16,7 @@
 import type { ReadEvent, Role } from '../../model/message.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { compactMeta, documentOf, documentSkip, htmlToText, isObject, joinNames, nonEmpty, objects, RecordCounter, show, str, type JsonObject } from './shared.js';
+import { compactMeta, htmlToText, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const MESSAGE_PARTS = new Set(['comment', 'quick_reply']);
 const MESSAGE_IF_BODY = new Set(['assignment', 'open', 'close']);
@@ -78,17 +78,12 @@ function bodyText(body: unknown): string {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(text, json, ctx.file, conversationsOf, 'not an Intercom export: expected a conversation, an array of them or {"conversations": [...]}');
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  const conversations = conversationsOf(doc.value);
-  if (conversations === undefined) {
-    yield counter.skip('not an Intercom export: expected a conversation, an array of them or {"conversations": [...]}');
-    return;
-  }
+  const { found: conversations, counter } = opened;
   for (const conversation of conversations) {
     const conversationId = nonEmpty(conversation['id']);
     if (!isConversation(conversation) || !conversationId) {

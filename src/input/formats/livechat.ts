@@ -15,7 +15,7 @@
 import type { ReadEvent, Role } from '../../model/message.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { arr, compactMeta, documentOf, documentSkip, isObject, joinNames, nonEmpty, objects, RecordCounter, show, str, type JsonObject } from './shared.js';
+import { arr, compactMeta, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const MESSAGE_EVENTS = new Set(['message', 'rich_message', 'file']);
 
@@ -67,17 +67,12 @@ function eventText(event: JsonObject): string {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(text, json, ctx.file, chatsOf, 'not a LiveChat export: expected a chat, an array of chats or {"chats": [...]}');
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  const chats = chatsOf(doc.value);
-  if (chats === undefined) {
-    yield counter.skip('not a LiveChat export: expected a chat, an array of chats or {"chats": [...]}');
-    return;
-  }
+  const { found: chats, counter } = opened;
   for (const chat of chats) {
     const chatId = nonEmpty(chat['id']);
     if (!isChat(chat) || !chatId) {

@@ -153,6 +153,24 @@ export class RecordCounter {
   }
 }
 
+/**
+ * Opens a JSON product export: what `find` finds in the parsed document, with a record counter, or the
+ * one skip that says why the file holds nothing of this format (not JSON, or not this product's shape).
+ */
+export function openJsonExport<T>(
+  text: string,
+  json: unknown,
+  file: string,
+  find: (document: unknown) => T | undefined,
+  notThisFormat: string,
+): { ok: true; found: T; counter: RecordCounter } | { ok: false; skip: ReadEvent } {
+  const doc = documentOf(text, json);
+  if (!doc.ok) return { ok: false, skip: documentSkip(file, `not valid JSON: ${doc.error}`) };
+  const counter = new RecordCounter(file);
+  const found = find(doc.value);
+  return found === undefined ? { ok: false, skip: counter.skip(notThisFormat) } : { ok: true, found, counter };
+}
+
 /** A file-level problem (unparsable document): one skip so the file is still accounted for. */
 export function documentSkip(file: string, reason: string): ReadEvent {
   return { type: 'skip', skip: { file, line: null, record: 1, reason } };

@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ReadEvent, Role } from '../../model/message.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { decodeEntities, documentOf, documentSkip, isObject, nonEmpty, objects, RecordCounter, show, type JsonObject } from './shared.js';
+import { decodeEntities, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const MESSAGE_SUBTYPES = new Set(['bot_message', 'thread_broadcast', 'file_share', 'me_message']);
 const TS = /^(\d{9,11})(?:\.(\d{1,9}))?$/;
@@ -127,21 +127,23 @@ function tsToMs(ts: string): number | null {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(
+    text,
+    json,
+    ctx.file,
+    (document: unknown) => (Array.isArray(document) ? document : undefined),
+    'not a Slack export day file: expected a JSON array of messages',
+  );
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  if (!Array.isArray(doc.value)) {
-    yield counter.skip('not a Slack export day file: expected a JSON array of messages');
-    return;
-  }
+  const { found: messages, counter } = opened;
   const directory = directoryFor(ctx.file);
   const channel = channelOf(ctx.file);
   const agentNames = new Set(ctx.agents.map((a) => a.trim().toLowerCase()));
 
-  for (const item of doc.value) {
+  for (const item of messages) {
     if (!isObject(item)) {
       yield counter.skip(`not a Slack message: ${show(item)}`);
       continue;

@@ -17,7 +17,7 @@ import type { ReadEvent, Role } from '../../model/message.js';
 import { parseTimestamp } from '../timestamps.js';
 import { contentText } from './ccc-content.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { documentOf, documentSkip, fileStem, isObject, nonEmpty, objects, RecordCounter, show, type JsonObject } from './shared.js';
+import { fileStem, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const ROLE_NAMES: Record<string, Role> = {
   agent: 'agent', staff: 'agent', 坐席: 'agent', 客服: 'agent', 人工: 'agent',
@@ -43,17 +43,21 @@ function sniff(sample: SniffSample): boolean {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(
+    text,
+    json,
+    ctx.file,
+    (document: unknown) => {
+      const unwrapped = unwrap(document);
+      return unwrapped.messages === undefined ? undefined : { ...unwrapped, messages: unwrapped.messages };
+    },
+    'not a Tencent CCC export: expected {"Response": {"Messages": [...]}} or a Messages array',
+  );
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  const { messages, sessionId } = unwrap(doc.value);
-  if (messages === undefined) {
-    yield counter.skip('not a Tencent CCC export: expected {"Response": {"Messages": [...]}} or a Messages array');
-    return;
-  }
+  const { found: { messages, sessionId }, counter } = opened;
   const conversationId = sessionId ?? fileStem(ctx.file);
   const agents = new Set(ctx.agents.map((a) => a.trim().toLowerCase()));
   for (const body of messages) {

@@ -15,7 +15,7 @@
 import type { ReadEvent, Role } from '../../model/message.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { FormatContext, ProductFormat, SniffSample } from './types.js';
-import { arr, compactMeta, documentOf, documentSkip, isObject, joinNames, nonEmpty, objects, RecordCounter, show, str, type JsonObject } from './shared.js';
+import { arr, compactMeta, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const CHAT_TYPES = new Set(['chat', 'offline_msg']);
 
@@ -86,17 +86,12 @@ function authorOf(entry: JsonObject, chat: JsonObject): Author | string {
 }
 
 function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
-  const doc = documentOf(text, json);
-  if (!doc.ok) {
-    yield documentSkip(ctx.file, `not valid JSON: ${doc.error}`);
+  const opened = openJsonExport(text, json, ctx.file, chatsOf, 'not a Zendesk Chat export: expected a chat object, an array of chats or {"chats": [...]}');
+  if (!opened.ok) {
+    yield opened.skip;
     return;
   }
-  const counter = new RecordCounter(ctx.file);
-  const chats = chatsOf(doc.value);
-  if (chats === undefined) {
-    yield counter.skip('not a Zendesk Chat export: expected a chat object, an array of chats or {"chats": [...]}');
-    return;
-  }
+  const { found: chats, counter } = opened;
   for (const chat of chats) {
     if (!isChat(chat) && !Array.isArray(chat['history'])) {
       yield counter.skip(`not a Zendesk Chat chat object (type ${show(chat['type'])}, id ${show(chat['id'])})`);
