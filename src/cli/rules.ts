@@ -61,7 +61,7 @@ function explainRule(ruleset: Ruleset, id: string, io: Io): number {
   if (rule.description) io.stdout.write(`${rule.description}\n`);
   io.stdout.write(`\nWhat it checks: ${kind.summary}\n`);
   io.stdout.write(`Message: ${rule.message ?? kind.defaultMessage}\n`);
-  const scoring = rule.critical ? 'bottom-line item: any finding sets the conversation score to 0' : rule.points ? `deducts ${rule.points} per finding, at most ${rule.maxPoints ?? rule.points} per conversation` : 'deducts nothing';
+  const scoring = rule.critical ? 'bottom-line item: a single finding sets the conversation score to 0' : rule.points ? `deducts ${rule.points} per finding, at most ${rule.maxPoints ?? rule.points} per conversation` : 'deducts nothing';
   io.stdout.write(`Scoring: ${scoring}\n\nEffective options:\n`);
   io.stdout.write(stringify(rule, { lineWidth: 0 }).replace(/^/gm, '  ').trimEnd() + '\n');
   return EXIT_OK;

@@ -24,7 +24,7 @@ export function ruleFileJsonSchema(): JsonSchema {
   const properties = { ...(top.properties as Record<string, JsonSchema>) };
   const override: JsonSchema = {
     title: 'override',
-    description: 'Overrides a rule of the extended pack by id: any of its fields, plus append (lists to add to).',
+    description: 'Overrides a rule of the extended pack by id: its fields, plus append (lists to add to).',
     type: 'object',
     required: ['id'],
     not: { required: ['kind'] },

@@ -24,7 +24,7 @@ export const commonRuleFields = {
     .min(0)
     .optional()
     .describe('Most points the rule deducts in one conversation; default: `points` once (deduct once per rule per conversation).'),
-  critical: z.boolean().default(false).describe("A bottom-line item (服务底线): any finding sets the conversation's score to 0."),
+  critical: z.boolean().default(false).describe("A bottom-line item (服务底线): a single finding sets the conversation's score to 0."),
   appliesTo: z
     .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
     .optional()

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/chatlint.js');
@@ -26,9 +27,16 @@ export function chatlint(args: string[], options: { cwd?: string; input?: string
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A fresh temporary folder with the given files in it. */
+// Folders made by tempDir are removed when the test file that made them finishes.
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder with the given files in it, removed after the test file. */
 export function tempDir(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'chatlint-test-'));
+  made.push(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }

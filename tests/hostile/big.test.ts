@@ -1,20 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir as makeTempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { check, skips } from './helpers.js';
 
-// Big and many inputs are made at test time in a temporary folder, never committed, and removed after.
-const made: string[] = [];
-const tempDir = (files: Record<string, string> = {}) => {
-  const dir = makeTempDir(files);
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
 const line = (o: object) => `${JSON.stringify(o)}\n`;
 const GOOD = line({ conversation_id: 'g1', timestamp: '2026-11-27 10:00:00', role: 'customer', text: '在吗' }) +
   line({ conversation_id: 'g1', timestamp: '2026-11-27 10:00:30', role: 'agent', agent_id: '7', text: '您好，云客服7为您服务' });

@@ -1,22 +1,13 @@
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/report/formatters/csv.js';
 import { redactText } from '../../src/report/redact.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
-import { chatlint, ROOT, tempDir as makeTempDir } from '../helpers/cli.js';
+import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
 import { RULES } from './helpers.js';
 
-const made: string[] = [];
-const tempDir = (files: Record<string, string> = {}) => {
-  const dir = makeTempDir(files);
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
 
 const RISKY = ['=', '+', '-', '@', '\t', '\r'];
 const LEADS = ['', ' ', '   ', '\u3000', '\u00a0', '\t', '\n'];

@@ -1,20 +1,11 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileRuleText, loadRuleset } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
-import { chatlint, tempDir as makeTempDir } from '../helpers/cli.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 
-const made: string[] = [];
-const tempDir = (files: Record<string, string> = {}) => {
-  const dir = makeTempDir(files);
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
 
 function problems(text: string, label = 'team.yaml'): string[] {
   try {

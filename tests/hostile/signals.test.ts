@@ -1,14 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir as makeTempDir } from '../helpers/cli.js';
-
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers/cli.js';
 
 const LINE = `${JSON.stringify({ conversation_id: 'c1', timestamp: '2026-11-27 10:00:00', role: 'customer', text: '在吗'.repeat(50) })}\n`;
 
@@ -17,8 +12,7 @@ const LINE = `${JSON.stringify({ conversation_id: 'c1', timestamp: '2026-11-27 1
  * standard input (never closing it, so the run is still reading), kills it, and returns what is left.
  */
 async function interrupt(signal: NodeJS.Signals): Promise<{ files: string[]; report: string; exit: { code: number | null; signal: NodeJS.Signals | null } }> {
-  const dir = makeTempDir({ 'report.json': 'previous report\n' });
-  made.push(dir);
+  const dir = tempDir({ 'report.json': 'previous report\n' });
   const child = spawn(process.execPath, [join(ROOT, 'bin/chatlint.js'), 'check', '-', '--rules', join(ROOT, 'fixtures/hostile/rules.yaml'), '-o', 'report.json'], {
     cwd: dir,
     stdio: ['pipe', 'ignore', 'pipe'],
