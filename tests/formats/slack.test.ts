@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSlackMetadataFile } from '../../src/input/formats/slack.js';
+import { tempDir } from '../helpers/cli.js';
 import { brief, readFixture, readText, sampleOf } from './helpers.js';
 
 const DAY = 'slack/export/help-desk/2026-03-02.json';
@@ -38,7 +38,7 @@ describe('slack', () => {
   });
 
   it('finds users.json beside the file and takes the channel from a "<channel>_<date>.json" name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chatlint-slack-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'users.json'), JSON.stringify([{ id: 'U1', team_id: 'T1', real_name: 'Ada', is_bot: false }, { id: 'U2', team_id: 'T1', name: 'helper', is_bot: true }]));
     const day = [
       { type: 'message', user: 'U1', text: 'hi <@U2>', ts: '1772442000.000001' },
@@ -54,7 +54,7 @@ describe('slack', () => {
   });
 
   it('works without users.json (ids as names; nobody known, so everybody is a customer unless named)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chatlint-slack-'));
+    const dir = tempDir();
     mkdirSync(join(dir, 'general'));
     const day = [{ type: 'message', user: 'U9', text: 'hello', ts: '1772442000.000001' }];
     const file = join(dir, 'general', '2026-03-02.json');
