@@ -14,6 +14,7 @@ import { runCheck } from '../engine/run.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
+import type { Report } from '../model/report.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
@@ -71,6 +72,17 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
 function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+}
+
+/** Why a run's input cannot stand as a report (exit 2), or null when it can. */
+function unusableInput(report: Report, filesRead: number, fileErrors: number, strict: boolean): string | null {
+  const s = report.summary;
+  if (filesRead === 0 && fileErrors > 0) return 'no input could be read';
+  // Nothing at all to check (empty files, a header only, an empty directory, stdin closed at once) is not a pass.
+  if (s.recordsRead === 0) return 'no records in the input';
+  if (s.messages === 0 && s.skippedRecords > 0) return 'no usable records in the input';
+  if (strict && s.skippedRecords > 0) return `--strict: ${s.skippedRecords} records were skipped`;
+  return null;
 }
 
 export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
@@ -193,6 +205,14 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
       scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
     });
+    const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
+    if (unusable) {
+      warn(unusable);
+      // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
+      if (options.output) warn(`report not written; ${options.output} is left as it was`);
+      else io.stdout.write(text);
+      return EXIT_USAGE;
+    }
     if (options.output) {
       writeFileAtomic(options.output, text);
       if (!options.quiet) {
@@ -203,20 +223,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       io.stdout.write(text);
     }
 
-    if (filesRead === 0 && fileErrors.length > 0) return EXIT_USAGE;
-    if (report.summary.recordsRead === 0) {
-      // Nothing at all to check (empty files, a header only, an empty directory, stdin closed at once) is not a pass.
-      warn('no records in the input');
-      return EXIT_USAGE;
-    }
-    if (report.summary.messages === 0 && report.summary.skippedRecords > 0) {
-      warn('no usable records in the input');
-      return EXIT_USAGE;
-    }
-    if (options.strict && report.summary.skippedRecords > 0) {
-      warn(`--strict: ${report.summary.skippedRecords} records were skipped`);
-      return EXIT_USAGE;
-    }
     const average = report.summary.averageScore;
     if (failUnder !== undefined && average !== null && average < failUnder) {
       if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);

@@ -50,7 +50,7 @@ describe('hostile input files (fixtures/hostile): each has one exact outcome', (
   ])('a binary file given by mistake (%s) is refused whole: exit 2 naming the file', async (name, reason) => {
     const out = await check([`${H}/${name}`]);
     expect(out.code).toBe(2);
-    expect(out.errors).toEqual([`${H}/${name}: ${reason}`]);
+    expect(out.errors).toEqual([`${H}/${name}: ${reason}`, 'no input could be read']);
     expect(skips(out)).toEqual([`#0 file not read: ${reason}`]);
   });
 

@@ -148,11 +148,21 @@ describe('report files', () => {
     expect(readdirSync(dir)).toEqual(['a.jsonl']);
   });
 
-  it('a run with nothing to check exits 2 but still leaves a complete report, and no temporary file', () => {
+  it('a run with nothing to check exits 2 and leaves the previous report as it was, and no temporary file', () => {
     const dir = tempDir({ 'report.json': 'previous' });
     writeFileSync(join(dir, 'a.jsonl'), '');
-    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir }).code).toBe(2);
-    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.recordsRead).toBe(0);
+    const run = chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('chatlint: report not written; report.json is left as it was');
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
     expect(readdirSync(dir).sort()).toEqual(['a.jsonl', 'report.json']);
+  });
+
+  it('--strict with a skipped record exits 2 and does not replace the previous report', () => {
+    const dir = tempDir({ 'report.json': 'previous', 'a.jsonl': `${JSON.stringify({ conversation_id: 'c', timestamp: '2026-11-27 10:00:00', role: 'customer', text: 'q' })}\nnot json\n` });
+    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json', '--strict'], { cwd: dir }).code).toBe(2);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
+    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir }).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.skippedRecords).toBe(1);
   });
 });
