@@ -15,6 +15,12 @@ export const CASES = [
   ['one-chat.csv', ['fixtures/transcript/one-chat.json', '--format', 'csv']],
   ['nightly.agents.csv', ['fixtures/nightly', '--format', 'csv', '--csv-report', 'agents', '--bom']],
   ['english.pretty.txt', ['fixtures/english/export.jsonl', '--preset', 'en']],
+  // One report per helpdesk product: detection, roles, agents, times and skips end to end.
+  ...['aliyun-ccc', 'intercom', 'livechat', 'salesforce-transcript', 'slack', 'tencent-ccc', 'twitter-replies', 'zendesk-chat'].map((format) => [
+    `formats.${format}.json`,
+    [`fixtures/formats/${format}`, '--preset', 'en', '--format', 'json'],
+  ]),
+  ['formats.whatsapp.json', ['fixtures/formats/whatsapp', '--preset', 'en', '--format', 'json', '--agents', 'Brightline Support,Noor Haddad']],
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -23,7 +29,7 @@ for (const [name, args] of CASES) {
   let out;
   try {
     out = execFileSync(process.execPath, [join(root, 'bin/chatlint.js'), 'check', ...args], {
-      cwd: root, env: { ...process.env, NO_COLOR: '1', LANG: 'C' }, encoding: 'utf8',
+      cwd: root, env: { ...process.env, NO_COLOR: '1', LANG: 'C', CHATLINT_CACHE_DIR: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
     });
   } catch (error) {
     out = error.stdout;
