@@ -19,7 +19,7 @@ import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { writeFileAtomic } from '../report/write.js';
+import { batched, writeFileAtomic } from '../report/write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 export interface CheckOptions {
@@ -210,7 +210,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
       if (options.output) warn(`report not written; ${options.output} is left as it was`);
-      else io.stdout.write(text);
+      else for (const piece of batched(text)) io.stdout.write(piece);
       return EXIT_USAGE;
     }
     if (options.output) {
@@ -220,7 +220,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
         warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
       }
     } else {
-      io.stdout.write(text);
+      for (const piece of batched(text)) io.stdout.write(piece);
     }
 
     const average = report.summary.averageScore;

@@ -19,8 +19,16 @@ export interface FormatContext {
   scored: boolean;
 }
 
-/** Every output format: a report in, text out (ESLint's `(results, context) → string`). */
+/**
+ * Every output format: a report in, text out (ESLint's `(results, context) → string`), as a sequence of
+ * chunks so a night with a million findings never has to fit in one string (V8 caps strings at ~512 MB).
+ */
 export interface Formatter {
   name: string;
-  format(report: Report, context: FormatContext): string;
+  format(report: Report, context: FormatContext): Iterable<string>;
+}
+
+/** The whole output as one string, for small reports and tests. */
+export function formatToString(formatter: Formatter, report: Report, context: FormatContext): string {
+  return [...formatter.format(report, context)].join('');
 }

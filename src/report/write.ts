@@ -38,12 +38,34 @@ function existingMode(path: string): number | undefined {
   }
 }
 
+const BATCH_CHARS = 1 << 20;
+
+/** Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. */
+export function* batched(data: string | Iterable<string>): Generator<string> {
+  if (typeof data === 'string') {
+    yield data;
+    return;
+  }
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of data) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= BATCH_CHARS) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length > 0) yield pending.join('');
+}
+
 /**
  * Writes a file so that it is complete or absent: the data goes to a temporary file in the same
  * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
  * An interrupted run leaves the previous file intact.
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Iterable<string>): void {
   installCleanup();
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   inFlight.add(temp);
@@ -51,8 +73,10 @@ export function writeFileAtomic(path: string, data: string): void {
     // A report replacing another keeps its permissions: a report kept private (0600) must not become readable to all.
     const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
     try {
-      const bytes = Buffer.from(data, 'utf8');
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      for (const piece of batched(data)) {
+        const bytes = Buffer.from(piece, 'utf8');
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

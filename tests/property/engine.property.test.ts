@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { FINDING_COLUMNS, csv } from '../../src/report/formatters/csv.js';
 import { json } from '../../src/report/formatters/json.js';
-import type { FormatContext } from '../../src/report/formatter.js';
+import { formatToString, type FormatContext } from '../../src/report/formatter.js';
 import type { Finding, Report } from '../../src/model/report.js';
 import { exportLines, FUZZ, joinLines, messageText, runFiles, withoutSource } from './arbitraries.js';
 
@@ -107,8 +107,8 @@ describe('(e) a report survives JSON → CSV → JSON', () => {
     await fc.assert(
       fc.asyncProperty(lines, fc.boolean(), async (records, bom) => {
         const { report } = await runFiles([['a.jsonl', `${records.join('\n')}\n`]]);
-        const viaJson = JSON.parse(json.format(report, CONTEXT)) as Report;
-        const back = readFindingsCsv(csv.format(viaJson, { ...CONTEXT, bom }), bom);
+        const viaJson = JSON.parse(formatToString(json, report, CONTEXT)) as Report;
+        const back = readFindingsCsv(formatToString(csv, viaJson, { ...CONTEXT, bom }), bom);
         expect(back).toEqual(viaJson.findings.map(asRow));
         expect(back.length).toBe(report.findings.length);
       }),

@@ -38,44 +38,44 @@ function ruleColumns(context: FormatContext, mentioned: Iterable<string>): strin
   return ids;
 }
 
-function agentsCsv(report: Report, context: FormatContext): string {
+function* agentsCsv(report: Report, context: FormatContext): Generator<string> {
   const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
-  let out = row([...AGENT_COLUMNS, ...ruleIds]);
+  yield row([...AGENT_COLUMNS, ...ruleIds]);
   for (const a of report.agents) {
-    out += row([
+    yield row([
       a.agentId, a.agentName, a.conversations, a.messages, a.findings,
       a.conversationsScored, a.averageScore, a.medianScore, a.passRate, a.criticalCount,
       ...ruleIds.map((id) => a.byRule[id] ?? 0),
     ]);
   }
-  return out;
 }
 
 export const CONVERSATION_COLUMNS = ['conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file'] as const;
 
 /** One row per conversation with its score and the points each rule deducted. */
-function conversationsCsv(report: Report, context: FormatContext): string {
+function* conversationsCsv(report: Report, context: FormatContext): Generator<string> {
   const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
-  let out = row([...CONVERSATION_COLUMNS, ...ruleIds.map((id) => `deduction:${id}`)]);
+  yield row([...CONVERSATION_COLUMNS, ...ruleIds.map((id) => `deduction:${id}`)]);
   for (const c of report.conversations) {
-    out += row([
+    yield row([
       c.conversationId, c.startedAt, c.agents.join(' '), c.messages, c.findings, c.score, String(c.passed), String(c.critical), c.source.file,
       ...ruleIds.map((id) => c.deductions[id] ?? 0),
     ]);
   }
-  return out;
+}
+
+function* findingsCsv(report: Report): Generator<string> {
+  yield row([...FINDING_COLUMNS]);
+  for (const f of report.findings) yield row(findingCells(f));
 }
 
 /** RFC 4180 (CRLF, quoted where needed), with an optional BOM for Excel. */
 export const csv: Formatter = {
   name: 'csv',
-  format(report, context) {
-    const body =
-      context.csvReport === 'agents'
-        ? agentsCsv(report, context)
-        : context.csvReport === 'conversations'
-          ? conversationsCsv(report, context)
-          : row([...FINDING_COLUMNS]) + report.findings.map((f) => row(findingCells(f))).join('');
-    return (context.bom ? '\uFEFF' : '') + body;
+  *format(report, context) {
+    if (context.bom) yield '\uFEFF';
+    if (context.csvReport === 'agents') yield* agentsCsv(report, context);
+    else if (context.csvReport === 'conversations') yield* conversationsCsv(report, context);
+    else yield* findingsCsv(report);
   },
 };

@@ -51,7 +51,7 @@ function table(rows: string[][], alignRight: boolean[]): string[] {
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
   name: 'pretty',
-  format(report: Report, context: FormatContext): string {
+  *format(report: Report, context: FormatContext): Generator<string> {
     const c = new Chalk({ level: context.color ? 1 : 0 });
     const t = strings(context.language);
     const lines: string[] = [];
@@ -72,8 +72,15 @@ export const pretty: Formatter = {
         );
         lines.push(`      ${terminalSafe(f.message)}`);
         lines.push(`      ${c.dim('│')} ${highlighted(c, context.color, f)}`);
+        if (lines.length >= 3_000) {
+          yield `${lines.join('\n')}\n`;
+          lines.length = 0;
+        }
       }
       lines.push('');
+      // One conversation at a time, so a night with a million findings streams out.
+      yield `${lines.join('\n')}\n`;
+      lines.length = 0;
     }
     if (report.findings.length === 0) lines.push(c.green(t.noFindings), '');
 
@@ -130,6 +137,6 @@ export const pretty: Formatter = {
           .replace('{critical}', String(s.criticalCount)),
       );
     }
-    return `${lines.join('\n')}\n`;
+    yield `${lines.join('\n')}\n`;
   },
 };

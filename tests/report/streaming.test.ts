@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatToString } from '../../src/report/formatter.js';
+import { FORMATTERS } from '../../src/report/formatters/index.js';
+import type { Finding, Report } from '../../src/model/report.js';
+import { batched } from '../../src/report/write.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.js';
+
+const CONTEXT = { color: false, language: 'en' as const, timezone: 'UTC', csvReport: 'findings' as const, bom: false, ruleIds: [], scored: true };
+
+describe('formatters stream their output', () => {
+  const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8')) as Report;
+
+  it('the JSON formatter prints exactly what JSON.stringify(report, null, 2) would', () => {
+    const json = FORMATTERS.find((f) => f.name === 'json');
+    expect(json && formatToString(json, report, CONTEXT)).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    const empty = { ...report, findings: [], skipped: [] };
+    expect(json && formatToString(json, empty, CONTEXT)).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+  });
+
+  it('yields many pieces for a large report, none of them the whole report', () => {
+    const finding = report.findings[0] as Finding;
+    const many: Report = { ...report, findings: Array.from({ length: 20_000 }, (_, i) => ({ ...finding, messageIndex: i })) };
+    for (const formatter of FORMATTERS) {
+      const pieces = [...formatter.format(many, CONTEXT)];
+      expect(pieces.length, formatter.name).toBeGreaterThan(10);
+      const batches = [...batched(pieces)];
+      expect(batches.join('')).toBe(pieces.join(''));
+      expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(2 ** 20 + 100_000);
+    }
+  });
+});
