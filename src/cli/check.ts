@@ -115,35 +115,43 @@ function describeIdentity(identity: AgentIdentitySummary): string {
   return text;
 }
 
+/** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
+function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+  const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
+  const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
+  assertTimeZone(timezone);
+  const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
+  const input = mergeInputSections(ruleset.input, options.map ? loadInputMap(options.map) : undefined);
+  const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
+  const formatter = findFormatter(formatName);
+  if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
+  const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
+  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(env);
+  if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
+  const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
+  const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
+  if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
+    throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
+  }
+  const waivers = options.waivers ? loadWaivers(options.waivers) : [];
+  const readOptions = {
+    timezone,
+    encoding,
+    maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
+    maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
+    agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
+    mapping: readerMapping(input),
+  };
+  const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
+  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+}
+
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
-    const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
-    assertTimeZone(timezone);
-    const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
-    const input = mergeInputSections(ruleset.input, options.map ? loadInputMap(options.map) : undefined);
-    const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
-    const formatter = findFormatter(formatName);
-    if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
-    const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
-    const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
-    if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
-    const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
-    const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
-    if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
-      throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
-    }
-    const waivers = options.waivers ? loadWaivers(options.waivers) : [];
-    const readOptions = {
-      timezone,
-      encoding,
-      maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
-      maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
-      agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
-      mapping: readerMapping(input),
-    };
+    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
+      settingsFrom(options, io.env);
 
     const readsStdin = paths.length === 0 || paths.includes('-');
     if (paths.length === 0 && io.stdin.isTTY) {
@@ -182,7 +190,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
         if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
       },
     };
-    const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
     const { report, fileErrors, filesRead, identity } = await runCheck(events(), ruleset, hooks, {
       waivers,
       memoryBudgetBytes,
