@@ -1,5 +1,5 @@
 import type { Ruleset } from '../config/load.js';
-import type { SkippedRecord } from '../model/message.js';
+import type { ReadEvent, SkippedRecord } from '../model/message.js';
 import type { Report, Waiver } from '../model/report.js';
 import type { InputEvent } from '../input/read.js';
 import { ReportBuilder } from './aggregate.js';
@@ -76,15 +76,19 @@ export async function runCheck(
   let filesRead = 0;
   const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  const addRecord = (event: ReadEvent) => {
+    if (current) current.records++;
+    if (event.type === 'message') collector.add(event.message);
+    else addSkip(event.skip);
+  };
   for await (const event of events) {
     switch (event.type) {
       case 'message':
-        if (current) current.records++;
-        collector.add(event.message);
-        break;
       case 'skip':
-        if (current) current.records++;
-        addSkip(event.skip);
+        addRecord(event);
+        break;
+      case 'batch':
+        for (const record of event.events) addRecord(record);
         break;
       case 'file':
         endFile();

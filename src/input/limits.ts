@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ReadEvent } from '../model/message.js';
+import type { InputEvent } from './read.js';
 import { fieldForKey } from './fields.js';
 
 /**
@@ -15,20 +16,17 @@ export const DEFAULT_MAX_MESSAGE_CHARS = 100_000;
 export const MAX_JSON_DEPTH = 32;
 
 /** Skips every message whose text is over `maxChars`, with a reason; everything else passes unchanged. */
-export async function* limitMessageLength<E extends ReadEvent | { type: string }>(events: AsyncIterable<E>, maxChars: number): AsyncIterable<E | ReadEvent> {
+export async function* limitMessageLength(events: AsyncIterable<InputEvent>, maxChars: number): AsyncIterable<InputEvent> {
+  const limit = (event: ReadEvent): ReadEvent => {
+    if (event.type !== 'message' || event.message.text.length <= maxChars) return event;
+    const { file, line, record } = event.message.source;
+    const reason = `message text is ${event.message.text.length} characters, over the limit of ${maxChars} (--max-message-chars)`;
+    return { type: 'skip', skip: { file, line, record, reason } };
+  };
   for await (const event of events) {
-    if (event.type === 'message') {
-      const { message } = event as Extract<ReadEvent, { type: 'message' }>;
-      if (message.text.length > maxChars) {
-        const { file, line, record } = message.source;
-        yield {
-          type: 'skip',
-          skip: { file, line, record, reason: `message text is ${message.text.length} characters, over the limit of ${maxChars} (--max-message-chars)` },
-        };
-        continue;
-      }
-    }
-    yield event;
+    if (event.type === 'message') yield limit(event);
+    else if (event.type === 'batch') yield { type: 'batch', events: event.events.map(limit) };
+    else yield event;
   }
 }
 

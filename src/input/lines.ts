@@ -9,7 +9,7 @@ const CR = 0x0d;
  * A line longer than `maxLineBytes` is reported as too long and skipped as it streams past, so one
  * runaway line cannot make the reader buffer without end. A trailing CR is dropped (CRLF files).
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncIterable<Line> {
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncIterable<Line[]> {
   let pending: Buffer[] = [];
   let pendingLength = 0;
   let overflow = false;
@@ -22,11 +22,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     return { number, bytes, tooLong: false };
   };
   for await (const chunk of chunks) {
+    // The lines a chunk completes travel together: one await per chunk, not one per line.
+    const batch: Line[] = [];
     let start = 0;
     for (let at = chunk.indexOf(NEWLINE, start); at !== -1; at = chunk.indexOf(NEWLINE, start)) {
       const tail = chunk.subarray(start, at);
       if (!overflow && pendingLength + tail.length > maxLineBytes) overflow = true;
-      yield finish(tail);
+      batch.push(finish(tail));
       pending = [];
       pendingLength = 0;
       overflow = false;
@@ -38,6 +40,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
       overflow = true;
       pending = [];
     } else if (rest.length > 0) pending.push(Buffer.from(rest));
+    if (batch.length > 0) yield batch;
   }
-  if (pendingLength > 0 || overflow) yield finish(Buffer.alloc(0));
+  if (pendingLength > 0 || overflow) yield [finish(Buffer.alloc(0))];
 }

@@ -24,9 +24,19 @@ export function inputFormatNames(): string[] {
  */
 export type InputEvent =
   | ReadEvent
+  /** Several records at once, in file order (streaming readers batch what one chunk completes). */
+  | { type: 'batch'; events: ReadEvent[] }
   | { type: 'file'; file: string; format: string }
   | { type: 'file-error'; file: string; reason: string }
   | { type: 'note'; file: string; message: string };
+
+/** The same events with batches opened up, one record at a time (for callers that want it simple). */
+export async function* eachEvent(events: AsyncIterable<InputEvent>): AsyncIterable<Exclude<InputEvent, { type: 'batch' }>> {
+  for await (const event of events) {
+    if (event.type === 'batch') yield* event.events;
+    else yield event;
+  }
+}
 
 const BY_EXTENSION: Record<string, CanonicalFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.tsv': 'tsv' };
 
@@ -135,7 +145,7 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
       }
     }
     yield { type: 'file', file, format };
-    if (format === 'jsonl') yield* readJsonLines(input, options);
+    if (format === 'jsonl') for await (const events of readJsonLines(input, options)) yield { type: 'batch', events };
     else yield* readDelimited(input, options, format === 'tsv' ? '\t' : ',');
   } catch (error) {
     if (error instanceof InputError) {

@@ -1,6 +1,6 @@
 import type { Message, SkippedRecord } from '../../src/model/message.js';
 import type { ReadOptions } from '../../src/input/options.js';
-import { readInput, type InputEvent } from '../../src/input/read.js';
+import { eachEvent, readInput } from '../../src/input/read.js';
 import { openInput } from '../../src/input/source.js';
 
 export const OPTIONS: ReadOptions = { timezone: 'Asia/Shanghai', encoding: 'utf8', maxLineBytes: 1 << 20, agents: [] };
@@ -27,7 +27,7 @@ export async function readText(
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   const input = await openInput(label, chunked(bytes, chunkSize));
   const result: ReadResult = { messages: [], skips: [], formats: [], fileErrors: [] };
-  for await (const event of readInput(input, { ...OPTIONS, ...options }, forced) as AsyncIterable<InputEvent>) {
+  for await (const event of eachEvent(readInput(input, { ...OPTIONS, ...options }, forced))) {
     if (event.type === 'message') result.messages.push(event.message);
     else if (event.type === 'skip') result.skips.push(event.skip);
     else if (event.type === 'file') result.formats.push(event.format);

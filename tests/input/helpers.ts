@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Message, SkippedRecord } from '../../src/model/message.js';
 import type { ReadOptions } from '../../src/input/options.js';
-import { readInput, type InputEvent } from '../../src/input/read.js';
+import { eachEvent, readInput, type InputEvent } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -38,14 +38,14 @@ async function* chunked(bytes: Buffer, size: number): AsyncIterable<Buffer> {
 export async function readBytes(label: string, content: string | Buffer, options: Partial<ReadOptions> = {}, forced?: string, chunkSize = 7): Promise<Events> {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   const input = await openInput(label, chunked(bytes, chunkSize));
-  return collect(readInput(input, { ...BASE_OPTIONS, ...options }, forced));
+  return collect(eachEvent(readInput(input, { ...BASE_OPTIONS, ...options }, forced)));
 }
 
 /** Reads a file under fixtures/ (path relative to it). */
 export async function readFixture(path: string, options: Partial<ReadOptions> = {}, forced?: string): Promise<Events> {
   const input = await openFile(fixture(path));
   try {
-    return await collect(readInput(input, { ...BASE_OPTIONS, ...options }, forced));
+    return await collect(eachEvent(readInput(input, { ...BASE_OPTIONS, ...options }, forced)));
   } finally {
     await input.close?.();
   }
