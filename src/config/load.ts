@@ -11,6 +11,7 @@ import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { inputSectionProblems, type InputSection } from '../input/mapping.js';
 import { ConfigError, formatPath } from './errors.js';
 import { inputSectionSchema, ruleFileSchema, type RuleFile } from './schema.js';
+import { isJsonObject as isRecord } from '../input/json-shape.js';
 
 /** Built-in packs ship in `rules/` at the package root (two levels above both src/config and dist/config). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -152,8 +153,6 @@ interface RawPack {
   problems: string[];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The pack `extends` names: a built-in preset, or a path relative to the extending file. */
 function basePath(name: string, from: string): string {

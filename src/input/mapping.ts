@@ -21,28 +21,22 @@
  * - A timestamp that is only a time of day (`23:59:01`, `下午3:05`) gets its date from the `date` column,
  *   else from `input.date`; within a conversation the times roll over midnight (see TimeOfDayClock).
  */
+import type { InputSectionConfig } from '../config/schema.js';
 import { ROLES, type ReadEvent, type Role, type SourceRef } from '../model/message.js';
 import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
 import { compileSignaturePattern } from './agent-identity.js';
 import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
 import { messageList } from './records.js';
-import { hourWithPeriod, parseTimestamp, wallClockToEpoch } from './timestamps.js';
+import { isJsonObject as isObject } from './json-shape.js';
+import { hourWithPeriod, offsetMinutes, parseTimestamp, wallClockToEpoch } from './timestamps.js';
 import { isCalendarDate, parseCalendarDate, parseTimeOfDay, TimeOfDayClock, type CalendarDate, type TimeOfDay } from './time-of-day.js';
 
 /** Fields `input.columns` can name: the canonical fields, plus `date` for exports that write the date apart. */
 export const MAPPABLE_FIELDS = ['conversationId', 'timestamp', 'role', 'agentId', 'agentName', 'text', 'date'] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 
-/** The `input` section as validated by the config schema (src/config/schema.ts). */
-export interface InputSection {
-  columns?: Partial<Record<MappableField, string>> | undefined;
-  roles?: Partial<Record<Role, string[]>> | undefined;
-  timeFormat?: string | undefined;
-  dateFormat?: string | undefined;
-  date?: string | undefined;
-  agentIdFrom?: { pattern: string; appliesTo?: Role | undefined; prefixAccount?: boolean | undefined } | undefined;
-  agents?: string[] | undefined;
-}
+/** The `input` section as validated by the config schema (the type is inferred from it, never written twice). */
+export type InputSection = InputSectionConfig;
 
 /** A problem in an `input` section: the key path under `input` and what is wrong. */
 export interface InputProblem {
@@ -219,12 +213,6 @@ export function compileTimeFormat(format: string): TimeFormat {
   };
 }
 
-function offsetMinutes(text: string): number {
-  if (text.toUpperCase() === 'Z') return 0;
-  const digits = text.slice(1).replace(':', '');
-  return (text.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Column paths
 
@@ -255,7 +243,6 @@ function parsePath(written: string): { list: string[] | undefined; path: ColumnP
   return { list: undefined, path: { written, inMessage: false, segments } };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A key of an object: exactly, else ignoring case, `_`, `-` and spaces. */
 function getKey(object: Record<string, unknown>, key: string): unknown {

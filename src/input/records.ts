@@ -1,12 +1,11 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
+import { isJsonObject as isObject } from './json-shape.js';
 import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage } from './fields.js';
 import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The message list of a conversation object (`{"id": ..., "messages": [...]}`), if it is one. */
 export function messageList(value: unknown): unknown[] | undefined {

@@ -68,7 +68,8 @@ function fromEpochNumber(n: number): number | null {
   return inRange(n >= EPOCH_MS_THRESHOLD ? Math.round(n) : Math.round(n * 1000));
 }
 
-function offsetMinutes(text: string): number {
+/** `Z`, `+08:00`, `+0800` or `-05` as minutes east of UTC. */
+export function offsetMinutes(text: string): number {
   if (text.toUpperCase() === 'Z') return 0;
   const sign = text.startsWith('-') ? -1 : 1;
   const digits = text.slice(1).replace(':', '');

@@ -4,12 +4,10 @@
  */
 import { basename, extname } from 'node:path';
 import type { Message, ReadEvent } from '../../model/message.js';
+import { isJsonObject as isObject } from '../json-shape.js';
 
 export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** A string for strings and finite numbers (ids are often numbers), otherwise undefined. */
 export function str(value: unknown): string | undefined {
