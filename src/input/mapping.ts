@@ -28,6 +28,7 @@ import { compileSignaturePattern } from './agent-identity.js';
 import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
 import { messageList } from './records.js';
 import { isJsonObject as isObject } from './json-shape.js';
+import { escapeRegExp } from '../text/fold.js';
 import { hourWithPeriod, offsetMinutes, parseTimestamp, wallClockToEpoch } from './timestamps.js';
 import { isCalendarDate, parseCalendarDate, parseTimeOfDay, TimeOfDayClock, type CalendarDate, type TimeOfDay } from './time-of-day.js';
 
@@ -98,7 +99,6 @@ const TOKENS: Array<[string, string, Slot | null]> = [
   ['x', '(\\d{12,14})', 'epochMs'],
 ];
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Compiles a time format such as `YYYY/MM/DD hh:mm:ss A`, `DD.MM.YYYY HH:mm`, `YYYY年M月D日 ah:mm` or
