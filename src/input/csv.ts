@@ -21,8 +21,37 @@ async function* utf8Chunks(chunks: AsyncIterable<string>): AsyncIterable<Buffer>
   for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
 
+/**
+ * Everything an object-mode stream has ready, as one array each time it has something: one await per
+ * parsed chunk instead of one per record (the stream's own async iterator yields record by record).
+ */
+export async function* readableBatches<T>(stream: Readable): AsyncIterable<T[]> {
+  let failure: unknown;
+  let ended = false;
+  stream.on('error', (error) => {
+    failure = error;
+  });
+  stream.on('end', () => {
+    ended = true;
+  });
+  for (;;) {
+    const batch: T[] = [];
+    for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null) batch.push(item);
+    if (batch.length > 0) yield batch;
+    if (failure !== undefined) throw failure;
+    if (ended || stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        for (const event of ['readable', 'end', 'error', 'close']) stream.off(event, wake);
+        resolve();
+      };
+      for (const event of ['readable', 'end', 'error', 'close']) stream.on(event, wake);
+    });
+  }
+}
+
 /** CSV or TSV with a header row, streamed. Ragged rows and broken quoting are skipped with their line. */
-export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent> {
+export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent[]> {
   const file = input.label;
   let header: string[] = [];
   const mapping = options.mapping?.forFile();
@@ -84,29 +113,33 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
   source.pipe(parser);
 
   try {
-    for await (const row of parser as AsyncIterable<CsvRow>) {
-      yield* skipsBefore(row.info.bytes);
-      const { line, offset } = recordStart();
-      const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
-      // csv-parse turns bytes that are not UTF-8 into U+FFFD without a word; such a record is skipped instead.
-      if (Object.values(row.record).some((v) => typeof v === 'string' && v.includes('\uFFFD'))) {
-        const raw = options.encoding === 'utf8' ? lines.bytesBetween(offset, row.info.bytes) : undefined;
-        if (!raw || !isUtf8(raw)) {
-          previousEnd = row.info.bytes;
-          yield skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
+    for await (const rows of readableBatches<CsvRow>(parser)) {
+      const batch: ReadEvent[] = [];
+      for (const row of rows) {
+        batch.push(...skipsBefore(row.info.bytes));
+        const { line, offset } = recordStart();
+        const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
+        // csv-parse turns bytes that are not UTF-8 into U+FFFD without a word; such a record is skipped instead.
+        if (Object.values(row.record).some((v) => typeof v === 'string' && v.includes('\uFFFD'))) {
+          const raw = options.encoding === 'utf8' ? lines.bytesBetween(offset, row.info.bytes) : undefined;
+          if (!raw || !isUtf8(raw)) {
+            previousEnd = row.info.bytes;
+            batch.push(skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`));
+            continue;
+          }
+        }
+        previousEnd = row.info.bytes;
+        if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
+          batch.push(skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`));
           continue;
         }
+        const source = { file, line, record: record + 1 };
+        const result = mapping ? mapping.message(row.record, source, options.timezone) : toMessage(mapObject(row.record), source, options.timezone);
+        record++;
+        if ('message' in result) batch.push({ type: 'message', message: result.message });
+        else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
       }
-      previousEnd = row.info.bytes;
-      if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
-        yield skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`);
-        continue;
-      }
-      const source = { file, line, record: record + 1 };
-      const result = mapping ? mapping.message(row.record, source, options.timezone) : toMessage(mapObject(row.record), source, options.timezone);
-      record++;
-      if ('message' in result) yield { type: 'message', message: result.message };
-      else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
+      yield batch;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -114,5 +147,6 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
     if (cause instanceof InputError) throw cause;
     throw new InputError((error as Error).message);
   }
-  yield* skipsBefore(Number.POSITIVE_INFINITY);
+  const rest = [...skipsBefore(Number.POSITIVE_INFINITY)];
+  if (rest.length > 0) yield rest;
 }

@@ -146,7 +146,7 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
     }
     yield { type: 'file', file, format };
     if (format === 'jsonl') for await (const events of readJsonLines(input, options)) yield { type: 'batch', events };
-    else yield* readDelimited(input, options, format === 'tsv' ? '\t' : ',');
+    else for await (const events of readDelimited(input, options, format === 'tsv' ? '\t' : ',')) yield { type: 'batch', events };
   } catch (error) {
     if (error instanceof InputError) {
       yield { type: 'file-error', file, reason: error.message };
