@@ -20,6 +20,8 @@ export const CASES = [
     `formats.${format}.json`,
     [`fixtures/formats/${format}`, '--preset', 'en', '--format', 'json'],
   ]),
+  ['formats.text-transcript.en.json', ['fixtures/formats/text-transcript/zendesk-email.txt', '--preset', 'en', '--format', 'json']],
+  ['formats.text-transcript.zh.txt', ['fixtures/formats/text-transcript/wechat-zh.txt', '--lang', 'zh-CN']],
   ['formats.whatsapp.json', ['fixtures/formats/whatsapp', '--preset', 'en', '--format', 'json', '--agents', 'Brightline Support,Noor Haddad']],
 ];
 

@@ -19,6 +19,7 @@ describe('product format registry', () => {
       'livechat',
       'aliyun-ccc',
       'tencent-ccc',
+      'text-transcript',
     ]);
     expect(new Set(names).size).toBe(names.length);
     for (const format of PRODUCT_FORMATS) expect(format.description.length).toBeGreaterThan(20);

@@ -55,6 +55,8 @@ const EXPORTS: Record<string, Expected> = {
   'formats/whatsapp/WhatsApp Chat with Brightline Support.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 5, skips: 1 },
   'formats/whatsapp/ios-export.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 5, skips: 0 },
   'formats/whatsapp/us-12h.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 4, skips: 0 },
+  'formats/text-transcript/wechat-zh.txt': { encoding: 'utf8', format: 'text-transcript', note: null, messages: 9, skips: 0 },
+  'formats/text-transcript/zendesk-email.txt': { encoding: 'utf8', format: 'text-transcript', note: null, messages: 8, skips: 1 },
   'formats/zendesk-chat/chats-page.json': { encoding: 'utf8', format: 'zendesk-chat', note: null, messages: 6, skips: 2 },
   'formats/zendesk-chat/fivetran-chat.json': { encoding: 'utf8', format: 'zendesk-chat', note: null, messages: 3, skips: 1 },
   'mapping/nested.json': { encoding: 'utf8', format: 'json', note: null, messages: 0, skips: 2 },

@@ -5,6 +5,7 @@ import { livechat } from './livechat.js';
 import { salesforceTranscript } from './salesforce-transcript.js';
 import { slack } from './slack.js';
 import { tencentCcc } from './tencent-ccc.js';
+import { textTranscript } from './text-transcript.js';
 import { twitterReplies } from './twitter-replies.js';
 import type { ProductFormat } from './types.js';
 import { whatsapp } from './whatsapp.js';
@@ -27,6 +28,8 @@ export const PRODUCT_FORMATS: ProductFormat[] = [
   livechat,
   aliyunCcc,
   tencentCcc,
+  // Last: the least specific text shape (a dated header, then timed lines).
+  textTranscript,
 ];
 
 /** The format named `name` (case-insensitive), or undefined. */
