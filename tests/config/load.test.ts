@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ruleFileProblems } from '../helpers/config.js';
 import { compileRuleText, listPresets, loadRuleset } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/errors.js';
 
-function problems(text: string, label = 'team.yaml'): string[] {
-  try {
-    compileRuleText(text, label);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = ruleFileProblems;
 
 describe('rule files', () => {
   it('applies defaults', () => {

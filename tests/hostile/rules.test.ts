@@ -1,21 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileRuleText, loadRuleset } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/errors.js';
+import { ruleFileProblems } from '../helpers/config.js';
+import { loadRuleset } from '../../src/config/load.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
 
 
-function problems(text: string, label = 'team.yaml'): string[] {
-  try {
-    compileRuleText(text, label);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = ruleFileProblems;
 
 const phraseRule = (pattern: string) => `rules:\n  - id: a\n    kind: forbidden-phrase\n    patterns: [${JSON.stringify(pattern)}]\n`;
 const CLEAN = '{"conversation_id":"c1","timestamp":"2026-11-27 10:00:00","role":"customer","text":"在吗"}\n';
