@@ -96,8 +96,8 @@ export function useColor(options: { color?: boolean }, io: Io, toTerminal: boole
 /** The mapping readers use: only when the section says how to read columns, roles or times. */
 function readerMapping(input: InputSection | undefined): InputMapping | undefined {
   if (!input) return undefined;
-  const { columns, roles, timeFormat, dateFormat, date } = input;
-  return columns || roles || timeFormat || dateFormat || date ? InputMapping.compile(input) : undefined;
+  const { columns, roles, roleByKey, timeFormat, dateFormat, date } = input;
+  return columns || roles || roleByKey || timeFormat || dateFormat || date ? InputMapping.compile(input) : undefined;
 }
 
 /** One stderr line on agent identity, naming the accounts whose messages stay on the account's id. */

@@ -33,6 +33,17 @@ export const inputSectionSchema = z
       })
       .optional()
       .describe('Role values, compared ignoring case, before the built-in role names.'),
+    roleByKey: z
+      .strictObject({
+        agent: valueList.optional().describe('Keys whose presence means an agent wrote the message (their value is the agent id).'),
+        customer: valueList.optional().describe('Keys whose presence means the customer wrote it.'),
+        bot: valueList.optional().describe('Keys whose presence means a bot wrote it.'),
+        system: valueList.optional().describe('Keys whose presence means a system message.'),
+      })
+      .optional()
+      .describe(
+        'For exports that say who wrote a message by which key holds the name ({"client": "ann"} or {"agent": "AcmeHelp"}): the role of the first listed key the message has, when it has no role column.',
+      ),
     timeFormat: z
       .string()
       .min(1)

@@ -305,6 +305,8 @@ export class InputMapping {
     /** The message list of conversation objects, from the `[]` paths. */
     readonly listPath: string[] | undefined,
     private readonly roleValues: Map<string, Role>,
+    /** `roleByKey`: which key's presence says who wrote a message, in the order written. */
+    private readonly roleKeys: Array<[Role, string]>,
     private readonly timeFormat: TimeFormat | undefined,
     private readonly dateFormat: TimeFormat | undefined,
     private readonly date: CalendarDate | undefined,
@@ -364,7 +366,11 @@ export class InputMapping {
       if (!date) problems.push({ path: ['date'], message: `"${section.date}" is not a date (expected YYYY-MM-DD)` });
     }
     if (problems.length > 0) throw new MappingError(problems);
-    return new InputMapping(columns, listPath, roleValues, timeFormat, dateFormat, date);
+    const roleKeys: Array<[Role, string]> = [];
+    for (const [role, keys] of Object.entries(section.roleByKey ?? {}) as Array<[Role, string[] | undefined]>) {
+      for (const key of keys ?? []) roleKeys.push([role, key]);
+    }
+    return new InputMapping(columns, listPath, roleValues, roleKeys, timeFormat, dateFormat, date);
   }
 
   /** Names the mapped columns a CSV header lacks, or undefined when all are there. */
@@ -387,6 +393,15 @@ export class InputMapping {
   /** The role a value of the role column stands for: the `roles` lists first, then the built-in synonyms (by the caller). */
   role(value: string): Role | undefined {
     return this.roleValues.get(value.trim().toLowerCase());
+  }
+
+  /** The role (and, for an agent, the id) a message states by which of the `roleByKey` keys it has. */
+  roleFromKeys(record: Record<string, unknown>): { role: Role; name: string } | undefined {
+    for (const [role, key] of this.roleKeys) {
+      const value = scalar(getKey(record, key));
+      if (value !== undefined) return { role, name: value };
+    }
+    return undefined;
   }
 
   forFile(): FileMapping {
@@ -435,6 +450,11 @@ export class FileMapping {
       const time = this.time(rawTime, datePath ? read(datePath) : undefined, conversationId, zone);
       if (typeof time === 'string') return { reason: time };
       mapped.fields.timestamp = time;
+      const byKey = scalar(mapped.fields.role) === undefined ? this.mapping.roleFromKeys(record) : undefined;
+      if (byKey) {
+        mapped.fields.role = byKey.role;
+        if (byKey.role === 'agent') mapped.fields.agentId ??= byKey.name;
+      }
       const roleText = scalar(mapped.fields.role);
       if (!roleText) return { reason: this.missing('role') };
       const role = this.mapping.role(roleText);

@@ -144,6 +144,19 @@ describe('column mapping for JSON', () => {
     ]);
   });
 
+  it('reads role-by-key.json: who wrote a message by which key holds the name, the agent key giving the id', async () => {
+    const { messages, skips } = await readFixture('mapping/role-by-key.json', { mapping: mapFile('role-by-key.map.yaml') });
+    expect(messages.map(row)).toEqual([
+      ['K-100', '2026-03-02T09:00:00Z', 'customer', null, '@AcmeHelp my order never arrived'],
+      ['K-100', '2026-03-02T09:02:30Z', 'agent', 'AcmeHelp', '@lena_k Sorry to hear that! Can you DM us the order number? ^RB'],
+      ['K-100', '2026-03-02T09:03:00Z', 'customer', null, '@AcmeHelp same here'],
+      ['K-100', '2026-03-02T09:03:20Z', 'agent', 'AcmeHelp', '@bystander_9 Please DM us too. ^RB'],
+      ['K-101', '2026-03-02T10:00:00Z', 'customer', null, '@AcmeHelp hello?'],
+      ['K-101', '2026-03-02T10:00:50Z', 'agent', 'AcmeHelp', '@otto Hi! How can we help?'],
+    ]);
+    expect(skips.map((s) => [s.record, s.reason])).toEqual([[6, 'missing role']]);
+  });
+
   it('reads nested.json without the map as what it is: conversation objects that are not messages', async () => {
     const { messages, skips } = await readFixture('mapping/nested.json');
     expect(messages).toEqual([]);
