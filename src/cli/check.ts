@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadInputMap, loadRuleset } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadWaivers } from '../config/waivers.js';
@@ -115,6 +116,19 @@ function describeIdentity(identity: AgentIdentitySummary): string {
   return text;
 }
 
+/** A report path whose folder is missing or read-only is a usage error before any input is read, not after. */
+function assertWritableFolder(output: string): void {
+  const folder = dirname(resolve(output));
+  try {
+    if (!statSync(folder).isDirectory()) throw new UsageError(`-o ${output}: ${folder} is not a folder`);
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`-o ${output}: ${code === 'ENOENT' ? `the folder ${folder} does not exist` : `cannot write in ${folder} (${code ?? 'error'})`}`);
+  }
+}
+
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
 function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
@@ -142,6 +156,7 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
     mapping: readerMapping(input),
   };
+  if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
   return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
 }
