@@ -99,13 +99,6 @@ describe('input and output', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('refuses an -o path in a missing folder before reading any input', () => {
-    const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': CLEAN });
-    const result = chatlint(['check', 'a.jsonl', '--rules', 'r.yaml', '-o', 'missing/report.json'], { cwd: dir });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`chatlint: -o missing/report.json: the folder ${join(dir, 'missing')} does not exist\n`);
-  });
-
   it('refuses to write the report over an input file', () => {
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': CLEAN });
     const result = chatlint(['check', 'a.jsonl', '--rules', 'r.yaml', '-o', 'a.jsonl'], { cwd: dir });

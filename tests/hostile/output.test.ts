@@ -144,7 +144,7 @@ describe('report files', () => {
     const dir = tempDir({ 'a.jsonl': CLEAN });
     const result = chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'missing/report.json'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/ENOENT/);
+    expect(result.stderr).toBe(`chatlint: -o missing/report.json: the folder ${join(dir, 'missing')} does not exist\n`);
     expect(readdirSync(dir)).toEqual(['a.jsonl']);
   });
 
