@@ -5,7 +5,6 @@ export const SCHEMA_VERSION = 1;
 
 export const severitySchema = z.enum(['error', 'warning', 'info']);
 export type Severity = z.infer<typeof severitySchema>;
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const sourceSchema = z.object({
   file: z.string(),

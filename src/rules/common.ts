@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type Conversation, type Message } from '../model/message.js';
+import { ROLES, type Conversation } from '../model/message.js';
 import { severitySchema } from '../model/report.js';
 import { foldPatternSource } from '../text/fold.js';
 import { describeHazard, PLACEHOLDER_SAMPLES, regexHazard } from './regex-safety.js';
@@ -104,8 +104,6 @@ export interface CheckContext {
   announcedWaits: readonly AnnouncedWait[];
 }
 
-export const EMPTY_CONTEXT: CheckContext = { announcedWaits: [] };
-
 /**
  * A compiled rule. Kinds that need no context may ignore the second argument: `(conversation) => …` is a
  * Checker. A checker may also contribute to the context (computed before any rule runs).
@@ -146,15 +144,6 @@ export interface RuleKind<Rule extends CommonRule = CommonRule> {
 }
 
 export const COMMON_PLACEHOLDERS = ['ruleId', 'agentId', 'agentName', 'conversationId', 'match', 'seconds'] as const;
-
-/** Messages of the checked role, with their positions in the conversation. */
-export function messagesOfRole(conversation: Conversation, role: string): Array<[number, Message]> {
-  const out: Array<[number, Message]> = [];
-  conversation.messages.forEach((m, i) => {
-    if (m.role === role) out.push([i, m]);
-  });
-  return out;
-}
 
 /** Defines a kind with its type checked against the interface while keeping the precise rule type. */
 export function defineKind<Rule extends CommonRule>(kind: RuleKind<Rule>): RuleKind<Rule> {
