@@ -66,6 +66,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-r, --rules <file>', 'rule file (YAML or JSON)')
     .option('-p, --preset <name>', 'built-in rule pack')
     .option('--explain <id>', "print one rule's full options and exactly what it checks")
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .action((options: RulesOptions) => {
       exitCode = listRules(options, io);
     });
@@ -74,6 +75,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description("run every rule's pass/fail examples; exit 1 when a rule misbehaves")
     .option('-r, --rules <file>', 'rule file (YAML or JSON)')
     .option('-p, --preset <name>', 'built-in rule pack')
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .action((options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
       exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);

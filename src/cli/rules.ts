@@ -11,12 +11,13 @@ export interface RulesOptions {
   rules?: string;
   preset?: string;
   explain?: string;
+  allowLargeRules?: boolean;
 }
 
 /** Runs a rules subcommand with the effective ruleset, turning configuration errors into exit code 2. */
 function withRuleset(options: RulesOptions, io: Io, action: (ruleset: Ruleset) => number): number {
   try {
-    return action(loadRuleset(options));
+    return action(loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) }));
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) io.stderr.write(`chatlint: ${problem}\n`);

@@ -117,5 +117,9 @@ describe('rule files cannot exhaust memory or time', () => {
     expect(refused.stderr).toBe('chatlint: many.yaml: 10001 phrases and patterns, over the limit of 10000 (pass --allow-large-rules if the pack is meant to be this big)\n');
     expect(chatlint(['check', 'a.jsonl', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
     expect(existsSync(join(dir, 'many.yaml'))).toBe(true);
+    // The rules commands take the same flag.
+    expect(chatlint(['rules', '--rules', 'many.yaml'], { cwd: dir }).code).toBe(2);
+    expect(chatlint(['rules', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
+    expect(chatlint(['rules', 'test', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
   });
 });
