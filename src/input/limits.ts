@@ -15,6 +15,18 @@ export const DEFAULT_MAX_MESSAGE_CHARS = 100_000;
 /** Arrays and conversation objects nested deeper than this are not followed (a message is never that deep). */
 export const MAX_JSON_DEPTH = 32;
 
+/**
+ * Why a JSON value at `depth` cannot be read as chat records, or undefined: hostile nesting
+ * ([[[[…]]]] 100,000 deep) stops here rather than in a stack overflow, and so does an object whose key
+ * appears twice (JSON.parse would silently keep the last value; see markDuplicateKeys).
+ */
+export function jsonValueProblem(value: unknown, depth: number): string | undefined {
+  if (depth > MAX_JSON_DEPTH) return `nested more than ${MAX_JSON_DEPTH} levels deep (a chat export never is)`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const duplicated = findDuplicatedKey(value);
+  return duplicated === undefined ? undefined : `duplicate key ${JSON.stringify(duplicated)} in one JSON object (which value is meant?)`;
+}
+
 /** Skips every message whose text is over `maxChars`, with a reason; everything else passes unchanged. */
 export async function* limitMessageLength(events: AsyncIterable<InputEvent>, maxChars: number): AsyncIterable<InputEvent> {
   const limit = (event: ReadEvent): ReadEvent => {

@@ -25,7 +25,7 @@ import type { InputSectionConfig } from '../config/schema.js';
 import { ROLES, type ReadEvent, type Role, type SourceRef } from '../model/message.js';
 import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
 import { compileSignaturePattern } from './agent-identity.js';
-import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
+import { jsonValueProblem } from './limits.js';
 import { messageList } from './records.js';
 import { isJsonObject as isObject } from './json-shape.js';
 import { escapeRegExp } from '../text/fold.js';
@@ -527,13 +527,7 @@ export class FileMapping {
     depth = 0,
   ): Generator<ReadEvent> {
     // The same guards as records.ts: hostile nesting and duplicated keys are skipped with a reason.
-    const duplicated = isObject(value) ? findDuplicatedKey(value) : undefined;
-    const problem =
-      depth > MAX_JSON_DEPTH
-        ? `nested more than ${MAX_JSON_DEPTH} levels deep (a chat export never is)`
-        : duplicated !== undefined
-          ? `duplicate key ${JSON.stringify(duplicated)} in one JSON object (which value is meant?)`
-          : undefined;
+    const problem = jsonValueProblem(value, depth);
     if (problem) {
       yield { type: 'skip', skip: { file, line, record: nextRecord(), reason: problem } };
       return;

@@ -1,7 +1,7 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
 import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage } from './fields.js';
-import { findDuplicatedKey, MAX_JSON_DEPTH } from './limits.js';
+import { jsonValueProblem } from './limits.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
@@ -30,14 +30,7 @@ export function* eventsFromJson(
   inherited: Record<string, unknown> = {},
   depth = 0,
 ): Generator<ReadEvent> {
-  // Hostile nesting ([[[[…]]]] 100,000 deep) stops here, not in a stack overflow; so does an object whose
-  // key appears twice (JSON.parse would silently keep the last value; see markDuplicateKeys).
-  const problem =
-    depth > MAX_JSON_DEPTH
-      ? `nested more than ${MAX_JSON_DEPTH} levels deep (a chat export never is)`
-      : isObject(value) && findDuplicatedKey(value) !== undefined
-        ? `duplicate key ${JSON.stringify(findDuplicatedKey(value))} in one JSON object (which value is meant?)`
-        : undefined;
+  const problem = jsonValueProblem(value, depth);
   if (problem) {
     yield { type: 'skip', skip: { file, line, record: nextRecord(), reason: problem } };
     return;
