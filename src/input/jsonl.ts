@@ -1,9 +1,9 @@
 import type { ReadEvent } from '../model/message.js';
 import { decodeStrict, stripUtf8Bom } from './encoding.js';
 import { splitLines } from './lines.js';
-import { markDuplicateKeys } from './limits.js';
+import { markDuplicateKeys, mayRepeatKeys } from './limits.js';
 import type { ReadOptions } from './options.js';
-import { eventsFromJson } from './records.js';
+import { KeyPlan, pushEventsFromJson } from './records.js';
 import type { OpenedInput } from './source.js';
 
 /**
@@ -16,6 +16,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   let record = 0;
   const nextRecord = () => ++record;
   const mapping = options.mapping?.forFile();
+  const plan = new KeyPlan();
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes)) {
     const batch: ReadEvent[] = [];
     for (const line of lines) {
@@ -30,16 +31,22 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
         continue;
       }
-      if (text.trim() === '') continue;
+      if (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') continue;
       let value: unknown;
       try {
-        value = JSON.parse(markDuplicateKeys(text));
-      } catch (error) {
-        skip(`invalid JSON: ${(error as Error).message}`);
-        continue;
+        // Parse once; the duplicate-key scan runs only when the parsed value may have lost a key to a repeat.
+        value = JSON.parse(text);
+        if (mayRepeatKeys(text, value)) value = JSON.parse(markDuplicateKeys(text));
+      } catch {
+        try {
+          value = JSON.parse(markDuplicateKeys(text));
+        } catch (error) {
+          skip(`invalid JSON: ${(error as Error).message}`);
+          continue;
+        }
       }
-      const events = mapping ? mapping.json(value, file, line.number, nextRecord, options.timezone) : eventsFromJson(value, file, line.number, nextRecord, options.timezone);
-      for (const event of events) batch.push(event);
+      if (mapping) for (const event of mapping.json(value, file, line.number, nextRecord, options.timezone)) batch.push(event);
+      else pushEventsFromJson(batch, value, plan, file, line.number, nextRecord, options.timezone);
     }
     if (batch.length > 0) yield batch;
   }

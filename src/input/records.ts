@@ -1,7 +1,7 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
-import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage } from './fields.js';
-import { jsonValueProblem } from './limits.js';
+import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type CanonicalField, type MappedRecord } from './fields.js';
+import { DUPLICATE_KEY_MARK, jsonValueProblem } from './limits.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
@@ -58,6 +58,68 @@ export function* eventsFromJson(
   const result = toMessage(mapObject({ ...inherited, ...value }), source, timezone);
   if ('message' in result) yield { type: 'message', message: result.message };
   else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
+}
+
+/** What a key of a message object is for: a canonical field, meta, or (a message list) a conversation object. */
+type KeyRole = CanonicalField | 'meta' | 'list' | 'mark';
+
+/**
+ * How the keys of one file's records map to fields, decided once per key name (exports repeat the same
+ * few keys on every record) instead of a synonym lookup per key per record.
+ */
+export class KeyPlan {
+  private readonly roles = new Map<string, KeyRole>();
+
+  private roleOf(key: string): KeyRole {
+    let role = this.roles.get(key);
+    if (role === undefined) {
+      role = key.startsWith(DUPLICATE_KEY_MARK) ? 'mark' : MESSAGE_LIST_KEYS.has(normalizeKey(key)) ? 'list' : (fieldForKey(key) ?? 'meta');
+      if (this.roles.size < 10_000) this.roles.set(key, role);
+    }
+    return role;
+  }
+
+  /**
+   * mapObject for a plain message object at the top of a line, or undefined when the object needs the
+   * general path (eventsFromJson): a conversation object, or keys marked as repeated.
+   */
+  map(value: Record<string, unknown>): MappedRecord | undefined {
+    const fields: Partial<Record<CanonicalField, unknown>> = {};
+    const meta: Record<string, string> = {};
+    for (const key in value) {
+      const field = value[key];
+      const role = this.roleOf(key);
+      if (role === 'mark' || (role === 'list' && Array.isArray(field))) return undefined;
+      if (role === 'meta' || role === 'list') {
+        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') meta[key] = String(field);
+      } else if (fields[role] === undefined || fields[role] === null || fields[role] === '') fields[role] = field;
+    }
+    return { fields, meta };
+  }
+}
+
+/**
+ * The events of one parsed JSON line: a plain message object goes straight through the file's key plan;
+ * anything else (conversation objects, arrays, scalars) through eventsFromJson.
+ */
+export function pushEventsFromJson(
+  batch: ReadEvent[],
+  value: unknown,
+  plan: KeyPlan,
+  file: string,
+  line: number,
+  nextRecord: () => number,
+  timezone: string,
+): void {
+  const mapped = isObject(value) ? plan.map(value) : undefined;
+  if (!mapped) {
+    for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
+    return;
+  }
+  const record = nextRecord();
+  const result = toMessage(mapped, { file, line, record }, timezone);
+  if ('message' in result) batch.push({ type: 'message', message: result.message });
+  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
 }
 
 function describe(value: unknown): string {

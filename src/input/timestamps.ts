@@ -53,10 +53,50 @@ export function wallClockToEpoch(
   return exact.toMillis();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+  const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
+  return day <= (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0);
+}
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function digits2(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The one form most exports write, `YYYY-MM-DDTHH:mm:ss` with `Z` or `±HH:MM`, read without a regular
+ * expression; undefined for any other form (parseTimestamp goes on with its patterns, which agree on this one).
+ */
+function isoWithOffset(text: string): number | null | undefined {
+  const length = text.length;
+  if ((length !== 20 && length !== 25) || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54) return undefined;
+  if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  const century = digits2(text, 0);
+  const yy = digits2(text, 2);
+  const month = digits2(text, 5);
+  const day = digits2(text, 8);
+  const hour = digits2(text, 11);
+  const minute = digits2(text, 14);
+  const second = digits2(text, 17);
+  if (century < 0 || yy < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let offset = 0;
+  if (length === 20) {
+    if (text.charCodeAt(19) !== 0x5a && text.charCodeAt(19) !== 0x7a) return undefined;
+  } else {
+    const sign = text.charCodeAt(19);
+    const oh = digits2(text, 20);
+    const om = digits2(text, 23);
+    if ((sign !== 0x2b && sign !== 0x2d) || text.charCodeAt(22) !== 0x3a || oh < 0 || om < 0) return undefined;
+    offset = (sign === 0x2d ? -1 : 1) * (oh * 60 + om);
+  }
+  const year = century * 100 + yy;
+  if (!validFields(year, month, day, hour, minute, second)) return null;
+  return inRange(Date.UTC(year, month - 1, day, hour, minute, second, 0) - offset * 60_000);
 }
 
 function inRange(ms: number): number | null {
@@ -110,6 +150,8 @@ export function hourWithPeriod(hour: number, period: string | undefined): number
 export function parseTimestamp(value: unknown, zone: string): number | null {
   if (typeof value === 'number') return fromEpochNumber(value);
   if (typeof value !== 'string') return null;
+  const fast = isoWithOffset(value);
+  if (fast !== undefined) return fast;
   const text = value.trim();
   if (text === '') return null;
   if (NUMERIC.test(text)) return fromEpochNumber(Number(text));
