@@ -1,6 +1,5 @@
-import { stringify } from 'yaml';
 import type { Ruleset } from '../config/load.js';
-import { loadRuleset } from '../config/load.js';
+import { loadRuleset, loadYaml } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { testRuleset } from '../engine/rule-tests.js';
 import { padEnd, displayWidth } from '../report/terminal-text.js';
@@ -64,7 +63,7 @@ function explainRule(ruleset: Ruleset, id: string, io: Io): number {
   io.stdout.write(`Message: ${rule.message ?? kind.defaultMessage}\n`);
   const scoring = rule.critical ? 'bottom-line item: a single finding sets the conversation score to 0' : rule.points ? `deducts ${rule.points} per finding, at most ${rule.maxPoints ?? rule.points} per conversation` : 'deducts nothing';
   io.stdout.write(`Scoring: ${scoring}\n\nEffective options:\n`);
-  io.stdout.write(stringify(rule, { lineWidth: 0 }).replace(/^/gm, '  ').trimEnd() + '\n');
+  io.stdout.write(loadYaml().stringify(rule, { lineWidth: 0 }).replace(/^/gm, '  ').trimEnd() + '\n');
   return EXIT_OK;
 }
 

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { duplicateKeys } from '../input/limits.js';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import { COMMON_PLACEHOLDERS, type Checker, type CommonRule, type RuleKind } from '../rules/common.js';
 import { findKind, RULE_KINDS } from '../rules/registry.js';
@@ -73,19 +74,49 @@ interface ParsedFile {
   lineOf(path: ReadonlyArray<PropertyKey>): number | null;
 }
 
-function parseRuleText(text: string, label: string, isJson: boolean): ParsedFile {
-  if (isJson) {
-    const [duplicate] = duplicateKeys(text);
-    if (duplicate) {
-      const line = text.slice(0, duplicate.at).split('\n').length;
-      throw new ConfigError([`${label}:${line}: duplicate key ${JSON.stringify(duplicate.key)}`]);
-    }
-    try {
-      return { data: JSON.parse(text), lineOf: () => null };
-    } catch (error) {
-      throw new ConfigError([`${label}: not valid JSON: ${(error as Error).message}`]);
-    }
+// The YAML parser is loaded only for a rule file that is not a built-in pack as shipped.
+let yamlModule: typeof Yaml | undefined;
+export const loadYaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
+/** Built-in packs parsed at build time (scripts/parse-packs.mjs), by the SHA-256 of their YAML text. */
+const PARSED_PACKS = new URL('../parsed-packs.json', import.meta.url);
+
+function preParsed(text: string): unknown {
+  let packs: Record<string, unknown>;
+  try {
+    packs = JSON.parse(readFileSync(PARSED_PACKS, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
+  const key = createHash('sha256').update(text).digest('hex');
+  return Object.hasOwn(packs, key) ? packs[key] : undefined;
+}
+
+function parseRuleText(text: string, label: string, isJson: boolean): ParsedFile {
+  if (!isJson) {
+    const data = preParsed(text);
+    // Lines are needed only for error messages: the YAML is parsed then.
+    if (data !== undefined) return { data, lineOf: (path) => parseYamlText(text, label).lineOf(path) };
+    return parseYamlText(text, label);
+  }
+  return parseJsonText(text, label);
+}
+
+function parseJsonText(text: string, label: string): ParsedFile {
+  const [duplicate] = duplicateKeys(text);
+  if (duplicate) {
+    const line = text.slice(0, duplicate.at).split('\n').length;
+    throw new ConfigError([`${label}:${line}: duplicate key ${JSON.stringify(duplicate.key)}`]);
+  }
+  try {
+    return { data: JSON.parse(text), lineOf: () => null };
+  } catch (error) {
+    throw new ConfigError([`${label}: not valid JSON: ${(error as Error).message}`]);
+  }
+}
+
+function parseYamlText(text: string, label: string): ParsedFile {
+  const { LineCounter, parseDocument, isNode } = loadYaml();
   const lineCounter = new LineCounter();
   // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { decoderLabel } from './encoding.js';
 import { detectEncoding } from './detect-encoding.js';
 import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
 import { sniffProduct } from './read.js';
 import { HEAD_BYTES } from './source.js';
+
+// fast-glob is loaded only for directories and patterns: checking one named file does not pay for it.
+const loadGlob = async () => (await import('fast-glob')).default;
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
 /** Taken from a directory only when a product format (WhatsApp, Salesforce transcripts) recognises the content. */
@@ -74,6 +76,7 @@ export async function discoverFiles(paths: string[], exclude: string[] = []): Pr
       continue;
     }
     if (stats?.isDirectory()) {
+      const fg = await loadGlob();
       const found = await fg(`**/*.{${[...INPUT_EXTENSIONS, ...SNIFFED_EXTENSIONS].join(',')}}`, {
         cwd: path,
         onlyFiles: true,
@@ -90,6 +93,7 @@ export async function discoverFiles(paths: string[], exclude: string[] = []): Pr
     }
     if (stats) throw new UsageError(`${path}: not a file or directory`);
     if (!GLOB_CHARS.test(path)) throw new UsageError(`${path}: no such file or directory`);
+    const fg = await loadGlob();
     const matched = await fg(path, { onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, dot: false });
     if (matched.length === 0) throw new UsageError(`${path}: no files match this pattern`);
     for (const file of matched.sort()) add(file);

@@ -1,4 +1,10 @@
-import { DateTime, IANAZone } from 'luxon';
+import { createRequire } from 'node:module';
+import type * as Luxon from 'luxon';
+
+// luxon is loaded the first time a wall-clock time needs a zone's offset: a run whose timestamps all carry
+// an offset (or are in UTC) never loads it.
+let luxon: typeof Luxon | undefined;
+const loadLuxon = (): typeof Luxon => (luxon ??= createRequire(import.meta.url)('luxon') as typeof Luxon);
 
 /** Epoch numbers below this are seconds; at or above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
 const EPOCH_MS_THRESHOLD = 1e11;
@@ -21,9 +27,20 @@ const DATE_TIME_12H =
 
 export class TimeZoneError extends Error {}
 
+/** What luxon's IANAZone.isValidZone does, without loading luxon for it. */
+function isValidZone(zone: string): boolean {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Throws TimeZoneError for a name that is not an IANA zone (a configuration error, exit 2). */
 export function assertTimeZone(zone: string): void {
-  if (!IANAZone.isValidZone(zone)) throw new TimeZoneError(`unknown time zone "${zone}" (expected an IANA name such as Asia/Shanghai)`);
+  if (!isValidZone(zone)) throw new TimeZoneError(`unknown time zone "${zone}" (expected an IANA name such as Asia/Shanghai)`);
 }
 
 /**
@@ -41,6 +58,7 @@ export function wallClockToEpoch(
   const key = `${zone}|${year}-${month}-${day}T${hour}`;
   const cached = offsetCache.get(key);
   if (cached !== undefined) return Date.UTC(year, month - 1, day, hour, minute, second, ms) - cached * 60_000;
+  const { DateTime } = loadLuxon();
   const at = (m: number) => DateTime.fromObject({ year, month, day, hour, minute: m }, { zone });
   const start = at(0);
   const end = at(59);
