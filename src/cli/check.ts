@@ -22,6 +22,7 @@ import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { batched, writeFileAtomic } from '../report/write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { startProgress } from './progress.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -47,6 +48,8 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  /** --progress / --no-progress; unset: on a terminal, for runs over a second. */
+  progress?: boolean;
 }
 
 export interface Io {
@@ -205,12 +208,13 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
         if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
       },
     };
-    const { report, fileErrors, filesRead, identity } = await runCheck(events(), ruleset, hooks, {
+    const progress = startProgress(io.stderr, files, options.quiet && options.progress === undefined ? false : options.progress);
+    const { report, fileErrors, filesRead, identity } = await runCheck(progress.track(events()), ruleset, hooks, {
       waivers,
       memoryBudgetBytes,
       agentIdFrom: input?.agentIdFrom ?? null,
       redact: Boolean(options.redact),
-    });
+    }).finally(() => progress.stop());
     if (identity && !options.quiet) warn(describeIdentity(identity));
     if (!options.quiet) {
       for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
