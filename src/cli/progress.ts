@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as CliProgress from 'cli-progress';
-import type { InputEvent } from '../input/read.js';
+import type { InputEvent } from '../input/events.js';
 import { inputBytes } from '../input/source.js';
 
 /** How long a run goes before the bar appears unasked: a small run finishes before it shows anything. */

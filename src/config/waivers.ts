@@ -1,10 +1,11 @@
-import { loadYaml } from './load.js';
+import { loadYaml } from './parse.js';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Waiver } from '../model/report.js';
-import { ConfigError, formatPath } from './errors.js';
+import { ConfigError } from '../errors.js';
+import { formatPath } from './parse.js';
 import { normalizeKey } from '../input/fields.js';
 
 /** One reviewed false positive. A reason is required: a waiver nobody can explain is not reviewed. */

@@ -6,6 +6,7 @@ import { detectEncoding } from './detect-encoding.js';
 import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
 import { sniffProduct } from './read.js';
 import { HEAD_BYTES } from './source.js';
+import { UsageError } from '../errors.js';
 
 // fast-glob is loaded only for directories and patterns: checking one named file does not pay for it.
 const loadGlob = async () => (await import('fast-glob')).default;
@@ -44,8 +45,6 @@ export async function isChatExport(file: string): Promise<boolean> {
   }
   return true;
 }
-
-export class UsageError extends Error {}
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 

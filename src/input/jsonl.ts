@@ -1,9 +1,9 @@
 import type { ReadEvent } from '../model/message.js';
 import { decodeStrict, stripUtf8Bom } from './encoding.js';
 import { splitLines } from './lines.js';
-import { markDuplicateKeys, mayRepeatKeys } from './limits.js';
+import { markDuplicateKeys, mayRepeatKeys } from './json-guard.js';
 import type { ReadOptions } from './options.js';
-import { KeyPlan, pushEventsFromJson } from './records.js';
+import { eventsFromJson, KeyPlan, pushEventsFromJson } from './records.js';
 import type { OpenedInput } from './source.js';
 
 /**
@@ -45,7 +45,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
           continue;
         }
       }
-      if (mapping) for (const event of mapping.json(value, file, line.number, nextRecord, options.timezone)) batch.push(event);
+      if (mapping) for (const event of eventsFromJson(value, file, line.number, nextRecord, options.timezone, mapping)) batch.push(event);
       else pushEventsFromJson(batch, value, plan, file, line.number, nextRecord, options.timezone);
     }
     if (batch.length > 0) yield batch;
