@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { withInputMap } from '../config/input-section.js';
 import { loadRuleset } from '../config/load.js';
@@ -12,7 +13,9 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames, readFiles, readInput } from '../input/read.js';
 import { openInput } from '../input/source.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
-import { runCheck } from '../engine/run.js';
+import { runCheck, type RunResult } from '../engine/run.js';
+import { buildReport, type PartialReport } from '../engine/aggregate.js';
+import { parseShard, type Shard } from '../engine/partition.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -25,6 +28,7 @@ import { terminalSafe } from '../report/terminal-text.js';
 import { batched, writeFileAtomic } from '../report/write.js';
 import { reportError, type Io } from './io.js';
 import { startProgress } from './progress.js';
+import { checkInWorkers } from './workers.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -52,30 +56,41 @@ export interface CheckOptions {
   map?: string;
   /** --progress / --no-progress; unset: on a terminal, for runs over a second. */
   progress?: boolean;
+  /** `k/n`: check only the conversations of shard k of n, and write a partial report for `chatlint merge`. */
+  shard?: string;
+  /** Worker threads; default: one per core for inputs of JOBS_MIN_BYTES or more, else 1. */
+  jobs?: string;
 }
+
+/** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
+export interface ShardFile extends PartialReport {
+  context: { timezone: string; ruleIds: string[]; scored: boolean };
+}
+
+/** Below this much input a run is over before worker threads would pay for their start-up. */
+const JOBS_MIN_BYTES = 32 * 2 ** 20;
 
 const MAX_SKIPS_ON_STDERR = 50;
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
   return value as T;
 }
 
-function nonNegativeInt(value: string | undefined, option: string, fallback: number): number {
+export function nonNegativeInt(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number (got "${value}")`);
   return Number(value);
 }
 
 /** The format a report file's extension implies, so `-o report.json` needs no --format. */
-function formatFromExtension(path: string): string | undefined {
+export function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
-function unusableInput(report: Report, filesRead: number, fileErrors: number, strict: boolean): string | null {
-  const s = report.summary;
+export function unusableInput(s: RunResult['seen'], filesRead: number, fileErrors: number, strict: boolean): string | null {
   if (filesRead === 0 && fileErrors > 0) return 'no input could be read';
   // Nothing at all to check (empty files, a header only, an empty directory, stdin closed at once) is not a pass.
   if (s.recordsRead === 0) return 'no records in the input';
@@ -150,14 +165,69 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   };
   if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  let shard: Shard | undefined;
+  if (options.shard !== undefined) {
+    shard = parseShard(options.shard);
+    if (!shard) throw new UsageError(`--shard must be k/n with 1 <= k <= n, such as 2/8 (got "${options.shard}")`);
+  }
+  const jobs = options.jobs === undefined ? undefined : nonNegativeInt(options.jobs, '--jobs', 1);
+  if (jobs === 0) throw new UsageError('--jobs must be at least 1');
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, shard, jobs };
+}
+
+/** What the formatter needs from the rules, written into shard files so `merge` formats alike. */
+function formatContext(ruleset: ReturnType<typeof settingsFrom>['ruleset'], timezone: string): ShardFile['context'] {
+  return {
+    timezone,
+    ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
+    scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
+  };
+}
+
+/**
+ * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
+ * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
+ */
+export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
+  const { ruleset, waivers, readOptions } = settingsFrom(options, process.env);
+  const { report: _report, ...rest } = await runCheck(readFiles(files, readOptions, options.inputFormat), ruleset, stderrHooks(options, warn), {
+    waivers,
+    memoryBudgetBytes,
+    redact: Boolean(options.redact),
+    shard,
+  });
+  return rest;
+}
+
+/** Skips, unreadable files, notes and empty files as stderr lines (the first MAX_SKIPS_ON_STDERR skips). */
+function stderrHooks(options: CheckOptions, warn: (text: string) => void) {
+  let skipsSeen = 0;
+  return {
+    onSkip(skip: SkippedRecord) {
+      if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+        warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
+      }
+    },
+    onFileError(file: string, reason: string) {
+      warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
+    },
+    onNote(file: string, message: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
+    },
+    onEmptyFile(file: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
+    },
+    get skipsSeen() {
+      return skipsSeen;
+    },
+  };
 }
 
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, shard, jobs: askedJobs } =
       settingsFrom(options, io.env);
 
     const readsStdin = paths.length === 0 || paths.includes('-');
@@ -180,46 +250,84 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       yield* readFiles(files, readOptions, options.inputFormat);
     }
 
-    let skipsSeen = 0;
-    const hooks = {
-      onSkip(skip: SkippedRecord) {
-        if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
-          warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
-        }
-      },
-      onFileError(file: string, reason: string) {
-        warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
-      },
-      onNote(file: string, message: string) {
-        if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
-      },
-      onEmptyFile(file: string) {
-        if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
-      },
-    };
-    const progress = startProgress(io.stderr, files, options.quiet && options.progress === undefined ? false : options.progress);
-    const { report, fileErrors, filesRead, identity } = await runCheck(progress.track(events()), ruleset, hooks, {
-      waivers,
-      memoryBudgetBytes,
-      redact: Boolean(options.redact),
-    }).finally(() => progress.stop());
+    const hooks = stderrHooks(options, warn);
+    // Worker threads split the conversations by hash (as shards do) and their partial reports merge into
+    // the same report; stdin, signatures (identity spans conversations) and --shard stay in one thread.
+    const inputBytes = files.reduce((sum, file) => sum + fileSize(file), 0);
+    const canSplit = !readsStdin && !ruleset.input?.agentIdFrom && !shard;
+    const jobs = canSplit ? (askedJobs ?? (inputBytes >= JOBS_MIN_BYTES ? availableParallelism() : 1)) : 1;
+    // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
+    const progress = startProgress(io.stderr, files, jobs > 1 || (options.quiet && options.progress === undefined) ? false : options.progress);
+    let result: Pick<RunResult, 'report' | 'fileErrors' | 'filesRead' | 'identity' | 'partial' | 'seen'>;
+    try {
+      if (jobs > 1) {
+        const parts = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+        const first = parts[0] as (typeof parts)[number];
+        result = { ...first, report: buildReport(parts.map((p) => p.partial)) };
+      } else {
+        result = await runCheck(progress.track(events()), ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), shard });
+      }
+    } finally {
+      progress.stop();
+    }
+    const { report, fileErrors, filesRead, identity, partial, seen } = result;
     if (identity && !options.quiet) warn(describeIdentity(identity));
     if (!options.quiet) {
       for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
     }
-    if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+    if (hooks.skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${hooks.skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
 
+    if (shard) {
+      // A shard writes its partial report; `chatlint merge` joins the shards into the report.
+      const file: ShardFile = { ...partial, context: formatContext(ruleset, timezone) };
+      const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
+      return deliver(`${JSON.stringify(file)}\n`, report, unusable, options, io, maxErrors, failUnder);
+    }
     const toTerminal = !options.output;
     const text = formatter.format(report, {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
-      timezone,
       csvReport,
       bom: Boolean(options.bom),
-      ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
-      scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
+      ...formatContext(ruleset, timezone),
     });
-    const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
+    const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
+    return deliver(text, report, unusable, options, io, maxErrors, failUnder);
+  } catch (error) {
+    // Rule files and paths are input too: what they quote is made safe for the terminal.
+    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
+      warn(`${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Writes a formatted report (or a shard's partial report) to -o or stdout and gives the exit code:
+ * unusable input (exit 2) never replaces the last good report; otherwise --fail-under, then errors over
+ * --max-errors, decide between 1 and 0. `check` and `merge` end here alike.
+ */
+export function deliver(
+  text: string | Iterable<string>,
+  report: Report,
+  unusable: string | null,
+  options: { output?: string | undefined; quiet?: boolean | undefined },
+  io: Io,
+  maxErrors: number,
+  failUnder: number | undefined,
+): number {
+  const warn = (line: string) => io.stderr.write(`chatlint: ${line}\n`);
     if (unusable) {
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
@@ -243,14 +351,4 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       return EXIT_FINDINGS;
     }
     return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
-  } catch (error) {
-    // Rule files and paths are input too: what they quote is made safe for the terminal.
-    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
-      warn(`${(error as Error).message}`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
 }

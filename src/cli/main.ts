@@ -11,6 +11,7 @@ import type { Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
+import { merge, type MergeOptions } from './merge.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
@@ -55,12 +56,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
+    .option('--jobs <n>', 'worker threads (default: one per core for inputs of 32 MB or more, else 1); the report is the same for any number')
+    .option('--shard <k/n>', 'check only the conversations of shard k of n (by a hash of the conversation id) and write a partial report for `chatlint merge`')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show the progress bar (default: on a terminal, for runs over a second)')
     .option('-q, --quiet', 'print errors only')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
+    });
+
+  program
+    .command('merge')
+    .description('join the partial reports of check --shard k/n into the report one run would have written')
+    .argument('<parts...>', 'the partial reports, one per shard (part*.json)')
+    .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
+    .option('-o, --output <file>', 'write the report to a file (complete or absent)')
+    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding, agent or conversation').choices(CSV_REPORTS).default('findings'))
+    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
+    .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
+    .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
+    .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
+    .option('-q, --quiet', 'print errors only')
+    .option('--no-color', 'no colours')
+    .action((parts: string[], options: MergeOptions) => {
+      exitCode = merge(parts, options, io);
     });
 
   const rules = program

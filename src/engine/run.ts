@@ -3,7 +3,8 @@ import type { ReadEvent, SkippedRecord } from '../model/message.js';
 import type { Report, Waiver } from '../model/report.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { ReportBuilder } from './aggregate.js';
+import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport } from './aggregate.js';
+import { inShard, WHOLE_RUN, type Shard } from './partition.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
 import { redactFindings, redactSkip } from './redact.js';
@@ -28,6 +29,10 @@ export interface RunResult {
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
+  /** What this run found, for merging with other shards (the report is built from it). */
+  partial: PartialReport;
+  /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
+  seen: { recordsRead: number; messages: number; skippedRecords: number };
 }
 
 export interface RunOptions {
@@ -39,6 +44,8 @@ export interface RunOptions {
   redact?: boolean;
   /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
   agentIdFrom?: AgentIdFrom | null;
+  /** Check only the conversations of this shard (read skips are kept by shard 1 only). */
+  shard?: Shard;
 }
 
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
@@ -48,13 +55,21 @@ export async function runCheck(
   hooks: RunHooks = {},
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
+  const shard = options.shard ?? WHOLE_RUN;
+  const scoring = {
+    ...ruleset.scoring,
+    rules: ruleset.rules.map(({ rule }): PartialReport['scoring']['rules'][number] => [rule.id, { points: rule.points, maxPoints: rule.maxPoints, critical: rule.critical }]),
+  };
+  const policy = policyOf(scoring);
+  const files: string[] = [];
+  const readSkips: SkippedRecord[] = [];
+  const entries: ConversationEntry[] = [];
+  const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
-  const addSkip = (given: SkippedRecord) => {
+  const addSkip = (given: SkippedRecord, into: SkippedRecord[] = readSkips) => {
     const skip = options.redact ? redactSkip(given) : given;
-    builder.addSkip(skip);
+    into.push(skip);
     hooks.onSkip?.(skip);
   };
   // An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
@@ -75,10 +90,17 @@ export async function runCheck(
   let filesRead = 0;
   const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  // Every shard reads every record; each keeps the conversations that hash to it, and shard 1 the skips.
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
-    if (event.type === 'message') collector.add(event.message);
-    else addSkip(event.skip);
+    seen.recordsRead++;
+    if (event.type === 'message') {
+      seen.messages++;
+      if (inShard(event.message.conversationId, shard)) collector.add(event.message);
+    } else {
+      seen.skippedRecords++;
+      if (shard.index === 1) addSkip(event.skip);
+    }
   };
   for await (const event of events) {
     switch (event.type) {
@@ -94,7 +116,7 @@ export async function runCheck(
         current = { file: event.file, records: 0 };
         if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
-        builder.addFile(event.file);
+        if (!files.includes(event.file)) files.push(event.file);
         break;
       case 'file-error': {
         // A file that failed after it started (a CSV without a header) is an error, not an empty file.
@@ -103,7 +125,9 @@ export async function runCheck(
         const reason = options.redact ? redactSkip({ file: event.file, line: null, record: 0, reason: event.reason }).reason : event.reason;
         fileErrors.push({ file: event.file, reason });
         const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
-        builder.addSkip(skip);
+        seen.recordsRead++;
+        seen.skippedRecords++;
+        if (shard.index === 1) readSkips.push(skip);
         hooks.onFileError?.(event.file, reason);
         break;
       }
@@ -120,11 +144,27 @@ export async function runCheck(
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    builder.addConversation(conversation, kept, waived);
+    entries.push(conversationEntry(conversation, kept, waived, policy));
   }
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
-  for (const skip of duplicates) addSkip(skip);
-  const report = builder.build(book.unused());
-  if (!identity) return { report, fileErrors, filesRead };
-  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary() };
+  const duplicateSkips: SkippedRecord[] = [];
+  for (const skip of duplicates) addSkip(skip, duplicateSkips);
+  // A duplicate was read as a message and counts as a skip.
+  seen.messages -= duplicateSkips.length;
+  seen.skippedRecords += duplicateSkips.length;
+  const partial: PartialReport = {
+    chatlintPartial: 1,
+    tool: TOOL,
+    ruleset: { name: ruleset.name, hash: ruleset.hash },
+    scoring,
+    shard,
+    files,
+    readSkips,
+    duplicateSkips,
+    conversations: entries,
+    unusedWaivers: book.unused(),
+  };
+  const report = buildReport([partial]);
+  if (!identity) return { report, fileErrors, filesRead, partial, seen };
+  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, seen };
 }
