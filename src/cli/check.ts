@@ -281,7 +281,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       // A shard writes its partial report; `chatlint merge` joins the shards into the report.
       const file: ShardFile = { ...partial, context: formatContext(ruleset, timezone) };
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      return deliver(`${JSON.stringify(file)}\n`, report, unusable, options, io, maxErrors, failUnder);
+      // Findings decide at the merge: a shard exits 0, or 2 when its input is unusable.
+      return deliver(`${JSON.stringify(file)}\n`, report, unusable, options, io, Number.POSITIVE_INFINITY, undefined);
     }
     const toTerminal = !options.output;
     const text = formatter.format(report, {
