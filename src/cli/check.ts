@@ -29,6 +29,7 @@ import { batched, writeFileAtomic } from '../report/write.js';
 import { reportError, type Io } from './io.js';
 import { startProgress } from './progress.js';
 import { checkInWorkers } from './workers.js';
+import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -60,6 +61,8 @@ export interface CheckOptions {
   shard?: string;
   /** Worker threads; default: one per core for inputs of JOBS_MIN_BYTES or more, else 1. */
   jobs?: string;
+  /** A folder of partial reports keyed by input contents, tool version and rules: unchanged input is not re-checked. */
+  cache?: string;
 }
 
 /** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
@@ -258,17 +261,35 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const jobs = canSplit ? (askedJobs ?? (inputBytes >= JOBS_MIN_BYTES ? availableParallelism() : 1)) : 1;
     // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
     const progress = startProgress(io.stderr, files, jobs > 1 || (options.quiet && options.progress === undefined) ? false : options.progress);
+    // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
+    const cacheable = options.cache !== undefined && !readsStdin && !ruleset.input?.agentIdFrom;
+    if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input or agent signatures (input.agentIdFrom)');
+    const { mapping: _mapping, ...readSettings } = readOptions;
+    const key = cacheable
+      ? runKey({ rules: ruleset.hash, input: ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), shard: shard ?? null, waivers }, files)
+      : undefined;
+    const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
     let result: Pick<RunResult, 'report' | 'fileErrors' | 'filesRead' | 'identity' | 'partial' | 'seen'>;
+    let parts: PartialReport[];
     try {
-      if (jobs > 1) {
-        const parts = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
-        const first = parts[0] as (typeof parts)[number];
-        result = { ...first, report: buildReport(parts.map((p) => p.partial)) };
+      if (cached) {
+        parts = cached.parts;
+        result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
+        if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+      } else if (jobs > 1) {
+        const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+        parts = shards.map((p) => p.partial);
+        result = { ...(shards[0] as (typeof shards)[number]), report: buildReport(parts) };
       } else {
         result = await runCheck(progress.track(events()), ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), shard });
+        parts = [result.partial];
       }
     } finally {
       progress.stop();
+    }
+    if (key && options.cache !== undefined && !cached) {
+      const { fileErrors, filesRead, seen } = result;
+      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
     }
     const { report, fileErrors, filesRead, identity, partial, seen } = result;
     if (identity && !options.quiet) warn(describeIdentity(identity));
