@@ -75,8 +75,14 @@ export function* eventsFromJson(
   else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
 }
 
-/** What a key of a message object is for: a canonical field, meta, or (a message list) a conversation object. */
-type KeyRole = CanonicalField | 'meta' | 'list' | 'mark';
+/** What a key of a message object is for: a canonical field or meta, and whether it can name a message list. */
+interface KeyRole {
+  field: CanonicalField | 'meta';
+  /** A message-list name: with an array under it, the object is a conversation object. */
+  list: boolean;
+  /** A key renamed by markDuplicateKeys: the record goes the general way, to be skipped with its reason. */
+  mark: boolean;
+}
 
 /**
  * How the keys of one file's records map to fields, decided once per key name (exports repeat the same
@@ -88,7 +94,7 @@ export class KeyPlan {
   private roleOf(key: string): KeyRole {
     let role = this.roles.get(key);
     if (role === undefined) {
-      role = key.startsWith(DUPLICATE_KEY_MARK) ? 'mark' : MESSAGE_LIST_KEYS.has(normalizeKey(key)) ? 'list' : (fieldForKey(key) ?? 'meta');
+      role = { field: fieldForKey(key) ?? 'meta', list: MESSAGE_LIST_KEYS.has(normalizeKey(key)), mark: key.startsWith(DUPLICATE_KEY_MARK) };
       if (this.roles.size < 10_000) this.roles.set(key, role);
     }
     return role;
@@ -103,11 +109,11 @@ export class KeyPlan {
     const meta: Record<string, string> = {};
     for (const key in value) {
       const field = value[key];
-      const role = this.roleOf(key);
-      if (role === 'mark' || (role === 'list' && Array.isArray(field))) return undefined;
-      if (role === 'meta' || role === 'list') {
+      const { field: name, list, mark } = this.roleOf(key);
+      if (mark || (list && Array.isArray(field))) return undefined;
+      if (name === 'meta') {
         if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') meta[key] = String(field);
-      } else if (fields[role] === undefined || fields[role] === null || fields[role] === '') fields[role] = field;
+      } else if (fields[name] === undefined || fields[name] === null || fields[name] === '') fields[name] = field;
     }
     return { fields, meta };
   }
