@@ -18,7 +18,10 @@ describe('the per-file key plan', () => {
   it('turns a parsed line into the same events as the general JSON walker', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(key, value), { maxLength: 8 }), (pairs) => {
-        const record = JSON.parse(`{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as unknown;
+        // A usable message first (so most records become messages), then keys that may repeat or rename its fields.
+        const base: Array<[string, unknown]> = [['conversation_id', 'c1'], ['timestamp', '2026-11-27T10:00:00Z'], ['role', 'agent']];
+        const text = [...base, ...pairs].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
+        const record = JSON.parse(`{${text}}`) as unknown;
         let a = 0;
         let b = 0;
         const expected = [...eventsFromJson(record, 'f.jsonl', 3, () => ++a, 'Asia/Shanghai')];
