@@ -6,6 +6,7 @@
 //   npm run bench -- --size 100m            # the default
 //   npm run bench -- --size 100m,1g --rounds 3 --markdown
 //   --keep DIR   generate into DIR and keep the files (re-used when present)
+//   --only REGEX run only the commands whose name matches (e.g. --only 'floor|four rules 1 thread|every')
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
@@ -120,6 +121,9 @@ for (const size of sizes) {
 const first = sizes[0];
 add(`50 phrases ${first}`, check(data[first].jsonl, rules.p50, 1));
 add(`10000 phrases ${first}`, check(data[first].jsonl, rules.p10k, 1));
+
+const only = opt('only');
+if (only) for (const name of [...commands.keys()]) if (!new RegExp(only).test(name)) commands.delete(name);
 
 for (let round = 1; round <= rounds; round++) {
   for (const [name, command] of commands) {
