@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Shard } from '../engine/partition.js';
+import type { Shard } from '../model/shard.js';
 import { checkShard, type CheckOptions } from './check.js';
 import type { WorkerMessage } from './workers.js';
 

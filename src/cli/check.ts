@@ -1,5 +1,4 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { withInputMap } from '../config/input-section.js';
 import { loadRuleset } from '../config/load.js';
@@ -15,7 +14,7 @@ import { openInput } from '../input/source.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunResult } from '../engine/run.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
-import { parseShard, type Shard } from '../engine/partition.js';
+import { parseShard, type Shard } from '../model/shard.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -59,7 +58,7 @@ export interface CheckOptions {
   progress?: boolean;
   /** `k/n`: check only the conversations of shard k of n, and write a partial report for `chatlint merge`. */
   shard?: string;
-  /** Worker threads; default: one per core for inputs of JOBS_MIN_BYTES or more, else 1. */
+  /** Worker threads, each checking the conversations of one shard; default 1. */
   jobs?: string;
   /** A folder of partial reports keyed by input contents, tool version and rules: unchanged input is not re-checked. */
   cache?: string;
@@ -70,8 +69,6 @@ export interface ShardFile extends PartialReport {
   context: { timezone: string; ruleIds: string[]; scored: boolean };
 }
 
-/** Below this much input a run is over before worker threads would pay for their start-up. */
-const JOBS_MIN_BYTES = 32 * 2 ** 20;
 
 const MAX_SKIPS_ON_STDERR = 50;
 
@@ -175,7 +172,7 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   }
   const jobs = options.jobs === undefined ? undefined : nonNegativeInt(options.jobs, '--jobs', 1);
   if (jobs === 0) throw new UsageError('--jobs must be at least 1');
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, shard, jobs };
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions: { ...readOptions, shard }, memoryBudgetBytes, shard, jobs };
 }
 
 /** What the formatter needs from the rules, written into shard files so `merge` formats alike. */
@@ -193,7 +190,7 @@ function formatContext(ruleset: ReturnType<typeof settingsFrom>['ruleset'], time
  */
 export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
   const { ruleset, waivers, readOptions } = settingsFrom(options, process.env);
-  const { report: _report, ...rest } = await runCheck(readFiles(files, readOptions, options.inputFormat), ruleset, stderrHooks(options, warn), {
+  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn), {
     waivers,
     memoryBudgetBytes,
     redact: Boolean(options.redact),
@@ -256,9 +253,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const hooks = stderrHooks(options, warn);
     // Worker threads split the conversations by hash (as shards do) and their partial reports merge into
     // the same report; stdin, signatures (identity spans conversations) and --shard stay in one thread.
-    const inputBytes = files.reduce((sum, file) => sum + fileSize(file), 0);
+    // One thread unless asked: every worker still parses the whole input (docs/performance.md).
     const canSplit = !readsStdin && !ruleset.input?.agentIdFrom && !shard;
-    const jobs = canSplit ? (askedJobs ?? (inputBytes >= JOBS_MIN_BYTES ? availableParallelism() : 1)) : 1;
+    const jobs = canSplit ? (askedJobs ?? 1) : 1;
     // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
     const progress = startProgress(io.stderr, files, jobs > 1 || (options.quiet && options.progress === undefined) ? false : options.progress);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
@@ -324,14 +321,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       return EXIT_USAGE;
     }
     throw error;
-  }
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
   }
 }
 

@@ -56,7 +56,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
-    .option('--jobs <n>', 'worker threads (default: one per core for inputs of 32 MB or more, else 1); the report is the same for any number')
+    .option('--jobs <n>', 'worker threads, each checking a shard of the conversations (default 1; each still parses all input); the report is the same for any number')
     .option('--cache <dir>', 'keep partial reports in dir, keyed by the input files\' contents, tool version, rules and settings: a re-run over unchanged input checks nothing')
     .option('--shard <k/n>', 'check only the conversations of shard k of n (by a hash of the conversation id) and write a partial report for `chatlint merge`')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')

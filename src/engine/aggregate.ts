@@ -44,7 +44,9 @@ export interface PartialReport {
   shard: { index: number; count: number };
   /** Files read, in read order. */
   files: string[];
-  /** Records skipped while reading, in read order (only shard 1 keeps them: every shard reads them). */
+  /** Files as reading met them (read or not), for putting skips back in read order. */
+  readOrder: string[];
+  /** Records skipped while reading, in read order; of the skips every shard sees, each keeps the ones it owns. */
   readSkips: SkippedRecord[];
   /** Exact duplicates left out of their conversation (listed after the read skips, in file then record order). */
   duplicateSkips: SkippedRecord[];
@@ -166,7 +168,13 @@ export function buildReport(parts: readonly PartialReport[]): Report {
   const fileOrder = new Map(first.files.map((file, i) => [file, i]));
   const duplicates = parts.flatMap((p) => p.duplicateSkips);
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
-  const skipped = [...parts.flatMap((p) => p.readSkips), ...duplicates];
+  // Read skips in read order: by file as reading met them, then record; a file that could not be read
+  // (record 0) after whatever it held. Sorting is stable, so one part's own order stands.
+  const readOrder = new Map(first.readOrder.map((file, i) => [file, i]));
+  const recordKey = (s: SkippedRecord) => (s.record === 0 && s.line === null && s.reason.startsWith('file not read: ') ? Number.POSITIVE_INFINITY : s.record);
+  const readSkips = parts.flatMap((p) => p.readSkips);
+  if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
+  const skipped = [...readSkips, ...duplicates];
   const unusedSets = parts.map((p) => new Set(p.unusedWaivers.map(waiverKey)));
   return {
     schemaVersion: SCHEMA_VERSION,

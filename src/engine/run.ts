@@ -4,7 +4,7 @@ import type { Report, Waiver } from '../model/report.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
 import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport } from './aggregate.js';
-import { inShard, WHOLE_RUN, type Shard } from './partition.js';
+import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
 import { redactFindings, redactSkip } from './redact.js';
@@ -44,7 +44,7 @@ export interface RunOptions {
   redact?: boolean;
   /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
   agentIdFrom?: AgentIdFrom | null;
-  /** Check only the conversations of this shard (read skips are kept by shard 1 only). */
+  /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
   shard?: Shard;
 }
 
@@ -62,6 +62,7 @@ export async function runCheck(
   };
   const policy = policyOf(scoring);
   const files: string[] = [];
+  const readOrder: string[] = [];
   const readSkips: SkippedRecord[] = [];
   const entries: ConversationEntry[] = [];
   const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
@@ -90,22 +91,23 @@ export async function runCheck(
   let filesRead = 0;
   const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
-  // Every shard reads every record; each keeps the conversations that hash to it, and shard 1 the skips.
+  // Every shard reads every record; each keeps the conversations that hash to it and the skips it owns.
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
     seen.recordsRead++;
     if (event.type === 'message') {
       seen.messages++;
       if (inShard(event.message.conversationId, shard)) collector.add(event.message);
-    } else {
+    } else if (event.type === 'skip') {
       seen.skippedRecords++;
-      if (shard.index === 1) addSkip(event.skip);
-    }
+      if (event.shardOwned || ownsSkip(event.skip, shard)) addSkip(event.skip);
+    } else seen.messages++; // another shard's record, most likely a message
   };
   for await (const event of events) {
     switch (event.type) {
       case 'message':
       case 'skip':
+      case 'elsewhere':
         addRecord(event);
         break;
       case 'batch':
@@ -117,6 +119,7 @@ export async function runCheck(
         if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
         if (!files.includes(event.file)) files.push(event.file);
+        if (!readOrder.includes(event.file)) readOrder.push(event.file);
         break;
       case 'file-error': {
         // A file that failed after it started (a CSV without a header) is an error, not an empty file.
@@ -127,7 +130,8 @@ export async function runCheck(
         const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
         seen.recordsRead++;
         seen.skippedRecords++;
-        if (shard.index === 1) readSkips.push(skip);
+        if (!readOrder.includes(event.file)) readOrder.push(event.file);
+        if (ownsSkip(skip, shard)) readSkips.push(skip);
         hooks.onFileError?.(event.file, reason);
         break;
       }
@@ -159,6 +163,7 @@ export async function runCheck(
     scoring,
     shard,
     files,
+    readOrder,
     readSkips,
     duplicateSkips,
     conversations: entries,

@@ -1,30 +1,13 @@
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { chatlintHere } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function chatlint(args: string[]) {
-  const parts = { stdout: [] as string[], stderr: [] as string[] };
-  const sink = (into: string[]) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        into.push(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(args, {
-    stdout: sink(parts.stdout),
-    stderr: sink(parts.stderr),
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env: { ...process.env, NO_COLOR: '1', LANG: 'C', CHATLINT_CACHE_DIR: '' },
-  });
-  return { code, stdout: parts.stdout.join(''), stderr: parts.stderr.join('') };
-}
+const chatlint = (args: string[]) => chatlintHere(args);
 
 const FROM_CACHE = 'nothing re-checked';
 

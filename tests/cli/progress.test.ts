@@ -1,32 +1,7 @@
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { chatlintHere } from '../helpers/cli.js';
 
-/** main() in this process, stderr a terminal or not as asked. */
-async function run(args: string[], stderrIsTTY: boolean) {
-  const sink = (isTTY: boolean) => {
-    const parts: string[] = [];
-    const stream = Object.assign(
-      new Writable({
-        write(chunk: Buffer | string, _encoding, done) {
-          parts.push(chunk.toString());
-          done();
-        },
-      }),
-      { isTTY },
-    );
-    return { stream, text: () => parts.join('') };
-  };
-  const stdout = sink(false);
-  const stderr = sink(stderrIsTTY);
-  const code = await main(['check', 'fixtures/nightly', '--format', 'json', ...args], {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env: { ...process.env, NO_COLOR: '1', LANG: 'C', CHATLINT_CACHE_DIR: '' },
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const run = (args: string[], stderrIsTTY: boolean) => chatlintHere(['check', 'fixtures/nightly', '--format', 'json', ...args], { stderrIsTTY });
 
 const withoutTime = (report: string) => report.replace(/"generatedAt": "[^"]*"/, '');
 

@@ -1,36 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { conversationHash, inShard, parseShard } from '../../src/engine/partition.js';
+import { chatlintHere } from '../helpers/cli.js';
+import { certainConversationId } from '../../src/input/jsonl.js';
+import { conversationHash, inShard, parseShard } from '../../src/model/shard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-split-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** main() in this process with captured streams. */
-async function chatlint(args: string[]) {
-  const sink = () => {
-    const parts: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        parts.push(chunk.toString());
-        done();
-      },
-    });
-    return { stream, text: () => parts.join('') };
-  };
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(args, {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env: { ...process.env, NO_COLOR: '1', LANG: 'C', CHATLINT_CACHE_DIR: '' },
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const chatlint = (args: string[]) => chatlintHere(args);
 
 /**
  * A small night made here: conversations interleaved in time across two files (one conversation split
@@ -58,6 +37,18 @@ function generatedNight(): string[] {
   const all = lines.map((l) => l.line);
   all.splice(40, 0, '{"conversation_id": "broken"');
   all.splice(90, 0, '[1, 2');
+  // Lines a shard may or may not read without parsing: a skip with a certain id, ids by synonym, padded or
+  // escaped, a text that names a conversation, a nested id, a conversation object.
+  const at = '2026-11-27T01:30:00Z';
+  all.splice(120, 0,
+    '{"conversation_id":"G001","timestamp":"not a time","role":"agent","text":"x"}',
+    `{"chat_id":"G003","timestamp":"${at}","role":"agent","agent_id":"2003","text":"我晕"}`,
+    `{"conversation_id":" G004 ","timestamp":"${at}","role":"agent","agent_id":"2004","text":"好的！！"}`,
+    `{"conversation_id":"G0\\u00305","timestamp":"${at}","role":"customer","text":"在吗"}`,
+    `{"conversation_id":"G006","timestamp":"${at}","role":"customer","text":"about the conversation_id field"}`,
+    `{"meta":{"conversation_id":"G007"},"timestamp":"${at}","role":"customer","text":"x"}`,
+    `{"id":"G008","messages":[{"timestamp":"${at}","role":"agent","agent_id":"2001","text":"我晕"}]}`,
+  );
   const half = Math.floor(all.length / 2);
   const a = join(dir, 'night-a.jsonl');
   const b = join(dir, 'night-b.jsonl');
@@ -68,6 +59,23 @@ function generatedNight(): string[] {
 
 const inputs = { fixtures: ['fixtures/nightly'], generated: generatedNight() };
 const withoutTime = (text: string) => text.replace(/"generatedAt": "[^"]*",?/, '');
+
+describe('reading a shard without parsing other shards\' records', () => {
+  it('takes a conversation id from the text only when it is certain', () => {
+    expect(certainConversationId('{"conversation_id":"C1","role":"agent"}')).toBe('C1');
+    expect(certainConversationId('{"conversation_id":" C1 ","role":"agent"}')).toBe('C1');
+    for (const unsure of [
+      '{"conversation_id":"C\\u0031"}',
+      '{"conversation_id":"C1","chat_id":"C2"}',
+      '{"Chat-ID":"C2","conversation_id":"C1"}',
+      '{"conversation_id":"C1","text":"the conversation"}',
+      '{"conversation_id":"C1","messages":[]}',
+      '{"conversation_id" : "C1"}',
+      '{"conversation_id":1}',
+      '["conversation_id"]',
+    ]) expect(certainConversationId(unsure), unsure).toBeUndefined();
+  });
+});
 
 describe('the stable hash', () => {
   it('is FNV-1a over UTF-8 bytes, the same for ASCII and non-ASCII ids on every machine', () => {

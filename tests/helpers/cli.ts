@@ -1,3 +1,4 @@
+import { Readable, Writable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,4 +40,34 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
   made.push(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
+}
+
+/**
+ * `main(args)` in this process with captured streams (no Node start-up per case); stderr can pretend to be
+ * a terminal, stdin is a terminal (no piped input).
+ */
+export async function chatlintHere(args: string[], options: { stderrIsTTY?: boolean } = {}): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const sink = (isTTY: boolean) => {
+    const parts: string[] = [];
+    const stream = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          parts.push(chunk.toString());
+          done();
+        },
+      }),
+      { isTTY },
+    );
+    return { stream, text: () => parts.join('') };
+  };
+  const stdout = sink(false);
+  const stderr = sink(options.stderrIsTTY ?? false);
+  const code = await main(args, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: Object.assign(Readable.from([]), { isTTY: true }),
+    env: { ...process.env, NO_COLOR: '1', LANG: 'C', CHATLINT_CACHE_DIR: '' },
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -39,6 +39,14 @@ export function inShard(conversationId: string, shard: Shard): boolean {
   return shard.count === 1 || conversationHash(conversationId) % shard.count === shard.index - 1;
 }
 
+/**
+ * Which shard keeps a skipped record that names no conversation (every shard reads it): one chosen by its
+ * place in the file, so each skip is listed once across shards.
+ */
+export function ownsSkip(skip: { file: string; line: number | null; record: number }, shard: Shard): boolean {
+  return shard.count === 1 || conversationHash(`${skip.file}\u0000${skip.line ?? ''}\u0000${skip.record}`) % shard.count === shard.index - 1;
+}
+
 /** Parses `k/n` (1 <= k <= n); undefined when the text is not one. */
 export function parseShard(text: string): Shard | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
