@@ -1,4 +1,5 @@
 import type { Report } from '../model/report.js';
+import type { Transcript } from '../model/transcript.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,6 +18,17 @@ export interface FormatContext {
   ruleIds: string[];
   /** Whether any rule deducts points or is critical; without, scores say nothing and are not shown to people. */
   scored: boolean;
+  /** The response-time limit in seconds (the first enabled response-time rule's), for colouring reply delays. */
+  replyLimitSeconds?: number | null;
+  /** For formatters that show timelines (needsTranscripts): what the run kept of its conversations. */
+  transcripts?: TranscriptSet;
+}
+
+/** What a run keeps for timelines: whole conversations with findings, and every reply delay. */
+export interface TranscriptSet {
+  byConversation: ReadonlyMap<string, Transcript>;
+  /** Every agent reply's delay in seconds, across all conversations (findings or not). */
+  replyDelays: readonly number[];
 }
 
 /**
@@ -25,6 +37,8 @@ export interface FormatContext {
  */
 export interface Formatter {
   name: string;
+  /** Whether format() reads context.transcripts (then the run keeps conversations that have findings). */
+  needsTranscripts?: boolean;
   format(report: Report, context: FormatContext): Iterable<string>;
 }
 

@@ -35,6 +35,21 @@ const en = {
   error: 'error',
   warning: 'warning',
   info: 'info',
+  customer: 'customer',
+  agentRole: 'agent',
+  bot: 'bot',
+  system: 'system',
+  reply: 'reply',
+  overLimit: 'over {limit} s',
+  started: 'Started',
+  agents: 'Agents',
+  score100: 'Score',
+  deductions: 'Deductions',
+  noDeductions: 'no deductions',
+  conversationsInFile: '{n} conversations, worst first',
+  auditingWorst: 'Auditing the worst: {id} (choose another with --conversation <id>)',
+  timeZone: 'times in {zone}',
+  findingsCount: '{n} findings',
 };
 type Strings = typeof en;
 
@@ -73,6 +88,21 @@ const zh: Strings = {
   error: '错误',
   warning: '警告',
   info: '提示',
+  customer: '客户',
+  agentRole: '客服',
+  bot: '机器人',
+  system: '系统',
+  reply: '回复',
+  overLimit: '超过 {limit} 秒',
+  started: '开始时间',
+  agents: '客服',
+  score100: '得分',
+  deductions: '扣分',
+  noDeductions: '无扣分',
+  conversationsInFile: '{n} 个会话，最差的在前',
+  auditingWorst: '审阅最差的会话: {id}（用 --conversation <id> 选择其他会话）',
+  timeZone: '时间为 {zone}',
+  findingsCount: '{n} 个问题',
 };
 
 /** "1 file", "2 files": English counts drop the plural s for one; Chinese has no plural. */
