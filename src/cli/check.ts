@@ -75,7 +75,7 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
 /** The format a report file's extension implies, so `-o report.json` needs no --format. */
 function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'html' || ext === 'htm' ? 'html' : undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */

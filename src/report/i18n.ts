@@ -50,6 +50,7 @@ const en = {
   auditingWorst: 'Auditing the worst: {id} (choose another with --conversation <id>)',
   timeZone: 'times in {zone}',
   findingsCount: '{n} findings',
+  bottomLine: 'bottom-line rule: the score is 0',
 };
 type Strings = typeof en;
 
@@ -103,6 +104,7 @@ const zh: Strings = {
   auditingWorst: '审阅最差的会话: {id}（用 --conversation <id> 选择其他会话）',
   timeZone: '时间为 {zone}',
   findingsCount: '{n} 个问题',
+  bottomLine: '服务底线：得分为 0',
 };
 
 /** "1 file", "2 files": English counts drop the plural s for one; Chinese has no plural. */

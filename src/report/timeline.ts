@@ -150,7 +150,7 @@ export function renderTimeline(transcript: Transcript, context: TimelineContext)
     out.push(`${c.bold(`${t.score100} ${summary.score} / ${context.scoring.base}`)}  ${verdict}`);
     const deductions = Object.entries(summary.deductions).filter(([, points]) => points > 0);
     const bottomLine = [...new Set(transcript.findings.filter((f) => context.criticalRules.has(f.ruleId)).map((f) => f.ruleId))];
-    for (const ruleId of bottomLine) out.push(`  ${c.red.bold(t.criticalFail)}: ${ruleId}`);
+    for (const ruleId of bottomLine) out.push(`  ${c.red.bold('0')}  ${ruleId} (${t.bottomLine})`);
     if (deductions.length === 0 && bottomLine.length === 0) out.push(`  ${c.dim(t.noDeductions)}`);
     const width = Math.max(0, ...deductions.map(([, points]) => String(points).length)) + 1;
     for (const [ruleId, points] of deductions) out.push(`  ${c.red(padStart(`-${points}`, width))}  ${ruleId}`);

@@ -1,0 +1,162 @@
+import type { Report } from '../../model/report.js';
+import type { Transcript } from '../../model/transcript.js';
+import type { Formatter, FormatContext, Language } from '../formatter.js';
+import { localTime } from '../local-time.js';
+import { columns, delayBins, escapeHtml, horizontalBars, scoreBins } from './html-charts.js';
+import { HTML_SCRIPT, HTML_STYLE } from './html-page.js';
+
+const LABELS = {
+  en: {
+    title: 'chatlint report',
+    conversations: 'Conversations', messages: 'Messages', findings: 'Findings', averageScore: 'Average score',
+    passRate: 'Pass rate', skipped: 'Skipped records',
+    findingsPerAgent: 'Findings per agent', findingsByRule: 'Findings by rule', scoreDistribution: 'Score distribution',
+    replyDelays: 'Reply delays (seconds)', limit: 'limit {n} s', noData: 'Nothing to show.',
+    agents: 'Agents', agent: 'Agent', name: 'Name', avg: 'Avg score', critical: 'Critical', filter: 'Filter agents',
+    conversation: 'Conversation', started: 'Started', score: 'Score', back: '← Back', overview: 'Overview',
+    page: 'Page {n} of {m}', previous: 'Previous', next: 'Next', of: '{n} shown of {m}',
+    msg: 'msg', reply: 'reply', customer: 'customer', agentRole: 'agent', bot: 'bot', system: 'system',
+    error: 'error', warning: 'warning', info: 'info', passed: 'passed', failed: 'failed', criticalFail: 'failed by a bottom-line rule',
+    deductions: 'Deductions', noTranscript: 'No findings: the transcript is not included (only conversations with findings are, to keep the file small).',
+    timesIn: 'times in {zone}', ruleset: 'rules', generated: 'files', noScore: 'not scored', noJs: 'The tables and timelines need JavaScript; the summary and charts above are complete without it.',
+  },
+  'zh-CN': {
+    title: 'chatlint 质检报告',
+    conversations: '会话数', messages: '消息数', findings: '问题数', averageScore: '平均分',
+    passRate: '合格率', skipped: '跳过的记录',
+    findingsPerAgent: '各客服问题数', findingsByRule: '各规则问题数', scoreDistribution: '得分分布',
+    replyDelays: '回复时长（秒）', limit: '时限 {n} 秒', noData: '无数据。',
+    agents: '客服', agent: '客服', name: '昵称', avg: '平均分', critical: '底线违规', filter: '筛选客服',
+    conversation: '会话', started: '开始时间', score: '得分', back: '← 返回', overview: '概览',
+    page: '第 {n} / {m} 页', previous: '上一页', next: '下一页', of: '显示 {n} / {m}',
+    msg: '消息', reply: '回复', customer: '客户', agentRole: '客服', bot: '机器人', system: '系统',
+    error: '错误', warning: '警告', info: '提示', passed: '合格', failed: '不合格', criticalFail: '触犯服务底线',
+    deductions: '扣分', noTranscript: '没有问题：报告未包含此会话的记录（只包含有问题的会话，以控制文件大小）。',
+    timesIn: '时间为 {zone}', ruleset: '规则', generated: '文件', noScore: '未评分', noJs: '表格和会话时间线需要 JavaScript；上面的汇总和图表不需要。',
+  },
+} satisfies Record<Language, Record<string, string>>;
+type Labels = (typeof LABELS)['en'];
+
+const SEVERITIES = ['error', 'warning', 'info'] as const;
+const ROLES = ['agent', 'customer', 'bot', 'system'] as const;
+
+/**
+ * JSON for a `<script type="application/json">`: `<`, `>` and `&` become \u escapes, so no string in the
+ * data can close the script element (`</script`) or open a comment (`<!--`); JSON.parse reads them back.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * One conversation's timeline, compact: messages as [local time, role, agent id, agent name, text, reply
+ * seconds] and findings as [message index, rule, severity, offset, match, message].
+ */
+function compactTranscript(transcript: Transcript, ruleIndex: Map<string, number>, timezone: string): unknown {
+  return {
+    m: transcript.messages.map((m) => [localTime(m.timestamp, timezone), ROLES.indexOf(m.role), m.agentId, m.agentName, m.text, m.replySeconds]),
+    f: transcript.findings.map((f) => [f.messageIndex, ruleIndex.get(f.ruleId) ?? -1, SEVERITIES.indexOf(f.severity), f.offset, f.match, f.message]),
+  };
+}
+
+function tile(label: string, value: string): string {
+  return `<div class="tile"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+}
+
+function figure(title: string, svg: string): string {
+  return `<figure><figcaption>${escapeHtml(title)}</figcaption>${svg}</figure>`;
+}
+
+/** What the page shows before any script runs: tiles and charts. */
+function staticSummary(report: Report, context: FormatContext, l: Labels): string {
+  const s = report.summary;
+  const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n * 100)}%`);
+  const tiles = [
+    tile(l.conversations, String(s.conversations)),
+    tile(l.messages, String(s.messages)),
+    tile(l.findings, String(s.findings)),
+    tile(l.averageScore, context.scored && s.averageScore !== null ? s.averageScore.toFixed(1) : l.noScore),
+    tile(l.passRate, context.scored ? pct(s.passRate) : l.noScore),
+    tile(l.skipped, String(s.skippedRecords)),
+  ];
+  const perAgent = [...report.agents].filter((a) => a.findings > 0).sort((a, b) => b.findings - a.findings).slice(0, 15);
+  const byRule = new Map<string, number>();
+  for (const f of report.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  const limit = context.replyLimitSeconds ?? null;
+  const delays = delayBins(context.transcripts?.replyDelays ?? [], limit, l.reply === 'reply' ? 's' : '秒');
+  const charts = [
+    figure(l.findingsPerAgent, horizontalBars(l.findingsPerAgent, perAgent.map((a) => ({ label: a.agentName ? `${a.agentId} ${a.agentName}` : a.agentId, value: a.findings })), l.noData)),
+    figure(l.findingsByRule, horizontalBars(l.findingsByRule, [...byRule].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })), l.noData)),
+    figure(l.scoreDistribution, context.scored ? columns(l.scoreDistribution, scoreBins(report.conversations.map((c) => c.score), s.scoring.base)) : `<p class="empty">${escapeHtml(l.noScore)}</p>`),
+    figure(
+      l.replyDelays,
+      columns(l.replyDelays, delays.bars, delays.limitAt !== null && limit !== null ? { atBar: delays.limitAt, label: l.limit.replace('{n}', String(limit)) } : undefined),
+    ),
+  ];
+  return `<section class="tiles">${tiles.join('')}</section><section class="charts">${charts.join('')}</section>`;
+}
+
+/** The data the page's script renders tables and timelines from (embedded as JSON, never as markup). */
+function pageData(report: Report, context: FormatContext, l: Labels) {
+  const rules = context.ruleIds.length > 0 ? [...context.ruleIds] : [...new Set(report.findings.map((f) => f.ruleId))];
+  for (const f of report.findings) if (!rules.includes(f.ruleId)) rules.push(f.ruleId);
+  return {
+    labels: l,
+    timezone: context.timezone,
+    scored: context.scored,
+    base: report.summary.scoring.base,
+    replyLimit: context.replyLimitSeconds ?? null,
+    rules,
+    agents: report.agents.map((a) => [a.agentId, a.agentName, a.conversations, a.messages, a.findings, a.averageScore, a.passRate, a.criticalCount]),
+    conversations: report.conversations.map((c) => [
+      c.conversationId,
+      c.startedAt ? localTime(c.startedAt, context.timezone) : '',
+      c.agents,
+      c.messages,
+      c.findings,
+      c.score,
+      c.passed,
+      c.critical,
+      Object.entries(c.deductions),
+      c.source.file,
+    ]),
+  };
+}
+
+/** For a manager: one self-contained HTML file (inline CSS, SVG and script; no network) with drill-down. */
+export const html: Formatter = {
+  name: 'html',
+  needsTranscripts: true,
+  *format(report: Report, context: FormatContext): Generator<string> {
+    const l = LABELS[context.language];
+    const lang = context.language === 'zh-CN' ? 'zh-CN' : 'en';
+    const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${report.summary.files} ${l.generated} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;
+    yield '<!DOCTYPE html>\n';
+    yield `<html lang="${lang}"><head><meta charset="utf-8">`;
+    // Nothing may load from anywhere: the file is read from a mail attachment or a share, offline.
+    yield `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`;
+    yield `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(l.title)}</title><style>${HTML_STYLE}</style></head><body>`;
+    yield `<header><h1>${escapeHtml(l.title)}</h1><p class="sub">${escapeHtml(subtitle)}</p></header><main>`;
+    yield `<div id="overview">${staticSummary(report, context, l)}<section id="agents"></section></div>`;
+    yield `<section id="detail" hidden></section><noscript><p>${escapeHtml(l.noJs)}</p></noscript></main>`;
+    yield `<script type="application/json" id="report-data">`;
+    const data = pageData(report, context, l);
+    yield scriptSafeJson(data).slice(0, -1);
+    // Timelines of conversations with findings, one piece each so a big night streams out.
+    yield ',"transcripts":[';
+    const ruleIndex = new Map(data.rules.map((id, i) => [id, i]));
+    let first = true;
+    for (const c of report.conversations) {
+      const transcript = context.transcripts?.byConversation.get(c.conversationId);
+      yield `${first ? '' : ','}${transcript ? scriptSafeJson(compactTranscript(transcript, ruleIndex, context.timezone)) : 'null'}`;
+      first = false;
+    }
+    yield ']}</script>';
+    yield `<script>${HTML_SCRIPT}</script></body></html>\n`;
+  },
+};
