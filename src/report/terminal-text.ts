@@ -32,12 +32,15 @@ export function padStart(text: string, width: number): string {
 export interface StyledRun {
   text: string;
   mark: boolean;
+  /** How to colour this run (a chalk style), kept through wrapping. */
+  paint?: (text: string) => string;
 }
 
 interface Cell {
   grapheme: string;
   width: number;
   mark: boolean;
+  paint?: (text: string) => string;
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -52,7 +55,7 @@ function tokens(runs: readonly StyledRun[]): Cell[][] {
   };
   for (const run of runs) {
     for (const { segment } of graphemes.segment(run.text)) {
-      const cell = { grapheme: segment, width: segment === '\n' ? 0 : displayWidth(segment), mark: run.mark };
+      const cell: Cell = { grapheme: segment, width: segment === '\n' ? 0 : displayWidth(segment), mark: run.mark, paint: run.paint };
       if (segment === '\n' || segment === ' ' || cell.width > 1) {
         endWord();
         out.push([cell]);
@@ -108,8 +111,8 @@ export function wrapStyled(runs: readonly StyledRun[], width: number): StyledRun
     const merged: StyledRun[] = [];
     for (const cell of cells) {
       const last = merged[merged.length - 1];
-      if (last && last.mark === cell.mark) last.text += cell.grapheme;
-      else merged.push({ text: cell.grapheme, mark: cell.mark });
+      if (last && last.mark === cell.mark && last.paint === cell.paint) last.text += cell.grapheme;
+      else merged.push(cell.paint ? { text: cell.grapheme, mark: cell.mark, paint: cell.paint } : { text: cell.grapheme, mark: cell.mark });
     }
     return merged;
   });

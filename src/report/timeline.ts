@@ -67,8 +67,11 @@ function styledText(text: string, findings: readonly Finding[], color: boolean):
 }
 
 function paint(c: ChalkInstance, line: StyledRun[]): string {
-  return line.map((run) => (run.mark ? c.bgRed.white.bold(run.text) : run.text)).join('');
+  return line.map((run) => (run.paint ? run.paint(run.text) : run.mark ? c.bgRed.white.bold(run.text) : run.text)).join('');
 }
+
+/** A plain run with a colour (kept when the line wraps). */
+const styled = (text: string, style?: (text: string) => string): StyledRun => (style ? { text, mark: false, paint: style } : { text, mark: false });
 
 function severityColour(c: ChalkInstance, severity: Severity): ChalkInstance {
   return severity === 'error' ? c.red.bold : severity === 'warning' ? c.yellow : c.blue;
@@ -82,11 +85,11 @@ function roleLabel(t: Strings, message: TranscriptMessage): string {
 }
 
 /** "reply 7s", coloured against the limit; without colour a late reply says so in words. */
-function replyLabel(c: ChalkInstance, t: Strings, seconds: number, limit: number | null, color: boolean): string {
+function replyLabel(c: ChalkInstance, t: Strings, seconds: number, limit: number | null, color: boolean): StyledRun {
   const text = `${t.reply} ${seconds}${t.seconds}`;
-  if (limit === null) return c.dim(text);
-  if (seconds > limit) return color ? c.red.bold(text) : `${text} (${t.overLimit.replace('{limit}', String(limit))})`;
-  return seconds > limit * 0.75 ? c.yellow(text) : c.green(text);
+  if (limit === null) return styled(text, c.dim);
+  if (seconds > limit) return color ? styled(text, c.red.bold) : styled(`${text} (${t.overLimit.replace('{limit}', String(limit))})`);
+  return styled(text, seconds > limit * 0.75 ? c.yellow : c.green);
 }
 
 /** Text wrapped to the width left after an indent, every line indented. */
@@ -104,16 +107,14 @@ export function renderTimeline(transcript: Transcript, context: TimelineContext)
   for (const f of transcript.findings) byMessage.set(f.messageIndex, [...(byMessage.get(f.messageIndex) ?? []), f]);
 
   const scoreText = context.scored ? `  ${t.score} ${summary.score} / ${context.scoring.base}` : '';
-  out.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(transcript.conversationId)}`)}${c.bold(scoreText)}  ${c.dim(terminalSafe(summary.source.file))}`);
-  out.push(
-    c.dim(
-      [
-        t.timeZone.replace('{zone}', context.timezone),
-        `${summary.messages} ${t.messagesLower}`,
-        t.findingsCount.replace('{n}', String(summary.findings)),
-      ].join(' · '),
-    ),
-  );
+  out.push(...indented([styled(`${t.conversation} ${terminalSafe(transcript.conversationId)}`, c.bold.underline), styled(scoreText, c.bold)], 0, context.width, c));
+  const facts = [
+    terminalSafe(summary.source.file),
+    t.timeZone.replace('{zone}', context.timezone),
+    `${summary.messages} ${t.messagesLower}`,
+    t.findingsCount.replace('{n}', String(summary.findings)),
+  ];
+  out.push(...indented([styled(facts.join(' · '), c.dim)], 0, context.width, c));
 
   // Positions are 1-based for people; the gutter is as wide as the longest label.
   const label = (index: number) => `${t.message} ${index + 1}`;
@@ -126,20 +127,17 @@ export function renderTimeline(transcript: Transcript, context: TimelineContext)
       day = date;
     }
     const findings = byMessage.get(message.index) ?? [];
-    const reply = message.replySeconds !== null ? `  ${replyLabel(c, t, message.replySeconds, context.replyLimitSeconds, context.color)}` : '';
     const who = roleLabel(t, message);
-    const whoStyled = message.role === 'agent' ? c.cyan.bold(who) : message.role === 'customer' ? c.magenta(who) : c.dim(who);
-    out.push(`${c.dim(padEnd(label(message.index), gutter))}${c.dim(time)}  ${whoStyled}${reply}`);
+    const head = [styled(time, c.dim), styled('  '), styled(who, message.role === 'agent' ? c.cyan.bold : message.role === 'customer' ? c.magenta : c.dim)];
+    if (message.replySeconds !== null) head.push(styled('  '), replyLabel(c, t, message.replySeconds, context.replyLimitSeconds, context.color));
+    const [first = '', ...rest] = indented(head, gutter, context.width, c);
+    out.push(c.dim(padEnd(label(message.index), gutter)) + first.slice(gutter), ...rest);
     out.push(...indented(styledText(message.text, findings, context.color), gutter, context.width, c));
     for (const f of findings) {
-      const head = `${t[f.severity]} ${f.ruleId}: `;
-      const body = terminalSafe(f.message);
-      const lines = wrapStyled([{ text: head + body, mark: false }], context.width - gutter - 2);
-      lines.forEach((line, i) => {
-        let text = line.map((r) => r.text).join('');
-        // Colour the severity and rule id on the first line only (they never wrap: a word is kept whole).
-        if (i === 0 && text.startsWith(head.trimEnd())) text = severityColour(c, f.severity)(`${t[f.severity]}`) + ' ' + c.cyan(f.ruleId) + text.slice(`${t[f.severity]} ${f.ruleId}`.length);
-        out.push(`${' '.repeat(gutter)}${i === 0 ? severityColour(c, f.severity)('▲') : ' '} ${text}`.trimEnd());
+      const colour = severityColour(c, f.severity);
+      const runs = [styled(t[f.severity], colour), styled(' '), styled(f.ruleId, c.cyan), styled(`: ${terminalSafe(f.message)}`)];
+      indented(runs, gutter + 2, context.width, c).forEach((line, i) => {
+        out.push(i === 0 ? `${' '.repeat(gutter)}${colour('▲')} ${line.slice(gutter + 2)}` : line);
       });
     }
   }
