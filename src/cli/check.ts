@@ -318,6 +318,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
       scored: isScored(ruleset),
       replyLimitSeconds: replyLimitSeconds(ruleset),
+      criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
       transcripts,
     });
     const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));

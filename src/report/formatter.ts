@@ -20,6 +20,8 @@ export interface FormatContext {
   scored: boolean;
   /** The response-time limit in seconds (the first enabled response-time rule's), for colouring reply delays. */
   replyLimitSeconds?: number | null;
+  /** Bottom-line rules (any finding sets the score to 0), named where a score is explained. */
+  criticalRuleIds?: string[];
   /** For formatters that show timelines (needsTranscripts): what the run kept of its conversations. */
   transcripts?: TranscriptSet;
 }

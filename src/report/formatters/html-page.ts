@@ -33,7 +33,7 @@ td.num,th.num{text-align:right}tbody tr:hover{background:#f0f6ff}a{color:var(--a
 mark{background:#ffcecb;color:inherit;border-bottom:2px solid var(--bad);padding:0 1px}
 .finding{grid-column:2;padding:2px 8px;border-left:3px solid var(--bad);background:#fff5f5;margin-top:2px}.finding.sev-warning{border-color:#d4a72c;background:#fffbe6}.finding.sev-info{border-color:var(--accent);background:#f0f6ff}
 .finding .sev{font-weight:600;margin-right:6px}.finding .rule{font-family:ui-monospace,monospace;margin-right:6px}
-.score{margin-top:14px;font-size:15px}.score .bad{color:var(--bad)}.score .good{color:var(--ok)}
+.score{margin-top:14px;font-size:15px}.score .bad,.deductions .bad{color:var(--bad)}.score .good{color:var(--ok)}
 `;
 
 export const HTML_SCRIPT = String.raw`
@@ -174,7 +174,7 @@ export const HTML_SCRIPT = String.raw`
   function showAgent(host, k) {
     var a = data.agents[k];
     host.appendChild(el('h2', null, L.agent + ' ' + agentLabel(a)));
-    var stats = [a[2] + ' ' + L.conversations, a[3] + ' ' + L.messages, a[4] + ' ' + L.findings];
+    var stats = [a[2] + ' ' + L.conversationsLower, a[3] + ' ' + L.messagesLower, a[4] + ' ' + L.findingsLower];
     if (data.scored) stats.push(L.avg + ' ' + score(a[5]), L.passRate + ' ' + pct(a[6]));
     host.appendChild(el('p', 'stats', stats.join(' · ')));
     table(host, conversationColumns(), byAgent[k], data.scored ? [5, 1] : [4, -1], function (i) { return data.conversations[i][0]; });
@@ -218,7 +218,7 @@ export const HTML_SCRIPT = String.raw`
   function showConversation(host, i) {
     var c = data.conversations[i];
     host.appendChild(el('h2', null, L.conversation + ' ' + c[0]));
-    var stats = [c[1], c[3] + ' ' + L.messages, c[4] + ' ' + L.findings, c[9], fill(L.timesIn, { zone: data.timezone })];
+    var stats = [c[1], c[3] + ' ' + L.messagesLower, c[4] + ' ' + L.findingsLower, c[9], fill(L.timesIn, { zone: data.timezone })];
     host.appendChild(el('p', 'stats', stats.join(' · ')));
     var agents = el('p', 'nav');
     c[2].forEach(function (id) { var k = agentIndex.get(id); if (k !== undefined) agents.appendChild(link(L.agent + ' ' + agentLabel(data.agents[k]), '#a' + k)); });
@@ -264,6 +264,9 @@ export const HTML_SCRIPT = String.raw`
       host.appendChild(s);
       var list = el('ul', 'deductions');
       c[8].forEach(function (d) { if (d[1] > 0) list.appendChild(el('li', null, '-' + d[1] + '  ' + d[0])); });
+      var bottom = new Set();
+      t.f.forEach(function (f) { var id = data.rules[f[1]]; if (data.criticalRules.indexOf(id) >= 0) bottom.add(id); });
+      bottom.forEach(function (id) { list.appendChild(el('li', 'bad', id + ' (' + L.bottomLine + ')')); });
       if (list.childNodes.length) { host.appendChild(el('p', null, L.deductions)); host.appendChild(list); }
     }
   }
