@@ -1,7 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInputMap, loadRuleset, type Ruleset } from '../config/load.js';
-import type { Transcript } from '../model/transcript.js';
 import { ConfigError } from '../config/errors.js';
 import { loadWaivers } from '../config/waivers.js';
 import { discoverFiles, UsageError } from '../input/discover.js';
@@ -17,7 +16,8 @@ import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
-import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language, type TranscriptSet } from '../report/formatter.js';
+import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { TranscriptKeeper } from '../report/transcripts.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
@@ -178,16 +178,6 @@ export function replyLimitSeconds(ruleset: Ruleset): number | null {
   return null;
 }
 
-/** Keeps the transcripts of conversations with findings and every reply delay, for the HTML report. */
-class TranscriptCollector implements TranscriptSet {
-  readonly byConversation = new Map<string, Transcript>();
-  readonly replyDelays: number[] = [];
-  add(transcript: Transcript): void {
-    for (const m of transcript.messages) if (m.replySeconds !== null) this.replyDelays.push(m.replySeconds);
-    if (transcript.findings.length > 0) this.byConversation.set(transcript.conversationId, transcript);
-  }
-}
-
 /** `--conversation a,b --conversation c` as a set of ids, or undefined when not given. */
 export function selectedConversations(values: string[] | undefined): Set<string> | undefined {
   if (!values || values.length === 0) return undefined;
@@ -303,7 +293,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   try {
     const settings = settingsFrom(options, io.env);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder } = settings;
-    const transcripts = formatter.needsTranscripts ? new TranscriptCollector() : undefined;
+    const transcripts = formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
     const { report, fileErrors, filesRead } = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
     });

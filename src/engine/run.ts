@@ -56,6 +56,7 @@ function transcriptOf(conversation: Conversation, findings: Finding[], summary: 
   const delays = replyDelays(conversation);
   return {
     conversationId: conversation.id,
+    complete: true,
     messages: conversation.messages.map((m, index) => ({
       index,
       timestamp: new Date(m.timestamp).toISOString(),

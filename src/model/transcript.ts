@@ -20,6 +20,8 @@ export type TranscriptMessage = z.infer<typeof transcriptMessageSchema>;
 /** A checked conversation with every message, its findings and its score: what a timeline shows. */
 export const transcriptSchema = z.object({
   conversationId: z.string(),
+  /** False when only the messages with findings were kept (a big night's HTML report keeps whole timelines for the worst only). */
+  complete: z.boolean(),
   messages: z.array(transcriptMessageSchema),
   findings: z.array(findingSchema),
   summary: conversationSummarySchema,

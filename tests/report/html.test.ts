@@ -14,7 +14,7 @@ async function htmlReport(args: string[] = []): Promise<string> {
 }
 
 /** The JSON embedded in the page, as the page's script reads it. */
-function embedded(page: string): { agents: unknown[][]; conversations: unknown[][]; transcripts: Array<{ m: unknown[][] } | null>; labels: Record<string, string> } {
+function embedded(page: string): { agents: unknown[][]; conversations: unknown[][]; transcripts: Array<{ c: number; m: unknown[][] } | null>; labels: Record<string, string> } {
   const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page);
   expect(match).not.toBeNull();
   return JSON.parse(match?.[1] ?? '');
@@ -51,7 +51,7 @@ describe('--format html', () => {
     expect(agent?.[1]).toBe(HOSTILE.agentName);
     const index = data.conversations.findIndex((c) => c[0] === HOSTILE.conversation);
     expect(index).toBeGreaterThanOrEqual(0);
-    expect(data.transcripts[index]?.m[1]?.[4]).toBe(HOSTILE.text);
+    expect(data.transcripts[index]?.m[1]?.[5]).toBe(HOSTILE.text);
   });
 
   it('shows summary tiles and the four charts, the limit marked on the delay histogram', async () => {

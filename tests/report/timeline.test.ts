@@ -51,6 +51,7 @@ function finding(partial: Partial<Finding> & Pick<Finding, 'ruleId' | 'messageIn
 
 const transcript: Transcript = {
   conversationId: 'C1',
+  complete: true,
   messages: [
     { index: 0, timestamp: '2026-11-27T15:59:50.000Z', role: 'customer', agentId: null, agentName: null, text: '在吗☕ 我的订单👨‍👩‍👧还没到，能帮我查一下物流吗？单号是 SF1234567890', replySeconds: null },
     { index: 1, timestamp: '2026-11-27T16:01:20.000Z', role: 'agent', agentId: '1024', agentName: '小美', text: '亲，在的！！请稍等', replySeconds: 90 },

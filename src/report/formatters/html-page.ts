@@ -24,7 +24,7 @@ td.num,th.num{text-align:right}tbody tr:hover{background:#f0f6ff}a{color:var(--a
 .pager{display:flex;gap:8px;align-items:center;margin:8px 0;color:var(--muted)}button{padding:3px 10px;border:1px solid var(--line);background:#fff;border-radius:6px;cursor:pointer}button:disabled{opacity:.4;cursor:default}
 .nav{margin-bottom:10px;display:flex;gap:14px}
 .stats{color:var(--muted);margin:2px 0 12px}
-.day{color:var(--muted);margin:14px 0 4px;border-bottom:1px dashed var(--line)}
+.day{color:var(--muted);margin:14px 0 4px;border-bottom:1px dashed var(--line)}.gap{color:var(--muted);font-style:italic;padding:4px 0 4px 74px}
 .msg{display:grid;grid-template-columns:64px 1fr;gap:2px 10px;padding:6px 0;border-bottom:1px solid #eef0f2}
 .msg .idx{color:var(--muted);font-variant-numeric:tabular-nums}.msg .head{display:flex;gap:10px;flex-wrap:wrap;color:var(--muted)}
 .msg .who{font-weight:600}.role-agent .who{color:var(--accent)}.role-customer .who{color:#8250df}
@@ -218,44 +218,50 @@ export const HTML_SCRIPT = String.raw`
   function showConversation(host, i) {
     var c = data.conversations[i];
     host.appendChild(el('h2', null, L.conversation + ' ' + c[0]));
-    var stats = [c[1], c[3] + ' ' + L.messagesLower, c[4] + ' ' + L.findingsLower, c[9], fill(L.timesIn, { zone: data.timezone })];
+    var stats = [c[1], c[3] + ' ' + L.messagesLower, c[4] + ' ' + L.findingsLower, data.files[c[9]], fill(L.timesIn, { zone: data.timezone })];
     host.appendChild(el('p', 'stats', stats.join(' · ')));
     var agents = el('p', 'nav');
     c[2].forEach(function (id) { var k = agentIndex.get(id); if (k !== undefined) agents.appendChild(link(L.agent + ' ' + agentLabel(data.agents[k]), '#a' + k)); });
     host.appendChild(agents);
     var t = data.transcripts[i];
     if (!t) { host.appendChild(el('p', 'empty', L.noTranscript)); return; }
+    if (!t.c) host.appendChild(el('p', 'empty', L.partial));
     var byMessage = new Map();
     t.f.forEach(function (f) { if (!byMessage.has(f[0])) byMessage.set(f[0], []); byMessage.get(f[0]).push(f); });
     var timeline = el('div', 'timeline');
     var day = '';
-    t.m.forEach(function (m, index) {
-      var date = m[0].slice(0, 10);
+    var expected = 0;
+    t.m.forEach(function (m) {
+      var index = m[0];
+      if (index > expected) timeline.appendChild(el('div', 'gap', fill(L.notIncluded, { n: index - expected })));
+      expected = index + 1;
+      var date = m[1].slice(0, 10);
       if (date !== day) { timeline.appendChild(el('div', 'day', date)); day = date; }
-      var role = ROLE[m[1]] || 'system';
+      var role = ROLE[m[2]] || 'system';
       var row = el('div', 'msg role-' + role);
       row.appendChild(el('span', 'idx', L.msg + ' ' + (index + 1)));
       var head = el('div', 'head');
-      head.appendChild(el('span', 'time', m[0].slice(11)));
+      head.appendChild(el('span', 'time', m[1].slice(11)));
       var who = L[role === 'agent' ? 'agentRole' : role];
-      if ((role === 'agent' || role === 'bot') && m[2]) who += ' ' + m[2] + (m[3] && m[3] !== m[2] ? ' ' + m[3] : '');
+      if ((role === 'agent' || role === 'bot') && m[3]) who += ' ' + m[3] + (m[4] && m[4] !== m[3] ? ' ' + m[4] : '');
       head.appendChild(el('span', 'who', who));
-      if (m[5] !== null) head.appendChild(delayBadge(m[5]));
+      if (m[6] !== null) head.appendChild(delayBadge(m[6]));
       row.appendChild(head);
       var findings = byMessage.get(index) || [];
       row.appendChild(el('span'));
-      row.appendChild(messageText(m[4], findings));
+      row.appendChild(messageText(m[5], findings));
       findings.forEach(function (f) {
         var sev = SEV[f[2]] || 'info';
         var box = el('div', 'finding sev-' + sev);
         box.appendChild(el('span', 'sev', L[sev]));
         box.appendChild(el('span', 'rule', data.rules[f[1]] || ''));
-        box.appendChild(el('span', 'note', f[5]));
+        box.appendChild(el('span', 'note', data.notes[f[5]]));
         row.appendChild(el('span'));
         row.appendChild(box);
       });
       timeline.appendChild(row);
     });
+    if (!t.c && expected < c[3]) timeline.appendChild(el('div', 'gap', fill(L.notIncluded, { n: c[3] - expected })));
     host.appendChild(timeline);
     if (data.scored) {
       var s = el('div', 'score');
@@ -263,7 +269,9 @@ export const HTML_SCRIPT = String.raw`
       s.appendChild(el('span', c[6] ? 'good' : 'bad', c[7] ? L.criticalFail : c[6] ? L.passed : L.failed));
       host.appendChild(s);
       var list = el('ul', 'deductions');
-      c[8].forEach(function (d) { if (d[1] > 0) list.appendChild(el('li', null, '-' + d[1] + '  ' + d[0])); });
+      for (var d = 0; d + 1 < c[8].length; d += 2) {
+        if (c[8][d + 1] > 0) list.appendChild(el('li', null, '-' + c[8][d + 1] + '  ' + (data.rules[c[8][d]] || '')));
+      }
       var bottom = new Set();
       t.f.forEach(function (f) { var id = data.rules[f[1]]; if (data.criticalRules.indexOf(id) >= 0) bottom.add(id); });
       bottom.forEach(function (id) { list.appendChild(el('li', 'bad', id + ' (' + L.bottomLine + ')')); });

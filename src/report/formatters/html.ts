@@ -17,7 +17,7 @@ const LABELS = {
     page: 'Page {n} of {m}', previous: 'Previous', next: 'Next', of: '{n} shown of {m}',
     msg: 'msg', reply: 'reply', customer: 'customer', agentRole: 'agent', bot: 'bot', system: 'system',
     error: 'error', warning: 'warning', info: 'info', passed: 'passed', failed: 'failed', criticalFail: 'failed by a bottom-line rule',
-    deductions: 'Deductions', noTranscript: 'No findings: the transcript is not included (only conversations with findings are, to keep the file small).',
+    deductions: 'Deductions', partial: 'Only the messages with findings are included: this report keeps whole conversations for the worst ones only, to stay small.', notIncluded: '… messages not included: {n}', noTranscript: 'No findings: the transcript is not included (only conversations with findings are, to keep the file small).',
     timesIn: 'times in {zone}', ruleset: 'rules', generated: 'files', noScore: 'not scored', noJs: 'The tables and timelines need JavaScript; the summary and charts above are complete without it.',
   },
   'zh-CN': {
@@ -31,7 +31,7 @@ const LABELS = {
     page: '第 {n} / {m} 页', previous: '上一页', next: '下一页', of: '显示 {n} / {m}',
     msg: '消息', reply: '回复', customer: '客户', agentRole: '客服', bot: '机器人', system: '系统',
     error: '错误', warning: '警告', info: '提示', passed: '合格', failed: '不合格', criticalFail: '触犯服务底线',
-    deductions: '扣分', noTranscript: '没有问题：报告未包含此会话的记录（只包含有问题的会话，以控制文件大小）。',
+    deductions: '扣分', partial: '只包含有问题的消息：为控制文件大小，本报告只保留最差的会话的完整记录。', notIncluded: '… 未包含 {n} 条消息', noTranscript: '没有问题：报告未包含此会话的记录（只包含有问题的会话，以控制文件大小）。',
     timesIn: '时间为 {zone}', ruleset: '规则', generated: '文件', noScore: '未评分', noJs: '表格和会话时间线需要 JavaScript；上面的汇总和图表不需要。',
   },
 } satisfies Record<Language, Record<string, string>>;
@@ -53,14 +53,31 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** Strings that repeat across a night (rule messages, file names) stored once, referred to by index. */
+class StringTable {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(value: string): number {
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.index.set(value, i);
+    }
+    return i;
+  }
+}
+
 /**
- * One conversation's timeline, compact: messages as [local time, role, agent id, agent name, text, reply
- * seconds] and findings as [message index, rule, severity, offset, match, message].
+ * One conversation's timeline, compact: complete (1) or only the messages with findings (0); messages as
+ * [position, local time, role, agent id, agent name, text, reply seconds]; findings as [message position,
+ * rule, severity, offset, match, rule message (index into the notes table)].
  */
-function compactTranscript(transcript: Transcript, ruleIndex: Map<string, number>, timezone: string): unknown {
+function compactTranscript(transcript: Transcript, ruleIndex: Map<string, number>, notes: StringTable, timezone: string): unknown {
   return {
-    m: transcript.messages.map((m) => [localTime(m.timestamp, timezone), ROLES.indexOf(m.role), m.agentId, m.agentName, m.text, m.replySeconds]),
-    f: transcript.findings.map((f) => [f.messageIndex, ruleIndex.get(f.ruleId) ?? -1, SEVERITIES.indexOf(f.severity), f.offset, f.match, f.message]),
+    c: transcript.complete ? 1 : 0,
+    m: transcript.messages.map((m) => [m.index, localTime(m.timestamp, timezone), ROLES.indexOf(m.role), m.agentId, m.agentName, m.text, m.replySeconds]),
+    f: transcript.findings.map((f) => [f.messageIndex, ruleIndex.get(f.ruleId) ?? -1, SEVERITIES.indexOf(f.severity), f.offset, f.match, notes.of(f.message)]),
   };
 }
 
@@ -102,9 +119,9 @@ function staticSummary(report: Report, context: FormatContext, l: Labels): strin
 }
 
 /** The data the page's script renders tables and timelines from (embedded as JSON, never as markup). */
-function pageData(report: Report, context: FormatContext, l: Labels) {
-  const rules = context.ruleIds.length > 0 ? [...context.ruleIds] : [...new Set(report.findings.map((f) => f.ruleId))];
-  for (const f of report.findings) if (!rules.includes(f.ruleId)) rules.push(f.ruleId);
+function pageData(report: Report, context: FormatContext, l: Labels, ruleIndex: Map<string, number>) {
+  const files = new StringTable();
+  const rules = [...ruleIndex.keys()];
   return {
     labels: l,
     timezone: context.timezone,
@@ -114,6 +131,7 @@ function pageData(report: Report, context: FormatContext, l: Labels) {
     rules,
     criticalRules: rules.filter((id) => context.criticalRuleIds?.includes(id)),
     agents: report.agents.map((a) => [a.agentId, a.agentName, a.conversations, a.messages, a.findings, a.averageScore, a.passRate, a.criticalCount]),
+    // [id, local start, agents, messages, findings, score, passed, critical, [rule, points, …], file]
     conversations: report.conversations.map((c) => [
       c.conversationId,
       c.startedAt ? localTime(c.startedAt, context.timezone) : '',
@@ -121,12 +139,22 @@ function pageData(report: Report, context: FormatContext, l: Labels) {
       c.messages,
       c.findings,
       c.score,
-      c.passed,
-      c.critical,
-      Object.entries(c.deductions),
-      c.source.file,
+      c.passed ? 1 : 0,
+      c.critical ? 1 : 0,
+      Object.entries(c.deductions).flatMap(([id, points]) => [ruleIndex.get(id) ?? -1, points]),
+      files.of(c.source.file),
     ]),
+    files: files.values,
   };
+}
+
+/** Rule ids in pack order, then any other rule a finding names. */
+function ruleIndexOf(report: Report, context: FormatContext): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const id of context.ruleIds) index.set(id, index.size);
+  for (const f of report.findings) if (!index.has(f.ruleId)) index.set(f.ruleId, index.size);
+  for (const c of report.conversations) for (const id of Object.keys(c.deductions)) if (!index.has(id)) index.set(id, index.size);
+  return index;
 }
 
 /** For a manager: one self-contained HTML file (inline CSS, SVG and script; no network) with drill-down. */
@@ -136,7 +164,7 @@ export const html: Formatter = {
   *format(report: Report, context: FormatContext): Generator<string> {
     const l = LABELS[context.language];
     const lang = context.language === 'zh-CN' ? 'zh-CN' : 'en';
-    const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${report.summary.files} ${l.generated} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;
+    const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${l.generated}: ${report.summary.files} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;
     yield '<!DOCTYPE html>\n';
     yield `<html lang="${lang}"><head><meta charset="utf-8">`;
     // Nothing may load from anywhere: the file is read from a mail attachment or a share, offline.
@@ -146,18 +174,18 @@ export const html: Formatter = {
     yield `<div id="overview">${staticSummary(report, context, l)}<section id="agents"></section></div>`;
     yield `<section id="detail" hidden></section><noscript><p>${escapeHtml(l.noJs)}</p></noscript></main>`;
     yield `<script type="application/json" id="report-data">`;
-    const data = pageData(report, context, l);
-    yield scriptSafeJson(data).slice(0, -1);
+    const ruleIndex = ruleIndexOf(report, context);
+    yield scriptSafeJson(pageData(report, context, l, ruleIndex)).slice(0, -1);
     // Timelines of conversations with findings, one piece each so a big night streams out.
     yield ',"transcripts":[';
-    const ruleIndex = new Map(data.rules.map((id, i) => [id, i]));
+    const notes = new StringTable();
     let first = true;
     for (const c of report.conversations) {
       const transcript = context.transcripts?.byConversation.get(c.conversationId);
-      yield `${first ? '' : ','}${transcript ? scriptSafeJson(compactTranscript(transcript, ruleIndex, context.timezone)) : 'null'}`;
+      yield `${first ? '' : ','}${transcript ? scriptSafeJson(compactTranscript(transcript, ruleIndex, notes, context.timezone)) : 'null'}`;
       first = false;
     }
-    yield ']}</script>';
+    yield `],"notes":${scriptSafeJson(notes.values)}}</script>`;
     yield `<script>${HTML_SCRIPT}</script></body></html>\n`;
   },
 };
