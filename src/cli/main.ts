@@ -50,7 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format (the rule file's input: keys, at top level); overrides the rule file's")
     .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
     .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
-    .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
+    .addOption(new Option('--lang <language>', 'language of the reports for people: pretty and html (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
