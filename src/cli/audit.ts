@@ -10,9 +10,9 @@ import {
   usageExitCode,
   useColor,
   type CheckOptions,
-  type Io,
 } from './check.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
+import type { Io } from './io.js';
 
 export interface AuditOptions extends Omit<CheckOptions, 'format' | 'output' | 'csvReport' | 'bom'> {
   /** Columns to wrap to (default: the terminal's, else 100). */

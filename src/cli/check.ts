@@ -1,28 +1,31 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadInputMap, loadRuleset, type Ruleset } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
+import { withInputMap } from '../config/input-section.js';
+import { loadRuleset } from '../config/load.js';
+import type { Ruleset } from '../config/ruleset.js';
 import { loadWaivers } from '../config/waivers.js';
-import { discoverFiles, UsageError } from '../input/discover.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { discoverFiles } from '../input/discover.js';
 import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
-import { InputMapping, MappingError, mergeInputSections, type InputSection } from '../input/mapping.js';
+import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
-import { DEFAULT_MAX_MESSAGE_CHARS, holdsChatExport } from '../input/limits.js';
-import { inputFormatNames, readFiles, readInput, type InputEvent } from '../input/read.js';
+import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
+import { inputFormatNames, readFiles, readInput } from '../input/read.js';
 import { openInput } from '../input/source.js';
-import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
+import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
-import { TranscriptKeeper } from '../report/transcripts.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
+import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { batched, writeFileAtomic } from '../report/write.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { reportError, type Io } from './io.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -50,13 +53,6 @@ export interface CheckOptions {
   map?: string;
   /** Conversation ids to report on (repeatable, or comma-separated). */
   conversation?: string[];
-}
-
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
@@ -97,13 +93,6 @@ export function useColor(options: { color?: boolean }, io: Io, toTerminal: boole
   return toTerminal && Boolean(io.stdout.isTTY);
 }
 
-/** The mapping readers use: only when the section says how to read columns, roles or times. */
-function readerMapping(input: InputSection | undefined): InputMapping | undefined {
-  if (!input) return undefined;
-  const { columns, roles, roleByKey, timeFormat, dateFormat, date } = input;
-  return columns || roles || roleByKey || timeFormat || dateFormat || date ? InputMapping.compile(input) : undefined;
-}
-
 /** One stderr line on agent identity, naming the accounts whose messages stay on the account's id. */
 function describeIdentity(identity: AgentIdentitySummary): string {
   const { signedMessages, attributedMessages, accountMessages, unresolvedAccounts } = identity;
@@ -134,11 +123,12 @@ function assertWritableFolder(output: string): void {
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
 export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
-  const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
-  const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
+  const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
+  const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
   const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
-  const input = mergeInputSections(ruleset.input, options.map ? loadInputMap(options.map) : undefined);
+  const ruleset = options.map ? withInputMap(ruleFile, options.map) : ruleFile;
+  const input = ruleset.input;
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
   const formatter = findFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
@@ -157,11 +147,11 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
     maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
     maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
-    mapping: readerMapping(input),
+    mapping: ruleset.mapping,
   };
   if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
 }
 
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
@@ -210,7 +200,7 @@ export async function readAndCheck(
   engine: Pick<RunOptions, 'onConversation'> = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
-  const { input, waivers, readOptions, memoryBudgetBytes } = settings;
+  const { waivers, readOptions, memoryBudgetBytes } = settings;
   const readsStdin = paths.length === 0 || paths.includes('-');
   if (paths.length === 0 && io.stdin.isTTY) {
     throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
@@ -252,7 +242,6 @@ export async function readAndCheck(
   const result = await runCheck(events(), settings.ruleset, hooks, {
     waivers,
     memoryBudgetBytes,
-    agentIdFrom: input?.agentIdFrom ?? null,
     redact: Boolean(options.redact),
     conversations,
     ...engine,
@@ -267,21 +256,13 @@ export async function readAndCheck(
   return result;
 }
 
-/** The exit code for an error that bad input or configuration caused (written to stderr), or rethrows a bug. */
+/** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
-  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
-  if (error instanceof ConfigError) {
-    // Rule files and paths are input too: what they quote is made safe for the terminal.
-    for (const problem of error.problems) warn(terminalSafe(problem));
-    return EXIT_USAGE;
-  }
-  if (error instanceof UsageError || error instanceof TimeZoneError || error instanceof MappingError) {
-    warn(terminalSafe(error.message));
-    return EXIT_USAGE;
-  }
+  // Rule files and paths are input too: what they quote is made safe for the terminal.
+  if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
-    warn(`${(error as Error).message}`);
+    io.stderr.write(`chatlint: ${(error as Error).message}\n`);
     return EXIT_USAGE;
   }
   throw error;

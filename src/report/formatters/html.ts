@@ -1,6 +1,6 @@
 import type { Report } from '../../model/report.js';
 import type { Transcript } from '../../model/transcript.js';
-import type { Formatter, FormatContext, Language } from '../formatter.js';
+import type { Formatter, FormatterContext, Language } from '../formatter.js';
 import { localTime } from '../local-time.js';
 import { columns, delayBins, escapeHtml, horizontalBars, scoreBins } from './html-charts.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-page.js';
@@ -90,7 +90,7 @@ function figure(title: string, svg: string): string {
 }
 
 /** What the page shows before any script runs: tiles and charts. */
-function staticSummary(report: Report, context: FormatContext, l: Labels): string {
+function staticSummary(report: Report, context: FormatterContext, l: Labels): string {
   const s = report.summary;
   const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n * 100)}%`);
   const tiles = [
@@ -119,7 +119,7 @@ function staticSummary(report: Report, context: FormatContext, l: Labels): strin
 }
 
 /** The data the page's script renders tables and timelines from (embedded as JSON, never as markup). */
-function pageData(report: Report, context: FormatContext, l: Labels, ruleIndex: Map<string, number>) {
+function pageData(report: Report, context: FormatterContext, l: Labels, ruleIndex: Map<string, number>) {
   const files = new StringTable();
   const rules = [...ruleIndex.keys()];
   return {
@@ -149,7 +149,7 @@ function pageData(report: Report, context: FormatContext, l: Labels, ruleIndex: 
 }
 
 /** Rule ids in pack order, then any other rule a finding names. */
-function ruleIndexOf(report: Report, context: FormatContext): Map<string, number> {
+function ruleIndexOf(report: Report, context: FormatterContext): Map<string, number> {
   const index = new Map<string, number>();
   for (const id of context.ruleIds) index.set(id, index.size);
   for (const f of report.findings) if (!index.has(f.ruleId)) index.set(f.ruleId, index.size);
@@ -161,7 +161,7 @@ function ruleIndexOf(report: Report, context: FormatContext): Map<string, number
 export const html: Formatter = {
   name: 'html',
   needsTranscripts: true,
-  *format(report: Report, context: FormatContext): Generator<string> {
+  *format(report: Report, context: FormatterContext): Generator<string> {
     const l = LABELS[context.language];
     const lang = context.language === 'zh-CN' ? 'zh-CN' : 'en';
     const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${l.generated}: ${report.summary.files} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;
