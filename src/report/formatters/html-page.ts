@@ -67,15 +67,15 @@ export const HTML_SCRIPT = String.raw`
   });
 
   // A sortable, paginated table. columns: {label, value(row), num, cell(row) -> Node}.
-  function table(host, columns, rows, sortBy, filterOf) {
+  function table(host, columns, rows, sortBy, filterOf, filterLabel) {
     var state = { key: sortBy[0], dir: sortBy[1], page: 0, filter: '' };
     var toolbar = el('div', 'toolbar');
     var count = el('span', 'count');
     if (filterOf) {
       var input = el('input');
       input.type = 'search';
-      input.placeholder = L.filter;
-      input.setAttribute('aria-label', L.filter);
+      input.placeholder = filterLabel;
+      input.setAttribute('aria-label', filterLabel);
       input.addEventListener('input', function () { state.filter = input.value.toLowerCase(); state.page = 0; draw(); });
       toolbar.appendChild(input);
     }
@@ -156,7 +156,7 @@ export const HTML_SCRIPT = String.raw`
       cols.push({ label: L.passRate, num: true, value: function (r) { return r.a[6]; }, cell: function (r) { return document.createTextNode(pct(r.a[6])); } });
       cols.push({ label: L.critical, num: true, value: function (r) { return r.a[7]; } });
     }
-    table(host, cols, rows, data.scored ? [5, 1] : [4, -1], function (r) { return r.a[0] + ' ' + (r.a[1] || ''); });
+    table(host, cols, rows, data.scored ? [5, 1] : [4, -1], function (r) { return r.a[0] + ' ' + (r.a[1] || ''); }, L.filter);
   }
 
   function conversationColumns() {
@@ -177,7 +177,7 @@ export const HTML_SCRIPT = String.raw`
     var stats = [a[2] + ' ' + L.conversationsLower, a[3] + ' ' + L.messagesLower, a[4] + ' ' + L.findingsLower];
     if (data.scored) stats.push(L.avg + ' ' + score(a[5]), L.passRate + ' ' + pct(a[6]));
     host.appendChild(el('p', 'stats', stats.join(' · ')));
-    table(host, conversationColumns(), byAgent[k], data.scored ? [5, 1] : [4, -1], function (i) { return data.conversations[i][0]; });
+    table(host, conversationColumns(), byAgent[k], data.scored ? [5, 1] : [4, -1], function (i) { return data.conversations[i][0]; }, L.filterConversations);
   }
 
   // Match ranges in a message text: the finding's offset when the text there is the match, else its first occurrence.
