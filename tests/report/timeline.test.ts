@@ -114,6 +114,7 @@ describe('chatlint audit (in process)', () => {
     expect(stdout).toContain('Auditing the worst: B');
     expect(stdout).toContain('msg 2  11:02:00  agent 2048 阿杰  reply 120s (over 60 s)');
     expect(stdout).toContain('[！！]');
+    expect(stdout).not.toMatch(ANSI); // piped: no colour, and the match is still marked
   });
 
   it('shows the conversation asked for, and refuses one that is not there', async () => {
