@@ -7,8 +7,8 @@ import { CASES } from '../../scripts/update-expected.mjs';
 
 /** Each output format against a reviewed expected file (regenerate with `node scripts/update-expected.mjs`). */
 describe('output formats match their expected files', () => {
-  it.each(CASES as Array<[string, string[]]>)('%s', (name, args) => {
-    const result = chatlint(['check', ...args], { env: { NO_COLOR: '1' } });
+  it.each(CASES as Array<[string, string[]]>)('%s', async (name, args) => {
+    const result = await chatlint(['check', ...args], { env: { NO_COLOR: '1' } });
     expect(result.stdout).toBe(readFileSync(join(ROOT, 'tests/expected', name), 'utf8'));
   });
 

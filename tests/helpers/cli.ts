@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { afterAll } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/chatlint.js');
+export const BIN = join(ROOT, 'bin/chatlint.js');
 
 export interface CliResult {
   code: number | null;
@@ -13,14 +15,55 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (npm test builds first), without colour unless asked. */
-export function chatlint(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): CliResult {
-  // CHATLINT_CACHE_DIR='' keeps the regex-verdict cache in memory, so tests write nothing outside the repository.
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', CHATLINT_CACHE_DIR: '', ...options.env };
+export interface CliOptions {
+  /** Folder the command runs in; default the repository root. */
+  cwd?: string;
+  /** Standard input; default empty (closed at once, as a pipe with nothing in it). */
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  /** Standard input is a terminal (in-process only: `chatlint check` with no path then refuses to wait). */
+  tty?: boolean;
+}
+
+/** What every run sees: no colour unless asked, the C locale, and regex verdicts kept in memory (nothing written outside the repository). */
+function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', CHATLINT_CACHE_DIR: '', ...extra };
+}
+
+/** A stream that keeps what is written to it, as the bytes a pipe would carry. */
+function capture(): Writable & { text(): string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString('utf8') });
+}
+
+/**
+ * Runs the CLI in this process through main(argv, io), the same code path as bin/chatlint.js without a
+ * Node start-up per case. Streams, environment, folder and standard input are the run's own (see Io).
+ */
+export async function chatlint(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const stdout = capture();
+  const stderr = capture();
+  const bytes = options.input === undefined ? [] : [Buffer.from(options.input)];
+  const stdin = Object.assign(Readable.from(bytes), { isTTY: options.tty });
+  const code = await main(args, { stdout, stderr, stdin, env: environment(options.env), cwd: options.cwd ?? ROOT });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/**
+ * Runs the built CLI as a separate process (npm test builds first). Only for what a real process is the
+ * point of: the exit code of the binary, signals, pipes, resource limits.
+ */
+export function spawnChatlint(args: string[], options: Omit<CliOptions, 'tty'> = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
-    env,
+    env: environment(options.env),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,6 +1,4 @@
-import { Readable, Writable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
-import { chatlint, type CliResult } from '../helpers/cli.js';
+import { chatlint, type CliOptions, type CliResult } from '../helpers/cli.js';
 
 export const RULES = 'fixtures/hostile/rules.yaml';
 
@@ -26,33 +24,9 @@ function parse(result: CliResult): Outcome {
   return { ...result, report, errors };
 }
 
-/** Runs `chatlint check <args> --rules fixtures/hostile/rules.yaml -f json` as a separate process and parses what it printed. */
-export function check(args: string[], options: Parameters<typeof chatlint>[1] = {}): Outcome {
-  return parse(chatlint(['check', ...args, '--rules', RULES, '-f', 'json'], options));
-}
-
-/** The same in this process (main() with captured streams): the same code path, without a Node start-up per case. */
-export async function checkHere(args: string[], input?: string): Promise<Outcome> {
-  const collect = () => {
-    const parts: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        parts.push(chunk.toString());
-        done();
-      },
-    });
-    return { stream, text: () => parts.join('') };
-  };
-  const stdout = collect();
-  const stderr = collect();
-  const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), { isTTY: input === undefined });
-  const code = await main(['check', ...args, '--rules', RULES, '-f', 'json'], {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    stdin,
-    env: { ...process.env, NO_COLOR: '1', LANG: 'C' },
-  });
-  return parse({ code, stdout: stdout.text(), stderr: stderr.text() });
+/** Runs `chatlint check <args> --rules fixtures/hostile/rules.yaml -f json` (in this process) and parses what it printed. */
+export async function check(args: string[], options: CliOptions = {}): Promise<Outcome> {
+  return parse(await chatlint(['check', ...args, '--rules', RULES, '-f', 'json'], options));
 }
 
 /** Findings as `ruleId@conversation[messageIndex]`, in report order. */

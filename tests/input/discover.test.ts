@@ -52,9 +52,9 @@ describe('directory discovery', () => {
     expect(await isChatExport(join(dir, 'channels.json'))).toBe(true);
   });
 
-  it('checks a Slack export folder without counting its users as bad records', () => {
+  it('checks a Slack export folder without counting its users as bad records', async () => {
     const dir = exportFolder();
-    const result = chatlint(['check', join(dir, 'slack'), '-f', 'json', '--quiet']);
+    const result = await chatlint(['check', join(dir, 'slack'), '-f', 'json', '--quiet']);
     const report = JSON.parse(result.stdout);
     expect(report.summary.files).toBe(1);
     expect(report.summary.messages).toBe(6);
