@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findProductFormat, PRODUCT_FORMATS } from '../../src/input/formats/index.js';
-import { AUXILIARY, fixtureFiles, sampleOf } from './helpers.js';
+import { AUXILIARY, formatFixtureFiles, sampleOf } from '../helpers/reading.js';
 
-const files = fixtureFiles();
+const files = formatFixtureFiles();
 const exports = files.filter((f) => !AUXILIARY.has(f));
 const ownerOf = (path: string): string => path.split('/')[0] ?? '';
 

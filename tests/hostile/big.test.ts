@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
-import { check, skips } from './helpers.js';
+import { check, ROOT, skips, tempDir } from '../helpers/cli.js';
 
 const line = (o: object) => `${JSON.stringify(o)}\n`;
 const GOOD = line({ conversation_id: 'g1', timestamp: '2026-11-27 10:00:00', role: 'customer', text: '在吗' }) +

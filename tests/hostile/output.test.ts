@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/report/formatters/csv.js';
 import { redactText } from '../../src/engine/redact.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
-import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
-import { RULES } from './helpers.js';
+import { chatlint, HOSTILE_RULES, ROOT, tempDir } from '../helpers/cli.js';
 
 
 const RISKY = ['=', '+', '-', '@', '\t', '\r'];
@@ -26,7 +25,7 @@ describe('CSV formula injection', () => {
   });
 
   it('every cell of a real report (conversation id, agent, name, match, excerpt, message) is neutralised', async () => {
-    const result = await chatlint(['check', 'fixtures/hostile/formula.jsonl', '--rules', RULES, '-f', 'csv']);
+    const result = await chatlint(['check', 'fixtures/hostile/formula.jsonl', '--rules', HOSTILE_RULES, '-f', 'csv']);
     expect(result.code).toBe(1);
     const rows = parse(result.stdout, { relax_column_count: false }) as string[][];
     expect(rows.length).toBeGreaterThan(1);
@@ -43,7 +42,7 @@ describe('terminal output', () => {
   const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
   it('message text cannot move the cursor, clear or retitle the screen, or reorder text', async () => {
-    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', RULES]);
+    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', HOSTILE_RULES]);
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(CONTROL);
     expect(result.stderr).not.toMatch(CONTROL);
@@ -53,7 +52,7 @@ describe('terminal output', () => {
   });
 
   it('with colour on, the only escapes are the colours chatlint itself writes', async () => {
-    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', RULES], { env: { FORCE_COLOR: '1' } });
+    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', HOSTILE_RULES], { env: { FORCE_COLOR: '1' } });
     const withoutOwnColours = result.stdout.replace(/\u001b\[\d+(?:;\d+)*m/g, '');
     expect(withoutOwnColours).not.toMatch(CONTROL);
   });
@@ -63,7 +62,7 @@ describe('--redact', () => {
   const RAW = ['13812345678', 'zhang.san@example.com', '11010519491231002X', '6222 0212 3456 7894', '+44 20 7946 0958'];
 
   it.each(['json', 'ndjson', 'csv', 'pretty'])('masks every kind in the %s report, and leaves look-alikes that fail their check', async (format) => {
-    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', RULES, '-f', format, '--redact']);
+    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', HOSTILE_RULES, '-f', format, '--redact']);
     expect(result.code).toBe(1);
     for (const raw of RAW) expect(result.stdout).not.toContain(raw);
     expect(result.stdout).toContain('***********');
@@ -73,7 +72,7 @@ describe('--redact', () => {
   });
 
   it('is off by default', async () => {
-    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', RULES, '-f', 'json']);
+    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', HOSTILE_RULES, '-f', 'json']);
     expect(result.stdout).toContain('13812345678');
   });
 
@@ -95,7 +94,7 @@ describe('--redact', () => {
 
   it('masks skip reasons that quote the input', async () => {
     const input = '{"conversation_id":"c1","timestamp":"13812345678 yesterday","role":"customer","text":"x"}\n';
-    const result = await chatlint(['check', '-', '--rules', join(ROOT, RULES), '-f', 'json', '--redact'], { input });
+    const result = await chatlint(['check', '-', '--rules', join(ROOT, HOSTILE_RULES), '-f', 'json', '--redact'], { input });
     expect(result.stderr).toContain('unparseable timestamp "*********** yesterday"');
     expect(result.stdout).not.toContain('13812345678');
   });
@@ -126,7 +125,7 @@ describe('report files', () => {
 
   it('-o never writes over a chat export, even one found inside a folder being checked', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN, 'b.jsonl': CLEAN.replace('c1', 'c2') });
-    const result = await chatlint(['check', '.', '--rules', join(ROOT, RULES), '-o', 'b.jsonl'], { cwd: dir });
+    const result = await chatlint(['check', '.', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'b.jsonl'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('chatlint: b.jsonl: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)\n');
     expect(readFileSync(join(dir, 'b.jsonl'), 'utf8')).toBe(CLEAN.replace('c1', 'c2'));
@@ -135,14 +134,14 @@ describe('report files', () => {
   it('a report replacing another keeps its permissions (a private report stays private)', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN, 'report.json': '{}' });
     chmodSync(join(dir, 'report.json'), 0o600);
-    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
     expect(statSync(join(dir, 'report.json')).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schemaVersion).toBe(1);
   });
 
   it('-o into a folder that does not exist: exit 2, nothing written', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN });
-    const result = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'missing/report.json'], { cwd: dir });
+    const result = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'missing/report.json'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: -o missing/report.json: the folder ${join(dir, 'missing')} does not exist\n`);
     expect(readdirSync(dir)).toEqual(['a.jsonl']);
@@ -151,7 +150,7 @@ describe('report files', () => {
   it('a run with nothing to check exits 2 and leaves the previous report as it was, and no temporary file', async () => {
     const dir = tempDir({ 'report.json': 'previous' });
     writeFileSync(join(dir, 'a.jsonl'), '');
-    const run = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir });
+    const run = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('chatlint: report not written; report.json is left as it was');
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
@@ -160,9 +159,9 @@ describe('report files', () => {
 
   it('--strict with a skipped record exits 2 and does not replace the previous report', async () => {
     const dir = tempDir({ 'report.json': 'previous', 'a.jsonl': `${JSON.stringify({ conversation_id: 'c', timestamp: '2026-11-27 10:00:00', role: 'customer', text: 'q' })}\nnot json\n` });
-    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json', '--strict'], { cwd: dir })).code).toBe(2);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json', '--strict'], { cwd: dir })).code).toBe(2);
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
-    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.skippedRecords).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleFileProblems } from '../helpers/config.js';
+import { ruleFileProblems } from '../helpers/rules.js';
 import { loadRuleset } from '../../src/config/load.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
 import { chatlint, spawnChatlint, tempDir } from '../helpers/cli.js';

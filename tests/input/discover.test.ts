@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverFiles, isChatExport } from '../../src/input/discover.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/reading.js';
 
 /** An export folder as people have them: transcripts next to notes, a Slack export with its metadata. */
 function exportFolder(): string {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../src/input/detect-encoding.js';
 import { chatlint } from '../helpers/cli.js';
-import { fixture, readBytes, readFixture, row } from './helpers.js';
+import { fixture, readBytes, readFixture, row } from '../helpers/reading.js';
 
 const GB18030_NOTE = 'not UTF-8; read as GB18030 (use --encoding to choose)';
 const NEITHER_NOTE = 'not valid UTF-8, and not GB18030 either; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';

@@ -5,8 +5,8 @@ import { compileRuleText } from '../../src/config/compile.js';
 import { runCheck } from '../../src/engine/run.js';
 import { readInput } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';
-import { chatlint, tempDir } from '../helpers/cli.js';
-import { BASE_OPTIONS, fixture, ROOT } from './helpers.js';
+import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
+import { BASE_OPTIONS, fixture } from '../helpers/reading.js';
 
 const EXAMPLE = join(ROOT, 'examples/twitter-support.yaml');
 const examplePattern = (): string => {

@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/errors.js';
 import { InputMapping } from '../../src/input/mapping.js';
 import type { InputSection } from '../../src/input/schema.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
-import { fixture, readBytes, readFixture, row } from './helpers.js';
+import { fixture, readBytes, readFixture, row } from '../helpers/reading.js';
 
 const mapping = (section: InputSection) => InputMapping.compile(section);
 const mapFile = (name: string) => mapping(loadInputMap(fixture(`mapping/${name}`)));
