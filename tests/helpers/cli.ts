@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { readCase } from '../../scripts/expected-cases.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/chatlint.js');
@@ -40,6 +41,11 @@ function capture(): Writable & { text(): string } {
     },
   });
   return Object.assign(stream, { text: () => Buffer.concat(chunks).toString('utf8') });
+}
+
+/** The output an expected file (fixtures/**\/*.expected, path from the repository root) holds for its command. */
+export function expectedOutput(file: string): string {
+  return readCase(ROOT, file).output;
 }
 
 /**
