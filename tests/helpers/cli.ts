@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readCase } from '../../scripts/expected-cases.mjs';
 
@@ -76,11 +75,11 @@ export function spawnChatlint(args: string[], options: Omit<CliOptions, 'tty'> =
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Folders made by tempDir are removed when the test file that made them finishes.
+// Folders made by tempDir are removed when the test file that made them finishes (tests/setup.ts).
 const made: string[] = [];
-afterAll(() => {
+export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** A fresh temporary folder with the given files in it, removed after the test file. */
 export function tempDir(files: Record<string, string | Buffer> = {}): string {
