@@ -120,6 +120,13 @@ describe('input and output', () => {
     expect((await chatlint(['check', '-', '--rules', 'r.yaml', '--format', 'json'], { cwd: dir, input: ERRORS })).code).toBe(1);
   });
 
+  it('refuses to wait for a terminal: no path and standard input a TTY is a usage error', async () => {
+    const dir = tempDir({ 'r.yaml': RULES });
+    const result = await chatlint(['check', '--rules', 'r.yaml'], { cwd: dir, tty: true });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('no input: give files, directories or glob patterns, or pipe an export into standard input');
+  });
+
   it('-o writes the file atomically, keeps the exit code, and never reads its own report', async () => {
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': ERRORS, 'report.json': 'previous' });
     const result = await chatlint(['check', '.', '--rules', 'r.yaml', '-o', 'report.json'], { cwd: dir });
