@@ -44,8 +44,8 @@ describe('the real binary, as a separate process', () => {
   });
 
   it('exits quietly when the reader of its output closes the pipe early (chatlint check … | head -1)', () => {
-    // Far more findings than a pipe buffers, so the write after `head` has gone fails with EPIPE.
-    const many = Array.from({ length: 3000 }, (_, i) => ERRORS.replaceAll('"c2"', `"c2-${i}"`).replaceAll('"c1"', `"c1-${i}"`)).join('');
+    // More findings (about 200 KB of NDJSON) than a pipe buffers (64 KB), so a write after `head` has gone fails with EPIPE.
+    const many = Array.from({ length: 400 }, (_, i) => ERRORS.replaceAll('"c2"', `"c2-${i}"`).replaceAll('"c1"', `"c1-${i}"`)).join('');
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': many });
     const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" check a.jsonl --rules r.yaml -f ndjson | head -c 1`], {
       cwd: dir,
