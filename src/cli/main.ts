@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { DEFAULT_PRESET } from '../config/presets.js';
 import { EXIT_USAGE } from '../errors.js';
 import { TOOL } from '../model/tool.js';
@@ -21,6 +22,32 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  return io.cwd === undefined ? runCommand(argv, io) : inFolder(io.cwd, () => runCommand(argv, io));
+}
+
+let folderQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a command with the process in `cwd`. Commands keep paths as the user wrote them (reports and
+ * messages show them so) and let the file system resolve them against the process's folder, so an Io
+ * with its own cwd (an in-process test) moves the process there for the run and back after. Such runs
+ * take turns, so two of them never see each other's folder.
+ */
+function inFolder<T>(cwd: string, command: () => Promise<T>): Promise<T> {
+  const run = folderQueue.then(async () => {
+    const before = process.cwd();
+    process.chdir(resolve(cwd));
+    try {
+      return await command();
+    } finally {
+      process.chdir(before);
+    }
+  });
+  folderQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function runCommand(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command()
     .name('chatlint')

@@ -39,7 +39,7 @@ export interface RunOptions {
   memoryBudgetBytes?: number;
   /** Mask personal data in excerpts, matches, messages and skip reasons (see engine/redact.ts). */
   redact?: boolean;
-  /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
+  /** Agent ids from signatures; default the ruleset's input.agentIdFrom (rule file, then --map), null for none. */
   agentIdFrom?: AgentIdFrom | null;
   /** Only these conversation ids are grouped, checked and reported (`--conversation`); others are read and left out. */
   conversations?: ReadonlySet<string>;

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint } from '../helpers/cli.js';
 import { HOSTILE, hostileExport } from './html-fixture.js';
 
 // Debian's chromium (installed by .ci/run); without it there is no browser to check with.
@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
     const out = join(ROOT, 'test-results', 'html-report');
     mkdirSync(out, { recursive: true });
     const report = join(tempDir(), 'report.html');
-    expect((await runMain(['check', hostileExport(), '-o', report])).code).toBe(1);
+    expect((await chatlint(['check', hostileExport(), '-o', report], { tty: true })).code).toBe(1);
 
     // One launch for the whole check, in a fresh profile, with nothing that phones home.
     browser = await chromium.launchPersistentContext(profile, {

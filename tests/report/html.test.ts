@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint } from '../helpers/cli.js';
 import { HOSTILE, hostileExport } from './html-fixture.js';
 
 async function htmlReport(args: string[] = []): Promise<string> {
   const out = join(tempDir(), 'report.html');
-  const { code, stderr } = await runMain(['check', hostileExport(), '-o', out, ...args]);
+  const { code, stderr } = await chatlint(['check', hostileExport(), '-o', out, ...args], { tty: true });
   expect(stderr).toContain('wrote');
   expect(code).toBe(1);
   return readFileSync(out, 'utf8');
@@ -34,7 +34,7 @@ describe('--format html', () => {
 
   it('picks html from the -o extension', async () => {
     const out = join(tempDir(), 'night.html');
-    await runMain(['check', hostileExport(), '-o', out]);
+    await chatlint(['check', hostileExport(), '-o', out], { tty: true });
     expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 

@@ -3,7 +3,7 @@ import { renderTimeline, type TimelineContext } from '../../src/report/timeline.
 import { displayWidth, wrapStyled } from '../../src/report/terminal-text.js';
 import type { Transcript } from '../../src/model/transcript.js';
 import type { Finding } from '../../src/model/report.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint } from '../helpers/cli.js';
 import { tempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
 
@@ -107,7 +107,7 @@ describe('chatlint audit (in process)', () => {
   const file = join(dir, 'night.jsonl');
 
   it('lists the conversations worst first, then audits the worst', async () => {
-    const { code, stdout } = await runMain(['audit', file, '--width', '60']);
+    const { code, stdout } = await chatlint(['audit', file, '--width', '60'], { tty: true });
     expect(code).toBe(1);
     expect(stdout).toMatch(/^2 conversations, worst first/);
     expect(stdout.indexOf('  B ')).toBeLessThan(stdout.indexOf('  A '));
@@ -118,20 +118,20 @@ describe('chatlint audit (in process)', () => {
   });
 
   it('shows the conversation asked for, and refuses one that is not there', async () => {
-    const a = await runMain(['audit', file, '--conversation', 'A', '--width', '60']);
+    const a = await chatlint(['audit', file, '--conversation', 'A', '--width', '60'], { tty: true });
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/^Conversation A/);
     expect(a.stdout).not.toContain('worst first');
-    const missing = await runMain(['audit', file, '--conversation', 'Z']);
+    const missing = await chatlint(['audit', file, '--conversation', 'Z'], { tty: true });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no conversation "Z" in the input');
   });
 
   it('check --conversation selects conversations for every format (repeatable or comma-separated)', async () => {
-    const one = JSON.parse((await runMain(['check', file, '--format', 'json', '--conversation', 'A'])).stdout);
+    const one = JSON.parse((await chatlint(['check', file, '--format', 'json', '--conversation', 'A'], { tty: true })).stdout);
     expect(one.conversations.map((c: { conversationId: string }) => c.conversationId)).toEqual(['A']);
-    const both = JSON.parse((await runMain(['check', file, '--format', 'json', '--conversation', 'A,B'])).stdout);
-    const again = JSON.parse((await runMain(['check', file, '--format', 'json', '--conversation', 'A', '--conversation', 'B'])).stdout);
+    const both = JSON.parse((await chatlint(['check', file, '--format', 'json', '--conversation', 'A,B'], { tty: true })).stdout);
+    const again = JSON.parse((await chatlint(['check', file, '--format', 'json', '--conversation', 'A', '--conversation', 'B'], { tty: true })).stdout);
     expect(both.summary.conversations).toBe(2);
     expect(again.summary).toEqual(both.summary);
   });

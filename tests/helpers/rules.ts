@@ -1,6 +1,19 @@
-import type { Conversation, Message, Role } from '../../src/model/message.js';
+/** Rules in tests: a rule file's problems, and one rule run over a hand-made conversation. */
 import { compileRuleText } from '../../src/config/compile.js';
 import { checkConversation } from '../../src/engine/apply-rules.js';
+import { ConfigError } from '../../src/errors.js';
+import type { Conversation, Message, Role } from '../../src/model/message.js';
+
+/** The problems a rule file's text is refused with (file, line, key path, message), or [] when it loads. */
+export function ruleFileProblems(text: string, label = 'team.yaml'): string[] {
+  try {
+    compileRuleText(text, label);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
 
 const BASE = Date.UTC(2026, 10, 27, 2, 0, 0);
 
