@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { withInputMap } from '../config/input-section.js';
 import { loadRuleset } from '../config/load.js';
+import type { Ruleset } from '../config/ruleset.js';
 import { loadWaivers } from '../config/waivers.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { discoverFiles } from '../input/discover.js';
@@ -12,7 +13,7 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames, readFiles, readInput } from '../input/read.js';
 import { openInput } from '../input/source.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
-import { runCheck, type RunResult } from '../engine/run.js';
+import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
 import { parseShard, type Shard } from '../model/shard.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -21,6 +22,7 @@ import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
@@ -54,6 +56,8 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  /** Conversation ids to report on (repeatable, or comma-separated). */
+  conversation?: string[];
   /** --progress / --no-progress; unset: on a terminal, for runs over a second. */
   progress?: boolean;
   /** `k/n`: check only the conversations of shard k of n, and write a partial report for `chatlint merge`. */
@@ -66,9 +70,8 @@ export interface CheckOptions {
 
 /** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
 export interface ShardFile extends PartialReport {
-  context: { timezone: string; ruleIds: string[]; scored: boolean };
+  context: FormatContextFromRules;
 }
-
 
 const MAX_SKIPS_ON_STDERR = 50;
 
@@ -86,7 +89,7 @@ export function nonNegativeInt(value: string | undefined, option: string, fallba
 /** The format a report file's extension implies, so `-o report.json` needs no --format. */
 export function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'html' || ext === 'htm' ? 'html' : undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -136,7 +139,7 @@ function assertWritableFolder(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -175,28 +178,23 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions: { ...readOptions, shard }, memoryBudgetBytes, shard, jobs };
 }
 
-/** What the formatter needs from the rules, written into shard files so `merge` formats alike. */
-function formatContext(ruleset: ReturnType<typeof settingsFrom>['ruleset'], timezone: string): ShardFile['context'] {
+/** What the formatter needs from the rules (written into shard files, so `merge` formats alike). */
+export interface FormatContextFromRules {
+  timezone: string;
+  ruleIds: string[];
+  scored: boolean;
+  replyLimitSeconds: number | null;
+  criticalRuleIds: string[];
+}
+
+export function formatContext(ruleset: Ruleset, timezone: string): FormatContextFromRules {
   return {
     timezone,
     ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
-    scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
+    scored: isScored(ruleset),
+    replyLimitSeconds: replyLimitSeconds(ruleset),
+    criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
   };
-}
-
-/**
- * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
- * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
- */
-export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
-  const { ruleset, waivers, readOptions } = settingsFrom(options, process.env);
-  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn), {
-    waivers,
-    memoryBudgetBytes,
-    redact: Boolean(options.redact),
-    shard,
-  });
-  return rest;
 }
 
 /** Skips, unreadable files, notes and empty files as stderr lines (the first MAX_SKIPS_ON_STDERR skips). */
@@ -223,85 +221,170 @@ function stderrHooks(options: CheckOptions, warn: (text: string) => void) {
   };
 }
 
+/**
+ * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
+ * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
+ */
+export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
+  const { ruleset, waivers, readOptions } = settingsFrom(options, process.env);
+  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn), {
+    waivers,
+    memoryBudgetBytes,
+    redact: Boolean(options.redact),
+    conversations: selectedConversations(options.conversation),
+    shard,
+  });
+  return rest;
+}
+
+/** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
+export function isScored(ruleset: Ruleset): boolean {
+  return ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical));
+}
+
+/** The first enabled response-time rule's limit, against which reply delays are coloured. */
+export function replyLimitSeconds(ruleset: Ruleset): number | null {
+  for (const { rule, kind } of ruleset.rules) {
+    const limit: unknown = (rule as { maxSeconds?: unknown }).maxSeconds;
+    if (rule.enabled && kind.kind === 'response-time' && typeof limit === 'number') return limit;
+  }
+  return null;
+}
+
+/** `--conversation a,b --conversation c` as a set of ids, or undefined when not given. */
+export function selectedConversations(values: string[] | undefined): Set<string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const ids = values.flatMap((v) => v.split(',')).map((id) => id.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--conversation needs a conversation id');
+  return new Set(ids);
+}
+
+/** Selected ids that no conversation in the input had: a typo must not pass as a clean report. */
+function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: Report): void {
+  if (!selected) return;
+  const found = new Set(report.conversations.map((c) => c.conversationId));
+  const missing = [...selected].filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new UsageError(`--conversation: no conversation ${missing.map((id) => JSON.stringify(id)).join(', ')} in the input`);
+  }
+}
+
+export type CheckSettings = ReturnType<typeof settingsFrom>;
+
+/**
+ * Reads the input and runs the engine, telling the user on stderr about skips, file errors and notes:
+ * what `check` and `audit` share. Usage errors are thrown (see usageExitCode).
+ */
+export async function readAndCheck(
+  paths: string[],
+  options: CheckOptions,
+  settings: CheckSettings,
+  io: Io,
+  engine: Pick<RunOptions, 'onConversation'> = {},
+): Promise<RunResult> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  const { waivers, readOptions, memoryBudgetBytes } = settings;
+  const readsStdin = paths.length === 0 || paths.includes('-');
+  if (paths.length === 0 && io.stdin.isTTY) {
+    throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
+  }
+  const filePaths = paths.filter((p) => p !== '-');
+  if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
+    throw new UsageError(`${options.output}: refusing to write the report over an input file`);
+  }
+  // An -o path that holds a chat export (inside a folder being checked, say) is never overwritten.
+  if (options.output && holdsChatExport(options.output)) {
+    throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
+  }
+  // A report written inside a folder being checked must not be read back as input on the next run.
+  const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
+
+  async function* events(): AsyncIterable<InputEvent> {
+    if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+    yield* readFiles(files, readOptions, options.inputFormat);
+  }
+
+  const hooks = stderrHooks(options, warn);
+  const conversations = selectedConversations(options.conversation);
+  const shard = settings.shard;
+  // Worker threads split the conversations by hash (as shards do) and their partial reports merge into the
+  // same report. One thread for stdin, signatures (identity spans conversations), --shard and timelines.
+  const canSplit = !readsStdin && !settings.ruleset.input?.agentIdFrom && !shard && !engine.onConversation;
+  const jobs = canSplit ? (settings.jobs ?? 1) : 1;
+  // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
+  const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+  if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
+  const { mapping: _mapping, ...readSettings } = readOptions;
+  const key =
+    cacheable && options.cache !== undefined
+      ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
+      : undefined;
+  const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
+  // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
+  const progress = startProgress(io.stderr, files, jobs > 1 || cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+  let result: RunResult;
+  let parts: PartialReport[];
+  try {
+    if (cached) {
+      parts = cached.parts;
+      result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
+      if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+    } else if (jobs > 1) {
+      const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+      parts = shards.map((p) => p.partial);
+      const report = buildReport(parts);
+      // Each worker counted its own messages and skips; the merged report has the run's.
+      result = { ...(shards[0] as (typeof shards)[number]), report, seen: report.summary };
+    } else {
+      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
+      parts = [result.partial];
+    }
+  } finally {
+    progress.stop();
+  }
+  if (key && options.cache !== undefined && !cached) {
+    const { fileErrors, filesRead, seen } = result;
+    if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+  }
+  const { report, identity } = result;
+  if (identity && !options.quiet) warn(describeIdentity(identity));
+  if (!options.quiet) {
+    for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+  }
+  if (hooks.skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${hooks.skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+  assertConversationsFound(conversations, report);
+  return result;
+}
+
+/** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
+export function usageExitCode(error: unknown, io: Io): number {
+  // Rule files and paths are input too: what they quote is made safe for the terminal.
+  if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
+    io.stderr.write(`chatlint: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
-  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, shard, jobs: askedJobs } =
-      settingsFrom(options, io.env);
-
-    const readsStdin = paths.length === 0 || paths.includes('-');
-    if (paths.length === 0 && io.stdin.isTTY) {
-      throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
-    }
-    const filePaths = paths.filter((p) => p !== '-');
-    if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
-      throw new UsageError(`${options.output}: refusing to write the report over an input file`);
-    }
-    // An -o path that holds a chat export (inside a folder being checked, say) is never overwritten.
-    if (options.output && holdsChatExport(options.output)) {
-      throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
-    }
-    // A report written inside a folder being checked must not be read back as input on the next run.
-    const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
-
-    async function* events(): AsyncIterable<InputEvent> {
-      if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
-      yield* readFiles(files, readOptions, options.inputFormat);
-    }
-
-    const hooks = stderrHooks(options, warn);
-    // Worker threads split the conversations by hash (as shards do) and their partial reports merge into
-    // the same report; stdin, signatures (identity spans conversations) and --shard stay in one thread.
-    // One thread unless asked: every worker still parses the whole input (docs/performance.md).
-    const canSplit = !readsStdin && !ruleset.input?.agentIdFrom && !shard;
-    const jobs = canSplit ? (askedJobs ?? 1) : 1;
-    // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
-    const progress = startProgress(io.stderr, files, jobs > 1 || (options.quiet && options.progress === undefined) ? false : options.progress);
-    // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
-    const cacheable = options.cache !== undefined && !readsStdin && !ruleset.input?.agentIdFrom;
-    if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input or agent signatures (input.agentIdFrom)');
-    const { mapping: _mapping, ...readSettings } = readOptions;
-    const key = cacheable
-      ? runKey({ rules: ruleset.hash, input: ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), shard: shard ?? null, waivers }, files)
-      : undefined;
-    const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
-    let result: Pick<RunResult, 'report' | 'fileErrors' | 'filesRead' | 'identity' | 'partial' | 'seen'>;
-    let parts: PartialReport[];
-    try {
-      if (cached) {
-        parts = cached.parts;
-        result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
-        if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
-      } else if (jobs > 1) {
-        const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
-        parts = shards.map((p) => p.partial);
-        result = { ...(shards[0] as (typeof shards)[number]), report: buildReport(parts) };
-      } else {
-        result = await runCheck(progress.track(events()), ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), shard });
-        parts = [result.partial];
-      }
-    } finally {
-      progress.stop();
-    }
-    if (key && options.cache !== undefined && !cached) {
-      const { fileErrors, filesRead, seen } = result;
-      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
-    }
-    const { report, fileErrors, filesRead, identity, partial, seen } = result;
-    if (identity && !options.quiet) warn(describeIdentity(identity));
-    if (!options.quiet) {
-      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
-    }
-    if (hooks.skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${hooks.skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
-
-    if (shard) {
-      // A shard writes its partial report; `chatlint merge` joins the shards into the report.
+    const settings = settingsFrom(options, io.env);
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder } = settings;
+    const transcripts = formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
+      onConversation: transcripts && ((t) => transcripts.add(t)),
+    });
+    if (settings.shard) {
+      // A shard writes its partial report; `chatlint merge` joins the shards into the report, and its
+      // findings decide there: a shard exits 0, or 2 when its input is unusable.
       const file: ShardFile = { ...partial, context: formatContext(ruleset, timezone) };
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      // Findings decide at the merge: a shard exits 0, or 2 when its input is unusable.
       return deliver(`${JSON.stringify(file)}\n`, report, unusable, options, io, Number.POSITIVE_INFINITY, undefined);
     }
+
     const toTerminal = !options.output;
     const text = formatter.format(report, {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
@@ -309,18 +392,12 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       csvReport,
       bom: Boolean(options.bom),
       ...formatContext(ruleset, timezone),
+      transcripts,
     });
     const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
     return deliver(text, report, unusable, options, io, maxErrors, failUnder);
   } catch (error) {
-    // Rule files and paths are input too: what they quote is made safe for the terminal.
-    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
-      warn(`${(error as Error).message}`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    return usageExitCode(error, io);
   }
 }
 
@@ -339,27 +416,26 @@ export function deliver(
   failUnder: number | undefined,
 ): number {
   const warn = (line: string) => io.stderr.write(`chatlint: ${line}\n`);
-    if (unusable) {
-      warn(unusable);
-      // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
-      if (options.output) warn(`report not written; ${options.output} is left as it was`);
-      else for (const piece of batched(text)) io.stdout.write(piece);
-      return EXIT_USAGE;
+  if (unusable) {
+    warn(unusable);
+    // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
+    if (options.output) warn(`report not written; ${options.output} is left as it was`);
+    else for (const piece of batched(text)) io.stdout.write(piece);
+    return EXIT_USAGE;
+  }
+  if (options.output) {
+    writeFileAtomic(options.output, text);
+    if (!options.quiet) {
+      const s = report.summary;
+      warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
     }
-    if (options.output) {
-      writeFileAtomic(options.output, text);
-      if (!options.quiet) {
-        const s = report.summary;
-        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
-      }
-    } else {
-      for (const piece of batched(text)) io.stdout.write(piece);
-    }
-
-    const average = report.summary.averageScore;
-    if (failUnder !== undefined && average !== null && average < failUnder) {
-      if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
-      return EXIT_FINDINGS;
-    }
-    return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
+  } else {
+    for (const piece of batched(text)) io.stdout.write(piece);
+  }
+  const average = report.summary.averageScore;
+  if (failUnder !== undefined && average !== null && average < failUnder) {
+    if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
+    return EXIT_FINDINGS;
+  }
+  return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
 }

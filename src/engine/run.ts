@@ -1,13 +1,15 @@
 import type { Ruleset } from '../config/ruleset.js';
-import type { ReadEvent, SkippedRecord } from '../model/message.js';
-import type { Report, Waiver } from '../model/report.js';
+import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
+import type { ConversationSummary, Finding, Report, Waiver } from '../model/report.js';
+import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
 import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
-import { redactFindings, redactSkip } from './redact.js';
+import { redactFindings, redactSkip, redactText } from './redact.js';
+import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
 
@@ -42,10 +44,37 @@ export interface RunOptions {
   memoryBudgetBytes?: number;
   /** Mask personal data in excerpts, matches, messages and skip reasons (see engine/redact.ts). */
   redact?: boolean;
-  /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
+  /** Agent ids from signatures; default the ruleset's input.agentIdFrom (rule file, then --map), null for none. */
   agentIdFrom?: AgentIdFrom | null;
+  /** Only these conversation ids are grouped, checked and reported (`--conversation`); others are read and left out. */
+  conversations?: ReadonlySet<string>;
+  /**
+   * Called with every checked conversation, its messages, reply delays, findings and score, for timelines
+   * (audit, HTML). The caller decides what to keep: the engine itself holds nothing beyond one conversation.
+   */
+  onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
   shard?: Shard;
+}
+
+/** A checked conversation as a timeline shows it; texts masked under --redact like the findings. */
+function transcriptOf(conversation: Conversation, findings: Finding[], summary: ConversationSummary, redact: boolean): Transcript {
+  const delays = replyDelays(conversation);
+  return {
+    conversationId: conversation.id,
+    complete: true,
+    messages: conversation.messages.map((m, index) => ({
+      index,
+      timestamp: new Date(m.timestamp).toISOString(),
+      role: m.role,
+      agentId: m.agentId ?? null,
+      agentName: m.agentName ?? null,
+      text: redact ? redactText(m.text) : m.text,
+      replySeconds: delays[index] ?? null,
+    })),
+    findings,
+    summary,
+  };
 }
 
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
@@ -97,7 +126,8 @@ export async function runCheck(
     seen.recordsRead++;
     if (event.type === 'message') {
       seen.messages++;
-      if (inShard(event.message.conversationId, shard)) collector.add(event.message);
+      const id = event.message.conversationId;
+      if (inShard(id, shard) && (!options.conversations || options.conversations.has(id))) collector.add(event.message);
     } else if (event.type === 'skip') {
       seen.skippedRecords++;
       if (event.shardOwned || ownsSkip(event.skip, shard)) addSkip(event.skip);
@@ -148,7 +178,9 @@ export async function runCheck(
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    entries.push(conversationEntry(conversation, kept, waived, policy));
+    const entry = conversationEntry(conversation, kept, waived, policy);
+    entries.push(entry);
+    options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
   }
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
   const duplicateSkips: SkippedRecord[] = [];

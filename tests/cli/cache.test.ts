@@ -2,12 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatlintHere } from '../helpers/cli.js';
+import { chatlint as chatlintHere } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const chatlint = (args: string[]) => chatlintHere(args);
+const chatlint = (args: string[]) => chatlintHere(args, { tty: true });
 
 const FROM_CACHE = 'nothing re-checked';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chatlintHere } from '../helpers/cli.js';
+import { chatlint as chatlintHere } from '../helpers/cli.js';
 
-const run = (args: string[], stderrIsTTY: boolean) => chatlintHere(['check', 'fixtures/nightly', '--format', 'json', ...args], { stderrIsTTY });
+const run = (args: string[], stderrIsTTY: boolean) => chatlintHere(['check', 'fixtures/nightly', '--format', 'json', ...args], { stderrTty: stderrIsTTY, tty: true });
 
 const withoutTime = (report: string) => report.replace(/"generatedAt": "[^"]*"/, '');
 

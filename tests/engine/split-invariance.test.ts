@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatlintHere } from '../helpers/cli.js';
+import { chatlint as chatlintHere } from '../helpers/cli.js';
 import { certainConversationId } from '../../src/input/jsonl.js';
 import { conversationHash, inShard, parseShard } from '../../src/model/shard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-split-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const chatlint = (args: string[]) => chatlintHere(args);
+const chatlint = (args: string[]) => chatlintHere(args, { tty: true });
 
 /**
  * A small night made here: conversations interleaved in time across two files (one conversation split

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Luxon from 'luxon';
 import { TimeZoneError } from '../../errors.js';
-import { daysInMonth, hourWithPeriod, offsetMinutes } from './calendar.js';
+import { hourWithPeriod, isCalendarDate, offsetMinutes } from './calendar.js';
 
 // luxon is loaded the first time a wall-clock time needs a zone's offset: a run whose timestamps all carry
 // an offset (or are in UTC) never loads it.
@@ -73,8 +73,7 @@ export function wallClockToEpoch(
 }
 
 function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
-  return day <= daysInMonth(year, month);
+  return isCalendarDate({ year, month, day }) && hour <= 23 && minute <= 59 && second <= 60;
 }
 
 /** Two ASCII digits at `at` as a number, or -1. */
