@@ -16,8 +16,8 @@ import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
-import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
-import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { batched, writeFileAtomic } from '../report/write.js';
@@ -28,7 +28,7 @@ export interface CheckOptions {
   preset?: string;
   format?: string;
   output?: string;
-  csvReport: string;
+  csvReport?: string;
   bom?: boolean;
   timezone?: string;
   encoding: string;
@@ -69,10 +69,24 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
   return Number(value);
 }
 
-/** The format a report file's extension implies, so `-o report.json` needs no --format. */
-function formatFromExtension(path: string): string | undefined {
-  const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+/**
+ * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
+ * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
+ */
+function exitCode(report: Report, gates: { failUnder: number | undefined; maxErrors: number }, note: (text: string) => void): number {
+  if (gates.failUnder !== undefined) {
+    const average = report.summary.averageScore;
+    if (average === null) {
+      note('--fail-under: no conversation was scored (no rule deducts points), so the score cannot fail the run');
+      return EXIT_OK;
+    }
+    if (average < gates.failUnder) {
+      note(`average score ${average} is below --fail-under ${gates.failUnder}`);
+      return EXIT_FINDINGS;
+    }
+    return EXIT_OK;
+  }
+  return report.summary.bySeverity.error > gates.maxErrors ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -88,6 +102,7 @@ function unusableInput(report: Report, filesRead: number, fileErrors: number, st
 
 export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
   if (options.color === false) return false;
+  if (options.color === true) return true;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
@@ -130,7 +145,7 @@ function assertWritableFolder(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+function settingsFrom(options: CheckOptions, io: Io) {
   const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -139,13 +154,24 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
   const formatter = findFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
-  const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
-  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(env);
+  const csvReport: CsvReport = oneOf(options.csvReport ?? 'findings', CSV_REPORTS, '--csv-report');
+  // An option of another format would be silently ignored: say so instead.
+  if (options.csvReport !== undefined && formatter.name !== 'csv') {
+    throw new UsageError(`--csv-report only applies to --format csv (the format here is ${formatter.name})`);
+  }
+  // xlsx is accepted too: its text is always Unicode, so a script moving from csv to xlsx keeps working.
+  if (options.bom && formatter.name !== 'csv' && formatter.name !== 'xlsx') {
+    throw new UsageError(`--bom only applies to --format csv or xlsx (the format here is ${formatter.name})`);
+  }
+  if (isBinary(formatter) && !options.output && io.stdout.isTTY) {
+    throw new UsageError(`--format ${formatter.name} writes a binary file: give -o report.${formatter.name}, or redirect standard output to a file`);
+  }
+  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
   if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
   const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
   const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
-  if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
-    throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
+  if (failUnder !== undefined && !(options.failUnder?.trim() !== '' && Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) {
+    throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
   }
   const waivers = options.waivers ? loadWaivers(options.waivers) : [];
   const readOptions = {
@@ -166,7 +192,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
     const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
-      settingsFrom(options, io.env);
+      settingsFrom(options, io);
 
     const readsStdin = paths.length === 0 || paths.includes('-');
     if (paths.length === 0 && io.stdin.isTTY) {
@@ -218,7 +244,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
 
     const toTerminal = !options.output;
-    const text = formatter.format(report, {
+    // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
+    const shown = options.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+    const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
       timezone,
@@ -226,31 +254,29 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       bom: Boolean(options.bom),
       ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
       scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
-    });
+    };
+    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const toStdout = async () => {
+      for (const piece of batched(await output())) io.stdout.write(piece);
+    };
     const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
       if (options.output) warn(`report not written; ${options.output} is left as it was`);
-      else for (const piece of batched(text)) io.stdout.write(piece);
+      else await toStdout();
       return EXIT_USAGE;
     }
     if (options.output) {
-      writeFileAtomic(options.output, text);
+      writeFileAtomic(options.output, await output());
       if (!options.quiet) {
         const s = report.summary;
         warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
       }
     } else {
-      for (const piece of batched(text)) io.stdout.write(piece);
+      await toStdout();
     }
-
-    const average = report.summary.averageScore;
-    if (failUnder !== undefined && average !== null && average < failUnder) {
-      if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
-      return EXIT_FINDINGS;
-    }
-    return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
+    return exitCode(report, { failUnder, maxErrors }, options.quiet ? () => undefined : warn);
   } catch (error) {
     if (error instanceof ConfigError) {
       // Rule files and paths are input too: what they quote is made safe for the terminal.

@@ -33,8 +33,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
     .option('-o, --output <file>', 'write the report to a file (complete or absent: written to a temporary file, then renamed)')
-    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding, agent or conversation').choices(CSV_REPORTS).default('findings'))
-    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
+    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding (default), agent or conversation; csv only').choices(CSV_REPORTS))
+    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel); csv only')
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
     .addOption(
       new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with a byte-order mark, or GB18030, said on stderr)')
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
     .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
-    .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
+    .option('--fail-under <score>', "decide the exit code on the score alone: 1 when the run's average conversation score (0-100) is below this")
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
@@ -54,7 +54,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
-    .option('-q, --quiet', 'print errors only')
+    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
+    .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);

@@ -29,6 +29,8 @@ export interface Ruleset {
   description: string | undefined;
   /** Where the rules came from: a path. */
   origin: string;
+  /** The rule file as reports name it: a path relative to the working folder, or `rules/zh-CN.yaml` for a built-in pack. */
+  file: string;
   /** The pack this one extends, as written. */
   extends: string | undefined;
   hash: string;
@@ -298,6 +300,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
     name: top.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
     description: top.description,
     origin,
+    file: label,
     extends: top.extends,
     hash,
     timezone: top.timezone,

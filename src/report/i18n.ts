@@ -35,6 +35,17 @@ const en = {
   error: 'error',
   warning: 'warning',
   info: 'info',
+  reportTitle: 'chatlint report',
+  ruleFile: 'Rule file',
+  summaryTitle: 'Summary',
+  rule: 'Rule',
+  topRulesTitle: 'Top rules',
+  worstConversations: 'Worst conversations',
+  averageScore: 'Average score',
+  files_: 'Files',
+  file: 'File',
+  skippedRecords: 'Skipped records',
+  severityCounts: 'By severity',
 };
 type Strings = typeof en;
 
@@ -73,6 +84,17 @@ const zh: Strings = {
   error: '错误',
   warning: '警告',
   info: '提示',
+  reportTitle: 'chatlint 质检报告',
+  ruleFile: '规则文件',
+  summaryTitle: '概要',
+  rule: '规则',
+  topRulesTitle: '最常见的规则',
+  worstConversations: '得分最低的会话',
+  averageScore: '平均分',
+  files_: '文件数',
+  file: '文件',
+  skippedRecords: '跳过的记录',
+  severityCounts: '按严重程度',
 };
 
 /** "1 file", "2 files": English counts drop the plural s for one; Chinese has no plural. */

@@ -3,19 +3,8 @@ import type { Finding, Report, Severity } from '../../model/report.js';
 import type { Formatter, FormatContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
 import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function localTime(iso: string, timezone: string): string {
-  let format = timeFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    });
-    timeFormats.set(timezone, format);
-  }
-  return format.format(new Date(iso));
-}
+import { localTime } from '../local-time.js';
+import { agentsWorstFirst } from '../ranking.js';
 
 function severityLabel(c: ChalkInstance, severity: Severity, text: string): string {
   const padded = padEnd(text, 7);
@@ -86,13 +75,7 @@ export const pretty: Formatter = {
 
     if (report.agents.length > 0) {
       lines.push(c.bold(t.perAgent));
-      // Worst first: lowest average score when scoring, else most findings.
-      const sorted = [...report.agents].sort(
-        (a, b) =>
-          (context.scored ? (a.averageScore ?? Infinity) - (b.averageScore ?? Infinity) : 0) ||
-          b.findings - a.findings ||
-          a.agentId.localeCompare(b.agentId, 'en', { numeric: true }),
-      );
+      const sorted = agentsWorstFirst(report.agents, context.scored);
       const scoreHeads = context.scored ? [t.average, t.passRate, t.critical] : [];
       const rows = [[t.agent, t.name, t.conversations, t.messages, t.findings, ...scoreHeads, t.topRules]];
       for (const a of sorted) {
