@@ -12,6 +12,9 @@ import { inputFormatNames, readFiles, readInput, type InputEvent } from '../inpu
 import { openInput } from '../input/source.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { runCheck } from '../engine/run.js';
+import { diffReports } from '../engine/diff.js';
+import { loadReportFile } from '../input/report-file.js';
+import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -47,6 +50,8 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  baseline?: string;
+  failOnNew?: boolean;
 }
 
 export interface Io {
@@ -73,7 +78,11 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
  * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
  * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
  */
-function exitCode(report: Report, gates: { failUnder: number | undefined; maxErrors: number }, note: (text: string) => void): number {
+function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
+  if (gates.newFindings !== undefined && gates.newFindings > 0) {
+    note(`--fail-on-new: ${gates.newFindings} finding${gates.newFindings === 1 ? ' is' : 's are'} new since the baseline`);
+    return EXIT_FINDINGS;
+  }
   if (gates.failUnder !== undefined) {
     const average = report.summary.averageScore;
     if (average === null) {
@@ -86,7 +95,16 @@ function exitCode(report: Report, gates: { failUnder: number | undefined; maxErr
     }
     return EXIT_OK;
   }
+  // With --fail-on-new, findings the baseline already had do not fail the run.
+  if (gates.newFindings !== undefined) return EXIT_OK;
   return report.summary.bySeverity.error > gates.maxErrors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+interface Gates {
+  failUnder: number | undefined;
+  maxErrors: number;
+  /** New findings since --baseline, when --fail-on-new is given. */
+  newFindings: number | undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -174,6 +192,8 @@ function settingsFrom(options: CheckOptions, io: Io) {
     throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
   }
   const waivers = options.waivers ? loadWaivers(options.waivers) : [];
+  if (options.failOnNew && !options.baseline) throw new UsageError('--fail-on-new needs --baseline <last-night.json> (or compare two reports with chatlint diff)');
+  const baseline = options.baseline ? loadReportFile(options.baseline) : undefined;
   const readOptions = {
     timezone,
     encoding,
@@ -184,14 +204,14 @@ function settingsFrom(options: CheckOptions, io: Io) {
   };
   if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, baseline };
 }
 
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
+    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, baseline } =
       settingsFrom(options, io);
 
     const readsStdin = paths.length === 0 || paths.includes('-');
@@ -245,7 +265,10 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    const shown = options.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+    const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // The JSON report carries the comparison as `baseline` (a field older readers ignore).
+    const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
+    const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
@@ -258,6 +281,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const toStdout = async () => {
       for (const piece of batched(await output())) io.stdout.write(piece);
+      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) io.stdout.write(`\n${piece}`);
     };
     const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
@@ -276,7 +300,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     } else {
       await toStdout();
     }
-    return exitCode(report, { failUnder, maxErrors }, options.quiet ? () => undefined : warn);
+    if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
+      warn(diffSummaryLine(since));
+      for (const caveat of diffCaveats(since)) warn(caveat);
+    }
+    return exitCode(report, { failUnder, maxErrors, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
     if (error instanceof ConfigError) {
       // Rule files and paths are input too: what they quote is made safe for the terminal.

@@ -10,6 +10,8 @@ import { EXIT_USAGE } from './exit-codes.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
+import { diff, type DiffOptions } from './diff.js';
+import { DIFF_FORMATS } from '../report/diff-format.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
@@ -47,6 +49,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "decide the exit code on the score alone: 1 when the run's average conversation score (0-100) is below this")
+    .option('--baseline <report>', "compare with an earlier JSON report: new, resolved and unchanged findings (pretty: a section at the end; json: a baseline field)")
+    .option('--fail-on-new', 'with --baseline: exit 1 when any finding is new, whatever the baseline already had')
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
@@ -80,6 +84,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
       exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+    });
+
+  program
+    .command('diff')
+    .description('compare two JSON reports (e.g. last night and tonight): findings new, resolved and unchanged per agent and rule, score change')
+    .argument('<baseline>', 'the earlier report (check --format json)')
+    .argument('<current>', 'the later report')
+    .addOption(new Option('-f, --format <format>', 'pretty (default, or from the -o extension), json or csv').choices(DIFF_FORMATS))
+    .option('-o, --output <file>', 'write the diff to a file (complete or absent)')
+    .option('--fail-on-new', 'exit 1 when any finding is new (something got worse); otherwise the diff exits 0')
+    .option('--color', 'colours even when not writing to a terminal')
+    .option('--no-color', 'no colours')
+    .action((baseline: string, current: string, options: DiffOptions) => {
+      exitCode = diff(baseline, current, options, io);
     });
 
   program

@@ -2,7 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, Severity } from '../../model/report.js';
 import type { Formatter, FormatContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
-import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
+import { padEnd, terminalSafe } from '../terminal-text.js';
+import { textTable } from '../text-table.js';
 import { localTime } from '../local-time.js';
 import { agentsWorstFirst } from '../ranking.js';
 
@@ -32,10 +33,6 @@ function groupByConversation(findings: Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-function table(rows: string[][], alignRight: boolean[]): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ''))));
-  return rows.map((r) => r.map((cell, i) => (alignRight[i] ? padStart(cell, widths[i] ?? 0) : padEnd(cell, widths[i] ?? 0))).join('  ').trimEnd());
-}
 
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
@@ -85,7 +82,7 @@ export const pretty: Formatter = {
           : [];
         rows.push([terminalSafe(a.agentId), terminalSafe(a.agentName ?? ''), String(a.conversations), String(a.messages), String(a.findings), ...scoreCells, top]);
       }
-      const rendered = table(rows, [false, false, true, true, true, ...scoreHeads.map(() => true), false]);
+      const rendered = textTable(rows, [false, false, true, true, true, ...scoreHeads.map(() => true), false]);
       lines.push(`  ${c.dim(rendered[0] ?? '')}`, ...rendered.slice(1).map((r) => `  ${r}`), '');
     }
 
