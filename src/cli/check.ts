@@ -85,8 +85,8 @@ function exitCode(report: Report, gates: Gates, note: (text: string) => void): n
   }
   if (gates.failUnder !== undefined) {
     const average = report.summary.averageScore;
-    if (average === null) {
-      note('--fail-under: no conversation was scored (no rule deducts points), so the score cannot fail the run');
+    if (average === null || !gates.scored) {
+      note('--fail-under: no rule deducts points, so every conversation scores full marks and the score cannot fail the run');
       return EXIT_OK;
     }
     if (average < gates.failUnder) {
@@ -103,6 +103,8 @@ function exitCode(report: Report, gates: Gates, note: (text: string) => void): n
 interface Gates {
   failUnder: number | undefined;
   maxErrors: number;
+  /** Whether any enabled rule deducts points or is critical. */
+  scored: boolean;
   /** New findings since --baseline, when --fail-on-new is given. */
   newFindings: number | undefined;
 }
@@ -304,7 +306,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       warn(diffSummaryLine(since));
       for (const caveat of diffCaveats(since)) warn(caveat);
     }
-    return exitCode(report, { failUnder, maxErrors, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
+    return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
     if (error instanceof ConfigError) {
       // Rule files and paths are input too: what they quote is made safe for the terminal.

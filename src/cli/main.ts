@@ -12,7 +12,7 @@ import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
 import { diff, type DiffOptions } from './diff.js';
 import { DIFF_FORMATS } from '../report/diff-format.js';
-import { listRules, testRules, type RulesOptions } from './rules.js';
+import { listRules, printConfig, testRules, type RulesOptions } from './rules.js';
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -58,11 +58,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
+    .option('--print-config', 'print the effective rules (after extends) as YAML and exit; reads no input')
     .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
     .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
-    .action(async (paths: string[], options: CheckOptions) => {
-      exitCode = await check(paths, options, io);
+    .action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
+      exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, io);
     });
 
   const rules = program

@@ -10,19 +10,34 @@ import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { inputSectionProblems, type InputSection } from '../input/mapping.js';
 import { ConfigError, formatPath } from './errors.js';
+import { didYouMean } from '../text/suggest.js';
 import { inputSectionSchema, ruleFileSchema, type RuleFile } from './schema.js';
 import { isJsonObject as isRecord } from '../input/json-shape.js';
 
 /** Built-in packs ship in `rules/` at the package root (two levels above both src/config and dist/config). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 export const DEFAULT_PRESET = 'zh-CN';
-const LOCAL_RULE_FILES = ['chatlint.yaml', 'chatlint.yml', 'chatlint.json'];
+/** Rule files looked for in the working folder and each folder above it, in this order. */
+export const LOCAL_RULE_FILES = ['chatlint.yaml', '.chatlint.yaml', 'chatlint.yml', '.chatlint.yml', 'chatlint.json', '.chatlint.json'];
 
 export interface CompiledRule {
   rule: CommonRule;
   kind: RuleKind;
   check: Checker;
+  /** Set when the rule's examples come from an extended pack but a later file changed what it checks. */
+  inheritedExamples?: InheritedExamples;
 }
+
+/** Examples written for the pack's options, kept only where they still hold under the override (see rules test). */
+export interface InheritedExamples {
+  /** The keys the override changed (maxSeconds, phrases, …). */
+  changed: string[];
+  /** The file that changed them. */
+  by: string;
+}
+
+/** Keys that change how a rule is reported or scored, not what it finds: its examples stay true. */
+const REPORTING_KEYS = new Set(['id', 'severity', 'description', 'message', 'enabled', 'points', 'maxPoints', 'critical', 'appliesTo', 'examples']);
 
 export interface Ruleset {
   name: string;
@@ -55,18 +70,28 @@ export function presetPath(name: string): string {
     const candidate = resolve(BUILTIN_RULES_DIR, `${name}${ext}`);
     if (existsSync(candidate)) return candidate;
   }
-  throw new ConfigError([`unknown preset "${name}" (built-in presets: ${listPresets().join(', ')})`]);
+  throw new ConfigError([`unknown preset "${name}"${didYouMean(name, listPresets())} (built-in presets: ${listPresets().join(', ')})`]);
 }
 
-/** The rule file a run uses: --rules, else --preset, else ./chatlint.yaml, else the built-in zh-CN pack. */
+/**
+ * The rule file found by walking up from `cwd`: the first folder holding one of LOCAL_RULE_FILES wins;
+ * the walk stops after the repository root (a folder with .git) or at the file-system root.
+ */
+export function findLocalRuleFile(cwd: string): string | undefined {
+  for (let folder = resolve(cwd); ; folder = dirname(folder)) {
+    for (const name of LOCAL_RULE_FILES) {
+      const candidate = resolve(folder, name);
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    }
+    if (existsSync(resolve(folder, '.git')) || dirname(folder) === folder) return undefined;
+  }
+}
+
+/** The rule file a run uses: --rules, else --preset, else a chatlint.yaml found walking up, else the built-in zh-CN pack. */
 export function resolveRuleFile(options: { rules?: string | undefined; preset?: string | undefined; cwd?: string }): string {
   if (options.rules) return resolve(options.cwd ?? process.cwd(), options.rules);
   if (options.preset) return presetPath(options.preset);
-  for (const name of LOCAL_RULE_FILES) {
-    const candidate = resolve(options.cwd ?? process.cwd(), name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return presetPath(DEFAULT_PRESET);
+  return findLocalRuleFile(options.cwd ?? process.cwd()) ?? presetPath(DEFAULT_PRESET);
 }
 
 interface ParsedFile {
@@ -114,13 +139,27 @@ function parseRuleText(text: string, label: string, isJson: boolean): ParsedFile
   };
 }
 
-function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: PropertyKey[], label: string, file: ParsedFile): string[] {
+/** The keys an object schema accepts at `path` inside `schema` (through optional, default, array, union and pipe), for "did you mean". */
+function knownKeys(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const inner = (def.innerType ?? def.in ?? (def.type === 'array' ? def.element : undefined)) as z.core.$ZodType | undefined;
+  if (inner && def.type !== 'object') return knownKeys(inner, def.type === 'array' ? path.slice(1) : path);
+  if (def.type === 'union') return (def.options as z.core.$ZodType[]).flatMap((option) => knownKeys(option, path));
+  if (def.type !== 'object') return [];
+  const shape = def.shape as Record<string, z.core.$ZodType>;
+  if (path.length === 0) return Object.keys(shape);
+  const child = shape[String(path[0])];
+  return child ? knownKeys(child, path.slice(1)) : [];
+}
+
+function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: PropertyKey[], label: string, file: ParsedFile, schema?: z.core.$ZodType): string[] {
   return issues.map((issue) => {
     let path = [...prefix, ...issue.path];
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       path = [...path, issue.keys[0] ?? ''];
-      message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
+      const hint = schema && issue.keys.length === 1 ? didYouMean(issue.keys[0] ?? '', knownKeys(schema, issue.path)) : '';
+      message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}${hint}`;
     } else if (issue.code === 'invalid_type') {
       message = issue.input === undefined ? `required (${issue.expected})` : `expected ${article(issue.expected)}`;
     }
@@ -145,6 +184,7 @@ interface RawEntry {
   value: Record<string, unknown>;
   source: PackSource;
   index: number;
+  inheritedExamples?: InheritedExamples;
 }
 
 interface RawPack {
@@ -174,7 +214,7 @@ function readPack(text: string, label: string, path: string, chain: string[], li
   // `rules:` with every entry commented out (as in a fresh `chatlint init`) means no rules.
   if (isRecord(file.data) && file.data.rules === null) delete file.data.rules;
   const top = ruleFileSchema.safeParse(file.data ?? {}, { reportInput: true });
-  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
+  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file, ruleFileSchema));
   const source: PackSource = { label, file };
   const explicit = new Set(isRecord(file.data) ? Object.keys(file.data) : []);
   const problems: string[] = top.data.input ? describeInputProblems(top.data.input, ['input'], label, file) : [];
@@ -189,7 +229,7 @@ function readPack(text: string, label: string, path: string, chain: string[], li
     try {
       baseText = readFileSync(target, 'utf8');
     } catch (error) {
-      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
+      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'})${didYouMean(top.data.extends, listPresets())}; give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
     }
     const baseLabel = target.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(target)}` : relative(process.cwd(), target) || target;
     base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target], limits);
@@ -208,7 +248,8 @@ function readPack(text: string, label: string, path: string, chain: string[], li
     const { append, ...fields } = value;
     if (existing < 0) {
       if (base && !('kind' in value)) {
-        problems.push(`${where(['id'])}: no rule "${String(value.id)}" in the extended pack to override (give a kind to add a new rule)`);
+        const ids = entries.map((e) => String(e.value.id));
+        problems.push(`${where(['id'])}: no rule "${String(value.id)}" in the extended pack to override${didYouMean(String(value.id), ids)} (give a kind to add a new rule)`);
         return;
       }
       if (append !== undefined) problems.push(`${where(['append'])}: append only adds to a rule of the extended pack`);
@@ -231,7 +272,17 @@ function readPack(text: string, label: string, path: string, chain: string[], li
         }
       }
     }
-    entries[existing] = { value: merged, source, index };
+    // An override that changes what the rule finds, without examples of its own, leaves the pack's
+    // examples judged against options they were not written for.
+    const changed = [...Object.keys(fields).filter((k) => !REPORTING_KEYS.has(k)), ...(append !== undefined ? ['append'] : [])];
+    const previous = (entries[existing] as RawEntry).inheritedExamples;
+    const inheritedExamples =
+      'examples' in fields || merged.examples === undefined
+        ? undefined
+        : changed.length > 0
+          ? { changed: [...new Set([...(previous?.changed ?? []), ...changed])], by: label }
+          : previous;
+    entries[existing] = { value: merged, source, index, ...(inheritedExamples ? { inheritedExamples } : {}) };
   });
 
   if (base) {
@@ -265,20 +316,20 @@ export function compileRuleText(text: string, label: string, origin = label, lim
 
   const compiled: CompiledRule[] = [];
   const ids = new Set<string>();
-  for (const { value: entry, source, index } of pack.entries) {
+  for (const { value: entry, source, index, inheritedExamples } of pack.entries) {
     const at = ['rules', index];
     const where = (key: PropertyKey[]) => `${source.label}${lineSuffix(source.file, [...at, ...key])}: ${formatPath([...at, ...key])}`;
     const kindName = entry.kind;
     const kind = typeof kindName === 'string' ? findKind(kindName) : undefined;
     if (!kind) {
       const known = RULE_KINDS.map((k) => k.kind).join(', ');
-      const what = kindName === undefined ? 'required' : `unknown kind ${JSON.stringify(kindName)}`;
+      const what = kindName === undefined ? 'required' : `unknown kind ${JSON.stringify(kindName)}${didYouMean(String(kindName), RULE_KINDS.map((k) => k.kind))}`;
       problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
       continue;
     }
     const parsed = kind.schema.safeParse(entry, { reportInput: true });
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file));
+      problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file, kind.schema));
       continue;
     }
     const rule = parsed.data;
@@ -290,7 +341,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
         problems.push(`${where(['message'])}: unknown placeholder {${name}} (allowed: ${[...allowed].map((p) => `{${p}}`).join(' ')})`);
       }
     }
-    compiled.push({ rule, kind, check: kind.compile(rule) });
+    compiled.push({ rule, kind, check: kind.compile(rule), ...(inheritedExamples ? { inheritedExamples } : {}) });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -330,7 +381,7 @@ export function loadInputMap(path: string): InputSection {
   }
   const file = parseRuleText(text, path, extname(path).toLowerCase() === '.json');
   const parsed = inputSectionSchema.safeParse(file.data ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file, inputSectionSchema));
   const problems = describeInputProblems(parsed.data, [], path, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
@@ -349,7 +400,8 @@ export function loadRuleset(options: { rules?: string | undefined; preset?: stri
     throw new ConfigError([`${options.rules ?? path}: cannot read rule file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
   if (!options.allowLarge && size > MAX_RULE_FILE_BYTES) throw new ConfigError([tooLarge(options.rules ?? path, size)]);
-  const label = options.rules ?? (path.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(path)}` : basename(path));
+  // Named as the user would type it: a path relative to the working folder (../chatlint.yaml when found above).
+  const label = options.rules ?? (path.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(path)}` : relative(options.cwd ?? process.cwd(), path));
   return compileRuleText(text.replace(/^\uFEFF/, ''), label, path, { allowLarge: options.allowLarge ?? false });
 }
 

@@ -117,6 +117,8 @@ export const pretty: Formatter = {
           .replace('{critical}', String(s.criticalCount)),
       );
     }
+    // Which rules judged this run, so a pasted report says what it was checked against.
+    lines.push(c.dim(`${t.ruleFile}: ${terminalSafe(report.ruleset.name)}${report.ruleset.file ? ` (${terminalSafe(report.ruleset.file)})` : ''}`));
     yield `${lines.join('\n')}\n`;
   },
 };
