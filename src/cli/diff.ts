@@ -1,12 +1,12 @@
 import { diffReports } from '../engine/diff.js';
-import { UsageError } from '../input/discover.js';
 import { loadReportFile } from '../input/report-file.js';
 import { DIFF_FORMATS, diffCaveats, formatDiff, type DiffFormat } from '../report/diff-format.js';
 import { formatFromExtension } from '../report/formatters/index.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { batched, writeFileAtomic } from '../report/write.js';
-import { useColor, type Io } from './check.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
+import { useColor } from './check.js';
+import { reportError, type Io } from './io.js';
 
 export interface DiffOptions {
   format?: string;
@@ -30,10 +30,7 @@ export function diff(baselinePath: string, currentPath: string, options: DiffOpt
     else for (const piece of batched(text)) io.stdout.write(piece);
     return options.failOnNew && result.worse ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
-    if (error instanceof UsageError) {
-      warn(error.message);
-      return EXIT_USAGE;
-    }
+    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { reportSchema, SCHEMA_VERSION, type Report } from '../model/report.js';
 import { isJsonObject } from './json-shape.js';
-import { UsageError } from './discover.js';
+import { UsageError } from '../errors.js';
 
 /**
  * Reads a JSON report chatlint wrote (`--format json`), for `chatlint diff` and `check --baseline`.

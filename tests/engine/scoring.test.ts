@@ -91,8 +91,8 @@ describe('scores in reports', () => {
     const csv = chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'csv', '--csv-report', 'conversations'], { cwd: dir }).stdout;
     expect(csv.split('\r\n').slice(0, 3)).toEqual([
       'conversationId,startedAt,agents,messages,findings,score,passed,critical,file,localStartedAt,deduction:greeting,deduction:slow,deduction:abuse',
-      'c1,2026-11-27T02:00:00.000Z,1024 2048,4,2,85,true,false,a.jsonl,2026-11-27 02:00:00,10,5,0',
-      'c2,2026-11-27T02:00:00.000Z,1024,2,1,0,false,true,a.jsonl,2026-11-27 02:00:00,0,0,0',
+      'c1,2026-11-27T02:00:00.000Z,1024 2048,4,2,85,true,false,a.jsonl,2026-11-27 10:00:00,10,5,0',
+      'c2,2026-11-27T02:00:00.000Z,1024,2,1,0,false,true,a.jsonl,2026-11-27 10:00:00,0,0,0',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { Report } from '../../model/report.js';
-import type { Formatter, FormatContext } from '../formatter.js';
+import type { Formatter, FormatterContext } from '../formatter.js';
 import { strings } from '../i18n.js';
 import { agentsWorstFirst, conversationsWorstFirst, findingsByRule } from '../ranking.js';
 
@@ -20,7 +20,7 @@ function table(head: string[], rows: string[][], alignRight: boolean[]): string[
   return [line(head), line(head.map((_, i) => (alignRight[i] ? '---:' : '---'))), ...rows.map(line)];
 }
 
-function more(total: number, language: FormatContext['language']): string[] {
+function more(total: number, language: FormatterContext['language']): string[] {
   return total > MAX_ROWS ? ['', `… ${total - MAX_ROWS} ${strings(language).more}`] : [];
 }
 
@@ -30,7 +30,7 @@ const percent = (value: number | null) => (value === null ? '-' : `${Math.round(
 /** For pasting into a ticket or chat: summary, agents worst first, top rules, worst conversations. */
 export const markdown: Formatter = {
   name: 'markdown',
-  *format(report: Report, context: FormatContext): Generator<string> {
+  *format(report: Report, context: FormatterContext): Generator<string> {
     const t = strings(context.language);
     const s = report.summary;
     const lines = [`# ${t.reportTitle}`, ''];

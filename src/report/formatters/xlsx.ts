@@ -2,7 +2,7 @@ import writeXlsxFile, { type Cell, type Feature, type Row, type Sheet } from 'wr
 /** The Node build's file content type (not exported by name). */
 type FileContent = Parameters<typeof writeXlsxFile>[1] extends { features?: Array<Feature<infer C>> } | undefined ? C : never;
 import type { Report } from '../../model/report.js';
-import type { BinaryFormatter, FormatContext } from '../formatter.js';
+import type { BinaryFormatter, FormatterContext } from '../formatter.js';
 import { wallClockDate } from '../local-time.js';
 import { ruleColumns } from './csv.js';
 
@@ -19,7 +19,7 @@ const text = (value: string | null | undefined): Cell =>
 const number = (value: number | null | undefined): Cell => (value === null || value === undefined ? null : { type: Number, value });
 const percent = (value: number | null): Cell => (value === null ? null : { type: Number, value, format: '0%' });
 const flag = (value: boolean): Cell => ({ type: Boolean, value });
-const localDate = (iso: string, context: FormatContext): Cell => ({ type: Date, value: wallClockDate(iso, context.timezone), format: DATE_FORMAT });
+const localDate = (iso: string, context: FormatterContext): Cell => ({ type: Date, value: wallClockDate(iso, context.timezone), format: DATE_FORMAT });
 
 function sheet(name: string, columns: Column[], rows: Row[]): Sheet<FileContent> {
   const header: Row = columns.map((c) => ({ type: String, value: c.header, fontWeight: 'bold' }));
@@ -28,7 +28,7 @@ function sheet(name: string, columns: Column[], rows: Row[]): Sheet<FileContent>
 
 const col = (header: string, width = Math.max(10, header.length + 2)): Column => ({ header, width });
 
-function agentsSheet(report: Report, context: FormatContext): Sheet<FileContent> {
+function agentsSheet(report: Report, context: FormatterContext): Sheet<FileContent> {
   const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
   const columns = [
     col('agentId', 12), col('agentName', 14), col('conversations'), col('messages'), col('findings'), col('conversationsScored'),
@@ -41,7 +41,7 @@ function agentsSheet(report: Report, context: FormatContext): Sheet<FileContent>
   return sheet('Agents', columns, rows);
 }
 
-function conversationsSheet(report: Report, context: FormatContext): Sheet<FileContent> {
+function conversationsSheet(report: Report, context: FormatterContext): Sheet<FileContent> {
   const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
   const columns = [
     col('conversationId', 18), col('startedAt', 20), col('agents', 14), col('messages'), col('findings'), col('score'),
@@ -54,7 +54,7 @@ function conversationsSheet(report: Report, context: FormatContext): Sheet<FileC
   return sheet('Conversations', columns, rows);
 }
 
-function findingsSheets(report: Report, context: FormatContext): Array<Sheet<FileContent>> {
+function findingsSheets(report: Report, context: FormatterContext): Array<Sheet<FileContent>> {
   const columns = [
     col('conversationId', 18), col('localTime', 20), col('agentId', 12), col('agentName', 14), col('ruleId', 24), col('kind', 18),
     col('severity'), col('message', 50), col('match', 16), col('offset'), col('seconds'), col('messageIndex'), col('excerpt', 50),
