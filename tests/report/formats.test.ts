@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { markdownText } from '../../src/report/formatters/markdown.js';
+import { workbook } from '../../src/report/formatters/xlsx.js';
+import type { Report } from '../../src/model/report.js';
 
 const line = (o: object) => `${JSON.stringify(o)}\n`;
 /** Shanghai is UTC+8: 02:00 UTC is 10:00 on the wall clock. */
@@ -118,6 +120,20 @@ describe('xlsx report', () => {
     expect(tty.code).toBe(2);
     expect(tty.stdout).toBe('');
     expect(tty.stderr).toContain('--format xlsx writes a binary file: give -o report.xlsx, or redirect standard output to a file');
+  });
+});
+
+describe('xlsx past the row limit', () => {
+  it('continues the findings on "Findings (2)", each sheet with its own header', async () => {
+    const dir = workspace();
+    await runMain(['check', 'night.jsonl', '-o', 'r.json'], { cwd: dir });
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report;
+    const context = { color: false, language: 'en' as const, timezone: 'UTC', csvReport: 'findings' as const, bom: false, ruleIds: [], scored: true };
+    const book = readWorkbook(await workbook(report, context, 3));
+    expect(book.names).toEqual(['Agents', 'Conversations', 'Findings', 'Findings (2)', 'Skipped']);
+    expect(book.header('Findings (2)')[0]).toBe('conversationId');
+    expect(book.sheets.get('Findings')).toContain('<autoFilter ref="A1:Q4"/>');
+    expect(book.sheets.get('Findings (2)')).toContain('<autoFilter ref="A1:Q2"/>');
   });
 });
 

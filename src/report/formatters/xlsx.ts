@@ -9,7 +9,7 @@ import { ruleColumns } from './csv.js';
 /** Excel refuses longer text in one cell. */
 const MAX_CELL_CHARS = 32_767;
 /** Rows per sheet, header included; a longer list continues on "Findings (2)". */
-export const MAX_SHEET_ROWS = 1_048_576;
+const MAX_SHEET_ROWS = 1_048_576;
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 type Column = { header: string; width: number };
@@ -54,7 +54,7 @@ function conversationsSheet(report: Report, context: FormatterContext): Sheet<Fi
   return sheet('Conversations', columns, rows);
 }
 
-function findingsSheets(report: Report, context: FormatterContext): Array<Sheet<FileContent>> {
+function findingsSheets(report: Report, context: FormatterContext, perSheet: number): Array<Sheet<FileContent>> {
   const columns = [
     col('conversationId', 18), col('localTime', 20), col('agentId', 12), col('agentName', 14), col('ruleId', 24), col('kind', 18),
     col('severity'), col('message', 50), col('match', 16), col('offset'), col('seconds'), col('messageIndex'), col('excerpt', 50),
@@ -65,7 +65,6 @@ function findingsSheets(report: Report, context: FormatterContext): Array<Sheet<
     text(f.severity), text(f.message), text(f.match), number(f.offset), number(f.seconds), number(f.messageIndex), text(f.excerpt),
     text(f.source.file), number(f.source.line), number(f.source.record), text(f.timestamp),
   ]);
-  const perSheet = MAX_SHEET_ROWS - 1;
   const sheets: Array<Sheet<FileContent>> = [];
   for (let start = 0; start === 0 || start < rows.length; start += perSheet) {
     sheets.push(sheet(start === 0 ? 'Findings' : `Findings (${start / perSheet + 1})`, columns, rows.slice(start, start + perSheet)));
@@ -108,7 +107,12 @@ export const xlsx: BinaryFormatter = {
   name: 'xlsx',
   binary: true,
   async render(report, context) {
-    const sheets = [agentsSheet(report, context), conversationsSheet(report, context), ...findingsSheets(report, context), skippedSheet(report)];
-    return new Uint8Array(await writeXlsxFile(sheets, { features: [autoFilter(sheets)] }).toBuffer());
+    return workbook(report, context);
   },
 };
+
+/** The workbook's bytes; `findingsPerSheet` is Excel's row limit less the header, smaller only in tests. */
+export async function workbook(report: Report, context: FormatterContext, findingsPerSheet = MAX_SHEET_ROWS - 1): Promise<Uint8Array> {
+  const sheets = [agentsSheet(report, context), conversationsSheet(report, context), ...findingsSheets(report, context, findingsPerSheet), skippedSheet(report)];
+  return new Uint8Array(await writeXlsxFile(sheets, { features: [autoFilter(sheets)] }).toBuffer());
+}
