@@ -74,7 +74,11 @@ export function readPack(text: string, label: string, path: string, chain: strin
     try {
       baseText = readFileSync(target, 'utf8');
     } catch (error) {
-      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'})${didYouMean(top.data.extends, listPresets())}; give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
+      const code = (error as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? `no built-in preset or file "${top.data.extends}"` : `cannot read "${top.data.extends}" (${code ?? 'error'})`;
+      throw new ConfigError([
+        `${label}${lineSuffix(file, ['extends'])}: extends: ${what}${didYouMean(top.data.extends, listPresets())} (built-in presets: ${listPresets().join(', ')}; or a path relative to this file)`,
+      ]);
     }
     const baseLabel = target.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(target)}` : relative(process.cwd(), target) || target;
     base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target], limits);

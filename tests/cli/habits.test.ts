@@ -135,7 +135,7 @@ describe('did you mean', () => {
     ['rules:\n  - id: a\n    kind: response-time\n    maxSecond: 3\n', 'chatlint.yaml:4: rules[0].maxSecond: unknown key; did you mean "maxSeconds"?'],
     ['rules:\n  - id: a\n    kind: respnse-time\n', 'chatlint.yaml:3: rules[0].kind: unknown kind "respnse-time"; did you mean "response-time"?'],
     ['extends: zh-CN\nrules:\n  - id: reply-within-6s\n    maxSeconds: 90\n', 'chatlint.yaml:3: rules[0].id: no rule "reply-within-6s" in the extended pack to override; did you mean "reply-within-60s"?'],
-    ['extends: zh-cn\n', 'chatlint.yaml:1: extends: cannot read "zh-cn" (ENOENT); did you mean "zh-CN"?'],
+    ['extends: zh-cn\n', 'chatlint.yaml:1: extends: no built-in preset or file "zh-cn"; did you mean "zh-CN"? (built-in presets: en, zh-CN; or a path relative to this file)'],
     ['input:\n  colums: {}\n', 'chatlint.yaml:2: input.colums: unknown key; did you mean "columns"?'],
   ])('rule file %j', async (rules, message) => {
     const result = await runMain(['check', 'night.jsonl'], { cwd: workspace(rules) });
