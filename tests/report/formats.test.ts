@@ -109,6 +109,11 @@ describe('xlsx report', () => {
       expect(xml, name).toMatch(/<col min="1" max="1" width="\d+" customWidth="1"\/>/);
     }
     expect(book.sheets.get('Findings')).toContain('<autoFilter ref="A1:Q5"/>');
+    // Widths fit the content: agentId is as wide as its header (+2), a CJK message counts two per character.
+    const width = (column: number) => Number(book.sheets.get('Findings')?.match(new RegExp(`<col min="${column}" max="${column}" width="(\\d+)"`))?.[1]);
+    expect(width(3)).toBe('agentId'.length + 2);
+    expect(width(8)).toBeGreaterThan(20);
+    expect(width(8)).toBeLessThanOrEqual(50);
   });
 
   it('goes to a redirected stdout, but never to a terminal', async () => {

@@ -5,6 +5,7 @@ import type { Report } from '../../model/report.js';
 import type { BinaryFormatter, FormatterContext } from '../formatter.js';
 import { wallClockDate } from '../local-time.js';
 import { ruleColumns } from './csv.js';
+import { displayWidth } from '../terminal-text.js';
 
 /** Excel refuses longer text in one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -12,7 +13,10 @@ const MAX_CELL_CHARS = 32_767;
 const MAX_SHEET_ROWS = 1_048_576;
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
-type Column = { header: string; width: number };
+/** A column: its header, and the widest it may grow to fit its content (long texts wrap into view on demand). */
+type Column = { header: string; maxWidth: number };
+/** Rows measured for column widths: enough to see typical values, cheap at any size. */
+const WIDTH_SAMPLE_ROWS = 1_000;
 
 const text = (value: string | null | undefined): Cell =>
   value === null || value === undefined ? null : { type: String, value: value.length > MAX_CELL_CHARS ? value.slice(0, MAX_CELL_CHARS) : value };
@@ -21,17 +25,27 @@ const percent = (value: number | null): Cell => (value === null ? null : { type:
 const flag = (value: boolean): Cell => ({ type: Boolean, value });
 const localDate = (iso: string, context: FormatterContext): Cell => ({ type: Date, value: wallClockDate(iso, context.timezone), format: DATE_FORMAT });
 
-function sheet(name: string, columns: Column[], rows: Row[]): Sheet<FileContent> {
-  const header: Row = columns.map((c) => ({ type: String, value: c.header, fontWeight: 'bold' }));
-  return { data: [header, ...rows], sheet: name, columns: columns.map((c) => ({ width: c.width })), stickyRowsCount: 1 };
+/** How wide a cell's value shows, in character widths (CJK counts two). */
+function shownWidth(cell: Cell): number {
+  if (cell === null || cell === undefined || typeof cell !== 'object' || !('value' in cell)) return 0;
+  const value = cell.value;
+  if (value instanceof Date) return DATE_FORMAT.length;
+  return typeof value === 'string' ? displayWidth(value) : String(value).length;
 }
 
-const col = (header: string, width = Math.max(10, header.length + 2)): Column => ({ header, width });
+function sheet(name: string, columns: Column[], rows: Row[]): Sheet<FileContent> {
+  const header: Row = columns.map((c) => ({ type: String, value: c.header, fontWeight: 'bold' }));
+  const sample = rows.slice(0, WIDTH_SAMPLE_ROWS);
+  const widths = columns.map((c, i) => Math.min(c.maxWidth, Math.max(c.header.length, ...sample.map((row) => shownWidth(row[i]))) + 2));
+  return { data: [header, ...rows], sheet: name, columns: widths.map((width) => ({ width })), stickyRowsCount: 1 };
+}
+
+const col = (header: string, maxWidth = 60): Column => ({ header, maxWidth });
 
 function agentsSheet(report: Report, context: FormatterContext): Sheet<FileContent> {
   const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
   const columns = [
-    col('agentId', 12), col('agentName', 14), col('conversations'), col('messages'), col('findings'), col('conversationsScored'),
+    col('agentId'), col('agentName'), col('conversations'), col('messages'), col('findings'), col('conversationsScored'),
     col('averageScore'), col('medianScore'), col('passRate'), col('criticalCount'), ...ruleIds.map((id) => col(id)),
   ];
   const rows = report.agents.map((a): Row => [
@@ -44,8 +58,8 @@ function agentsSheet(report: Report, context: FormatterContext): Sheet<FileConte
 function conversationsSheet(report: Report, context: FormatterContext): Sheet<FileContent> {
   const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
   const columns = [
-    col('conversationId', 18), col('startedAt', 20), col('agents', 14), col('messages'), col('findings'), col('score'),
-    col('passed'), col('critical'), col('file', 30), ...ruleIds.map((id) => col(`deduction:${id}`)),
+    col('conversationId'), col('startedAt'), col('agents'), col('messages'), col('findings'), col('score'),
+    col('passed'), col('critical'), col('file', 40), ...ruleIds.map((id) => col(`deduction:${id}`)),
   ];
   const rows = report.conversations.map((c): Row => [
     text(c.conversationId), localDate(c.startedAt, context), text(c.agents.join(' ')), number(c.messages), number(c.findings), number(c.score),
@@ -56,9 +70,9 @@ function conversationsSheet(report: Report, context: FormatterContext): Sheet<Fi
 
 function findingsSheets(report: Report, context: FormatterContext, perSheet: number): Array<Sheet<FileContent>> {
   const columns = [
-    col('conversationId', 18), col('localTime', 20), col('agentId', 12), col('agentName', 14), col('ruleId', 24), col('kind', 18),
-    col('severity'), col('message', 50), col('match', 16), col('offset'), col('seconds'), col('messageIndex'), col('excerpt', 50),
-    col('file', 30), col('line'), col('record'), col('timestamp', 26),
+    col('conversationId'), col('localTime'), col('agentId'), col('agentName'), col('ruleId'), col('kind'),
+    col('severity'), col('message', 50), col('match'), col('offset'), col('seconds'), col('messageIndex'), col('excerpt', 50),
+    col('file', 40), col('line'), col('record'), col('timestamp'),
   ];
   const rows = report.findings.map((f): Row => [
     text(f.conversationId), localDate(f.timestamp, context), text(f.agentId), text(f.agentName), text(f.ruleId), text(f.kind),
@@ -74,7 +88,7 @@ function findingsSheets(report: Report, context: FormatterContext, perSheet: num
 
 function skippedSheet(report: Report): Sheet<FileContent> {
   const rows = report.skipped.map((s): Row => [text(s.file), number(s.line), number(s.record), text(s.reason)]);
-  return sheet('Skipped', [col('file', 30), col('line'), col('record'), col('reason', 60)], rows);
+  return sheet('Skipped', [col('file', 40), col('line'), col('record'), col('reason')], rows);
 }
 
 /** The last column's letters (A, Z, AA, …) for an autofilter range. */
