@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // What an xlsx report costs at 100,000 findings (time, peak memory, file size), against the CSV of the
 // same report. Run after `npm run build`: node scripts/xlsx-cost.mjs [findings]
-import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFormatter } from '../dist/report/formatters/index.js';
+import { readCase } from './expected-cases.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const count = Number(process.argv[2] ?? 100_000);
-const base = JSON.parse(readFileSync(join(root, 'tests/expected/one-chat.json'), 'utf8'));
+const base = JSON.parse(readCase(root, 'fixtures/transcript/one-chat.json.expected').output);
 const sample = base.findings;
 const findings = Array.from({ length: count }, (_, i) => {
   const f = sample[i % sample.length];

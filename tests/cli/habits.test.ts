@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
 
 const line = (o: object) => `${JSON.stringify(o)}\n`;
 const RULES = `name: team
@@ -30,17 +29,17 @@ const workspace = (rules = RULES) => tempDir({ 'chatlint.yaml': rules, 'night.js
 describe('--quiet', () => {
   it('hides warning and info findings in every format, and the notes on stderr', async () => {
     const dir = workspace();
-    const loud = await runMain(['check', 'night.jsonl'], { cwd: dir });
+    const loud = await chatlint(['check', 'night.jsonl'], { cwd: dir });
     expect(loud.stdout).toMatch(/runs[^]*tic/);
-    const pretty = await runMain(['check', 'night.jsonl', '--quiet'], { cwd: dir });
+    const pretty = await chatlint(['check', 'night.jsonl', '--quiet'], { cwd: dir });
     expect(pretty.stdout).toContain('rude');
     expect(pretty.stdout).not.toMatch(/\bruns\b.*\n.*使用/);
     expect(pretty.stdout).not.toMatch(/ (warning|info) +(runs|tic)/);
-    const json = JSON.parse((await runMain(['check', 'night.jsonl', '--quiet', '-f', 'json'], { cwd: dir })).stdout);
+    const json = JSON.parse((await chatlint(['check', 'night.jsonl', '--quiet', '-f', 'json'], { cwd: dir })).stdout);
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['rude']);
     // The summary still counts everything that was found.
     expect(json.summary.bySeverity).toEqual({ error: 1, warning: 1, info: 1 });
-    const written = await runMain(['check', 'night.jsonl', '--quiet', '-o', 'r.csv'], { cwd: dir });
+    const written = await chatlint(['check', 'night.jsonl', '--quiet', '-o', 'r.csv'], { cwd: dir });
     expect(written.stderr).toBe('');
     expect(readFileSync(join(dir, 'r.csv'), 'utf8').trimEnd().split('\r\n')).toHaveLength(2);
   });
@@ -54,19 +53,19 @@ describe('--fail-under decides on the score alone', () => {
     ['100', 1, 'below --fail-under 100'],
     ['0', 0, ''],
   ])('--fail-under %s → exit %i, even with an error finding', async (score, code, note) => {
-    const result = await runMain(['check', 'night.jsonl', '--fail-under', score, '-f', 'json'], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--fail-under', score, '-f', 'json'], { cwd: workspace() });
     expect(result.code).toBe(code);
     if (note) expect(result.stderr).toContain(note);
   });
 
   it.each(['-1', '101', '1e3', 'high', '', 'NaN'])('refuses --fail-under %j', async (score) => {
-    const result = await runMain(['check', 'night.jsonl', '--fail-under', score], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--fail-under', score], { cwd: workspace() });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: --fail-under must be a score from 0 to 100, such as 80 (got "${score}")\n`);
   });
 
   it('with no scoring rule, says the score cannot fail the run', async () => {
-    const result = await runMain(['check', 'night.jsonl', '--fail-under', '90'], { cwd: workspace(RULES.replace('    points: 5\n', '')) });
+    const result = await chatlint(['check', 'night.jsonl', '--fail-under', '90'], { cwd: workspace(RULES.replace('    points: 5\n', '')) });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('--fail-under: no rule deducts points, so every conversation scores full marks and the score cannot fail the run');
   });
@@ -83,7 +82,7 @@ describe('--color and --no-color', () => {
     [['--color'], { NO_COLOR: '1' }, true],
     [[], { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
   ])('%j with %j → colour %s', async (args, env, coloured) => {
-    const result = await runMain(['check', 'night.jsonl', ...args], { cwd: workspace(), env: { NO_COLOR: '', ...env } });
+    const result = await chatlint(['check', 'night.jsonl', ...args], { cwd: workspace(), env: { NO_COLOR: '', ...env } });
     expect(result.stdout.includes(ESC)).toBe(coloured);
   });
 });
@@ -94,17 +93,17 @@ describe('the rule file is found by walking up', () => {
     writeFileSync(join(dir, name), name.endsWith('.json') ? JSON.stringify({ name: 'up', rules: [{ id: 'rude', kind: 'forbidden-phrase', phrases: ['天啊'] }] }) : RULES.replace('name: team', 'name: up'));
     mkdirSync(join(dir, 'a', 'b'), { recursive: true });
     const cwd = join(dir, 'a', 'b');
-    const pretty = await runMain(['check', '../../night.jsonl'], { cwd });
+    const pretty = await chatlint(['check', '../../night.jsonl'], { cwd });
     expect(pretty.stdout).toContain(`Rule file: up (../../${name})`);
-    const json = JSON.parse((await runMain(['check', '../../night.jsonl', '-f', 'json'], { cwd })).stdout);
+    const json = JSON.parse((await chatlint(['check', '../../night.jsonl', '-f', 'json'], { cwd })).stdout);
     expect(json.ruleset).toMatchObject({ name: 'up', file: `../../${name}` });
-    expect((await runMain(['check', '../../night.jsonl', '-f', 'markdown'], { cwd })).stdout).toContain(`Rule file: up (../../${name})`);
+    expect((await chatlint(['check', '../../night.jsonl', '-f', 'markdown'], { cwd })).stdout).toContain(`Rule file: up (../../${name})`);
   });
 
   it('stops at the repository root (.git) and then uses the built-in pack', async () => {
     const dir = tempDir({ 'chatlint.yaml': RULES, 'night.jsonl': NIGHT });
     mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
-    const json = JSON.parse((await runMain(['check', '../night.jsonl', '-f', 'json'], { cwd: join(dir, 'repo') })).stdout);
+    const json = JSON.parse((await chatlint(['check', '../night.jsonl', '-f', 'json'], { cwd: join(dir, 'repo') })).stdout);
     expect(json.ruleset).toMatchObject({ name: 'zh-CN', file: 'rules/zh-CN.yaml' });
   });
 
@@ -112,7 +111,7 @@ describe('the rule file is found by walking up', () => {
     const dir = tempDir({ 'chatlint.yaml': RULES, 'night.jsonl': NIGHT });
     mkdirSync(join(dir, 'team'));
     writeFileSync(join(dir, 'team', '.chatlint.yaml'), RULES.replace('name: team', 'name: nearer'));
-    const json = JSON.parse((await runMain(['check', '../night.jsonl', '-f', 'json'], { cwd: join(dir, 'team') })).stdout);
+    const json = JSON.parse((await chatlint(['check', '../night.jsonl', '-f', 'json'], { cwd: join(dir, 'team') })).stdout);
     expect(json.ruleset).toMatchObject({ name: 'nearer', file: '.chatlint.yaml' });
   });
 });
@@ -120,7 +119,7 @@ describe('the rule file is found by walking up', () => {
 describe('--print-config', () => {
   it('prints the effective rules after extends, reading no input', async () => {
     const dir = tempDir({ 'chatlint.yaml': 'extends: zh-CN\nname: after-sales\nrules:\n  - id: reply-within-60s\n    maxSeconds: 90\n' });
-    const result = await runMain(['check', '--print-config'], { cwd: dir });
+    const result = await chatlint(['check', '--print-config'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^# effective rules from chatlint\.yaml \(extends zh-CN\), hash [0-9a-f]{12}\nname: after-sales\n/);
     expect(result.stdout).toMatch(/ {2}- id: reply-within-60s\n(?: {4}.*\n)*? {4}kind: response-time\n {4}maxSeconds: 90\n/);
@@ -138,7 +137,7 @@ describe('did you mean', () => {
     ['extends: zh-cn\n', 'chatlint.yaml:1: extends: no built-in preset or file "zh-cn"; did you mean "zh-CN"? (built-in presets: en, zh-CN; or a path relative to this file)'],
     ['input:\n  colums: {}\n', 'chatlint.yaml:2: input.colums: unknown key; did you mean "columns"?'],
   ])('rule file %j', async (rules, message) => {
-    const result = await runMain(['check', 'night.jsonl'], { cwd: workspace(rules) });
+    const result = await chatlint(['check', 'night.jsonl'], { cwd: workspace(rules) });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`chatlint: ${message}`);
   });
@@ -149,7 +148,7 @@ describe('did you mean', () => {
     [['chek', 'night.jsonl'], "error: unknown command 'chek'\n(Did you mean check?)"],
     [['rules', '--explain', 'rud'], 'no rule "rud" in team; did you mean "rude"?'],
   ])('%j', async (argv, message) => {
-    const result = await runMain(argv, { cwd: workspace() });
+    const result = await chatlint(argv, { cwd: workspace() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -158,7 +157,7 @@ describe('did you mean', () => {
 describe('rules test after an override', () => {
   it('re-judges the examples inherited from the pack, dropping those the new threshold changes, and says which', async () => {
     const dir = workspace('extends: zh-CN\nrules:\n  - id: reply-within-60s\n    maxSeconds: 90\n');
-    const result = await runMain(['rules', 'test'], { cwd: dir });
+    const result = await chatlint(['rules', 'test'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('~  reply-within-60s: 2 inherited examples dropped (maxSeconds changed in chatlint.yaml; their verdicts no longer hold):');
     expect(result.stdout).toContain('     fail example 1: customer: 在吗 / 61s agent: 您好，云客服1024为您服务');
@@ -167,7 +166,7 @@ describe('rules test after an override', () => {
 
   it('keeps inherited examples that still hold, and leaves rules changed only in severity or points alone', async () => {
     const dir = workspace('extends: zh-CN\nrules:\n  - id: reply-within-60s\n    maxSeconds: 60.5\n  - id: no-rude-phrases\n    severity: warning\n    points: 1\n');
-    const result = await runMain(['rules', 'test'], { cwd: dir });
+    const result = await chatlint(['rules', 'test'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('~  reply-within-60s: inherited examples re-judged (maxSeconds changed in chatlint.yaml): all still hold');
     expect(result.stdout).not.toContain('~  no-rude-phrases');
@@ -175,7 +174,7 @@ describe('rules test after an override', () => {
 
   it('examples given with the override are judged as written: a wrong one fails', async () => {
     const dir = workspace('extends: zh-CN\nrules:\n  - id: reply-within-60s\n    maxSeconds: 90\n    examples:\n      fail: [["customer: 在吗", "61s agent: 在的"]]\n');
-    const result = await runMain(['rules', 'test'], { cwd: dir });
+    const result = await chatlint(['rules', 'test'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('FAIL reply-within-60s');
   });
@@ -184,7 +183,7 @@ describe('rules test after an override', () => {
 describe('init and LICENSE', () => {
   it('chatlint init starts the file with a yaml-language-server $schema line that points at the shipped schema', async () => {
     const dir = tempDir();
-    expect((await runMain(['init'], { cwd: dir })).code).toBe(0);
+    expect((await chatlint(['init'], { cwd: dir })).code).toBe(0);
     const first = readFileSync(join(dir, 'chatlint.yaml'), 'utf8').split('\n')[0] ?? '';
     const schema = first.match(/^# yaml-language-server: \$schema=(.+)$/)?.[1] ?? '';
     expect(JSON.parse(readFileSync(schema.startsWith('/') ? schema : join(dir, schema), 'utf8')).$schema).toContain('json-schema.org');

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffReports } from '../../src/engine/diff.js';
 import { reportDiffSchema } from '../../src/model/diff.js';
 import type { AgentSummary, Finding, Report } from '../../src/model/report.js';
-import { ROOT } from '../helpers/cli.js';
+import { expectedOutput } from '../helpers/cli.js';
 
-const TEMPLATE = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8')) as Report;
+const TEMPLATE = JSON.parse(expectedOutput('fixtures/transcript/one-chat.json.expected')) as Report;
 const BASE_FINDING = TEMPLATE.findings[0] as Finding;
 
 /** A finding: conversation, rule, agent and text are what identify it; index and line are where it happens to be. */

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 import { markdownText } from '../../src/report/formatters/markdown.js';
 import { workbook } from '../../src/report/formatters/xlsx.js';
 import type { Report } from '../../src/model/report.js';
@@ -76,7 +75,7 @@ const serialToWallClock = (serial: string) => new Date(Math.round((Number(serial
 describe('xlsx report', () => {
   it('has the four sheets, typed cells, ids as text, local times, frozen headers and filters', async () => {
     const dir = workspace();
-    const result = await runMain(['check', 'night.jsonl', '-o', 'report.xlsx'], { cwd: dir });
+    const result = await chatlint(['check', 'night.jsonl', '-o', 'report.xlsx'], { cwd: dir });
     expect(result.code).toBe(1);
     const book = readWorkbook(readFileSync(join(dir, 'report.xlsx')));
     expect(book.names).toEqual(['Agents', 'Conversations', 'Findings', 'Skipped']);
@@ -118,10 +117,10 @@ describe('xlsx report', () => {
 
   it('goes to a redirected stdout, but never to a terminal', async () => {
     const dir = workspace();
-    const piped = await runMain(['check', 'night.jsonl', '--format', 'xlsx'], { cwd: dir });
-    expect(piped.stdoutBytes.subarray(0, 2).toString('latin1')).toBe('PK');
-    expect(readWorkbook(piped.stdoutBytes).names).toContain('Findings');
-    const tty = await runMain(['check', 'night.jsonl', '--format', 'xlsx'], { cwd: dir, stdoutIsTty: true });
+    const piped = await chatlint(['check', 'night.jsonl', '--format', 'xlsx'], { cwd: dir });
+    expect((piped.stdoutBytes ?? Buffer.alloc(0)).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(readWorkbook(piped.stdoutBytes ?? Buffer.alloc(0)).names).toContain('Findings');
+    const tty = await chatlint(['check', 'night.jsonl', '--format', 'xlsx'], { cwd: dir, stdoutTty: true });
     expect(tty.code).toBe(2);
     expect(tty.stdout).toBe('');
     expect(tty.stderr).toContain('--format xlsx writes a binary file: give -o report.xlsx, or redirect standard output to a file');
@@ -131,7 +130,7 @@ describe('xlsx report', () => {
 describe('xlsx past the row limit', () => {
   it('continues the findings on "Findings (2)", each sheet with its own header', async () => {
     const dir = workspace();
-    await runMain(['check', 'night.jsonl', '-o', 'r.json'], { cwd: dir });
+    await chatlint(['check', 'night.jsonl', '-o', 'r.json'], { cwd: dir });
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report;
     const context = { color: false, language: 'en' as const, timezone: 'UTC', csvReport: 'findings' as const, bom: false, ruleIds: [], scored: true };
     const book = readWorkbook(await workbook(report, context, 3));
@@ -151,15 +150,15 @@ describe('-o picks the format from the extension', () => {
     ['REPORT.XLSX', (t: string) => expect(t.startsWith('PK')).toBe(true)],
   ])('%s', async (name, check) => {
     const dir = workspace();
-    expect((await runMain(['check', 'night.jsonl', '-o', name], { cwd: dir })).code).toBe(1);
+    expect((await chatlint(['check', 'night.jsonl', '-o', name], { cwd: dir })).code).toBe(1);
     check(readFileSync(join(dir, name), 'latin1'));
   });
 
   it('--format wins over the extension; an unknown extension means pretty', async () => {
     const dir = workspace();
-    await runMain(['check', 'night.jsonl', '-o', 'report.json', '--format', 'csv'], { cwd: dir });
+    await chatlint(['check', 'night.jsonl', '-o', 'report.json', '--format', 'csv'], { cwd: dir });
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toMatch(/^conversationId,/);
-    await runMain(['check', 'night.jsonl', '-o', 'report.txt'], { cwd: dir });
+    await chatlint(['check', 'night.jsonl', '-o', 'report.txt'], { cwd: dir });
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain('Totals:');
   });
 });
@@ -171,22 +170,22 @@ describe('an option of another format is an error, not ignored', () => {
     [['--bom', '--format', 'json'], '--bom only applies to --format csv or xlsx (the format here is json)'],
     [['--bom', '--format', 'markdown'], '--bom only applies to --format csv or xlsx (the format here is markdown)'],
   ])('%j', async (args, message) => {
-    const result = await runMain(['check', 'night.jsonl', ...args], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', ...args], { cwd: workspace() });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: ${message}\n`);
   });
 
   it('--csv-report and --bom with csv, --bom with xlsx are fine', async () => {
     const dir = workspace();
-    expect((await runMain(['check', 'night.jsonl', '--format', 'csv', '--csv-report', 'agents', '--bom'], { cwd: dir })).code).toBe(1);
-    expect((await runMain(['check', 'night.jsonl', '-o', 'r.csv', '--csv-report', 'conversations'], { cwd: dir })).code).toBe(1);
-    expect((await runMain(['check', 'night.jsonl', '-o', 'r.xlsx', '--bom'], { cwd: dir })).code).toBe(1);
+    expect((await chatlint(['check', 'night.jsonl', '--format', 'csv', '--csv-report', 'agents', '--bom'], { cwd: dir })).code).toBe(1);
+    expect((await chatlint(['check', 'night.jsonl', '-o', 'r.csv', '--csv-report', 'conversations'], { cwd: dir })).code).toBe(1);
+    expect((await chatlint(['check', 'night.jsonl', '-o', 'r.xlsx', '--bom'], { cwd: dir })).code).toBe(1);
   });
 });
 
 describe('CSV local times', () => {
   it('findings carry localTime (rule file zone) after the fixed columns, beside the UTC timestamp', async () => {
-    const result = await runMain(['check', 'night.jsonl', '--format', 'csv'], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--format', 'csv'], { cwd: workspace() });
     const [header, first] = result.stdout.split('\r\n').map((row) => row.split(','));
     expect(header?.at(-1)).toBe('localTime');
     expect(first?.[1]).toBe('2026-11-27T02:02:00.000Z');
@@ -194,7 +193,7 @@ describe('CSV local times', () => {
   });
 
   it('--timezone overrides the rule file; conversations carry localStartedAt', async () => {
-    const result = await runMain(['check', 'night.jsonl', '--format', 'csv', '--csv-report', 'conversations', '--timezone', 'Europe/London'], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--format', 'csv', '--csv-report', 'conversations', '--timezone', 'Europe/London'], { cwd: workspace() });
     const [header, first] = result.stdout.split('\r\n').map((row) => row.split(','));
     expect(header?.slice(8, 11)).toEqual(['file', 'localStartedAt', 'deduction:greeting']);
     expect(first?.[9]).toBe('2026-11-27 02:00:00');
@@ -203,7 +202,7 @@ describe('CSV local times', () => {
 
 describe('ndjson', () => {
   it('one typed record per line: findings, skipped, then one summary', async () => {
-    const result = await runMain(['check', 'night.jsonl', '--format', 'ndjson'], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--format', 'ndjson'], { cwd: workspace() });
     const records = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => r.type)).toEqual(['finding', 'finding', 'finding', 'finding', 'skipped', 'summary']);
     expect(records[0]).toMatchObject({ type: 'finding', conversationId: '0102', ruleId: expect.any(String) });
@@ -213,7 +212,7 @@ describe('ndjson', () => {
 
   it('a clean run is just the summary line', async () => {
     const dir = tempDir({ 'chatlint.yaml': RULES, 'ok.jsonl': EXPORT.split('\n').slice(2, 4).join('\n') });
-    const result = await runMain(['check', 'ok.jsonl', '--format', 'ndjson'], { cwd: dir });
+    const result = await chatlint(['check', 'ok.jsonl', '--format', 'ndjson'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['summary']);
   });
@@ -221,7 +220,7 @@ describe('ndjson', () => {
 
 describe('markdown', () => {
   it('summary, agents worst first, top rules and worst conversations, with the rule file named', async () => {
-    const result = await runMain(['check', 'night.jsonl', '--format', 'markdown'], { cwd: workspace() });
+    const result = await chatlint(['check', 'night.jsonl', '--format', 'markdown'], { cwd: workspace() });
     const md = result.stdout;
     expect(md).toContain('Rule file: team (chatlint.yaml)');
     expect(md).toContain('| Findings | 4 |');
@@ -234,9 +233,9 @@ describe('markdown', () => {
   });
 
   it('in Chinese with --lang zh-CN, and --quiet leaves info and warnings out of the tables', async () => {
-    const zh = await runMain(['check', 'night.jsonl', '--format', 'markdown', '--lang', 'zh-CN'], { cwd: workspace() });
+    const zh = await chatlint(['check', 'night.jsonl', '--format', 'markdown', '--lang', 'zh-CN'], { cwd: workspace() });
     expect(zh.stdout).toContain('## 按客服统计');
-    const quiet = await runMain(['check', 'night.jsonl', '--format', 'markdown', '--quiet'], { cwd: workspace() });
+    const quiet = await chatlint(['check', 'night.jsonl', '--format', 'markdown', '--quiet'], { cwd: workspace() });
     expect(quiet.stdout).not.toContain('| runs |');
     expect(quiet.stdout).not.toContain('| tic |');
   });

@@ -1,12 +1,13 @@
 import type { AnyFormatter } from '../formatter.js';
 import { csv } from './csv.js';
+import { html } from './html.js';
 import { json } from './json.js';
 import { markdown } from './markdown.js';
 import { ndjson } from './ndjson.js';
 import { pretty } from './pretty.js';
 import { xlsx } from './xlsx.js';
 
-export const FORMATTERS: readonly AnyFormatter[] = [pretty, json, ndjson, csv, markdown, xlsx];
+export const FORMATTERS: readonly AnyFormatter[] = [pretty, json, ndjson, csv, markdown, html, xlsx];
 export const FORMAT_NAMES = FORMATTERS.map((f) => f.name);
 
 export function findFormatter(name: string): AnyFormatter | undefined {

@@ -52,7 +52,8 @@ export const pretty: Formatter = {
       lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}${verdict}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
       for (const f of findings) {
         const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
-        const where = `${t.message} ${f.messageIndex}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
+        // People count messages from 1; JSON keeps the 0-based messageIndex.
+        const where = `${t.message} ${f.messageIndex + 1}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
         lines.push(
           `  ${c.dim(localTime(f.timestamp, context.timezone))}  ${severityLabel(c, f.severity, t[f.severity])} ${c.cyan(f.ruleId)}  ${c.bold(who)}  ${c.dim(`[${where}]`)}`,
         );
