@@ -39,7 +39,7 @@ export const markdown: Formatter = {
 
     lines.push(`## ${t.summaryTitle}`, '');
     const summaryRows = [
-      [t.files_, String(s.files)],
+      [t.filesHeading, String(s.files)],
       [t.conversations, String(s.conversations)],
       [t.messages, String(s.messages)],
       [t.findings, String(s.findings)],
@@ -70,7 +70,7 @@ export const markdown: Formatter = {
     const worst = conversationsWorstFirst(report.conversations, context.scored);
     if (worst.length > 0) {
       lines.push(`## ${t.worstConversations}`, '');
-      const scoreHead = t.score.charAt(0).toUpperCase() + t.score.slice(1);
+      const scoreHead = t.score100;
       const head = [t.conversation, ...(context.scored ? [scoreHead] : []), t.findings, t.agent, t.file];
       const rows = worst.slice(0, MAX_ROWS).map((c) => [
         markdownText(c.conversationId), ...(context.scored ? [String(c.score)] : []), String(c.findings),
