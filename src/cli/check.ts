@@ -130,7 +130,7 @@ function assertWritableFolder(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
   assertTimeZone(timezone);

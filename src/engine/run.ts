@@ -1,6 +1,6 @@
 import type { Ruleset } from '../config/load.js';
-import type { ReadEvent, SkippedRecord } from '../model/message.js';
-import type { Report, Waiver } from '../model/report.js';
+import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
+import type { Finding, Report, Waiver } from '../model/report.js';
 import type { InputEvent } from '../input/read.js';
 import { ReportBuilder } from './aggregate.js';
 import { checkConversation } from './check.js';
@@ -17,6 +17,8 @@ export interface RunHooks {
   onEmptyFile?(file: string): void;
   /** A note about a file worth telling the user (the encoding assumed for it). */
   onNote?(file: string, message: string): void;
+  /** Called for each checked conversation with the findings kept for it (after waivers), for `review sample`. */
+  onConversation?(conversation: Conversation, findings: readonly Finding[]): void;
 }
 
 export interface RunResult {
@@ -122,6 +124,7 @@ export async function runCheck(
       redactFindings(conversation, waived);
     }
     builder.addConversation(conversation, kept, waived);
+    hooks.onConversation?.(conversation, kept);
   }
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
   for (const skip of duplicates) addSkip(skip);
