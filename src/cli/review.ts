@@ -2,19 +2,18 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'yaml';
-import { BUILTIN_RULES_DIR, listPresets, loadRuleset, resolveRuleFile } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
-import { discoverFiles, UsageError } from '../input/discover.js';
-import { MappingError } from '../input/mapping.js';
-import { readFiles } from '../input/read.js';
-import { TimeZoneError } from '../input/timestamps.js';
+import { loadRuleset } from '../config/load.js';
+import { BUILTIN_RULES_DIR, listPresets, resolveRuleFile } from '../config/presets.js';
 import { FindingSampler, parseVerdict, precisionByRule, type ReviewRow } from '../engine/review.js';
 import { runCheck } from '../engine/run.js';
+import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { discoverFiles } from '../input/discover.js';
+import { readFiles } from '../input/read.js';
 import { csvCell } from '../report/formatters/csv.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { writeFileAtomic } from '../report/write.js';
-import { settingsFrom, type Io } from './check.js';
-import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { settingsFrom } from './check.js';
+import { reportError, type Io } from './io.js';
 
 export interface ReviewSampleOptions {
   rules?: string;
@@ -63,20 +62,12 @@ function reviewCsv(rows: readonly ReviewRow[], pack: string, seed: number, bom: 
   return text;
 }
 
-/** Usage and configuration errors become one clear message and exit 2; anything else is a bug and is thrown. */
-function reportError(error: unknown, io: Io): number {
-  const warn = (text: string) => io.stderr.write(`chatlint: ${terminalSafe(text)}\n`);
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) warn(problem);
-    return EXIT_USAGE;
-  }
-  if (error instanceof UsageError || error instanceof TimeZoneError || error instanceof MappingError) {
-    warn(error.message);
-    return EXIT_USAGE;
-  }
+/** Expected errors (usage, configuration, input) become clear messages and exit 2; anything else is a bug and is thrown. */
+function failed(error: unknown, io: Io): number {
+  if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
-    warn((error as Error).message);
+    io.stderr.write(`chatlint: ${terminalSafe((error as Error).message)}\n`);
     return EXIT_USAGE;
   }
   throw error;
@@ -94,7 +85,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     if (options.output?.toLowerCase().endsWith('.xlsx')) {
       throw new UsageError(`-o ${options.output}: review sheets are written as CSV for now (give a .csv path; Excel opens it, use --bom)`);
     }
-    const { ruleset, readOptions, memoryBudgetBytes, input } = settingsFrom(
+    const { ruleset, readOptions, memoryBudgetBytes } = settingsFrom(
       { ...options, csvReport: 'findings', format: 'json', output: options.output },
       io.env,
     );
@@ -104,7 +95,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     const { report } = await runCheck(readFiles(files, readOptions, options.inputFormat), ruleset, {
       onFileError: (file, reason) => warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`),
       onConversation: (conversation, findings) => sampler.add(conversation, findings),
-    }, { memoryBudgetBytes, agentIdFrom: input?.agentIdFrom ?? null });
+    }, { memoryBudgetBytes });
     if (report.summary.messages === 0) throw new UsageError('review sample: no messages in the input');
     const rows = sampler.rows(ruleset.rules.map((r) => r.rule.id));
     const text = reviewCsv(rows, pack, seed, Boolean(options.bom));
@@ -117,7 +108,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     }
     return EXIT_OK;
   } catch (error) {
-    return reportError(error, io);
+    return failed(error, io);
   }
 }
 
@@ -252,6 +243,6 @@ export function reviewScore(file: string, options: ReviewScoreOptions, io: Io): 
     if (options.examples) writeExamples(rows, options.examples, io);
     return unknown.length > 0 ? EXIT_USAGE : EXIT_OK;
   } catch (error) {
-    return reportError(error, io);
+    return failed(error, io);
   }
 }
