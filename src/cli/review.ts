@@ -46,8 +46,8 @@ function wholeNumber(value: string, option: string, min = 0): number {
 /** What `extends:` should name to reach the rule file a run used: a preset name, or the file's absolute path. */
 function packReference(options: { rules?: string | undefined; preset?: string | undefined }): string {
   const file = resolveRuleFile(options);
-  const preset = listPresets().find((name) => resolve(BUILTIN_RULES_DIR, basename(file)) === file && basename(file).replace(/\.ya?ml$/, '') === name);
-  return preset ?? file;
+  const name = basename(file).replace(/\.ya?ml$/, '');
+  return dirname(file) === resolve(BUILTIN_RULES_DIR) && listPresets().includes(name) ? name : file;
 }
 
 function reviewCsv(rows: readonly ReviewRow[], pack: string, seed: number, bom: boolean): string {

@@ -72,6 +72,20 @@ describe('chatlint review sample', () => {
     expect(row.seed).toBe('7');
   });
 
+  it('names a built-in pack by its preset name, guards formula-like cells, and refuses .xlsx for now', async () => {
+    const formulas = tempDir({
+      'night.jsonl': JSON.stringify({ conversation_id: 'F1', timestamp: '2026-11-27T12:00:00Z', role: 'agent', agent_id: 'A1', text: '=HYPERLINK("x") Hello' }) + '\n',
+      'team.yaml': 'extends: en\nname: team\nrules:\n  - id: no-formulas\n    kind: forbidden-phrase\n    patterns: ["=HYPERLINK"]\n',
+    });
+    const sheet = rows((await run(['review', 'sample', join(formulas, 'night.jsonl'), '-r', join(formulas, 'team.yaml')])).stdout);
+    expect(sheet.find((r) => r.ruleId === 'no-formulas')?.match).toBe("'=HYPERLINK");
+    const en = rows((await run(['review', 'sample', join(formulas, 'night.jsonl'), '-p', 'en'])).stdout);
+    expect(en[0]?.rules).toBe('en');
+    const xlsx = await run(['review', 'sample', join(formulas, 'night.jsonl'), '-o', join(formulas, 'review.xlsx')]);
+    expect(xlsx.code).toBe(2);
+    expect(xlsx.stderr).toMatch(/written as CSV for now/);
+  });
+
   it('writes a sheet with -o and refuses a bad --per-rule', async () => {
     const out = join(dir, 'review.csv');
     expect((await sample(3, ['-o', out])).code).toBe(0);
