@@ -128,7 +128,7 @@ interface ReviewedRow {
 const unguard = (value: string) => (/^'+\s*[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
 const splitLines = (cell: string) => cell.split(/\r?\n/).filter((l) => l.trim() !== '');
 
-function readReviewSheet(file: string): { rows: ReviewedRow[]; unknown: Array<{ line: number; value: string }> } {
+function readReviewSheet(file: string): { rows: ReviewedRow[]; unknown: Array<{ line: number; problem: string }> } {
   const text = readFileSync(file, 'utf8');
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
@@ -147,15 +147,14 @@ function readReviewSheet(file: string): { rows: ReviewedRow[]; unknown: Array<{ 
     return i === -1 ? '' : unguard(record[i] ?? '');
   };
   const rows: ReviewedRow[] = [];
-  const unknown: Array<{ line: number; value: string }> = [];
+  const unknown: Array<{ line: number; problem: string }> = [];
   for (const { record, info } of body) {
     // info.lines is where the record ends; a record's first line is what a reviewer looks for.
     const line = info.lines - (record.join(',').match(/\n/g)?.length ?? 0);
     const ruleId = at(record, 'ruleId').trim();
-    if (ruleId === '') continue;
     const verdict = parseVerdict(at(record, 'verdict'));
-    if (verdict === undefined) {
-      unknown.push({ line, value: at(record, 'verdict') });
+    if (ruleId === '' || verdict === undefined) {
+      unknown.push({ line, problem: ruleId === '' ? 'no ruleId' : `unknown verdict "${at(record, 'verdict')}" (use y/n, yes/no, tp/fp, true/false, 1/0, ✓/✗, 对/错, 是/否; empty = not reviewed)` });
       continue;
     }
     const lines = [...splitLines(at(record, 'before')), ...splitLines(at(record, 'text')), ...splitLines(at(record, 'after'))];
@@ -238,7 +237,7 @@ export function reviewScore(file: string, options: ReviewScoreOptions, io: Io): 
     const tp = reviewed.filter((r) => r.verdict).length;
     io.stdout.write(`\n${reviewed.length} reviewed, ${tp} true, ${reviewed.length - tp} false positives${reviewed.length ? ` (overall precision ${percent(tp / reviewed.length)})` : ''}\n`);
     for (const u of unknown) {
-      io.stderr.write(`chatlint: ${terminalSafe(file)}:${u.line}: unknown verdict "${terminalSafe(u.value)}" (use y/n, yes/no, tp/fp, true/false, 1/0, ✓/✗, 对/错, 是/否; empty = not reviewed)\n`);
+      io.stderr.write(`chatlint: ${terminalSafe(file)}:${u.line}: ${terminalSafe(u.problem)}\n`);
     }
     if (options.examples) writeExamples(rows, options.examples, io);
     return unknown.length > 0 ? EXIT_USAGE : EXIT_OK;
