@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { loadRuleset } from '../config/load.js';
 import { BUILTIN_RULES_DIR, listPresets, resolveRuleFile } from '../config/presets.js';
 import { FindingSampler, parseVerdict, precisionByRule, type ReviewRow } from '../engine/review.js';
+import { testRule } from '../engine/rule-tests.js';
 import { runCheck } from '../engine/run.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { discoverFiles } from '../input/discover.js';
@@ -184,11 +185,25 @@ function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): void 
   }
   const pack = packs[0] as string;
   const ruleset = loadRuleset(listPresets().includes(pack) ? { preset: pack } : { rules: pack });
+  const compiledById = new Map(ruleset.rules.map((r) => [r.rule.id, r]));
+  // An example must show what was reviewed: a confirmed finding must fire on its context lines, a false
+  // positive must fire there too (until the rule is fixed). Context cut too short (a copy-paste whose first
+  // copy is further back) would make an example that guards nothing, so it is left out and counted.
+  const firesOn = (ruleId: string, lines: string[]) => {
+    const compiled = compiledById.get(ruleId);
+    if (!compiled) return false;
+    return testRule({ ...compiled, rule: { ...compiled.rule, examples: { pass: [], fail: [lines] } } }).failures.length === 0;
+  };
   const additions = new Map<string, { pass: string[][]; fail: string[][] }>();
+  let leftOut = 0;
   for (const row of rows) {
     if (row.verdict === null || row.lines.length === 0) continue;
-    if (!ruleset.rules.some((r) => r.rule.id === row.ruleId)) {
+    if (!compiledById.has(row.ruleId)) {
       io.stderr.write(`chatlint: line ${row.line}: rule "${terminalSafe(row.ruleId)}" is not in ${terminalSafe(pack)}; left out of the examples\n`);
+      continue;
+    }
+    if (!firesOn(row.ruleId, row.lines)) {
+      leftOut++;
       continue;
     }
     let entry = additions.get(row.ruleId);
@@ -216,6 +231,9 @@ function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): void 
     `# Confirmed findings are fail examples, so the fix does not lose them.\n`;
   writeFileAtomic(out, header + stringify({ extends: extendsValue(pack, out), rules }, { lineWidth: 0 }));
   io.stderr.write(`chatlint: wrote ${out}: ${passCount} pass examples (reviewed false positives), ${failCount} fail examples (confirmed findings)\n`);
+  if (leftOut > 0) {
+    io.stderr.write(`chatlint: ${leftOut} reviewed findings left out: the rule does not fire on their context lines alone (sample with a larger --before to keep them)\n`);
+  }
 }
 
 /** `chatlint review score`: per-rule precision with a 95 % Wilson interval from a reviewed sheet, worst rules first. */
