@@ -93,10 +93,12 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     const pack = packReference(options);
     const files = await discoverFiles(paths, options.output ? [options.output] : []);
     const sampler = new FindingSampler({ perRule, seed, before, after });
-    const { report } = await runCheck(readFiles(files, readOptions, options.inputFormat), ruleset, {
-      onFileError: (file, reason) => warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`),
-      onConversation: (conversation, findings) => sampler.add(conversation, findings),
-    }, { memoryBudgetBytes });
+    const { report } = await runCheck(
+      readFiles(files, readOptions, options.inputFormat),
+      ruleset,
+      { onFileError: (file, reason) => warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`) },
+      { memoryBudgetBytes, onConversation: (transcript) => sampler.add(transcript) },
+    );
     if (report.summary.messages === 0) throw new UsageError('review sample: no messages in the input');
     const rows = sampler.rows(ruleset.rules.map((r) => r.rule.id));
     const text = reviewCsv(rows, pack, seed, Boolean(options.bom));

@@ -1,5 +1,5 @@
-import type { Conversation, Message } from '../model/message.js';
 import type { Finding } from '../model/report.js';
+import type { Transcript, TranscriptMessage } from '../model/transcript.js';
 
 /**
  * A 53-bit string hash (cyrb53). Sampling ranks findings by hash(seed, finding identity), so the sample
@@ -46,8 +46,8 @@ const speakerToken = (text: string) => text.replace(/[\s:：]+/g, '_');
  * A message as a `rules test` example line, timed from the first message shown, so an example built from
  * the reviewed lines behaves like the real conversation: `65s agent 1024 安琪: 您好`.
  */
-export function exampleLine(message: Message, startMs: number): string {
-  const seconds = Math.max(0, Math.round((message.timestamp - startMs) / 1000));
+export function exampleLine(message: TranscriptMessage, startMs: number): string {
+  const seconds = Math.max(0, Math.round((Date.parse(message.timestamp) - startMs) / 1000));
   let who: string = message.role;
   if (message.role === 'agent' && message.agentId) {
     who += ` ${speakerToken(message.agentId)}`;
@@ -75,27 +75,27 @@ export class FindingSampler {
 
   constructor(private readonly options: SampleOptions) {}
 
-  add(conversation: Conversation, findings: readonly Finding[]): void {
-    for (const finding of findings) {
+  add(transcript: Transcript): void {
+    for (const finding of transcript.findings) {
       this.counts.set(finding.ruleId, (this.counts.get(finding.ruleId) ?? 0) + 1);
       const identity = [finding.conversationId, finding.ruleId, finding.messageIndex, finding.offset ?? '', finding.agentId ?? ''].join('\u0000');
       const rank = hash53(identity, this.options.seed);
       let rows = this.kept.get(finding.ruleId);
       if (!rows) this.kept.set(finding.ruleId, (rows = []));
       if (rows.length >= this.options.perRule && rank >= (rows[rows.length - 1] as ReviewRow).rank) continue;
-      const row = this.rowFor(conversation, finding, rank);
+      const row = this.rowFor(transcript, finding, rank);
       const at = rows.findIndex((r) => r.rank > rank);
       rows.splice(at === -1 ? rows.length : at, 0, row);
       if (rows.length > this.options.perRule) rows.pop();
     }
   }
 
-  private rowFor(conversation: Conversation, finding: Finding, rank: number): ReviewRow {
-    const { messages } = conversation;
+  private rowFor(transcript: Transcript, finding: Finding, rank: number): ReviewRow {
+    const { messages } = transcript;
     const from = Math.max(0, finding.messageIndex - this.options.before);
     const to = Math.min(messages.length, finding.messageIndex + 1 + this.options.after);
-    const start = (messages[from] as Message).timestamp;
-    const line = (m: Message) => exampleLine(m, start);
+    const start = Date.parse((messages[from] as TranscriptMessage).timestamp);
+    const line = (m: TranscriptMessage) => exampleLine(m, start);
     return {
       ruleId: finding.ruleId,
       kind: finding.kind,
@@ -107,7 +107,7 @@ export class FindingSampler {
       match: finding.match,
       message: finding.message,
       before: messages.slice(from, finding.messageIndex).map(line),
-      text: line(messages[finding.messageIndex] as Message),
+      text: line(messages[finding.messageIndex] as TranscriptMessage),
       after: messages.slice(finding.messageIndex + 1, to).map(line),
       file: finding.source.file,
       line: finding.source.line,
