@@ -120,17 +120,37 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
   const context = { file, timezone: options.timezone, agents: options.agents };
   try {
     const forcedProduct = forced ? findProductFormat(forced) : undefined;
-    const format: string = forced ?? BY_EXTENSION[extension] ?? sniffCanonical(headText);
-    if (forcedProduct || format === 'json') {
+    if (forcedProduct) {
+      // An explicit format always wins: a text format is never parsed as JSON, whatever its first character.
       const text = decodeWhole(await readAll(input), options);
-      const json = /^\s*[[{]/.test(text) ? parseJson(text) : undefined;
-      const product = forcedProduct ?? (forced ? undefined : sniffProduct(file, headText, json));
+      const json = forcedProduct.reads === 'json' ? parseJson(text) : undefined;
+      yield { type: 'file', file, format: forcedProduct.name };
+      yield* forcedProduct.read(text, json, context);
+      return;
+    }
+    const format: string = forced ?? BY_EXTENSION[extension] ?? sniffCanonical(headText);
+    if (format === 'json') {
+      const text = decodeWhole(await readAll(input), options);
+      // JSON only when the text parses as JSON: a WhatsApp iOS export also opens with "[".
+      let json: unknown;
+      let notJson: InputError | undefined;
+      if (/^\s*[[{]/.test(text)) {
+        try {
+          json = parseJson(text);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          notJson = error;
+        }
+      } else {
+        notJson = new InputError('not JSON');
+      }
+      const product = forced ? undefined : sniffProduct(file, headText, json);
       if (product) {
         yield { type: 'file', file, format: product.name };
         yield* product.read(text, json, context);
         return;
       }
-      if (json === undefined) throw new InputError('not JSON');
+      if (notJson) throw notJson;
       yield { type: 'file', file, format: 'json' };
       yield* readJsonDocument(json, file, options);
       return;

@@ -133,6 +133,7 @@ function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEv
 
 export const intercom: ProductFormat = {
   name: 'intercom',
+  reads: 'json',
   description: 'Intercom API conversations: source + conversation_parts (comments; notes excluded), HTML bodies to text',
   sniff,
   read,

@@ -195,6 +195,7 @@ export function isSlackMetadataFile(fileName: string, json: unknown): boolean {
 
 export const slack: ProductFormat = {
   name: 'slack',
+  reads: 'json',
   description: 'Slack export day files (<channel>/<date>.json) with users.json; a conversation per channel and per thread',
   sniff,
   read,

@@ -196,6 +196,7 @@ function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadE
 
 export const twitterReplies: ProductFormat = {
   name: 'twitter-replies',
+  reads: 'text',
   description: 'Reply-linked tweets (Kaggle customer-support-on-twitter CSV); conversations rebuilt from in_response_to_tweet_id',
   sniff,
   read,

@@ -26,6 +26,8 @@ export interface ProductFormat {
   name: string;
   /** One line for the README's format table and `--help`. */
   description: string;
+  /** What the reader needs: the parsed JSON document (`json`), or only the text (`text`: transcripts, CSV). */
+  reads: 'json' | 'text';
   /** True only when the content is unambiguously this format. */
   sniff(sample: SniffSample): boolean;
   /** Every record becomes a message or a skip with a reason; never throws on bad content. */
