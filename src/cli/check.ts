@@ -47,6 +47,7 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  maxRepeatedSkips?: string;
 }
 
 export interface Io {
@@ -57,6 +58,12 @@ export interface Io {
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
+export const DEFAULT_MAX_REPEATED_SKIPS = 20;
+
+/** A skip reason with its particulars (quoted values, numbers) blanked, so "the same reason" groups alike skips. */
+export function skipReasonKind(reason: string): string {
+  return reason.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, '#');
+}
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
@@ -158,14 +165,15 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   };
   if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
+  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips };
 }
 
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
+    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } =
       settingsFrom(options, io.env);
 
     const readsStdin = paths.length === 0 || paths.includes('-');
@@ -189,9 +197,16 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
 
     let skipsSeen = 0;
+    // Per file and kind of reason: how many skips were seen, so a reason repeated past the limit is summed up, not listed.
+    const repeats = new Map<string, { file: string; reason: string; count: number }>();
     const hooks = {
       onSkip(skip: SkippedRecord) {
-        if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+        if (options.quiet) return;
+        const key = `${skip.file}\0${skipReasonKind(skip.reason)}`;
+        const seen = repeats.get(key) ?? { file: skip.file, reason: skip.reason, count: 0 };
+        repeats.set(key, { ...seen, count: seen.count + 1 });
+        if (seen.count >= maxRepeatedSkips) return;
+        if (skipsSeen++ < MAX_SKIPS_ON_STDERR) {
           warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
         }
       },
@@ -214,6 +229,11 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     if (identity && !options.quiet) warn(describeIdentity(identity));
     if (!options.quiet) {
       for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+    }
+    for (const { file, reason, count } of repeats.values()) {
+      if (count > maxRepeatedSkips) {
+        warn(`${terminalSafe(file)}: ${count - maxRepeatedSkips} more skipped records like "${terminalSafe(reason)}" not listed (${count} in all; all are in the JSON report)`);
+      }
     }
     if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
 

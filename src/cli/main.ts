@@ -52,6 +52,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers in excerpts, matches and messages')
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
+    .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
     .option('-q, --quiet', 'print errors only')

@@ -7,6 +7,7 @@ import { PRODUCT_FORMATS, findProductFormat } from './formats/index.js';
 import type { ProductFormat } from './formats/types.js';
 import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
+import { describeShape, guardUnknownShape } from './unknown-shape.js';
 import type { ReadOptions } from './options.js';
 import { HEAD_BYTES, openFile, readAll, type OpenedInput } from './source.js';
 import { binaryKind, DEFAULT_MAX_MESSAGE_CHARS, firstInvalidUtf8Line, jsonErrorLocation, limitMessageLength, markDuplicateKeys } from './limits.js';
@@ -26,7 +27,8 @@ export type InputEvent =
   | ReadEvent
   /** Several records at once, in file order (streaming readers batch what one chunk completes). */
   | { type: 'batch'; events: ReadEvent[] }
-  | { type: 'file'; file: string; format: string }
+  /** A file starts: the format and the encoding it is read as. */
+  | { type: 'file'; file: string; format: string; encoding: string }
   | { type: 'file-error'; file: string; reason: string }
   | { type: 'note'; file: string; message: string };
 
@@ -103,7 +105,7 @@ export async function* readInput(given: OpenedInput, givenOptions: ReadOptions, 
     return;
   }
   if (given.head.length < HEAD_BYTES && stripUtf8Bom(given.head).toString('latin1').trim() === '') {
-    yield { type: 'file', file: given.label, format: 'empty' };
+    yield { type: 'file', file: given.label, format: 'empty', encoding: givenOptions.encoding === 'auto' ? 'utf8' : givenOptions.encoding };
     return;
   }
   yield* limitMessageLength(readDetected(given, givenOptions, forced), givenOptions.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS);
@@ -112,19 +114,23 @@ export async function* readInput(given: OpenedInput, givenOptions: ReadOptions, 
 async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   const file = given.label;
   const extension = extname(file).toLowerCase();
-  const { input, encoding, note } = resolveEncoding(given, givenOptions);
+  const { input, encoding, note, readAs } = resolveEncoding(given, givenOptions);
   if (note) yield { type: 'note', file, message: note };
+  const started = (format: string): InputEvent => ({ type: 'file', file, format, encoding: readAs });
   const options: ReadOptions = { ...givenOptions, encoding };
   // The head is only for sniffing: a character cut at its end (or a stray bad byte) must not hide the format.
   const headText = new TextDecoder(decoderLabel(encoding)).decode(stripUtf8Bom(input.head));
   const context = { file, timezone: options.timezone, agents: options.agents };
+  // Without a mapping, a canonical file whose first records all lack the basic fields is refused in one line.
+  const guarded = (events: AsyncIterable<InputEvent>, format: string, json?: unknown): AsyncIterable<InputEvent> =>
+    options.mapping ? events : guardUnknownShape(events, file, () => describeShape(format, headText, json));
   try {
     const forcedProduct = forced ? findProductFormat(forced) : undefined;
     if (forcedProduct) {
       // An explicit format always wins: a text format is never parsed as JSON, whatever its first character.
       const text = decodeWhole(await readAll(input), options);
       const json = forcedProduct.reads === 'json' ? parseJson(text) : undefined;
-      yield { type: 'file', file, format: forcedProduct.name };
+      yield started(forcedProduct.name);
       yield* forcedProduct.read(text, json, context);
       return;
     }
@@ -146,27 +152,27 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
       }
       const product = forced ? undefined : sniffProduct(file, headText, json);
       if (product) {
-        yield { type: 'file', file, format: product.name };
+        yield started(product.name);
         yield* product.read(text, json, context);
         return;
       }
       if (notJson) throw notJson;
-      yield { type: 'file', file, format: 'json' };
-      yield* readJsonDocument(json, file, options);
+      yield started('json');
+      yield* guarded(toAsync(readJsonDocument(json, file, options)), 'json', json);
       return;
     }
     if (!forced && format !== 'jsonl') {
       const product = sniffProduct(file, headText, undefined);
       if (product) {
         const text = decodeWhole(await readAll(input), options);
-        yield { type: 'file', file, format: product.name };
+        yield started(product.name);
         yield* product.read(text, undefined, context);
         return;
       }
     }
-    yield { type: 'file', file, format };
-    if (format === 'jsonl') for await (const events of readJsonLines(input, options)) yield { type: 'batch', events };
-    else for await (const events of readDelimited(input, options, format === 'tsv' ? '\t' : ',')) yield { type: 'batch', events };
+    yield started(format);
+    const batches = format === 'jsonl' ? readJsonLines(input, options) : readDelimited(input, options, format === 'tsv' ? '\t' : ',');
+    yield* guarded(asBatches(batches), format);
   } catch (error) {
     if (error instanceof InputError) {
       yield { type: 'file-error', file, reason: error.message };
@@ -181,12 +187,20 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
   }
 }
 
+async function* toAsync(events: Iterable<ReadEvent>): AsyncIterable<InputEvent> {
+  yield* events;
+}
+
+async function* asBatches(batches: AsyncIterable<ReadEvent[]>): AsyncIterable<InputEvent> {
+  for await (const events of batches) yield { type: 'batch', events };
+}
+
 /**
  * The encoding to read an input in (`auto` detected from its head), and the input to read: UTF-16 is
  * transcoded to UTF-8 as it streams, so the line splitter (which cuts at byte 0x0A) and every reader
- * see UTF-8.
+ * see UTF-8. `readAs` is the file's own encoding (for the report), whatever it is transcoded to.
  */
-export function resolveEncoding(input: OpenedInput, options: ReadOptions): { input: OpenedInput; encoding: Encoding; note?: string } {
+export function resolveEncoding(input: OpenedInput, options: ReadOptions): { input: OpenedInput; encoding: Encoding; readAs: Encoding; note?: string } {
   let encoding: Encoding;
   let note: string | undefined;
   if (options.encoding === 'auto') {
@@ -196,7 +210,7 @@ export function resolveEncoding(input: OpenedInput, options: ReadOptions): { inp
   } else {
     encoding = options.encoding;
   }
-  if (encoding !== 'utf16le' && encoding !== 'utf16be') return { input, encoding, ...(note ? { note } : {}) };
+  if (encoding !== 'utf16le' && encoding !== 'utf16be') return { input, encoding, readAs: encoding, ...(note ? { note } : {}) };
   const label = decoderLabel(encoding);
   const transcoded: OpenedInput = {
     label: input.label,
@@ -205,7 +219,7 @@ export function resolveEncoding(input: OpenedInput, options: ReadOptions): { inp
       for await (const text of decodeChunks(input.chunks(), encoding)) yield Buffer.from(text, 'utf8');
     },
   };
-  return { input: transcoded, encoding: 'utf8', ...(note ? { note } : {}) };
+  return { input: transcoded, encoding: 'utf8', readAs: encoding, ...(note ? { note } : {}) };
 }
 
 /** Reads every file in order; a file that cannot be opened is a file-error, never a crash. */
