@@ -9,7 +9,8 @@ import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import { describeShape, guardUnknownShape } from './unknown-shape.js';
 import type { ReadOptions } from './options.js';
-import { HEAD_BYTES, openFile, readAll, type OpenedInput } from './source.js';
+import { HEAD_BYTES, openFile, openInput, readAll, type OpenedInput } from './source.js';
+import { DecompressionError, isZip, withoutCompression, zipEntries } from './compressed.js';
 import { binaryKind, DEFAULT_MAX_MESSAGE_CHARS, firstInvalidUtf8Line, jsonErrorLocation, limitMessageLength, markDuplicateKeys } from './limits.js';
 
 export const CANONICAL_FORMATS = ['jsonl', 'json', 'csv', 'tsv'] as const;
@@ -113,7 +114,7 @@ export async function* readInput(given: OpenedInput, givenOptions: ReadOptions, 
 
 async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   const file = given.label;
-  const extension = extname(file).toLowerCase();
+  const extension = extname(withoutCompression(file)).toLowerCase();
   const { input, encoding, note, readAs } = resolveEncoding(given, givenOptions);
   if (note) yield { type: 'note', file, message: note };
   const started = (format: string): InputEvent => ({ type: 'file', file, format, encoding: readAs });
@@ -178,6 +179,10 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
       yield { type: 'file-error', file, reason: error.message };
       return;
     }
+    if (error instanceof DecompressionError) {
+      yield { type: 'file-error', file, reason: error.message };
+      return;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code) {
       yield { type: 'file-error', file, reason: `cannot read file: ${code}` };
@@ -222,22 +227,76 @@ export function resolveEncoding(input: OpenedInput, options: ReadOptions): { inp
   return { input: transcoded, encoding: 'utf8', readAs: encoding, ...(note ? { note } : {}) };
 }
 
+/** Entry names in an archive that are read: the canonical extensions, possibly gzipped or zstd-compressed. */
+const ARCHIVE_ENTRY = /\.(?:jsonl|ndjson|json|csv|tsv)(?:\.gz|\.zst)?$/i;
+/** Entries read only when a product format recognises their content (as in a directory walk). */
+const SNIFFED_ENTRY = /\.(?:txt|html?)(?:\.gz|\.zst)?$/i;
+
+/** Reads one opened input and always lets go of it, even when its reader stopped early. */
+async function* readOpened(input: OpenedInput, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  try {
+    yield* readInput(input, options, forced);
+  } finally {
+    // A reader that stopped early (a file error) must not leave the file open: thousands of files would run out of descriptors.
+    await input.close?.();
+  }
+}
+
+/**
+ * A zip archive, entry by entry: each entry is an input of its own named `archive.zip:path/in/archive`,
+ * so findings and skips point into the archive. Entries of other kinds are counted in one note.
+ */
+async function* readZip(file: string, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  let passed = 0;
+  try {
+    for await (const entry of zipEntries(file)) {
+      const label = `${file}:${entry.name}`;
+      const wanted = ARCHIVE_ENTRY.test(entry.name) || (forced !== undefined && !isZip(entry.name));
+      if (!wanted && !SNIFFED_ENTRY.test(entry.name)) {
+        passed++;
+        continue;
+      }
+      let input: OpenedInput;
+      try {
+        input = await openInput(label, await entry.open());
+      } catch (error) {
+        yield { type: 'file-error', file: label, reason: error instanceof DecompressionError ? error.message : `cannot read: ${(error as Error).message}` };
+        continue;
+      }
+      if (!wanted && !sniffProduct(entry.name, new TextDecoder().decode(stripUtf8Bom(input.head)), undefined)) {
+        await input.close?.();
+        passed++;
+        continue;
+      }
+      yield* readOpened(input, options, forced);
+    }
+  } catch (error) {
+    if (!(error instanceof DecompressionError)) throw error;
+    yield { type: 'file-error', file, reason: error.message };
+    return;
+  }
+  if (passed > 0) yield { type: 'note', file, message: passed === 1 ? '1 entry is not a chat export; left unread' : `${passed} entries are not chat exports; left unread` };
+}
+
 /** Reads every file in order; a file that cannot be opened is a file-error, never a crash. */
 export async function* readFiles(files: string[], options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   for (const file of files) {
+    if (isZip(file)) {
+      yield* readZip(file, options, forced);
+      continue;
+    }
     let input: OpenedInput;
     try {
       input = await openFile(file);
     } catch (error) {
+      if (error instanceof DecompressionError) {
+        yield { type: 'file-error', file, reason: error.message };
+        continue;
+      }
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       yield { type: 'file-error', file, reason: code === 'EISDIR' ? 'is a directory' : `cannot read file: ${code}` };
       continue;
     }
-    try {
-      yield* readInput(input, options, forced);
-    } finally {
-      // A reader that stopped early (a file error) must not leave the file open: thousands of files would run out of descriptors.
-      await input.close?.();
-    }
+    yield* readOpened(input, options, forced);
   }
 }

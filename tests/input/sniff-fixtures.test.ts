@@ -90,7 +90,7 @@ const NOT_EXPORTS = new Set([
 ]);
 
 /** Folders other suites own and test for themselves (hostile input is refused on purpose). */
-const OWNED_ELSEWHERE = ['hostile/'];
+const OWNED_ELSEWHERE = ['hostile/', 'compressed/'];
 
 function allFixtures(): string[] {
   const out: string[] = [];
