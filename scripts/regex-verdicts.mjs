@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 process.env.CHATLINT_CACHE_DIR = '';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { listPresets, loadRuleset } = await import(join(root, 'dist/config/load.js'));
+const { listPresets } = await import(join(root, 'dist/config/presets.js'));
+const { loadRuleset } = await import(join(root, 'dist/config/load.js'));
 const { verdictFile } = await import(join(root, 'dist/rules/regex-safety.js'));
 for (const preset of listPresets()) loadRuleset({ preset });
 writeFileSync(join(root, 'rules/regex-verdicts.json'), verdictFile());

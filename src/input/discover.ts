@@ -8,6 +8,7 @@ import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
 import { sniffProduct } from './read.js';
 import { HEAD_BYTES, openFile } from './source.js';
 import { withoutCompression } from './compressed.js';
+import { UsageError } from '../errors.js';
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
 /** Compressed forms of any of the above (`night.jsonl.gz`), and zip archives, read entry by entry. */
@@ -40,8 +41,6 @@ export async function isChatExport(file: string): Promise<boolean> {
   }
   return true;
 }
-
-export class UsageError extends Error {}
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 

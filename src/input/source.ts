@@ -1,5 +1,5 @@
 import { openFileStream } from './compressed.js';
-import { InputError } from './csv.js';
+import { InputError } from '../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 

@@ -6,7 +6,7 @@
  */
 import type { ReadEvent } from '../model/message.js';
 import { isJsonObject } from './json-shape.js';
-import type { InputEvent } from './read.js';
+import type { InputEvent } from './events.js';
 
 /** Reasons that mean "these records do not have the fields of a chat message", not "this record is broken". */
 const SHAPE_REASONS = /^(?:missing conversation id|missing timestamp|missing role|expected a message object)/;
