@@ -38,7 +38,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
     .addOption(
-      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with a byte-order mark, or GB18030, said on stderr)')
+      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with or without a byte-order mark, GB18030 or Big5, said on stderr)')
         .choices(ENCODING_CHOICES)
         .default('auto'),
     )

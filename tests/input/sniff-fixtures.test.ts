@@ -5,8 +5,8 @@ import { discoverFiles } from '../../src/input/discover.js';
 import type { Encoding } from '../../src/input/encoding.js';
 import { fixture, readFixture, ROOT } from './helpers.js';
 
-const GB18030 = 'not UTF-8; read as GB18030 (use --encoding to choose)';
-const NEITHER = 'not valid UTF-8, and not GB18030 either; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
+const GB18030 = 'not UTF-8; read as GB18030 (not valid Big5) (use --encoding to choose)';
+const NEITHER = 'not valid UTF-8, GB18030 or Big5; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
 const UTF16LE = 'read as UTF-16LE (byte-order mark)';
 const UTF16BE = 'read as UTF-16BE (byte-order mark)';
 
@@ -33,6 +33,10 @@ const EXPORTS: Record<string, Expected> = {
   'broken/gbk-export.csv': { encoding: 'gb18030', format: 'csv', note: GB18030, messages: null, skips: null },
   'broken/missing-fields.csv': { encoding: 'utf8', format: 'csv', note: null, messages: null, skips: null },
   'csv/export-zh.csv': { encoding: 'utf8', format: 'csv', note: null, messages: null, skips: null },
+  'encodings/big5.csv': { encoding: 'big5', format: 'csv', note: 'not UTF-8; read as Big5 (Traditional Chinese): 87% of its Chinese characters are common ones as Big5, 36% as GB18030 (use --encoding to choose)', messages: 5, skips: 0 },
+  'encodings/gb18030-traditional.csv': { encoding: 'gb18030', format: 'csv', note: GB18030, messages: 5, skips: 0 },
+  'encodings/utf16be-nobom.jsonl': { encoding: 'utf16be', format: 'jsonl', note: 'no byte-order mark, but the NUL bytes fall as in UTF-16BE text; read as UTF-16BE (use --encoding to choose)', messages: 3, skips: 0 },
+  'encodings/utf16le-nobom.jsonl': { encoding: 'utf16le', format: 'jsonl', note: 'no byte-order mark, but the NUL bytes fall as in UTF-16LE text; read as UTF-16LE (use --encoding to choose)', messages: 3, skips: 0 },
   'encodings/gb18030.jsonl': { encoding: 'gb18030', format: 'jsonl', note: GB18030, messages: 2, skips: 0 },
   'encodings/latin1.csv': { encoding: 'utf8', format: 'csv', note: NEITHER, messages: 0, skips: 2 },
   'encodings/utf16be-bom.jsonl': { encoding: 'utf16be', format: 'jsonl', note: UTF16BE, messages: 3, skips: 0 },
