@@ -16,12 +16,13 @@ export const CASES = [
   ['nightly.agents.csv', ['fixtures/nightly', '--format', 'csv', '--csv-report', 'agents', '--bom']],
   ['english.pretty.txt', ['fixtures/english/export.jsonl', '--preset', 'en']],
   // One report per helpdesk product: detection, roles, agents, times and skips end to end.
-  ...['aliyun-ccc', 'intercom', 'livechat', 'salesforce-transcript', 'slack', 'tencent-ccc', 'twitter-replies', 'zendesk-chat'].map((format) => [
+  ...['aliyun-ccc', 'amazon-connect', 'genesys', 'intercom', 'livechat', 'salesforce-transcript', 'slack', 'tencent-ccc', 'twitter-replies', 'zendesk-chat'].map((format) => [
     `formats.${format}.json`,
     [`fixtures/formats/${format}`, '--preset', 'en', '--format', 'json'],
   ]),
   ['formats.text-transcript.en.json', ['fixtures/formats/text-transcript/zendesk-email.txt', '--preset', 'en', '--format', 'json']],
   ['formats.text-transcript.zh.txt', ['fixtures/formats/text-transcript/wechat-zh.txt', '--lang', 'zh-CN']],
+  ['formats.telegram.json', ['fixtures/formats/telegram', '--preset', 'en', '--format', 'json', '--map', 'fixtures/formats/telegram/roles.yaml']],
   ['formats.whatsapp.json', ['fixtures/formats/whatsapp', '--preset', 'en', '--format', 'json', '--agents', 'Brightline Support,Noor Haddad']],
 ];
 

@@ -104,7 +104,8 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
   const options: ReadOptions = { ...givenOptions, encoding };
   // The head is only for sniffing: a character cut at its end (or a stray bad byte) must not hide the format.
   const headText = new TextDecoder(decoderLabel(encoding)).decode(stripUtf8Bom(input.head));
-  const context = { file, timezone: options.timezone, agents: options.agents };
+  const mapping = options.mapping;
+  const context = { file, timezone: options.timezone, agents: options.agents, roleOf: mapping ? (value: string) => mapping.role(value) : undefined };
   // Without a mapping, a canonical file whose first records all lack the basic fields is refused in one line.
   const guarded = (events: AsyncIterable<InputEvent>, format: string, json?: unknown): AsyncIterable<InputEvent> =>
     options.mapping ? events : guardUnknownShape(events, file, () => describeShape(format, headText, json));

@@ -22,7 +22,6 @@ const list = (keys: string[]): string => {
 /** Exports people try that chatlint has no reader for, by the keys at their top level. */
 const KNOWN_OTHERS: Array<{ keys: string[]; name: string }> = [
   { keys: ['guild', 'channel', 'messages'], name: 'a DiscordChatExporter file' },
-  { keys: ['personal_information', 'chats'], name: 'a Telegram full-account export (export a single chat instead)' },
   { keys: ['tickets'], name: 'a helpdesk tickets export' },
 ];
 

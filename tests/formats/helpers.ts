@@ -7,7 +7,7 @@ import type { ReaderContext, SniffSample } from '../../src/input/formats/types.j
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/formats');
 
 /** Files that sit beside fixtures but are not exports themselves (claimed by no format). */
-export const AUXILIARY = new Set(['slack/export/users.json', 'slack/export/channels.json', 'README.md']);
+export const AUXILIARY = new Set(['slack/export/users.json', 'slack/export/channels.json', 'README.md', 'SOURCES.md', 'telegram/roles.yaml']);
 
 /** Every fixture file, as a path relative to fixtures/formats with "/" separators. */
 export function fixtureFiles(): string[] {
