@@ -189,6 +189,9 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
         ...(inbound === 'false' ? { agentId: t.author, agentName: t.author } : {}),
         text: decodeEntities(t.text),
         ...(brand ? { meta: { brand } } : {}),
+        // The reply links, so response-time rules follow each branch of a thread (see rules/kinds/response-time.ts).
+        id: t.id,
+        ...(t.parent !== undefined && byId.has(t.parent) ? { replyTo: t.parent } : {}),
       },
       t.line,
     );

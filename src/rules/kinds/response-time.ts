@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
+import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type CheckContext, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
@@ -19,10 +19,65 @@ export type ResponseTimeRule = z.infer<typeof schema>;
 /** Rounds to milliseconds so 61.0004 s prints as 61 and binary noise never shows. */
 const toSeconds = (ms: number) => Math.round(ms) / 1000;
 
+/**
+ * For exports that say which message a reply answers (message.replyTo): the messages each message
+ * replies to, directly or through its parent's parent, as positions in the conversation. null when
+ * no message of the conversation links to another one there (the clock then runs in time order).
+ */
+export function replyAncestors(messages: readonly Message[]): Array<Set<number>> | null {
+  const position = new Map<string, number>();
+  messages.forEach((m, i) => {
+    if (m.id !== undefined && !position.has(m.id)) position.set(m.id, i);
+  });
+  const parent = messages.map((m) => (m.replyTo !== undefined ? position.get(m.replyTo) : undefined));
+  if (parent.every((p) => p === undefined)) return null;
+  return messages.map((_, i) => {
+    const ancestors = new Set<number>();
+    // A loop of links (a malformed export) stops at the first message seen twice.
+    for (let p = parent[i]; p !== undefined && !ancestors.has(p) && p !== i; p = parent[p]) ancestors.add(p);
+    return ancestors;
+  });
+}
+
+/**
+ * The clock for reply-linked threads, which can branch: each customer message that is not part of a wait
+ * already open on its own branch (an earlier open customer message it replies to, directly or not) starts
+ * a clock, and an agent message stops the clocks of the customer messages it replies to, directly or
+ * through later messages of the same branch. An agent message without a link stops every open clock (the
+ * time-order rule). One finding per late reply, with the longest wait it ends.
+ */
+function linkedClocks(
+  messages: readonly Message[],
+  ancestors: Array<Set<number>>,
+  role: string,
+  limitMs: number,
+  duringAnnouncedWait: (index: number) => boolean,
+  maxSeconds: number,
+): RawFinding[] {
+  const findings: RawFinding[] = [];
+  const open = new Set<number>();
+  messages.forEach((message, index) => {
+    const above = ancestors[index] ?? new Set<number>();
+    if (message.role === 'customer') {
+      const waitOpen = [...open].some((c) => above.has(c));
+      if (!waitOpen && !duringAnnouncedWait(index)) open.add(index);
+      return;
+    }
+    if (message.role !== role) return;
+    const linked = message.replyTo !== undefined && above.size > 0;
+    const answered = [...open].filter((c) => !linked || above.has(c));
+    if (answered.length === 0) return;
+    const longest = Math.max(...answered.map((c) => message.timestamp - (messages[c]?.timestamp ?? message.timestamp)));
+    if (longest > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(longest), data: { maxSeconds } });
+    for (const c of answered) open.delete(c);
+  });
+  return findings;
+}
+
 export const responseTime = defineKind<ResponseTimeRule>({
   kind: 'response-time',
   summary:
-    'The clock starts at the oldest customer message not yet answered and stops at the next message of the checked role (agent); bot and system messages do not stop it. A wait above maxSeconds is one finding on the late reply. A customer message never answered is not counted. A customer message sent during a wait the agent announced with a concrete time (found by an active wait-notice rule: from the notice to the next agent message) starts no clock: wait-notice judges that return, once, in time or late (honourWaitNotices: false measures it anyway).',
+    'The clock starts at the oldest customer message not yet answered and stops at the next message of the checked role (agent); bot and system messages do not stop it. A wait above maxSeconds is one finding on the late reply. A customer message never answered is not counted. In exports that link replies (Twitter threads, Telegram replies) a thread can branch: a customer message is answered by the first agent message that replies to it, or to a later message of its branch; an agent reply in another branch does not stop its clock (an agent message without a link stops all of them). A customer message sent during a wait the agent announced with a concrete time (found by an active wait-notice rule: from the notice to the next agent message) starts no clock: wait-notice judges that return, once, in time or late (honourWaitNotices: false measures it anyway).',
   placeholders: ['maxSeconds'],
   defaultMessage: 'Reply after {seconds} s (limit {maxSeconds} s)',
   schema,
@@ -33,6 +88,8 @@ export const responseTime = defineKind<ResponseTimeRule>({
       const waits = rule.honourWaitNotices ? context.announcedWaits : [];
       const duringAnnouncedWait = (index: number) =>
         waits.some((w) => w.noticeIndex < index && (w.returnIndex === null || index < w.returnIndex));
+      const ancestors = replyAncestors(conversation.messages);
+      if (ancestors) return linkedClocks(conversation.messages, ancestors, rule.role, limitMs, duringAnnouncedWait, rule.maxSeconds);
       let waitingSince: number | null = null;
       conversation.messages.forEach((message, index) => {
         if (message.role === 'customer') {
