@@ -29,7 +29,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   program
     .command('check')
     .description('check chat exports (files, directories, glob patterns, or - for standard input)')
-    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, and .txt .html transcripts a product format recognises) or glob patterns')
+    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, .txt .html transcripts a product format recognises, their .gz/.zst forms, and .zip archives) or glob patterns')
     .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
