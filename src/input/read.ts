@@ -106,7 +106,7 @@ async function* readDetected(given: OpenedInput, givenOptions: ReadOptions, forc
   const headText = new TextDecoder(decoderLabel(encoding)).decode(stripUtf8Bom(input.head));
   const mapping = options.mapping;
   const context = { file, timezone: options.timezone, agents: options.agents, roleOf: mapping ? (value: string) => mapping.role(value) : undefined };
-  // Without a mapping, a canonical file whose first records all lack the basic fields is refused in one line.
+  // Without a mapping, a canonical file none of whose records has the basic fields is refused in one line.
   const guarded = (events: AsyncIterable<InputEvent>, format: string, json?: unknown): AsyncIterable<InputEvent> =>
     options.mapping ? events : guardUnknownShape(events, file, () => describeShape(format, headText, json));
   try {

@@ -1,7 +1,7 @@
 /**
  * A JSON or CSV file that is not a chat export chatlint knows (another product's export, a Discord or
  * Telegram file without a mapping) would otherwise give one "missing conversation id" skip per record.
- * When a file's first records all fail for want of the basic fields, and none is a message, the file is
+ * When none of a file's records is a message and all fail for want of the basic fields, the file is
  * refused with one line that says what it looks like and how to map it.
  */
 import type { ReadEvent } from '../model/message.js';
@@ -10,8 +10,6 @@ import type { InputEvent } from './events.js';
 
 /** Reasons that mean "these records do not have the fields of a chat message", not "this record is broken". */
 const SHAPE_REASONS = /^(?:missing conversation id|missing timestamp|missing role|expected a message object)/;
-/** How many such records in a row, from the start of a file, settle that the file is not a chat export. */
-export const UNKNOWN_SHAPE_RECORDS = 20;
 export const MAPPING_HINT = 'map its fields with input.columns (README: "Exports with other column names")';
 
 const list = (keys: string[]): string => {
@@ -65,36 +63,28 @@ export function unknownShapeReason(looksLike: string): string {
 }
 
 /**
- * Passes a canonical reader's events through, except when the file's first records (up to
- * UNKNOWN_SHAPE_RECORDS, or all of a shorter file) are all shape failures and none is a message: then
- * the file is one file-error. Only the first records are held back, so streaming stays streaming.
+ * Passes a canonical reader's events through, except when a file holds no message at all and every one
+ * of its records failed for want of the basic fields: then the file is one file-error. Skips are held
+ * back only until the first message (or a skip of another kind) shows the file is a chat export; the
+ * report keeps every skip anyway, so holding them costs no more memory than the report does. The
+ * decision does not depend on the order of the records.
  */
 export async function* guardUnknownShape(events: AsyncIterable<InputEvent>, file: string, looksLike: () => string): AsyncIterable<InputEvent> {
   let held: ReadEvent[] | undefined = [];
-  const release = function* (rest: ReadEvent[]): Iterable<InputEvent> {
-    const records = [...(held ?? []), ...rest];
-    held = undefined;
-    if (records.length > 0) yield { type: 'batch', events: records };
-  };
   for await (const event of events) {
     if (held === undefined || (event.type !== 'batch' && event.type !== 'message' && event.type !== 'skip')) {
       yield event;
       continue;
     }
     const records = event.type === 'batch' ? event.events : [event];
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i] as ReadEvent;
-      if (record.type === 'message' || !SHAPE_REASONS.test(record.skip.reason)) {
-        yield* release(records.slice(i));
-        break;
-      }
-      held.push(record);
-      if (held.length >= UNKNOWN_SHAPE_RECORDS) {
-        yield { type: 'file-error', file, reason: unknownShapeReason(looksLike()) };
-        return;
-      }
+    const recognised = records.findIndex((r) => r.type === 'message' || !SHAPE_REASONS.test(r.skip.reason));
+    if (recognised === -1) {
+      held.push(...records);
+      continue;
     }
+    const released: ReadEvent[] = [...held, ...records];
+    held = undefined;
+    yield { type: 'batch', events: released };
   }
-  if (held === undefined) return;
-  if (held.length > 0) yield { type: 'file-error', file, reason: unknownShapeReason(looksLike()) };
+  if (held !== undefined && held.length > 0) yield { type: 'file-error', file, reason: unknownShapeReason(looksLike()) };
 }
