@@ -9,8 +9,7 @@ import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
-import { inputFormatNames, readFiles, readInput } from '../input/read.js';
-import { openInput } from '../input/source.js';
+import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck } from '../engine/run.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -181,7 +180,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
 
     async function* events(): AsyncIterable<InputEvent> {
-      if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+      if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
       yield* readFiles(files, readOptions, options.inputFormat);
     }
 

@@ -71,12 +71,23 @@ function relay(source: Readable, decoder: Transform, what: string): Readable {
   return out;
 }
 
-/** Decompresses `source` by the name's suffix (`.gz`, `.zst`); `what` names it in errors. */
-export function decompressed(name: string, source: Readable, what = name): Readable {
+/**
+ * Decompresses `source` by the name's suffix (`.gz`, `.zst`). `within` names what holds it (a zip entry)
+ * in errors; a file's own errors are reported under its path anyway.
+ */
+export function decompressed(name: string, source: Readable, within?: string): Readable {
   const suffix = COMPRESSED.exec(name)?.[1]?.toLowerCase();
-  if (suffix === 'gz') return relay(source, createGunzip(), `${what}: not valid gzip data`);
-  if (suffix === 'zst') return relay(source, zstdStream(), what);
-  return relay(source, new PassThrough(), what);
+  const prefix = within ? `${within}: ` : '';
+  if (suffix === 'gz') return relay(source, createGunzip(), `${prefix}not valid gzip data`);
+  if (suffix === 'zst') return relay(source, zstdStream(), `${prefix}not valid zstd data`);
+  return relay(source, new PassThrough(), within ?? 'cannot read');
+}
+
+/** `.gz` or `.zst` by the first bytes (for standard input, which has no name), else undefined. */
+export function compressionByMagic(head: Buffer): '.gz' | '.zst' | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return '.gz';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return '.zst';
+  return undefined;
 }
 
 /** A file's bytes, decompressed when its name says so. */

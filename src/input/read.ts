@@ -9,7 +9,7 @@ import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import { describeShape, guardUnknownShape } from './unknown-shape.js';
 import type { ReadOptions } from './options.js';
-import { HEAD_BYTES, openFile, openInput, readAll, type OpenedInput } from './source.js';
+import { HEAD_BYTES, openFile, openInput, openStdin, readAll, type OpenedInput } from './source.js';
 import { DecompressionError, isZip, withoutCompression, zipEntries } from './compressed.js';
 import { binaryKind } from './binary.js';
 import { DEFAULT_MAX_MESSAGE_CHARS, limitMessageLength } from './limits.js';
@@ -260,6 +260,19 @@ async function* readZip(file: string, options: ReadOptions, forced?: string): As
     return;
   }
   if (passed > 0) yield { type: 'note', file, message: passed === 1 ? '1 entry is not a chat export; left unread' : `${passed} entries are not chat exports; left unread` };
+}
+
+/** Reads standard input (gzip or zstd decompressed by its first bytes); broken compressed data is a file-error. */
+export async function* readStdin(stream: AsyncIterable<Buffer | string>, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  let input: OpenedInput;
+  try {
+    input = await openStdin(stream);
+  } catch (error) {
+    if (!(error instanceof DecompressionError)) throw error;
+    yield { type: 'file-error', file: '<stdin>', reason: error.message };
+    return;
+  }
+  yield* readOpened(input, options, forced);
 }
 
 /** Reads every file in order; a file that cannot be opened is a file-error, never a crash. */

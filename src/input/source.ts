@@ -1,4 +1,5 @@
-import { openFileStream } from './compressed.js';
+import { Readable } from 'node:stream';
+import { compressionByMagic, decompressed, openFileStream } from './compressed.js';
 import { InputError } from '../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
@@ -48,6 +49,13 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
       done = true;
     },
   };
+}
+
+/** Standard input, decompressed as it streams when it starts like gzip or zstd (`zcat` not needed). */
+export async function openStdin(stream: AsyncIterable<Buffer | string>, label = '<stdin>'): Promise<OpenedInput> {
+  const input = await openInput(label, stream);
+  const suffix = compressionByMagic(input.head);
+  return suffix ? openInput(label, decompressed(`stdin${suffix}`, Readable.from(input.chunks()))) : input;
 }
 
 /** A file's bytes, decompressed as they stream when its name ends in `.gz` or `.zst`. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -102,5 +102,18 @@ describe('compressed inputs', () => {
     const dir = tempDir({ 'x.zip': makeZip([{ name: 'chat.log', data: '[02/03/2026, 1:00:00 pm] Mara: Hello?\n' }]) });
     const { report } = await check([join(dir, 'x.zip'), '--input-format', 'whatsapp']);
     expect(report?.summary.inputs.map((i) => [i.path.replace(`${dir}/`, ''), i.format])).toEqual([['x.zip:chat.log', 'whatsapp']]);
+  });
+});
+
+describe('compressed standard input', () => {
+  it('gzip and zstd on stdin are told by their first bytes; broken data is one clear line', async () => {
+    const lines = `${message('s1', 0, 'customer', 'hi')}\n${message('s1', 30, 'agent', 'Hello, this is agent A1')}\n`;
+    const gz = await runMain(['check', '-', '--preset', 'en', '--format', 'json'], { input: gzipSync(lines) });
+    expect((JSON.parse(gz.stdout) as Report).summary.inputs).toEqual([{ path: '<stdin>', format: 'jsonl', encoding: 'utf8', records: 2, skipped: 0 }]);
+    const zst = await runMain(['check', '-', '--preset', 'en', '--format', 'json'], { input: readFileSync(join(ROOT, 'fixtures/compressed/export.csv.zst')) });
+    expect((JSON.parse(zst.stdout) as Report).summary.messages).toBe(2);
+    const broken = await runMain(['check', '-', '--preset', 'en'], { input: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x61, 0x62]) });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('chatlint: <stdin>: not valid gzip data: unexpected end of file\n');
   });
 });
