@@ -9,6 +9,8 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** The folder relative paths are read from; the process's own when absent (see main.ts). */
+  cwd?: string;
 }
 
 /** Prints an expected error's problems, one `chatlint:` line each (through `clean`), and gives its exit code. */

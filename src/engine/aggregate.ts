@@ -66,7 +66,7 @@ export class ReportBuilder {
   }
 
   /** `findings` count; `waived` were covered by a reviewed waiver and are only listed. */
-  addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): void {
+  addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): ConversationSummary {
     this.messages += conversation.messages.length;
     for (const message of conversation.messages) this.input(message.source.file).records++;
     const agentIds: string[] = [];
@@ -106,6 +106,7 @@ export class ReportBuilder {
       source: { file: first?.source.file ?? '' },
     };
     this.conversations.push({ summary, findings, waived });
+    return summary;
   }
 
   build(unusedWaivers: Waiver[] = []): Report {

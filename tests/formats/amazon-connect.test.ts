@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct as readText, readProductFixture as readFixture } from '../helpers/reading.js';
 
 const LENS = 'amazon-connect/7c1e9a52-0000-4000-8000-000000000002_analysis_2026-03-02T11:00:00Z.json';
 

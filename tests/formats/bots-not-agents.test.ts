@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
-import { FIXTURES } from './helpers.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
+import { FORMAT_FIXTURES as FIXTURES } from '../helpers/reading.js';
 
 interface Listed {
   agents: Array<{ agentId: string }>;
@@ -10,7 +9,7 @@ interface Listed {
 }
 
 async function agentsOf(argv: string[]): Promise<string[]> {
-  const { stdout } = await runMain(['check', ...argv, '--preset', 'en', '--format', 'json']);
+  const { stdout } = await chatlint(['check', ...argv, '--preset', 'en', '--format', 'json']);
   const report = JSON.parse(stdout) as Listed;
   const inConversations = report.conversations.flatMap((c) => c.agents);
   expect(new Set(inConversations)).toEqual(new Set(report.agents.map((a) => a.agentId)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture } from './helpers.js';
+import { brief, readProductFixture as readFixture } from '../helpers/reading.js';
 
 describe('genesys', () => {
   it('web messaging transcript: roles by participant purpose, typing events are not records', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/model/message.js';
-import { brief, readFixture } from './helpers.js';
+import { brief, readProductFixture as readFixture } from '../helpers/reading.js';
 
 const ROLES: Record<string, Role> = { user5550001: 'agent', user5550009: 'bot' };
 const roleOf = (value: string): Role | undefined => ROLES[value];

@@ -5,12 +5,11 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { openInput, readAll } from '../../src/input/source.js';
-import { ROOT, tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
 import { makeZip } from '../helpers/zip.js';
 
 const check = async (argv: string[]) => {
-  const result = await runMain(['check', ...argv, '--preset', 'en', '--format', 'json', '--agents', 'Brightline Support']);
+  const result = await chatlint(['check', ...argv, '--preset', 'en', '--format', 'json', '--agents', 'Brightline Support']);
   return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as Report) : undefined };
 };
 const message = (id: string, second: number, role: string, text: string) =>
@@ -108,11 +107,11 @@ describe('compressed inputs', () => {
 describe('compressed standard input', () => {
   it('gzip and zstd on stdin are told by their first bytes; broken data is one clear line', async () => {
     const lines = `${message('s1', 0, 'customer', 'hi')}\n${message('s1', 30, 'agent', 'Hello, this is agent A1')}\n`;
-    const gz = await runMain(['check', '-', '--preset', 'en', '--format', 'json'], { input: gzipSync(lines) });
+    const gz = await chatlint(['check', '-', '--preset', 'en', '--format', 'json'], { input: gzipSync(lines) });
     expect((JSON.parse(gz.stdout) as Report).summary.inputs).toEqual([{ path: '<stdin>', format: 'jsonl', encoding: 'utf8', records: 2, skipped: 0 }]);
-    const zst = await runMain(['check', '-', '--preset', 'en', '--format', 'json'], { input: readFileSync(join(ROOT, 'fixtures/compressed/export.csv.zst')) });
+    const zst = await chatlint(['check', '-', '--preset', 'en', '--format', 'json'], { input: readFileSync(join(ROOT, 'fixtures/compressed/export.csv.zst')) });
     expect((JSON.parse(zst.stdout) as Report).summary.messages).toBe(2);
-    const broken = await runMain(['check', '-', '--preset', 'en'], { input: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x61, 0x62]) });
+    const broken = await chatlint(['check', '-', '--preset', 'en'], { input: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x61, 0x62]) });
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('chatlint: <stdin>: not valid gzip data: unexpected end of file\n');
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
 
 const IOS = '[02/11/2020, 9:47:19 pm] Mara Quist: Hi, my blender stopped working\n[02/11/2020, 9:48:02 pm] Brightline Support: Hello Mara\n';
-const json = (argv: string[], input?: string) => runMain(['check', ...argv, '--preset', 'en', '--format', 'json'], { input });
+const json = (argv: string[], input?: string) => chatlint(['check', ...argv, '--preset', 'en', '--format', 'json'], { input });
 
 describe('sniffing: a text export that opens with "[" is not taken for JSON', () => {
   it('an iOS WhatsApp file with an unfamiliar name is read as WhatsApp', async () => {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { reportSchema, type Report } from '../../src/model/report.js';
 import { skipReasonKind } from '../../src/cli/check.js';
-import { tempDir } from '../helpers/cli.js';
-import { runMain } from '../helpers/in-process.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 
 const discord = JSON.stringify({
   guild: { id: '1', name: 'Brightline' },
@@ -11,7 +10,7 @@ const discord = JSON.stringify({
   messages: Array.from({ length: 40 }, (_, i) => ({ id: String(i), timestamp: '2026-03-02T09:00:00+00:00', author: { name: 'x' }, content: 'hi' })),
 });
 const good = '{"conversation_id":"c1","timestamp":"2026-03-02T09:00:00Z","role":"customer","text":"hello"}\n';
-const check = (argv: string[]) => runMain(['check', ...argv, '--preset', 'en', '--format', 'json']);
+const check = (argv: string[]) => chatlint(['check', ...argv, '--preset', 'en', '--format', 'json']);
 
 describe('a JSON or CSV that matches no known format gets one line per file', () => {
   it('a DiscordChatExporter file: one line naming what it looks like and how to map it, exit 2', async () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { replyAncestors } from '../../src/rules/kinds/response-time.js';
 import type { Report } from '../../src/model/report.js';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
-import { runMain } from '../helpers/in-process.js';
-import { FIXTURES } from '../formats/helpers.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
+import { chatlint } from '../helpers/cli.js';
+import { FORMAT_FIXTURES as FIXTURES } from '../helpers/reading.js';
 
 const RULE = `
 id: reply-within-60s
@@ -60,7 +60,7 @@ describe('response-time in reply-linked threads', () => {
   });
 
   it('end to end on the Telegram fixture: the agent answers Sigrun in time and Jonas late, in another branch', async () => {
-    const { stdout } = await runMain([
+    const { stdout } = await chatlint([
       'check', join(FIXTURES, 'telegram/result.json'), '--preset', 'en', '--format', 'json', '--map', join(FIXTURES, 'telegram/roles.yaml'),
     ]);
     const report = JSON.parse(stdout) as Report;
