@@ -69,3 +69,13 @@ describe('response-time in reply-linked threads', () => {
     expect(late.map((f) => [f.messageIndex, f.seconds, f.excerpt])).toEqual([[4, 270, 'Jonas, your refund was sent yesterday.']]);
   });
 });
+
+describe('the reply delays shown in reports follow the same clock', () => {
+  it('replyDelays gives each answering agent message the wait its branch saw', async () => {
+    const { replyDelays } = await import('../../src/engine/reply-delays.js');
+    const conv = conversation(linked(0, 'customer', 'c1'), linked(10, 'customer', 'c2'), linked(30, '7', 'a3', 'c1'), linked(200, '7', 'a4', 'c2'));
+    expect(replyDelays(conv)).toEqual([null, null, 30, 190]);
+    const plain = conversation(msg(0, 'customer', 'c1'), msg(10, 'customer', 'c2'), msg(30, '7', 'a3'), msg(200, '7', 'a4'));
+    expect(replyDelays(plain)).toEqual([null, null, 30, null]);
+  });
+});

@@ -40,38 +40,48 @@ export function replyAncestors(messages: readonly Message[]): Array<Set<number>>
 }
 
 /**
- * The clock for reply-linked threads, which can branch: each customer message that is not part of a wait
- * already open on its own branch (an earlier open customer message it replies to, directly or not) starts
- * a clock, and an agent message stops the clocks of the customer messages it replies to, directly or
- * through later messages of the same branch. An agent message without a link stops every open clock (the
- * time-order rule). One finding per late reply, with the longest wait it ends.
+ * The response clock, per message: for each message of `role` that answers a waiting customer, how long
+ * (ms) the customer waited; null for every other message. `quiet(index)` says a customer message starts
+ * no clock (one sent during an announced wait).
+ *
+ * Without reply links the clock starts at the oldest customer message not yet answered and stops at the
+ * next message of `role`. In reply-linked threads, which can branch, each customer message that is not
+ * part of a wait already open on its own branch (an earlier open customer message it replies to, directly
+ * or not) starts a clock, and a message of `role` stops the clocks of the customer messages it replies
+ * to, directly or through later messages of the same branch (one without a link stops every open clock,
+ * as in time order); its wait is the longest it ends.
  */
-function linkedClocks(
-  messages: readonly Message[],
-  ancestors: Array<Set<number>>,
-  role: string,
-  limitMs: number,
-  duringAnnouncedWait: (index: number) => boolean,
-  maxSeconds: number,
-): RawFinding[] {
-  const findings: RawFinding[] = [];
+export function replyWaits(messages: readonly Message[], role: string, quiet: (index: number) => boolean = () => false): Array<number | null> {
+  const waits: Array<number | null> = messages.map(() => null);
+  const ancestors = replyAncestors(messages);
+  if (!ancestors) {
+    let waitingSince: number | null = null;
+    messages.forEach((message, index) => {
+      if (message.role === 'customer') {
+        if (waitingSince === null && !quiet(index)) waitingSince = message.timestamp;
+      } else if (message.role === role && waitingSince !== null) {
+        waits[index] = message.timestamp - waitingSince;
+        waitingSince = null;
+      }
+    });
+    return waits;
+  }
   const open = new Set<number>();
   messages.forEach((message, index) => {
     const above = ancestors[index] ?? new Set<number>();
     if (message.role === 'customer') {
       const waitOpen = [...open].some((c) => above.has(c));
-      if (!waitOpen && !duringAnnouncedWait(index)) open.add(index);
+      if (!waitOpen && !quiet(index)) open.add(index);
       return;
     }
     if (message.role !== role) return;
     const linked = message.replyTo !== undefined && above.size > 0;
     const answered = [...open].filter((c) => !linked || above.has(c));
     if (answered.length === 0) return;
-    const longest = Math.max(...answered.map((c) => message.timestamp - (messages[c]?.timestamp ?? message.timestamp)));
-    if (longest > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(longest), data: { maxSeconds } });
+    waits[index] = Math.max(...answered.map((c) => message.timestamp - (messages[c]?.timestamp ?? message.timestamp)));
     for (const c of answered) open.delete(c);
   });
-  return findings;
+  return waits;
 }
 
 export const responseTime = defineKind<ResponseTimeRule>({
@@ -88,19 +98,8 @@ export const responseTime = defineKind<ResponseTimeRule>({
       const waits = rule.honourWaitNotices ? context.announcedWaits : [];
       const duringAnnouncedWait = (index: number) =>
         waits.some((w) => w.noticeIndex < index && (w.returnIndex === null || index < w.returnIndex));
-      const ancestors = replyAncestors(conversation.messages);
-      if (ancestors) return linkedClocks(conversation.messages, ancestors, rule.role, limitMs, duringAnnouncedWait, rule.maxSeconds);
-      let waitingSince: number | null = null;
-      conversation.messages.forEach((message, index) => {
-        if (message.role === 'customer') {
-          if (waitingSince === null && !duringAnnouncedWait(index)) waitingSince = message.timestamp;
-        } else if (message.role === rule.role && waitingSince !== null) {
-          const delay = message.timestamp - waitingSince;
-          if (delay > limitMs) {
-            findings.push({ messageIndex: index, seconds: toSeconds(delay), data: { maxSeconds: rule.maxSeconds } });
-          }
-          waitingSince = null;
-        }
+      replyWaits(conversation.messages, rule.role, duringAnnouncedWait).forEach((wait, index) => {
+        if (wait !== null && wait > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(wait), data: { maxSeconds: rule.maxSeconds } });
       });
       return findings;
     };
