@@ -14,6 +14,7 @@ import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
 import { audit, type AuditOptions } from './audit.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
+import { reviewSample, reviewScore, type ReviewSampleOptions, type ReviewScoreOptions } from './review.js';
 
 /** Repeatable options (`--conversation a --conversation b`) collect into a list. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -138,6 +139,37 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .action((options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
       exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+    });
+
+  const review = program.command('review').description('measure rule precision on your own data: sample findings for a reviewer, then score the verdicts');
+  review
+    .command('sample')
+    .description('a reproducible random sample of findings per rule, with conversation context and empty verdict/note columns (CSV)')
+    .argument('<paths...>', 'exports to check (files, directories or glob patterns)')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-p, --preset <name>', 'built-in rule pack')
+    .option('--per-rule <n>', 'findings sampled per rule', '40')
+    .option('--seed <n>', 'seed of the sample: the same seed and findings give the same sample on any machine', '1')
+    .option('--before <n>', 'messages of context before the flagged one', '2')
+    .option('--after <n>', 'messages of context after the flagged one', '1')
+    .option('-o, --output <file>', 'write the sheet to a file (.csv) instead of standard output')
+    .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel)')
+    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format")
+    .option('--timezone <zone>', 'IANA time zone for timestamps without an offset')
+    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
+    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
+    .option('-q, --quiet', 'print errors only')
+    .action(async (paths: string[], options: ReviewSampleOptions) => {
+      exitCode = await reviewSample(paths, options, io);
+    });
+  review
+    .command('score')
+    .description('per-rule precision with a 95% Wilson interval from a reviewed sheet, worst rules first')
+    .argument('<sheet>', 'the CSV from review sample, with verdicts filled in (y/n, tp/fp, 1/0, ✓/✗, 对/错, 是/否)')
+    .option('--examples <file>', 'write the reviewed findings as rule examples (false positives as pass, confirmed as fail) in a rule file extending the sampled pack')
+    .action((sheet: string, options: ReviewScoreOptions) => {
+      exitCode = reviewScore(sheet, options, io);
     });
 
   program
