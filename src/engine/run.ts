@@ -78,7 +78,7 @@ export async function runCheck(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
+  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash, file: ruleset.file }, { ...ruleset.scoring, rules: scoringRules });
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
   const addSkip = (given: SkippedRecord) => {

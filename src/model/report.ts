@@ -163,7 +163,12 @@ export const summarySchema = z.object({
 export const reportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
-  ruleset: z.object({ name: z.string(), hash: z.string() }),
+  ruleset: z.object({
+    name: z.string(),
+    hash: z.string(),
+    /** The rule file the run used (after the walk up from the working folder); absent in older reports. */
+    file: z.string().optional(),
+  }),
   summary: summarySchema,
   agents: z.array(agentSummarySchema),
   findings: z.array(findingSchema),
