@@ -10,18 +10,20 @@ import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
-import { inputFormatNames, readFiles, readInput } from '../input/read.js';
-import { openInput } from '../input/source.js';
+import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
 import { parseShard, type Shard } from '../model/shard.js';
+import { diffReports } from '../engine/diff.js';
+import { loadReportFile } from '../input/report-file.js';
+import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
-import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
-import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -37,7 +39,7 @@ export interface CheckOptions {
   preset?: string;
   format?: string;
   output?: string;
-  csvReport: string;
+  csvReport?: string;
   bom?: boolean;
   timezone?: string;
   encoding: string;
@@ -56,6 +58,9 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  baseline?: string;
+  failOnNew?: boolean;
+  maxRepeatedSkips?: string;
   /** Conversation ids to report on (repeatable, or comma-separated). */
   conversation?: string[];
   /** --progress / --no-progress; unset: on a terminal, for runs over a second. */
@@ -74,6 +79,12 @@ export interface ShardFile extends PartialReport {
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
+export const DEFAULT_MAX_REPEATED_SKIPS = 20;
+
+/** A skip reason with its particulars (quoted values, numbers) blanked, so "the same reason" groups alike skips. */
+export function skipReasonKind(reason: string): string {
+  return reason.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, '#');
+}
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
@@ -86,10 +97,39 @@ export function nonNegativeInt(value: string | undefined, option: string, fallba
   return Number(value);
 }
 
-/** The format a report file's extension implies, so `-o report.json` needs no --format. */
-export function formatFromExtension(path: string): string | undefined {
-  const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'html' || ext === 'htm' ? 'html' : undefined;
+/**
+ * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
+ * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
+ */
+export function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
+  if (gates.newFindings !== undefined && gates.newFindings > 0) {
+    note(`--fail-on-new: ${gates.newFindings} finding${gates.newFindings === 1 ? ' is' : 's are'} new since the baseline`);
+    return EXIT_FINDINGS;
+  }
+  if (gates.failUnder !== undefined) {
+    const average = report.summary.averageScore;
+    if (average === null || !gates.scored) {
+      note('--fail-under: no rule deducts points, so every conversation scores full marks and the score cannot fail the run');
+      return EXIT_OK;
+    }
+    if (average < gates.failUnder) {
+      note(`average score ${average} is below --fail-under ${gates.failUnder}`);
+      return EXIT_FINDINGS;
+    }
+    return EXIT_OK;
+  }
+  // With --fail-on-new, findings the baseline already had do not fail the run.
+  if (gates.newFindings !== undefined) return EXIT_OK;
+  return report.summary.bySeverity.error > gates.maxErrors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export interface Gates {
+  failUnder: number | undefined;
+  maxErrors: number;
+  /** Whether any enabled rule deducts points or is critical. */
+  scored: boolean;
+  /** New findings since --baseline, when --fail-on-new is given. */
+  newFindings: number | undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -104,6 +144,7 @@ export function unusableInput(s: RunResult['seen'], filesRead: number, fileError
 
 export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
   if (options.color === false) return false;
+  if (options.color === true) return true;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
@@ -139,7 +180,7 @@ function assertWritableFolder(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+export function settingsFrom(options: CheckOptions, io: Io) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -149,15 +190,28 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
   const formatter = findFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
-  const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
-  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(env);
+  const csvReport: CsvReport = oneOf(options.csvReport ?? 'findings', CSV_REPORTS, '--csv-report');
+  // An option of another format would be silently ignored: say so instead.
+  if (options.csvReport !== undefined && formatter.name !== 'csv') {
+    throw new UsageError(`--csv-report only applies to --format csv (the format here is ${formatter.name})`);
+  }
+  // xlsx is accepted too: its text is always Unicode, so a script moving from csv to xlsx keeps working.
+  if (options.bom && formatter.name !== 'csv' && formatter.name !== 'xlsx') {
+    throw new UsageError(`--bom only applies to --format csv or xlsx (the format here is ${formatter.name})`);
+  }
+  if (isBinary(formatter) && !options.output && io.stdout.isTTY) {
+    throw new UsageError(`--format ${formatter.name} writes a binary file: give -o report.${formatter.name}, or redirect standard output to a file`);
+  }
+  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
   if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
   const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
   const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
-  if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
-    throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
+  if (failUnder !== undefined && !(options.failUnder?.trim() !== '' && Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) {
+    throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
   }
   const waivers = options.waivers ? loadWaivers(options.waivers) : [];
+  if (options.failOnNew && !options.baseline) throw new UsageError('--fail-on-new needs --baseline <last-night.json> (or compare two reports with chatlint diff)');
+  const baseline = options.baseline ? loadReportFile(options.baseline) : undefined;
   const readOptions = {
     timezone,
     encoding,
@@ -168,6 +222,7 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   };
   if (options.output) assertWritableFolder(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
+  const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
   let shard: Shard | undefined;
   if (options.shard !== undefined) {
     shard = parseShard(options.shard);
@@ -175,7 +230,9 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   }
   const jobs = options.jobs === undefined ? undefined : nonNegativeInt(options.jobs, '--jobs', 1);
   if (jobs === 0) throw new UsageError('--jobs must be at least 1');
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions: { ...readOptions, shard }, memoryBudgetBytes, shard, jobs };
+  return {
+    ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions: { ...readOptions, shard }, memoryBudgetBytes, maxRepeatedSkips, baseline, shard, jobs,
+  };
 }
 
 /** What the formatter needs from the rules (written into shard files, so `merge` formats alike). */
@@ -197,12 +254,22 @@ export function formatContext(ruleset: Ruleset, timezone: string): FormatContext
   };
 }
 
-/** Skips, unreadable files, notes and empty files as stderr lines (the first MAX_SKIPS_ON_STDERR skips). */
-function stderrHooks(options: CheckOptions, warn: (text: string) => void) {
+/**
+ * Skips, unreadable files, notes and empty files as stderr lines: the first MAX_SKIPS_ON_STDERR skips, at
+ * most `maxRepeatedSkips` of one kind per file; `finish` sums up what was left out.
+ */
+function stderrHooks(options: CheckOptions, warn: (text: string) => void, maxRepeatedSkips: number) {
   let skipsSeen = 0;
+  // Per file and kind of reason: how many skips were seen, so a reason repeated past the limit is summed up, not listed.
+  const repeats = new Map<string, { file: string; reason: string; count: number }>();
   return {
     onSkip(skip: SkippedRecord) {
-      if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+      if (options.quiet) return;
+      const key = `${skip.file}\0${skipReasonKind(skip.reason)}`;
+      const seen = repeats.get(key) ?? { file: skip.file, reason: skip.reason, count: 0 };
+      repeats.set(key, { ...seen, count: seen.count + 1 });
+      if (seen.count >= maxRepeatedSkips) return;
+      if (skipsSeen++ < MAX_SKIPS_ON_STDERR) {
         warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
       }
     },
@@ -215,8 +282,13 @@ function stderrHooks(options: CheckOptions, warn: (text: string) => void) {
     onEmptyFile(file: string) {
       if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
     },
-    get skipsSeen() {
-      return skipsSeen;
+    finish() {
+      for (const { file, reason, count } of repeats.values()) {
+        if (count > maxRepeatedSkips) {
+          warn(`${terminalSafe(file)}: ${count - maxRepeatedSkips} more skipped records like "${terminalSafe(reason)}" not listed (${count} in all; all are in the JSON report)`);
+        }
+      }
+      if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
     },
   };
 }
@@ -226,8 +298,9 @@ function stderrHooks(options: CheckOptions, warn: (text: string) => void) {
  * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
  */
 export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
-  const { ruleset, waivers, readOptions } = settingsFrom(options, process.env);
-  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn), {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  const { ruleset, waivers, readOptions, maxRepeatedSkips } = settingsFrom(options, io);
+  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn, maxRepeatedSkips), {
     waivers,
     memoryBudgetBytes,
     redact: Boolean(options.redact),
@@ -283,7 +356,7 @@ export async function readAndCheck(
   engine: Pick<RunOptions, 'onConversation'> = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
-  const { waivers, readOptions, memoryBudgetBytes } = settings;
+  const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
   const readsStdin = paths.length === 0 || paths.includes('-');
   if (paths.length === 0 && io.stdin.isTTY) {
     throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
@@ -300,11 +373,11 @@ export async function readAndCheck(
   const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
 
   async function* events(): AsyncIterable<InputEvent> {
-    if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+    if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
     yield* readFiles(files, readOptions, options.inputFormat);
   }
 
-  const hooks = stderrHooks(options, warn);
+  const hooks = stderrHooks(options, warn, maxRepeatedSkips);
   const conversations = selectedConversations(options.conversation);
   const shard = settings.shard;
   // Worker threads split the conversations by hash (as shards do) and their partial reports merge into the
@@ -351,7 +424,7 @@ export async function readAndCheck(
   if (!options.quiet) {
     for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
   }
-  if (hooks.skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${hooks.skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+  hooks.finish();
   assertConversationsFound(conversations, report);
   return result;
 }
@@ -370,72 +443,81 @@ export function usageExitCode(error: unknown, io: Io): number {
 
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const settings = settingsFrom(options, io.env);
-    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder } = settings;
-    const transcripts = formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    const settings = settingsFrom(options, io);
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
+    const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
     const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
     });
-    if (settings.shard) {
-      // A shard writes its partial report; `chatlint merge` joins the shards into the report, and its
-      // findings decide there: a shard exits 0, or 2 when its input is unusable.
-      const file: ShardFile = { ...partial, context: formatContext(ruleset, timezone) };
-      const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      return deliver(`${JSON.stringify(file)}\n`, report, unusable, options, io, Number.POSITIVE_INFINITY, undefined);
-    }
+    if (settings.shard) return writeShard({ ...partial, context: formatContext(ruleset, timezone) }, unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict)), options, io);
 
     const toTerminal = !options.output;
-    const text = formatter.format(report, {
+    // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
+    const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // The JSON report carries the comparison as `baseline` (a field older readers ignore).
+    const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
+    const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
+    const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
+      timezone,
       csvReport,
       bom: Boolean(options.bom),
-      ...formatContext(ruleset, timezone),
+      ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
+      scored: isScored(ruleset),
+      replyLimitSeconds: replyLimitSeconds(ruleset),
+      criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
       transcripts,
-    });
+    };
+    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const toStdout = async () => {
+      for (const piece of batched(await output())) io.stdout.write(piece);
+      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) io.stdout.write(`\n${piece}`);
+    };
     const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
-    return deliver(text, report, unusable, options, io, maxErrors, failUnder);
+    if (unusable) {
+      warn(unusable);
+      // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
+      if (options.output) warn(`report not written; ${options.output} is left as it was`);
+      else await toStdout();
+      return EXIT_USAGE;
+    }
+    if (options.output) {
+      writeFileAtomic(options.output, await output());
+      if (!options.quiet) {
+        const s = report.summary;
+        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
+      }
+    } else {
+      await toStdout();
+    }
+    if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
+      warn(diffSummaryLine(since));
+      for (const caveat of diffCaveats(since)) warn(caveat);
+    }
+    return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
     return usageExitCode(error, io);
   }
 }
 
 /**
- * Writes a formatted report (or a shard's partial report) to -o or stdout and gives the exit code:
- * unusable input (exit 2) never replaces the last good report; otherwise --fail-under, then errors over
- * --max-errors, decide between 1 and 0. `check` and `merge` end here alike.
+ * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
+ * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
  */
-export function deliver(
-  text: string | Iterable<string>,
-  report: Report,
-  unusable: string | null,
-  options: { output?: string | undefined; quiet?: boolean | undefined },
-  io: Io,
-  maxErrors: number,
-  failUnder: number | undefined,
-): number {
-  const warn = (line: string) => io.stderr.write(`chatlint: ${line}\n`);
+function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): number {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   if (unusable) {
     warn(unusable);
-    // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
-    if (options.output) warn(`report not written; ${options.output} is left as it was`);
-    else for (const piece of batched(text)) io.stdout.write(piece);
+    if (options.output) warn(`partial report not written; ${options.output} is left as it was`);
     return EXIT_USAGE;
   }
+  const text = `${JSON.stringify(file)}\n`;
   if (options.output) {
     writeFileAtomic(options.output, text);
-    if (!options.quiet) {
-      const s = report.summary;
-      warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
-    }
-  } else {
-    for (const piece of batched(text)) io.stdout.write(piece);
-  }
-  const average = report.summary.averageScore;
-  if (failUnder !== undefined && average !== null && average < failUnder) {
-    if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
-    return EXIT_FINDINGS;
-  }
-  return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
+    if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
+  } else io.stdout.write(text);
+  return EXIT_OK;
 }

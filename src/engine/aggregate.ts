@@ -4,6 +4,7 @@ import {
   type AgentSummary,
   type ConversationSummary,
   type Finding,
+  type InputFile,
   type Report,
   type Waiver,
 } from '../model/report.js';
@@ -44,6 +45,8 @@ export interface PartialReport {
   shard: { index: number; count: number };
   /** Files read, in read order. */
   files: string[];
+  /** Every input as reading met it (format, encoding), with the records and skips this part accounts for. */
+  inputs: InputFile[];
   /** Files as reading met them (read or not), for putting skips back in read order. */
   readOrder: string[];
   /** Records skipped while reading, in read order; of the skips every shard sees, each keeps the ones it owns. */
@@ -176,12 +179,22 @@ export function buildReport(parts: readonly PartialReport[]): Report {
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
   const unusedSets = parts.map((p) => new Set(p.unusedWaivers.map(waiverKey)));
+  // Each input's records and skips are those of every part together; format and encoding as first known.
+  const inputs = new Map<string, InputFile>();
+  for (const part of parts) {
+    for (const input of part.inputs) {
+      const known = inputs.get(input.path);
+      if (!known) inputs.set(input.path, { ...input });
+      else Object.assign(known, { format: known.format ?? input.format, encoding: known.encoding ?? input.encoding, records: known.records + input.records, skipped: known.skipped + input.skipped });
+    }
+  }
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: first.tool,
     ruleset: first.ruleset,
     summary: {
       files: new Set(parts.flatMap((p) => p.files)).size,
+      inputs: [...inputs.values()],
       conversations: conversations.length,
       messages,
       findings: findings.length,

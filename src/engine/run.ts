@@ -1,6 +1,6 @@
 import type { Ruleset } from '../config/ruleset.js';
 import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
-import type { ConversationSummary, Finding, Report, Waiver } from '../model/report.js';
+import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
@@ -93,6 +93,18 @@ export async function runCheck(
   const files: string[] = [];
   const readOrder: string[] = [];
   const readSkips: SkippedRecord[] = [];
+  // Each input as reading met it, with the records and skips this run accounts for.
+  const inputs = new Map<string, InputFile>();
+  const input = (file: string): InputFile => {
+    let known = inputs.get(file);
+    if (!known) inputs.set(file, (known = { path: file, format: null, encoding: null, records: 0, skipped: 0 }));
+    return known;
+  };
+  const countSkip = (skip: SkippedRecord) => {
+    const counted = input(skip.file);
+    counted.records++;
+    counted.skipped++;
+  };
   const entries: ConversationEntry[] = [];
   const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
   const book = new WaiverBook(options.waivers ?? []);
@@ -100,6 +112,7 @@ export async function runCheck(
   const addSkip = (given: SkippedRecord, into: SkippedRecord[] = readSkips) => {
     const skip = options.redact ? redactSkip(given) : given;
     into.push(skip);
+    countSkip(given);
     hooks.onSkip?.(skip);
   };
   // An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
@@ -150,6 +163,7 @@ export async function runCheck(
         filesRead++;
         if (!files.includes(event.file)) files.push(event.file);
         if (!readOrder.includes(event.file)) readOrder.push(event.file);
+        Object.assign(input(event.file), { format: input(event.file).format ?? event.format, encoding: input(event.file).encoding ?? event.encoding });
         break;
       case 'file-error': {
         // A file that failed after it started (a CSV without a header) is an error, not an empty file.
@@ -161,7 +175,11 @@ export async function runCheck(
         seen.recordsRead++;
         seen.skippedRecords++;
         if (!readOrder.includes(event.file)) readOrder.push(event.file);
-        if (ownsSkip(skip, shard)) readSkips.push(skip);
+        input(event.file);
+        if (ownsSkip(skip, shard)) {
+          readSkips.push(skip);
+          countSkip(skip);
+        }
         hooks.onFileError?.(event.file, reason);
         break;
       }
@@ -178,6 +196,7 @@ export async function runCheck(
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
+    for (const message of conversation.messages) input(message.source.file).records++;
     const entry = conversationEntry(conversation, kept, waived, policy);
     entries.push(entry);
     options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
@@ -191,10 +210,11 @@ export async function runCheck(
   const partial: PartialReport = {
     chatlintPartial: 1,
     tool: TOOL,
-    ruleset: { name: ruleset.name, hash: ruleset.hash },
+    ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file },
     scoring,
     shard,
     files,
+    inputs: [...inputs.values()],
     readOrder,
     readSkips,
     duplicateSkips,

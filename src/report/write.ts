@@ -41,8 +41,8 @@ function existingMode(path: string): number | undefined {
 const BATCH_CHARS = 1 << 20;
 
 /** Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. */
-export function* batched(data: string | Iterable<string>): Generator<string> {
-  if (typeof data === 'string') {
+export function* batched(data: string | Uint8Array | Iterable<string>): Generator<string | Uint8Array> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
     yield data;
     return;
   }
@@ -65,7 +65,7 @@ export function* batched(data: string | Iterable<string>): Generator<string> {
  * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
  * An interrupted run leaves the previous file intact.
  */
-export function writeFileAtomic(path: string, data: string | Iterable<string>): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>): void {
   installCleanup();
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   inFlight.add(temp);
@@ -74,7 +74,7 @@ export function writeFileAtomic(path: string, data: string | Iterable<string>): 
     const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
     try {
       for (const piece of batched(data)) {
-        const bytes = Buffer.from(piece, 'utf8');
+        const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
         for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
       }
       fsyncSync(fd);
