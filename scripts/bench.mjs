@@ -100,14 +100,14 @@ function run(args) {
 }
 const check = (file, ruleFile, jobs, extra = []) => [
   cli, 'check', file, ...(ruleFile.startsWith('--') ? [ruleFile, 'zh-CN'] : ['--rules', ruleFile]), '--allow-large-rules',
-  '--format', 'json', '-o', join(dir, 'report.json'), '--quiet', ...(hasJobs ? ['--jobs', String(jobs)] : []), ...extra,
+  '--format', 'json', '-o', join(dir, 'report.json'), ...(hasJobs ? ['--jobs', String(jobs)] : []), ...extra,
 ];
 
 /** Named commands; each round runs all of them once, in order, so noise hits them alike. */
 const commands = new Map();
 const add = (name, args) => commands.set(name, { args, runs: [] });
 add('node -e 0', ['-e', '0']);
-add('small transcript', [cli, 'check', small, '--quiet', '--format', 'json', '-o', join(dir, 'small.json')]);
+add('small transcript', [cli, 'check', small, '--format', 'json', '-o', join(dir, 'small.json')]);
 for (const size of sizes) {
   const { jsonl, csv } = data[size];
   add(`floor ${size}`, [join(root, 'scripts/bench/floor-jsonl.mjs'), jsonl]);

@@ -120,8 +120,9 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
-    .option('-q, --quiet', 'print errors only')
-    .option('--no-color', 'no colours')
+    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
+    .option('--color', 'colours even when not writing to a terminal')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (parts: string[], options: MergeOptions) => {
       exitCode = await merge(parts, options, io);
     });
