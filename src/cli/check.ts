@@ -484,15 +484,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       else await toStdout();
       return EXIT_USAGE;
     }
-    if (options.output) {
-      writeFileAtomic(options.output, await output());
-      if (!options.quiet) {
-        const s = report.summary;
-        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
-      }
-    } else {
-      await toStdout();
-    }
+    if (options.output) writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn);
+    else await toStdout();
     if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
       warn(diffSummaryLine(since));
       for (const caveat of diffCaveats(since)) warn(caveat);
@@ -520,4 +513,11 @@ function writeShard(file: ShardFile, unusable: string | null, options: CheckOpti
     if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
   } else io.stdout.write(text);
   return EXIT_OK;
+}
+
+/** Writes a report to its -o file (complete or absent) and says so, with the run's counts. */
+export function writeReportFile(output: string, content: Parameters<typeof writeFileAtomic>[1], report: Report, note: (text: string) => void): void {
+  writeFileAtomic(output, content);
+  const s = report.summary;
+  note(`wrote ${output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
 }

@@ -5,8 +5,8 @@ import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from 
 import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { batched, writeFileAtomic } from '../report/write.js';
-import { exitCode, nonNegativeInt, oneOf, unusableInput, useColor, type ShardFile } from './check.js';
+import { batched } from '../report/write.js';
+import { exitCode, nonNegativeInt, oneOf, unusableInput, useColor, writeReportFile, type ShardFile } from './check.js';
 import { reportError, type Io } from './io.js';
 
 export interface MergeOptions {
@@ -86,13 +86,8 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
       warn(unusable);
       return EXIT_USAGE;
     }
-    if (options.output) {
-      writeFileAtomic(options.output, await output());
-      if (!options.quiet) {
-        const s = report.summary;
-        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
-      }
-    } else for (const piece of batched(await output())) io.stdout.write(piece);
+    if (options.output) writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn);
+    else for (const piece of batched(await output())) io.stdout.write(piece);
     return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
     if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
