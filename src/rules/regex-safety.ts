@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostics } from 'recheck';
-import { analyse } from 'scslre';
+import type { analyse as Analyse } from 'scslre';
 
 /**
  * Rule files are input too: a user's regular expression runs on every message of every export, so one
@@ -57,11 +57,15 @@ function shortExample(text: string): string {
 
 const RUN_NAMES: Record<string, string> = { ' ': 'spaces', '\t': 'tabs', '\n': 'line breaks', '\u3000': 'ideographic spaces' };
 
+// Loaded on the first pattern that has no cached verdict: a run whose verdicts are all cached never pays for it.
+let scslre: { analyse: typeof Analyse } | undefined;
+
 /** The static check: quantifiers that can exchange characters. */
 function staticHazard(source: string, flags: string): RegexHazard | null {
+  scslre ??= createRequire(import.meta.url)('scslre') as { analyse: typeof Analyse };
   let reports;
   try {
-    reports = analyse(new RegExp(source, flags), { reportTypes: { Move: false }, maxReports: 3 }).reports;
+    reports = scslre.analyse(new RegExp(source, flags), { reportTypes: { Move: false }, maxReports: 3 }).reports;
   } catch {
     return null;
   }
