@@ -1,6 +1,8 @@
 import type { Conversation, Message } from '../model/message.js';
 import { SpillStore } from './spill.js';
 
+const EMPTY: Conversation = { id: '', messages: [], meta: {} };
+
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
 export const DEFAULT_MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
@@ -79,7 +81,12 @@ export class ConversationCollector {
     }
     this.byId.clear();
     conversations.sort((a, b) => (a.messages[0]?.timestamp ?? 0) - (b.messages[0]?.timestamp ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    yield* conversations;
+    // Let go of each conversation once it is handed out, so its messages can be collected while the rest are checked.
+    for (let i = 0; i < conversations.length; i++) {
+      const conversation = conversations[i] as Conversation;
+      conversations[i] = EMPTY;
+      yield conversation;
+    }
   }
 }
 

@@ -7,14 +7,16 @@ const SLICE = 512;
 
 /**
  * The elements `from`…`to` of an array as `JSON.stringify(report, null, 2)` prints them inside the report
- * (four spaces in), each line but the last ending in a comma. Stringifying a slice as an array indents its
- * elements by two; two more make four. Newlines inside strings are escaped, so only layout newlines move.
+ * (four spaces in), each line but the last ending in a comma: a slice nested as deep as the report nests
+ * it comes out indented as the report indents it, and only the wrapper's lines are cut off.
  */
 function elements(value: readonly unknown[], from: number, to: number): string {
-  const text = JSON.stringify(value.slice(from, to), null, 2);
-  // "[\n  {…},\n  {…}\n]" → "    {…},\n    {…}"
-  return `  ${indent(text.slice(2, -2), '  ')}`;
+  const text = JSON.stringify({ a: value.slice(from, to) }, null, 2);
+  // '{\n  "a": [\n' … '\n  ]\n}'
+  return text.slice(WRAP_HEAD, -WRAP_TAIL);
 }
+const WRAP_HEAD = '{\n  "a": [\n'.length;
+const WRAP_TAIL = '\n  ]\n}'.length;
 
 /**
  * The report as `JSON.stringify(report, null, 2)` would print it, produced piece by piece: the
