@@ -35,8 +35,11 @@ export class ConversationCollector {
       return;
     }
     const list = this.byId.get(message.conversationId);
-    if (list) list.push(message);
-    else this.byId.set(message.conversationId, [message]);
+    if (list) {
+      // Every record parsed its own copy of the id: keep one per conversation (tens of MB on a big night).
+      message.conversationId = (list[0] as Message).conversationId;
+      list.push(message);
+    } else this.byId.set(message.conversationId, [message]);
     this.heldBytes += message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
     if (this.heldBytes > this.memoryBudgetBytes) {
       this.spill = new SpillStore();
