@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { COMMON_PLACEHOLDERS, type Checker, type CommonRule, type RuleKind } from '../rules/common.js';
 import { findKind, RULE_KINDS } from '../rules/registry.js';
+import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { inputSectionProblems, type InputSection } from '../input/mapping.js';
 import { ConfigError, formatPath } from './errors.js';
@@ -274,7 +275,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
       problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
       continue;
     }
-    const parsed = kind.schema.safeParse(entry, { reportInput: true });
+    const parsed = withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, { reportInput: true }));
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file));
       continue;

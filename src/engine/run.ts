@@ -42,6 +42,12 @@ export interface RunOptions {
   agentIdFrom?: AgentIdFrom | null;
 }
 
+/** The rules whose patterns were trusted without analysis, for the report (absent when none). */
+function trustedPatterns(ruleset: Ruleset): { trustedPatterns?: string[] } {
+  const trusted = ruleset.rules.filter(({ rule }) => rule.trustPatterns).map(({ rule }) => rule.id);
+  return trusted.length > 0 ? { trustedPatterns: trusted } : {};
+}
+
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,
@@ -50,7 +56,7 @@ export async function runCheck(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash }, { ...ruleset.scoring, rules: scoringRules });
+  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash, ...trustedPatterns(ruleset) }, { ...ruleset.scoring, rules: scoringRules });
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
   const addSkip = (given: SkippedRecord) => {

@@ -148,7 +148,12 @@ export const summarySchema = z.object({
 export const reportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
-  ruleset: z.object({ name: z.string(), hash: z.string() }),
+  ruleset: z.object({
+    name: z.string(),
+    hash: z.string(),
+    /** Rules whose patterns were not checked for catastrophic backtracking (`trustPatterns: true`); absent when none. */
+    trustedPatterns: z.array(z.string()).optional(),
+  }),
   summary: summarySchema,
   agents: z.array(agentSummarySchema),
   findings: z.array(findingSchema),

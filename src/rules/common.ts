@@ -31,6 +31,10 @@ export const commonRuleFields = {
     .describe(
       'Only check conversations whose metadata matches: each key names a field carried from the input (team, queue, channel, a tag column); the value is one accepted value or a list.',
     ),
+  trustPatterns: z
+    .boolean()
+    .default(false)
+    .describe("true skips the check for catastrophic backtracking on this rule's patterns (you vouch for them); the report lists the rule under ruleset.trustedPatterns."),
   examples: z
     .strictObject({
       pass: z.array(z.array(z.string()).min(1)).default([]).describe('Conversations that must give no finding.'),
@@ -126,6 +130,7 @@ export interface CommonRule {
   points?: number | undefined;
   maxPoints?: number | undefined;
   critical: boolean;
+  trustPatterns: boolean;
   appliesTo?: Record<string, string | string[]> | undefined;
   examples?: { pass: string[][]; fail: string[][] } | undefined;
 }

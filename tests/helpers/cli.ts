@@ -40,3 +40,24 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
+
+/** Runs main(argv) in this process with captured streams: the CLI's code path without a Node start-up. */
+export async function runHere(argv: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const { Readable, Writable } = await import('node:stream');
+  const { main } = await import('../../src/cli/main.js');
+  const collect = () => {
+    const parts: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        parts.push(chunk.toString());
+        done();
+      },
+    });
+    return { stream, text: () => parts.join('') };
+  };
+  const stdout = collect();
+  const stderr = collect();
+  const stdin = Object.assign(Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]), { isTTY: options.input === undefined });
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdin, env: { ...process.env, NO_COLOR: '1', LANG: 'C', ...options.env } });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
