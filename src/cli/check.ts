@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { loadInputMap, loadRuleset } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadWaivers } from '../config/waivers.js';
-import { discoverFiles, UsageError } from '../input/discover.js';
+import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite, UsageError } from '../input/discover.js';
 import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import { InputMapping, MappingError, mergeInputSections, type InputSection } from '../input/mapping.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
@@ -12,6 +12,7 @@ import { inputFormatNames, readFiles, readInput, type InputEvent } from '../inpu
 import { openInput } from '../input/source.js';
 import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
 import { runCheck } from '../engine/run.js';
+import { enterPhase } from '../engine/progress.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -20,7 +21,7 @@ import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { batched, writeFileAtomic } from '../report/write.js';
+import { isSpecialTarget, ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 export interface CheckOptions {
@@ -54,9 +55,12 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** The descriptor behind stdin (0 in the real process), to tell when it is redirected from the -o file. */
+  stdinFd?: number;
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
+const STDOUT_NAMES = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
@@ -116,8 +120,19 @@ function describeIdentity(identity: AgentIdentitySummary): string {
   return text;
 }
 
-/** A report path whose folder is missing or read-only is a usage error before any input is read, not after. */
-function assertWritableFolder(output: string): void {
+/**
+ * A report path that is a folder, or whose folder is missing or read-only, is a usage error before any
+ * input is read, not after. A FIFO or device (`-o /dev/null`) is written into as it is.
+ */
+function assertWritableTarget(output: string): void {
+  let stats;
+  try {
+    stats = statSync(output);
+  } catch {
+    stats = undefined;
+  }
+  if (stats?.isDirectory()) throw new UsageError(`-o ${output}: is a folder; give a file name for the report`);
+  if (stats && !stats.isFile()) return;
   const folder = dirname(resolve(output));
   try {
     if (!statSync(folder).isDirectory()) throw new UsageError(`-o ${output}: ${folder} is not a folder`);
@@ -156,7 +171,7 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
     mapping: readerMapping(input),
   };
-  if (options.output) assertWritableFolder(options.output);
+  if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
   return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
 }
@@ -168,20 +183,22 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
       settingsFrom(options, io.env);
 
+    await enterPhase('starting');
     const readsStdin = paths.length === 0 || paths.includes('-');
     if (paths.length === 0 && io.stdin.isTTY) {
       throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
     }
     const filePaths = paths.filter((p) => p !== '-');
-    if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
-      throw new UsageError(`${options.output}: refusing to write the report over an input file`);
+    // -o is compared by identity with every input found (see discoverFiles), and with a file redirected to stdin.
+    const files = await discoverFiles(filePaths, options.output);
+    if (options.output && readsStdin && io.stdinFd !== undefined) {
+      const outputIdentity = fileIdentity(options.output);
+      if (outputIdentity !== undefined && descriptorIdentity(io.stdinFd) === outputIdentity) throw refuseOverwrite(options.output, 'standard input (redirected from it)');
     }
-    // An -o path that holds a chat export (inside a folder being checked, say) is never overwritten.
+    // Second guard, for files outside the inputs: an -o path that holds a chat export is never overwritten.
     if (options.output && holdsChatExport(options.output)) {
       throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
     }
-    // A report written inside a folder being checked must not be read back as input on the next run.
-    const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
 
     async function* events(): AsyncIterable<InputEvent> {
       if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
@@ -232,17 +249,19 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
       if (options.output) warn(`report not written; ${options.output} is left as it was`);
-      else for (const piece of batched(text)) io.stdout.write(piece);
+      else await writeToStream(io.stdout, text);
       return EXIT_USAGE;
     }
     if (options.output) {
-      writeFileAtomic(options.output, text);
+      // /dev/stdout may be a socket (a parent process's pipe), which cannot be opened by name: write to the stream.
+      if (STDOUT_NAMES.includes(options.output)) await writeToStream(io.stdout, text);
+      else await writeReport(options.output, text);
       if (!options.quiet) {
         const s = report.summary;
         warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
       }
     } else {
-      for (const piece of batched(text)) io.stdout.write(piece);
+      await writeToStream(io.stdout, text);
     }
 
     const average = report.summary.averageScore;
@@ -255,6 +274,13 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     if (error instanceof ConfigError) {
       // Rule files and paths are input too: what they quote is made safe for the terminal.
       for (const problem of error.problems) warn(terminalSafe(problem));
+      return EXIT_USAGE;
+    }
+    if (error instanceof ReportWriteError) {
+      // A reader that closed the pipe (`chatlint check … | head`) chose to stop: no message, still not a pass.
+      if (!(error.target === 'standard output' && error.code === 'EPIPE')) {
+        warn(`${terminalSafe(error.message)}${options.output && error.target === options.output && !isSpecialTarget(options.output) ? `; ${terminalSafe(options.output)} is left as it was` : ''}`);
+      }
       return EXIT_USAGE;
     }
     if (error instanceof UsageError || error instanceof TimeZoneError || error instanceof MappingError) {

@@ -8,6 +8,7 @@ import { ConversationCollector } from './group.js';
 import { redactFindings, redactSkip } from '../report/redact.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
+import { countRecords, enterPhase } from './progress.js';
 
 export interface RunHooks {
   /** Called for each skipped record as it is found (the CLI prints it to stderr). */
@@ -84,10 +85,17 @@ export async function runCheck(
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
+    countRecords(1);
     if (event.type === 'message') collector.add(event.message);
     else addSkip(event.skip);
   };
+  await enterPhase('reading');
+  let spilling = false;
   for await (const event of events) {
+    if (!spilling && collector.spilled) {
+      spilling = true;
+      await enterPhase('spilling');
+    }
     switch (event.type) {
       case 'message':
       case 'skip':
@@ -120,6 +128,8 @@ export async function runCheck(
     }
   }
   endFile();
+  if (!spilling && collector.spilled) await enterPhase('spilling');
+  await enterPhase('grouping');
   for (const grouped of collector.drain()) {
     const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
