@@ -13,6 +13,7 @@ import { inputSectionProblems, type InputSection } from '../input/mapping.js';
 import { ConfigError, formatPath } from './errors.js';
 import { inputSectionSchema, ruleFileSchema, type RuleFile } from './schema.js';
 import { isJsonObject as isRecord } from '../input/json-shape.js';
+import { keyedByInput } from '../model/records.js';
 
 /** Built-in packs ship in `rules/` at the package root (two levels above both src/config and dist/config). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -281,6 +282,11 @@ export function compileRuleText(text: string, label: string, origin = label, lim
       continue;
     }
     const rule = parsed.data;
+    // zod builds records on a plain object, where a key "__proto__" is lost: the validated filter is copied
+    // onto a null-prototype object, so metadata named like Object.prototype's properties is filtered like any other.
+    if (rule.appliesTo && typeof entry.appliesTo === 'object' && entry.appliesTo !== null) {
+      rule.appliesTo = Object.assign(keyedByInput<string | string[]>(), entry.appliesTo as Record<string, string | string[]>);
+    }
     if (ids.has(rule.id)) problems.push(`${where(['id'])}: duplicate rule id "${rule.id}"`);
     ids.add(rule.id);
     const allowed = new Set<string>([...COMMON_PLACEHOLDERS, ...kind.placeholders]);

@@ -8,6 +8,7 @@ import {
   type Waiver,
 } from '../model/report.js';
 import { scoreFindings, scoreStats, type ScoringPolicy } from './score.js';
+import { keyedByInput, own } from '../model/records.js';
 
 interface AgentTally {
   agentId: string;
@@ -37,7 +38,7 @@ export class ReportBuilder {
   private agent(agentId: string, agentName: string | null): AgentTally {
     let tally = this.agents.get(agentId);
     if (!tally) {
-      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: {}, scores: [] };
+      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: keyedByInput<number>(), scores: [] };
       this.agents.set(agentId, tally);
     }
     tally.agentName ??= agentName;
@@ -69,12 +70,12 @@ export class ReportBuilder {
       if (finding.agentId === null) continue;
       const tally = this.agent(finding.agentId, finding.agentName);
       tally.findings++;
-      tally.byRule[finding.ruleId] = (tally.byRule[finding.ruleId] ?? 0) + 1;
+      tally.byRule[finding.ruleId] = (own(tally.byRule, finding.ruleId) ?? 0) + 1;
     }
 
     const score = scoreFindings(findings, this.scoring);
     // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-    const agentScores: Record<string, number> = {};
+    const agentScores = keyedByInput<number>();
     for (const agentId of agentIds) {
       const own = scoreFindings(findings.filter((f) => f.agentId === agentId), this.scoring);
       agentScores[agentId] = own.score;

@@ -1,5 +1,6 @@
 import type { Finding, Report } from '../../model/report.js';
 import type { Formatter, FormatContext } from '../formatter.js';
+import { own } from '../../model/records.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
 // A value that already starts with apostrophes before a risky start gets one more, so reading the CSV back
@@ -45,7 +46,7 @@ function* agentsCsv(report: Report, context: FormatContext): Generator<string> {
     yield row([
       a.agentId, a.agentName, a.conversations, a.messages, a.findings,
       a.conversationsScored, a.averageScore, a.medianScore, a.passRate, a.criticalCount,
-      ...ruleIds.map((id) => a.byRule[id] ?? 0),
+      ...ruleIds.map((id) => own(a.byRule, id) ?? 0),
     ]);
   }
 }
@@ -59,7 +60,7 @@ function* conversationsCsv(report: Report, context: FormatContext): Generator<st
   for (const c of report.conversations) {
     yield row([
       c.conversationId, c.startedAt, c.agents.join(' '), c.messages, c.findings, c.score, String(c.passed), String(c.critical), c.source.file,
-      ...ruleIds.map((id) => c.deductions[id] ?? 0),
+      ...ruleIds.map((id) => own(c.deductions, id) ?? 0),
     ]);
   }
 }
