@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 process.env.CHATLINT_CACHE_DIR = '';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { listPresets, loadRuleset } = await import(join(root, 'dist/config/load.js'));
+const { listPresets } = await import(join(root, 'dist/config/presets.js'));
+const { loadRuleset } = await import(join(root, 'dist/config/load.js'));
 const { forgetVerdicts, verdictFile } = await import(join(root, 'dist/rules/regex-safety.js'));
 // Every verdict computed afresh: the shipped file must equal a fresh analysis (a test checks it).
 forgetVerdicts();

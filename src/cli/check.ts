@@ -1,16 +1,17 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadInputMap, loadRuleset } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
+import { withInputMap } from '../config/input-section.js';
+import { loadRuleset } from '../config/load.js';
 import { loadWaivers } from '../config/waivers.js';
-import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite, UsageError } from '../input/discover.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
 import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
-import { InputMapping, MappingError, mergeInputSections, type InputSection } from '../input/mapping.js';
+import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
-import { DEFAULT_MAX_MESSAGE_CHARS, holdsChatExport } from '../input/limits.js';
-import { inputFormatNames, readFiles, readInput, type InputEvent } from '../input/read.js';
+import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
+import { inputFormatNames, readFiles, readInput } from '../input/read.js';
 import { openInput } from '../input/source.js';
-import { assertTimeZone, TimeZoneError } from '../input/timestamps.js';
+import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -20,9 +21,10 @@ import type { Report } from '../model/report.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
+import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { isSpecialTarget, ReportWriteError, writeReport, writeToStream } from '../report/write.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { reportError, type Io } from './io.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -48,15 +50,6 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
-}
-
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  /** The descriptor behind stdin (0 in the real process), to tell when it is redirected from the -o file. */
-  stdinFd?: number;
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
@@ -96,13 +89,6 @@ export function useColor(options: { color?: boolean }, io: Io, toTerminal: boole
   const force = io.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
   return toTerminal && Boolean(io.stdout.isTTY);
-}
-
-/** The mapping readers use: only when the section says how to read columns, roles or times. */
-function readerMapping(input: InputSection | undefined): InputMapping | undefined {
-  if (!input) return undefined;
-  const { columns, roles, roleByKey, timeFormat, dateFormat, date } = input;
-  return columns || roles || roleByKey || timeFormat || dateFormat || date ? InputMapping.compile(input) : undefined;
 }
 
 /** One stderr line on agent identity, naming the accounts whose messages stay on the account's id. */
@@ -146,11 +132,12 @@ function assertWritableTarget(output: string): void {
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
 function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
-  const ruleset = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
-  const timezone = options.timezone ?? ruleset.timezone ?? 'UTC';
+  const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
+  const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
   const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
-  const input = mergeInputSections(ruleset.input, options.map ? loadInputMap(options.map) : undefined);
+  const ruleset = options.map ? withInputMap(ruleFile, options.map) : ruleFile;
+  const input = ruleset.input;
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
   const formatter = findFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
@@ -169,18 +156,18 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
     maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
     maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
-    mapping: readerMapping(input),
+    mapping: ruleset.mapping,
   };
   if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
 }
 
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, input, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
       settingsFrom(options, io.env);
 
     await enterPhase('starting');
@@ -225,7 +212,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const { report, fileErrors, filesRead, identity } = await runCheck(events(), ruleset, hooks, {
       waivers,
       memoryBudgetBytes,
-      agentIdFrom: input?.agentIdFrom ?? null,
       redact: Boolean(options.redact),
     });
     if (identity && !options.quiet) warn(describeIdentity(identity));
@@ -271,11 +257,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
     return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      // Rule files and paths are input too: what they quote is made safe for the terminal.
-      for (const problem of error.problems) warn(terminalSafe(problem));
-      return EXIT_USAGE;
-    }
     if (error instanceof ReportWriteError) {
       // A reader that closed the pipe (`chatlint check … | head`) chose to stop: no message, still not a pass.
       if (!(error.target === 'standard output' && error.code === 'EPIPE')) {
@@ -283,10 +264,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       }
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError || error instanceof TimeZoneError || error instanceof MappingError) {
-      warn(terminalSafe(error.message));
-      return EXIT_USAGE;
-    }
+    // Rule files and paths are input too: what they quote is made safe for the terminal.
+    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
       warn(`${(error as Error).message}`);

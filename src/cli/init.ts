@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import { loadRuleset } from '../config/load.js';
+import { ChatlintError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { writeFileAtomic } from '../report/write.js';
-import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import type { Io } from './check.js';
+import { reportError, type Io } from './io.js';
 
 /** A commented starter that extends a preset and shows, for each of its rules, how to change it. */
 export function starterRuleFile(preset: string): string {
@@ -60,9 +59,8 @@ export function init(options: { preset?: string; force?: boolean; output?: strin
   try {
     text = starterRuleFile(options.preset ?? 'zh-CN');
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) io.stderr.write(`chatlint: ${problem}\n`);
-    return EXIT_USAGE;
+    if (!(error instanceof ChatlintError)) throw error;
+    return reportError(error, io);
   }
   writeFileAtomic(target, text);
   io.stdout.write(`wrote ${options.output ?? 'chatlint.yaml'} (extends ${options.preset ?? 'zh-CN'}); try: chatlint rules\n`);

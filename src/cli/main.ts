@@ -1,12 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_PRESET } from '../config/load.js';
-import { TOOL } from '../engine/run.js';
+import { DEFAULT_PRESET } from '../config/presets.js';
+import { EXIT_USAGE } from '../errors.js';
+import { TOOL } from '../model/tool.js';
 import { ENCODING_CHOICES } from '../input/encoding.js';
 import { inputFormatNames } from '../input/read.js';
 import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
-import { check, type CheckOptions, type Io } from './check.js';
-import { EXIT_USAGE } from './exit-codes.js';
+import { check, type CheckOptions } from './check.js';
+import type { Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';

@@ -1,11 +1,10 @@
 import { stringify } from 'yaml';
-import type { Ruleset } from '../config/load.js';
 import { loadRuleset } from '../config/load.js';
-import { ConfigError } from '../config/errors.js';
+import type { Ruleset } from '../config/ruleset.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { testRuleset } from '../engine/rule-tests.js';
 import { padEnd, displayWidth } from '../report/terminal-text.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import type { Io } from './check.js';
+import { reportError, type Io } from './io.js';
 
 export interface RulesOptions {
   rules?: string;
@@ -19,10 +18,7 @@ function withRuleset(options: RulesOptions, io: Io, action: (ruleset: Ruleset) =
   try {
     return action(loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) }));
   } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const problem of error.problems) io.stderr.write(`chatlint: ${problem}\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof ChatlintError) return reportError(error, io);
     throw error;
   }
 }

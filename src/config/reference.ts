@@ -1,5 +1,5 @@
 import { RULE_KINDS } from '../rules/registry.js';
-import { COMMON_PLACEHOLDERS } from '../rules/common.js';
+import { COMMON_PLACEHOLDERS } from '../rules/kind.js';
 import { kindJsonSchema, ruleFileJsonSchema, type JsonSchema } from './json-schema.js';
 
 const COMMON_FIELDS = new Set(['id', 'kind', 'severity', 'description', 'message', 'role', 'enabled', 'points', 'maxPoints', 'critical', 'trustPatterns', 'appliesTo', 'examples']);

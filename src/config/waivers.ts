@@ -4,7 +4,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import type { Waiver } from '../model/report.js';
-import { ConfigError, formatPath } from './errors.js';
+import { ConfigError } from '../errors.js';
+import { formatPath } from './parse.js';
 import { normalizeKey } from '../input/fields.js';
 import { keyedByInput } from '../model/records.js';
 

@@ -1,7 +1,8 @@
-import type { CompiledRule, Ruleset } from '../config/load.js';
+import type { CompiledRule, Ruleset } from '../config/ruleset.js';
 import type { Finding } from '../model/report.js';
-import { exampleConversation, ExampleSyntaxError } from '../rules/examples.js';
-import { checkConversation } from './check.js';
+import { ExampleSyntaxError } from '../errors.js';
+import { exampleConversation } from '../rules/examples.js';
+import { checkConversation } from './apply-rules.js';
 
 export interface ExampleFailure {
   expected: 'pass' | 'fail';

@@ -1,11 +1,12 @@
-import type { Ruleset } from '../config/load.js';
+import type { Ruleset } from '../config/ruleset.js';
 import type { ReadEvent, SkippedRecord } from '../model/message.js';
 import type { Report, Waiver } from '../model/report.js';
-import type { InputEvent } from '../input/read.js';
+import type { InputEvent } from '../input/events.js';
+import { TOOL } from '../model/tool.js';
 import { ReportBuilder } from './aggregate.js';
-import { checkConversation } from './check.js';
+import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
-import { redactFindings, redactSkip } from '../report/redact.js';
+import { redactFindings, redactSkip } from './redact.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
 import { countRecords, enterPhase } from './progress.js';
@@ -30,14 +31,12 @@ export interface RunResult {
   identity?: AgentIdentitySummary;
 }
 
-export const TOOL = { name: 'chatlint', version: '0.1.0' };
-
 export interface RunOptions {
   /** Reviewed false positives. */
   waivers?: readonly Waiver[];
   /** Estimated bytes of messages held in memory before grouping moves to disk. */
   memoryBudgetBytes?: number;
-  /** Mask personal data in excerpts, matches, messages and skip reasons (see report/redact.ts). */
+  /** Mask personal data in excerpts, matches, messages and skip reasons (see engine/redact.ts). */
   redact?: boolean;
   /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
   agentIdFrom?: AgentIdFrom | null;

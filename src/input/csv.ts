@@ -7,9 +7,7 @@ import { fieldForKey, mapObject, toMessage } from './fields.js';
 import { LineCounter } from './line-counter.js';
 import type { ReadOptions } from './options.js';
 import type { OpenedInput } from './source.js';
-
-/** A file that cannot be read at all (as opposed to a record that cannot be used). */
-export class InputError extends Error {}
+import { InputError } from '../errors.js';
 
 interface CsvRow {
   record: Record<string, string>;

@@ -7,6 +7,7 @@ import { detectEncoding } from './detect-encoding.js';
 import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
 import { sniffProduct } from './read.js';
 import { HEAD_BYTES } from './source.js';
+import { UsageError } from '../errors.js';
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
 /** Taken from a directory only when a product format (WhatsApp, Salesforce transcripts) recognises the content. */
@@ -42,8 +43,6 @@ export async function isChatExport(file: string): Promise<boolean> {
   }
   return true;
 }
-
-export class UsageError extends Error {}
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 

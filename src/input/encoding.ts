@@ -34,3 +34,16 @@ export async function* decodeChunks(chunks: AsyncIterable<Buffer>, encoding: Enc
   const rest = decoder.decode();
   if (rest) yield rest;
 }
+
+/** The 1-based line holding the first byte sequence that is not UTF-8, or null when all of it is. */
+export function firstInvalidUtf8Line(bytes: Buffer): number | null {
+  if (isUtf8(bytes)) return null;
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    start = end + 1;
+  }
+  return null;
+}

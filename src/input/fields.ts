@@ -1,6 +1,6 @@
 import type { Message, Role, SourceRef } from '../model/message.js';
-import { parseTimestamp } from './timestamps.js';
-import { safeStringify } from './limits.js';
+import { parseTimestamp } from './time/timestamps.js';
+import { safeStringify } from './json-guard.js';
 import { keyedByInput } from '../model/records.js';
 
 /** The canonical fields and the names exports use for them (matched ignoring case, "_", "-" and spaces). */

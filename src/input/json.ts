@@ -1,7 +1,7 @@
 import type { ReadEvent } from '../model/message.js';
 import { isObjectWith } from './json-shape.js';
-import { InputError } from './csv.js';
-import { findDuplicatedKey } from './limits.js';
+import { InputError } from '../errors.js';
+import { findDuplicatedKey } from './json-guard.js';
 import { eventsFromJson, messageList } from './records.js';
 import type { ReadOptions } from './options.js';
 
@@ -14,7 +14,7 @@ export function* readJsonDocument(value: unknown, file: string, options: ReadOpt
   let record = 0;
   const nextRecord = () => ++record;
   const mapping = options.mapping?.forFile();
-  const events = (json: unknown) => (mapping ? mapping.json(json, file, null, nextRecord, options.timezone) : eventsFromJson(json, file, null, nextRecord, options.timezone));
+  const events = (json: unknown) => eventsFromJson(json, file, null, nextRecord, options.timezone, mapping);
   const conversations = isObjectWith(value, 'conversations');
   if (conversations && !messageList(value) && !(options.mapping?.listPath && isObjectWith(value, options.mapping.listPath.join('.').toLowerCase()))) {
     const duplicate = findDuplicatedKey(value as object);

@@ -1,7 +1,7 @@
 import type { ReadEvent } from '../model/message.js';
 import { decodeStrict, stripUtf8Bom } from './encoding.js';
 import { splitLines } from './lines.js';
-import { markDuplicateKeys } from './limits.js';
+import { markDuplicateKeys } from './json-guard.js';
 import type { ReadOptions } from './options.js';
 import { eventsFromJson } from './records.js';
 import type { OpenedInput } from './source.js';
@@ -38,7 +38,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         skip(`invalid JSON: ${(error as Error).message}`);
         continue;
       }
-      const events = mapping ? mapping.json(value, file, line.number, nextRecord, options.timezone) : eventsFromJson(value, file, line.number, nextRecord, options.timezone);
+      const events = eventsFromJson(value, file, line.number, nextRecord, options.timezone, mapping);
       for (const event of events) batch.push(event);
     }
     if (batch.length > 0) yield batch;

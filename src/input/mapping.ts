@@ -21,269 +21,39 @@
  * - A timestamp that is only a time of day (`23:59:01`, `下午3:05`) gets its date from the `date` column,
  *   else from `input.date`; within a conversation the times roll over midnight (see TimeOfDayClock).
  */
-import type { InputSectionConfig } from '../config/schema.js';
-import { ROLES, type ReadEvent, type Role, type SourceRef } from '../model/message.js';
-import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
+import { MappingError, type InputProblem } from '../errors.js';
+import { ROLES, type Role, type SourceRef } from '../model/message.js';
 import { compileSignaturePattern } from './agent-identity.js';
-import { jsonValueProblem } from './limits.js';
-import { messageList } from './records.js';
-import { isJsonObject as isObject } from './json-shape.js';
-import { escapeRegExp } from '../text/fold.js';
-import { hourWithPeriod, offsetMinutes, parseTimestamp, wallClockToEpoch } from './timestamps.js';
-import { isCalendarDate, parseCalendarDate, parseTimeOfDay, TimeOfDayClock, type CalendarDate, type TimeOfDay } from './time-of-day.js';
+import { fieldForKey, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
+import { getKey, getPath, parsePath, scalar, type ColumnPath } from './json-path.js';
+import { messageList, type JsonRecordReader } from './records.js';
+import type { InputSection } from './schema.js';
+import type { CalendarDate } from './time/calendar.js';
+import { compileTimeFormat, type TimeFormat } from './time/time-format.js';
+import { parseCalendarDate, parseTimeOfDay, TimeOfDayClock, type TimeOfDay } from './time/time-of-day.js';
+import { parseTimestamp, wallClockToEpoch } from './time/timestamps.js';
 
 /** Fields `input.columns` can name: the canonical fields, plus `date` for exports that write the date apart. */
 export const MAPPABLE_FIELDS = ['conversationId', 'timestamp', 'role', 'agentId', 'agentName', 'text', 'date'] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 
-/** The `input` section as validated by the config schema (the type is inferred from it, never written twice). */
-export type InputSection = InputSectionConfig;
-
-/** A problem in an `input` section: the key path under `input` and what is wrong. */
-export interface InputProblem {
-  path: Array<string | number>;
-  message: string;
+/** A compiled `input` section: the mapping readers use, and every problem the schema cannot see. */
+export interface CompiledInputSection {
+  /** Undefined when the section says nothing about columns, roles or times (only agentIdFrom or agents). */
+  mapping: InputMapping | undefined;
+  /** Bad paths, patterns, time formats and dates, by key path under `input`. */
+  problems: InputProblem[];
 }
 
-export class MappingError extends Error {
-  constructor(readonly problems: InputProblem[]) {
-    super(problems.map((p) => `input.${p.path.join('.')}: ${p.message}`).join('\n'));
-    this.name = 'MappingError';
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Time formats
-
-/** What a time format read: an instant, or wall-clock fields (with or without a date) and maybe an offset. */
-export type ParsedTime =
-  | { kind: 'instant'; ms: number }
-  | { kind: 'wall'; date: CalendarDate | null; time: TimeOfDay; offsetMinutes: number | null };
-
-export interface TimeFormat {
-  source: string;
-  /** True when the format has year, month and day (or is an epoch); false for a time of day alone. */
-  hasDate: boolean;
-  /** True when it has an hour (a date-only format has none). */
-  hasTime: boolean;
-  parse(text: string): ParsedTime | null;
-}
-
-type Slot = 'year' | 'year2' | 'month' | 'monthName' | 'day' | 'hour' | 'hour12' | 'minute' | 'second' | 'fraction' | 'period' | 'offset' | 'epochS' | 'epochMs';
-
-const PERIOD = '(上午|下午|凌晨|早上|早晨|中午|晚上|傍晚|[AaPp]\\.?\\s?[Mm]\\.?)';
-const TOKENS: Array<[string, string, Slot | null]> = [
-  ['YYYY', '(\\d{4})', 'year'],
-  ['YY', '(\\d{2})', 'year2'],
-  ['MMMM', '([A-Za-z]{3,})', 'monthName'],
-  ['MMM', '([A-Za-z]{3})\\.?', 'monthName'],
-  ['MM', '(\\d{2})', 'month'],
-  ['M', '(\\d{1,2})', 'month'],
-  ['DD', '(\\d{2})', 'day'],
-  ['D', '(\\d{1,2})', 'day'],
-  ['dddd', '(?:[A-Za-z]+|星期[一二三四五六日天]|周[一二三四五六日天])', null],
-  ['ddd', '(?:[A-Za-z]{2,3}\\.?|周[一二三四五六日天])', null],
-  ['HH', '(\\d{2})', 'hour'],
-  ['H', '(\\d{1,2})', 'hour'],
-  ['hh', '(\\d{2})', 'hour12'],
-  ['h', '(\\d{1,2})', 'hour12'],
-  ['mm', '(\\d{2})', 'minute'],
-  ['m', '(\\d{1,2})', 'minute'],
-  ['ss', '(\\d{2})', 'second'],
-  ['s', '(\\d{1,2})', 'second'],
-  ['A', PERIOD, 'period'],
-  ['a', PERIOD, 'period'],
-  ['ZZ', '(Z|[+-]\\d{2}:?\\d{2})', 'offset'],
-  ['Z', '(Z|[+-]\\d{2}(?::?\\d{2})?)', 'offset'],
-  ['X', '(\\d{9,11}(?:\\.\\d+)?)', 'epochS'],
-  ['x', '(\\d{12,14})', 'epochMs'],
-];
-const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/**
- * Compiles a time format such as `YYYY/MM/DD hh:mm:ss A`, `DD.MM.YYYY HH:mm`, `YYYY年M月D日 ah:mm` or
- * `HH:mm:ss` (a time of day; the date then comes from a date column or `input.date`). Tokens:
- *
- * | token | means |
- * |---|---|
- * | `YYYY` / `YY` | year; `YY` is 2000–2099 |
- * | `MM` / `M` | month, two digits / one or two |
- * | `MMM` / `MMMM` | month name in English, `Nov` / `November` |
- * | `DD` / `D` | day of the month, two digits / one or two |
- * | `ddd` / `dddd` | weekday name (`Tue`, `Tuesday`, `周二`, `星期二`), checked for nothing |
- * | `HH` / `H` | hour 0–23 |
- * | `hh` / `h` | hour 1–12, with `A` |
- * | `mm` / `m`, `ss` / `s` | minute, second |
- * | `S`, `SS`, `SSS` … | fraction of a second, any number of digits |
- * | `A` or `a` | AM/PM (`am`, `p.m.`) or 上午/下午/凌晨/早上/中午/晚上 |
- * | `Z` / `ZZ` | offset `+08:00`, `+0800`, `Z`; without one, times are read in the run's time zone |
- * | `X` / `x` | epoch seconds / milliseconds |
- *
- * A space matches any run of white space; `[text]` is literal text; any other character stands for itself.
- * Throws an Error naming the problem for a format that cannot work.
- */
-export function compileTimeFormat(format: string): TimeFormat {
-  const slots: Slot[] = [];
-  let pattern = '';
-  let i = 0;
-  while (i < format.length) {
-    const rest = format.slice(i);
-    if (rest.startsWith('[')) {
-      const close = format.indexOf(']', i);
-      if (close < 0) throw new Error(`unclosed [ at position ${i + 1}`);
-      pattern += escapeRegExp(format.slice(i + 1, close));
-      i = close + 1;
-      continue;
-    }
-    if (/^\s/.test(rest)) {
-      pattern += '\\s+';
-      i += (/^\s+/.exec(rest)?.[0] ?? ' ').length;
-      continue;
-    }
-    if (rest.startsWith('S')) {
-      const run = /^S+/.exec(rest)?.[0] ?? 'S';
-      pattern += '(\\d{1,9})';
-      slots.push('fraction');
-      i += run.length;
-      continue;
-    }
-    const token = TOKENS.find(([name]) => rest.startsWith(name));
-    if (token) {
-      pattern += token[1];
-      if (token[2]) slots.push(token[2]);
-      i += token[0].length;
-      continue;
-    }
-    const letter = /^[A-Za-z]/.exec(rest)?.[0];
-    if (letter) {
-      const hint = letter === 'y' ? ' (the year is YYYY)' : letter === 'd' ? ' (the day of the month is DD or D)' : '';
-      throw new Error(`"${/^[A-Za-z]+/.exec(rest)?.[0] ?? letter}" at position ${i + 1} is not a token${hint}; put literal letters in [brackets]`);
-    }
-    pattern += escapeRegExp(rest[0] ?? '');
-    i += 1;
-  }
-  const has = (slot: Slot) => slots.includes(slot);
-  for (const slot of new Set(slots)) {
-    if (slots.filter((s) => s === slot || (slot === 'year' && s === 'year2') || (slot === 'month' && s === 'monthName') || (slot === 'hour' && s === 'hour12')).length > 1) {
-      throw new Error(`the ${slot.replace(/\d|Name|12/g, '')} appears more than once`);
-    }
-  }
-  const epoch = has('epochS') || has('epochMs');
-  const year = has('year') || has('year2');
-  const month = has('month') || has('monthName');
-  const dateParts = [year, month, has('day')].filter(Boolean).length;
-  if (!epoch && dateParts > 0 && dateParts < 3) throw new Error('a date needs a year (YYYY), a month (MM) and a day (DD)');
-  if (has('hour12') && !has('period')) throw new Error('a 12-hour hour (h or hh) needs A for AM/PM or 上午/下午');
-  if (has('period') && !has('hour12')) throw new Error('A (AM/PM) goes with a 12-hour hour: use h or hh, not H');
-  const hour = has('hour') || has('hour12');
-  if ((has('minute') || has('second')) && !hour) throw new Error('minutes and seconds need an hour (HH, or h with A)');
-  if (!epoch && !hour && dateParts === 0) throw new Error('the format has no date and no time');
-  if (has('offset') && dateParts === 0) throw new Error('an offset (Z) needs a date: a time of day alone is read in the time zone');
-  const regex = new RegExp(`^${pattern}$`, 'i');
-
-  return {
-    source: format,
-    hasDate: epoch || dateParts === 3,
-    hasTime: epoch || hour,
-    parse(text: string): ParsedTime | null {
-      const m = regex.exec(text.trim());
-      if (!m) return null;
-      const value: Partial<Record<Slot, string>> = {};
-      slots.forEach((slot, index) => {
-        value[slot] = m[index + 1];
-      });
-      if (value.epochS !== undefined) return { kind: 'instant', ms: Math.round(Number(value.epochS) * 1000) };
-      if (value.epochMs !== undefined) return { kind: 'instant', ms: Number(value.epochMs) };
-      let date: CalendarDate | null = null;
-      if (dateParts === 3) {
-        const monthNumber = value.monthName !== undefined
-          ? MONTH_NAMES.indexOf(value.monthName.slice(0, 3).toLowerCase()) + 1
-          : Number(value.month);
-        date = { year: value.year2 !== undefined ? 2000 + Number(value.year2) : Number(value.year), month: monthNumber, day: Number(value.day) };
-        if (!isCalendarDate(date)) return null;
-      }
-      const rawHour = Number(value.hour ?? value.hour12 ?? 0);
-      const h = has('hour12') ? hourWithPeriod(rawHour, value.period) : rawHour <= 23 ? rawHour : null;
-      const minute = Number(value.minute ?? 0);
-      const second = Number(value.second ?? 0);
-      if (h === null || minute > 59 || second > 59) return null;
-      const ms = value.fraction !== undefined ? Math.floor(Number(`0.${value.fraction}`) * 1000) : 0;
-      return { kind: 'wall', date, time: { hour: h, minute, second, ms }, offsetMinutes: value.offset !== undefined ? offsetMinutes(value.offset) : null };
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Column paths
-
-interface ColumnPath {
-  /** As written in the rule file. */
-  written: string;
-  /** Read from each message of a conversation object (the path had `[]`). */
-  inMessage: boolean;
-  /** Path segments (after `[]` when inMessage). */
-  segments: string[];
-}
-
-function parsePath(written: string): { list: string[] | undefined; path: ColumnPath } | string {
-  const parts = written.split('[]');
-  if (parts.length > 2) return 'only one [] (the message list) is allowed';
-  const split = (text: string) => text.split('.').map((s) => s.trim());
-  if (parts.length === 2) {
-    const [before = '', after = ''] = parts;
-    const list = split(before);
-    const inner = after.startsWith('.') ? split(after.slice(1)) : after === '' ? [] : null;
-    if (list.some((s) => s === '') || inner === null || inner.length === 0 || inner.some((s) => s === '')) {
-      return 'expected a path such as messages[].sender.id';
-    }
-    return { list, path: { written, inMessage: true, segments: inner } };
-  }
-  const segments = split(written);
-  if (segments.some((s) => s === '')) return 'expected a column name or a dotted path such as sender.id';
-  return { list: undefined, path: { written, inMessage: false, segments } };
-}
-
-
-/** A key of an object: exactly, else ignoring case, `_`, `-` and spaces. */
-function getKey(object: Record<string, unknown>, key: string): unknown {
-  if (Object.hasOwn(object, key)) return object[key];
-  const wanted = normalizeKey(key);
-  for (const [k, v] of Object.entries(object)) if (normalizeKey(k) === wanted) return v;
-  return undefined;
-}
-
-/** Follows a dotted path; a key that itself contains dots (`sender.id` as one key) is tried first. */
-function getPath(value: unknown, segments: string[]): unknown {
-  if (!isObject(value)) return undefined;
-  const whole = getKey(value, segments.join('.'));
-  if (whole !== undefined || segments.length === 1) return whole;
-  let current: unknown = value;
-  for (const segment of segments) {
-    if (!isObject(current)) return undefined;
-    current = getKey(current, segment);
-  }
-  return current;
-}
-
-const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
-
-const scalar = (value: unknown): string | undefined => {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-};
-
-// ---------------------------------------------------------------------------------------------------------
-// The compiled mapping
-
-/** Every problem in an `input` section that the schema cannot see (bad patterns, formats, dates, paths). */
-export function inputSectionProblems(section: InputSection): InputProblem[] {
+/** Compiles an `input` section once, for validation and for the readers alike. */
+export function compileInputSection(section: InputSection): CompiledInputSection {
   const problems: InputProblem[] = [];
+  let mapping: InputMapping | undefined;
   try {
-    InputMapping.compile(section);
+    mapping = InputMapping.compile(section);
   } catch (error) {
     if (!(error instanceof MappingError)) throw error;
-    problems.push(...error.problems);
+    problems.push(...error.inputProblems);
   }
   if (section.agentIdFrom) {
     try {
@@ -292,7 +62,9 @@ export function inputSectionProblems(section: InputSection): InputProblem[] {
       problems.push({ path: ['agentIdFrom', 'pattern'], message: (error as Error).message });
     }
   }
-  return problems;
+  const { columns, roles, roleByKey, timeFormat, dateFormat, date } = section;
+  const readsRecords = Boolean(columns || roles || roleByKey || timeFormat || dateFormat || date);
+  return { mapping: readsRecords ? mapping : undefined, problems };
 }
 
 /**
@@ -410,7 +182,7 @@ export class InputMapping {
 }
 
 /** The mapping as one file is read: turns records into messages, dating time-only timestamps per conversation. */
-export class FileMapping {
+export class FileMapping implements JsonRecordReader {
   private readonly clocks = new Map<string, TimeOfDayClock>();
 
   constructor(
@@ -512,62 +284,11 @@ export class FileMapping {
     return clock.at(time);
   }
 
-  /**
-   * Read events for one JSON value: a message, a conversation object (its `[]` list, or a list the
-   * built-in names find), or an array of either. Conversation scalars are inherited as in records.ts.
-   */
-  *json(
-    value: unknown,
-    file: string,
-    line: number | null,
-    nextRecord: () => number,
-    zone: string,
-    inherited: Record<string, unknown> = {},
-    conversation?: Record<string, unknown>,
-    depth = 0,
-  ): Generator<ReadEvent> {
-    // The same guards as records.ts: hostile nesting and duplicated keys are skipped with a reason.
-    const problem = jsonValueProblem(value, depth);
-    if (problem) {
-      yield { type: 'skip', skip: { file, line, record: nextRecord(), reason: problem } };
-      return;
-    }
-    if (Array.isArray(value)) {
-      for (const item of value) yield* this.json(item, file, line, nextRecord, zone, inherited, conversation, depth + 1);
-      return;
-    }
+  /** The message list of a conversation object: the `[]` list when the mapping names one, else a list the built-in names find. */
+  messageList(value: unknown): unknown[] | undefined {
     const listPath = this.mapping.listPath;
-    const listed = listPath ? getPath(value, listPath) : undefined;
-    const list = Array.isArray(listed) ? listed : listPath ? undefined : messageList(value);
-    if (list && isObject(value)) {
-      const defaults: Record<string, unknown> = { ...inherited };
-      for (const [key, field] of Object.entries(value)) {
-        if (field === null || typeof field === 'object') continue;
-        defaults[CONVERSATION_ID_KEYS.has(normalizeKey(key)) ? 'conversation_id' : key] = field;
-      }
-      for (const item of list) yield* this.json(item, file, line, nextRecord, zone, defaults, value, depth + 1);
-      return;
-    }
-    const record = nextRecord();
-    const source: SourceRef = { file, line, record };
-    if (!isObject(value)) {
-      const found = value === null ? 'null' : typeof value === 'string' ? `a string ${JSON.stringify(value.slice(0, 40))}` : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-      yield { type: 'skip', skip: { file, line, record, reason: `expected a message object, found ${found}` } };
-      return;
-    }
-    const result = this.message({ ...inherited, ...value }, source, zone, conversation);
-    if ('message' in result) yield { type: 'message', message: result.message };
-    else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
+    if (!listPath) return messageList(value);
+    const listed = getPath(value, listPath);
+    return Array.isArray(listed) ? listed : undefined;
   }
-}
-
-/** Merges a `--map` file's section over a rule file's: each top-level key the map file sets replaces the rule file's. */
-export function mergeInputSections(base: InputSection | undefined, override: InputSection | undefined): InputSection | undefined {
-  if (!base) return override;
-  if (!override) return base;
-  const merged: InputSection = { ...base };
-  for (const [key, value] of Object.entries(override) as Array<[keyof InputSection, InputSection[keyof InputSection]]>) {
-    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  }
-  return merged;
 }

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
-import type { ReadEvent } from '../model/message.js';
-import { readDelimited, InputError } from './csv.js';
-import { decodeChunks, decoderLabel, decodeStrict, stripUtf8Bom, type Encoding } from './encoding.js';
+import { readDelimited } from './csv.js';
+import { InputError } from '../errors.js';
+import { decodeChunks, decoderLabel, decodeStrict, firstInvalidUtf8Line, stripUtf8Bom, type Encoding } from './encoding.js';
 import { detectEncoding } from './detect-encoding.js';
 import { PRODUCT_FORMATS, findProductFormat } from './formats/index.js';
 import type { ProductFormat } from './formats/types.js';
@@ -9,33 +9,16 @@ import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import type { ReadOptions } from './options.js';
 import { HEAD_BYTES, openFile, readAll, type OpenedInput } from './source.js';
-import { binaryKind, DEFAULT_MAX_MESSAGE_CHARS, firstInvalidUtf8Line, jsonErrorLocation, limitMessageLength, markDuplicateKeys } from './limits.js';
+import { binaryKind } from './binary.js';
+import { DEFAULT_MAX_MESSAGE_CHARS, limitMessageLength } from './limits.js';
+import { jsonErrorLocation, markDuplicateKeys } from './json-guard.js';
+import type { InputEvent } from './events.js';
 
 export const CANONICAL_FORMATS = ['jsonl', 'json', 'csv', 'tsv'] as const;
 export type CanonicalFormat = (typeof CANONICAL_FORMATS)[number];
 
 export function inputFormatNames(): string[] {
   return [...CANONICAL_FORMATS, ...PRODUCT_FORMATS.map((f) => f.name)];
-}
-
-/**
- * What reading one input yields: its records, plus a note of the format used or why the file was unusable,
- * and notes for stderr (the encoding assumed for a file that is not plain UTF-8).
- */
-export type InputEvent =
-  | ReadEvent
-  /** Several records at once, in file order (streaming readers batch what one chunk completes). */
-  | { type: 'batch'; events: ReadEvent[] }
-  | { type: 'file'; file: string; format: string }
-  | { type: 'file-error'; file: string; reason: string }
-  | { type: 'note'; file: string; message: string };
-
-/** The same events with batches opened up, one record at a time (for callers that want it simple). */
-export async function* eachEvent(events: AsyncIterable<InputEvent>): AsyncIterable<Exclude<InputEvent, { type: 'batch' }>> {
-  for await (const event of events) {
-    if (event.type === 'batch') yield* event.events;
-    else yield event;
-  }
 }
 
 const BY_EXTENSION: Record<string, CanonicalFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.tsv': 'tsv' };

@@ -1,11 +1,10 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
-import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage } from './fields.js';
-import { jsonValueProblem } from './limits.js';
+import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
+import { jsonValueProblem } from './json-guard.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
-
 
 /** The message list of a conversation object (`{"id": ..., "messages": [...]}`), if it is one. */
 export function messageList(value: unknown): unknown[] | undefined {
@@ -16,10 +15,24 @@ export function messageList(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
+/** How JSON records become messages: by the built-in field names, or by an `input` mapping (see mapping.ts). */
+export interface JsonRecordReader {
+  /** The message list of a conversation object, if `value` is one. */
+  messageList(value: unknown): unknown[] | undefined;
+  /** One message record (with what it inherits) into a message or a skip reason; `conversation` is the object it sits in. */
+  message(record: Record<string, unknown>, source: SourceRef, zone: string, conversation?: Record<string, unknown>): MessageOrReason;
+}
+
+/** Reads records by the built-in field names. */
+export const BUILT_IN_RECORDS: JsonRecordReader = {
+  messageList,
+  message: (record, source, zone) => toMessage(mapObject(record), source, zone),
+};
+
 /**
  * Turns one JSON value into read events: a message object, a conversation object whose scalar fields
- * (id, agent, channel, …) the messages inherit, or an array of either.
- * `nextRecord` numbers the records within the file.
+ * (id, agent, channel, …) the messages inherit, or an array of either. `nextRecord` numbers the records
+ * within the file. Hostile nesting and duplicated keys are skipped with a reason (see json-guard.ts).
  */
 export function* eventsFromJson(
   value: unknown,
@@ -27,7 +40,9 @@ export function* eventsFromJson(
   line: number | null,
   nextRecord: () => number,
   timezone: string,
+  reader: JsonRecordReader = BUILT_IN_RECORDS,
   inherited: Record<string, unknown> = {},
+  conversation?: Record<string, unknown>,
   depth = 0,
 ): Generator<ReadEvent> {
   const problem = jsonValueProblem(value, depth);
@@ -36,17 +51,17 @@ export function* eventsFromJson(
     return;
   }
   if (Array.isArray(value)) {
-    for (const item of value) yield* eventsFromJson(item, file, line, nextRecord, timezone, inherited, depth + 1);
+    for (const item of value) yield* eventsFromJson(item, file, line, nextRecord, timezone, reader, inherited, conversation, depth + 1);
     return;
   }
-  const list = messageList(value);
+  const list = reader.messageList(value);
   if (list && isObject(value)) {
     const defaults: Record<string, unknown> = { ...inherited };
     for (const [key, field] of Object.entries(value)) {
       if (field === null || typeof field === 'object') continue;
       defaults[CONVERSATION_ID_KEYS.has(normalizeKey(key)) ? 'conversation_id' : key] = field;
     }
-    for (const item of list) yield* eventsFromJson(item, file, line, nextRecord, timezone, defaults, depth + 1);
+    for (const item of list) yield* eventsFromJson(item, file, line, nextRecord, timezone, reader, defaults, value, depth + 1);
     return;
   }
   const record = nextRecord();
@@ -55,7 +70,7 @@ export function* eventsFromJson(
     yield { type: 'skip', skip: { file, line, record, reason: `expected a message object, found ${describe(value)}` } };
     return;
   }
-  const result = toMessage(mapObject({ ...inherited, ...value }), source, timezone);
+  const result = reader.message({ ...inherited, ...value }, source, timezone, conversation);
   if ('message' in result) yield { type: 'message', message: result.message };
   else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
 }

@@ -5,7 +5,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const CSV_REPORTS = ['findings', 'agents', 'conversations'] as const;
 export type CsvReport = (typeof CSV_REPORTS)[number];
 
-export interface FormatContext {
+export interface FormatterContext {
   color: boolean;
   language: Language;
   /** IANA zone in which times are shown to people (machine formats always use UTC). */
@@ -25,10 +25,10 @@ export interface FormatContext {
  */
 export interface Formatter {
   name: string;
-  format(report: Report, context: FormatContext): Iterable<string>;
+  format(report: Report, context: FormatterContext): Iterable<string>;
 }
 
 /** The whole output as one string, for small reports and tests. */
-export function formatToString(formatter: Formatter, report: Report, context: FormatContext): string {
+export function formatToString(formatter: Formatter, report: Report, context: FormatterContext): string {
   return [...formatter.format(report, context)].join('');
 }

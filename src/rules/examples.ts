@@ -1,4 +1,5 @@
 import type { Conversation, Message, Role } from '../model/message.js';
+import { ExampleSyntaxError } from '../errors.js';
 
 /** Agent id (and name) used by example lines that do not name one: `agent: 您好，云客服1024为您服务`. */
 export const EXAMPLE_AGENT_ID = '1024';
@@ -8,8 +9,6 @@ const START = Date.UTC(2026, 0, 5, 2, 0, 0);
 
 // "[61s] who[ id [name]]: text"
 const LINE = /^\s*(?:(\d+(?:\.\d+)?)s\s+)?(customer|agent|bot|system)(?:\s+([^\s:]+)(?:\s+([^:]+?))?)?\s*:\s?([\s\S]*)$/;
-
-export class ExampleSyntaxError extends Error {}
 
 /**
  * Turns an example's lines into a conversation. Each line is `who: text`, where who is customer, bot,

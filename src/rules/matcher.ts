@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
-import { regexSource } from './common.js';
+import { regexSource } from './schema.js';
 
 /**
  * A set of literal phrases and regular expressions, matched like forbidden-phrase (width-folded; literals

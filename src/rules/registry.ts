@@ -1,4 +1,4 @@
-import type { CommonRule, RuleKind } from './common.js';
+import type { CommonRule, RuleKind } from './kind.js';
 import { forbiddenPhrase } from './kinds/forbidden-phrase.js';
 import { forbiddenPunctuation } from './kinds/forbidden-punctuation.js';
 import { greeting } from './kinds/greeting.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ruleFileProblems } from '../helpers/config.js';
-import { compileRuleText, listPresets, loadRuleset } from '../../src/config/load.js';
+import { compileRuleText } from '../../src/config/compile.js';
+import { listPresets } from '../../src/config/presets.js';
+import { loadRuleset } from '../../src/config/load.js';
 
 const problems = ruleFileProblems;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listPresets, loadRuleset } from '../../src/config/load.js';
+import { listPresets } from '../../src/config/presets.js';
+import { loadRuleset } from '../../src/config/load.js';
 
 describe('rules/regex-verdicts.json', () => {
   it('covers every pattern of the built-in packs, so they load without analysis (run `npm run docs` after editing a pack)', async () => {

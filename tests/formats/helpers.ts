@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Message, SkippedRecord } from '../../src/model/message.js';
 import { findProductFormat } from '../../src/input/formats/index.js';
-import type { FormatContext, SniffSample } from '../../src/input/formats/types.js';
+import type { ReaderContext, SniffSample } from '../../src/input/formats/types.js';
 
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/formats');
 
@@ -39,7 +39,7 @@ export interface ReadResult {
 }
 
 /** Reads text with a format, the way the core does. */
-export function readText(format: string, text: string, ctx: Partial<FormatContext> & { file: string }, json?: unknown): ReadResult {
+export function readText(format: string, text: string, ctx: Partial<ReaderContext> & { file: string }, json?: unknown): ReadResult {
   const product = findProductFormat(format);
   if (!product) throw new Error(`no format ${format}`);
   const messages: Message[] = [];
@@ -58,7 +58,7 @@ export function readText(format: string, text: string, ctx: Partial<FormatContex
 }
 
 /** Reads a fixture (path relative to fixtures/formats) with its format. */
-export function readFixture(format: string, path: string, ctx: Partial<FormatContext> = {}): ReadResult {
+export function readFixture(format: string, path: string, ctx: Partial<ReaderContext> = {}): ReadResult {
   const file = join(FIXTURES, path);
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const json = path.endsWith('.json') ? (JSON.parse(text) as unknown) : undefined;

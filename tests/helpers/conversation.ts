@@ -1,6 +1,6 @@
 import type { Conversation, Message, Role } from '../../src/model/message.js';
-import { compileRuleText } from '../../src/config/load.js';
-import { checkConversation } from '../../src/engine/check.js';
+import { compileRuleText } from '../../src/config/compile.js';
+import { checkConversation } from '../../src/engine/apply-rules.js';
 
 const BASE = Date.UTC(2026, 10, 27, 2, 0, 0);
 

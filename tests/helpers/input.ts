@@ -1,6 +1,7 @@
 import type { Message, SkippedRecord } from '../../src/model/message.js';
 import type { ReadOptions } from '../../src/input/options.js';
-import { eachEvent, readInput } from '../../src/input/read.js';
+import { eachEvent } from '../../src/input/events.js';
+import { readInput } from '../../src/input/read.js';
 import { openInput } from '../../src/input/source.js';
 
 export const OPTIONS: ReadOptions = { timezone: 'Asia/Shanghai', encoding: 'utf8', maxLineBytes: 1 << 20, agents: [] };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/report/formatters/csv.js';
-import { redactText } from '../../src/report/redact.js';
+import { redactText } from '../../src/engine/redact.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
 import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
 import { RULES } from './helpers.js';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Message, SkippedRecord } from '../../src/model/message.js';
 import type { ReadOptions } from '../../src/input/options.js';
-import { eachEvent, readInput, type InputEvent } from '../../src/input/read.js';
+import { eachEvent, type InputEvent } from '../../src/input/events.js';
+import { readInput } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';
 
 export const ROOT = join(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileRuleText } from '../../src/config/load.js';
+import { compileRuleText } from '../../src/config/compile.js';
 import { runCheck } from '../../src/engine/run.js';
 import { readInput } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';

@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileRuleText, loadInputMap } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/errors.js';
-import { InputMapping, mergeInputSections, type InputSection } from '../../src/input/mapping.js';
+import { compileRuleText } from '../../src/config/compile.js';
+import { loadInputMap, mergeInputSections } from '../../src/config/input-section.js';
+import { ConfigError } from '../../src/errors.js';
+import { InputMapping } from '../../src/input/mapping.js';
+import type { InputSection } from '../../src/input/schema.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
 import { fixture, readBytes, readFixture, row } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hourWithPeriod, parseTimestamp } from '../../src/input/timestamps.js';
-import { parseCalendarDate, parseTimeOfDay, TimeOfDayClock } from '../../src/input/time-of-day.js';
-import { compileTimeFormat } from '../../src/input/mapping.js';
+import { hourWithPeriod } from '../../src/input/time/calendar.js';
+import { parseTimestamp } from '../../src/input/time/timestamps.js';
+import { parseCalendarDate, parseTimeOfDay, TimeOfDayClock } from '../../src/input/time/time-of-day.js';
+import { compileTimeFormat } from '../../src/input/time/time-format.js';
 import { iso } from './helpers.js';
 
 const at = (text: string, zone = 'UTC') => {

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
-import { loadRuleset, type Ruleset } from '../../src/config/load.js';
+import { loadRuleset } from '../../src/config/load.js';
+import type { Ruleset } from '../../src/config/ruleset.js';
 import { runCheck, type RunResult } from '../../src/engine/run.js';
 import type { ReadOptions } from '../../src/input/options.js';
-import { readInput, type InputEvent } from '../../src/input/read.js';
+import type { InputEvent } from '../../src/input/events.js';
+import { readInput } from '../../src/input/read.js';
 import { openInput } from '../../src/input/source.js';
 import type { Finding } from '../../src/model/report.js';
 

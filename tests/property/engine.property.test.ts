@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { FINDING_COLUMNS, csv } from '../../src/report/formatters/csv.js';
 import { json } from '../../src/report/formatters/json.js';
-import { formatToString, type FormatContext } from '../../src/report/formatter.js';
+import { formatToString, type FormatterContext } from '../../src/report/formatter.js';
 import type { Finding, Report } from '../../src/model/report.js';
 import { exportLines, FUZZ, joinLines, messageText, runFiles, withoutSource } from './arbitraries.js';
 
@@ -61,7 +61,7 @@ describe('properties of a run over random message streams (fast-check)', () => {
   });
 });
 
-const CONTEXT: FormatContext = { color: false, language: 'en', timezone: 'UTC', csvReport: 'findings', bom: false, ruleIds: [], scored: false };
+const CONTEXT: FormatterContext = { color: false, language: 'en', timezone: 'UTC', csvReport: 'findings', bom: false, ruleIds: [], scored: false };
 
 /** Reads chatlint's findings CSV back: one leading apostrophe added against formulas is removed, empty nullable cells are null. */
 function readFindingsCsv(text: string, bom: boolean): Array<Record<string, unknown>> {

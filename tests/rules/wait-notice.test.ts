@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/model/message.js';
 import type { Finding } from '../../src/model/report.js';
-import { compileRuleText } from '../../src/config/load.js';
-import { checkConversation } from '../../src/engine/check.js';
+import { compileRuleText } from '../../src/config/compile.js';
+import { checkConversation } from '../../src/engine/apply-rules.js';
 import { conversation, msg, runRule } from '../helpers/conversation.js';
 
 const WAIT = `

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../../src/input/timestamps.js';
+import { parseTimestamp } from '../../src/input/time/timestamps.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

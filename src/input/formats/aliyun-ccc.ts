@@ -11,9 +11,9 @@
  * - meta: contentType, recalled ("true" for messages the sender recalled — kept, so rules can decide).
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
+import { parseTimestamp } from '../time/timestamps.js';
 import { contentText } from './ccc-content.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { compactMeta, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const SENDER_ROLES: Record<string, Role> = { ADMIN: 'system', SYSTEM: 'system', CUSTOMER: 'customer', VISITOR: 'customer', AGENT: 'agent', BOT: 'bot', ROBOT: 'bot' };
@@ -36,7 +36,7 @@ function sniff(sample: SniffSample): boolean {
   return messages.slice(0, 50).every(isMessage);
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(text, json, ctx.file, messagesOf, 'not an Aliyun CCC export: expected {"Data": {"Messages": [...]}} or a Messages array');
   if (!opened.ok) {
     yield opened.skip;

@@ -11,7 +11,7 @@ import type { ProductFormat } from './types.js';
 import { whatsapp } from './whatsapp.js';
 import { zendeskChat } from './zendesk-chat.js';
 
-export type { FormatContext, ProductFormat, SniffSample } from './types.js';
+export type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 
 /**
  * Most specific sniffers first: an exact CSV header, then text transcripts with a distinctive header,

@@ -14,8 +14,8 @@
  * - Times are Unix seconds (ms tolerated). meta: channel, tags, team (team_assignee_id), state.
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { parseTimestamp } from '../time/timestamps.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { compactMeta, htmlToText, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const MESSAGE_PARTS = new Set(['comment', 'quick_reply']);
@@ -77,7 +77,7 @@ function bodyText(body: unknown): string {
   return text === undefined ? '' : htmlToText(text);
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(text, json, ctx.file, conversationsOf, 'not an Intercom export: expected a conversation, an array of them or {"conversations": [...]}');
   if (!opened.ok) {
     yield opened.skip;

@@ -13,8 +13,8 @@
  * - meta: tags (thread tags), group (access group ids).
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { parseTimestamp } from '../time/timestamps.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { arr, compactMeta, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const MESSAGE_EVENTS = new Set(['message', 'rich_message', 'file']);
@@ -66,7 +66,7 @@ function eventText(event: JsonObject): string {
   return str(event['text']) ?? '';
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(text, json, ctx.file, chatsOf, 'not a LiveChat export: expected a chat, an array of chats or {"chats": [...]}');
   if (!opened.ok) {
     yield opened.skip;

@@ -19,8 +19,10 @@
  * - meta: origin (Chat Origin), plus the CSV row's other non-empty columns.
  */
 import type { Message, ReadEvent, Role } from '../../model/message.js';
-import { wallClockToEpoch } from '../timestamps.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { normalizeName } from '../../text/names.js';
+import { daysInMonth, hourWithPeriod } from '../time/calendar.js';
+import { wallClockToEpoch } from '../time/timestamps.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { eachCsvRecord } from './csv-records.js';
 import { decodeEntities, fileStem, htmlToText, RecordCounter } from './shared.js';
 import { keyedByInput } from '../../model/records.js';
@@ -85,17 +87,16 @@ function headerTime(text: string, zone: string): number | null {
     second = Number(m[6] ?? '0');
     const period = m[7]?.replace(/\./g, '').toLowerCase();
     if (period) {
-      if (hour < 1 || hour > 12) return null;
-      if (period === 'pm' && hour < 12) hour += 12;
-      if (period === 'am' && hour === 12) hour = 0;
+      const hour24 = hourWithPeriod(hour, period);
+      if (hour24 === null) return null;
+      hour = hour24;
     }
     [sign, offH, offM] = [m[8], m[9], m[10]];
   } else if (iso) {
     [year, month, day, hour, minute, second] = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6] ?? '0')];
     [sign, offH, offM] = [iso[7], iso[8], iso[9]];
   } else return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   if (sign !== undefined) {
     const offset = (sign === '-' ? -1 : 1) * (Number(offH) * 60 + Number(offM));
     return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
@@ -123,8 +124,6 @@ function headerBlocks(body: string, html: boolean): HeaderBlock[] {
   }
   return blocks;
 }
-
-const norm = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 interface Transcript {
   body: string;
@@ -154,7 +153,7 @@ function lineAt(starts: number[], offset: number): number {
   return lo;
 }
 
-function* readTranscript(t: Transcript, ctx: FormatContext, counter: RecordCounter): Iterable<ReadEvent> {
+function* readTranscript(t: Transcript, ctx: ReaderContext, counter: RecordCounter): Iterable<ReadEvent> {
   const { body } = t;
   const html = /<(?:p|br|div|span)\b[^>]*>/i.test(body);
   const headers = headerBlocks(body, html);
@@ -163,7 +162,7 @@ function* readTranscript(t: Transcript, ctx: FormatContext, counter: RecordCount
 
   // Start times, origin and agent names from the headers.
   const startTimes: Array<{ offset: number; time: number | null; text: string }> = [];
-  const agentNames = new Set(ctx.agents.map(norm));
+  const agentNames = new Set(ctx.agents.map(normalizeName));
   let origin: string | undefined;
   for (const h of headers) {
     if (CHAT_STARTED.test(h.text)) startTimes.push({ offset: h.start, time: headerTime(h.text, ctx.timezone), text: h.text });
@@ -171,7 +170,7 @@ function* readTranscript(t: Transcript, ctx: FormatContext, counter: RecordCount
     if (originMatch?.[1]) origin ??= originMatch[1].trim();
     const agentMatch = /^Agent:?\s+(.+)$/i.exec(h.text);
     const agentName = agentMatch?.[1]?.trim();
-    if (agentName && !/^\(.*\)$/.test(agentName)) agentNames.add(norm(agentName));
+    if (agentName && !/^\(.*\)$/.test(agentName)) agentNames.add(normalizeName(agentName));
   }
 
   // Split the message stream at the elapsed-time stamps.
@@ -193,11 +192,11 @@ function* readTranscript(t: Transcript, ctx: FormatContext, counter: RecordCount
     const colon = /^([^\n:]{1,80}?):(?:\s+|$)/.exec(text);
     return { ...s, speaker: colon?.[1]?.trim(), text: colon ? text.slice(colon[0].length).trim() : text };
   });
-  const speakers = new Set(parsed.map((p) => p.speaker).filter((s): s is string => !!s).map(norm));
+  const speakers = new Set(parsed.map((p) => p.speaker).filter((s): s is string => !!s).map(normalizeName));
   const knownAgent = [...speakers].some((s) => agentNames.has(s));
   const visitorShown = speakers.has('visitor');
   const roleOf = (speaker: string): Role | undefined => {
-    const n = norm(speaker);
+    const n = normalizeName(speaker);
     if (knownAgent) return agentNames.has(n) ? 'agent' : 'customer';
     if (visitorShown) return n === 'visitor' ? 'customer' : 'agent';
     return undefined;
@@ -241,7 +240,7 @@ function* readTranscript(t: Transcript, ctx: FormatContext, counter: RecordCount
 
 const ID_COLUMNS = ['id', 'name', 'chatkey'];
 
-function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const counter = new RecordCounter(ctx.file);
   const source = text.replace(/^\uFEFF/, '');
   if (!isCsvExport(source)) {

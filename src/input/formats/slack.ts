@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ReadEvent, Role } from '../../model/message.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { decodeEntities, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const MESSAGE_SUBTYPES = new Set(['bot_message', 'thread_broadcast', 'file_share', 'me_message']);
@@ -126,7 +126,7 @@ function tsToMs(ts: string): number | null {
   return Number(m[1]) * 1000 + Number(fraction);
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(
     text,
     json,

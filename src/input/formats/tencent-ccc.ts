@@ -14,9 +14,9 @@
  * - meta: contentType (the part types, e.g. "Text,Image").
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
+import { parseTimestamp } from '../time/timestamps.js';
 import { contentText } from './ccc-content.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { fileStem, isObject, nonEmpty, objects, openJsonExport, show, type JsonObject } from './shared.js';
 
 const ROLE_NAMES: Record<string, Role> = {
@@ -42,7 +42,7 @@ function sniff(sample: SniffSample): boolean {
   return messages.slice(0, 50).every(isBody);
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(
     text,
     json,

@@ -13,9 +13,10 @@
  * before them.
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimeOfDay, TimeOfDayClock, type CalendarDate } from '../time-of-day.js';
+import { isCalendarDate, type CalendarDate } from '../time/calendar.js';
+import { parseTimeOfDay, TimeOfDayClock } from '../time/time-of-day.js';
 import { fileStem, RecordCounter } from './shared.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 
 const TIME = String.raw`(?:(?:上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?`;
 // "(11:58:40 PM) Name: text", "[23:58:40] Name: text", "23:58:40 Name: text"
@@ -49,11 +50,6 @@ interface Header {
   firstMessage: number;
 }
 
-function validDate(date: CalendarDate): boolean {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day));
-  return date.month >= 1 && d.getUTCFullYear() === date.year && d.getUTCMonth() === date.month - 1 && d.getUTCDate() === date.day;
-}
-
 /** The header before the first message line: its date (required), offset and conversation id. */
 function readHeader(lines: readonly string[]): Header | null {
   const firstMessage = lines.findIndex((l, i) => i < LOOK_LINES && MESSAGE_LINE.test(l));
@@ -70,7 +66,7 @@ function readHeader(lines: readonly string[]): Header | null {
     if (offset && !zone) zone = `UTC${offset[1]}${Number(offset[2])}${offset[3] && offset[3] !== '00' ? `:${offset[3]}` : ''}`;
     if (HEADER_ID.test(line)) conversationId ??= line.split(/[:：]/).slice(1).join(':').trim() || undefined;
   }
-  return date && validDate(date) ? { date, zone, conversationId, firstMessage } : null;
+  return date && isCalendarDate(date) ? { date, zone, conversationId, firstMessage } : null;
 }
 
 function sniff(sample: SniffSample): boolean {
@@ -99,7 +95,7 @@ interface Entry {
   text: string;
 }
 
-function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const counter = new RecordCounter(ctx.file);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = readHeader(lines);

@@ -13,9 +13,10 @@
  * - Duplicate tweet_ids after the first are skipped. Memory: one small record per tweet plus the id index.
  */
 import type { ReadEvent } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
+import { daysInMonth } from '../time/calendar.js';
+import { parseTimestamp } from '../time/timestamps.js';
 import { eachCsvRecord } from './csv-records.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { decodeEntities, RecordCounter, show } from './shared.js';
 
 const REQUIRED = ['tweet_id', 'author_id', 'inbound', 'created_at', 'text', 'in_response_to_tweet_id'] as const;
@@ -47,7 +48,7 @@ export function parseTwitterTime(value: string, zone: string): number | null {
   if (!m) return parseTimestamp(value, zone);
   const month = MONTHS[(m[1] ?? '').toLowerCase()];
   const [day, hour, minute, second, year] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[9])];
-  if (month === undefined || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() || hour > 23 || minute > 59 || second > 59) return null;
+  if (month === undefined || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   const offset = (m[6] === '-' ? -1 : 1) * (Number(m[7]) * 60 + Number(m[8]));
   return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
 }
@@ -73,7 +74,7 @@ interface Tweet {
   short: number;
 }
 
-function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const counter = new RecordCounter(ctx.file);
   let index: Record<(typeof REQUIRED)[number], number> | undefined;
   let headerSeen = false;

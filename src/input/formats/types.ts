@@ -1,7 +1,7 @@
 import type { ReadEvent } from '../../model/message.js';
 
 /** What a product reader is told about the run. */
-export interface FormatContext {
+export interface ReaderContext {
   /** File path as given by the user (used in every SourceRef and skip). */
   file: string;
   /** IANA zone for wall-clock times without an offset. */
@@ -29,5 +29,5 @@ export interface ProductFormat {
   /** True only when the content is unambiguously this format. */
   sniff(sample: SniffSample): boolean;
   /** Every record becomes a message or a skip with a reason; never throws on bad content. */
-  read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent>;
+  read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent>;
 }

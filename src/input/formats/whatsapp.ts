@@ -21,8 +21,10 @@
  * - The whole file is one conversation; its id is the file's base name.
  */
 import type { ReadEvent } from '../../model/message.js';
-import { wallClockToEpoch } from '../timestamps.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { normalizeName } from '../../text/names.js';
+import { daysInMonth, hourWithPeriod } from '../time/calendar.js';
+import { wallClockToEpoch } from '../time/timestamps.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { fileStem, RecordCounter } from './shared.js';
 
 const HEADER =
@@ -130,14 +132,13 @@ export function decideDateOrder(dates: Array<[number, number, number]>, widths: 
   return { year, ...dayFirst };
 }
 
-const normName = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 const phoneDigits = (name: string): string | undefined => (/^\+?[\d\s().-]{6,}$/.test(name) ? name.replace(/\D/g, '') : undefined);
 
 function agentMatcher(agents: string[]): (name: string) => boolean {
-  const names = new Set(agents.map(normName));
+  const names = new Set(agents.map(normalizeName));
   const phones = new Set(agents.map(phoneDigits).filter((d): d is string => d !== undefined));
   return (name) => {
-    if (names.has(normName(name))) return true;
+    if (names.has(normalizeName(name))) return true;
     const digits = phoneDigits(name);
     return digits !== undefined && phones.has(digits);
   };
@@ -152,7 +153,7 @@ function attachmentOf(text: string): string | undefined {
   return undefined;
 }
 
-function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const lines = splitLines(text).map(clean);
   const headers: Array<Header | undefined> = lines.map((line, i) => parseHeader(line.trim(), i));
   const found = headers.filter((h): h is Header => h !== undefined);
@@ -183,15 +184,14 @@ function* read(text: string, _json: unknown, ctx: FormatContext): Iterable<ReadE
     const day = header.fields[order.day];
     let hour = header.hour;
     if (header.period !== undefined) {
-      if (hour < 1 || hour > 12) {
+      const hour24 = hourWithPeriod(hour, `${header.period}m`);
+      if (hour24 === null) {
         yield counter.skip(`invalid 12-hour time ${header.hour}:${String(header.minute).padStart(2, '0')} ${header.period === 'a' ? 'AM' : 'PM'}`, line);
         return;
       }
-      if (header.period === 'p' && hour < 12) hour += 12;
-      if (header.period === 'a' && hour === 12) hour = 0;
+      hour = hour24;
     }
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || header.minute > 59 || header.second > 59) {
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || header.minute > 59 || header.second > 59) {
       yield counter.skip(`invalid date or time (read as year ${year}, month ${month}, day ${day}, ${hour}:${header.minute}:${header.second})`, line);
       return;
     }

@@ -13,8 +13,8 @@
  * - meta: department, tags, chatType (`chat` / `offline_msg`), chatChannel (the entry's channel, e.g. "#widget").
  */
 import type { ReadEvent, Role } from '../../model/message.js';
-import { parseTimestamp } from '../timestamps.js';
-import type { FormatContext, ProductFormat, SniffSample } from './types.js';
+import { parseTimestamp } from '../time/timestamps.js';
+import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { arr, compactMeta, isObject, joinNames, nonEmpty, objects, openJsonExport, show, str, type JsonObject } from './shared.js';
 
 const CHAT_TYPES = new Set(['chat', 'offline_msg']);
@@ -85,7 +85,7 @@ function authorOf(entry: JsonObject, chat: JsonObject): Author | string {
   return `cannot tell who wrote it: nick ${show(entry['nick'])}, name ${show(entry['name'])} is neither a listed agent nor the visitor`;
 }
 
-function* read(text: string, json: unknown, ctx: FormatContext): Iterable<ReadEvent> {
+function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEvent> {
   const opened = openJsonExport(text, json, ctx.file, chatsOf, 'not a Zendesk Chat export: expected a chat object, an array of chats or {"chats": [...]}');
   if (!opened.ok) {
     yield opened.skip;

@@ -1,5 +1,5 @@
 import type { Finding, Report } from '../../model/report.js';
-import type { Formatter, FormatContext } from '../formatter.js';
+import type { Formatter, FormatterContext } from '../formatter.js';
 import { own } from '../../model/records.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
@@ -33,13 +33,13 @@ export const AGENT_COLUMNS = [
 ] as const;
 
 /** Rule ids in pack order, then any others the report mentions, for one column per rule. */
-function ruleColumns(context: FormatContext, mentioned: Iterable<string>): string[] {
+function ruleColumns(context: FormatterContext, mentioned: Iterable<string>): string[] {
   const ids = [...context.ruleIds];
   for (const id of mentioned) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
-function* agentsCsv(report: Report, context: FormatContext): Generator<string> {
+function* agentsCsv(report: Report, context: FormatterContext): Generator<string> {
   const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
   yield row([...AGENT_COLUMNS, ...ruleIds]);
   for (const a of report.agents) {
@@ -54,7 +54,7 @@ function* agentsCsv(report: Report, context: FormatContext): Generator<string> {
 export const CONVERSATION_COLUMNS = ['conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file'] as const;
 
 /** One row per conversation with its score and the points each rule deducted. */
-function* conversationsCsv(report: Report, context: FormatContext): Generator<string> {
+function* conversationsCsv(report: Report, context: FormatterContext): Generator<string> {
   const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
   yield row([...CONVERSATION_COLUMNS, ...ruleIds.map((id) => `deduction:${id}`)]);
   for (const c of report.conversations) {

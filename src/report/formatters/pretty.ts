@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, Severity } from '../../model/report.js';
-import type { Formatter, FormatContext } from '../formatter.js';
+import type { Formatter, FormatterContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
 import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
 
@@ -51,7 +51,7 @@ function table(rows: string[][], alignRight: boolean[]): string[] {
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
   name: 'pretty',
-  *format(report: Report, context: FormatContext): Generator<string> {
+  *format(report: Report, context: FormatterContext): Generator<string> {
     const c = new Chalk({ level: context.color ? 1 : 0 });
     const t = strings(context.language);
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
-import { commonRuleFields, defineKind, regexSource, type RawFinding } from '../common.js';
+import { defineKind, type RawFinding } from '../kind.js';
+import { commonRuleFields, regexSource } from '../schema.js';
 import { PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
 
 const schema = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonRuleFields, defineKind, regexSource } from '../common.js';
+import { defineKind } from '../kind.js';
+import { commonRuleFields, regexSource } from '../schema.js';
 import { PhraseMatcher } from '../matcher.js';
 import { occurrenceChecker } from './forbidden-phrase.js';
 

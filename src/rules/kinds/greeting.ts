@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../../model/message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../text/fold.js';
-import { commonRuleFields, defineKind, type RawFinding } from '../common.js';
-import { regexSource } from '../common.js';
+import { defineKind, type RawFinding } from '../kind.js';
+import { commonRuleFields } from '../schema.js';
+import { regexSource } from '../schema.js';
 import { PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['agentId', 'agentName'] as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { foldWidth } from '../../text/fold.js';
-import { commonRuleFields, defineKind, type RawFinding } from '../common.js';
+import { defineKind, type RawFinding } from '../kind.js';
+import { commonRuleFields } from '../schema.js';
 
 const schema = z.strictObject({
   ...commonRuleFields,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
-import { commonRuleFields, defineKind, type CheckContext, type RawFinding } from '../common.js';
+import { defineKind, type CheckContext, type RawFinding } from '../kind.js';
+import { commonRuleFields } from '../schema.js';
 
 const schema = z.strictObject({
   ...commonRuleFields,

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { findDurations } from '../../text/duration.js';
-import {
-  COMMON_PLACEHOLDERS,
-  commonRuleFields,
-  defineKind,
-  regexSource,
-  type AnnouncedWait,
-  type Checker,
-  type RawFinding,
-} from '../common.js';
+import { placeholderProblems } from '../../text/template.js';
+import { COMMON_PLACEHOLDERS, defineKind, type AnnouncedWait, type Checker, type RawFinding } from '../kind.js';
+import { commonRuleFields, regexSource } from '../schema.js';
 import { PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['promisedSeconds', 'graceSeconds'] as const;
 const DEFAULT_LATE_MESSAGE = 'Promised a wait of {promisedSeconds} s but came back after {seconds} s';
-const TEMPLATE_PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 
 const schema = z
   .strictObject({
@@ -41,15 +34,8 @@ const schema = z
   })
   .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] })
   .superRefine((r, ctx) => {
-    const allowed = new Set<string>([...COMMON_PLACEHOLDERS, ...PLACEHOLDERS]);
-    for (const [, name] of (r.lateMessage ?? '').matchAll(TEMPLATE_PLACEHOLDER)) {
-      if (name && !allowed.has(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['lateMessage'],
-          message: `unknown placeholder {${name}} (allowed: ${[...allowed].map((p) => `{${p}}`).join(' ')})`,
-        });
-      }
+    for (const message of placeholderProblems(r.lateMessage, [...COMMON_PLACEHOLDERS, ...PLACEHOLDERS])) {
+      ctx.addIssue({ code: 'custom', path: ['lateMessage'], message });
     }
   });
 export type WaitNoticeRule = z.infer<typeof schema>;

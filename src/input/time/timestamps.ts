@@ -1,4 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
+import { TimeZoneError } from '../../errors.js';
+import { daysInMonth, hourWithPeriod, offsetMinutes } from './calendar.js';
 
 /** Epoch numbers below this are seconds; at or above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
 const EPOCH_MS_THRESHOLD = 1e11;
@@ -19,7 +21,6 @@ const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 const DATE_TIME_12H =
   /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?:[T ]+|(?=\D))(?:(上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:[.,](\d{1,9}))?)?\s*((?:[ap])\.?\s?m\.?)?$/i;
 
-export class TimeZoneError extends Error {}
 
 /** Throws TimeZoneError for a name that is not an IANA zone (a configuration error, exit 2). */
 export function assertTimeZone(zone: string): void {
@@ -55,8 +56,7 @@ export function wallClockToEpoch(
 
 function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+  return day <= daysInMonth(year, month);
 }
 
 function inRange(ms: number): number | null {
@@ -68,36 +68,8 @@ function fromEpochNumber(n: number): number | null {
   return inRange(n >= EPOCH_MS_THRESHOLD ? Math.round(n) : Math.round(n * 1000));
 }
 
-/** `Z`, `+08:00`, `+0800` or `-05` as minutes east of UTC. */
-export function offsetMinutes(text: string): number {
-  if (text.toUpperCase() === 'Z') return 0;
-  const sign = text.startsWith('-') ? -1 : 1;
-  const digits = text.slice(1).replace(':', '');
-  const hours = Number(digits.slice(0, 2));
-  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-  return sign * (hours * 60 + minutes);
-}
-
 function fraction(text: string | undefined): number {
   return text ? Math.floor(Number(`0.${text}`) * 1000) : 0;
-}
-
-/**
- * The 24-hour hour for an hour written with a period word, or null when they do not go together.
- * AM/PM (any case, dotted or not): 12 AM is 0, 12 PM is 12, and only 1–12 are allowed.
- * 上午/凌晨/早上/早晨: 12 is 0; 下午/晚上/傍晚: 1–11 add 12; 中午: 1–10 add 12 (中午12点 is noon); 0–12 allowed.
- */
-export function hourWithPeriod(hour: number, period: string | undefined): number | null {
-  if (!period) return hour <= 23 ? hour : null;
-  const latin = period.toLowerCase().replace(/[.\s]/g, '');
-  if (latin === 'am' || latin === 'pm') {
-    if (hour < 1 || hour > 12) return null;
-    return latin === 'am' ? hour % 12 : (hour % 12) + 12;
-  }
-  if (hour > 12) return null;
-  if (period === '下午' || period === '晚上' || period === '傍晚') return hour < 12 ? hour + 12 : hour;
-  if (period === '中午') return hour < 11 ? hour + 12 : hour;
-  return hour === 12 ? 0 : hour;
 }
 
 /**
@@ -127,11 +99,8 @@ export function parseTimestamp(value: unknown, zone: string): number | null {
   const c = CHINESE_DATE_TIME.exec(text);
   if (c) {
     const [, y, mo, d, period, h = '0', mi = '0', s = '0'] = c;
-    let hour = Number(h);
-    if (period && hour > 12) return null;
-    if ((period === '下午' || period === '晚上') && hour < 12) hour += 12;
-    if (period === '中午' && hour < 11) hour += 12;
-    if ((period === '上午' || period === '凌晨' || period === '早上') && hour === 12) hour = 0;
+    const hour = hourWithPeriod(Number(h), period);
+    if (hour === null) return null;
     const fields = [Number(y), Number(mo), Number(d), hour, Number(mi), Number(s)] as const;
     if (!validFields(...fields)) return null;
     return inRange(wallClockToEpoch(zone, ...fields, 0));

@@ -1,18 +1,10 @@
-import type { CompiledRule } from '../config/load.js';
+import type { CompiledRule } from '../config/ruleset.js';
 import type { Conversation } from '../model/message.js';
 import type { Finding } from '../model/report.js';
-import type { AnnouncedWait, CheckContext, RawFinding } from '../rules/common.js';
+import type { AnnouncedWait, CheckContext, RawFinding } from '../rules/kind.js';
+import { renderTemplate } from '../text/template.js';
 import { excerpt } from './excerpt.js';
 import { own } from '../model/records.js';
-
-const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
-
-function render(template: string, values: Record<string, string | number | null | undefined>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = values[name];
-    return value === undefined || value === null ? whole : String(value);
-  });
-}
 
 function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawFinding): Finding {
   const message = conversation.messages[raw.messageIndex];
@@ -39,7 +31,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     messageIndex: raw.messageIndex,
     timestamp: new Date(message.timestamp).toISOString(),
-    message: render(raw.template ?? rule.message ?? kind.defaultMessage, values),
+    message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values),
     match: raw.match ?? null,
     offset: raw.offset ?? null,
     seconds: raw.seconds ?? null,
@@ -71,7 +63,7 @@ function isActive(compiled: CompiledRule, conversation: Conversation): boolean {
 export function buildContext(rules: readonly CompiledRule[], conversation: Conversation): CheckContext {
   const announcedWaits: AnnouncedWait[] = [];
   for (const compiled of rules) {
-    if (compiled.check.announcedWaits && isActive(compiled, conversation)) announcedWaits.push(...compiled.check.announcedWaits(conversation));
+    if (compiled.checker.announcedWaits && isActive(compiled, conversation)) announcedWaits.push(...compiled.checker.announcedWaits(conversation));
   }
   return { announcedWaits };
 }
@@ -82,7 +74,7 @@ export function checkConversation(rules: readonly CompiledRule[], conversation: 
   const context = buildContext(rules, conversation);
   rules.forEach((compiled, ruleOrder) => {
     if (!isActive(compiled, conversation)) return;
-    for (const raw of compiled.check(conversation, context)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
+    for (const raw of compiled.checker(conversation, context)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
   });
   findings.sort(
     (a, b) =>

@@ -2,7 +2,8 @@
  * Times without a date. Some exports write only `HH:mm:ss` on each line and the date once, in a header or
  * a column of its own; these helpers read such times and date them, rolling over midnight.
  */
-import { hourWithPeriod, wallClockToEpoch } from './timestamps.js';
+import { hourWithPeriod, isCalendarDate, type CalendarDate } from './calendar.js';
+import { wallClockToEpoch } from './timestamps.js';
 
 // A time of day alone, 24-hour or with a period word: `23:59:01`, `9:05`, `3:05:09 PM`, `下午3:05`.
 const TIME_OF_DAY =
@@ -17,13 +18,6 @@ export interface TimeOfDay {
   ms: number;
 }
 
-/** A calendar date (month and day 1-based). */
-export interface CalendarDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
 /** Reads a time of day without a date (24-hour, or 12-hour with AM/PM or 上午/下午), or null. */
 export function parseTimeOfDay(value: string): TimeOfDay | null {
   const m = TIME_OF_DAY.exec(value.trim());
@@ -35,12 +29,6 @@ export function parseTimeOfDay(value: string): TimeOfDay | null {
   const second = Number(s);
   if (hour === null || minute > 59 || second > 59) return null;
   return { hour, minute, second, ms: frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0 };
-}
-
-/** True when year, month and day name a real day. */
-export function isCalendarDate(date: CalendarDate): boolean {
-  if (!Number.isInteger(date.year) || date.month < 1 || date.month > 12 || date.day < 1) return false;
-  return date.day <= new Date(Date.UTC(date.year, date.month, 0)).getUTCDate();
 }
 
 /** Reads a date alone: `2026-11-27`, `2026/11/27`, `2026.11.27`, `2026年11月27日`; null when not a real date. */

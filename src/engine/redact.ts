@@ -1,4 +1,4 @@
-import { excerpt } from '../engine/excerpt.js';
+import { excerpt } from './excerpt.js';
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import type { Finding } from '../model/report.js';
 

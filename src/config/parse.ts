@@ -1,0 +1,88 @@
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { duplicateKeys } from '../input/json-guard.js';
+
+/** A rule, waiver or map file parsed, with a way back from a key path to its line for error messages. */
+export interface ParsedFile {
+  data: unknown;
+  /** The line a key path points at, for error messages; null when unknown. */
+  lineOf(path: ReadonlyArray<PropertyKey>): number | null;
+}
+
+/** Parses YAML or JSON text; syntax errors and duplicate keys are ConfigErrors naming the line. */
+export function parseRuleText(text: string, label: string, isJson: boolean): ParsedFile {
+  if (isJson) {
+    const [duplicate] = duplicateKeys(text);
+    if (duplicate) {
+      const line = text.slice(0, duplicate.at).split('\n').length;
+      throw new ConfigError([`${label}:${line}: duplicate key ${JSON.stringify(duplicate.key)}`]);
+    }
+    try {
+      return { data: JSON.parse(text), lineOf: () => null };
+    } catch (error) {
+      throw new ConfigError([`${label}: not valid JSON: ${(error as Error).message}`]);
+    }
+  }
+  const lineCounter = new LineCounter();
+  // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => `${label}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigError([`${label}: ${(error as Error).message}`]);
+  }
+  return {
+    data,
+    lineOf(path) {
+      for (let n = path.length; n >= 0; n--) {
+        const node = doc.getIn(path.slice(0, n) as unknown[], true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return null;
+    },
+  };
+}
+
+/** Zod issues as `label:line: path: message` lines. */
+export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: PropertyKey[], label: string, file: ParsedFile): string[] {
+  return issues.map((issue) => {
+    let path = [...prefix, ...issue.path];
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      path = [...path, issue.keys[0] ?? ''];
+      message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
+    } else if (issue.code === 'invalid_type') {
+      message = issue.input === undefined ? `required (${issue.expected})` : `expected ${article(issue.expected)}`;
+    }
+    const line = file.lineOf(path);
+    return `${label}${line ? `:${line}` : ''}: ${formatPath(path) || '(top level)'}: ${message}`;
+  });
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+
+/** `:line` for a key path, or nothing when the line is unknown. */
+export function lineSuffix(file: ParsedFile, path: PropertyKey[]): string {
+  const line = file.lineOf(path);
+  return line ? `:${line}` : '';
+}
+
+/** Renders a zod-style path as `rules[2].maxSeconds`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
