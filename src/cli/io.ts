@@ -1,4 +1,6 @@
 import type { ChatlintError } from '../errors.js';
+import { Writable } from 'node:stream';
+import { terminalLines } from '../report/terminal-text.js';
 
 /**
  * Everything a command touches outside itself. The real process passes its own streams and
@@ -11,6 +13,21 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The descriptor behind stdin (0 in the real process), to tell when it is redirected from the -o file. */
   stdinFd?: number;
+}
+
+/**
+ * A stream that removes escape sequences, control characters and bidirectional overrides from
+ * everything written through it: the one step between user-controlled text (rule files, file names,
+ * waiver fields, skip reasons) and a terminal. Reports in JSON and CSV never pass through it.
+ */
+export function sanitized<S extends NodeJS.WritableStream & { isTTY?: boolean }>(stream: S): S {
+  const clean = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      stream.write(terminalLines(chunk.toString()));
+      done();
+    },
+  });
+  return Object.assign(clean, { isTTY: stream.isTTY }) as unknown as S;
 }
 
 /** Prints an expected error's problems, one `chatlint:` line each (through `clean`), and gives its exit code. */

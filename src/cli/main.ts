@@ -7,15 +7,19 @@ import { inputFormatNames } from '../input/read.js';
 import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
 import { check, type CheckOptions } from './check.js';
-import type { Io } from './io.js';
+import { sanitized, type Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], given: Io): Promise<number> {
   let exitCode = 0;
+  // Everything printed for a person goes through one sanitising step; check's report (stdout) is
+  // exact (JSON, CSV) or already made safe by the pretty formatter, which adds its own colours.
+  const io: Io = { ...given, stdout: sanitized(given.stdout), stderr: sanitized(given.stderr) };
+  const reportIo: Io = { ...given, stderr: io.stderr };
   const program = new Command()
     .name('chatlint')
     .description('Check customer-service chat logs against a service standard and report violations per agent.')
@@ -58,7 +62,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-q, --quiet', 'print errors only')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: CheckOptions) => {
-      exitCode = await check(paths, options, io);
+      exitCode = await check(paths, options, reportIo);
     });
 
   const rules = program
@@ -87,7 +91,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description('print the JSON Schema for rule files (for editors), or the rules reference with --markdown')
     .option('--markdown', 'print the rules reference (docs/rules.md) instead')
     .action((options: { markdown?: boolean }) => {
-      io.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
+      given.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
     });
 
   program

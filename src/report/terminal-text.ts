@@ -10,6 +10,14 @@ export function terminalSafe(text: string): string {
   return text.replace(ESCAPES, '').replace(/\r?\n|\r/g, ' ⏎ ').replace(/\t/g, ' ').replace(CONTROLS, '');
 }
 
+/**
+ * The same for whole lines of output, at the boundary where text reaches a terminal: escape sequences
+ * and control characters go, line breaks and tabs stay (they are the output's own layout).
+ */
+export function terminalLines(text: string): string {
+  return text.replace(ESCAPES, '').replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 /** Display width of text in a terminal: East Asian wide characters take two columns. */
 export function displayWidth(text: string): number {
   let width = 0;
