@@ -100,8 +100,8 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .addOption(new Option('-p, --preset <name>', 'pack to extend').default('zh-CN'))
     .option('-o, --output <file>', 'file to write', 'chatlint.yaml')
     .option('--force', 'replace an existing file')
-    .action((options: { preset: string; output: string; force?: boolean }) => {
-      exitCode = init(options, io);
+    .action(async (options: { preset: string; output: string; force?: boolean }) => {
+      exitCode = await init(options, io);
     });
 
   try {

@@ -59,41 +59,6 @@ export function* batched(data: string | Iterable<string>): Generator<string> {
   if (pending.length > 0) yield pending.join('');
 }
 
-/**
- * Writes a file so that it is complete or absent: the data goes to a temporary file in the same
- * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
- * An interrupted run leaves the previous file intact.
- */
-export function writeFileAtomic(path: string, data: string | Iterable<string>): void {
-  installCleanup();
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  inFlight.add(temp);
-  try {
-    // A report replacing another keeps its permissions: a report kept private (0600) must not become readable to all.
-    const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
-    try {
-      for (const piece of batched(data)) {
-        const bytes = Buffer.from(piece, 'utf8');
-        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-    inFlight.delete(temp);
-  } finally {
-    if (inFlight.has(temp)) {
-      inFlight.delete(temp);
-      try {
-        unlinkSync(temp);
-      } catch {
-        // Never created.
-      }
-    }
-  }
-}
-
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',
