@@ -35,7 +35,7 @@ export const commonRuleFields = {
     ),
   trustPatterns: z
     .boolean()
-    .default(false)
+    .optional()
     .describe("true skips the check for catastrophic backtracking on this rule's patterns (you vouch for them); the report lists the rule under ruleset.trustedPatterns."),
   examples: z
     .strictObject({
