@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -20,8 +21,16 @@ class ClosingLine implements Reporter {
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Spawned-CLI tests start real node processes; keep the pool small on 2-core machines.
+    // Forks, not threads: an in-process CLI run moves its process into the run's folder (process.chdir),
+    // which worker threads may not do. One fork per core: vitest's default (cores - 1) runs the files one
+    // at a time on a 2-core machine, and the suite is CPU-bound now that CLI tests run in-process.
     pool: 'forks',
+    maxWorkers: availableParallelism(),
+    // Test files share their fork's modules instead of importing src/ afresh each: importing was half
+    // of the suite's CPU time. Per-file cleanup lives in tests/setup.ts; in-process CLI runs restore the
+    // folder they move into, and nothing else in src/ keeps state beyond caches.
+    isolate: false,
+    setupFiles: ['tests/setup.ts'],
     testTimeout: 30_000,
     // Regex verdicts stay in memory: tests write nothing outside the repository.
     env: { CHATLINT_CACHE_DIR: '' },

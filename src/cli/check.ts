@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { withInputMap } from '../config/input-section.js';
 import { loadRuleset } from '../config/load.js';
+import type { Ruleset } from '../config/ruleset.js';
 import { loadWaivers } from '../config/waivers.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
@@ -12,7 +13,7 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames, readFiles, readInput } from '../input/read.js';
 import { openInput } from '../input/source.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
-import { runCheck } from '../engine/run.js';
+import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
@@ -20,6 +21,7 @@ import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
 import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
@@ -50,6 +52,8 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  /** Conversation ids to report on (repeatable, or comma-separated). */
+  conversation?: string[];
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
@@ -69,7 +73,7 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
 /** The format a report file's extension implies, so `-o report.json` needs no --format. */
 function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : undefined;
+  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'html' || ext === 'htm' ? 'html' : undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -131,7 +135,7 @@ function assertWritableTarget(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -163,62 +167,132 @@ function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
 }
 
+/** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
+export function isScored(ruleset: Ruleset): boolean {
+  return ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical));
+}
+
+/** The first enabled response-time rule's limit, against which reply delays are coloured. */
+export function replyLimitSeconds(ruleset: Ruleset): number | null {
+  for (const { rule, kind } of ruleset.rules) {
+    const limit: unknown = (rule as { maxSeconds?: unknown }).maxSeconds;
+    if (rule.enabled && kind.kind === 'response-time' && typeof limit === 'number') return limit;
+  }
+  return null;
+}
+
+/** `--conversation a,b --conversation c` as a set of ids, or undefined when not given. */
+export function selectedConversations(values: string[] | undefined): Set<string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const ids = values.flatMap((v) => v.split(',')).map((id) => id.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--conversation needs a conversation id');
+  return new Set(ids);
+}
+
+/** Selected ids that no conversation in the input had: a typo must not pass as a clean report. */
+function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: Report): void {
+  if (!selected) return;
+  const found = new Set(report.conversations.map((c) => c.conversationId));
+  const missing = [...selected].filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new UsageError(`--conversation: no conversation ${missing.map((id) => JSON.stringify(id)).join(', ')} in the input`);
+  }
+}
+
+export type CheckSettings = ReturnType<typeof settingsFrom>;
+
+/**
+ * Reads the input and runs the engine, telling the user on stderr about skips, file errors and notes:
+ * what `check` and `audit` share. Usage errors are thrown (see usageExitCode).
+ */
+export async function readAndCheck(
+  paths: string[],
+  options: CheckOptions,
+  settings: CheckSettings,
+  io: Io,
+  engine: Pick<RunOptions, 'onConversation'> = {},
+): Promise<RunResult> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  const { waivers, readOptions, memoryBudgetBytes } = settings;
+  await enterPhase('starting');
+  const readsStdin = paths.length === 0 || paths.includes('-');
+  if (paths.length === 0 && io.stdin.isTTY) {
+    throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
+  }
+  const filePaths = paths.filter((p) => p !== '-');
+  // -o is compared by identity with every input found (see discoverFiles), and with a file redirected to stdin.
+  const files = await discoverFiles(filePaths, options.output);
+  if (options.output && readsStdin && io.stdinFd !== undefined) {
+    const outputIdentity = fileIdentity(options.output);
+    if (outputIdentity !== undefined && descriptorIdentity(io.stdinFd) === outputIdentity) throw refuseOverwrite(options.output, 'standard input (redirected from it)');
+  }
+  // Second guard, for files outside the inputs: an -o path that holds a chat export is never overwritten.
+  if (options.output && holdsChatExport(options.output)) {
+    throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
+  }
+
+  async function* events(): AsyncIterable<InputEvent> {
+    if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+    yield* readFiles(files, readOptions, options.inputFormat);
+  }
+
+  let skipsSeen = 0;
+  const hooks = {
+    onSkip(skip: SkippedRecord) {
+      if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+        warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
+      }
+    },
+    onFileError(file: string, reason: string) {
+      warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
+    },
+    onNote(file: string, message: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
+    },
+    onEmptyFile(file: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
+    },
+  };
+  const conversations = selectedConversations(options.conversation);
+  const result = await runCheck(events(), settings.ruleset, hooks, {
+    waivers,
+    memoryBudgetBytes,
+    redact: Boolean(options.redact),
+    conversations,
+    ...engine,
+  });
+  const { report, identity } = result;
+  if (identity && !options.quiet) warn(describeIdentity(identity));
+  if (!options.quiet) {
+    for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+  }
+  if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+  assertConversationsFound(conversations, report);
+  return result;
+}
+
+/** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
+export function usageExitCode(error: unknown, io: Io): number {
+  // Rule files and paths are input too: what they quote is made safe for the terminal.
+  if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
+    io.stderr.write(`chatlint: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes } =
-      settingsFrom(options, io.env);
-
-    await enterPhase('starting');
-    const readsStdin = paths.length === 0 || paths.includes('-');
-    if (paths.length === 0 && io.stdin.isTTY) {
-      throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
-    }
-    const filePaths = paths.filter((p) => p !== '-');
-    // -o is compared by identity with every input found (see discoverFiles), and with a file redirected to stdin.
-    const files = await discoverFiles(filePaths, options.output);
-    if (options.output && readsStdin && io.stdinFd !== undefined) {
-      const outputIdentity = fileIdentity(options.output);
-      if (outputIdentity !== undefined && descriptorIdentity(io.stdinFd) === outputIdentity) throw refuseOverwrite(options.output, 'standard input (redirected from it)');
-    }
-    // Second guard, for files outside the inputs: an -o path that holds a chat export is never overwritten.
-    if (options.output && holdsChatExport(options.output)) {
-      throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
-    }
-
-    async function* events(): AsyncIterable<InputEvent> {
-      if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
-      yield* readFiles(files, readOptions, options.inputFormat);
-    }
-
-    let skipsSeen = 0;
-    const hooks = {
-      onSkip(skip: SkippedRecord) {
-        if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
-          warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
-        }
-      },
-      onFileError(file: string, reason: string) {
-        warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
-      },
-      onNote(file: string, message: string) {
-        if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
-      },
-      onEmptyFile(file: string) {
-        if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
-      },
-    };
-    const { report, fileErrors, filesRead, identity } = await runCheck(events(), ruleset, hooks, {
-      waivers,
-      memoryBudgetBytes,
-      redact: Boolean(options.redact),
+    const settings = settingsFrom(options, io.env);
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder } = settings;
+    const transcripts = formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    const { report, fileErrors, filesRead } = await readAndCheck(paths, options, settings, io, {
+      onConversation: transcripts && ((t) => transcripts.add(t)),
     });
-    if (identity && !options.quiet) warn(describeIdentity(identity));
-    if (!options.quiet) {
-      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
-    }
-    if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
 
     const toTerminal = !options.output;
     const text = formatter.format(report, {
@@ -228,7 +302,10 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       csvReport,
       bom: Boolean(options.bom),
       ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
-      scored: ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical)),
+      scored: isScored(ruleset),
+      replyLimitSeconds: replyLimitSeconds(ruleset),
+      criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
+      transcripts,
     });
     const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
@@ -264,13 +341,6 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       }
       return EXIT_USAGE;
     }
-    // Rule files and paths are input too: what they quote is made safe for the terminal.
-    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EROFS' || code === 'ENOSPC') {
-      warn(`${(error as Error).message}`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    return usageExitCode(error, io);
   }
 }

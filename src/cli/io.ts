@@ -13,6 +13,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The descriptor behind stdin (0 in the real process), to tell when it is redirected from the -o file. */
   stdinFd?: number;
+  /** The folder relative paths are read from; the process's own when absent (see main.ts). */
+  cwd?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { DEFAULT_PRESET } from '../config/presets.js';
 import { EXIT_USAGE } from '../errors.js';
 import { TOOL } from '../model/tool.js';
@@ -11,10 +12,43 @@ import { sanitized, type Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
+import { audit, type AuditOptions } from './audit.js';
 import { listRules, testRules, type RulesOptions } from './rules.js';
+import { reviewSample, reviewScore, type ReviewSampleOptions, type ReviewScoreOptions } from './review.js';
+
+/** Repeatable options (`--conversation a --conversation b`) collect into a list. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
-export async function main(argv: string[], given: Io): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
+  return io.cwd === undefined ? runCommand(argv, io) : inFolder(io.cwd, () => runCommand(argv, io));
+}
+
+let folderQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a command with the process in `cwd`. Commands keep paths as the user wrote them (reports and
+ * messages show them so) and let the file system resolve them against the process's folder, so an Io
+ * with its own cwd (an in-process test) moves the process there for the run and back after. Such runs
+ * take turns, so two of them never see each other's folder.
+ */
+function inFolder<T>(cwd: string, command: () => Promise<T>): Promise<T> {
+  const run = folderQueue.then(async () => {
+    const before = process.cwd();
+    process.chdir(resolve(cwd));
+    try {
+      return await command();
+    } finally {
+      process.chdir(before);
+    }
+  });
+  folderQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function runCommand(argv: string[], given: Io): Promise<number> {
   let exitCode = 0;
   // Everything printed for a person goes through one sanitising step; check's report (stdout) is
   // exact (JSON, CSV) or already made safe by the pretty formatter, which adds its own colours.
@@ -49,7 +83,7 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format (the rule file's input: keys, at top level); overrides the rule file's")
     .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
     .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
-    .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
+    .addOption(new Option('--lang <language>', 'language of the reports for people: pretty and html (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
@@ -61,8 +95,32 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
     .option('-q, --quiet', 'print errors only')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect)
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, reportIo);
+    });
+
+  program
+    .command('audit')
+    .description("one conversation as a timeline: every message, reply delays, findings under their message, the score; without --conversation, the conversations worst first, then the worst")
+    .argument('<paths...>', 'an export (file, directory, glob pattern, or - for standard input)')
+    .option('--conversation <id>', 'the conversation to show (repeatable, or comma-separated ids)', collect)
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
+    .option('--timezone <zone>', "IANA time zone for timestamps without an offset, and for the times shown (default: the rule file's, else UTC)")
+    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
+    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format")
+    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
+    .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
+    .addOption(new Option('--lang <language>', 'language of the labels (default from LANG)').choices(LANGUAGES))
+    .option('--width <columns>', 'wrap to this many columns (default: the terminal width, else 100)')
+    .option('--waivers <file>', 'reviewed false positives')
+    .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers')
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
+    .option('-q, --quiet', 'print errors only')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .action(async (paths: string[], options: AuditOptions) => {
+      exitCode = await audit(paths, options, reportIo);
     });
 
   const rules = program
@@ -84,6 +142,37 @@ export async function main(argv: string[], given: Io): Promise<number> {
     .action((options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
       exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+    });
+
+  const review = program.command('review').description('measure rule precision on your own data: sample findings for a reviewer, then score the verdicts');
+  review
+    .command('sample')
+    .description('a reproducible random sample of findings per rule, with conversation context and empty verdict/note columns (CSV)')
+    .argument('<paths...>', 'exports to check (files, directories or glob patterns)')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-p, --preset <name>', 'built-in rule pack')
+    .option('--per-rule <n>', 'findings sampled per rule', '40')
+    .option('--seed <n>', 'seed of the sample: the same seed and findings give the same sample on any machine', '1')
+    .option('--before <n>', 'messages of context before the flagged one', '2')
+    .option('--after <n>', 'messages of context after the flagged one', '1')
+    .option('-o, --output <file>', 'write the sheet to a file (.csv) instead of standard output')
+    .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel)')
+    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format")
+    .option('--timezone <zone>', 'IANA time zone for timestamps without an offset')
+    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
+    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
+    .option('-q, --quiet', 'print errors only')
+    .action(async (paths: string[], options: ReviewSampleOptions) => {
+      exitCode = await reviewSample(paths, options, reportIo);
+    });
+  review
+    .command('score')
+    .description('per-rule precision with a 95% Wilson interval from a reviewed sheet, worst rules first')
+    .argument('<sheet>', 'the CSV from review sample, with verdicts filled in (y/n, tp/fp, 1/0, ✓/✗, 对/错, 是/否)')
+    .option('--examples <file>', 'write the reviewed findings as rule examples (false positives as pass, confirmed as fail) in a rule file extending the sampled pack')
+    .action(async (sheet: string, options: ReviewScoreOptions) => {
+      exitCode = await reviewScore(sheet, options, io);
     });
 
   program

@@ -54,7 +54,7 @@ export class ReportBuilder {
   }
 
   /** `findings` count; `waived` were covered by a reviewed waiver and are only listed. */
-  addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): void {
+  addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): ConversationSummary {
     this.messages += conversation.messages.length;
     const agentIds: string[] = [];
     for (const message of conversation.messages) {
@@ -93,6 +93,7 @@ export class ReportBuilder {
       source: { file: first?.source.file ?? '' },
     };
     this.conversations.push({ summary, findings, waived });
+    return summary;
   }
 
   build(unusedWaivers: Waiver[] = []): Report {

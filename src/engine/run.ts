@@ -1,12 +1,14 @@
 import type { Ruleset } from '../config/ruleset.js';
-import type { ReadEvent, SkippedRecord } from '../model/message.js';
-import type { Report, Waiver } from '../model/report.js';
+import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
+import type { ConversationSummary, Finding, Report, Waiver } from '../model/report.js';
+import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
 import { ReportBuilder } from './aggregate.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
-import { redactFindings, redactSkip } from './redact.js';
+import { redactFindings, redactSkip, redactText } from './redact.js';
+import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
 import { countRecords, enterPhase } from './progress.js';
@@ -38,8 +40,35 @@ export interface RunOptions {
   memoryBudgetBytes?: number;
   /** Mask personal data in excerpts, matches, messages and skip reasons (see engine/redact.ts). */
   redact?: boolean;
-  /** Agent ids from signatures; default the rule file's input.agentIdFrom, null for none. */
+  /** Agent ids from signatures; default the ruleset's input.agentIdFrom (rule file, then --map), null for none. */
   agentIdFrom?: AgentIdFrom | null;
+  /** Only these conversation ids are grouped, checked and reported (`--conversation`); others are read and left out. */
+  conversations?: ReadonlySet<string>;
+  /**
+   * Called with every checked conversation, its messages, reply delays, findings and score, for timelines
+   * (audit, HTML). The caller decides what to keep: the engine itself holds nothing beyond one conversation.
+   */
+  onConversation?(transcript: Transcript): void;
+}
+
+/** A checked conversation as a timeline shows it; texts masked under --redact like the findings. */
+function transcriptOf(conversation: Conversation, findings: Finding[], summary: ConversationSummary, redact: boolean): Transcript {
+  const delays = replyDelays(conversation);
+  return {
+    conversationId: conversation.id,
+    complete: true,
+    messages: conversation.messages.map((m, index) => ({
+      index,
+      timestamp: new Date(m.timestamp).toISOString(),
+      role: m.role,
+      agentId: m.agentId ?? null,
+      agentName: m.agentName ?? null,
+      text: redact ? redactText(m.text) : m.text,
+      replySeconds: delays[index] ?? null,
+    })),
+    findings,
+    summary,
+  };
 }
 
 /** The rules whose patterns were trusted without analysis, for the report (absent when none). */
@@ -85,7 +114,9 @@ export async function runCheck(
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
     countRecords(1);
-    if (event.type === 'message') collector.add(event.message);
+    if (event.type === 'message') {
+      if (!options.conversations || options.conversations.has(event.message.conversationId)) collector.add(event.message);
+    }
     else addSkip(event.skip);
   };
   await enterPhase('reading');
@@ -136,7 +167,8 @@ export async function runCheck(
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    builder.addConversation(conversation, kept, waived);
+    const summary = builder.addConversation(conversation, kept, waived);
+    options.onConversation?.(transcriptOf(conversation, kept, summary, Boolean(options.redact)));
   }
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
   for (const skip of duplicates) addSkip(skip);

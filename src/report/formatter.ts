@@ -1,4 +1,5 @@
 import type { Report } from '../model/report.js';
+import type { Transcript } from '../model/transcript.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,6 +18,19 @@ export interface FormatterContext {
   ruleIds: string[];
   /** Whether any rule deducts points or is critical; without, scores say nothing and are not shown to people. */
   scored: boolean;
+  /** The response-time limit in seconds (the first enabled response-time rule's), for colouring reply delays. */
+  replyLimitSeconds?: number | null;
+  /** Bottom-line rules (any finding sets the score to 0), named where a score is explained. */
+  criticalRuleIds?: string[];
+  /** For formatters that show timelines (needsTranscripts): what the run kept of its conversations. */
+  transcripts?: TranscriptSet;
+}
+
+/** What a run keeps for timelines: whole conversations with findings, and every reply delay. */
+export interface TranscriptSet {
+  byConversation: ReadonlyMap<string, Transcript>;
+  /** Every agent reply's delay in seconds, across all conversations (findings or not). */
+  replyDelays: readonly number[];
 }
 
 /**
@@ -25,6 +39,8 @@ export interface FormatterContext {
  */
 export interface Formatter {
   name: string;
+  /** Whether format() reads context.transcripts (then the run keeps conversations that have findings). */
+  needsTranscripts?: boolean;
   format(report: Report, context: FormatterContext): Iterable<string>;
 }
 

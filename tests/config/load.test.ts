@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleFileProblems } from '../helpers/config.js';
+import { ruleFileProblems } from '../helpers/rules.js';
 import { compileRuleText } from '../../src/config/compile.js';
 import { listPresets } from '../../src/config/presets.js';
 import { loadRuleset } from '../../src/config/load.js';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { listPresets } from '../../src/config/presets.js';
 import { loadRuleset } from '../../src/config/load.js';
+import { listPresets } from '../../src/config/presets.js';
+import * as regexSafety from '../../src/rules/regex-safety.js';
 
 describe('rules/regex-verdicts.json', () => {
-  it('covers every pattern of the built-in packs, so they load without analysis (run `npm run docs` after editing a pack)', async () => {
-    process.env.CHATLINT_CACHE_DIR = '';
+  it('covers every pattern of the built-in packs, so they load without analysis (run `npm run docs` after editing a pack)', () => {
+    // Counted as a difference: other test files in this process may have analysed patterns of their own.
+    const before = regexSafety.freshAnalyses;
     for (const preset of listPresets()) loadRuleset({ preset });
-    const { freshAnalyses } = await import('../../src/rules/regex-safety.js');
-    expect(freshAnalyses).toBe(0);
+    expect(regexSafety.freshAnalyses - before).toBe(0);
   });
 });

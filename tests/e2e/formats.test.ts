@@ -1,30 +1,38 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/model/report.js';
 import { chatlint, ROOT } from '../helpers/cli.js';
-import { CASES } from '../../scripts/update-expected.mjs';
+import { expectedFiles, readCase } from '../../scripts/expected-cases.mjs';
+import { expectedOutput as output } from '../helpers/cli.js';
 
-/** Each output format against a reviewed expected file (regenerate with `node scripts/update-expected.mjs`). */
+const CASES = expectedFiles(ROOT).map((file) => readCase(ROOT, file));
+
+/**
+ * Each output format against a reviewed expected file beside its fixture (fixtures/**\/*.expected: the
+ * command on the first line, its stdout below; regenerate with `node scripts/update-expected.mjs`).
+ */
 describe('output formats match their expected files', () => {
-  it.each(CASES as Array<[string, string[]]>)('%s', (name, args) => {
-    const result = chatlint(['check', ...args], { env: { NO_COLOR: '1' } });
-    expect(result.stdout).toBe(readFileSync(join(ROOT, 'tests/expected', name), 'utf8'));
+  it('finds the cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(18);
+  });
+
+  it.each(CASES.map((c) => [c.file, c] as const))('%s', async (_file, { args, output }) => {
+    const result = await chatlint(args, { env: { NO_COLOR: '1' } });
+    expect(result.stdout).toBe(output);
   });
 
   it('the JSON report validates against the report schema, with schemaVersion 1', () => {
-    const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8'));
+    const report = JSON.parse(output('fixtures/transcript/one-chat.json.expected'));
     expect(reportSchema.parse(report).schemaVersion).toBe(1);
   });
 
   it('NDJSON holds the same findings as the JSON report, one per line', () => {
-    const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8'));
-    const lines = readFileSync(join(ROOT, 'tests/expected/one-chat.ndjson'), 'utf8').trimEnd().split('\n');
+    const report = JSON.parse(output('fixtures/transcript/one-chat.json.expected'));
+    const lines = output('fixtures/transcript/one-chat.ndjson.expected').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(report.findings);
   });
 
   it('the agents CSV starts with a BOM and uses CRLF', () => {
-    const csv = readFileSync(join(ROOT, 'tests/expected/nightly.agents.csv'), 'utf8');
+    const csv = output('fixtures/nightly/agents.csv.expected');
     expect(csv.startsWith('\uFEFFagentId,agentName,conversations,messages,findings,conversationsScored,averageScore,medianScore,passRate,criticalCount,greeting-with-id,')).toBe(true);
     expect(csv.split('\r\n').length).toBeGreaterThan(5);
   });

@@ -43,8 +43,8 @@ function planted(title: string): Planted[] {
 
 interface JsonFinding { conversationId: string; agentId: string; ruleId: string; messageIndex: number; seconds: number | null; match: string | null }
 
-function found(args: string[]): { findings: Planted[]; report: { agents: Array<Record<string, unknown>>; summary: Record<string, number> } } {
-  const result = chatlint(['check', ...args, '--format', 'json']);
+async function found(args: string[]): Promise<{ findings: Planted[]; report: { agents: Array<Record<string, unknown>>; summary: Record<string, number> } }> {
+  const result = await chatlint(['check', ...args, '--format', 'json']);
   expect(result.code, result.stderr).toBeLessThan(2);
   const report = JSON.parse(result.stdout);
   const findings = (report.findings as JsonFinding[]).map((f) => ({
@@ -57,8 +57,8 @@ const key = (p: Planted) => `${p.conversation} ${p.agent} ${p.rule} #${p.index} 
 const sorted = (list: Planted[]) => list.map(key).sort();
 
 describe('planted violations are found exactly', () => {
-  it('nightly/2026-11-27.jsonl with the zh-CN pack', () => {
-    const { findings, report } = found(['fixtures/nightly/2026-11-27.jsonl']);
+  it('nightly/2026-11-27.jsonl with the zh-CN pack', async () => {
+    const { findings, report } = await found(['fixtures/nightly/2026-11-27.jsonl']);
     expect(sorted(findings)).toEqual(sorted(planted('nightly/2026-11-27.jsonl')));
     // Per-agent table: agent, name, conversations, messages, one column per rule id, total.
     const nightly = section('nightly/2026-11-27.jsonl');
@@ -74,31 +74,31 @@ describe('planted violations are found exactly', () => {
     ).toEqual(agents.map(([id, name, ...counts]) => [id, name, ...counts.map(Number)]));
   });
 
-  it('the same night as CSV with Chinese headers and local times', () => {
-    const { findings } = found(['fixtures/csv/export-zh.csv']);
+  it('the same night as CSV with Chinese headers and local times', async () => {
+    const { findings } = await found(['fixtures/csv/export-zh.csv']);
     expect(sorted(findings)).toEqual(sorted(planted('nightly/2026-11-27.jsonl')));
   });
 
-  it('nightly/2026-11-28.jsonl, with conversation-object lines mixed in', () => {
-    expect(sorted(found(['fixtures/nightly/2026-11-28.jsonl']).findings)).toEqual(sorted(planted('nightly/2026-11-28.jsonl')));
+  it('nightly/2026-11-28.jsonl, with conversation-object lines mixed in', async () => {
+    expect(sorted((await found(['fixtures/nightly/2026-11-28.jsonl'])).findings)).toEqual(sorted(planted('nightly/2026-11-28.jsonl')));
   });
 
-  it('a single transcript', () => {
-    expect(sorted(found(['fixtures/transcript/one-chat.json']).findings)).toEqual(sorted(planted('transcript/one-chat.json')));
+  it('a single transcript', async () => {
+    expect(sorted((await found(['fixtures/transcript/one-chat.json'])).findings)).toEqual(sorted(planted('transcript/one-chat.json')));
   });
 
-  it('the English export with the en pack', () => {
-    expect(sorted(found(['fixtures/english/export.jsonl', '--preset', 'en']).findings)).toEqual(sorted(planted('english/export.jsonl')));
+  it('the English export with the en pack', async () => {
+    expect(sorted((await found(['fixtures/english/export.jsonl', '--preset', 'en'])).findings)).toEqual(sorted(planted('english/export.jsonl')));
   });
 
-  it('a GBK export read with --encoding gbk', () => {
-    expect(sorted(found(['fixtures/broken/gbk-export.csv', '--encoding', 'gbk']).findings)).toEqual(sorted(planted('broken/gbk-export.csv')));
+  it('a GBK export read with --encoding gbk', async () => {
+    expect(sorted((await found(['fixtures/broken/gbk-export.csv', '--encoding', 'gbk'])).findings)).toEqual(sorted(planted('broken/gbk-export.csv')));
   });
 });
 
 describe('broken inputs are accounted for record by record', () => {
-  it('bad-lines.jsonl and missing-fields.csv: every skip with its line and reason, read = used + skipped', () => {
-    const { report } = found(['fixtures/broken/bad-lines.jsonl', 'fixtures/broken/missing-fields.csv']);
+  it('bad-lines.jsonl and missing-fields.csv: every skip with its line and reason, read = used + skipped', async () => {
+    const { report } = await found(['fixtures/broken/bad-lines.jsonl', 'fixtures/broken/missing-fields.csv']);
     const skipped = (report as unknown as { skipped: Array<{ file: string; line: number; reason: string }> }).skipped;
     expect(skipped.map((s) => `${s.file.replace('fixtures/broken/', '')}:${s.line} ${s.reason}`)).toEqual([
       'bad-lines.jsonl:4 invalid JSON: Unterminated string in JSON at position 126',

@@ -73,9 +73,9 @@ const DATA =
   line({ conversation_id: 'c2', timestamp: at(5), role: 'agent', agent_id: '1024', text: '云客服1024，滚' });
 
 describe('scores in reports', () => {
-  it('scores conversations and agents on their own findings, and --csv-report conversations carries them', () => {
+  it('scores conversations and agents on their own findings, and --csv-report conversations carries them', async () => {
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': DATA });
-    const report = JSON.parse(chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json'], { cwd: dir }).stdout);
+    const report = JSON.parse((await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json'], { cwd: dir })).stdout);
     expect(report.conversations.map((c: { conversationId: string; score: number; passed: boolean; critical: boolean; deductions: object; agentScores: object }) =>
       [c.conversationId, c.score, c.passed, c.critical, c.deductions, c.agentScores])).toEqual([
       ['c1', 85, true, false, { greeting: 10, slow: 5 }, { 1024: 100, 2048: 85 }],
@@ -88,7 +88,7 @@ describe('scores in reports', () => {
     ]);
     expect(report.summary).toMatchObject({ conversationsScored: 2, averageScore: 42.5, medianScore: 42.5, passRate: 0.5, criticalCount: 1 });
 
-    const csv = chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'csv', '--csv-report', 'conversations'], { cwd: dir }).stdout;
+    const csv = (await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'csv', '--csv-report', 'conversations'], { cwd: dir })).stdout;
     expect(csv.split('\r\n').slice(0, 3)).toEqual([
       'conversationId,startedAt,agents,messages,findings,score,passed,critical,file,deduction:greeting,deduction:slow,deduction:abuse',
       'c1,2026-11-27T02:00:00.000Z,1024 2048,4,2,85,true,false,a.jsonl,10,5,0',
@@ -96,20 +96,20 @@ describe('scores in reports', () => {
     ]);
   });
 
-  it('--fail-under exits 1 when the average score is below it', () => {
+  it('--fail-under exits 1 when the average score is below it', async () => {
     const dir = tempDir({ 'r.yaml': RULES.replace('critical: true', 'severity: warning'), 'a.jsonl': DATA });
     // Without the critical rule nothing but errors decides the exit code: two error findings.
-    expect(chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5'], { cwd: dir }).code).toBe(0);
-    const failing = chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5', '--fail-under', '95'], { cwd: dir });
+    expect((await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5'], { cwd: dir })).code).toBe(0);
+    const failing = await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5', '--fail-under', '95'], { cwd: dir });
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain('average score 92.5 is below --fail-under 95');
-    expect(chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5', '--fail-under', '90'], { cwd: dir }).code).toBe(0);
-    expect(chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--fail-under', 'high'], { cwd: dir }).code).toBe(2);
+    expect((await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--max-errors', '5', '--fail-under', '90'], { cwd: dir })).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--fail-under', 'high'], { cwd: dir })).code).toBe(2);
   });
 
-  it('shows scores and the worst agent first in the pretty report', () => {
+  it('shows scores and the worst agent first in the pretty report', async () => {
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': DATA });
-    const out = chatlint(['check', 'a.jsonl', '-r', 'r.yaml'], { cwd: dir }).stdout;
+    const out = (await chatlint(['check', 'a.jsonl', '-r', 'r.yaml'], { cwd: dir })).stdout;
     expect(out).toContain('Conversation c2  score 0 (failed by a bottom-line rule)');
     const table = out.slice(out.indexOf('Per agent'));
     expect(table.indexOf('1024')).toBeLessThan(table.indexOf('2048'));
@@ -119,9 +119,9 @@ describe('scores in reports', () => {
 
 describe('waivers', () => {
   const WAIVERS_CSV = 'conversationId,ruleId,messageIndex,reason,reviewer,date\nc1,slow,3,system outage 10:00-10:05,QA Lin,2026-11-28\nc9,slow,,old,QA Lin,2026-11-01\n';
-  it('leaves waived findings out of counts and scores, lists them, and names stale waivers', () => {
+  it('leaves waived findings out of counts and scores, lists them, and names stale waivers', async () => {
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': DATA, 'w.csv': WAIVERS_CSV });
-    const result = chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json', '--waivers', 'w.csv'], { cwd: dir });
+    const result = await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json', '--waivers', 'w.csv'], { cwd: dir });
     const report = JSON.parse(result.stdout);
     expect(report.summary).toMatchObject({ findings: 2, waived: 1 });
     expect(report.waived).toEqual([expect.objectContaining({ ruleId: 'slow', messageIndex: 3, waiver: expect.objectContaining({ reason: 'system outage 10:00-10:05', reviewer: 'QA Lin', source: 'w.csv:2' }) })]);
@@ -130,13 +130,13 @@ describe('waivers', () => {
     expect(result.stderr).toContain('w.csv:3: waiver matched no finding (c9 slow)');
   });
 
-  it('reads YAML waivers and rejects ones without a reason, naming the line', () => {
+  it('reads YAML waivers and rejects ones without a reason, naming the line', async () => {
     const yaml = 'waivers:\n  - conversationId: c1\n    ruleId: greeting\n    reason: transferred by the system\n  - conversationId: c2\n    ruleId: abuse\n';
     const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': DATA, 'w.yaml': yaml, 'ok.yaml': yaml.split('  - conversationId: c2')[0] ?? '' });
-    const bad = chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--waivers', 'w.yaml'], { cwd: dir });
+    const bad = await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '--waivers', 'w.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/w\.yaml:5: reason: /);
-    const ok = JSON.parse(chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json', '--waivers', 'ok.yaml'], { cwd: dir }).stdout);
+    const ok = JSON.parse((await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'json', '--waivers', 'ok.yaml'], { cwd: dir })).stdout);
     expect(ok.waived.map((w: { ruleId: string }) => w.ruleId)).toEqual(['greeting']);
   });
 });

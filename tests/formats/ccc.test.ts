@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { contentText } from '../../src/input/formats/ccc-content.js';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('aliyun-ccc', () => {
   it('reads Data.Messages: SenderType roles, ms and s timestamps, JSON Content with HTML, recalled messages kept', () => {
-    const { messages, skips, records } = readFixture('aliyun-ccc', 'aliyun-ccc/visitor-chat-messages.json');
+    const { messages, skips, records } = readProductFixture('aliyun-ccc', 'aliyun-ccc/visitor-chat-messages.json');
     const id = 'chat-80412277301946112';
     expect(messages.map(brief)).toEqual([
       { conversationId: id, time: '2026-03-02T02:00:00Z', role: 'system', agentId: undefined, text: '您好，欢迎咨询明航客服，正在为您转接人工坐席' },
@@ -28,21 +28,21 @@ describe('aliyun-ccc', () => {
 
   it('reads a bare Messages array and an array of pages', () => {
     const message = { JobId: 'j1', SenderType: 'AGENT', SenderName: 'a@x', Timestamp: 1772416800000, Content: '{"text":"hi","contentType":"Text"}' };
-    expect(readText('aliyun-ccc', '', { file: 'a.json' }, [message]).messages.map((m) => [m.role, m.agentId, m.text])).toEqual([['agent', 'a@x', 'hi']]);
+    expect(readProduct('aliyun-ccc', '', { file: 'a.json' }, [message]).messages.map((m) => [m.role, m.agentId, m.text])).toEqual([['agent', 'a@x', 'hi']]);
     const pages = [{ Data: { Messages: [message] } }, { Data: { Messages: [{ ...message, Timestamp: 1772416801000 }] } }];
-    expect(readText('aliyun-ccc', '', { file: 'a.json' }, pages).messages).toHaveLength(2);
+    expect(readProduct('aliyun-ccc', '', { file: 'a.json' }, pages).messages).toHaveLength(2);
   });
 
   it('never throws on bad content', () => {
-    expect(readText('aliyun-ccc', '{"Data":', { file: 'a.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
-    expect(readText('aliyun-ccc', '', { file: 'a.json' }, { Data: {} }).skips[0]?.reason).toMatch(/not an Aliyun CCC export/);
-    expect(readText('aliyun-ccc', '', { file: 'a.json' }, [{ SenderType: 'AGENT', Timestamp: 1, Content: '' }]).skips[0]?.reason).toMatch(/without a JobId/);
+    expect(readProduct('aliyun-ccc', '{"Data":', { file: 'a.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readProduct('aliyun-ccc', '', { file: 'a.json' }, { Data: {} }).skips[0]?.reason).toMatch(/not an Aliyun CCC export/);
+    expect(readProduct('aliyun-ccc', '', { file: 'a.json' }, [{ SenderType: 'AGENT', Timestamp: 1, Content: '' }]).skips[0]?.reason).toMatch(/without a JobId/);
   });
 });
 
 describe('tencent-ccc', () => {
   it('reads Response.Messages: seconds, multi-part bodies, image-only bodies, JSON content, id from the file name', () => {
-    const { messages, skips, records } = readFixture('tencent-ccc', 'tencent-ccc/session-6b1d9e44.json', { agents: ['wangfang@brightline.example'] });
+    const { messages, skips, records } = readProductFixture('tencent-ccc', 'tencent-ccc/session-6b1d9e44.json', { agents: ['wangfang@brightline.example'] });
     expect(messages.map(brief)).toEqual([
       { conversationId: 'session-6b1d9e44', time: '2026-03-02T03:00:00Z', role: 'customer', agentId: undefined, text: '请问退款多久到账？' },
       { conversationId: 'session-6b1d9e44', time: '2026-03-02T03:00:30Z', role: 'agent', agentId: 'wangfang@brightline.example', text: '您好，客服王芳（工号2048）为您服务。\n退款一般3个工作日内到账。' },
@@ -55,12 +55,12 @@ describe('tencent-ccc', () => {
   });
 
   it('without agents every sender is a customer', () => {
-    const { messages } = readFixture('tencent-ccc', 'tencent-ccc/session-6b1d9e44.json');
+    const { messages } = readProductFixture('tencent-ccc', 'tencent-ccc/session-6b1d9e44.json');
     expect(messages.every((m) => m.role === 'customer')).toBe(true);
   });
 
   it('uses SessionId and a SenderType when the export carries them', () => {
-    const { messages, skips } = readFixture('tencent-ccc', 'tencent-ccc/with-session-id.json');
+    const { messages, skips } = readProductFixture('tencent-ccc', 'tencent-ccc/with-session-id.json');
     expect(messages.map((m) => [m.conversationId, m.role, m.agentId ?? null])).toEqual([
       ['d6c9e2f0-1111-4222-8333-944455566677', 'customer', null],
       ['d6c9e2f0-1111-4222-8333-944455566677', 'agent', '客服1024'],
@@ -69,9 +69,9 @@ describe('tencent-ccc', () => {
   });
 
   it('never throws on bad content', () => {
-    expect(readText('tencent-ccc', '[', { file: 't.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
-    expect(readText('tencent-ccc', '', { file: 't.json' }, { Response: { Error: { Code: 'AuthFailure' } } }).skips[0]?.reason).toMatch(/not a Tencent CCC export/);
-    expect(readText('tencent-ccc', '', { file: 't.json' }, [{ Timestamp: 1772420400, Messages: [] }]).skips[0]?.reason).toBe('message without a From sender');
+    expect(readProduct('tencent-ccc', '[', { file: 't.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readProduct('tencent-ccc', '', { file: 't.json' }, { Response: { Error: { Code: 'AuthFailure' } } }).skips[0]?.reason).toMatch(/not a Tencent CCC export/);
+    expect(readProduct('tencent-ccc', '', { file: 't.json' }, [{ Timestamp: 1772420400, Messages: [] }]).skips[0]?.reason).toBe('message without a From sender');
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('intercom', () => {
   it('reads the source and the message parts; notes, events and body-less assignments/closes are not records', () => {
-    const { messages, skips, records } = readFixture('intercom', 'intercom/conversation-7731.json');
+    const { messages, skips, records } = readProductFixture('intercom', 'intercom/conversation-7731.json');
     expect(messages.map(brief)).toEqual([
       {
         conversationId: '7731',
@@ -31,12 +31,12 @@ describe('intercom', () => {
   });
 
   it('puts channel, tags, team and state in meta', () => {
-    const { messages } = readFixture('intercom', 'intercom/conversation-7731.json');
+    const { messages } = readProductFixture('intercom', 'intercom/conversation-7731.json');
     expect(messages[0]?.meta).toEqual({ channel: 'messenger', tags: 'shipping,priority', team: '5120044', state: 'closed' });
   });
 
   it('maps lead/contact → customer, admin/team → agent, bot and from_ai_agent → bot, in a conversation.list page', () => {
-    const { messages, skips } = readFixture('intercom', 'intercom/conversations-page.json');
+    const { messages, skips } = readProductFixture('intercom', 'intercom/conversations-page.json');
     expect(skips).toEqual([]);
     expect(messages.map((m) => [m.conversationId, m.role, m.agentId ?? null, m.text])).toEqual([
       ['7802', 'customer', null, 'Where is my invoice for March?'],
@@ -59,14 +59,14 @@ describe('intercom', () => {
       },
       conversation_parts: [],
     };
-    const { messages } = readText('intercom', '', { file: 'h.json' }, conversation);
+    const { messages } = readProduct('intercom', '', { file: 'h.json' }, conversation);
     expect(messages[0]?.text).toBe('Price: 5 € <incl. tax> — “ok”\n\nSteps:\n- Open\n- Click here');
   });
 
   it('never throws on bad content', () => {
-    expect(readText('intercom', 'nope', { file: 'x.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
-    expect(readText('intercom', '', { file: 'x.json' }, 'text').skips[0]?.reason).toMatch(/not an Intercom export/);
-    const noAuthor = readText('intercom', '', { file: 'x.json' }, { type: 'conversation', id: '1', created_at: 1772704800, source: { body: 'hi' } });
+    expect(readProduct('intercom', 'nope', { file: 'x.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readProduct('intercom', '', { file: 'x.json' }, 'text').skips[0]?.reason).toMatch(/not an Intercom export/);
+    const noAuthor = readProduct('intercom', '', { file: 'x.json' }, { type: 'conversation', id: '1', created_at: 1772704800, source: { body: 'hi' } });
     expect(noAuthor.skips[0]?.reason).toBe('conversation 1, first message: no author');
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('livechat', () => {
   it('reads thread events; authors from users[]; agents-only events, system messages and forms are not records', () => {
-    const { messages, skips, records } = readFixture('livechat', 'livechat/archives-page.json');
+    const { messages, skips, records } = readProductFixture('livechat', 'livechat/archives-page.json');
     const c1 = 'RK4QH2W8ZD/RK4QH2W8ZE';
     expect(messages.map(brief)).toEqual([
       { conversationId: c1, time: '2026-03-06T08:00:05Z', role: 'customer', agentId: undefined, text: "My phone won't charge any more." },
@@ -27,7 +27,7 @@ describe('livechat', () => {
   });
 
   it('puts thread tags and access groups in meta', () => {
-    const { messages } = readFixture('livechat', 'livechat/archives-page.json');
+    const { messages } = readProductFixture('livechat', 'livechat/archives-page.json');
     expect(messages[0]?.meta).toEqual({ tags: 'warranty,phone', group: '0,4' });
     expect(messages[5]?.meta).toBeUndefined();
     expect(messages[7]?.meta).toEqual({ tags: 'follow-up' });
@@ -48,13 +48,13 @@ describe('livechat', () => {
         ],
       },
     };
-    const { messages, skips } = readText('livechat', '', { file: 'c.json' }, chat);
+    const { messages, skips } = readProduct('livechat', '', { file: 'c.json' }, chat);
     expect(messages.map((m) => m.conversationId)).toEqual(['C1/T1']);
     expect(skips[0]?.reason).toMatch(/unknown user type "supervisor"/);
   });
 
   it('never throws on bad content', () => {
-    expect(readText('livechat', '{', { file: 'x.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
-    expect(readText('livechat', '', { file: 'x.json' }, { chats: [{ id: 'x' }] }).skips[0]?.reason).toMatch(/not a LiveChat chat/);
+    expect(readProduct('livechat', '{', { file: 'x.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readProduct('livechat', '', { file: 'x.json' }, { chats: [{ id: 'x' }] }).skips[0]?.reason).toMatch(/not a LiveChat chat/);
   });
 });

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRODUCT_FORMATS } from '../../src/input/formats/index.js';
 import { htmlToText } from '../../src/input/formats/shared.js';
-import { AUXILIARY, FIXTURES, fixtureFiles } from './helpers.js';
+import { FORMAT_FIXTURES, formatFixtureFiles, isAuxiliary } from '../helpers/reading.js';
 
-const ctx = { file: join(FIXTURES, 'none', 'x.json'), timezone: 'Asia/Shanghai', agents: ['a', 'Brightline Support'] };
+const ctx = { file: join(FORMAT_FIXTURES, 'none', 'x.json'), timezone: 'Asia/Shanghai', agents: ['a', 'Brightline Support'] };
 
 function drain(iterable: Iterable<unknown>): number {
   let count = 0;
@@ -30,14 +30,14 @@ describe('readers never throw on bad content', () => {
   }
 
   it('every reader: fixtures cut at any point, as text', () => {
-    const fixtures = fixtureFiles().filter((f) => !AUXILIARY.has(f));
+    const fixtures = formatFixtureFiles().filter((f) => !isAuxiliary(f));
     for (const path of fixtures) {
-      const text = readFileSync(join(FIXTURES, path), 'utf8');
+      const text = readFileSync(join(FORMAT_FIXTURES, path), 'utf8');
       const format = PRODUCT_FORMATS.find((f) => f.name === path.split('/')[0]);
       if (!format) throw new Error(path);
       fc.assert(
         fc.property(fc.nat({ max: text.length }), (cut) => {
-          const events = [...format.read(text.slice(0, cut), undefined, { ...ctx, file: join(FIXTURES, path) })];
+          const events = [...format.read(text.slice(0, cut), undefined, { ...ctx, file: join(FORMAT_FIXTURES, path) })];
           // records are numbered 1..n in the order they are yielded
           const numbers = events.map((e) => (e.type === 'message' ? e.message.source.record : e.skip.record));
           expect(numbers).toEqual(numbers.map((_, i) => i + 1));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('salesforce-transcript', () => {
   it('reads an HTML body: offset header, elapsed stamps, <br> and entities, a second Chat Started block after a transfer', () => {
-    const { messages, skips, records } = readFixture('salesforce-transcript', 'salesforce-transcript/0570X00000Q1x9A.html');
+    const { messages, skips, records } = readProductFixture('salesforce-transcript', 'salesforce-transcript/0570X00000Q1x9A.html');
     const id = '0570X00000Q1x9A';
     expect(messages.map(brief)).toEqual([
       // Chat Started 23:58:10 (-0500) on 3 March = 04:58:10 UTC on 4 March
@@ -23,7 +23,7 @@ describe('salesforce-transcript', () => {
   });
 
   it('reads the plain-text rendering; with only a placeholder Agent header, "Visitor" is the customer', () => {
-    const { messages, skips } = readFixture('salesforce-transcript', 'salesforce-transcript/00041877.txt');
+    const { messages, skips } = readProductFixture('salesforce-transcript', 'salesforce-transcript/00041877.txt');
     expect(skips).toEqual([]);
     expect(messages.map((m) => ({ ...brief(m), line: m.source.line }))).toEqual([
       { conversationId: '00041877', time: '2026-03-06T08:00:04Z', role: 'agent', agentId: 'Maren Solberg', text: 'Hello, how can I help you today?', line: 4 },
@@ -33,7 +33,7 @@ describe('salesforce-transcript', () => {
   });
 
   it('reads a CSV export with a Body column: one transcript per row, id from the Id column, other columns as meta', () => {
-    const { messages, skips } = readFixture('salesforce-transcript', 'salesforce-transcript/transcripts-export.csv');
+    const { messages, skips } = readProductFixture('salesforce-transcript', 'salesforce-transcript/transcripts-export.csv');
     expect(messages.map(brief)).toEqual([
       { conversationId: '5708X00000AbCdE', time: '2026-03-09T14:00:08Z', role: 'agent', agentId: 'Sunniva Haug', text: 'Hi, Sunniva here.' },
       { conversationId: '5708X00000AbCdE', time: '2026-03-09T14:00:30Z', role: 'customer', agentId: undefined, text: 'Double charge on my card' },
@@ -46,7 +46,7 @@ describe('salesforce-transcript', () => {
   });
 
   it('uses ctx.agents to decide, and reads 12-hour header times', () => {
-    const { messages, skips } = readFixture('salesforce-transcript', 'salesforce-transcript/transcripts-export.csv', { agents: ['person a'] });
+    const { messages, skips } = readProductFixture('salesforce-transcript', 'salesforce-transcript/transcripts-export.csv', { agents: ['person a'] });
     expect(skips).toEqual([]);
     const row2 = messages.filter((m) => m.conversationId === '5708X00000AbCdF').map(brief);
     expect(row2).toEqual([
@@ -57,15 +57,15 @@ describe('salesforce-transcript', () => {
 
   it('adds hours to the start, and reads a header without offset in ctx.timezone', () => {
     const body = 'Chat Started: Sunday, March 29, 2026, 01:30:00\nAgent Kim\n( 5s ) Kim: hi\n( 1h 2m 3s ) Lou: hello\n';
-    const { messages } = readText('salesforce-transcript', body, { file: 't.txt', timezone: 'Europe/Berlin' });
+    const { messages } = readProduct('salesforce-transcript', body, { file: 't.txt', timezone: 'Europe/Berlin' });
     // 01:30 CET = 00:30 UTC; an hour later the clocks have moved to CEST, which elapsed time ignores
     expect(messages.map((m) => brief(m).time)).toEqual(['2026-03-29T00:30:05Z', '2026-03-29T01:32:03Z']);
   });
 
   it('skips messages when the start time is unreadable or missing', () => {
-    const noHeader = readText('salesforce-transcript', '( 5s ) Kim: hi\n', { file: 't.txt', agents: ['Kim'] });
+    const noHeader = readProduct('salesforce-transcript', '( 5s ) Kim: hi\n', { file: 't.txt', agents: ['Kim'] });
     expect(noHeader.skips[0]?.reason).toMatch(/no "Chat Started:" header/);
-    const badHeader = readText('salesforce-transcript', 'Chat Started: someday soon\nAgent Kim\n( 5s ) Kim: hi\n', { file: 't.txt' });
+    const badHeader = readProduct('salesforce-transcript', 'Chat Started: someday soon\nAgent Kim\n( 5s ) Kim: hi\n', { file: 't.txt' });
     expect(badHeader.skips[0]?.reason).toMatch(/unreadable start time/);
     expect(badHeader.skips[0]?.line).toBe(3);
   });

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSlackMetadataFile } from '../../src/input/formats/slack.js';
 import { tempDir } from '../helpers/cli.js';
-import { brief, readFixture, readText, sampleOf } from './helpers.js';
+import { brief, readProduct, readProductFixture, sampleOf } from '../helpers/reading.js';
 
 const DAY = 'slack/export/help-desk/2026-03-02.json';
 
 describe('slack', () => {
   it('reads a day file with users.json one folder up: threads, bots, members as agents, guests and outsiders as customers', () => {
-    const { messages, skips, records } = readFixture('slack', DAY);
+    const { messages, skips, records } = readProductFixture('slack', DAY);
     const thread = 'help-desk/1772442060.000200';
     expect(messages.map(brief)).toEqual([
       { conversationId: thread, time: '2026-03-02T09:01:00Z', role: 'customer', agentId: undefined, text: "Hi team, the export button is greyed out & I can't download <report.csv>" },
@@ -31,9 +31,9 @@ describe('slack', () => {
   });
 
   it('with ctx.agents, only the users it names are agents (by id, handle, real or display name)', () => {
-    const { messages } = readFixture('slack', DAY, { agents: ['noor'] });
+    const { messages } = readProductFixture('slack', DAY, { agents: ['noor'] });
     expect(messages.map((m) => m.role)).toEqual(['customer', 'bot', 'agent', 'customer', 'customer', 'customer']);
-    const byHandle = readFixture('slack', DAY, { agents: ['lars.e', 'U07GUEST01'] });
+    const byHandle = readProductFixture('slack', DAY, { agents: ['lars.e', 'U07GUEST01'] });
     expect(byHandle.messages.map((m) => m.role)).toEqual(['agent', 'bot', 'customer', 'customer', 'agent', 'customer']);
   });
 
@@ -46,7 +46,7 @@ describe('slack', () => {
     ];
     const file = join(dir, 'support_2026-03-02.json');
     writeFileSync(file, JSON.stringify(day));
-    const { messages } = readText('slack', JSON.stringify(day), { file }, day);
+    const { messages } = readProduct('slack', JSON.stringify(day), { file }, day);
     expect(messages.map((m) => [m.conversationId, m.role, m.agentName, m.text])).toEqual([
       ['support', 'agent', 'Ada', 'hi @helper'],
       ['support', 'bot', 'helper', 'beep'],
@@ -58,14 +58,14 @@ describe('slack', () => {
     mkdirSync(join(dir, 'general'));
     const day = [{ type: 'message', user: 'U9', text: 'hello', ts: '1772442000.000001' }];
     const file = join(dir, 'general', '2026-03-02.json');
-    expect(readText('slack', '', { file }, day).messages.map((m) => [m.conversationId, m.role])).toEqual([['general', 'customer']]);
-    expect(readText('slack', '', { file, agents: ['U9'] }, day).messages.map((m) => [m.role, m.agentId])).toEqual([['agent', 'U9']]);
+    expect(readProduct('slack', '', { file }, day).messages.map((m) => [m.conversationId, m.role])).toEqual([['general', 'customer']]);
+    expect(readProduct('slack', '', { file, agents: ['U9'] }, day).messages.map((m) => [m.role, m.agentId])).toEqual([['agent', 'U9']]);
   });
 
   it('never throws on bad content', () => {
-    expect(readText('slack', '[', { file: 'x/2026-01-01.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
-    expect(readText('slack', '', { file: 'x/2026-01-01.json' }, { ok: true }).skips[0]?.reason).toMatch(/expected a JSON array/);
-    const odd = readText('slack', '', { file: 'x/2026-01-01.json' }, [42, { type: 'message', text: 'x', ts: '1772442000.1' }]);
+    expect(readProduct('slack', '[', { file: 'x/2026-01-01.json' }).skips[0]?.reason).toMatch(/not valid JSON/);
+    expect(readProduct('slack', '', { file: 'x/2026-01-01.json' }, { ok: true }).skips[0]?.reason).toMatch(/expected a JSON array/);
+    const odd = readProduct('slack', '', { file: 'x/2026-01-01.json' }, [42, { type: 'message', text: 'x', ts: '1772442000.1' }]);
     expect(odd.skips.map((s) => s.reason)).toEqual(['not a Slack message: 42', 'channel x, ts 1772442000.1: message without a user']);
   });
 });

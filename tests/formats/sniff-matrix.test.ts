@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findProductFormat, PRODUCT_FORMATS } from '../../src/input/formats/index.js';
-import { AUXILIARY, fixtureFiles, sampleOf } from './helpers.js';
+import { formatFixtureFiles, isAuxiliary, sampleOf } from '../helpers/reading.js';
 
-const files = fixtureFiles();
-const exports = files.filter((f) => !AUXILIARY.has(f));
+const files = formatFixtureFiles();
+const exports = files.filter((f) => !isAuxiliary(f));
 const ownerOf = (path: string): string => path.split('/')[0] ?? '';
 
 describe('product format registry', () => {
@@ -47,7 +47,7 @@ describe('sniffing matrix: every fixture is claimed by its own format and by no 
 });
 
 describe('sniffing: files that are not exports are claimed by nobody', () => {
-  it.each([...AUXILIARY].filter((f) => files.includes(f)))('%s', (path) => {
+  it.each(files.filter(isAuxiliary))('%s', (path) => {
     const sample = sampleOf(path);
     expect(PRODUCT_FORMATS.filter((f) => f.sniff(sample)).map((f) => f.name)).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('text-transcript', () => {
   it('reads a transcript e-mail: header date and offset, 12-hour times across midnight, continuation lines', () => {
-    const { messages, skips } = readFixture('text-transcript', 'text-transcript/zendesk-email.txt', { timezone: 'America/New_York' });
+    const { messages, skips } = readProductFixture('text-transcript', 'text-transcript/zendesk-email.txt', { timezone: 'America/New_York' });
     // The header's (+0800) wins over the run's zone; 11:58:40 PM on 27 Nov +08:00 is 15:58:40 UTC.
     expect(messages.map(brief)).toEqual([
       { conversationId: 'ZC-48213', time: '2026-11-27T15:58:40Z', role: 'customer', agentId: undefined, text: 'is anyone there?' },
@@ -20,7 +20,7 @@ describe('text-transcript', () => {
   });
 
   it('reads a Chinese IM export in the run zone, rolling over midnight to 28 Nov', () => {
-    const { messages, skips } = readFixture('text-transcript', 'text-transcript/wechat-zh.txt', { timezone: 'Asia/Shanghai' });
+    const { messages, skips } = readProductFixture('text-transcript', 'text-transcript/wechat-zh.txt', { timezone: 'Asia/Shanghai' });
     expect(skips).toEqual([]);
     expect(messages.map((m) => [m.source.line, m.role, m.agentId ?? '', new Date(m.timestamp).toISOString()])).toEqual([
       [6, 'customer', '', '2026-11-27T15:57:10.000Z'],
@@ -39,13 +39,13 @@ describe('text-transcript', () => {
 
   it('takes named staff from --agents, and otherwise the unplaced speaker of a chat with a visitor', () => {
     const text = 'Date: 2026-03-02\n[09:00:00] Sigrun: hello\n[09:00:40] Noor Haddad: Hi, Noor here\n';
-    expect(readText('text-transcript', text, { file: 'x.txt' }).skips.map((s) => s.reason)).toEqual([
+    expect(readProduct('text-transcript', text, { file: 'x.txt' }).skips.map((s) => s.reason)).toEqual([
       'cannot tell whether "Sigrun" is staff or a customer (name the agents with --agents or input.agents)',
       'cannot tell whether "Noor Haddad" is staff or a customer (name the agents with --agents or input.agents)',
     ]);
-    const named = readText('text-transcript', text, { file: 'x.txt', agents: ['Noor Haddad'] });
+    const named = readProduct('text-transcript', text, { file: 'x.txt', agents: ['Noor Haddad'] });
     expect(named.messages.map((m) => [m.role, m.agentId])).toEqual([['customer', undefined], ['agent', 'Noor Haddad']]);
-    const visitor = readText('text-transcript', 'Date: 2026-03-02\n[09:00:00] Visitor: hello\n[09:00:40] Noor: Hi\n', { file: 'x.txt' });
+    const visitor = readProduct('text-transcript', 'Date: 2026-03-02\n[09:00:00] Visitor: hello\n[09:00:40] Noor: Hi\n', { file: 'x.txt' });
     expect(visitor.messages.map((m) => [m.role, m.agentId])).toEqual([['customer', undefined], ['agent', 'Noor']]);
   });
 
@@ -57,6 +57,6 @@ describe('text-transcript', () => {
     expect(sniff('(10:00:01 AM) Visitor: hi\n(10:00:20 AM) Agent Mia: hello\n')).toBe(false);
     expect(sniff('Date: 2026-02-30\n[10:00:01] a: hi\n[10:00:20] b: hello\n')).toBe(false);
     expect(sniff('conversation_id,timestamp,role,text\nc1,2026-11-27 10:00:00,customer,hi\n')).toBe(false);
-    expect(readText('text-transcript', 'hello\n', { file: 'x.txt' }).skips[0]?.reason).toMatch(/^not a text transcript/);
+    expect(readProduct('text-transcript', 'hello\n', { file: 'x.txt' }).skips[0]?.reason).toMatch(/^not a text transcript/);
   });
 });

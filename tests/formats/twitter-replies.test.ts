@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseTwitterTime } from '../../src/input/formats/twitter-replies.js';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 const HEADER = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n';
 
 describe('twitter-replies', () => {
   it('rebuilds conversations from in_response_to_tweet_id; roles from inbound; agentId = the brand', () => {
-    const { messages, skips, records } = readFixture('twitter-replies', 'twitter-replies/tweets.csv');
+    const { messages, skips, records } = readProductFixture('twitter-replies', 'twitter-replies/tweets.csv');
     expect(messages.map((m) => ({ ...brief(m), line: m.source.line }))).toEqual([
       { conversationId: '5001', time: '2026-03-02T08:00:00Z', role: 'customer', agentId: undefined, text: '@BrightAir my bag is lost & nobody answers', line: 2 },
       { conversationId: '5001', time: '2026-03-02T08:03:10Z', role: 'agent', agentId: 'BrightAir', text: '@100201 Sorry to hear that! DM us your file ref. ^KS', line: 3 },
@@ -29,7 +29,7 @@ describe('twitter-replies', () => {
   });
 
   it('reads the pandas re-save: leading index column, float ids, bare CR inside an unquoted field', () => {
-    const { messages, skips } = readFixture('twitter-replies', 'twitter-replies/tweets-pandas.csv');
+    const { messages, skips } = readProductFixture('twitter-replies', 'twitter-replies/tweets-pandas.csv');
     expect(skips).toEqual([]);
     expect(messages.map((m) => [m.conversationId, m.role, m.agentId ?? null, m.text, m.source.line])).toEqual([
       ['5101', 'customer', null, '@BrightAir can I change my seat?', 2],
@@ -48,7 +48,7 @@ describe('twitter-replies', () => {
       '1,c1,True,Mon Mar 02 08:00:00 +0000 2026,first,2,\n' +
       '8,c2,True,Mon Mar 02 09:00:00 +0000 2026,loop a,,9\n' +
       '9,Brand,False,Mon Mar 02 09:01:00 +0000 2026,loop b,,8\n';
-    const { messages } = readText('twitter-replies', csv, { file: 't.csv' });
+    const { messages } = readProduct('twitter-replies', csv, { file: 't.csv' });
     expect(messages.map((m) => [m.text, m.conversationId])).toEqual([
       ['third', '1'],
       ['second', '1'],
@@ -67,11 +67,11 @@ describe('twitter-replies', () => {
   });
 
   it('never throws on bad content', () => {
-    const noColumns = readText('twitter-replies', 'id,text\n1,hi\n', { file: 't.csv' });
+    const noColumns = readProduct('twitter-replies', 'id,text\n1,hi\n', { file: 't.csv' });
     expect(noColumns.skips[0]?.reason).toMatch(/missing columns/);
-    const badQuote = readText('twitter-replies', `${HEADER}1,c,True,Mon Mar 02 08:00:00 +0000 2026,"broken,,\n`, { file: 't.csv' });
+    const badQuote = readProduct('twitter-replies', `${HEADER}1,c,True,Mon Mar 02 08:00:00 +0000 2026,"broken,,\n`, { file: 't.csv' });
     expect(badQuote.messages).toEqual([]);
     expect(badQuote.skips.length).toBeGreaterThan(0);
-    expect(readText('twitter-replies', '', { file: 't.csv' }).skips).toEqual([]);
+    expect(readProduct('twitter-replies', '', { file: 't.csv' }).skips).toEqual([]);
   });
 });

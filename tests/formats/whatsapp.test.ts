@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decideDateOrder } from '../../src/input/formats/whatsapp.js';
-import { brief, readFixture, readText } from './helpers.js';
+import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 const BERLIN = { timezone: 'Europe/Berlin' };
 
 describe('whatsapp', () => {
   it('Android export: 12-hour clock with U+202F, midnight and noon, multi-line messages, system lines, media', () => {
-    const { messages, skips, records } = readFixture('whatsapp', 'whatsapp/WhatsApp Chat with Brightline Support.txt', { ...BERLIN, agents: ['Brightline Support'] });
+    const { messages, skips, records } = readProductFixture('whatsapp', 'whatsapp/WhatsApp Chat with Brightline Support.txt', { ...BERLIN, agents: ['Brightline Support'] });
     const id = 'WhatsApp Chat with Brightline Support';
     expect(messages.map((m) => ({ ...brief(m), line: m.source.line }))).toEqual([
       // 05/03/2026 11:58 PM in Berlin (UTC+1); the first dates are ambiguous, 13/03 later in the file settles D/M/Y
@@ -26,7 +26,7 @@ describe('whatsapp', () => {
   });
 
   it('iOS export: U+200E marks, [date, time] headers with seconds, CRLF, encryption and missed-call notices under a sender', () => {
-    const { messages, skips } = readFixture('whatsapp', 'whatsapp/ios-export.txt', { ...BERLIN, agents: ['noor haddad'] });
+    const { messages, skips } = readProductFixture('whatsapp', 'whatsapp/ios-export.txt', { ...BERLIN, agents: ['noor haddad'] });
     expect(skips).toEqual([]);
     expect(messages.map((m) => ({ ...brief(m), line: m.source.line }))).toEqual([
       { conversationId: 'ios-export', time: '2026-03-02T08:00:04Z', role: 'customer', agentId: undefined, text: 'Good morning', line: 2 },
@@ -39,7 +39,7 @@ describe('whatsapp', () => {
   });
 
   it('US export: M/D/YY decided by the file order, 12:00 AM and 12:00 PM, across a DST change', () => {
-    const { messages } = readFixture('whatsapp', 'whatsapp/us-12h.txt', { ...BERLIN, agents: ['Brightline Support'] });
+    const { messages } = readProductFixture('whatsapp', 'whatsapp/us-12h.txt', { ...BERLIN, agents: ['Brightline Support'] });
     expect(messages.map((m) => [brief(m).time, m.role])).toEqual([
       ['2026-03-12T20:41:00Z', 'customer'],
       ['2026-03-12T20:43:00Z', 'agent'],
@@ -49,7 +49,7 @@ describe('whatsapp', () => {
   });
 
   it('without agents every sender is a customer', () => {
-    const { messages } = readFixture('whatsapp', 'whatsapp/us-12h.txt');
+    const { messages } = readProductFixture('whatsapp', 'whatsapp/us-12h.txt');
     expect(messages.every((m) => m.role === 'customer' && m.agentId === undefined)).toBe(true);
   });
 
@@ -68,7 +68,7 @@ describe('whatsapp', () => {
     ['3/6/18, 1:55\u202FPM - a: m', '2018-06-03T13:55:00Z'],
     ['3/6/18, 12:01 AM - a: m', '2018-06-03T00:01:00Z'],
   ])('header variant %j', (line, time) => {
-    const { messages, skips } = readText('whatsapp', `${line}\n`, { file: 'v.txt', agents: ['a'] });
+    const { messages, skips } = readProduct('whatsapp', `${line}\n`, { file: 'v.txt', agents: ['a'] });
     expect(skips).toEqual([]);
     expect(messages.map(brief)).toEqual([{ conversationId: 'v', time, role: 'agent', agentId: 'a', text: 'm' }]);
   });
@@ -88,7 +88,7 @@ describe('whatsapp', () => {
 
   it('skips text before the first header and impossible 12-hour times; continuation lines need a message', () => {
     const text = 'exported by someone\nsecond stray line\n3/6/18, 13:55 PM - a: m\n3/6/18, 1:56 PM - b: n\ncontinued\n';
-    const { messages, skips } = readText('whatsapp', text, { file: 'w.txt' });
+    const { messages, skips } = readProduct('whatsapp', text, { file: 'w.txt' });
     expect(skips.map((s) => [s.line, s.record, s.reason])).toEqual([
       [1, 1, 'text before the first WhatsApp message header (not a message)'],
       [3, 2, 'invalid 12-hour time 13:55 PM'],
@@ -98,13 +98,13 @@ describe('whatsapp', () => {
 
   it('keeps ordinary messages that mention encryption or missed calls', () => {
     const text = '06/03/2017, 00:45 - Sam: are messages end-to-end encrypted here?\n06/03/2017, 00:46 - Sam: Missed voice call\n06/03/2017, 00:47 - Sam: I had a missed voice call from you\n';
-    const { messages } = readText('whatsapp', text, { file: 'e.txt' });
+    const { messages } = readProduct('whatsapp', text, { file: 'e.txt' });
     expect(messages.map((m) => m.text)).toEqual(['are messages end-to-end encrypted here?', 'I had a missed voice call from you']);
   });
 
   it('compares agent names ignoring case and spacing, and phone numbers by digits', () => {
     const text = '06/03/2017, 00:45 - +41 012 345 67 89: hello\n06/03/2017, 00:46 - Sam  Lee: hi\n';
-    const { messages } = readText('whatsapp', text, { file: 'p.txt', agents: ['+41012345 6789', 'sam lee'] });
+    const { messages } = readProduct('whatsapp', text, { file: 'p.txt', agents: ['+41012345 6789', 'sam lee'] });
     expect(messages.map((m) => [m.role, m.agentId])).toEqual([
       ['agent', '+41 012 345 67 89'],
       ['agent', 'Sam  Lee'],
@@ -119,7 +119,7 @@ describe('whatsapp', () => {
       '3/6/18, 1:58 p.m. - a: \u200Eaf3e.jpg (Datei angehängt)',
       'Frohe Ostern!',
     ].join('\n');
-    const { messages } = readText('whatsapp', text, { file: 'a.txt' });
+    const { messages } = readProduct('whatsapp', text, { file: 'a.txt' });
     expect(messages.map((m) => m.meta?.['attachment'])).toEqual(['00000042-PHOTO-2026-06-07-15-13-20.jpg', 'IMG-20260428-WA0001.jpg', '2026-08-04-PHOTO-00004762.jpg', 'af3e.jpg']);
     expect(messages[3]?.text).toBe('af3e.jpg (Datei angehängt)\nFrohe Ostern!');
   });

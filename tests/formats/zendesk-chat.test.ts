@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { brief, iso, readFixture, readText } from './helpers.js';
+import { brief, isoSecond, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('zendesk-chat', () => {
   it('reads chat.msg history entries and offline messages from a {"chats": [...]} page', () => {
-    const { messages, skips, records } = readFixture('zendesk-chat', 'zendesk-chat/chats-page.json');
+    const { messages, skips, records } = readProductFixture('zendesk-chat', 'zendesk-chat/chats-page.json');
     expect(messages.map(brief)).toEqual([
       { conversationId: '2603.11457.RbQ2pTkWx8mN1', time: '2026-03-02T09:15:02Z', role: 'customer', agentId: undefined, text: 'Hello? My parcel 88-1203 is two days late.' },
       { conversationId: '2603.11457.RbQ2pTkWx8mN1', time: '2026-03-02T09:15:03Z', role: 'bot', agentId: 'Brightline Support', text: 'Thanks for waiting, an agent will be with you shortly.' },
@@ -21,13 +21,13 @@ describe('zendesk-chat', () => {
   });
 
   it('carries department, tags, chat type and channel in meta', () => {
-    const { messages } = readFixture('zendesk-chat', 'zendesk-chat/chats-page.json');
+    const { messages } = readProductFixture('zendesk-chat', 'zendesk-chat/chats-page.json');
     expect(messages[0]?.meta).toEqual({ department: 'Orders', tags: 'late-delivery,vip', chatType: 'chat', chatChannel: '#widget' });
     expect(messages[5]?.meta).toEqual({ department: 'Billing', chatType: 'offline_msg' });
   });
 
   it('uses sender_type (Fivetran exports), agent_id and epoch-second timestamps, and skips unknown sender types', () => {
-    const { messages, skips } = readFixture('zendesk-chat', 'zendesk-chat/fivetran-chat.json');
+    const { messages, skips } = readProductFixture('zendesk-chat', 'zendesk-chat/fivetran-chat.json');
     expect(messages.map(brief)).toEqual([
       { conversationId: '2603.20001.FvT', time: '2026-03-04T14:00:05Z', role: 'customer', agentId: undefined, text: 'Can I return a gift?' },
       { conversationId: '2603.20001.FvT', time: '2026-03-04T14:00:40Z', role: 'agent', agentId: '360009000001', text: 'Yes, within 30 days.' },
@@ -52,8 +52,8 @@ describe('zendesk-chat', () => {
         ],
       },
     ];
-    const { messages, skips } = readText('zendesk-chat', '', { file: 'x.json' }, chats);
-    expect(messages.map((m) => [m.role, m.agentId, iso(m.timestamp)])).toEqual([
+    const { messages, skips } = readProduct('zendesk-chat', '', { file: 'x.json' }, chats);
+    expect(messages.map((m) => [m.role, m.agentId, isoSecond(m.timestamp)])).toEqual([
       ['customer', undefined, '2026-03-02T10:00:00Z'],
       ['agent', 'Ana', '2026-03-02T10:00:09Z'],
     ]);
@@ -61,12 +61,12 @@ describe('zendesk-chat', () => {
   });
 
   it('never throws on bad content: invalid JSON and wrong shapes become skips', () => {
-    const bad = readText('zendesk-chat', '{"chats": [', { file: 'bad.json' });
+    const bad = readProduct('zendesk-chat', '{"chats": [', { file: 'bad.json' });
     expect(bad.messages).toEqual([]);
     expect(bad.skips[0]?.reason).toMatch(/not valid JSON/);
-    const wrong = readText('zendesk-chat', '', { file: 'w.json' }, [1, 2]);
+    const wrong = readProduct('zendesk-chat', '', { file: 'w.json' }, [1, 2]);
     expect(wrong.skips[0]?.reason).toMatch(/not a Zendesk Chat export/);
-    const notChat = readText('zendesk-chat', '', { file: 'w.json' }, { chats: [{ id: 'x', type: 'ticket' }] });
+    const notChat = readProduct('zendesk-chat', '', { file: 'w.json' }, { chats: [{ id: 'x', type: 'ticket' }] });
     expect(notChat.skips[0]?.reason).toMatch(/not a Zendesk Chat chat object/);
   });
 });

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { readCase } from '../../scripts/expected-cases.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/chatlint.js');
+export const BIN = join(ROOT, 'bin/chatlint.js');
 
 export interface CliResult {
   code: number | null;
@@ -13,25 +15,71 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (npm test builds first), without colour unless asked. */
-export function chatlint(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): CliResult {
-  // CHATLINT_CACHE_DIR='' keeps the regex-verdict cache in memory, so tests write nothing outside the repository.
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', CHATLINT_CACHE_DIR: '', ...options.env };
+export interface CliOptions {
+  /** Folder the command runs in; default the repository root. */
+  cwd?: string;
+  /** Standard input; default empty (closed at once, as a pipe with nothing in it). */
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  /** Standard input is a terminal (in-process only: `chatlint check` with no path then refuses to wait). */
+  tty?: boolean;
+}
+
+/** What every run sees: no colour unless asked, the C locale, and regex verdicts kept in memory (nothing written outside the repository). */
+function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', LANG: 'C', CHATLINT_CACHE_DIR: '', ...extra };
+}
+
+/** A stream that keeps what is written to it, as the bytes a pipe would carry. */
+function capture(): Writable & { text(): string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString('utf8') });
+}
+
+/** The output an expected file (fixtures/**\/*.expected, path from the repository root) holds for its command. */
+export function expectedOutput(file: string): string {
+  return readCase(ROOT, file).output;
+}
+
+/**
+ * Runs the CLI in this process through main(argv, io), the same code path as bin/chatlint.js without a
+ * Node start-up per case. Streams, environment, folder and standard input are the run's own (see Io).
+ */
+export async function chatlint(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const stdout = capture();
+  const stderr = capture();
+  const bytes = options.input === undefined ? [] : [Buffer.from(options.input)];
+  const stdin = Object.assign(Readable.from(bytes), { isTTY: options.tty });
+  const code = await main(args, { stdout, stderr, stdin, env: environment(options.env), cwd: options.cwd ?? ROOT });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/**
+ * Runs the built CLI as a separate process (npm test builds first). Only for what a real process is the
+ * point of: the exit code of the binary, signals, pipes, resource limits.
+ */
+export function spawnChatlint(args: string[], options: Omit<CliOptions, 'tty'> = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
-    env,
+    env: environment(options.env),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Folders made by tempDir are removed when the test file that made them finishes.
+// Folders made by tempDir are removed when the test file that made them finishes (tests/setup.ts).
 const made: string[] = [];
-afterAll(() => {
+export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** A fresh temporary folder with the given files in it, removed after the test file. */
 export function tempDir(files: Record<string, string | Buffer> = {}): string {
@@ -41,23 +89,47 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
   return dir;
 }
 
-/** Runs main(argv) in this process with captured streams: the CLI's code path without a Node start-up. */
-export async function runHere(argv: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const { Readable, Writable } = await import('node:stream');
-  const { main } = await import('../../src/cli/main.js');
-  const collect = () => {
-    const parts: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        parts.push(chunk.toString());
-        done();
-      },
-    });
-    return { stream, text: () => parts.join('') };
+// ---------------------------------------------------------------------------------------------------------
+// `check -f json` with the JSON report parsed
+
+/** The rule file the hostile-input tests check with. */
+export const HOSTILE_RULES = 'fixtures/hostile/rules.yaml';
+
+export interface Outcome extends CliResult {
+  /** The JSON report (when the run printed one). */
+  report: {
+    summary: { files: number; conversations: number; messages: number; findings: number; skippedRecords: number; recordsRead: number };
+    findings: Array<{ ruleId: string; conversationId: string; messageIndex: number; match: string | null; excerpt: string; message: string; seconds: number | null; timestamp: string; agentId: string | null; source: { file: string; line: number | null; record: number } }>;
+    skipped: Array<{ file: string; line: number | null; record: number; reason: string }>;
   };
-  const stdout = collect();
-  const stderr = collect();
-  const stdin = Object.assign(Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]), { isTTY: options.input === undefined });
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream, stdin, env: { ...process.env, NO_COLOR: '1', LANG: 'C', ...options.env } });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  /** stderr without the `chatlint: ` prefix, one entry per line. */
+  errors: string[];
+}
+
+function parse(result: CliResult): Outcome {
+  let report: Outcome['report'];
+  try {
+    report = JSON.parse(result.stdout) as Outcome['report'];
+  } catch {
+    report = { summary: { files: 0, conversations: 0, messages: 0, findings: 0, skippedRecords: 0, recordsRead: 0 }, findings: [], skipped: [] };
+  }
+  const errors = result.stderr.split('\n').filter(Boolean).map((l) => l.replace(/^chatlint: /, ''));
+  return { ...result, report, errors };
+}
+
+/** Runs `chatlint check <args> --rules fixtures/hostile/rules.yaml -f json` (in this process) and parses what it printed. */
+export async function check(args: string[], options: CliOptions = {}): Promise<Outcome> {
+  return parse(await chatlint(['check', ...args, '--rules', HOSTILE_RULES, '-f', 'json'], options));
+}
+
+/** Findings as `ruleId@conversation[messageIndex]`, in report order. */
+export const found = (outcome: Outcome) => outcome.report.findings.map((f) => `${f.ruleId}@${f.conversationId}[${f.messageIndex}]`);
+
+/** Skips as `line reason` (or `#record reason`). */
+export const skips = (outcome: Outcome) => outcome.report.skipped.map((s) => `${s.line !== null ? s.line : `#${s.record}`} ${s.reason}`);
+
+/** read = checked + skipped, the invariant every run keeps. */
+export function accountedFor(outcome: Outcome): boolean {
+  const s = outcome.report.summary;
+  return s.recordsRead === s.messages + s.skippedRecords;
 }

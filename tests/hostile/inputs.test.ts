@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountedFor, checkHere as check, found, skips } from './helpers.js';
+import { accountedFor, check, found, skips } from '../helpers/cli.js';
 
 const H = 'fixtures/hostile';
 

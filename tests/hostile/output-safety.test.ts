@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runHere, tempDir } from '../helpers/cli.js';
+import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
 
 const BIN = join(ROOT, 'bin/chatlint.js');
 const RULES = join(ROOT, 'fixtures/hostile/rules.yaml');
@@ -39,7 +39,7 @@ describe('-o never overwrites a file the run reads (decided by identity, whateve
     execFileSync('ln', [join(dir, 'a.jsonl'), join(dir, 'hard.jsonl')]);
     const { args, out } = make(dir);
     const before = readFileSync(out);
-    const result = await runHere(['check', ...args, '--rules', RULES, '-o', out]);
+    const result = await chatlint(['check', ...args, '--rules', RULES, '-o', out]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is the same file as the input .*; refusing to write the report over an input file/);
     expect(readFileSync(out)).toEqual(before);
@@ -60,21 +60,21 @@ describe('-o never overwrites a file the run reads (decided by identity, whateve
 
   it("the last run's report inside a folder being checked is left out of the input and replaced", async () => {
     const dir = tempDir({ 'a.jsonl': EXPORT, 'report.json': PREVIOUS });
-    const result = await runHere(['check', dir, '--rules', RULES, '-o', join(dir, 'report.json')]);
+    const result = await chatlint(['check', dir, '--rules', RULES, '-o', join(dir, 'report.json')]);
     expect(result.code).toBe(1);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.files).toBe(1);
   });
 
   it('a chat export outside the inputs is still refused by its content (the second guard)', async () => {
     const dir = tempDir({ 'a.jsonl': EXPORT, 'other.jsonl': EXPORT });
-    const result = await runHere(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'other.jsonl')]);
+    const result = await chatlint(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'other.jsonl')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('holds a chat export');
   });
 
   it('a folder as -o is refused with a clear line', async () => {
     const dir = tempDir({ 'a.jsonl': EXPORT });
-    const result = await runHere(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', dir]);
+    const result = await chatlint(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: -o ${dir}: is a folder; give a file name for the report\n`);
   });
@@ -112,7 +112,7 @@ describe('targets that are not regular files are written into, never replaced', 
   it.skipIf(made === null)('a private null device stays a device (as root, no rename over it)', async () => {
     const dir = made as string;
     writeFileSync(join(dir, 'a.jsonl'), EXPORT);
-    const result = await runHere(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'null')]);
+    const result = await chatlint(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'null')]);
     expect(result.code).toBe(1);
     expect(statSync(join(dir, 'null')).isCharacterDevice()).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -121,7 +121,7 @@ describe('targets that are not regular files are written into, never replaced', 
   it.skipIf(made === null)('a full device: one line naming it and the reason, exit 2', async () => {
     const dir = made as string;
     writeFileSync(join(dir, 'a.jsonl'), EXPORT);
-    const result = await runHere(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'full')]);
+    const result = await chatlint(['check', join(dir, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'full')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: ${join(dir, 'full')}: cannot write the report: no space left on the device (ENOSPC)\n`);
   });
@@ -173,7 +173,7 @@ describe('write failures: one line, exit 2, no partial file, the previous report
     const dir = tmpfs as string;
     writeFileSync(join(dir, 'report.json'), PREVIOUS);
     const input = tempDir({ 'a.jsonl': Array.from({ length: 3000 }, (_, i) => line(i).replace(/"c\d+"/, `"c${i}"`)).join('') });
-    const result = await runHere(['check', join(input, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'report.json')]);
+    const result = await chatlint(['check', join(input, 'a.jsonl'), '--rules', RULES, '-o', join(dir, 'report.json')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: ${join(dir, 'report.json')}: cannot write the report: no space left on the device (ENOSPC); ${join(dir, 'report.json')} is left as it was\n`);
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(PREVIOUS);

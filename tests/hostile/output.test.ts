@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/report/formatters/csv.js';
 import { redactText } from '../../src/engine/redact.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
-import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
-import { RULES } from './helpers.js';
+import { chatlint, HOSTILE_RULES, ROOT, tempDir } from '../helpers/cli.js';
 
 
 const RISKY = ['=', '+', '-', '@', '\t', '\r'];
@@ -25,8 +24,8 @@ describe('CSV formula injection', () => {
     expect(csvCell('a=1')).toBe('a=1');
   });
 
-  it('every cell of a real report (conversation id, agent, name, match, excerpt, message) is neutralised', () => {
-    const result = chatlint(['check', 'fixtures/hostile/formula.jsonl', '--rules', RULES, '-f', 'csv']);
+  it('every cell of a real report (conversation id, agent, name, match, excerpt, message) is neutralised', async () => {
+    const result = await chatlint(['check', 'fixtures/hostile/formula.jsonl', '--rules', HOSTILE_RULES, '-f', 'csv']);
     expect(result.code).toBe(1);
     const rows = parse(result.stdout, { relax_column_count: false }) as string[][];
     expect(rows.length).toBeGreaterThan(1);
@@ -42,8 +41,8 @@ describe('CSV formula injection', () => {
 describe('terminal output', () => {
   const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-  it('message text cannot move the cursor, clear or retitle the screen, or reorder text', () => {
-    const result = chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', RULES]);
+  it('message text cannot move the cursor, clear or retitle the screen, or reorder text', async () => {
+    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', HOSTILE_RULES]);
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(CONTROL);
     expect(result.stderr).not.toMatch(CONTROL);
@@ -52,8 +51,8 @@ describe('terminal output', () => {
     expect(result.stderr).toContain('escapes.jsonl:3: skipped: unknown role "\\u001b[31mred"');
   });
 
-  it('with colour on, the only escapes are the colours chatlint itself writes', () => {
-    const result = chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', RULES], { env: { FORCE_COLOR: '1' } });
+  it('with colour on, the only escapes are the colours chatlint itself writes', async () => {
+    const result = await chatlint(['check', 'fixtures/hostile/escapes.jsonl', '--rules', HOSTILE_RULES], { env: { FORCE_COLOR: '1' } });
     const withoutOwnColours = result.stdout.replace(/\u001b\[\d+(?:;\d+)*m/g, '');
     expect(withoutOwnColours).not.toMatch(CONTROL);
   });
@@ -62,8 +61,8 @@ describe('terminal output', () => {
 describe('--redact', () => {
   const RAW = ['13812345678', 'zhang.san@example.com', '11010519491231002X', '6222 0212 3456 7894', '+44 20 7946 0958'];
 
-  it.each(['json', 'ndjson', 'csv', 'pretty'])('masks every kind in the %s report, and leaves look-alikes that fail their check', (format) => {
-    const result = chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', RULES, '-f', format, '--redact']);
+  it.each(['json', 'ndjson', 'csv', 'pretty'])('masks every kind in the %s report, and leaves look-alikes that fail their check', async (format) => {
+    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', HOSTILE_RULES, '-f', format, '--redact']);
     expect(result.code).toBe(1);
     for (const raw of RAW) expect(result.stdout).not.toContain(raw);
     expect(result.stdout).toContain('***********');
@@ -72,16 +71,16 @@ describe('--redact', () => {
     expect(result.stdout).toContain('6222021234567890');
   });
 
-  it('is off by default', () => {
-    const result = chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', RULES, '-f', 'json']);
+  it('is off by default', async () => {
+    const result = await chatlint(['check', 'fixtures/hostile/pii.jsonl', '--rules', HOSTILE_RULES, '-f', 'json']);
     expect(result.stdout).toContain('13812345678');
   });
 
-  it('masks the match and the rendered message too, keeping offsets true', () => {
+  it('masks the match and the rendered message too, keeping offsets true', async () => {
     const dir = tempDir({
       'r.yaml': 'rules:\n  - id: phone\n    kind: forbidden-phrase\n    patterns: ["1[3-9][0-9]{9}"]\n    message: "Phone number {match} in chat"\n',
     });
-    const result = chatlint(['check', join(ROOT, 'fixtures/hostile/pii.jsonl'), '--rules', 'r.yaml', '-f', 'json', '--redact'], { cwd: dir });
+    const result = await chatlint(['check', join(ROOT, 'fixtures/hostile/pii.jsonl'), '--rules', 'r.yaml', '-f', 'json', '--redact'], { cwd: dir });
     const report = JSON.parse(result.stdout) as { findings: Array<{ match: string; offset: number; message: string; excerpt: string }> };
     // The third match lies in an 18-digit number whose check character is wrong: not an ID number, so not masked.
     expect(report.findings.map((f) => [f.match, f.offset, f.message])).toEqual([
@@ -93,9 +92,9 @@ describe('--redact', () => {
     expect(report.findings[0]?.excerpt).not.toMatch(/\d{6}/);
   });
 
-  it('masks skip reasons that quote the input', () => {
+  it('masks skip reasons that quote the input', async () => {
     const input = '{"conversation_id":"c1","timestamp":"13812345678 yesterday","role":"customer","text":"x"}\n';
-    const result = chatlint(['check', '-', '--rules', join(ROOT, RULES), '-f', 'json', '--redact'], { input });
+    const result = await chatlint(['check', '-', '--rules', join(ROOT, HOSTILE_RULES), '-f', 'json', '--redact'], { input });
     expect(result.stderr).toContain('unparseable timestamp "*********** yesterday"');
     expect(result.stdout).not.toContain('13812345678');
   });
@@ -124,45 +123,45 @@ describe('--redact', () => {
 describe('report files', () => {
   const CLEAN = '{"conversation_id":"c1","timestamp":"2026-11-27 10:00:00","role":"customer","text":"在吗"}\n';
 
-  it('-o never writes over a chat export, even one found inside a folder being checked', () => {
+  it('-o never writes over a chat export, even one found inside a folder being checked', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN, 'b.jsonl': CLEAN.replace('c1', 'c2') });
-    const result = chatlint(['check', '.', '--rules', join(ROOT, RULES), '-o', 'b.jsonl'], { cwd: dir });
+    const result = await chatlint(['check', '.', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'b.jsonl'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('chatlint: -o b.jsonl: is the same file as the input ./b.jsonl; refusing to write the report over an input file (choose another -o path)\n');
     expect(readFileSync(join(dir, 'b.jsonl'), 'utf8')).toBe(CLEAN.replace('c1', 'c2'));
   });
 
-  it('a report replacing another keeps its permissions (a private report stays private)', () => {
+  it('a report replacing another keeps its permissions (a private report stays private)', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN, 'report.json': '{}' });
     chmodSync(join(dir, 'report.json'), 0o600);
-    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir }).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
     expect(statSync(join(dir, 'report.json')).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schemaVersion).toBe(1);
   });
 
-  it('-o into a folder that does not exist: exit 2, nothing written', () => {
+  it('-o into a folder that does not exist: exit 2, nothing written', async () => {
     const dir = tempDir({ 'a.jsonl': CLEAN });
-    const result = chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'missing/report.json'], { cwd: dir });
+    const result = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'missing/report.json'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`chatlint: -o missing/report.json: the folder ${join(dir, 'missing')} does not exist\n`);
     expect(readdirSync(dir)).toEqual(['a.jsonl']);
   });
 
-  it('a run with nothing to check exits 2 and leaves the previous report as it was, and no temporary file', () => {
+  it('a run with nothing to check exits 2 and leaves the previous report as it was, and no temporary file', async () => {
     const dir = tempDir({ 'report.json': 'previous' });
     writeFileSync(join(dir, 'a.jsonl'), '');
-    const run = chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir });
+    const run = await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('chatlint: report not written; report.json is left as it was');
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
     expect(readdirSync(dir).sort()).toEqual(['a.jsonl', 'report.json']);
   });
 
-  it('--strict with a skipped record exits 2 and does not replace the previous report', () => {
+  it('--strict with a skipped record exits 2 and does not replace the previous report', async () => {
     const dir = tempDir({ 'report.json': 'previous', 'a.jsonl': `${JSON.stringify({ conversation_id: 'c', timestamp: '2026-11-27 10:00:00', role: 'customer', text: 'q' })}\nnot json\n` });
-    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json', '--strict'], { cwd: dir }).code).toBe(2);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json', '--strict'], { cwd: dir })).code).toBe(2);
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
-    expect(chatlint(['check', 'a.jsonl', '--rules', join(ROOT, RULES), '-o', 'report.json'], { cwd: dir }).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'report.json'], { cwd: dir })).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).summary.skippedRecords).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHere, tempDir } from '../helpers/cli.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 import { PROTOTYPE_NAMES } from '../property/arbitraries.js';
 
 /**
@@ -54,7 +54,7 @@ async function reports(name: string): Promise<string[]> {
   const dir = tempDir({ 'export.jsonl': `${data}\n`, 'rules.yaml': rules, 'waivers.csv': waivers });
   const out: string[] = [];
   for (const [format, ...rest] of FORMATS) {
-    const result = await runHere(['check', join(dir, 'export.jsonl'), '--rules', join(dir, 'rules.yaml'), '--waivers', join(dir, 'waivers.csv'), '-f', format, ...rest]);
+    const result = await chatlint(['check', join(dir, 'export.jsonl'), '--rules', join(dir, 'rules.yaml'), '--waivers', join(dir, 'waivers.csv'), '-f', format, ...rest]);
     // Columns of the pretty report are as wide as the longest name: compare with single spaces.
     out.push(`${result.code}\n${result.stdout.split(dir).join('<dir>')}\n${result.stderr.split(dir).join('<dir>')}`.replace(/ {2,}/g, ' ').replace(/"hash": "\w+"/g, '"hash": "…"'));
     // The ruleset hash covers rule ids and filters, so it differs by name; nothing else may.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactText } from '../../src/engine/redact.js';
-import { runHere, tempDir } from '../helpers/cli.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 
 const RULES = 'rules:\n  - id: any\n    kind: forbidden-phrase\n    phrases: ["电话"]\n';
 
@@ -30,7 +30,7 @@ describe('--redact recognises numbers and addresses written in other Unicode for
   it('in a report: excerpts and matches of every format are masked, offsets unchanged', async () => {
     const dir = tempDir({ 'r.yaml': RULES });
     const input = '{"conversation_id":"c1","timestamp":"2026-11-27 10:00:00","role":"agent","agent_id":"7","text":"电话１３８－１２３４－５６７８，邮箱ａ＠ｅｘａｍｐｌｅ．ｃｏｍ"}\n';
-    const result = await runHere(['check', '-', '--rules', `${dir}/r.yaml`, '-f', 'json', '--redact'], { input });
+    const result = await chatlint(['check', '-', '--rules', `${dir}/r.yaml`, '-f', 'json', '--redact'], { input });
     const finding = (JSON.parse(result.stdout) as { findings: Array<{ excerpt: string; offset: number }> }).findings[0];
     expect(finding?.excerpt).toBe('电话***－****－****，邮箱*＠*******．***');
     expect(finding?.offset).toBe(0);

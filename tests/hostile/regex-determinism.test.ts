@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRuleset } from '../../src/config/load.js';
 import { listPresets } from '../../src/config/presets.js';
 import { forgetVerdicts, freshRegexHazard, verdictFile } from '../../src/rules/regex-safety.js';
-import { ROOT, runHere, tempDir } from '../helpers/cli.js';
+import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
 import { ruleFileProblems } from '../helpers/config.js';
 
 /** Patterns near the line: some refused, some let through, a few that timing-based checks decided differently on different runs. */
@@ -71,7 +71,7 @@ describe('trustPatterns', () => {
     expect(ruleFileProblems(rule(''))[0]).toMatch(/can backtrack catastrophically/);
     expect(ruleFileProblems(rule('    trustPatterns: true\n'))).toEqual([]);
     const dir = tempDir({ 'r.yaml': rule('    trustPatterns: true\n') });
-    const outcome = await runHere(['check', '-', '--rules', join(dir, 'r.yaml'), '-f', 'json'], {
+    const outcome = await chatlint(['check', '-', '--rules', join(dir, 'r.yaml'), '-f', 'json'], {
       input: '{"conversation_id":"c1","timestamp":"2026-11-27 10:00:00","role":"agent","agent_id":"1","text":"bcd"}\n',
     });
     expect((JSON.parse(outcome.stdout) as { ruleset: { trustedPatterns?: string[] } }).ruleset.trustedPatterns).toEqual(['mine']);

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleFileProblems } from '../helpers/config.js';
+import { ruleFileProblems } from '../helpers/rules.js';
 import { loadRuleset } from '../../src/config/load.js';
 import { regexHazard } from '../../src/rules/regex-safety.js';
-import { chatlint, tempDir } from '../helpers/cli.js';
+import { chatlint, spawnChatlint, tempDir } from '../helpers/cli.js';
 
 
 const problems = ruleFileProblems;
@@ -62,18 +62,19 @@ describe('regular expressions that backtrack catastrophically are refused when t
     for (const preset of ['zh-CN', 'en']) expect(loadRuleset({ preset }).rules.length).toBeGreaterThan(0);
   });
 
-  it('verdicts are cached by pattern in CHATLINT_CACHE_DIR', () => {
+  it('verdicts are cached by pattern in CHATLINT_CACHE_DIR', async () => {
     const cache = tempDir();
     const dir = tempDir({ 'r.yaml': phraseRule('退款|赔偿'), 'a.jsonl': CLEAN });
-    const first = chatlint(['check', 'a.jsonl', '--rules', 'r.yaml'], { cwd: dir, env: { CHATLINT_CACHE_DIR: cache } });
+    // A real process: the cache location is read from its environment, and the file is written when it ends.
+    const first = spawnChatlint(['check', 'a.jsonl', '--rules', 'r.yaml'], { cwd: dir, env: { CHATLINT_CACHE_DIR: cache } });
     expect(first.code).toBe(0);
     const file = JSON.parse(readFileSync(join(cache, 'regex-safety.json'), 'utf8')) as { verdicts: Record<string, unknown> };
     expect(Object.values(file.verdicts)).toContain(null);
   });
 
-  it('rule-file problems that quote hostile text are printed without control characters', () => {
+  it('rule-file problems that quote hostile text are printed without control characters', async () => {
     const dir = tempDir({ 'r.yaml': phraseRule('(a+)+\u001bx'), 'a.jsonl': CLEAN });
-    const result = chatlint(['check', 'a.jsonl', '--rules', 'r.yaml'], { cwd: dir });
+    const result = await chatlint(['check', 'a.jsonl', '--rules', 'r.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/can backtrack catastrophically/);
     expect(result.stderr).not.toMatch(/\u001b/);
@@ -100,26 +101,26 @@ describe('rule files cannot exhaust memory or time', () => {
     expect(problems('{"rules": [{"id": "a", "kind": "response-time",\n "maxSeconds": 60, "maxSeconds": 5}]}', 'team.json')).toEqual(['team.json:2: duplicate key "maxSeconds"']);
   });
 
-  it('a rule file over 1 MiB is refused unless --allow-large-rules', () => {
+  it('a rule file over 1 MiB is refused unless --allow-large-rules', async () => {
     const big = `# ${'x'.repeat(1024 * 1024)}\nrules:\n  - id: r\n    kind: response-time\n    maxSeconds: 60\n`;
     const dir = tempDir({ 'big.yaml': big, 'a.jsonl': CLEAN });
-    const refused = chatlint(['check', 'a.jsonl', '--rules', 'big.yaml'], { cwd: dir });
+    const refused = await chatlint(['check', 'a.jsonl', '--rules', 'big.yaml'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(`chatlint: big.yaml: rule file is ${Buffer.byteLength(big)} bytes, over the limit of 1048576 (1 MiB); pass --allow-large-rules if it is meant to be this big\n`);
-    expect(chatlint(['check', 'a.jsonl', '--rules', 'big.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', 'big.yaml', '--allow-large-rules'], { cwd: dir })).code).toBe(0);
   });
 
-  it('more than 10,000 phrases and patterns are refused unless --allow-large-rules', () => {
+  it('more than 10,000 phrases and patterns are refused unless --allow-large-rules', async () => {
     const phrases = Array.from({ length: 10_001 }, (_, i) => `  - 词${i}`).join('\n');
     const dir = tempDir({ 'many.yaml': `rules:\n- id: r\n  kind: forbidden-phrase\n  phrases:\n${phrases}\n`, 'a.jsonl': CLEAN });
-    const refused = chatlint(['check', 'a.jsonl', '--rules', 'many.yaml'], { cwd: dir });
+    const refused = await chatlint(['check', 'a.jsonl', '--rules', 'many.yaml'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('chatlint: many.yaml: 10001 phrases and patterns, over the limit of 10000 (pass --allow-large-rules if the pack is meant to be this big)\n');
-    expect(chatlint(['check', 'a.jsonl', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
+    expect((await chatlint(['check', 'a.jsonl', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir })).code).toBe(0);
     expect(existsSync(join(dir, 'many.yaml'))).toBe(true);
     // The rules commands take the same flag.
-    expect(chatlint(['rules', '--rules', 'many.yaml'], { cwd: dir }).code).toBe(2);
-    expect(chatlint(['rules', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
-    expect(chatlint(['rules', 'test', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir }).code).toBe(0);
+    expect((await chatlint(['rules', '--rules', 'many.yaml'], { cwd: dir })).code).toBe(2);
+    expect((await chatlint(['rules', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir })).code).toBe(0);
+    expect((await chatlint(['rules', 'test', '--rules', 'many.yaml', '--allow-large-rules'], { cwd: dir })).code).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runHere, tempDir } from '../helpers/cli.js';
+import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
 
 const BIN = join(ROOT, 'bin/chatlint.js');
 const RULES = join(ROOT, 'fixtures/hostile/rules.yaml');
@@ -37,7 +37,7 @@ describe('pipes given by name are read like standard input: format sniffed from 
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', `printf '%s' "$0" > "$1"`, JSONL, fifo], { stdio: 'ignore' });
     const written = new Promise((resolve) => writer.on('close', resolve));
-    const result = await runHere(['check', fifo, '--rules', RULES, '-f', 'json']);
+    const result = await chatlint(['check', fifo, '--rules', RULES, '-f', 'json']);
     await written;
     expect(result.code).toBe(1);
     expect(files(result.stdout)).toEqual([fifo]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHere, tempDir } from '../helpers/cli.js';
+import { chatlint, tempDir } from '../helpers/cli.js';
 
 /** Sequences a hostile rule file, export or file name may carry, each a different way to attack a terminal. */
 const HOSTILE = {
@@ -34,7 +34,7 @@ describe.each(Object.entries(HOSTILE))('nothing untrusted reaches a terminal raw
   it('chatlint rules, rules --explain and rules test', async () => {
     const dir = tempDir({ 'r.yaml': rules });
     for (const argv of [['rules'], ['rules', '--explain', 'rude'], ['rules', 'test']]) {
-      const result = await runHere([...argv, '--rules', join(dir, 'r.yaml')]);
+      const result = await chatlint([...argv, '--rules', join(dir, 'r.yaml')]);
       expect(result.stdout, argv.join(' ')).not.toMatch(UNSAFE);
       expect(result.stderr, argv.join(' ')).not.toMatch(UNSAFE);
       expect(`${result.stdout}${result.stderr}`).toContain('rude');
@@ -43,7 +43,7 @@ describe.each(Object.entries(HOSTILE))('nothing untrusted reaches a terminal raw
 
   it('error messages quoting a rule file', async () => {
     const dir = tempDir({ 'r.yaml': `rules:\n  - id: a\n    kind: forbidden-phrase\n    ${quoted(`bad${evil}`)}: 1\n    patterns: [${quoted(`(a+)+${evil}`)}]\n` });
-    const result = await runHere(['check', '-', '--rules', join(dir, 'r.yaml')], { input: '' });
+    const result = await chatlint(['check', '-', '--rules', join(dir, 'r.yaml')], { input: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown key/);
     expect(result.stderr).not.toMatch(UNSAFE);
@@ -56,7 +56,7 @@ describe.each(Object.entries(HOSTILE))('nothing untrusted reaches a terminal raw
       'r.yaml': 'rules:\n  - id: rude\n    kind: forbidden-phrase\n    phrases: ["我晕"]\n',
       'w.csv': `conversationId,ruleId,messageIndex,reason,reviewer,date\n${quoted(`c${evil}`)},rude,,${quoted(`why ${evil}`)},me,2026-11-28\n`,
     });
-    const result = await runHere(['check', join(dir, name), '--rules', join(dir, 'r.yaml'), '--waivers', join(dir, 'w.csv'), '-f', 'json']);
+    const result = await chatlint(['check', join(dir, name), '--rules', join(dir, 'r.yaml'), '--waivers', join(dir, 'w.csv'), '-f', 'json']);
     expect(result.stderr).toMatch(/skipped: unknown role/);
     expect(result.stderr).toMatch(/waiver matched no finding/);
     expect(result.stderr).not.toMatch(UNSAFE);
@@ -68,7 +68,7 @@ describe.each(Object.entries(HOSTILE))('nothing untrusted reaches a terminal raw
 
   it('init names the file it wrote without escapes', async () => {
     const dir = tempDir();
-    const result = await runHere(['init', '-o', join(dir, `team${evil.replace(/[\u0000/]/g, '')}.yaml`)]);
+    const result = await chatlint(['init', '-o', join(dir, `team${evil.replace(/[\u0000/]/g, '')}.yaml`)]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^wrote /);
     expect(result.stdout).not.toMatch(UNSAFE);

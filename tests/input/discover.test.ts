@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverFiles, isChatExport } from '../../src/input/discover.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/reading.js';
 
 /** An export folder as people have them: transcripts next to notes, a Slack export with its metadata. */
 function exportFolder(): string {
@@ -52,9 +52,9 @@ describe('directory discovery', () => {
     expect(await isChatExport(join(dir, 'channels.json'))).toBe(true);
   });
 
-  it('checks a Slack export folder without counting its users as bad records', () => {
+  it('checks a Slack export folder without counting its users as bad records', async () => {
     const dir = exportFolder();
-    const result = chatlint(['check', join(dir, 'slack'), '-f', 'json', '--quiet']);
+    const result = await chatlint(['check', join(dir, 'slack'), '-f', 'json', '--quiet']);
     const report = JSON.parse(result.stdout);
     expect(report.summary.files).toBe(1);
     expect(report.summary.messages).toBe(6);

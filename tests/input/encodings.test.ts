@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../src/input/detect-encoding.js';
 import { chatlint } from '../helpers/cli.js';
-import { fixture, readBytes, readFixture, row } from './helpers.js';
+import { fixture, readBytes, readFixture, row } from '../helpers/reading.js';
 
 const GB18030_NOTE = 'not UTF-8; read as GB18030 (use --encoding to choose)';
 const NEITHER_NOTE = 'not valid UTF-8, and not GB18030 either; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
@@ -140,14 +140,14 @@ describe('reading with --encoding auto', () => {
     expect(utf16Told.messages).toHaveLength(3);
   });
 
-  it('prints the note on stderr (unless --quiet), and --encoding auto is the default', () => {
-    const loud = chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json']);
+  it('prints the note on stderr (unless --quiet), and --encoding auto is the default', async () => {
+    const loud = await chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json']);
     expect(loud.stderr).toContain(`chatlint: fixtures/broken/gbk-export.csv: ${GB18030_NOTE}\n`);
     expect(JSON.parse(loud.stdout).summary.skippedRecords).toBe(0);
-    const quiet = chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json', '--quiet']);
+    const quiet = await chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json', '--quiet']);
     expect(quiet.stderr).not.toContain('GB18030');
-    const plain = chatlint(['check', 'fixtures/encodings/utf8-bom.csv', '-f', 'json']);
+    const plain = await chatlint(['check', 'fixtures/encodings/utf8-bom.csv', '-f', 'json']);
     expect(plain.stderr).not.toMatch(/UTF|GB18030/);
-    expect(chatlint(['check', 'fixtures/encodings/utf8-bom.csv', '--encoding', 'latin1']).code).toBe(2);
+    expect((await chatlint(['check', 'fixtures/encodings/utf8-bom.csv', '--encoding', 'latin1'])).code).toBe(2);
   });
 });

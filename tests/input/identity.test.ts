@@ -5,8 +5,8 @@ import { compileRuleText } from '../../src/config/compile.js';
 import { runCheck } from '../../src/engine/run.js';
 import { readInput } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';
-import { chatlint, tempDir } from '../helpers/cli.js';
-import { BASE_OPTIONS, fixture, ROOT } from './helpers.js';
+import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
+import { BASE_OPTIONS, fixture } from '../helpers/reading.js';
 
 const EXAMPLE = join(ROOT, 'examples/twitter-support.yaml');
 const examplePattern = (): string => {
@@ -137,11 +137,11 @@ describe('agent identity from signatures, wired through runCheck', () => {
     expect(identity).toMatchObject({ signedMessages: 3, attributedMessages: 1, accountMessages: 0, unresolvedAccounts: [] });
   });
 
-  it('prints a line about identity on stderr and writes summary.agentIdentity in the CLI JSON report', () => {
+  it('prints a line about identity on stderr and writes summary.agentIdentity in the CLI JSON report', async () => {
     const dir = tempDir({ 'tweets.csv': TWEETS });
     const ruleFile = join(dir, 'rules.yaml');
     writeFileSync(ruleFile, rules(`    pattern: ${JSON.stringify(examplePattern())}\n    prefixAccount: true`));
-    const result = chatlint(['check', join(dir, 'tweets.csv'), '--rules', ruleFile, '-f', 'json']);
+    const result = await chatlint(['check', join(dir, 'tweets.csv'), '--rules', ruleFile, '-f', 'json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'chatlint: agent identity: 4 messages signed, 1 given to the one agent who signed in their conversation, 2 left on the account; ' +
@@ -150,6 +150,6 @@ describe('agent identity from signatures, wired through runCheck', () => {
     const report = JSON.parse(result.stdout);
     expect(report.summary.agentIdentity.unresolvedAccounts).toEqual([{ account: 'Other', conversations: 1, messages: 2 }]);
     expect(report.agents.map((a: { identity: string }) => a.identity)).toEqual(['signed', 'signed', 'account', 'signed']);
-    expect(chatlint(['check', join(dir, 'tweets.csv'), '--rules', ruleFile, '-f', 'json', '--quiet']).stderr).toBe('');
+    expect((await chatlint(['check', join(dir, 'tweets.csv'), '--rules', ruleFile, '-f', 'json', '--quiet'])).stderr).toBe('');
   });
 });

@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/errors.js';
 import { InputMapping } from '../../src/input/mapping.js';
 import type { InputSection } from '../../src/input/schema.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
-import { fixture, readBytes, readFixture, row } from './helpers.js';
+import { fixture, readBytes, readFixture, row } from '../helpers/reading.js';
 
 const mapping = (section: InputSection) => InputMapping.compile(section);
 const mapFile = (name: string) => mapping(loadInputMap(fixture(`mapping/${name}`)));
@@ -271,22 +271,22 @@ describe('the input section in rule files and --map files', () => {
 });
 
 describe('the CLI takes the mapping from --map and from the rule file', () => {
-  it('checks zh-custom.csv with --map, and refuses a broken map file with exit code 2', () => {
-    const ok = chatlint(['check', 'fixtures/mapping/zh-custom.csv', '--map', 'fixtures/mapping/zh-custom.map.yaml', '--timezone', 'Asia/Shanghai', '-f', 'json', '--quiet']);
+  it('checks zh-custom.csv with --map, and refuses a broken map file with exit code 2', async () => {
+    const ok = await chatlint(['check', 'fixtures/mapping/zh-custom.csv', '--map', 'fixtures/mapping/zh-custom.map.yaml', '--timezone', 'Asia/Shanghai', '-f', 'json', '--quiet']);
     const report = JSON.parse(ok.stdout);
     expect([report.summary.conversations, report.summary.messages, report.summary.skippedRecords]).toEqual([2, 7, 2]);
     const dir = tempDir({ 'bad.yaml': 'columns:\n  conversationId: 工单号\ntimeFormat: hh:mm\n' });
-    const bad = chatlint(['check', 'fixtures/mapping/zh-custom.csv', '--map', join(dir, 'bad.yaml')]);
+    const bad = await chatlint(['check', 'fixtures/mapping/zh-custom.csv', '--map', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(`chatlint: ${join(dir, 'bad.yaml')}:3: timeFormat: a 12-hour hour (h or hh) needs A for AM/PM or 上午/下午 in "hh:mm"\n`);
   });
 
-  it('takes input.agents from the rule file as --agents (WhatsApp)', () => {
+  it('takes input.agents from the rule file as --agents (WhatsApp)', async () => {
     const dir = tempDir({ 'rules.yaml': 'name: wa\ntimezone: UTC\ninput:\n  agents: [Brightline Support]\nrules: []\n' });
     const args = ['check', 'fixtures/formats/whatsapp/us-12h.txt', '-f', 'json', '--quiet'];
-    const withAgents = JSON.parse(chatlint([...args, '--rules', join(dir, 'rules.yaml')]).stdout);
+    const withAgents = JSON.parse((await chatlint([...args, '--rules', join(dir, 'rules.yaml')])).stdout);
     expect(withAgents.agents.map((a: { agentId: string }) => a.agentId)).toEqual(['Brightline Support']);
-    const without = JSON.parse(chatlint([...args, '--preset', 'en']).stdout);
+    const without = JSON.parse((await chatlint([...args, '--preset', 'en'])).stdout);
     expect(without.agents).toEqual([]);
   });
 });

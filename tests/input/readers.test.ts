@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { readText } from '../helpers/input.js';
+import { readBytes } from '../helpers/reading.js';
+
+/** These readers are tested on UTF-8 as declared (--encoding utf8), not as detected. */
+const readText: typeof readBytes = (label, content, options = {}, ...rest) => readBytes(label, content, { encoding: 'utf8', ...options }, ...rest);
 
 const line = (o: object) => JSON.stringify(o);
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,7 +3,7 @@ import { hourWithPeriod } from '../../src/input/time/calendar.js';
 import { parseTimestamp } from '../../src/input/time/timestamps.js';
 import { parseCalendarDate, parseTimeOfDay, TimeOfDayClock } from '../../src/input/time/time-of-day.js';
 import { compileTimeFormat } from '../../src/input/time/time-format.js';
-import { iso } from './helpers.js';
+import { iso } from '../helpers/reading.js';
 
 const at = (text: string, zone = 'UTC') => {
   const ms = parseTimestamp(text, zone);

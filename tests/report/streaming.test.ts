@@ -3,14 +3,12 @@ import { formatToString } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/index.js';
 import type { Finding, Report } from '../../src/model/report.js';
 import { batched } from '../../src/report/write.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../helpers/cli.js';
+import { expectedOutput } from '../helpers/cli.js';
 
 const CONTEXT = { color: false, language: 'en' as const, timezone: 'UTC', csvReport: 'findings' as const, bom: false, ruleIds: [], scored: true };
 
 describe('formatters stream their output', () => {
-  const report = JSON.parse(readFileSync(join(ROOT, 'tests/expected/one-chat.json'), 'utf8')) as Report;
+  const report = JSON.parse(expectedOutput('fixtures/transcript/one-chat.json.expected')) as Report;
 
   it('the JSON formatter prints exactly what JSON.stringify(report, null, 2) would', () => {
     const json = FORMATTERS.find((f) => f.name === 'json');

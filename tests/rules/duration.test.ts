@@ -86,10 +86,8 @@ describe('findDurations on long or odd input', () => {
     expect(findDurations('订单1234567秒杀')).toEqual([]);
   });
 
-  it('stays fast on a long message of numerals without a unit', () => {
-    const started = Date.now();
+  it('finishes on a long message of numerals without a unit (a backtracking scan would hit the test timeout)', () => {
     expect(findDurations(`${'一'.repeat(200_000)}${'1'.repeat(200_000)}`)).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('keeps offsets in UTF-16 units after emoji', () => {

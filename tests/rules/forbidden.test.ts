@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 
 const PHRASES = `
 id: no-rude
@@ -161,9 +161,8 @@ exceptions:
   it('keeps offsets right after emoji, and stays linear on a long message full of hits', () => {
     expect(hits('😀你们 😀你')).toEqual([['你', 7]]);
     const long = '你们你'.repeat(30_000);
-    const started = Date.now();
+    // No timing here: a quadratic scan would run into the test timeout, which is the guard.
     const findings = runRule(HONORIFIC, conversation(msg(0, '1', long)));
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(findings.length).toBe(30_000);
     expect(findings.slice(0, 2).map((f) => [f.match, f.offset])).toEqual([['你', 2], ['你', 5]]);
   });

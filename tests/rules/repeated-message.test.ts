@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/report.js';
 import { normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 
 const RULE = `
 id: no-copy-paste

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/report.js';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 
 const THANKS = `
 id: answer-thanks

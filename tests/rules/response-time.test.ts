@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 
 const RULE = `
 id: reply-within-60s

@@ -3,7 +3,7 @@ import type { Conversation } from '../../src/model/message.js';
 import type { Finding } from '../../src/model/report.js';
 import { compileRuleText } from '../../src/config/compile.js';
 import { checkConversation } from '../../src/engine/apply-rules.js';
-import { conversation, msg, runRule } from '../helpers/conversation.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 
 const WAIT = `
 id: wait-with-time

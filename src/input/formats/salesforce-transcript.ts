@@ -20,7 +20,7 @@
  */
 import type { Message, ReadEvent, Role } from '../../model/message.js';
 import { normalizeName } from '../../text/names.js';
-import { daysInMonth, hourWithPeriod } from '../time/calendar.js';
+import { hourWithPeriod, isCalendarDate } from '../time/calendar.js';
 import { wallClockToEpoch } from '../time/timestamps.js';
 import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { eachCsvRecord } from './csv-records.js';
@@ -96,7 +96,7 @@ function headerTime(text: string, zone: string): number | null {
     [year, month, day, hour, minute, second] = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6] ?? '0')];
     [sign, offH, offM] = [iso[7], iso[8], iso[9]];
   } else return null;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  if (!isCalendarDate({ year, month, day }) || hour > 23 || minute > 59 || second > 59) return null;
   if (sign !== undefined) {
     const offset = (sign === '-' ? -1 : 1) * (Number(offH) * 60 + Number(offM));
     return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;

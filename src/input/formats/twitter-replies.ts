@@ -13,7 +13,7 @@
  * - Duplicate tweet_ids after the first are skipped. Memory: one small record per tweet plus the id index.
  */
 import type { ReadEvent } from '../../model/message.js';
-import { daysInMonth } from '../time/calendar.js';
+import { isCalendarDate } from '../time/calendar.js';
 import { parseTimestamp } from '../time/timestamps.js';
 import { eachCsvRecord } from './csv-records.js';
 import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
@@ -48,7 +48,7 @@ export function parseTwitterTime(value: string, zone: string): number | null {
   if (!m) return parseTimestamp(value, zone);
   const month = MONTHS[(m[1] ?? '').toLowerCase()];
   const [day, hour, minute, second, year] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[9])];
-  if (month === undefined || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  if (month === undefined || !isCalendarDate({ year, month, day }) || hour > 23 || minute > 59 || second > 59) return null;
   const offset = (m[6] === '-' ? -1 : 1) * (Number(m[7]) * 60 + Number(m[8]));
   return Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
 }

@@ -22,7 +22,7 @@
  */
 import type { ReadEvent } from '../../model/message.js';
 import { normalizeName } from '../../text/names.js';
-import { daysInMonth, hourWithPeriod } from '../time/calendar.js';
+import { hourWithPeriod, isCalendarDate } from '../time/calendar.js';
 import { wallClockToEpoch } from '../time/timestamps.js';
 import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { fileStem, RecordCounter } from './shared.js';
@@ -191,7 +191,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
       }
       hour = hour24;
     }
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || header.minute > 59 || header.second > 59) {
+    if (!isCalendarDate({ year, month, day }) || hour > 23 || header.minute > 59 || header.second > 59) {
       yield counter.skip(`invalid date or time (read as year ${year}, month ${month}, day ${day}, ${hour}:${header.minute}:${header.second})`, line);
       return;
     }

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { TimeZoneError } from '../../errors.js';
-import { daysInMonth, hourWithPeriod, offsetMinutes } from './calendar.js';
+import { hourWithPeriod, isCalendarDate, offsetMinutes } from './calendar.js';
 
 /** Epoch numbers below this are seconds; at or above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
 const EPOCH_MS_THRESHOLD = 1e11;
@@ -55,8 +55,7 @@ export function wallClockToEpoch(
 }
 
 function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
-  return day <= daysInMonth(year, month);
+  return isCalendarDate({ year, month, day }) && hour <= 23 && minute <= 59 && second <= 60;
 }
 
 function inRange(ms: number): number | null {

@@ -2,20 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, Severity } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
+import { localTime } from '../local-time.js';
 import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function localTime(iso: string, timezone: string): string {
-  let format = timeFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    });
-    timeFormats.set(timezone, format);
-  }
-  return format.format(new Date(iso));
-}
 
 function severityLabel(c: ChalkInstance, severity: Severity, text: string): string {
   const padded = padEnd(text, 7);
@@ -66,7 +54,8 @@ export const pretty: Formatter = {
       lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}${verdict}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
       for (const f of findings) {
         const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
-        const where = `${t.message} ${f.messageIndex}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
+        // People count messages from 1; JSON keeps the 0-based messageIndex.
+        const where = `${t.message} ${f.messageIndex + 1}, ${f.source.line !== null ? `${t.line} ${f.source.line}` : `${t.record} ${f.source.record}`}`;
         lines.push(
           `  ${c.dim(localTime(f.timestamp, context.timezone))}  ${severityLabel(c, f.severity, t[f.severity])} ${c.cyan(f.ruleId)}  ${c.bold(who)}  ${c.dim(`[${where}]`)}`,
         );

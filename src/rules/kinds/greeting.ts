@@ -47,6 +47,12 @@ const schema = z.strictObject({
   questionPatterns: z.array(regexSource()).min(1).default([...DEFAULT_QUESTION_PATTERNS]).describe(
       "Regular expressions for a customer's question, for exemptIfCustomerAsked (run on width-folded text, ignoring case); the default: a question mark, 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以, or how/what/why/when/where/can/could as a word.",
     ),
+  notAskingPatterns: z
+    .array(regexSource())
+    .default([])
+    .describe(
+      "Regular expressions for parts of a customer message that ask nothing — greetings (\"在吗\", \"hi\"), a channel's menu text or order card, a request for a human — removed before questionPatterns are tried, so \"你好，在吗？\" is not a question but \"你好，我想退货\" can be. Run on width-folded text, ignoring case.",
+    ),
 });
 export type GreetingRule = z.infer<typeof schema>;
 
@@ -63,7 +69,7 @@ function instantiate(pattern: string, agentId: string, agentName: string | undef
 export const greeting = defineKind<GreetingRule>({
   kind: 'greeting',
   summary:
-    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens. With exemptIfCustomerAsked, the first agent may skip it when the customer asked a question (questionPatterns: ? 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以 how what why when where can could) before that agent's first message and no bot spoke after the question — unless that agent greets with someone else's id, which is always a finding.",
+    "Every agent who takes part in a conversation greets within their first `within` messages there, with a message matching one of `patterns`; {agentId}/{agentName} match only that agent's own values as whole tokens. With exemptIfCustomerAsked, the first agent may skip it when the customer asked a question (questionPatterns: ? 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以 how what why when where can could; parts matching notAskingPatterns, such as a bare greeting, are removed first) before that agent's first message and no bot spoke after the question — unless that agent greets with someone else's id, which is always a finding.",
   placeholders: ['within'],
   defaultMessage: 'Agent {agentId} did not greet with their own ID in their first {within} message(s)',
   schema,
@@ -90,6 +96,8 @@ export const greeting = defineKind<GreetingRule>({
       .map((p) => new RegExp(foldPatternSource(p).split('{agentName}').join('[^\\s]{1,16}').split('{agentId}').join(ANY_ID), flags));
 
     const question = new PhraseMatcher([], rule.questionPatterns, true);
+    const notAsking = rule.notAskingPatterns.map((p) => new RegExp(foldPatternSource(p), 'giu'));
+    const asks = (text: string) => question.test(notAsking.reduce((rest, e) => rest.replace(e, ' '), foldWidth(text)));
     /** Index of the conversation's first checked message when the customer asked before it (and no bot took the question). */
     const exemptIndex = (conversation: Conversation): number | null => {
       if (!rule.exemptIfCustomerAsked) return null;
@@ -98,7 +106,7 @@ export const greeting = defineKind<GreetingRule>({
       for (let i = first - 1; i >= 0; i--) {
         const m = conversation.messages[i] as Message;
         if (m.role === 'bot') return null;
-        if (m.role === 'customer' && question.test(m.text)) return first;
+        if (m.role === 'customer' && asks(m.text)) return first;
       }
       return null;
     };

@@ -9,6 +9,11 @@ const schema = z.strictObject({
   kind: z.literal('reply-to-trigger'),
   triggerRole: z.enum(ROLES as [string, ...string[]]).default('customer').describe('Whose messages can trigger the rule.'),
   trigger: phraseSetSchema.describe('What triggers it: phrases and patterns, e.g. { phrases: [谢谢, 多谢, thanks] }.'),
+  triggerUnless: phraseSetSchema
+    .optional()
+    .describe(
+      'A trigger message that also matches this is not a trigger: a thanks that ends a request ("麻烦退款，谢谢", "please help, thanks"), declines an offer ("没有了，谢谢") or is sarcastic ("thanks for ruining my weekend").',
+    ),
   expect: phraseSetSchema.describe("What one of the checked role's next `within` messages must contain, e.g. { phrases: [不客气, 不用谢] }."),
   within: z
     .number()
@@ -24,13 +29,14 @@ export type ReplyToTriggerRule = z.infer<typeof schema>;
 export const replyToTrigger = defineKind<ReplyToTriggerRule>({
   kind: 'reply-to-trigger',
   summary:
-    "When a message of triggerRole (customer) matches `trigger`, one of the checked role's next `within` messages must match `expect` (thanks → 不客气, a complaint → an apology). The finding goes on the first checked message after the trigger, held against its agent. Triggers with no checked message between them are one trigger; once: true checks only the first trigger of the conversation; a trigger the log ends before any checked message answers is not a finding.",
+    "When a message of triggerRole (customer) matches `trigger`, one of the checked role's next `within` messages must match `expect` (thanks → 不客气, a complaint → an apology). A message that also matches `triggerUnless` is no trigger. The finding goes on the first checked message after the trigger, held against its agent. Triggers with no checked message between them are one trigger; once: true checks only the first trigger of the conversation; a trigger the log ends before any checked message answers is not a finding.",
   placeholders: ['trigger', 'within'],
   defaultMessage: 'No expected reply to "{trigger}" within {within} message(s)',
   schema,
   compile(rule) {
     const trigger = PhraseMatcher.of(rule.trigger, rule.ignoreCase);
     const expected = PhraseMatcher.of(rule.expect, rule.ignoreCase);
+    const unless = rule.triggerUnless ? PhraseMatcher.of(rule.triggerUnless, rule.ignoreCase) : undefined;
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
       const { messages } = conversation;
@@ -46,7 +52,7 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
         }
         if (message.role !== rule.triggerRole || pendingSince !== null) continue;
         const [hit] = trigger.findAll(message.text);
-        if (!hit) continue;
+        if (!hit || unless?.test(message.text)) continue;
         pendingSince = i;
         if (rule.once && checked > 0) continue;
         checked++;
