@@ -6,7 +6,7 @@ import { loadRuleset } from '../../src/config/load.js';
 import { listPresets } from '../../src/config/presets.js';
 import { forgetVerdicts, freshRegexHazard, verdictFile } from '../../src/rules/regex-safety.js';
 import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
-import { ruleFileProblems } from '../helpers/config.js';
+import { ruleFileProblems } from '../helpers/rules.js';
 
 /** Patterns near the line: some refused, some let through, a few that timing-based checks decided differently on different runs. */
 const BORDERLINE = [
