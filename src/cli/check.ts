@@ -10,8 +10,7 @@ import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
-import { inputFormatNames, readFiles, readInput } from '../input/read.js';
-import { openInput } from '../input/source.js';
+import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
@@ -52,12 +51,20 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  maxRepeatedSkips?: string;
   /** Conversation ids to report on (repeatable, or comma-separated). */
   conversation?: string[];
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
 const STDOUT_NAMES = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
+
+export const DEFAULT_MAX_REPEATED_SKIPS = 20;
+
+/** A skip reason with its particulars (quoted values, numbers) blanked, so "the same reason" groups alike skips. */
+export function skipReasonKind(reason: string): string {
+  return reason.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, '#');
+}
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
@@ -164,7 +171,8 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   };
   if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes };
+  const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips };
 }
 
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
@@ -213,7 +221,7 @@ export async function readAndCheck(
   engine: Pick<RunOptions, 'onConversation'> = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
-  const { waivers, readOptions, memoryBudgetBytes } = settings;
+  const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
   await enterPhase('starting');
   const readsStdin = paths.length === 0 || paths.includes('-');
   if (paths.length === 0 && io.stdin.isTTY) {
@@ -232,14 +240,21 @@ export async function readAndCheck(
   }
 
   async function* events(): AsyncIterable<InputEvent> {
-    if (readsStdin) yield* readInput(await openInput('<stdin>', io.stdin), readOptions, options.inputFormat);
+    if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
     yield* readFiles(files, readOptions, options.inputFormat);
   }
 
   let skipsSeen = 0;
+  // Per file and kind of reason: how many skips were seen, so a reason repeated past the limit is summed up, not listed.
+  const repeats = new Map<string, { file: string; reason: string; count: number }>();
   const hooks = {
     onSkip(skip: SkippedRecord) {
-      if (!options.quiet && skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+      if (options.quiet) return;
+      const key = `${skip.file}\0${skipReasonKind(skip.reason)}`;
+      const seen = repeats.get(key) ?? { file: skip.file, reason: skip.reason, count: 0 };
+      repeats.set(key, { ...seen, count: seen.count + 1 });
+      if (seen.count >= maxRepeatedSkips) return;
+      if (skipsSeen++ < MAX_SKIPS_ON_STDERR) {
         warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
       }
     },
@@ -265,6 +280,11 @@ export async function readAndCheck(
   if (identity && !options.quiet) warn(describeIdentity(identity));
   if (!options.quiet) {
     for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+  }
+  for (const { file, reason, count } of repeats.values()) {
+    if (count > maxRepeatedSkips) {
+      warn(`${terminalSafe(file)}: ${count - maxRepeatedSkips} more skipped records like "${terminalSafe(reason)}" not listed (${count} in all; all are in the JSON report)`);
+    }
   }
   if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
   assertConversationsFound(conversations, report);

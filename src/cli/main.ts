@@ -67,7 +67,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
   program
     .command('check')
     .description('check chat exports (files, directories, glob patterns, or - for standard input)')
-    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, and .txt .html transcripts a product format recognises) or glob patterns')
+    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, .txt .html transcripts a product format recognises, their .gz/.zst forms, and .zip archives) or glob patterns')
     .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
@@ -76,7 +76,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
     .addOption(
-      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with a byte-order mark, or GB18030, said on stderr)')
+      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with or without a byte-order mark, GB18030 or Big5, said on stderr)')
         .choices(ENCODING_CHOICES)
         .default('auto'),
     )
@@ -91,6 +91,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers in excerpts, matches and messages')
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
+    .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
     .option('-q, --quiet', 'print errors only')

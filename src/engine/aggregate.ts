@@ -4,6 +4,7 @@ import {
   type AgentSummary,
   type ConversationSummary,
   type Finding,
+  type InputFile,
   type Report,
   type Waiver,
 } from '../model/report.js';
@@ -27,6 +28,7 @@ export class ReportBuilder {
   private readonly conversations: Array<{ summary: ConversationSummary; findings: Finding[]; waived: Report['waived'] }> = [];
   private readonly skipped: SkippedRecord[] = [];
   private readonly files = new Set<string>();
+  private readonly inputs = new Map<string, InputFile>();
   private messages = 0;
 
   constructor(
@@ -45,17 +47,29 @@ export class ReportBuilder {
     return tally;
   }
 
-  addFile(file: string): void {
-    this.files.add(file);
+  addFile(file: string, format: string | null = null, encoding: string | null = null): void {
+    if (format !== null) this.files.add(file);
+    const known = this.inputs.get(file);
+    if (known) Object.assign(known, { format: known.format ?? format, encoding: known.encoding ?? encoding });
+    else this.inputs.set(file, { path: file, format, encoding, records: 0, skipped: 0 });
+  }
+
+  private input(file: string): InputFile {
+    if (!this.inputs.has(file)) this.addFile(file);
+    return this.inputs.get(file) as InputFile;
   }
 
   addSkip(skip: SkippedRecord): void {
     this.skipped.push(skip);
+    const input = this.input(skip.file);
+    input.records++;
+    input.skipped++;
   }
 
   /** `findings` count; `waived` were covered by a reviewed waiver and are only listed. */
   addConversation(conversation: Conversation, findings: Finding[], waived: Report['waived'] = []): ConversationSummary {
     this.messages += conversation.messages.length;
+    for (const message of conversation.messages) this.input(message.source.file).records++;
     const agentIds: string[] = [];
     for (const message of conversation.messages) {
       if (message.role !== 'agent' || message.agentId === undefined) continue;
@@ -120,6 +134,7 @@ export class ReportBuilder {
       ruleset: this.ruleset,
       summary: {
         files: this.files.size,
+        inputs: [...this.inputs.values()],
         conversations: conversations.length,
         messages: this.messages,
         findings: findings.length,

@@ -139,7 +139,7 @@ export async function runCheck(
         current = { file: event.file, records: 0 };
         if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
-        builder.addFile(event.file);
+        builder.addFile(event.file, event.format, event.encoding);
         break;
       case 'file-error': {
         // A file that failed after it started (a CSV without a header) is an error, not an empty file.

@@ -19,6 +19,33 @@ const MAGIC: Array<[number[], string]> = [
 ];
 
 /**
+ * UTF-16 without a byte-order mark, told by where its NUL bytes fall: ASCII characters (digits, JSON keys,
+ * CSV commas, WhatsApp headers) put a NUL in their high byte, so at least 1 in 10 characters has a NUL at
+ * one parity, and (almost) none at the other; Chinese text between them does not blur that. The head must
+ * also decode as that UTF-16 without an unpaired surrogate.
+ */
+export function utf16ByNuls(head: Buffer): 'utf16le' | 'utf16be' | null {
+  const sample = head.subarray(0, 4096 - (Math.min(head.length, 4096) % 2));
+  if (sample.length < 8) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  const pairs = sample.length / 2;
+  const guess = odd / pairs >= 0.1 && even / pairs <= 0.01 ? 'utf16le' : even / pairs >= 0.1 && odd / pairs <= 0.01 ? 'utf16be' : null;
+  if (!guess) return null;
+  try {
+    new TextDecoder(guess === 'utf16le' ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(sample, { stream: true });
+    return guess;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * What kind of binary file `head` (a file's first bytes) starts, or null for text. Known signatures are
  * named; otherwise a head where NUL and other control bytes are common (more than 1 in 100 NULs, or 1 in
  * 10 control bytes) is binary. UTF-16 text (every other byte NUL, or a UTF-16 byte-order mark) is text,
@@ -41,9 +68,7 @@ export function binaryKind(head: Buffer): string | null {
       else nulOdd++;
     } else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) controls++;
   }
-  const pairs = Math.max(1, Math.floor(sample.length / 2));
-  const utf16 = (nulOdd / pairs > 0.3 && nulEven / pairs < 0.05) || (nulEven / pairs > 0.3 && nulOdd / pairs < 0.05);
-  if (utf16) return null;
+  if (utf16ByNuls(head) !== null) return null;
   const nuls = nulEven + nulOdd;
   if (nuls * 100 > sample.length || (nuls + controls) * 10 > sample.length) return 'a binary file (it holds NUL and control bytes)';
   return null;

@@ -1,15 +1,18 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { decoderLabel } from './encoding.js';
 import { detectEncoding } from './detect-encoding.js';
 import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
 import { sniffProduct } from './read.js';
-import { HEAD_BYTES } from './source.js';
+import { HEAD_BYTES, openFile } from './source.js';
+import { withoutCompression } from './compressed.js';
 import { UsageError } from '../errors.js';
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
+/** Compressed forms of any of the above (`night.jsonl.gz`), and zip archives, read entry by entry. */
+export const COMPRESSED_SUFFIXES = ['gz', 'zst'];
 /** Taken from a directory only when a product format (WhatsApp, Salesforce transcripts) recognises the content. */
 export const SNIFFED_EXTENSIONS = ['txt', 'html', 'htm'];
 
@@ -19,18 +22,13 @@ export const SNIFFED_EXTENSIONS = ['txt', 'html', 'htm'];
  * (users.json, channels.json …), which holds people and channels, not messages.
  */
 export async function isChatExport(file: string): Promise<boolean> {
-  const extension = extname(file).slice(1).toLowerCase();
+  const extension = extname(withoutCompression(file)).slice(1).toLowerCase();
   try {
     if (SNIFFED_EXTENSIONS.includes(extension)) {
-      const handle = await open(file, 'r');
-      let head: Buffer;
-      try {
-        const buffer = Buffer.alloc(HEAD_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-        head = buffer.subarray(0, bytesRead);
-      } finally {
-        await handle.close();
-      }
+      // Through openFile, so a gzipped or zstd-compressed transcript is sniffed by its content too.
+      const input = await openFile(file);
+      const head = input.head;
+      await input.close?.();
       const text = new TextDecoder(decoderLabel(detectEncoding(head, head.length < HEAD_BYTES).encoding)).decode(head);
       return sniffProduct(basename(file), text.replace(/^\uFEFF/, ''), undefined) !== undefined;
     }
@@ -129,7 +127,9 @@ export async function discoverFiles(paths: string[], output?: string): Promise<s
       continue;
     }
     if (stats?.isDirectory()) {
-      const found = await fg(`**/*.{${[...INPUT_EXTENSIONS, ...SNIFFED_EXTENSIONS].join(',')}}`, {
+      const plain = [...INPUT_EXTENSIONS, ...SNIFFED_EXTENSIONS];
+      const compressed = plain.flatMap((e) => COMPRESSED_SUFFIXES.map((c) => `${e}.${c}`));
+      const found = await fg(`**/*.{${[...plain, ...compressed, 'zip'].join(',')}}`, {
         cwd: path,
         onlyFiles: true,
         followSymbolicLinks: false,

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 
-export const ENCODINGS = ['utf8', 'utf16le', 'utf16be', 'gbk', 'gb18030'] as const;
+export const ENCODINGS = ['utf8', 'utf16le', 'utf16be', 'gbk', 'gb18030', 'big5'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 /** What `--encoding` takes: an encoding, or `auto` (each file's is detected from its first bytes, see detect-encoding.ts). */
 export const ENCODING_CHOICES = ['auto', ...ENCODINGS] as const;

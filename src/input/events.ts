@@ -8,7 +8,8 @@ export type InputEvent =
   | ReadEvent
   /** Several records at once, in file order (streaming readers batch what one chunk completes). */
   | { type: 'batch'; events: ReadEvent[] }
-  | { type: 'file'; file: string; format: string }
+  /** A file starts: the format and the encoding it is read as. */
+  | { type: 'file'; file: string; format: string; encoding: string }
   | { type: 'file-error'; file: string; reason: string }
   | { type: 'note'; file: string; message: string };
 

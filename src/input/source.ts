@@ -1,4 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { compressionByMagic, decompressed, openFileStream } from './compressed.js';
+import { InputError } from '../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -49,13 +51,35 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
   };
 }
 
-export function openFile(path: string, label = path): Promise<OpenedInput> {
-  return openInput(label, createReadStream(path, { highWaterMark: 1 << 20 }));
+/** Standard input, decompressed as it streams when it starts like gzip or zstd (`zcat` not needed). */
+export async function openStdin(stream: AsyncIterable<Buffer | string>, label = '<stdin>'): Promise<OpenedInput> {
+  const input = await openInput(label, stream);
+  const suffix = compressionByMagic(input.head);
+  return suffix ? openInput(label, decompressed(`stdin${suffix}`, Readable.from(input.chunks()))) : input;
 }
 
+/** A file's bytes, decompressed as they stream when its name ends in `.gz` or `.zst`. */
+export function openFile(path: string, label = path): Promise<OpenedInput> {
+  return openInput(label, openFileStream(path));
+}
+
+/**
+ * Documents read whole (JSON documents, product exports) are capped, so a decompression bomb or a
+ * runaway file is refused with a reason instead of exhausting memory; streamed formats have --max-line-bytes.
+ */
+export const MAX_WHOLE_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
 /** Collects a whole input (for formats that are read whole: JSON documents, product exports). */
-export async function readAll(input: OpenedInput): Promise<Buffer> {
+export async function readAll(input: OpenedInput, limit = MAX_WHOLE_DOCUMENT_BYTES): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of input.chunks()) parts.push(chunk);
+  let size = 0;
+  for await (const chunk of input.chunks()) {
+    size += chunk.length;
+    if (size > limit) {
+      await input.close?.();
+      throw new InputError(`over ${limit / 2 ** 20} MiB (decompressed), the limit for a document read whole; split it, or export JSON Lines`);
+    }
+    parts.push(chunk);
+  }
   return Buffer.concat(parts);
 }

@@ -24,6 +24,10 @@ export interface Message {
   source: SourceRef;
   /** Extra columns carried through (team, queue, channel, tags, …) for `appliesTo`. */
   meta?: Record<string, string>;
+  /** The message's own id in the export, where the export links replies (Telegram, Twitter, Slack threads). */
+  id?: string;
+  /** The id of the message this one answers, where the export says so (reply threads). */
+  replyTo?: string;
 }
 
 /** A record that could not be used; reported with file, line and reason. */

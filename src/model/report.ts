@@ -128,8 +128,23 @@ export type Waiver = z.infer<typeof waiverSchema>;
 export const waivedFindingSchema = findingSchema.extend({ waiver: waiverSchema });
 export type AgentSummary = z.infer<typeof agentSummarySchema>;
 
+/** `summary.inputs[]`: how each input was read, so a user can see which reader took which file. */
+export const inputFileSchema = z.object({
+  path: z.string(),
+  /** The format it was read as (an `--input-format` name, or `empty`); null when it could not be read. */
+  format: z.string().nullable(),
+  /** The encoding it was decoded from (`utf8`, `utf16le`, `gb18030`, `big5` …); null when it could not be read. */
+  encoding: z.string().nullable(),
+  /** Records read from it: records = its messages + skipped. */
+  records: z.number().int(),
+  skipped: z.number().int(),
+});
+export type InputFile = z.infer<typeof inputFileSchema>;
+
 export const summarySchema = z.object({
   files: z.number().int(),
+  /** One entry per input, in the order read (`files` counts those that were read). */
+  inputs: z.array(inputFileSchema),
   conversations: z.number().int(),
   messages: z.number().int(),
   findings: z.number().int(),

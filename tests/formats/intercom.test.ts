@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { brief, readProduct, readProductFixture } from '../helpers/reading.js';
 
 describe('intercom', () => {
-  it('reads the source and the message parts; notes, events and body-less assignments/closes are not records', () => {
+  it('reads the source and the message parts; a note is a skip with its reason; events and body-less assignments/closes are not records', () => {
     const { messages, skips, records } = readProductFixture('intercom', 'intercom/conversation-7731.json');
     expect(messages.map(brief)).toEqual([
       {
@@ -25,9 +25,32 @@ describe('intercom', () => {
     ]);
     expect(messages[1]?.agentName).toBe('Tobiah Renwick');
     expect(messages.some((m) => m.text.includes('angry'))).toBe(false); // the internal note
-    expect(records).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(skips.map((s) => s.reason)).toEqual(['conversation 7731, part 6: unusable created_at "yesterday"', 'conversation 7731, part 7: unknown author type "visitor_robot"']);
+    expect(records).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(skips.map((s) => s.reason)).toEqual(['conversation 7731, part 3: internal note, not a message to the customer', 'conversation 7731, part 6: unusable created_at "yesterday"', 'conversation 7731, part 7: unknown author type "visitor_robot"']);
     expect(skips.every((s) => s.line === null)).toBe(true);
+  });
+
+  it('REST 1.x: the opening conversation_message is the first message, with its author and the conversation\'s created_at', () => {
+    const { messages, skips, records } = readProductFixture('intercom', 'intercom/v1-conversation-5520.json');
+    expect(messages.map(brief)).toEqual([
+      { conversationId: '5520', time: '2026-03-06T10:00:00Z', role: 'customer', agentId: undefined, text: 'Hello, the app logs me out every few minutes.' },
+      { conversationId: '5520', time: '2026-03-06T10:00:50Z', role: 'agent', agentId: '2291847', text: 'Hi, this is Wenke (agent 2291847). Which version of the app do you use?' },
+      { conversationId: '5520', time: '2026-03-06T10:03:20Z', role: 'customer', agentId: undefined, text: '4.1.3 on Android' },
+      { conversationId: '5520', time: '2026-03-06T10:15:00Z', role: 'agent', agentId: '2291847', text: 'Version 4.2 fixes this. Is there anything else I can help you with?' },
+    ]);
+    // read = checked + skipped over everything the file holds with text: the note, an away-mode part with a body, a part that is not an object
+    expect(records).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(skips.map((s) => [s.record, s.reason])).toEqual([
+      [3, 'conversation 5520, part 1840003: internal note, not a message to the customer'],
+      [5, 'conversation 5520, part 1840005: part type "away_mode_assignment" is not a message'],
+      [6, 'conversation 5520: a conversation part that is not an object ("1840006")'],
+    ]);
+  });
+
+  it('a conversation with neither a first message nor parts is a skip, not silence', () => {
+    const { messages, skips } = readProduct('intercom', '', { file: 'x.json' }, { type: 'conversation', id: '9', created_at: 1772791200, conversation_parts: { type: 'conversation_part.list', conversation_parts: [] } });
+    expect(messages).toEqual([]);
+    expect(skips.map((s) => s.reason)).toEqual(['conversation 9: no first message and no conversation parts']);
   });
 
   it('puts channel, tags, team and state in meta', () => {

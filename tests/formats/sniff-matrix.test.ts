@@ -19,6 +19,9 @@ describe('product format registry', () => {
       'livechat',
       'aliyun-ccc',
       'tencent-ccc',
+      'amazon-connect',
+      'genesys',
+      'telegram',
       'text-transcript',
     ]);
     expect(new Set(names).size).toBe(names.length);

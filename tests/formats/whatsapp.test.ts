@@ -124,3 +124,52 @@ describe('whatsapp', () => {
     expect(messages[3]?.text).toBe('af3e.jpg (Datei angehängt)\nFrohe Ostern!');
   });
 });
+
+describe('whatsapp iOS variants', () => {
+  it('12 h with lower-case am/pm, D/M/Y, U+200E before attachment lines, multi-line', () => {
+    const { messages, skips } = readProductFixture('whatsapp', 'whatsapp/ios-12h-lower.txt', { ...BERLIN, agents: ['Brightline Support'] });
+    expect(skips).toEqual([]);
+    expect(messages.map((m) => ({ ...brief(m), line: m.source.line, meta: m.meta }))).toEqual([
+      { conversationId: 'ios-12h-lower', time: '2020-11-02T20:47:19Z', role: 'customer', agentId: undefined, text: 'Hi, my blender stopped working', line: 2, meta: undefined },
+      { conversationId: 'ios-12h-lower', time: '2020-11-02T20:48:02Z', role: 'agent', agentId: 'Brightline Support', text: 'Good evening Mara, this is Brightline Support, agent 44 speaking.', line: 3, meta: undefined },
+      { conversationId: 'ios-12h-lower', time: '2020-11-02T20:48:40Z', role: 'customer', agentId: undefined, text: 'image omitted', line: 4, meta: { attachment: 'omitted' } },
+      {
+        conversationId: 'ios-12h-lower',
+        time: '2020-11-02T20:50:05Z',
+        role: 'agent',
+        agentId: 'Brightline Support',
+        text: 'Thanks for the photo.\nThe motor fuse has blown:\nplease send it in with form B7.',
+        line: 5,
+        meta: undefined,
+      },
+      { conversationId: 'ios-12h-lower', time: '2020-11-02T20:51:30Z', role: 'agent', agentId: 'Brightline Support', text: '<attached: 00000031-PDF-form-B7.pdf>', line: 8, meta: { attachment: '00000031-PDF-form-B7.pdf' } },
+      // 12:01:00 am is one minute past midnight; 12:15:44 pm is a quarter past noon
+      { conversationId: 'ios-12h-lower', time: '2020-11-12T23:01:00Z', role: 'customer', agentId: undefined, text: 'sent it today', line: 9, meta: undefined },
+      { conversationId: 'ios-12h-lower', time: '2020-11-13T11:15:44Z', role: 'agent', agentId: 'Brightline Support', text: 'Received, thank you!', line: 10, meta: undefined },
+    ]);
+  });
+
+  it('M/D/YY with U+202F before upper-case AM/PM, CRLF, midnight and a continuation line', () => {
+    const { messages, skips } = readProductFixture('whatsapp', 'whatsapp/ios-us-narrow.txt', { ...BERLIN, agents: ['Brightline Support'] });
+    expect(skips).toEqual([]);
+    expect(messages.map((m) => [brief(m).time, m.role, m.text])).toEqual([
+      ['2026-03-14T08:05:10Z', 'customer', 'Hello? Is this the repair desk?'],
+      ['2026-03-14T08:06:00Z', 'agent', 'Hi Jonas, this is Brightline Support, agent 12. Yes it is.'],
+      ['2026-03-14T08:06:41Z', 'customer', 'video omitted'],
+      ['2026-03-14T22:59:59Z', 'agent', 'We will call you tomorrow.'],
+      ['2026-03-14T23:00:30Z', 'customer', 'Thanks\nsee you'],
+    ]);
+  });
+
+  it('24 h, year first, U+200E before the first header: the encryption notice is an event', () => {
+    const { messages, skips, records } = readProductFixture('whatsapp', 'whatsapp/ios-24h-ymd.txt', { ...BERLIN, agents: ['Brightline Support'] });
+    expect(skips).toEqual([]);
+    expect(records).toEqual([1, 2, 3, 4]);
+    expect(messages.map((m) => [brief(m).time, m.role, m.text])).toEqual([
+      ['2020-11-02T20:47:19Z', 'customer', 'Bom dia, preciso de ajuda'],
+      ['2020-11-02T20:49:00Z', 'agent', 'Hello Ines, this is Brightline Support, agent 7.'],
+      ['2020-11-02T20:50:12Z', 'customer', 'sticker omitted'],
+      ['2020-11-03T07:00:00Z', 'agent', 'Is there anything else I can help you with?'],
+    ]);
+  });
+});

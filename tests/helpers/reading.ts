@@ -64,7 +64,7 @@ export const FORMAT_FIXTURES = join(ROOT, 'fixtures/formats');
 
 /** Files that sit beside fixtures but are not exports themselves (claimed by no format): notes, Slack metadata, expected outputs. */
 export function isAuxiliary(path: string): boolean {
-  return ['slack/export/users.json', 'slack/export/channels.json', 'README.md'].includes(path) || path.endsWith('.expected');
+  return ['slack/export/users.json', 'slack/export/channels.json', 'README.md', 'SOURCES.md', 'telegram/roles.yaml'].includes(path) || path.endsWith('.expected');
 }
 
 /** Every product-format fixture file, as a path relative to fixtures/formats with "/" separators. */

@@ -2,13 +2,30 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectEncoding } from '../../src/input/detect-encoding.js';
+import { commonCharacterShares, detectEncoding } from '../../src/input/detect-encoding.js';
 import { chatlint } from '../helpers/cli.js';
 import { fixture, readBytes, readFixture, row } from '../helpers/reading.js';
 
-const GB18030_NOTE = 'not UTF-8; read as GB18030 (use --encoding to choose)';
-const NEITHER_NOTE = 'not valid UTF-8, and not GB18030 either; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
+const GB18030_NOTE = expect.stringMatching(/^not UTF-8; read as GB18030[ :(]/);
+const NEITHER_NOTE = 'not valid UTF-8, GB18030 or Big5; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
 const toGbk = (text: string) => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: text });
+
+/** Encodes text in a double-byte encoding by decoding every two-byte sequence once (Node has no such encoder). */
+function encodeWith(label: string, text: string): Buffer {
+  const table = new Map<string, number[]>();
+  const decoder = new TextDecoder(label, { fatal: true });
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      try {
+        const char = decoder.decode(Uint8Array.of(lead, trail));
+        if (!table.has(char)) table.set(char, [lead, trail]);
+      } catch {
+        // not a character in this encoding
+      }
+    }
+  }
+  return Buffer.from([...text].flatMap((c) => ((c.codePointAt(0) ?? 0) < 0x80 ? [c.codePointAt(0) ?? 0] : (table.get(c) ?? []))));
+}
 
 describe('detectEncoding', () => {
   it('goes by the byte-order mark first', () => {
@@ -35,6 +52,41 @@ describe('detectEncoding', () => {
   it('keeps UTF-8 for bytes that are neither, and says so', () => {
     expect(detectEncoding(Buffer.from('Caf\xe9 \xbb ok', 'latin1'), true)).toEqual({ encoding: 'utf8', bom: null, note: NEITHER_NOTE });
     expect(detectEncoding(Buffer.from([0x61, 0xff, 0x62]), true)).toEqual({ encoding: 'utf8', bom: null, note: NEITHER_NOTE });
+  });
+
+  it('tells Big5 from GB18030 by how many decoded characters are common ones in each, and says what it assumed', () => {
+    const traditional = '您好，這裡是客服2051，很高興為您服務。請提供您的訂單編號，我幫您查詢。';
+    const big5 = encodeWith('big5', traditional);
+    const guess = detectEncoding(big5, true);
+    expect(guess).toMatchObject({ encoding: 'big5', note: expect.stringMatching(/^not UTF-8; read as Big5 \(Traditional Chinese\): \d+% of its Chinese characters are common ones as Big5, \d+% as GB18030/) });
+    const shares = commonCharacterShares(big5);
+    expect(shares.big5).toBeGreaterThan(shares.gb18030 + 0.3);
+    // the same Traditional text written in GB18030 (which holds Traditional characters too) stays GB18030
+    expect(detectEncoding(encodeWith('gb18030', traditional), true).encoding).toBe('gb18030');
+    // Simplified text in GBK, whether or not its bytes also pass as Big5, is GB18030
+    for (const text of ['您好，云客服为您服务，请问有什么可以帮您', '您的包裹已到达上海转运中心，预计明天送达', '好的，请稍等，我帮您查询。']) {
+      expect(detectEncoding(encodeWith('gb18030', text), true).encoding).toBe('gb18030');
+    }
+    // Node's Big5 decoder takes 0xFF and 0x80 alone; no Big5 file holds them
+    expect(detectEncoding(Buffer.from([0x61, 0xff, 0x62]), true).encoding).toBe('utf8');
+  });
+
+  it('reads a Big5 CSV with --encoding auto and with --encoding big5 alike', async () => {
+    const auto = await readFixture('encodings/big5.csv');
+    const told = await readFixture('encodings/big5.csv', { encoding: 'big5' });
+    expect(auto.messages.map((m) => m.text)).toEqual(told.messages.map((m) => m.text));
+    expect(auto.messages[1]?.text).toBe('您好，這裡是客服2051，很高興為您服務。請提供您的訂單編號，我幫您查詢。');
+    expect(auto.notes).toEqual([expect.stringMatching(/read as Big5/)]);
+  });
+
+  it('takes UTF-16 without a mark by where its NUL bytes fall, also when most characters are Chinese', async () => {
+    const le = await readFixture('encodings/utf16le-nobom.jsonl');
+    expect(le.messages.map((m) => m.text)).toContain('您好，云客服1024为您服务，请稍等，我帮您查询。');
+    expect(le.notes).toEqual(['no byte-order mark, but the NUL bytes fall as in UTF-16LE text; read as UTF-16LE (use --encoding to choose)']);
+    // one ASCII character in ten is enough
+    expect(detectEncoding(Buffer.from('1您好您好您好您好您好您好您好您好您好\n', 'utf16le'), true).encoding).toBe('utf16le');
+    // a binary file with NULs at both parities is not UTF-16
+    expect(detectEncoding(Buffer.from([0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0]), true).encoding).not.toMatch(/utf16/);
   });
 
   it('takes text with every other byte NUL as UTF-16 without a mark, and says so', () => {
@@ -142,7 +194,7 @@ describe('reading with --encoding auto', () => {
 
   it('prints the note on stderr (unless --quiet), and --encoding auto is the default', async () => {
     const loud = await chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json']);
-    expect(loud.stderr).toContain(`chatlint: fixtures/broken/gbk-export.csv: ${GB18030_NOTE}\n`);
+    expect(loud.stderr).toMatch(/chatlint: fixtures\/broken\/gbk-export.csv: not UTF-8; read as GB18030 .*\(use --encoding to choose\)\n/);
     expect(JSON.parse(loud.stdout).summary.skippedRecords).toBe(0);
     const quiet = await chatlint(['check', 'fixtures/broken/gbk-export.csv', '-f', 'json', '--quiet']);
     expect(quiet.stderr).not.toContain('GB18030');

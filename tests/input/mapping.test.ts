@@ -159,10 +159,11 @@ describe('column mapping for JSON', () => {
     expect(skips.map((s) => [s.record, s.reason])).toEqual([[6, 'missing role']]);
   });
 
-  it('reads nested.json without the map as what it is: conversation objects that are not messages', async () => {
-    const { messages, skips } = await readFixture('mapping/nested.json');
+  it('refuses nested.json without the map in one line: conversation objects that are not messages', async () => {
+    const { messages, skips, fileErrors } = await readFixture('mapping/nested.json');
     expect(messages).toEqual([]);
-    expect(skips.map((s) => s.reason)).toEqual(['missing conversation id', 'missing conversation id']);
+    expect(skips).toEqual([]);
+    expect(fileErrors).toEqual([expect.stringMatching(/^not a chat export chatlint recognises \(it looks like a JSON object with keys exported, conversations, its conversations\[\] objects with keys ticket, channel, events\); map its fields with input.columns/)]);
   });
 
   it('follows a nested list path in JSON Lines, one conversation per line', async () => {

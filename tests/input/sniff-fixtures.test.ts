@@ -6,8 +6,8 @@ import type { Encoding } from '../../src/input/encoding.js';
 import { ROOT } from '../helpers/cli.js';
 import { fixture, readFixture } from '../helpers/reading.js';
 
-const GB18030 = 'not UTF-8; read as GB18030 (use --encoding to choose)';
-const NEITHER = 'not valid UTF-8, and not GB18030 either; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
+const GB18030 = 'not UTF-8; read as GB18030 (not valid Big5) (use --encoding to choose)';
+const NEITHER = 'not valid UTF-8, GB18030 or Big5; read as UTF-8, and records that do not decode are skipped (use --encoding to choose)';
 const UTF16LE = 'read as UTF-16LE (byte-order mark)';
 const UTF16BE = 'read as UTF-16BE (byte-order mark)';
 
@@ -34,6 +34,10 @@ const EXPORTS: Record<string, Expected> = {
   'broken/gbk-export.csv': { encoding: 'gb18030', format: 'csv', note: GB18030, messages: null, skips: null },
   'broken/missing-fields.csv': { encoding: 'utf8', format: 'csv', note: null, messages: null, skips: null },
   'csv/export-zh.csv': { encoding: 'utf8', format: 'csv', note: null, messages: null, skips: null },
+  'encodings/big5.csv': { encoding: 'big5', format: 'csv', note: 'not UTF-8; read as Big5 (Traditional Chinese): 87% of its Chinese characters are common ones as Big5, 36% as GB18030 (use --encoding to choose)', messages: 5, skips: 0 },
+  'encodings/gb18030-traditional.csv': { encoding: 'gb18030', format: 'csv', note: GB18030, messages: 5, skips: 0 },
+  'encodings/utf16be-nobom.jsonl': { encoding: 'utf16be', format: 'jsonl', note: 'no byte-order mark, but the NUL bytes fall as in UTF-16BE text; read as UTF-16BE (use --encoding to choose)', messages: 3, skips: 0 },
+  'encodings/utf16le-nobom.jsonl': { encoding: 'utf16le', format: 'jsonl', note: 'no byte-order mark, but the NUL bytes fall as in UTF-16LE text; read as UTF-16LE (use --encoding to choose)', messages: 3, skips: 0 },
   'encodings/gb18030.jsonl': { encoding: 'gb18030', format: 'jsonl', note: GB18030, messages: 2, skips: 0 },
   'encodings/latin1.csv': { encoding: 'utf8', format: 'csv', note: NEITHER, messages: 0, skips: 2 },
   'encodings/utf16be-bom.jsonl': { encoding: 'utf16be', format: 'jsonl', note: UTF16BE, messages: 3, skips: 0 },
@@ -41,8 +45,14 @@ const EXPORTS: Record<string, Expected> = {
   'encodings/utf16le-bom.json': { encoding: 'utf16le', format: 'json', note: UTF16LE, messages: 2, skips: 0 },
   'encodings/utf8-bom.csv': { encoding: 'utf8', format: 'csv', note: null, messages: 3, skips: 0 },
   'english/export.jsonl': { encoding: 'utf8', format: 'jsonl', note: null, messages: null, skips: null },
+  'formats/amazon-connect/7c1e9a52-0000-4000-8000-000000000002_analysis_2026-03-02T11:00:00Z.json': { encoding: 'utf8', format: 'amazon-connect', note: null, messages: 4, skips: 1 },
+  'formats/amazon-connect/chat-transcript.json': { encoding: 'utf8', format: 'amazon-connect', note: null, messages: 6, skips: 2 },
+  'formats/genesys/chat-recording.json': { encoding: 'utf8', format: 'genesys', note: null, messages: 2, skips: 1 },
+  'formats/genesys/web-messaging.json': { encoding: 'utf8', format: 'genesys', note: null, messages: 6, skips: 1 },
+  'formats/telegram/result.json': { encoding: 'utf8', format: 'telegram', note: null, messages: 6, skips: 1 },
   'formats/aliyun-ccc/visitor-chat-messages.json': { encoding: 'utf8', format: 'aliyun-ccc', note: null, messages: 6, skips: 2 },
-  'formats/intercom/conversation-7731.json': { encoding: 'utf8', format: 'intercom', note: null, messages: 4, skips: 2 },
+  'formats/intercom/conversation-7731.json': { encoding: 'utf8', format: 'intercom', note: null, messages: 4, skips: 3 },
+  'formats/intercom/v1-conversation-5520.json': { encoding: 'utf8', format: 'intercom', note: null, messages: 4, skips: 3 },
   'formats/intercom/conversations-page.json': { encoding: 'utf8', format: 'intercom', note: null, messages: 6, skips: 0 },
   'formats/livechat/archives-page.json': { encoding: 'utf8', format: 'livechat', note: null, messages: 8, skips: 2 },
   'formats/salesforce-transcript/00041877.txt': { encoding: 'utf8', format: 'salesforce-transcript', note: null, messages: 3, skips: 0 },
@@ -54,14 +64,17 @@ const EXPORTS: Record<string, Expected> = {
   'formats/twitter-replies/tweets-pandas.csv': { encoding: 'utf8', format: 'twitter-replies', note: null, messages: 4, skips: 0 },
   'formats/twitter-replies/tweets.csv': { encoding: 'utf8', format: 'twitter-replies', note: null, messages: 7, skips: 4 },
   'formats/whatsapp/WhatsApp Chat with Brightline Support.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 5, skips: 1 },
+  'formats/whatsapp/ios-12h-lower.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 7, skips: 0 },
+  'formats/whatsapp/ios-24h-ymd.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 4, skips: 0 },
   'formats/whatsapp/ios-export.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 5, skips: 0 },
+  'formats/whatsapp/ios-us-narrow.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 5, skips: 0 },
   'formats/whatsapp/us-12h.txt': { encoding: 'utf8', format: 'whatsapp', note: null, messages: 4, skips: 0 },
   'formats/text-transcript/wechat-zh.txt': { encoding: 'utf8', format: 'text-transcript', note: null, messages: 9, skips: 0 },
   'formats/text-transcript/zendesk-email.txt': { encoding: 'utf8', format: 'text-transcript', note: null, messages: 8, skips: 1 },
   'formats/zendesk-chat/chats-page.json': { encoding: 'utf8', format: 'zendesk-chat', note: null, messages: 6, skips: 2 },
   'formats/zendesk-chat/fivetran-chat.json': { encoding: 'utf8', format: 'zendesk-chat', note: null, messages: 3, skips: 1 },
-  'mapping/nested.json': { encoding: 'utf8', format: 'json', note: null, messages: 0, skips: 2 },
-  'mapping/role-by-key.json': { encoding: 'utf8', format: 'json', note: null, messages: 0, skips: 2 },
+  'mapping/nested.json': { encoding: 'utf8', format: 'json', note: null, messages: 0, skips: 0, fileError: /^not a chat export chatlint recognises \(it looks like a JSON object with keys exported, conversations, its conversations\[\] objects / },
+  'mapping/role-by-key.json': { encoding: 'utf8', format: 'json', note: null, messages: 0, skips: 0, fileError: /^not a chat export chatlint recognises / },
   'mapping/time-only.csv': { encoding: 'utf8', format: 'csv', note: null, messages: 0, skips: 0, fileError: /^header row has no column for conversationId / },
   'mapping/us-export.csv': { encoding: 'utf8', format: 'csv', note: null, messages: 0, skips: 0, fileError: /^header row has no column for conversationId, timestamp, role / },
   'mapping/zh-custom.csv': { encoding: 'utf8', format: 'csv', note: null, messages: 0, skips: 0, fileError: /^header row has no column for conversationId, role / },
@@ -76,6 +89,8 @@ const NOT_EXPORTS = new Set([
   'README.md',
   'encodings/README.md',
   'formats/README.md',
+  'formats/SOURCES.md',
+  'formats/telegram/roles.yaml',
   'formats/slack/export/channels.json',
   'formats/slack/export/users.json',
   'mapping/README.md',
@@ -87,7 +102,7 @@ const NOT_EXPORTS = new Set([
 ]);
 
 /** Folders other suites own and test for themselves (hostile input is refused on purpose). */
-const OWNED_ELSEWHERE = ['hostile/'];
+const OWNED_ELSEWHERE = ['hostile/', 'compressed/'];
 
 function allFixtures(): string[] {
   const out: string[] = [];

@@ -71,6 +71,7 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
 
 export const aliyunCcc: ProductFormat = {
   name: 'aliyun-ccc',
+  reads: 'json',
   description: 'Alibaba Cloud Contact Center chat messages (ListVisitorChatMessages / ListGroupChatMessages): SenderType, ms timestamps, JSON Content',
   sniff,
   read,

@@ -1,5 +1,8 @@
 /** The helpdesk product export formats, for `--input-format <name>` and content sniffing. */
 import { aliyunCcc } from './aliyun-ccc.js';
+import { amazonConnect } from './amazon-connect.js';
+import { genesys } from './genesys.js';
+import { telegram } from './telegram.js';
 import { intercom } from './intercom.js';
 import { livechat } from './livechat.js';
 import { salesforceTranscript } from './salesforce-transcript.js';
@@ -28,6 +31,9 @@ export const PRODUCT_FORMATS: ProductFormat[] = [
   livechat,
   aliyunCcc,
   tencentCcc,
+  amazonConnect,
+  genesys,
+  telegram,
   // Last: the least specific text shape (a dated header, then timed lines).
   textTranscript,
 ];

@@ -2,12 +2,15 @@
  * Intercom REST API conversations: a single conversation (`GET /conversations/{id}`), an array of them,
  * or a page `{ "type": "conversation.list", "conversations": [...] }`.
  *
- * - The first message is `source` (time: the conversation's `created_at`), then `conversation_parts`
- *   (either `{ conversation_parts: [...] }` or a bare array), each with its own `created_at`.
- * - Records: `source`, parts of type `comment` and `quick_reply`, and `assignment` / `open` / `close`
- *   parts that carry a non-empty body (Intercom puts the reply text on the part when an admin replies and
- *   assigns or closes in one step). `note` parts are internal and are never messages; all other part types
- *   (assignment or close without a body, attribute updates, custom actions, call summaries …) are events.
+ * - The first message is `source` (REST 2.x) or `conversation_message` (REST 1.x), with its own `author`
+ *   and the conversation's `created_at` as its time; then `conversation_parts` (either
+ *   `{ conversation_parts: [...] }` or a bare array), each with its own `created_at`.
+ * - Records: the first message, parts of type `comment` and `quick_reply`, and `assignment` / `open` /
+ *   `close` parts that carry a non-empty body (Intercom puts the reply text on the part when an admin
+ *   replies and assigns or closes in one step). Every other part that carries text is a record too, and is
+ *   skipped with its reason (`note` parts are internal, never messages); parts without text (assignment or
+ *   close without a body, attribute updates, custom actions …) are events. A conversation with neither a
+ *   first message nor parts is skipped: nothing in the file is dropped without a skip entry.
  * - Author: user / lead / contact → customer; admin / team → agent (agentId = author id, agentName = name);
  *   bot, or any author with `from_ai_agent: true` → bot.
  * - Bodies are HTML (or plain text in newer webhooks): tags removed, <p>/<br> → line breaks, entities decoded.
@@ -39,7 +42,11 @@ function isConversation(value: JsonObject): boolean {
   return value['type'] === 'conversation' && nonEmpty(value['id']) !== undefined;
 }
 
-const hasMessages = (value: JsonObject): boolean => isObject(value['source']) || 'conversation_parts' in value;
+/** The opening message: `source` in REST 2.x, `conversation_message` in REST 1.x. */
+const openingOf = (conversation: JsonObject): JsonObject | undefined =>
+  isObject(conversation['source']) ? conversation['source'] : isObject(conversation['conversation_message']) ? conversation['conversation_message'] : undefined;
+
+const hasMessages = (value: JsonObject): boolean => openingOf(value) !== undefined || 'conversation_parts' in value;
 
 function sniff(sample: SniffSample): boolean {
   const conversations = conversationsOf(sample.json);
@@ -48,10 +55,11 @@ function sniff(sample: SniffSample): boolean {
   return head.every(isConversation) && head.some(hasMessages);
 }
 
-function partsOf(conversation: JsonObject): JsonObject[] {
+/** The conversation's parts as listed (anything that is not an object is skipped by the reader, not dropped here). */
+function partsOf(conversation: JsonObject): unknown[] {
   const parts = conversation['conversation_parts'];
-  if (Array.isArray(parts)) return objects(parts);
-  if (isObject(parts)) return objects(parts['conversation_parts']);
+  if (Array.isArray(parts)) return parts;
+  if (isObject(parts) && Array.isArray(parts['conversation_parts'])) return parts['conversation_parts'];
   return [];
 }
 
@@ -100,21 +108,37 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
     });
     const withMeta = meta ? { meta } : {};
 
-    const source = conversation['source'];
-    if (isObject(source)) {
-      const sourceText = bodyText(source['body']);
+    const opening = openingOf(conversation);
+    const parts = partsOf(conversation);
+    if (!opening && parts.length === 0) {
+      yield counter.skip(`conversation ${conversationId}: no first message and no conversation parts`);
+      continue;
+    }
+    if (opening) {
+      const openingText = bodyText(opening['body']);
       const time = parseTimestamp(conversation['created_at'], ctx.timezone);
-      const author = authorOf(source['author']);
+      const author = authorOf(opening['author']);
       if (time === null) yield counter.skip(`conversation ${conversationId}, first message: unusable created_at ${show(conversation['created_at'])}`);
       else if (typeof author === 'string') yield counter.skip(`conversation ${conversationId}, first message: ${author}`);
-      else yield counter.message({ conversationId, timestamp: time, ...author, text: sourceText, ...withMeta });
+      else yield counter.message({ conversationId, timestamp: time, ...author, text: openingText, ...withMeta });
     }
 
-    for (const part of partsOf(conversation)) {
+    for (const part of parts) {
+      if (!isObject(part)) {
+        yield counter.skip(`conversation ${conversationId}: a conversation part that is not an object (${show(part)})`);
+        continue;
+      }
       const partType = nonEmpty(part['part_type'])?.toLowerCase() ?? '';
-      if (INTERNAL_PARTS.has(partType)) continue;
       const partText = bodyText(part['body']);
-      if (!MESSAGE_PARTS.has(partType) && !(MESSAGE_IF_BODY.has(partType) && partText !== '')) continue;
+      const isMessage = MESSAGE_PARTS.has(partType) || (MESSAGE_IF_BODY.has(partType) && partText !== '');
+      if (!isMessage) {
+        // Text that is not a message to the customer is still a record: say why it is not checked.
+        if (partText !== '') {
+          const why = INTERNAL_PARTS.has(partType) ? 'internal note, not a message to the customer' : `part type ${show(part['part_type'])} is not a message`;
+          yield counter.skip(`conversation ${conversationId}, part ${nonEmpty(part['id']) ?? '?'}: ${why}`);
+        }
+        continue;
+      }
       const label = `conversation ${conversationId}, part ${nonEmpty(part['id']) ?? '?'}`;
       const time = parseTimestamp(part['created_at'], ctx.timezone);
       if (time === null) {
@@ -133,7 +157,8 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
 
 export const intercom: ProductFormat = {
   name: 'intercom',
-  description: 'Intercom API conversations: source + conversation_parts (comments; notes excluded), HTML bodies to text',
+  reads: 'json',
+  description: 'Intercom API conversations (REST 1.x and 2.x): source or conversation_message + conversation_parts (comments; notes skipped), HTML bodies to text',
   sniff,
   read,
 };

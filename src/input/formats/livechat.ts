@@ -122,6 +122,7 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
 
 export const livechat: ProductFormat = {
   name: 'livechat',
+  reads: 'json',
   description: 'LiveChat Agent Chat API v3 chats: thread events, authors from users[], internal (agents-only) events excluded',
   sniff,
   read,

@@ -279,6 +279,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
 
 export const salesforceTranscript: ProductFormat = {
   name: 'salesforce-transcript',
+  reads: 'text',
   description: 'Salesforce Live Agent transcript bodies ("Chat Started:" header, "( 1m 13s ) Name: text"), one per file or a CSV Body column',
   sniff,
   read,

@@ -139,6 +139,8 @@ export class RecordCounter {
     if (message.agentId === undefined) delete message.agentId;
     if (message.agentName === undefined) delete message.agentName;
     if (message.meta === undefined) delete message.meta;
+    if (message.id === undefined) delete message.id;
+    if (message.replyTo === undefined) delete message.replyTo;
     return { type: 'message', message };
   }
 

@@ -7,7 +7,7 @@
  * - Records: messages without a subtype and those with subtype `bot_message`, `thread_broadcast`,
  *   `file_share`, `me_message`. Joins, leaves, topic/purpose changes, pins, edits-as-events
  *   (`message_changed`, `message_deleted`) … are events, not records.
- * - Roles: bots (`bot_message`, a `bot_id`, or `is_bot` in users.json) → bot. If ctx.agents is given, users
+ * - Roles: bots (`bot_message`, a `bot_id`, or `is_bot` / `is_app_user` in users.json) → bot; a bot is never an agent. If ctx.agents is given, users
  *   it names (by id, handle, real name or display name) are agents and everyone else is a customer.
  *   If ctx.agents is empty, full members of the exporting workspace are agents, and guests
  *   (`is_restricted` / `is_ultra_restricted`), users of another team (Slack Connect) and users missing
@@ -75,7 +75,7 @@ function loadUsers(path: string): Directory | undefined {
         id,
         names: [id, handle, realName, displayName].filter((n): n is string => n !== undefined),
         display: realName ?? displayName ?? handle ?? id,
-        isBot: u['is_bot'] === true || id === 'USLACKBOT',
+        isBot: u['is_bot'] === true || u['is_app_user'] === true || id === 'USLACKBOT',
         isGuest: u['is_restricted'] === true || u['is_ultra_restricted'] === true,
         team,
       });
@@ -195,6 +195,7 @@ export function isSlackMetadataFile(fileName: string, json: unknown): boolean {
 
 export const slack: ProductFormat = {
   name: 'slack',
+  reads: 'json',
   description: 'Slack export day files (<channel>/<date>.json) with users.json; a conversation per channel and per thread',
   sniff,
   read,

@@ -106,6 +106,7 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
 
 export const tencentCcc: ProductFormat = {
   name: 'tencent-ccc',
+  reads: 'json',
   description: 'Tencent Cloud Contact Center DescribeChatMessages (From, s timestamps, typed parts); agents are the senders named in --agents',
   sniff,
   read,

@@ -141,6 +141,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
 
 export const textTranscript: ProductFormat = {
   name: 'text-transcript',
+  reads: 'text',
   description: 'Plain-text transcripts with the date in a header and a time on each line ("(10:00:01 PM) Agent Mia: …", "[23:59:02] 客服1024: …")',
   sniff,
   read,

@@ -189,6 +189,9 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
         ...(inbound === 'false' ? { agentId: t.author, agentName: t.author } : {}),
         text: decodeEntities(t.text),
         ...(brand ? { meta: { brand } } : {}),
+        // The reply links, so response-time rules follow each branch of a thread (see rules/kinds/response-time.ts).
+        id: t.id,
+        ...(t.parent !== undefined && byId.has(t.parent) ? { replyTo: t.parent } : {}),
       },
       t.line,
     );
@@ -197,6 +200,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
 
 export const twitterReplies: ProductFormat = {
   name: 'twitter-replies',
+  reads: 'text',
   description: 'Reply-linked tweets (Kaggle customer-support-on-twitter CSV); conversations rebuilt from in_response_to_tweet_id',
   sniff,
   read,

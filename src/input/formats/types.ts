@@ -1,4 +1,4 @@
-import type { ReadEvent } from '../../model/message.js';
+import type { ReadEvent, Role } from '../../model/message.js';
 
 /** What a product reader is told about the run. */
 export interface ReaderContext {
@@ -8,6 +8,8 @@ export interface ReaderContext {
   timezone: string;
   /** Display names of the agents, for exports that do not say who is staff (WhatsApp). */
   agents: string[];
+  /** The rule file's or --map file's `input.roles`, for exports whose senders are ids the user names (Telegram from_id). */
+  roleOf?: ((value: string) => Role | undefined) | undefined;
 }
 
 /** What sniffing sees: the file name, its first 64 KiB of decoded text, and the parsed JSON when the file is JSON. */
@@ -26,6 +28,8 @@ export interface ProductFormat {
   name: string;
   /** One line for the README's format table and `--help`. */
   description: string;
+  /** What the reader needs: the parsed JSON document (`json`), or only the text (`text`: transcripts, CSV). */
+  reads: 'json' | 'text';
   /** True only when the content is unambiguously this format. */
   sniff(sample: SniffSample): boolean;
   /** Every record becomes a message or a skip with a reason; never throws on bad content. */

@@ -229,6 +229,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
 
 export const whatsapp: ProductFormat = {
   name: 'whatsapp',
+  reads: 'text',
   description: 'WhatsApp "Export chat" text (iOS and Android, 12/24 h, any date order); agents are the senders named in --agents',
   sniff,
   read,

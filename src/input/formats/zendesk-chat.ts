@@ -137,6 +137,7 @@ function* read(text: string, json: unknown, ctx: ReaderContext): Iterable<ReadEv
 
 export const zendeskChat: ProductFormat = {
   name: 'zendesk-chat',
+  reads: 'json',
   description: 'Zendesk Chat (Zopim) API chats: history chat.msg entries; offline messages as one customer message',
   sniff,
   read,
