@@ -1,4 +1,4 @@
-import { ENFA, JS, type CharSet } from 'refa';
+import { ENFA, JS, TooManyNodesError, type CharSet } from 'refa';
 
 /**
  * The automaton half of the regular-expression safety check: a pure function of the pattern and its
@@ -204,7 +204,14 @@ function productSearch(
 /** The worst ambiguity of the pattern's NFA, or null when matching runs in linear time. */
 export function ambiguity(source: string, flags: string): Ambiguity | null {
   const anchoredEnd = /(?:^|[^\\])(?:\\\\)*\$$/.test(source) || /\(\?=[^()]*\)$/.test(source);
-  const a = automaton(source, flags, anchoredEnd);
+  let a: Automaton;
+  try {
+    a = automaton(source, flags, anchoredEnd);
+  } catch (error) {
+    // Past MAX_NFA_STATES (a{0,50000}): refused as too big to analyse, never let through unchecked.
+    if (error instanceof TooManyNodesError) throw new TooComplexToAnalyse();
+    throw error;
+  }
   const n = a.size;
   const successors = (v: number) => (a.out[v] as Array<[number, CharSet]>).map(([to]) => to);
   const { component, cyclic } = components(n, successors);
