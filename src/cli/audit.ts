@@ -42,7 +42,7 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
   try {
     const width = widthFrom(options.width, io);
     if (width < 0) return EXIT_USAGE;
-    const settings = settingsFrom({ ...options, csvReport: 'findings' }, io.env);
+    const settings = settingsFrom(options, io);
     const { ruleset } = settings;
     const scored = isScored(ruleset);
     const order = worstFirst(scored);

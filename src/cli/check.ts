@@ -14,25 +14,28 @@ import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
+import { diffReports } from '../engine/diff.js';
+import { loadReportFile } from '../input/report-file.js';
+import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
-import { CSV_REPORTS, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
-import { findFormatter, FORMAT_NAMES } from '../report/formatters/index.js';
+import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { isSpecialTarget, ReportWriteError, writeReport, writeToStream } from '../report/write.js';
-import { reportError, type Io } from './io.js';
+import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
+import { reportError, writeFailed, type Io } from './io.js';
 
 export interface CheckOptions {
   rules?: string;
   preset?: string;
   format?: string;
   output?: string;
-  csvReport: string;
+  csvReport?: string;
   bom?: boolean;
   timezone?: string;
   encoding: string;
@@ -51,6 +54,8 @@ export interface CheckOptions {
   failUnder?: string;
   memoryBudget?: string;
   map?: string;
+  baseline?: string;
+  failOnNew?: boolean;
   maxRepeatedSkips?: string;
   /** Conversation ids to report on (repeatable, or comma-separated). */
   conversation?: string[];
@@ -77,10 +82,39 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
   return Number(value);
 }
 
-/** The format a report file's extension implies, so `-o report.json` needs no --format. */
-function formatFromExtension(path: string): string | undefined {
-  const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'html' || ext === 'htm' ? 'html' : undefined;
+/**
+ * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
+ * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
+ */
+function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
+  if (gates.newFindings !== undefined && gates.newFindings > 0) {
+    note(`--fail-on-new: ${gates.newFindings} finding${gates.newFindings === 1 ? ' is' : 's are'} new since the baseline`);
+    return EXIT_FINDINGS;
+  }
+  if (gates.failUnder !== undefined) {
+    const average = report.summary.averageScore;
+    if (average === null || !gates.scored) {
+      note('--fail-under: no rule deducts points, so every conversation scores full marks and the score cannot fail the run');
+      return EXIT_OK;
+    }
+    if (average < gates.failUnder) {
+      note(`average score ${average} is below --fail-under ${gates.failUnder}`);
+      return EXIT_FINDINGS;
+    }
+    return EXIT_OK;
+  }
+  // With --fail-on-new, findings the baseline already had do not fail the run.
+  if (gates.newFindings !== undefined) return EXIT_OK;
+  return report.summary.bySeverity.error > gates.maxErrors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+interface Gates {
+  failUnder: number | undefined;
+  maxErrors: number;
+  /** Whether any enabled rule deducts points or is critical. */
+  scored: boolean;
+  /** New findings since --baseline, when --fail-on-new is given. */
+  newFindings: number | undefined;
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
@@ -96,6 +130,7 @@ function unusableInput(report: Report, filesRead: number, fileErrors: number, st
 
 export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
   if (options.color === false) return false;
+  if (options.color === true) return true;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
@@ -142,7 +177,7 @@ function assertWritableTarget(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
+export function settingsFrom(options: CheckOptions, io: Io) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -152,15 +187,28 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
   const formatter = findFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
-  const csvReport: CsvReport = oneOf(options.csvReport, CSV_REPORTS, '--csv-report');
-  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(env);
+  const csvReport: CsvReport = oneOf(options.csvReport ?? 'findings', CSV_REPORTS, '--csv-report');
+  // An option of another format would be silently ignored: say so instead.
+  if (options.csvReport !== undefined && formatter.name !== 'csv') {
+    throw new UsageError(`--csv-report only applies to --format csv (the format here is ${formatter.name})`);
+  }
+  // xlsx is accepted too: its text is always Unicode, so a script moving from csv to xlsx keeps working.
+  if (options.bom && formatter.name !== 'csv' && formatter.name !== 'xlsx') {
+    throw new UsageError(`--bom only applies to --format csv or xlsx (the format here is ${formatter.name})`);
+  }
+  if (isBinary(formatter) && !options.output && io.stdout.isTTY) {
+    throw new UsageError(`--format ${formatter.name} writes a binary file: give -o report.${formatter.name}, or redirect standard output to a file`);
+  }
+  const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
   if (options.inputFormat) oneOf(options.inputFormat, inputFormatNames(), '--input-format');
   const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
   const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
-  if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0)) {
-    throw new UsageError(`--fail-under must be a score such as 80 (got "${options.failUnder}")`);
+  if (failUnder !== undefined && !(options.failUnder?.trim() !== '' && Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) {
+    throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
   }
   const waivers = options.waivers ? loadWaivers(options.waivers) : [];
+  if (options.failOnNew && !options.baseline) throw new UsageError('--fail-on-new needs --baseline <last-night.json> (or compare two reports with chatlint diff)');
+  const baseline = options.baseline ? loadReportFile(options.baseline) : undefined;
   const readOptions = {
     timezone,
     encoding,
@@ -172,7 +220,7 @@ export function settingsFrom(options: CheckOptions, env: NodeJS.ProcessEnv) {
   if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
   const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips };
+  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips, baseline };
 }
 
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
@@ -307,15 +355,20 @@ export function usageExitCode(error: unknown, io: Io): number {
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const settings = settingsFrom(options, io.env);
-    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder } = settings;
-    const transcripts = formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    const settings = settingsFrom(options, io);
+    const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
+    const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
     const { report, fileErrors, filesRead } = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
     });
 
     const toTerminal = !options.output;
-    const text = formatter.format(report, {
+    // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
+    const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // The JSON report carries the comparison as `baseline` (a field older readers ignore).
+    const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
+    const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
+    const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
       timezone,
@@ -326,41 +379,38 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       replyLimitSeconds: replyLimitSeconds(ruleset),
       criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
       transcripts,
-    });
+    };
+    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const toStdout = async () => {
+      await writeToStream(io.stdout, await output());
+      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
+    };
     const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
       if (options.output) warn(`report not written; ${options.output} is left as it was`);
-      else await writeToStream(io.stdout, text);
+      else await toStdout();
       return EXIT_USAGE;
     }
     if (options.output) {
       // /dev/stdout may be a socket (a parent process's pipe), which cannot be opened by name: write to the stream.
-      if (STDOUT_NAMES.includes(options.output)) await writeToStream(io.stdout, text);
-      else await writeReport(options.output, text);
+      if (STDOUT_NAMES.includes(options.output)) await writeToStream(io.stdout, await output());
+      else await writeReport(options.output, await output());
       if (!options.quiet) {
         const s = report.summary;
         warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
       }
     } else {
-      await writeToStream(io.stdout, text);
+      await toStdout();
     }
-
-    const average = report.summary.averageScore;
-    if (failUnder !== undefined && average !== null && average < failUnder) {
-      if (!options.quiet) warn(`average score ${average} is below --fail-under ${failUnder}`);
-      return EXIT_FINDINGS;
+    if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
+      warn(diffSummaryLine(since));
+      for (const caveat of diffCaveats(since)) warn(caveat);
     }
-    return report.summary.bySeverity.error > maxErrors ? EXIT_FINDINGS : EXIT_OK;
+    return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
-    if (error instanceof ReportWriteError) {
-      // A reader that closed the pipe (`chatlint check … | head`) chose to stop: no message, still not a pass.
-      if (!(error.target === 'standard output' && error.code === 'EPIPE')) {
-        warn(`${terminalSafe(error.message)}${options.output && error.target === options.output && !isSpecialTarget(options.output) ? `; ${terminalSafe(options.output)} is left as it was` : ''}`);
-      }
-      return EXIT_USAGE;
-    }
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     return usageExitCode(error, io);
   }
 }

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { loadRuleset } from '../config/load.js';
+import { BUILTIN_RULES_DIR } from '../config/presets.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { ReportWriteError, writeReport } from '../report/write.js';
 import { reportError, type Io } from './io.js';
 
 /** A commented starter that extends a preset and shows, for each of its rules, how to change it. */
-export function starterRuleFile(preset: string): string {
+export function starterRuleFile(preset: string, schemaPath = 'schema/chatlint.schema.json'): string {
   const ruleset = loadRuleset({ preset });
   const overrides = ruleset.rules
     .map(({ rule, kind }) => `  # - id: ${rule.id}        # ${kind.kind}: ${rule.description ?? ''}\n  #   severity: ${rule.severity}\n  #   enabled: true`)
     .join('\n');
-  return `# chatlint rules for your team. Docs: docs/rules.md; JSON Schema for editors: schema/chatlint.schema.json
+  // The first line lets editors with the YAML language server complete and check the file.
+  return `# yaml-language-server: $schema=${schemaPath}
+# chatlint rules for your team. Docs: docs/rules.md; JSON Schema for editors: schema/chatlint.schema.json
 #   chatlint rules                 the effective rules
 #   chatlint rules --explain ID    one rule in full
 #   chatlint rules test            run every rule's examples before the nightly run
@@ -57,7 +60,12 @@ export async function init(options: { preset?: string; force?: boolean; output?:
   }
   let text: string;
   try {
-    text = starterRuleFile(options.preset ?? 'zh-CN');
+    // The schema shipped with this chatlint, relative to the new file, so it works in a checkout and from node_modules.
+    // A global install is far away: then the absolute path reads better than a climb of ../../..
+    const schemaFile = resolve(BUILTIN_RULES_DIR, '..', 'schema', 'chatlint.schema.json');
+    const near = relative(dirname(target), schemaFile);
+    const schema = (near.startsWith(`..${sep}..`) ? schemaFile : near).split(sep).join('/');
+    text = starterRuleFile(options.preset ?? 'zh-CN', schema);
   } catch (error) {
     if (!(error instanceof ChatlintError)) throw error;
     return reportError(error, io);

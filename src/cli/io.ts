@@ -1,6 +1,8 @@
 import type { ChatlintError } from '../errors.js';
 import { Writable } from 'node:stream';
-import { terminalLines } from '../report/terminal-text.js';
+import { terminalLines, terminalSafe } from '../report/terminal-text.js';
+import { isSpecialTarget, type ReportWriteError } from '../report/write.js';
+import { EXIT_USAGE } from '../errors.js';
 
 /**
  * Everything a command touches outside itself. The real process passes its own streams and
@@ -36,4 +38,16 @@ export function sanitized<S extends NodeJS.WritableStream & { isTTY?: boolean }>
 export function reportError(error: ChatlintError, io: Io, clean: (text: string) => string = (text) => text): number {
   for (const problem of error.problems) io.stderr.write(`chatlint: ${clean(problem)}\n`);
   return error.exitCode;
+}
+
+/**
+ * One line for a report that could not be written (full disk, EIO, a closed pipe), exit 2: the
+ * previous -o file is named as left as it was. A reader that closed the pipe (`chatlint check … | head`)
+ * chose to stop, so that case says nothing (still exit 2, never a pass).
+ */
+export function writeFailed(error: ReportWriteError, output: string | undefined, io: Io): number {
+  if (error.target === 'standard output' && error.code === 'EPIPE') return EXIT_USAGE;
+  const kept = output !== undefined && error.target === output && !isSpecialTarget(output) ? `; ${output} is left as it was` : '';
+  io.stderr.write(`chatlint: ${terminalSafe(error.message)}${terminalSafe(kept)}\n`);
+  return EXIT_USAGE;
 }

@@ -12,8 +12,10 @@ import { sanitized, type Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
+import { diff, type DiffOptions } from './diff.js';
+import { DIFF_FORMATS } from '../report/diff-format.js';
 import { audit, type AuditOptions } from './audit.js';
-import { listRules, testRules, type RulesOptions } from './rules.js';
+import { listRules, printConfig, testRules, type RulesOptions } from './rules.js';
 import { reviewSample, reviewScore, type ReviewSampleOptions, type ReviewScoreOptions } from './review.js';
 
 /** Repeatable options (`--conversation a --conversation b`) collect into a list. */
@@ -68,12 +70,12 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .command('check')
     .description('check chat exports (files, directories, glob patterns, or - for standard input)')
     .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, .txt .html transcripts a product format recognises, their .gz/.zst forms, and .zip archives) or glob patterns')
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
     .option('-o, --output <file>', 'write the report to a file (complete or absent: written to a temporary file, then renamed)')
-    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding, agent or conversation').choices(CSV_REPORTS).default('findings'))
-    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
+    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding (default), agent or conversation; csv only').choices(CSV_REPORTS))
+    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel); csv only')
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
     .addOption(
       new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with or without a byte-order mark, GB18030 or Big5, said on stderr)')
@@ -85,7 +87,9 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
     .addOption(new Option('--lang <language>', 'language of the reports for people: pretty and html (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
-    .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
+    .option('--fail-under <score>', "decide the exit code on the score alone: 1 when the run's average conversation score (0-100) is below this")
+    .option('--baseline <report>', "compare with an earlier JSON report: new, resolved and unchanged findings (pretty: a section at the end; json: a baseline field)")
+    .option('--fail-on-new', 'with --baseline: exit 1 when any finding is new, whatever the baseline already had')
     .option('--waivers <file>', 'reviewed false positives (CSV or YAML: conversationId, ruleId, messageIndex, reason, reviewer, date)')
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
@@ -94,11 +98,13 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
-    .option('-q, --quiet', 'print errors only')
+    .option('--print-config', 'print the effective rules (after extends) as YAML and exit; reads no input')
+    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
+    .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect)
-    .action(async (paths: string[], options: CheckOptions) => {
-      exitCode = await check(paths, options, reportIo);
+    .action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
+      exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
     });
 
   program
@@ -106,7 +112,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .description("one conversation as a timeline: every message, reply delays, findings under their message, the score; without --conversation, the conversations worst first, then the worst")
     .argument('<paths...>', 'an export (file, directory, glob pattern, or - for standard input)')
     .option('--conversation <id>', 'the conversation to show (repeatable, or comma-separated ids)', collect)
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
     .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
     .option('--timezone <zone>', "IANA time zone for timestamps without an offset, and for the times shown (default: the rule file's, else UTC)")
     .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
@@ -119,6 +125,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers')
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('-q, --quiet', 'print errors only')
+    .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: AuditOptions) => {
       exitCode = await audit(paths, options, reportIo);
@@ -150,7 +157,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .command('sample')
     .description('a reproducible random sample of findings per rule, with conversation context and empty verdict/note columns (CSV)')
     .argument('<paths...>', 'exports to check (files, directories or glob patterns)')
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default ./chatlint.yaml, else the built-in zh-CN pack')
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
     .option('-p, --preset <name>', 'built-in rule pack')
     .option('--per-rule <n>', 'findings sampled per rule', '40')
     .option('--seed <n>', 'seed of the sample: the same seed and findings give the same sample on any machine', '1')
@@ -174,6 +181,20 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--examples <file>', 'write the reviewed findings as rule examples (false positives as pass, confirmed as fail) in a rule file extending the sampled pack')
     .action(async (sheet: string, options: ReviewScoreOptions) => {
       exitCode = await reviewScore(sheet, options, io);
+    });
+
+  program
+    .command('diff')
+    .description('compare two JSON reports (e.g. last night and tonight): findings new, resolved and unchanged per agent and rule, score change')
+    .argument('<baseline>', 'the earlier report (check --format json)')
+    .argument('<current>', 'the later report')
+    .addOption(new Option('-f, --format <format>', 'pretty (default, or from the -o extension), json or csv').choices(DIFF_FORMATS))
+    .option('-o, --output <file>', 'write the diff to a file (complete or absent)')
+    .option('--fail-on-new', 'exit 1 when any finding is new (something got worse); otherwise the diff exits 0')
+    .option('--color', 'colours even when not writing to a terminal')
+    .option('--no-color', 'no colours')
+    .action(async (baseline: string, current: string, options: DiffOptions) => {
+      exitCode = await diff(baseline, current, options, reportIo);
     });
 
   program

@@ -86,10 +86,8 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     if (options.output?.toLowerCase().endsWith('.xlsx')) {
       throw new UsageError(`-o ${options.output}: review sheets are written as CSV for now (give a .csv path; Excel opens it, use --bom)`);
     }
-    const { ruleset, readOptions, memoryBudgetBytes } = settingsFrom(
-      { ...options, csvReport: 'findings', format: 'json', output: options.output },
-      io.env,
-    );
+    // Only the rule, input and memory settings are used: no report format, so none of its options.
+    const { ruleset, readOptions, memoryBudgetBytes } = settingsFrom({ ...options, bom: undefined, format: 'json', output: options.output }, io);
     const pack = packReference(options);
     const files = await discoverFiles(paths, options.output);
     const sampler = new FindingSampler({ perRule, seed, before, after });

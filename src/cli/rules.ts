@@ -4,6 +4,7 @@ import type { Ruleset } from '../config/ruleset.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { testRuleset } from '../engine/rule-tests.js';
 import { padEnd, displayWidth } from '../report/terminal-text.js';
+import { didYouMean } from '../text/suggest.js';
 import { reportError, type Io } from './io.js';
 
 export interface RulesOptions {
@@ -50,7 +51,8 @@ export function listRules(options: RulesOptions, io: Io): number {
 function explainRule(ruleset: Ruleset, id: string, io: Io): number {
   const found = ruleset.rules.find((r) => r.rule.id === id);
   if (!found) {
-    io.stderr.write(`chatlint: no rule "${id}" in ${ruleset.name} (rules: ${ruleset.rules.map((r) => r.rule.id).join(', ')})\n`);
+    const ids = ruleset.rules.map((r) => r.rule.id);
+    io.stderr.write(`chatlint: no rule "${id}" in ${ruleset.name}${didYouMean(id, ids)} (rules: ${ids.join(', ')})\n`);
     return EXIT_USAGE;
   }
   const { rule, kind } = found;
@@ -64,6 +66,23 @@ function explainRule(ruleset: Ruleset, id: string, io: Io): number {
   return EXIT_OK;
 }
 
+/** `--print-config`: the effective rule file after `extends`, as YAML a team could save and load as it is. */
+export function printConfig(options: RulesOptions, io: Io): number {
+  return withRuleset(options, io, (ruleset) => {
+    const config = {
+      name: ruleset.name,
+      ...(ruleset.description ? { description: ruleset.description } : {}),
+      ...(ruleset.timezone ? { timezone: ruleset.timezone } : {}),
+      scoring: ruleset.scoring,
+      ...(ruleset.input ? { input: ruleset.input } : {}),
+      rules: ruleset.rules.map(({ rule }) => rule),
+    };
+    io.stdout.write(`# effective rules from ${ruleset.file}${ruleset.extends ? ` (extends ${ruleset.extends})` : ''}, hash ${ruleset.hash}\n`);
+    io.stdout.write(stringify(config, { lineWidth: 0 }));
+    return EXIT_OK;
+  });
+}
+
 /** `chatlint rules test`: runs every rule's examples; exit 1 when any rule misbehaves. */
 export function testRules(options: RulesOptions, io: Io): number {
   return withRuleset(options, io, (ruleset) => {
@@ -72,6 +91,16 @@ export function testRules(options: RulesOptions, io: Io): number {
     let examples = 0;
     for (const result of results) {
       examples += result.examples;
+      if (result.rejudged) {
+        const count = result.dropped.length;
+        const what = `${result.rejudged.changed.join(', ')} changed in ${result.rejudged.by}`;
+        io.stdout.write(
+          count === 0
+            ? `~  ${result.ruleId}: inherited examples re-judged (${what}): all still hold\n`
+            : `~  ${result.ruleId}: ${count} inherited example${count === 1 ? '' : 's'} dropped (${what}; ${count === 1 ? 'its verdict no longer holds' : 'their verdicts no longer hold'}):\n`,
+        );
+        for (const d of result.dropped) io.stdout.write(`     ${d.expected} example ${d.example}: ${d.lines.join(' / ')}\n`);
+      }
       if (result.examples === 0) {
         io.stdout.write(`-  ${result.ruleId}: no examples\n`);
         continue;

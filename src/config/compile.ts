@@ -11,6 +11,7 @@ import { describeIssues, formatPath, lineSuffix } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
 import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { keyedByInput } from '../model/records.js';
+import { didYouMean } from '../text/suggest.js';
 
 /** Parses, validates and compiles a rule file's text (following `extends`). `label` names it in every error. */
 export function compileRuleText(text: string, label: string, origin = label, limits: RuleFileLimits = {}): Ruleset {
@@ -35,20 +36,20 @@ export function compileRuleText(text: string, label: string, origin = label, lim
 
   const compiled: CompiledRule[] = [];
   const ids = new Set<string>();
-  for (const { value: entry, source, index } of pack.entries) {
+  for (const { value: entry, source, index, inheritedExamples } of pack.entries) {
     const at = ['rules', index];
     const where = (key: PropertyKey[]) => `${source.label}${lineSuffix(source.file, [...at, ...key])}: ${formatPath([...at, ...key])}`;
     const kindName = entry.kind;
     const kind = typeof kindName === 'string' ? findKind(kindName) : undefined;
     if (!kind) {
       const known = RULE_KINDS.map((k) => k.kind).join(', ');
-      const what = kindName === undefined ? 'required' : `unknown kind ${JSON.stringify(kindName)}`;
+      const what = kindName === undefined ? 'required' : `unknown kind ${JSON.stringify(kindName)}${didYouMean(String(kindName), RULE_KINDS.map((k) => k.kind))}`;
       problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
       continue;
     }
     const parsed = withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, { reportInput: true }));
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file));
+      problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file, kind.schema));
       continue;
     }
     const rule = parsed.data;
@@ -60,7 +61,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
     if (ids.has(rule.id)) problems.push(`${where(['id'])}: duplicate rule id "${rule.id}"`);
     ids.add(rule.id);
     for (const problem of placeholderProblems(rule.message, [...COMMON_PLACEHOLDERS, ...kind.placeholders])) problems.push(`${where(['message'])}: ${problem}`);
-    compiled.push({ rule, kind, checker: kind.compile(rule) });
+    compiled.push({ rule, kind, checker: kind.compile(rule), ...(inheritedExamples ? { inheritedExamples } : {}) });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -70,6 +71,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
     name: top.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
     description: top.description,
     origin,
+    file: label,
     extends: top.extends,
     hash,
     timezone: top.timezone,

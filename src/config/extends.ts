@@ -8,6 +8,11 @@ import { MAX_RULE_FILE_BYTES, tooLarge, type RuleFileLimits } from './limits.js'
 import { formatPath, lineSuffix, describeIssues, parseRuleText, type ParsedFile } from './parse.js';
 import { BUILTIN_RULES_DIR, listPresets, presetPath } from './presets.js';
 import { ruleFileSchema, type RuleFile } from './schema.js';
+import type { InheritedExamples } from './ruleset.js';
+import { didYouMean } from '../text/suggest.js';
+
+/** Keys that change how a rule is reported or scored, not what it finds: its examples stay true. */
+const REPORTING_KEYS = new Set(['id', 'severity', 'description', 'message', 'enabled', 'points', 'maxPoints', 'critical', 'appliesTo', 'examples']);
 
 /** `extends`: a rule file read with the chain of packs it builds on. */
 
@@ -21,6 +26,7 @@ export interface RawEntry {
   value: Record<string, unknown>;
   source: PackSource;
   index: number;
+  inheritedExamples?: InheritedExamples;
 }
 
 /** A file of an `extends` chain with its bases merged in, not yet compiled. */
@@ -52,7 +58,7 @@ export function readPack(text: string, label: string, path: string, chain: strin
   // `rules:` with every entry commented out (as in a fresh `chatlint init`) means no rules.
   if (isRecord(file.data) && file.data.rules === null) delete file.data.rules;
   const top = ruleFileSchema.safeParse(file.data ?? {}, { reportInput: true });
-  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file));
+  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file, ruleFileSchema));
   const source: PackSource = { label, file };
   const explicit = new Set(isRecord(file.data) ? Object.keys(file.data) : []);
   const input = top.data.input ? compileInputSection(top.data.input) : undefined;
@@ -68,7 +74,11 @@ export function readPack(text: string, label: string, path: string, chain: strin
     try {
       baseText = readFileSync(target, 'utf8');
     } catch (error) {
-      throw new ConfigError([`${label}${lineSuffix(file, ['extends'])}: extends: cannot read "${top.data.extends}" (${(error as NodeJS.ErrnoException).code ?? 'error'}); give a built-in preset (${listPresets().join(', ')}) or a path relative to this file`]);
+      const code = (error as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? `no built-in preset or file "${top.data.extends}"` : `cannot read "${top.data.extends}" (${code ?? 'error'})`;
+      throw new ConfigError([
+        `${label}${lineSuffix(file, ['extends'])}: extends: ${what}${didYouMean(top.data.extends, listPresets())} (built-in presets: ${listPresets().join(', ')}; or a path relative to this file)`,
+      ]);
     }
     const baseLabel = target.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(target)}` : relative(process.cwd(), target) || target;
     base = readPack(baseText.replace(/^\uFEFF/, ''), baseLabel, target, [...chain, target], limits);
@@ -87,7 +97,8 @@ export function readPack(text: string, label: string, path: string, chain: strin
     const { append, ...fields } = value;
     if (existing < 0) {
       if (base && !('kind' in value)) {
-        problems.push(`${where(['id'])}: no rule "${String(value.id)}" in the extended pack to override (give a kind to add a new rule)`);
+        const ids = entries.map((e) => String(e.value.id));
+        problems.push(`${where(['id'])}: no rule "${String(value.id)}" in the extended pack to override${didYouMean(String(value.id), ids)} (give a kind to add a new rule)`);
         return;
       }
       if (append !== undefined) problems.push(`${where(['append'])}: append only adds to a rule of the extended pack`);
@@ -110,7 +121,17 @@ export function readPack(text: string, label: string, path: string, chain: strin
         }
       }
     }
-    entries[existing] = { value: merged, source, index };
+    // An override that changes what the rule finds, without examples of its own, leaves the pack's
+    // examples judged against options they were not written for.
+    const changed = [...Object.keys(fields).filter((k) => !REPORTING_KEYS.has(k)), ...(append !== undefined ? ['append'] : [])];
+    const previous = (entries[existing] as RawEntry).inheritedExamples;
+    const inheritedExamples =
+      'examples' in fields || merged.examples === undefined
+        ? undefined
+        : changed.length > 0
+          ? { changed: [...new Set([...(previous?.changed ?? []), ...changed])], by: label }
+          : previous;
+    entries[existing] = { value: merged, source, index, ...(inheritedExamples ? { inheritedExamples } : {}) };
   });
 
   if (base) {

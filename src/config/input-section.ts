@@ -21,7 +21,7 @@ export function loadInputMap(path: string): InputSection {
   }
   const file = parseRuleText(text, path, extname(path).toLowerCase() === '.json');
   const parsed = inputSectionSchema.safeParse(file.data ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file, inputSectionSchema));
   const problems = describeInputProblems(compileInputSection(parsed.data).problems, [], path, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;

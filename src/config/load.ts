@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, relative } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { compileRuleText } from './compile.js';
 import { MAX_RULE_FILE_BYTES, tooLarge } from './limits.js';
@@ -19,7 +19,8 @@ export function loadRuleset(options: { rules?: string | undefined; preset?: stri
     throw new ConfigError([`${options.rules ?? path}: cannot read rule file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
   if (!options.allowLarge && size > MAX_RULE_FILE_BYTES) throw new ConfigError([tooLarge(options.rules ?? path, size)]);
-  const label = options.rules ?? (path.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(path)}` : basename(path));
+  // Named as the user would type it: a path relative to the working folder (../chatlint.yaml when found above).
+  const label = options.rules ?? (path.startsWith(BUILTIN_RULES_DIR) ? `rules/${basename(path)}` : relative(options.cwd ?? process.cwd(), path));
   return compileRuleText(text.replace(/^\uFEFF/, ''), label, path, { allowLarge: options.allowLarge ?? false });
 }
 

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
+import { didYouMean } from '../text/suggest.js';
 
 /** A rule, waiver or map file parsed, with a way back from a key path to its line for error messages. */
 export interface ParsedFile {
@@ -50,14 +51,28 @@ export function parseRuleText(text: string, label: string, isJson: boolean): Par
   };
 }
 
-/** Zod issues as `label:line: path: message` lines. */
-export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: PropertyKey[], label: string, file: ParsedFile): string[] {
+/** The keys an object schema accepts at `path` inside `schema` (through optional, default, array, union and pipe), for "did you mean". */
+function knownKeys(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const inner = (def.innerType ?? def.in ?? (def.type === 'array' ? def.element : undefined)) as z.core.$ZodType | undefined;
+  if (inner && def.type !== 'object') return knownKeys(inner, def.type === 'array' ? path.slice(1) : path);
+  if (def.type === 'union') return (def.options as z.core.$ZodType[]).flatMap((option) => knownKeys(option, path));
+  if (def.type !== 'object') return [];
+  const shape = def.shape as Record<string, z.core.$ZodType>;
+  if (path.length === 0) return Object.keys(shape);
+  const child = shape[String(path[0])];
+  return child ? knownKeys(child, path.slice(1)) : [];
+}
+
+/** Zod issues as `label:line: path: message` lines; an unknown key names the known one it is closest to, if any. */
+export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: PropertyKey[], label: string, file: ParsedFile, schema?: z.core.$ZodType): string[] {
   return issues.map((issue) => {
     let path = [...prefix, ...issue.path];
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       path = [...path, issue.keys[0] ?? ''];
-      message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
+      const hint = schema && issue.keys.length === 1 ? didYouMean(issue.keys[0] ?? '', knownKeys(schema, issue.path)) : '';
+      message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}${hint}`;
     } else if (issue.code === 'invalid_type') {
       message = issue.input === undefined ? `required (${issue.expected})` : `expected ${article(issue.expected)}`;
     }

@@ -7,6 +7,16 @@ export interface CompiledRule {
   rule: CommonRule;
   kind: RuleKind;
   checker: Checker;
+  /** Set when the rule's examples come from an extended pack but a later file changed what it checks. */
+  inheritedExamples?: InheritedExamples;
+}
+
+/** Examples written for the pack's options, kept only where they still hold under the override (see rules test). */
+export interface InheritedExamples {
+  /** The keys the override changed (maxSeconds, phrases, …). */
+  changed: string[];
+  /** The file that changed them. */
+  by: string;
 }
 
 /** What config hands the engine: a rule file loaded, extended, validated and compiled once. */
@@ -15,6 +25,8 @@ export interface Ruleset {
   description: string | undefined;
   /** Where the rules came from: a path. */
   origin: string;
+  /** The rule file as reports name it: a path relative to the working folder, or `rules/zh-CN.yaml` for a built-in pack. */
+  file: string;
   /** The pack this one extends, as written. */
   extends: string | undefined;
   hash: string;

@@ -14,8 +14,13 @@ export interface ExampleFailure {
 
 export interface RuleTestResult {
   ruleId: string;
+  /** Examples run and kept. */
   examples: number;
   failures: ExampleFailure[];
+  /** Inherited examples whose verdict no longer holds under an override: dropped, not failed. */
+  dropped: ExampleFailure[];
+  /** Why examples were re-judged: the keys an override changed and the file that changed them. */
+  rejudged?: { changed: string[]; by: string };
 }
 
 function describeFinding(f: Finding): string {
@@ -26,6 +31,7 @@ function describeFinding(f: Finding): string {
 export function testRule(compiled: CompiledRule): RuleTestResult {
   const { rule } = compiled;
   const failures: ExampleFailure[] = [];
+  const dropped: ExampleFailure[] = [];
   const cases = [
     ...(rule.examples?.pass ?? []).map((lines) => ({ expected: 'pass' as const, lines })),
     ...(rule.examples?.fail ?? []).map((lines) => ({ expected: 'fail' as const, lines })),
@@ -41,10 +47,19 @@ export function testRule(compiled: CompiledRule): RuleTestResult {
       failures.push({ expected, example, lines, problem: error.message });
       continue;
     }
-    if (expected === 'pass' && findings.length > 0) failures.push({ expected, example, lines, problem: `reported ${findings.map(describeFinding).join('; ')}` });
-    if (expected === 'fail' && findings.length === 0) failures.push({ expected, example, lines, problem: 'reported nothing' });
+    const problem =
+      expected === 'pass' && findings.length > 0 ? `reported ${findings.map(describeFinding).join('; ')}` : expected === 'fail' && findings.length === 0 ? 'reported nothing' : null;
+    if (problem === null) continue;
+    // Examples inherited from a pack and re-judged under an override: those that still hold are kept, the rest dropped.
+    (compiled.inheritedExamples ? dropped : failures).push({ expected, example, lines, problem });
   }
-  return { ruleId: rule.id, examples: cases.length, failures };
+  return {
+    ruleId: rule.id,
+    examples: cases.length - dropped.length,
+    failures,
+    dropped,
+    ...(compiled.inheritedExamples ? { rejudged: compiled.inheritedExamples } : {}),
+  };
 }
 
 export function testRuleset(ruleset: Ruleset): RuleTestResult[] {

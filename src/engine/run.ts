@@ -85,7 +85,7 @@ export async function runCheck(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash, ...trustedPatterns(ruleset) }, { ...ruleset.scoring, rules: scoringRules });
+  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) }, { ...ruleset.scoring, rules: scoringRules });
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
   const addSkip = (given: SkippedRecord) => {

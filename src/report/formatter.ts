@@ -44,6 +44,19 @@ export interface Formatter {
   format(report: Report, context: FormatterContext): Iterable<string>;
 }
 
+/** A format whose output is bytes, not text (xlsx): never printed to a terminal, built once, then written. */
+export interface BinaryFormatter {
+  name: string;
+  binary: true;
+  render(report: Report, context: FormatterContext): Promise<Uint8Array>;
+}
+
+export type AnyFormatter = Formatter | BinaryFormatter;
+
+export function isBinary(formatter: AnyFormatter): formatter is BinaryFormatter {
+  return 'binary' in formatter && formatter.binary;
+}
+
 /** The whole output as one string, for small reports and tests. */
 export function formatToString(formatter: Formatter, report: Report, context: FormatterContext): string {
   return [...formatter.format(report, context)].join('');

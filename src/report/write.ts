@@ -40,8 +40,8 @@ function existingMode(path: string): number | undefined {
 const BATCH_CHARS = 1 << 20;
 
 /** Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. */
-export function* batched(data: string | Iterable<string>): Generator<string> {
-  if (typeof data === 'string') {
+export function* batched(data: string | Uint8Array | Iterable<string>): Generator<string | Uint8Array> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
     yield data;
     return;
   }
@@ -101,8 +101,8 @@ export function isSpecialTarget(path: string): boolean {
   return stats !== null && !stats.isFile() && !stats.isDirectory();
 }
 
-function writeAll(fd: number, piece: string): void {
-  const bytes = Buffer.from(piece, 'utf8');
+function writeAll(fd: number, piece: string | Uint8Array): void {
+  const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 
@@ -112,7 +112,7 @@ function writeAll(fd: number, piece: string): void {
  * report as it was. A FIFO or device is written into directly. Between pieces the event loop runs, so
  * an interrupt is handled mid-write (and the temporary removed at exit). Failures are ReportWriteErrors.
  */
-export async function writeReport(path: string, data: string | Iterable<string>): Promise<void> {
+export async function writeReport(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   installCleanup();
   if (isSpecialTarget(path)) {
     let fd: number | undefined;
@@ -164,7 +164,7 @@ export async function writeReport(path: string, data: string | Iterable<string>)
  * Writes to standard output piece by piece, waiting for each write to be taken, so a full disk or a
  * closed pipe surfaces here as a ReportWriteError instead of an unhandled stream error.
  */
-export async function writeToStream(stream: NodeJS.WritableStream, data: string | Iterable<string>): Promise<void> {
+export async function writeToStream(stream: NodeJS.WritableStream, data: string | Uint8Array | Iterable<string>): Promise<void> {
   await enterPhase('writing');
   for (const piece of batched(data)) {
     await new Promise<void>((resolve, reject) => {

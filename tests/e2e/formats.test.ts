@@ -25,10 +25,13 @@ describe('output formats match their expected files', () => {
     expect(reportSchema.parse(report).schemaVersion).toBe(1);
   });
 
-  it('NDJSON holds the same findings as the JSON report, one per line', () => {
+  it('NDJSON holds the same findings as the JSON report, one per line, then skips and the summary', () => {
     const report = JSON.parse(output('fixtures/transcript/one-chat.json.expected'));
     const lines = output('fixtures/transcript/one-chat.ndjson.expected').trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual(report.findings);
+    const records = lines.map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.type === 'finding').map(({ type: _, ...finding }) => finding)).toEqual(report.findings);
+    expect(records.filter((r) => r.type === 'skipped').map(({ type: _, ...skip }) => skip)).toEqual(report.skipped);
+    expect(records.at(-1)).toEqual({ type: 'summary', schemaVersion: 1, tool: report.tool, ruleset: report.ruleset, summary: report.summary });
   });
 
   it('the agents CSV starts with a BOM and uses CRLF', () => {

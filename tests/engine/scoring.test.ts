@@ -90,9 +90,9 @@ describe('scores in reports', () => {
 
     const csv = (await chatlint(['check', 'a.jsonl', '-r', 'r.yaml', '-f', 'csv', '--csv-report', 'conversations'], { cwd: dir })).stdout;
     expect(csv.split('\r\n').slice(0, 3)).toEqual([
-      'conversationId,startedAt,agents,messages,findings,score,passed,critical,file,deduction:greeting,deduction:slow,deduction:abuse',
-      'c1,2026-11-27T02:00:00.000Z,1024 2048,4,2,85,true,false,a.jsonl,10,5,0',
-      'c2,2026-11-27T02:00:00.000Z,1024,2,1,0,false,true,a.jsonl,0,0,0',
+      'conversationId,startedAt,agents,messages,findings,score,passed,critical,file,localStartedAt,deduction:greeting,deduction:slow,deduction:abuse',
+      'c1,2026-11-27T02:00:00.000Z,1024 2048,4,2,85,true,false,a.jsonl,2026-11-27 10:00:00,10,5,0',
+      'c2,2026-11-27T02:00:00.000Z,1024,2,1,0,false,true,a.jsonl,2026-11-27 10:00:00,0,0,0',
     ]);
   });
 

@@ -13,6 +13,8 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Standard output as bytes (binary formats such as xlsx); in-process runs only. */
+  stdoutBytes?: Buffer;
 }
 
 export interface CliOptions {
@@ -23,6 +25,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Standard input is a terminal (in-process only: `chatlint check` with no path then refuses to wait). */
   tty?: boolean;
+  /** Standard output is a terminal (in-process only: a binary format is then refused). */
+  stdoutTty?: boolean;
 }
 
 /** What every run sees: no colour unless asked, the C locale, and regex verdicts kept in memory (nothing written outside the repository). */
@@ -31,7 +35,7 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** A stream that keeps what is written to it, as the bytes a pipe would carry. */
-function capture(): Writable & { text(): string } {
+function capture(): Writable & { text(): string; bytes(): Buffer } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -39,7 +43,7 @@ function capture(): Writable & { text(): string } {
       done();
     },
   });
-  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString('utf8') });
+  return Object.assign(stream, { text: () => Buffer.concat(chunks).toString('utf8'), bytes: () => Buffer.concat(chunks) });
 }
 
 /** The output an expected file (fixtures/**\/*.expected, path from the repository root) holds for its command. */
@@ -52,12 +56,12 @@ export function expectedOutput(file: string): string {
  * Node start-up per case. Streams, environment, folder and standard input are the run's own (see Io).
  */
 export async function chatlint(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const stdout = capture();
+  const stdout = Object.assign(capture(), { isTTY: options.stdoutTty });
   const stderr = capture();
   const bytes = options.input === undefined ? [] : [Buffer.from(options.input)];
   const stdin = Object.assign(Readable.from(bytes), { isTTY: options.tty });
   const code = await main(args, { stdout, stderr, stdin, env: environment(options.env), cwd: options.cwd ?? ROOT });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return { code, stdout: stdout.text(), stderr: stderr.text(), stdoutBytes: stdout.bytes() };
 }
 
 /**

@@ -88,7 +88,8 @@ function readFindingsCsv(text: string, bom: boolean): Array<Record<string, unkno
 
 const asRow = (f: Finding): Record<string, unknown> => {
   const { source, ...rest } = f;
-  const row: Record<string, unknown> = { ...rest, file: source.file, line: source.line, record: source.record };
+  // CONTEXT is UTC, so the local time is the timestamp's own wall clock.
+  const row: Record<string, unknown> = { ...rest, file: source.file, line: source.line, record: source.record, localTime: f.timestamp.slice(0, 19).replace('T', ' ') };
   return Object.fromEntries(FINDING_COLUMNS.map((c) => [c, row[c]]));
 };
 

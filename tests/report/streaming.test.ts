@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatToString } from '../../src/report/formatter.js';
+import { formatToString, isBinary } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/index.js';
 import type { Finding, Report } from '../../src/model/report.js';
 import { batched } from '../../src/report/write.js';
@@ -12,15 +12,19 @@ describe('formatters stream their output', () => {
 
   it('the JSON formatter prints exactly what JSON.stringify(report, null, 2) would', () => {
     const json = FORMATTERS.find((f) => f.name === 'json');
-    expect(json && formatToString(json, report, CONTEXT)).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    if (!json || isBinary(json)) throw new Error('json is a text format');
+    expect(formatToString(json, report, CONTEXT)).toBe(`${JSON.stringify(report, null, 2)}\n`);
     const empty = { ...report, findings: [], skipped: [] };
-    expect(json && formatToString(json, empty, CONTEXT)).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+    expect(formatToString(json, empty, CONTEXT)).toBe(`${JSON.stringify(empty, null, 2)}\n`);
   });
 
   it('yields many pieces for a large report, none of them the whole report', () => {
     const finding = report.findings[0] as Finding;
     const many: Report = { ...report, findings: Array.from({ length: 20_000 }, (_, i) => ({ ...finding, messageIndex: i })) };
     for (const formatter of FORMATTERS) {
+      if (isBinary(formatter)) continue;
+      // Markdown is a summary for a ticket: a handful of short tables, one piece is enough.
+      if (formatter.name === 'markdown') continue;
       const pieces = [...formatter.format(many, CONTEXT)];
       expect(pieces.length, formatter.name).toBeGreaterThan(10);
       const batches = [...batched(pieces)];

@@ -1,6 +1,7 @@
 import type { Finding, Report } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { own } from '../../model/records.js';
+import { localTime } from '../local-time.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
 // A value that already starts with apostrophes before a risky start gets one more, so reading the CSV back
@@ -19,12 +20,13 @@ const row = (cells: Array<string | number | null | undefined>) => `${cells.map(c
 /** Column order is part of the contract: new columns go at the end. */
 export const FINDING_COLUMNS = [
   'conversationId', 'timestamp', 'agentId', 'agentName', 'ruleId', 'kind', 'severity', 'message',
-  'match', 'offset', 'seconds', 'messageIndex', 'excerpt', 'file', 'line', 'record',
+  'match', 'offset', 'seconds', 'messageIndex', 'excerpt', 'file', 'line', 'record', 'localTime',
 ] as const;
 
-const findingCells = (f: Finding) => [
+/** `timestamp` stays UTC for machines; `localTime` is the wall clock in the rule file's zone, for people. */
+const findingCells = (f: Finding, timezone: string) => [
   f.conversationId, f.timestamp, f.agentId, f.agentName, f.ruleId, f.kind, f.severity, f.message,
-  f.match, f.offset, f.seconds, f.messageIndex, f.excerpt, f.source.file, f.source.line, f.source.record,
+  f.match, f.offset, f.seconds, f.messageIndex, f.excerpt, f.source.file, f.source.line, f.source.record, localTime(f.timestamp, timezone),
 ];
 
 export const AGENT_COLUMNS = [
@@ -33,7 +35,7 @@ export const AGENT_COLUMNS = [
 ] as const;
 
 /** Rule ids in pack order, then any others the report mentions, for one column per rule. */
-function ruleColumns(context: FormatterContext, mentioned: Iterable<string>): string[] {
+export function ruleColumns(context: FormatterContext, mentioned: Iterable<string>): string[] {
   const ids = [...context.ruleIds];
   for (const id of mentioned) if (!ids.includes(id)) ids.push(id);
   return ids;
@@ -51,7 +53,9 @@ function* agentsCsv(report: Report, context: FormatterContext): Generator<string
   }
 }
 
-export const CONVERSATION_COLUMNS = ['conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file'] as const;
+export const CONVERSATION_COLUMNS = [
+  'conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file', 'localStartedAt',
+] as const;
 
 /** One row per conversation with its score and the points each rule deducted. */
 function* conversationsCsv(report: Report, context: FormatterContext): Generator<string> {
@@ -60,14 +64,15 @@ function* conversationsCsv(report: Report, context: FormatterContext): Generator
   for (const c of report.conversations) {
     yield row([
       c.conversationId, c.startedAt, c.agents.join(' '), c.messages, c.findings, c.score, String(c.passed), String(c.critical), c.source.file,
+      localTime(c.startedAt, context.timezone),
       ...ruleIds.map((id) => own(c.deductions, id) ?? 0),
     ]);
   }
 }
 
-function* findingsCsv(report: Report): Generator<string> {
+function* findingsCsv(report: Report, context: FormatterContext): Generator<string> {
   yield row([...FINDING_COLUMNS]);
-  for (const f of report.findings) yield row(findingCells(f));
+  for (const f of report.findings) yield row(findingCells(f, context.timezone));
 }
 
 /** RFC 4180 (CRLF, quoted where needed), with an optional BOM for Excel. */
@@ -77,6 +82,6 @@ export const csv: Formatter = {
     if (context.bom) yield '\uFEFF';
     if (context.csvReport === 'agents') yield* agentsCsv(report, context);
     else if (context.csvReport === 'conversations') yield* conversationsCsv(report, context);
-    else yield* findingsCsv(report);
+    else yield* findingsCsv(report, context);
   },
 };

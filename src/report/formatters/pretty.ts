@@ -2,8 +2,10 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, Report, Severity } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
+import { padEnd, terminalSafe } from '../terminal-text.js';
+import { textTable } from '../text-table.js';
 import { localTime } from '../local-time.js';
-import { displayWidth, padEnd, padStart, terminalSafe } from '../terminal-text.js';
+import { agentsWorstFirst } from '../ranking.js';
 
 function severityLabel(c: ChalkInstance, severity: Severity, text: string): string {
   const padded = padEnd(text, 7);
@@ -31,10 +33,6 @@ function groupByConversation(findings: Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-function table(rows: string[][], alignRight: boolean[]): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ''))));
-  return rows.map((r) => r.map((cell, i) => (alignRight[i] ? padStart(cell, widths[i] ?? 0) : padEnd(cell, widths[i] ?? 0))).join('  ').trimEnd());
-}
 
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
@@ -75,13 +73,7 @@ export const pretty: Formatter = {
 
     if (report.agents.length > 0) {
       lines.push(c.bold(t.perAgent));
-      // Worst first: lowest average score when scoring, else most findings.
-      const sorted = [...report.agents].sort(
-        (a, b) =>
-          (context.scored ? (a.averageScore ?? Infinity) - (b.averageScore ?? Infinity) : 0) ||
-          b.findings - a.findings ||
-          a.agentId.localeCompare(b.agentId, 'en', { numeric: true }),
-      );
+      const sorted = agentsWorstFirst(report.agents, context.scored);
       const scoreHeads = context.scored ? [t.average, t.passRate, t.critical] : [];
       const rows = [[t.agent, t.name, t.conversations, t.messages, t.findings, ...scoreHeads, t.topRules]];
       for (const a of sorted) {
@@ -91,7 +83,7 @@ export const pretty: Formatter = {
           : [];
         rows.push([terminalSafe(a.agentId), terminalSafe(a.agentName ?? ''), String(a.conversations), String(a.messages), String(a.findings), ...scoreCells, top]);
       }
-      const rendered = table(rows, [false, false, true, true, true, ...scoreHeads.map(() => true), false]);
+      const rendered = textTable(rows, [false, false, true, true, true, ...scoreHeads.map(() => true), false]);
       lines.push(`  ${c.dim(rendered[0] ?? '')}`, ...rendered.slice(1).map((r) => `  ${r}`), '');
     }
 
@@ -126,6 +118,8 @@ export const pretty: Formatter = {
           .replace('{critical}', String(s.criticalCount)),
       );
     }
+    // Which rules judged this run, so a pasted report says what it was checked against.
+    lines.push(c.dim(`${t.ruleFile}: ${terminalSafe(report.ruleset.name)}${report.ruleset.file ? ` (${terminalSafe(report.ruleset.file)})` : ''}`));
     yield `${lines.join('\n')}\n`;
   },
 };

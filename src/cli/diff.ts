@@ -1,0 +1,38 @@
+import { diffReports } from '../engine/diff.js';
+import { loadReportFile } from '../input/report-file.js';
+import { DIFF_FORMATS, diffCaveats, formatDiff, type DiffFormat } from '../report/diff-format.js';
+import { formatFromExtension } from '../report/formatters/index.js';
+import { terminalSafe } from '../report/terminal-text.js';
+import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
+import { writeFailed } from './io.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
+import { useColor } from './check.js';
+import { reportError, type Io } from './io.js';
+
+export interface DiffOptions {
+  format?: string;
+  output?: string;
+  failOnNew?: boolean;
+  color?: boolean;
+}
+
+/** `chatlint diff <baseline> <current>`: what changed between two JSON reports. Exit 1 only with --fail-on-new and a new finding. */
+export async function diff(baselinePath: string, currentPath: string, options: DiffOptions, io: Io): Promise<number> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${terminalSafe(text)}\n`);
+  try {
+    const fromExtension = options.output ? formatFromExtension(options.output) : undefined;
+    const format = (options.format ?? (fromExtension && (DIFF_FORMATS as readonly string[]).includes(fromExtension) ? fromExtension : 'pretty')) as DiffFormat;
+    const baseline = loadReportFile(baselinePath);
+    const current = loadReportFile(currentPath);
+    const result = diffReports(baseline, current, { baseline: baselinePath, current: currentPath });
+    if (format !== 'pretty') for (const caveat of diffCaveats(result)) warn(caveat);
+    const text = formatDiff(result, format, format === 'pretty' && useColor(options, io, !options.output));
+    if (options.output) await writeReport(options.output, text);
+    else await writeToStream(io.stdout, text);
+    return options.failOnNew && result.worse ? EXIT_FINDINGS : EXIT_OK;
+  } catch (error) {
+    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { findingSchema } from './report.js';
+
+/** Bumped when a field of the diff is renamed or removed. */
+export const DIFF_SCHEMA_VERSION = 1;
+
+/** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
+export const diffCountsSchema = z.object({
+  new: z.number().int(),
+  resolved: z.number().int(),
+  unchanged: z.number().int(),
+});
+export type DiffCounts = z.infer<typeof diffCountsSchema>;
+
+/** An average score then and now; null where that side scored nothing. */
+export const scoreChangeSchema = z.object({
+  scoreBefore: z.number().nullable(),
+  scoreAfter: z.number().nullable(),
+  /** scoreAfter − scoreBefore, rounded to one decimal; null unless both sides have a score. */
+  scoreChange: z.number().nullable(),
+});
+
+export const reportSideSchema = z.object({
+  /** The report file as given on the command line. */
+  file: z.string(),
+  ruleset: z.object({ name: z.string(), hash: z.string(), file: z.string().optional() }),
+  /** summary.findings of that report. */
+  findings: z.number().int(),
+  /** Findings the report lists: fewer than `findings` when it was written with --quiet (errors only). */
+  listed: z.number().int(),
+});
+
+export const reportDiffSchema = z.object({
+  diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
+  baseline: reportSideSchema,
+  current: reportSideSchema,
+  /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
+  rulesChanged: z.boolean(),
+  /** True when any finding is new: what --fail-on-new fails on. */
+  worse: z.boolean(),
+  totals: z.object({ ...diffCountsSchema.shape, ...scoreChangeSchema.shape }),
+  agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCountsSchema.shape, ...scoreChangeSchema.shape })),
+  rules: z.array(z.object({ ruleId: z.string(), ...diffCountsSchema.shape })),
+  newFindings: z.array(findingSchema),
+  resolvedFindings: z.array(findingSchema),
+});
+export type ReportDiff = z.infer<typeof reportDiffSchema>;
