@@ -1,78 +1,177 @@
 #!/usr/bin/env node
-// Throughput benchmark: generates a night's export in a temp folder, then times the built CLI on it.
-// Prints absolute numbers and ratios measured in this one run (machines are shared and noisy, so
-// compare ratios across runs, not seconds).
+// `npm run bench`: generates a seeded night's export, then measures chatlint against the floors as
+// medians of interleaved rounds (the machines are shared and noisy: compare ratios taken in the same
+// rounds, not seconds). Prints each goal of issue 9 beside its measured ratio and every run's peak RSS.
+//
+//   npm run bench -- --size 100m            # the default
+//   npm run bench -- --size 100m,1g --rounds 3 --markdown
+//   --keep DIR   generate into DIR and keep the files (re-used when present)
+//   --only REGEX run only the commands whose name matches (e.g. --only 'floor|four rules 1 thread|every')
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generate, parseSize } from './bench/generate.mjs';
+import { benchPhrases } from './bench/phrases.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 20000);
-const dir = mkdtempSync(join(tmpdir(), 'chatlint-bench-'));
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const sizes = opt('size', '100m').split(',');
+const rounds = Number(opt('rounds', 3));
+const markdown = argv.includes('--markdown');
+const keep = opt('keep');
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'chatlint-bench-'));
+mkdirSync(dir, { recursive: true });
+const cli = join(root, 'bin/chatlint.js');
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const cores = availableParallelism();
+const help = spawnSync(process.execPath, [cli, 'check', '--help'], { encoding: 'utf8' }).stdout;
+const hasJobs = help.includes('--jobs');
 
-let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = (list) => list[Math.floor(random() * list.length)];
-const agents = ['1024', '1031', '102', '2048', '2050', '3007', '4001', '4002'];
-const customerLines = ['你好，我的订单还没到', '请问退款什么时候到账？', '在吗', '快递显示已签收但我没收到', '谢谢', '好的'];
-const agentLines = ['已为您查询到，包裹在派送中，预计今天送达。', '请您稍等2分钟，我马上为您确认。', '好的，已经为您登记了。', '我晕，这个单号不对！！', '请问还有什么可以帮您？'];
+// ---- rule files -------------------------------------------------------------------------------------
+const yamlList = (items) => items.map((p) => `      - ${JSON.stringify(p)}`).join('\n');
+const coreRules = (phraseCount, extra = '') => `name: bench-four
+timezone: Asia/Shanghai
+rules:
+  - id: greeting-with-id
+    kind: greeting
+    severity: error
+    within: 1
+    patterns: ['云客服\\s*{agentId}\\s*为您服务']
+  - id: reply-within-60s
+    kind: response-time
+    severity: error
+    maxSeconds: 60
+  - id: no-forbidden-phrases
+    kind: forbidden-phrase
+    severity: error
+    phrases:
+${yamlList(benchPhrases(phraseCount))}
+  - id: no-emotional-punctuation
+    kind: forbidden-punctuation
+    severity: warning
+    patterns: ['[!?！？]{2,}', '。{2,}', '\\.{3,}']
+${extra}`;
+const everyAgentMessage = `  - id: every-agent-message
+    kind: forbidden-phrase
+    severity: info
+    patterns: ['^.']
+`;
+const ruleFile = (name, text) => {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, text);
+  return path;
+};
+const rules = {
+  four: ruleFile('four', coreRules(200)),
+  p50: ruleFile('phrases-50', coreRules(50)),
+  p10k: ruleFile('phrases-10000', coreRules(10_000)),
+  every: ruleFile('every', coreRules(200, everyAgentMessage)),
+};
 
-async function generate() {
-  const jsonl = createWriteStream(join(dir, 'night.jsonl'));
-  const csv = createWriteStream(join(dir, 'night.csv'));
-  csv.write('会话ID,发送时间,角色,客服工号,消息内容\n');
-  let messages = 0;
-  const start = Date.UTC(2026, 10, 27, 10);
-  // Interleave conversations in blocks, as exports written by several queues are.
-  for (let c = 0; c < conversations; c++) {
-    const id = `C${String(c).padStart(7, '0')}`;
-    const agent = pick(agents);
-    let t = start + Math.floor(random() * 8 * 3600) * 1000;
-    const count = 6 + Math.floor(random() * 14);
-    for (let i = 0; i < count; i++) {
-      const isAgent = i % 2 === 1;
-      t += (5 + Math.floor(random() * 70)) * 1000;
-      const text = isAgent ? (i === 1 ? `您好，云客服${agent}为您服务` : pick(agentLines)) : pick(customerLines);
-      const iso = new Date(t).toISOString();
-      const record = { conversation_id: id, timestamp: iso, role: isAgent ? 'agent' : 'customer', ...(isAgent ? { agent_id: agent } : {}), text };
-      if (!jsonl.write(`${JSON.stringify(record)}\n`)) await new Promise((r) => jsonl.once('drain', r));
-      const local = new Date(t + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
-      if (!csv.write(`${id},${local},${isAgent ? '客服' : '客户'},${isAgent ? agent : ''},${text}\n`)) await new Promise((r) => csv.once('drain', r));
-      messages++;
-    }
+// ---- data ---------------------------------------------------------------------------------------------
+const data = {};
+for (const size of sizes) {
+  const base = join(dir, `night-${size}`);
+  if (!existsSync(`${base}.jsonl`) || !existsSync(`${base}.csv`)) {
+    process.stderr.write(`generating ${size} export in ${dir} …\n`);
+    await generate({ out: base, size: parseSize(size) });
   }
-  await Promise.all([new Promise((r) => jsonl.end(r)), new Promise((r) => csv.end(r))]);
-  return messages;
+  data[size] = { jsonl: `${base}.jsonl`, csv: `${base}.csv`, mb: statSync(`${base}.jsonl`).size / 1e6, csvMb: statSync(`${base}.csv`).size / 1e6 };
 }
+const small = join(root, 'fixtures/transcript/one-chat.json');
 
-function time(args) {
+// ---- measuring ----------------------------------------------------------------------------------------
+/** Runs node with `args`; returns wall seconds and peak RSS in MB (whole process, worker threads included). */
+function run(args) {
+  const rssFile = join(dir, 'rss.txt');
+  const command = timeBin ? [timeBin, '-f', '%M', '-o', rssFile, process.execPath, ...args] : [process.execPath, ...args];
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', join(root, 'bin/chatlint.js'), 'check', ...args, '--format', 'json', '-o', join(dir, 'report.json'), '--quiet'], { encoding: 'utf8' });
+  const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status === 2 || result.status === null) throw new Error(`chatlint failed: ${result.stderr}`);
-  return seconds;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} failed (${result.status}): ${result.stderr.slice(0, 2000)}`);
+  const rss = timeBin ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : NaN;
+  return { seconds, rss };
 }
-
-const messages = await generate();
-writeFileSync(join(dir, 'empty.yaml'), 'name: empty\ntimezone: Asia/Shanghai\nrules: []\n');
-const jsonlMB = statSync(join(dir, 'night.jsonl')).size / 1e6;
-const csvMB = statSync(join(dir, 'night.csv')).size / 1e6;
-console.log(`export: ${conversations} conversations, ${messages} messages; JSONL ${jsonlMB.toFixed(1)} MB, CSV ${csvMB.toFixed(1)} MB`);
-
-const best = (args) => Math.min(time(args), time(args));
-const readOnly = best([join(dir, 'night.jsonl'), '--rules', join(dir, 'empty.yaml')]);
-const jsonl = best([join(dir, 'night.jsonl'), '--preset', 'zh-CN']);
-const csvTime = best([join(dir, 'night.csv'), '--preset', 'zh-CN']);
-const rows = [
-  ['JSONL, no rules (read + group + report)', readOnly, jsonlMB],
-  ['JSONL, zh-CN pack', jsonl, jsonlMB],
-  ['CSV, zh-CN pack', csvTime, csvMB],
+const check = (file, ruleFile, jobs, extra = []) => [
+  cli, 'check', file, ...(ruleFile.startsWith('--') ? [ruleFile, 'zh-CN'] : ['--rules', ruleFile]), '--allow-large-rules',
+  '--format', 'json', '-o', join(dir, 'report.json'), ...(hasJobs ? ['--jobs', String(jobs)] : []), ...extra,
 ];
-for (const [name, seconds, mb] of rows) {
-  console.log(`${name.padEnd(42)} ${seconds.toFixed(2).padStart(6)} s  ${(mb / seconds).toFixed(1).padStart(6)} MB/s  ${Math.round(messages / seconds).toLocaleString('en').padStart(9)} msg/s`);
-}
-console.log(`ratio: rules cost ${(jsonl / readOnly).toFixed(2)}× a read-only run; CSV takes ${(csvTime / jsonl).toFixed(2)}× JSONL`);
-rmSync(dir, { recursive: true, force: true });
 
+/** Named commands; each round runs all of them once, in order, so noise hits them alike. */
+const commands = new Map();
+const add = (name, args) => commands.set(name, { args, runs: [] });
+add('node -e 0', ['-e', '0']);
+add('small transcript', [cli, 'check', small, '--format', 'json', '-o', join(dir, 'small.json')]);
+for (const size of sizes) {
+  const { jsonl, csv } = data[size];
+  add(`floor ${size}`, [join(root, 'scripts/bench/floor-jsonl.mjs'), jsonl]);
+  add(`four rules 1 thread ${size}`, check(jsonl, rules.four, 1));
+  add(`zh-CN 1 thread ${size}`, check(jsonl, '--preset', 1));
+  if (hasJobs) add(`four rules ${cores} threads ${size}`, check(jsonl, rules.four, cores));
+  add(`every agent message ${size}`, check(jsonl, rules.every, 1));
+  add(`csv floor ${size}`, [join(root, 'scripts/bench/floor-csv.mjs'), csv]);
+  add(`csv four rules ${size}`, check(csv, rules.four, 1));
+}
+const first = sizes[0];
+add(`50 phrases ${first}`, check(data[first].jsonl, rules.p50, 1));
+add(`10000 phrases ${first}`, check(data[first].jsonl, rules.p10k, 1));
+
+const only = opt('only');
+if (only) for (const name of [...commands.keys()]) if (!new RegExp(only).test(name)) commands.delete(name);
+
+for (let round = 1; round <= rounds; round++) {
+  for (const [name, command] of commands) {
+    process.stderr.write(`round ${round}/${rounds}: ${name} …`);
+    const result = run(command.args);
+    command.runs.push(result);
+    process.stderr.write(` ${result.seconds.toFixed(2)} s, ${Math.round(result.rss)} MB\n`);
+  }
+}
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const seconds = (name) => (commands.has(name) ? median(commands.get(name).runs.map((r) => r.seconds)) : NaN);
+const peak = (name) => (commands.has(name) ? Math.max(...commands.get(name).runs.map((r) => r.rss)) : NaN);
+const ratio = (a, b) => seconds(a) / seconds(b);
+
+// ---- the table of issue 9 -----------------------------------------------------------------------------
+const fmt = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'not measured');
+const mb = (x) => (Number.isFinite(x) ? `${Math.round(x)} MB` : 'not measured');
+const largest = sizes.includes('1g') ? '1g' : sizes[sizes.length - 1];
+const rows = [];
+for (const size of sizes) {
+  rows.push([`four core rules, ${size}, one thread vs floor`, fmt(ratio(`four rules 1 thread ${size}`, `floor ${size}`)), size === first ? '<= 1.25x' : '<= 1.25x', `${seconds(`four rules 1 thread ${size}`).toFixed(2)} s; floor ${seconds(`floor ${size}`).toFixed(2)} s (${(data[size].mb / seconds(`floor ${size}`)).toFixed(0)} MB/s)`]);
+}
+rows.push([`built-in zh-CN pack, ${largest}, one thread vs floor`, fmt(ratio(`zh-CN 1 thread ${largest}`, `floor ${largest}`)), '<= 1.6x', `${seconds(`zh-CN 1 thread ${largest}`).toFixed(2)} s`]);
+rows.push([`four core rules, ${largest}, all ${cores} cores vs floor`, hasJobs ? fmt(ratio(`four rules ${cores} threads ${largest}`, `floor ${largest}`)) : 'not measured (no --jobs yet)', '<= 0.65x', hasJobs ? `${seconds(`four rules ${cores} threads ${largest}`).toFixed(2)} s` : '']);
+for (const size of sizes) {
+  rows.push([`peak RSS, four rules, ${size}`, mb(peak(`four rules 1 thread ${size}`)), '<= 256 MB', `floor ${mb(peak(`floor ${size}`))}`]);
+  rows.push([`peak RSS, a finding on every agent message, ${size}`, mb(peak(`every agent message ${size}`)), '<= 256 MB', `${seconds(`every agent message ${size}`).toFixed(2)} s`]);
+}
+rows.push([`CSV, four rules, ${first} vs csv-parse arrays alone`, fmt(ratio(`csv four rules ${first}`, `csv floor ${first}`)), '<= 1.2x', `${seconds(`csv four rules ${first}`).toFixed(2)} s; csv floor ${seconds(`csv floor ${first}`).toFixed(2)} s`]);
+rows.push(['one small transcript vs node -e 0', fmt(ratio('small transcript', 'node -e 0')), '<= 2.5x', `${(seconds('small transcript') * 1000).toFixed(0)} ms vs ${(seconds('node -e 0') * 1000).toFixed(0)} ms`]);
+rows.push([`10,000 phrases vs 50 phrases, ${first}`, fmt(ratio(`10000 phrases ${first}`, `50 phrases ${first}`)), '<= 1.5x', `${seconds(`10000 phrases ${first}`).toFixed(2)} s vs ${seconds(`50 phrases ${first}`).toFixed(2)} s`]);
+rows.push(['vs textlint + textlint-rule-ng-word (phrases on agent texts, 10 MB)', 'not measured (textlint is not installed)', '>= 4x faster', '']);
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const header = `Machine: ${cpu}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}; ` +
+  `${rounds} interleaved rounds, medians; export ${sizes.map((s) => `${s} = ${data[s].mb.toFixed(0)} MB JSONL / ${data[s].csvMb.toFixed(0)} MB CSV`).join(', ')}.`;
+if (markdown) {
+  console.log(header);
+  console.log('\n| | measured | goal | detail |\n|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+} else {
+  console.log(header);
+  for (const [what, measured, goal, detail] of rows) console.log(`${what.padEnd(62)} ${measured.padStart(12)}   goal ${goal.padEnd(12)} ${detail}`);
+}
+console.log('\nall runs (median s, peak RSS):');
+for (const [name] of commands) console.log(`  ${name.padEnd(34)} ${seconds(name).toFixed(3).padStart(8)} s ${mb(peak(name)).padStart(9)}`);
+if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,8 @@ import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
+import { buildReport, type PartialReport } from '../engine/aggregate.js';
+import { parseShard, type Shard } from '../model/shard.js';
 import { diffReports } from '../engine/diff.js';
 import { loadReportFile } from '../input/report-file.js';
 import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
@@ -29,6 +31,9 @@ import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
+import { startProgress } from './progress.js';
+import { checkInWorkers } from './workers.js';
+import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -59,6 +64,19 @@ export interface CheckOptions {
   maxRepeatedSkips?: string;
   /** Conversation ids to report on (repeatable, or comma-separated). */
   conversation?: string[];
+  /** --progress / --no-progress; unset: on a terminal, for runs over a second. */
+  progress?: boolean;
+  /** `k/n`: check only the conversations of shard k of n, and write a partial report for `chatlint merge`. */
+  shard?: string;
+  /** Worker threads, each checking the conversations of one shard; default 1. */
+  jobs?: string;
+  /** A folder of partial reports keyed by input contents, tool version and rules: unchanged input is not re-checked. */
+  cache?: string;
+}
+
+/** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
+export interface ShardFile extends PartialReport {
+  context: FormatContextFromRules;
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
@@ -71,12 +89,12 @@ export function skipReasonKind(reason: string): string {
   return reason.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, '#');
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be one of: ${allowed.join(', ')} (got "${value}")`);
   return value as T;
 }
 
-function nonNegativeInt(value: string | undefined, option: string, fallback: number): number {
+export function nonNegativeInt(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number (got "${value}")`);
   return Number(value);
@@ -86,7 +104,7 @@ function nonNegativeInt(value: string | undefined, option: string, fallback: num
  * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
  * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
  */
-function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
+export function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
   if (gates.newFindings !== undefined && gates.newFindings > 0) {
     note(`--fail-on-new: ${gates.newFindings} finding${gates.newFindings === 1 ? ' is' : 's are'} new since the baseline`);
     return EXIT_FINDINGS;
@@ -108,7 +126,7 @@ function exitCode(report: Report, gates: Gates, note: (text: string) => void): n
   return report.summary.bySeverity.error > gates.maxErrors ? EXIT_FINDINGS : EXIT_OK;
 }
 
-interface Gates {
+export interface Gates {
   failUnder: number | undefined;
   maxErrors: number;
   /** Whether any enabled rule deducts points or is critical. */
@@ -118,8 +136,7 @@ interface Gates {
 }
 
 /** Why a run's input cannot stand as a report (exit 2), or null when it can. */
-function unusableInput(report: Report, filesRead: number, fileErrors: number, strict: boolean): string | null {
-  const s = report.summary;
+export function unusableInput(s: RunResult['seen'], filesRead: number, fileErrors: number, strict: boolean): string | null {
   if (filesRead === 0 && fileErrors > 0) return 'no input could be read';
   // Nothing at all to check (empty files, a header only, an empty directory, stdin closed at once) is not a pass.
   if (s.recordsRead === 0) return 'no records in the input';
@@ -220,7 +237,91 @@ export function settingsFrom(options: CheckOptions, io: Io) {
   if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
   const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
-  return { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips, baseline };
+  let shard: Shard | undefined;
+  if (options.shard !== undefined) {
+    shard = parseShard(options.shard);
+    if (!shard) throw new UsageError(`--shard must be k/n with 1 <= k <= n, such as 2/8 (got "${options.shard}")`);
+  }
+  const jobs = options.jobs === undefined ? undefined : nonNegativeInt(options.jobs, '--jobs', 1);
+  if (jobs === 0) throw new UsageError('--jobs must be at least 1');
+  return {
+    ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, waivers, readOptions: { ...readOptions, shard }, memoryBudgetBytes, maxRepeatedSkips, baseline, shard, jobs,
+  };
+}
+
+/** What the formatter needs from the rules (written into shard files, so `merge` formats alike). */
+export interface FormatContextFromRules {
+  timezone: string;
+  ruleIds: string[];
+  scored: boolean;
+  replyLimitSeconds: number | null;
+  criticalRuleIds: string[];
+}
+
+export function formatContext(ruleset: Ruleset, timezone: string): FormatContextFromRules {
+  return {
+    timezone,
+    ruleIds: ruleset.rules.filter((r) => r.rule.enabled).map((r) => r.rule.id),
+    scored: isScored(ruleset),
+    replyLimitSeconds: replyLimitSeconds(ruleset),
+    criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
+  };
+}
+
+/**
+ * Skips, unreadable files, notes and empty files as stderr lines: the first MAX_SKIPS_ON_STDERR skips, at
+ * most `maxRepeatedSkips` of one kind per file; `finish` sums up what was left out.
+ */
+function stderrHooks(options: CheckOptions, warn: (text: string) => void, maxRepeatedSkips: number) {
+  let skipsSeen = 0;
+  // Per file and kind of reason: how many skips were seen, so a reason repeated past the limit is summed up, not listed.
+  const repeats = new Map<string, { file: string; reason: string; count: number }>();
+  return {
+    onSkip(skip: SkippedRecord) {
+      if (options.quiet) return;
+      const key = `${skip.file}\0${skipReasonKind(skip.reason)}`;
+      const seen = repeats.get(key) ?? { file: skip.file, reason: skip.reason, count: 0 };
+      repeats.set(key, { ...seen, count: seen.count + 1 });
+      if (seen.count >= maxRepeatedSkips) return;
+      if (skipsSeen++ < MAX_SKIPS_ON_STDERR) {
+        warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
+      }
+    },
+    onFileError(file: string, reason: string) {
+      warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
+    },
+    onNote(file: string, message: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
+    },
+    onEmptyFile(file: string) {
+      if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
+    },
+    finish() {
+      for (const { file, reason, count } of repeats.values()) {
+        if (count > maxRepeatedSkips) {
+          warn(`${terminalSafe(file)}: ${count - maxRepeatedSkips} more skipped records like "${terminalSafe(reason)}" not listed (${count} in all; all are in the JSON report)`);
+        }
+      }
+      if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+    },
+  };
+}
+
+/**
+ * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
+ * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
+ */
+export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  const { ruleset, waivers, readOptions, maxRepeatedSkips } = settingsFrom(options, io);
+  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn, maxRepeatedSkips), {
+    waivers,
+    memoryBudgetBytes,
+    redact: Boolean(options.redact),
+    conversations: selectedConversations(options.conversation),
+    shard,
+  });
+  return rest;
 }
 
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
@@ -292,49 +393,54 @@ export async function readAndCheck(
     yield* readFiles(files, readOptions, options.inputFormat);
   }
 
-  let skipsSeen = 0;
-  // Per file and kind of reason: how many skips were seen, so a reason repeated past the limit is summed up, not listed.
-  const repeats = new Map<string, { file: string; reason: string; count: number }>();
-  const hooks = {
-    onSkip(skip: SkippedRecord) {
-      if (options.quiet) return;
-      const key = `${skip.file}\0${skipReasonKind(skip.reason)}`;
-      const seen = repeats.get(key) ?? { file: skip.file, reason: skip.reason, count: 0 };
-      repeats.set(key, { ...seen, count: seen.count + 1 });
-      if (seen.count >= maxRepeatedSkips) return;
-      if (skipsSeen++ < MAX_SKIPS_ON_STDERR) {
-        warn(`${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : `#${skip.record}`}: skipped: ${terminalSafe(skip.reason)}`);
-      }
-    },
-    onFileError(file: string, reason: string) {
-      warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`);
-    },
-    onNote(file: string, message: string) {
-      if (!options.quiet) warn(`${terminalSafe(file)}: ${terminalSafe(message)}`);
-    },
-    onEmptyFile(file: string) {
-      if (!options.quiet) warn(`${terminalSafe(file)}: no records (an empty file, or a header only)`);
-    },
-  };
+  const hooks = stderrHooks(options, warn, maxRepeatedSkips);
   const conversations = selectedConversations(options.conversation);
-  const result = await runCheck(events(), settings.ruleset, hooks, {
-    waivers,
-    memoryBudgetBytes,
-    redact: Boolean(options.redact),
-    conversations,
-    ...engine,
-  });
+  const shard = settings.shard;
+  // Worker threads split the conversations by hash (as shards do) and their partial reports merge into the
+  // same report. One thread for stdin, signatures (identity spans conversations), --shard and timelines.
+  const canSplit = !readsStdin && !settings.ruleset.input?.agentIdFrom && !shard && !engine.onConversation;
+  const jobs = canSplit ? (settings.jobs ?? 1) : 1;
+  // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
+  const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+  if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
+  const { mapping: _mapping, ...readSettings } = readOptions;
+  const key =
+    cacheable && options.cache !== undefined
+      ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
+      : undefined;
+  const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
+  // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
+  const progress = startProgress(io.stderr, files, jobs > 1 || cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+  let result: RunResult;
+  let parts: PartialReport[];
+  try {
+    if (cached) {
+      parts = cached.parts;
+      result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
+      if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+    } else if (jobs > 1) {
+      const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+      parts = shards.map((p) => p.partial);
+      const report = buildReport(parts);
+      // Each worker counted its own messages and skips; the merged report has the run's.
+      result = { ...(shards[0] as (typeof shards)[number]), report, seen: report.summary };
+    } else {
+      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
+      parts = [result.partial];
+    }
+  } finally {
+    progress.stop();
+  }
+  if (key && options.cache !== undefined && !cached) {
+    const { fileErrors, filesRead, seen } = result;
+    if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+  }
   const { report, identity } = result;
   if (identity && !options.quiet) warn(describeIdentity(identity));
   if (!options.quiet) {
     for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
   }
-  for (const { file, reason, count } of repeats.values()) {
-    if (count > maxRepeatedSkips) {
-      warn(`${terminalSafe(file)}: ${count - maxRepeatedSkips} more skipped records like "${terminalSafe(reason)}" not listed (${count} in all; all are in the JSON report)`);
-    }
-  }
-  if (skipsSeen > MAX_SKIPS_ON_STDERR) warn(`… ${skipsSeen - MAX_SKIPS_ON_STDERR} more skipped records (all are listed in the report)`);
+  hooks.finish();
   assertConversationsFound(conversations, report);
   return result;
 }
@@ -358,9 +464,10 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const settings = settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
-    const { report, fileErrors, filesRead } = await readAndCheck(paths, options, settings, io, {
+    const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
     });
+    if (settings.shard) return writeShard({ ...partial, context: formatContext(ruleset, timezone) }, unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict)), options, io);
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
@@ -385,7 +492,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       await writeToStream(io.stdout, await output());
       if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
     };
-    const unusable = unusableInput(report, filesRead, fileErrors.length, Boolean(options.strict));
+    const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
       warn(unusable);
       // Unusable input never replaces the last good report (nightly jobs keep yesterday's file).
@@ -393,17 +500,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       else await toStdout();
       return EXIT_USAGE;
     }
-    if (options.output) {
-      // /dev/stdout may be a socket (a parent process's pipe), which cannot be opened by name: write to the stream.
-      if (STDOUT_NAMES.includes(options.output)) await writeToStream(io.stdout, await output());
-      else await writeReport(options.output, await output());
-      if (!options.quiet) {
-        const s = report.summary;
-        warn(`wrote ${options.output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
-      }
-    } else {
-      await toStdout();
-    }
+    if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
+    else await toStdout();
     if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
       warn(diffSummaryLine(since));
       for (const caveat of diffCaveats(since)) warn(caveat);
@@ -413,4 +511,35 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     return usageExitCode(error, io);
   }
+}
+
+/**
+ * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
+ * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
+ */
+async function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  if (unusable) {
+    warn(unusable);
+    if (options.output) warn(`partial report not written; ${options.output} is left as it was`);
+    return EXIT_USAGE;
+  }
+  const text = `${JSON.stringify(file)}\n`;
+  if (options.output) {
+    await writeReport(options.output, text);
+    if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
+  } else await writeToStream(io.stdout, text);
+  return EXIT_OK;
+}
+
+/**
+ * Writes a report to its -o file (complete or absent; a FIFO or device written into as it is) and says
+ * so, with the run's counts. /dev/stdout may be a socket (a parent process's pipe), which cannot be
+ * opened by name: it is written to the stream.
+ */
+export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Report, note: (text: string) => void, io: Io): Promise<void> {
+  if (STDOUT_NAMES.includes(output)) await writeToStream(io.stdout, content);
+  else await writeReport(output, content);
+  const s = report.summary;
+  note(`wrote ${output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
 }

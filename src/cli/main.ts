@@ -12,6 +12,7 @@ import { sanitized, type Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
+import { merge, type MergeOptions } from './merge.js';
 import { diff, type DiffOptions } from './diff.js';
 import { DIFF_FORMATS } from '../report/diff-format.js';
 import { audit, type AuditOptions } from './audit.js';
@@ -98,6 +99,11 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
+    .option('--jobs <n>', 'worker threads, each checking a shard of the conversations (default 1; each still parses all input); the report is the same for any number')
+    .option('--cache <dir>', 'keep partial reports in dir, keyed by the input files\' contents, tool version, rules and settings: a re-run over unchanged input checks nothing')
+    .option('--shard <k/n>', 'check only the conversations of shard k of n (by a hash of the conversation id) and write a partial report for `chatlint merge`')
+    .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show the progress bar (default: on a terminal, for runs over a second)')
     .option('--print-config', 'print the effective rules (after extends) as YAML and exit; reads no input')
     .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
     .option('--color', 'colours even when not writing to a terminal')
@@ -105,6 +111,24 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect)
     .action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
       exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
+    });
+
+  program
+    .command('merge')
+    .description('join the partial reports of check --shard k/n into the report one run would have written')
+    .argument('<parts...>', 'the partial reports, one per shard (part*.json)')
+    .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
+    .option('-o, --output <file>', 'write the report to a file (complete or absent)')
+    .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding, agent or conversation').choices(CSV_REPORTS).default('findings'))
+    .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel)')
+    .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
+    .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
+    .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
+    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
+    .option('--color', 'colours even when not writing to a terminal')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .action(async (parts: string[], options: MergeOptions) => {
+      exitCode = await merge(parts, options, io);
     });
 
   program

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import { loadRuleset } from '../config/load.js';
+import { loadYaml } from '../config/parse.js';
 import type { Ruleset } from '../config/ruleset.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { testRuleset } from '../engine/rule-tests.js';
@@ -62,7 +62,7 @@ function explainRule(ruleset: Ruleset, id: string, io: Io): number {
   io.stdout.write(`Message: ${rule.message ?? kind.defaultMessage}\n`);
   const scoring = rule.critical ? 'bottom-line item: a single finding sets the conversation score to 0' : rule.points ? `deducts ${rule.points} per finding, at most ${rule.maxPoints ?? rule.points} per conversation` : 'deducts nothing';
   io.stdout.write(`Scoring: ${scoring}\n\nEffective options:\n`);
-  io.stdout.write(stringify(rule, { lineWidth: 0 }).replace(/^/gm, '  ').trimEnd() + '\n');
+  io.stdout.write(loadYaml().stringify(rule, { lineWidth: 0 }).replace(/^/gm, '  ').trimEnd() + '\n');
   return EXIT_OK;
 }
 
@@ -78,7 +78,7 @@ export function printConfig(options: RulesOptions, io: Io): number {
       rules: ruleset.rules.map(({ rule }) => rule),
     };
     io.stdout.write(`# effective rules from ${ruleset.file}${ruleset.extends ? ` (extends ${ruleset.extends})` : ''}, hash ${ruleset.hash}\n`);
-    io.stdout.write(stringify(config, { lineWidth: 0 }));
+    io.stdout.write(loadYaml().stringify(config, { lineWidth: 0 }));
     return EXIT_OK;
   });
 }

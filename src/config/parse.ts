@@ -1,4 +1,7 @@
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
@@ -9,6 +12,24 @@ export interface ParsedFile {
   data: unknown;
   /** The line a key path points at, for error messages; null when unknown. */
   lineOf(path: ReadonlyArray<PropertyKey>): number | null;
+}
+
+// The YAML parser is loaded only for a file that is not a built-in pack as shipped (or for an error's line).
+let yamlModule: typeof Yaml | undefined;
+export const loadYaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
+/** Built-in packs parsed at build time (scripts/parse-packs.mjs), by the SHA-256 of their YAML text. */
+const PARSED_PACKS = new URL('../parsed-packs.json', import.meta.url);
+
+function preParsed(text: string): unknown {
+  let packs: Record<string, unknown>;
+  try {
+    packs = JSON.parse(readFileSync(PARSED_PACKS, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const key = createHash('sha256').update(text).digest('hex');
+  return Object.hasOwn(packs, key) ? packs[key] : undefined;
 }
 
 /** Parses YAML or JSON text; syntax errors and duplicate keys are ConfigErrors naming the line. */
@@ -25,6 +46,14 @@ export function parseRuleText(text: string, label: string, isJson: boolean): Par
       throw new ConfigError([`${label}: not valid JSON: ${(error as Error).message}`]);
     }
   }
+  const data = preParsed(text);
+  // Lines are needed only for error messages: the YAML is parsed then.
+  if (data !== undefined) return { data, lineOf: (path) => parseYamlText(text, label).lineOf(path) };
+  return parseYamlText(text, label);
+}
+
+function parseYamlText(text: string, label: string): ParsedFile {
+  const { LineCounter, parseDocument, isNode } = loadYaml();
   const lineCounter = new LineCounter();
   // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

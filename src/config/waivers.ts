@@ -1,7 +1,7 @@
+import { loadYaml } from './parse.js';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import type { Waiver } from '../model/report.js';
 import { ConfigError } from '../errors.js';
@@ -53,6 +53,7 @@ function fromCsv(text: string, label: string): Array<{ entry: unknown; where: st
 }
 
 function fromYaml(text: string, label: string): Array<{ entry: unknown; where: string }> {
+  const { LineCounter, parseDocument, isNode } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${label}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));

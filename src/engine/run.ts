@@ -1,10 +1,11 @@
 import type { Ruleset } from '../config/ruleset.js';
 import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
-import type { ConversationSummary, Finding, Report, Waiver } from '../model/report.js';
+import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { ReportBuilder } from './aggregate.js';
+import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport } from './aggregate.js';
+import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector } from './group.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
@@ -31,6 +32,10 @@ export interface RunResult {
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
+  /** What this run found, for merging with other shards (the report is built from it). */
+  partial: PartialReport;
+  /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
+  seen: { recordsRead: number; messages: number; skippedRecords: number };
 }
 
 export interface RunOptions {
@@ -49,6 +54,8 @@ export interface RunOptions {
    * (audit, HTML). The caller decides what to keep: the engine itself holds nothing beyond one conversation.
    */
   onConversation?(transcript: Transcript): void;
+  /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
+  shard?: Shard;
 }
 
 /** A checked conversation as a timeline shows it; texts masked under --redact like the findings. */
@@ -84,13 +91,35 @@ export async function runCheck(
   hooks: RunHooks = {},
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const scoringRules = new Map(ruleset.rules.map(({ rule }) => [rule.id, rule]));
-  const builder = new ReportBuilder(TOOL, { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) }, { ...ruleset.scoring, rules: scoringRules });
+  const shard = options.shard ?? WHOLE_RUN;
+  const scoring = {
+    ...ruleset.scoring,
+    rules: ruleset.rules.map(({ rule }): PartialReport['scoring']['rules'][number] => [rule.id, { points: rule.points, maxPoints: rule.maxPoints, critical: rule.critical }]),
+  };
+  const policy = policyOf(scoring);
+  const files: string[] = [];
+  const readOrder: string[] = [];
+  const readSkips: SkippedRecord[] = [];
+  // Each input as reading met it, with the records and skips this run accounts for.
+  const inputs = new Map<string, InputFile>();
+  const input = (file: string): InputFile => {
+    let known = inputs.get(file);
+    if (!known) inputs.set(file, (known = { path: file, format: null, encoding: null, records: 0, skipped: 0 }));
+    return known;
+  };
+  const countSkip = (skip: SkippedRecord) => {
+    const counted = input(skip.file);
+    counted.records++;
+    counted.skipped++;
+  };
+  const entries: ConversationEntry[] = [];
+  const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
-  const addSkip = (given: SkippedRecord) => {
+  const addSkip = (given: SkippedRecord, into: SkippedRecord[] = readSkips) => {
     const skip = options.redact ? redactSkip(given) : given;
-    builder.addSkip(skip);
+    into.push(skip);
+    countSkip(given);
     hooks.onSkip?.(skip);
   };
   // An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
@@ -111,13 +140,19 @@ export async function runCheck(
   let filesRead = 0;
   const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  // Every shard reads every record; each keeps the conversations that hash to it and the skips it owns.
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
+    seen.recordsRead++;
     countRecords(1);
     if (event.type === 'message') {
-      if (!options.conversations || options.conversations.has(event.message.conversationId)) collector.add(event.message);
-    }
-    else addSkip(event.skip);
+      seen.messages++;
+      const id = event.message.conversationId;
+      if (inShard(id, shard) && (!options.conversations || options.conversations.has(id))) collector.add(event.message);
+    } else if (event.type === 'skip') {
+      seen.skippedRecords++;
+      if (event.shardOwned || ownsSkip(event.skip, shard)) addSkip(event.skip);
+    } else seen.messages++; // another shard's record, most likely a message
   };
   await enterPhase('reading');
   let spilling = false;
@@ -129,6 +164,7 @@ export async function runCheck(
     switch (event.type) {
       case 'message':
       case 'skip':
+      case 'elsewhere':
         addRecord(event);
         break;
       case 'batch':
@@ -139,7 +175,9 @@ export async function runCheck(
         current = { file: event.file, records: 0 };
         if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
-        builder.addFile(event.file, event.format, event.encoding);
+        if (!files.includes(event.file)) files.push(event.file);
+        if (!readOrder.includes(event.file)) readOrder.push(event.file);
+        Object.assign(input(event.file), { format: input(event.file).format ?? event.format, encoding: input(event.file).encoding ?? event.encoding });
         break;
       case 'file-error': {
         // A file that failed after it started (a CSV without a header) is an error, not an empty file.
@@ -148,7 +186,14 @@ export async function runCheck(
         const reason = options.redact ? redactSkip({ file: event.file, line: null, record: 0, reason: event.reason }).reason : event.reason;
         fileErrors.push({ file: event.file, reason });
         const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
-        builder.addSkip(skip);
+        seen.recordsRead++;
+        seen.skippedRecords++;
+        if (!readOrder.includes(event.file)) readOrder.push(event.file);
+        input(event.file);
+        if (ownsSkip(skip, shard)) {
+          readSkips.push(skip);
+          countSkip(skip);
+        }
         hooks.onFileError?.(event.file, reason);
         break;
       }
@@ -167,12 +212,32 @@ export async function runCheck(
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    const summary = builder.addConversation(conversation, kept, waived);
-    options.onConversation?.(transcriptOf(conversation, kept, summary, Boolean(options.redact)));
+    for (const message of conversation.messages) input(message.source.file).records++;
+    const entry = conversationEntry(conversation, kept, waived, policy);
+    entries.push(entry);
+    options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
   }
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
-  for (const skip of duplicates) addSkip(skip);
-  const report = builder.build(book.unused());
-  if (!identity) return { report, fileErrors, filesRead };
-  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary() };
+  const duplicateSkips: SkippedRecord[] = [];
+  for (const skip of duplicates) addSkip(skip, duplicateSkips);
+  // A duplicate was read as a message and counts as a skip.
+  seen.messages -= duplicateSkips.length;
+  seen.skippedRecords += duplicateSkips.length;
+  const partial: PartialReport = {
+    chatlintPartial: 1,
+    tool: TOOL,
+    ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) },
+    scoring,
+    shard,
+    files,
+    inputs: [...inputs.values()],
+    readOrder,
+    readSkips,
+    duplicateSkips,
+    conversations: entries,
+    unusedWaivers: book.unused(),
+  };
+  const report = buildReport([partial]);
+  if (!identity) return { report, fileErrors, filesRead, partial, seen };
+  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, seen };
 }

@@ -5,6 +5,7 @@ import type { ReadEvent } from '../model/message.js';
 import { decodeChunks } from './encoding.js';
 import { fieldForKey, mapObject, toMessage } from './fields.js';
 import { LineCounter } from './line-counter.js';
+import { KeyPlan } from './records.js';
 import type { ReadOptions } from './options.js';
 import type { OpenedInput } from './source.js';
 import { InputError } from '../errors.js';
@@ -48,11 +49,20 @@ export async function* readableBatches<T>(stream: Readable): AsyncIterable<T[]> 
   }
 }
 
+function holdsReplacementCharacter(record: Record<string, string>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === 'string' && value.includes('\uFFFD')) return true;
+  }
+  return false;
+}
+
 /** CSV or TSV with a header row, streamed. Ragged rows and broken quoting are skipped with their line. */
 export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent[]> {
   const file = input.label;
   let header: string[] = [];
   const mapping = options.mapping?.forFile();
+  const plan = new KeyPlan();
   const parser = parse({
     delimiter,
     columns: (names: string[]) => {
@@ -114,11 +124,11 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
     for await (const rows of readableBatches<CsvRow>(parser)) {
       const batch: ReadEvent[] = [];
       for (const row of rows) {
-        batch.push(...skipsBefore(row.info.bytes));
+        if (pendingSkips.length > 0) for (const event of skipsBefore(row.info.bytes)) batch.push(event);
         const { line, offset } = recordStart();
         const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
         // csv-parse turns bytes that are not UTF-8 into U+FFFD without a word; such a record is skipped instead.
-        if (Object.values(row.record).some((v) => typeof v === 'string' && v.includes('\uFFFD'))) {
+        if (holdsReplacementCharacter(row.record)) {
           const raw = options.encoding === 'utf8' ? lines.bytesBetween(offset, row.info.bytes) : undefined;
           if (!raw || !isUtf8(raw)) {
             previousEnd = row.info.bytes;
@@ -132,7 +142,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
           continue;
         }
         const source = { file, line, record: record + 1 };
-        const result = mapping ? mapping.message(row.record, source, options.timezone) : toMessage(mapObject(row.record), source, options.timezone);
+        const result = mapping ? mapping.message(row.record, source, options.timezone) : toMessage(plan.map(row.record) ?? mapObject(row.record), source, options.timezone);
         record++;
         if ('message' in result) batch.push({ type: 'message', message: result.message });
         else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });

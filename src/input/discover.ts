@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { decoderLabel } from './encoding.js';
 import { detectEncoding } from './detect-encoding.js';
 import { isSlackMetadataFile, SLACK_METADATA_FILES } from './formats/slack.js';
@@ -9,6 +8,9 @@ import { sniffProduct } from './read.js';
 import { HEAD_BYTES, openFile } from './source.js';
 import { withoutCompression } from './compressed.js';
 import { UsageError } from '../errors.js';
+
+// fast-glob is loaded only for directories and patterns: checking one named file does not pay for it.
+const loadGlob = async () => (await import('fast-glob')).default;
 
 export const INPUT_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv'];
 /** Compressed forms of any of the above (`night.jsonl.gz`), and zip archives, read entry by entry. */
@@ -127,6 +129,7 @@ export async function discoverFiles(paths: string[], output?: string): Promise<s
       continue;
     }
     if (stats?.isDirectory()) {
+      const fg = await loadGlob();
       const plain = [...INPUT_EXTENSIONS, ...SNIFFED_EXTENSIONS];
       const compressed = plain.flatMap((e) => COMPRESSED_SUFFIXES.map((c) => `${e}.${c}`));
       const found = await fg(`**/*.{${[...plain, ...compressed, 'zip'].join(',')}}`, {
@@ -145,6 +148,7 @@ export async function discoverFiles(paths: string[], output?: string): Promise<s
     }
     if (stats) throw new UsageError(`${path}: not a file or directory`);
     if (!GLOB_CHARS.test(path)) throw new UsageError(`${path}: no such file or directory`);
+    const fg = await loadGlob();
     const matched = await fg(path, { onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, dot: false });
     if (matched.length === 0) throw new UsageError(`${path}: no files match this pattern`);
     for (const file of matched.sort()) add(file);

@@ -19,7 +19,11 @@ export function stripUtf8Bom(bytes: Buffer): Buffer {
 
 /** Decodes bytes strictly: returns null when they are not valid in the encoding, so bad bytes are reported, never guessed. */
 export function decodeStrict(bytes: Buffer, encoding: EncodingChoice): string | null {
-  if (encoding === 'utf8' || encoding === 'auto') return isUtf8(bytes) ? bytes.toString('utf8') : null;
+  if (encoding === 'utf8' || encoding === 'auto') {
+    // Decoding turns bad bytes into U+FFFD; only text that holds one needs the exact check (a real U+FFFD is rare).
+    const text = bytes.toString('utf8');
+    return !text.includes('\uFFFD') || isUtf8(bytes) ? text : null;
+  }
   try {
     return new TextDecoder(decoderLabel(encoding), { fatal: true }).decode(bytes);
   } catch {

@@ -58,6 +58,41 @@ export function markDuplicateKeys(text: string): string {
   return out + text.slice(from);
 }
 
+/**
+ * A cheap test for whether `text` may hold a repeated key, given `parsed` (JSON.parse of it): every key in
+ * the text is a closing quote followed (after white space) by a colon, so when the parsed objects hold as
+ * many keys as the text has such quote-colons, no key was lost to a repeat. Only when they hold fewer (or a
+ * string contains `":`) does the full scan (duplicateKeys) run.
+ */
+export function mayRepeatKeys(text: string, parsed: unknown): boolean {
+  const keys = countKeys(parsed, 0);
+  if (keys === Number.POSITIVE_INFINITY) return true;
+  let quoteColons = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && isJsonSpace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === QUOTE && ++quoteColons > keys) return true;
+  }
+  return false;
+}
+
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** Keys in all objects of a parsed value; Infinity past the depth limit (the full scan decides then). */
+function countKeys(value: unknown, depth: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > MAX_JSON_DEPTH) return Number.POSITIVE_INFINITY;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += countKeys(item, depth + 1);
+    return count;
+  }
+  for (const key in value) {
+    count += 1 + countKeys((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return count;
+}
+
 /** Where keys repeat within one JSON object: the offset of each repeat's opening quote, and the key. */
 export function duplicateKeys(text: string): Array<{ at: number; key: string }> {
   // Per open container: the keys seen so far (objects) or null (arrays).

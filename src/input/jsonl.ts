@@ -1,10 +1,52 @@
 import type { ReadEvent } from '../model/message.js';
 import { decodeStrict, stripUtf8Bom } from './encoding.js';
 import { splitLines } from './lines.js';
-import { markDuplicateKeys } from './json-guard.js';
+import { markDuplicateKeys, mayRepeatKeys } from './json-guard.js';
 import type { ReadOptions } from './options.js';
-import { eventsFromJson } from './records.js';
+import { eventsFromJson, KeyPlan, pushEventsFromJson } from './records.js';
 import type { OpenedInput } from './source.js';
+import { inShard } from '../model/shard.js';
+
+// Every spelling of a key the built-in names read as a conversation id (normalizeKey drops case, spaces, _ and -).
+const CONVERSATION_KEYISH = new RegExp(
+  ['conversation', 'chatid', 'sessionid', '会话'].map((word) => [...word].join('[\\s_\\-]*')).join('|'),
+  'gi',
+);
+const ID_KEY = '"conversation_id":"';
+
+/**
+ * The conversation id a JSON Lines record certainly has, read without parsing it, or undefined when that
+ * is not certain: the line is one object without arrays (no conversation object), `"conversation_id":"`
+ * is the only key in it that could name a conversation, and its value has no escapes. A line that is a
+ * message has exactly this id; one that is not is a skip, which then goes with the same shard.
+ */
+export function certainConversationId(text: string): string | undefined {
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+  if (text.includes('[') && /:\s*\[/.test(text)) return undefined;
+  const at = text.indexOf(ID_KEY);
+  if (at < 0) return undefined;
+  CONVERSATION_KEYISH.lastIndex = 0;
+  const first = CONVERSATION_KEYISH.exec(text);
+  if (!first || first.index !== at + 1 || CONVERSATION_KEYISH.exec(text) !== null) return undefined;
+  const end = text.indexOf('"', at + ID_KEY.length);
+  const raw = end < 0 ? '' : text.slice(at + ID_KEY.length, end);
+  return end < 0 || raw.includes('\\') ? undefined : raw.trim();
+}
+
+/** Parses one line: the value, or the reason it is not JSON. Duplicate keys are marked (see json-guard.ts). */
+function parseLine(text: string): { value: unknown } | { reason: string } {
+  try {
+    // Parse once; the duplicate-key scan runs only when the parsed value may have lost a key to a repeat.
+    const value: unknown = JSON.parse(text);
+    return { value: mayRepeatKeys(text, value) ? JSON.parse(markDuplicateKeys(text)) : value };
+  } catch {
+    try {
+      return { value: JSON.parse(markDuplicateKeys(text)) };
+    } catch (error) {
+      return { reason: `invalid JSON: ${(error as Error).message}` };
+    }
+  }
+}
 
 /**
  * JSON Lines: one message or conversation object per line, streamed. Blank lines are not records.
@@ -16,6 +58,9 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   let record = 0;
   const nextRecord = () => ++record;
   const mapping = options.mapping?.forFile();
+  const plan = new KeyPlan();
+  // Checking one shard of several: records of other shards' conversations are counted, not parsed.
+  const shard = options.shard && options.shard.count > 1 && !mapping && (options.encoding === 'utf8' || options.encoding === 'auto') ? options.shard : undefined;
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes)) {
     const batch: ReadEvent[] = [];
     for (const line of lines) {
@@ -30,16 +75,25 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
         continue;
       }
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(markDuplicateKeys(text));
-      } catch (error) {
-        skip(`invalid JSON: ${(error as Error).message}`);
+      if (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') continue;
+      const certain = shard && line.number > 1 ? certainConversationId(text) : undefined;
+      if (shard && certain !== undefined && !inShard(certain, shard)) {
+        nextRecord();
+        batch.push({ type: 'elsewhere' });
         continue;
       }
-      const events = eventsFromJson(value, file, line.number, nextRecord, options.timezone, mapping);
-      for (const event of events) batch.push(event);
+      const from = batch.length;
+      const parsed = parseLine(text);
+      if ('reason' in parsed) skip(parsed.reason);
+      else if (mapping) for (const event of eventsFromJson(parsed.value, file, line.number, nextRecord, options.timezone, mapping)) batch.push(event);
+      else pushEventsFromJson(batch, parsed.value, plan, file, line.number, nextRecord, options.timezone);
+      // A skip from a line whose conversation is certain belongs to that conversation's shard.
+      if (certain !== undefined) {
+        for (let i = from; i < batch.length; i++) {
+          const event = batch[i];
+          if (event?.type === 'skip') event.shardOwned = true;
+        }
+      }
     }
     if (batch.length > 0) yield batch;
   }

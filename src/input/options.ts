@@ -1,3 +1,4 @@
+import type { Shard } from '../model/shard.js';
 import type { EncodingChoice } from './encoding.js';
 import type { InputMapping } from './mapping.js';
 
@@ -14,6 +15,8 @@ export interface ReadOptions {
   agents: string[];
   /** The rule file's (or --map file's) `input` section, compiled: column names, role values, time formats. */
   mapping?: InputMapping | undefined;
+  /** When checking one shard: JSON Lines records that certainly belong to another are not parsed. */
+  shard?: Shard | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;

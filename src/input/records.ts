@@ -1,7 +1,7 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
-import { FIELD_SYNONYMS, mapObject, normalizeKey, toMessage, type MessageOrReason } from './fields.js';
-import { jsonValueProblem } from './json-guard.js';
+import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
+import { DUPLICATE_KEY_MARK, jsonValueProblem } from './json-guard.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
@@ -73,6 +73,75 @@ export function* eventsFromJson(
   const result = reader.message({ ...inherited, ...value }, source, timezone, conversation);
   if ('message' in result) yield { type: 'message', message: result.message };
   else yield { type: 'skip', skip: { file, line, record, reason: result.reason } };
+}
+
+/** What a key of a message object is for: a canonical field or meta, and whether it can name a message list. */
+interface KeyRole {
+  field: CanonicalField | 'meta';
+  /** A message-list name: with an array under it, the object is a conversation object. */
+  list: boolean;
+  /** A key renamed by markDuplicateKeys: the record goes the general way, to be skipped with its reason. */
+  mark: boolean;
+}
+
+/**
+ * How the keys of one file's records map to fields, decided once per key name (exports repeat the same
+ * few keys on every record) instead of a synonym lookup per key per record.
+ */
+export class KeyPlan {
+  private readonly roles = new Map<string, KeyRole>();
+
+  private roleOf(key: string): KeyRole {
+    let role = this.roles.get(key);
+    if (role === undefined) {
+      role = { field: fieldForKey(key) ?? 'meta', list: MESSAGE_LIST_KEYS.has(normalizeKey(key)), mark: key.startsWith(DUPLICATE_KEY_MARK) };
+      if (this.roles.size < 10_000) this.roles.set(key, role);
+    }
+    return role;
+  }
+
+  /**
+   * mapObject for a plain message object at the top of a line, or undefined when the object needs the
+   * general path (eventsFromJson): a conversation object, or keys marked as repeated.
+   */
+  map(value: Record<string, unknown>): MappedRecord | undefined {
+    const fields: Partial<Record<CanonicalField, unknown>> = {};
+    const meta: Record<string, string> = {};
+    for (const key in value) {
+      const field = value[key];
+      const { field: name, list, mark } = this.roleOf(key);
+      if (mark || (list && Array.isArray(field))) return undefined;
+      if (name === 'meta') {
+        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') meta[key] = String(field);
+      } else if (fields[name] === undefined || fields[name] === null || fields[name] === '') fields[name] = field;
+    }
+    return { fields, meta };
+  }
+}
+
+/**
+ * The events of one parsed JSON line with the built-in field names: a plain message object goes straight
+ * through the file's key plan (no generator, no spread); anything else (conversation objects, arrays,
+ * scalars) through eventsFromJson.
+ */
+export function pushEventsFromJson(
+  batch: ReadEvent[],
+  value: unknown,
+  plan: KeyPlan,
+  file: string,
+  line: number,
+  nextRecord: () => number,
+  timezone: string,
+): void {
+  const mapped = isObject(value) ? plan.map(value) : undefined;
+  if (!mapped) {
+    for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
+    return;
+  }
+  const record = nextRecord();
+  const result = toMessage(mapped, { file, line, record }, timezone);
+  if ('message' in result) batch.push({ type: 'message', message: result.message });
+  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
 }
 
 function describe(value: unknown): string {

@@ -4,6 +4,9 @@ import { InputError } from '../errors.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
+/** Bytes handed to readers since the process started (the progress bar reads it). */
+export const inputBytes = { read: 0 };
+
 /** An input opened for reading: its first bytes (for sniffing) and an iterator that replays them, then the rest. */
 export interface OpenedInput {
   /** Path as the user gave it, or `<stdin>`. */
@@ -38,10 +41,15 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
     async *chunks() {
       if (consumed) throw new Error(`${label}: input can be read only once`);
       consumed = true;
-      if (head.length > 0) yield head;
+      if (head.length > 0) {
+        inputBytes.read += head.length;
+        yield head;
+      }
       if (done) return;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        inputBytes.read += chunk.length;
+        yield chunk;
       }
     },
     async close() {

@@ -77,7 +77,7 @@ export async function* guardUnknownShape(events: AsyncIterable<InputEvent>, file
       continue;
     }
     const records = event.type === 'batch' ? event.events : [event];
-    const recognised = records.findIndex((r) => r.type === 'message' || !SHAPE_REASONS.test(r.skip.reason));
+    const recognised = records.findIndex((r) => r.type !== 'skip' || !SHAPE_REASONS.test(r.skip.reason));
     if (recognised === -1) {
       held.push(...records);
       continue;

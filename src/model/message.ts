@@ -41,7 +41,10 @@ export interface SkippedRecord {
 /** What a reader yields: each record it read is either a message or a skip. */
 export type ReadEvent =
   | { type: 'message'; message: Message }
-  | { type: 'skip'; skip: SkippedRecord };
+  /** `shardOwned`: the reader already decided this shard keeps the skip (see input/jsonl.ts). */
+  | { type: 'skip'; skip: SkippedRecord; shardOwned?: true }
+  /** A record of a conversation another shard checks: read and counted, not parsed here. */
+  | { type: 'elsewhere' };
 
 /** A conversation with its messages ordered by time (stable for equal times). */
 export interface Conversation {

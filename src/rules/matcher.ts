@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
+import { PhraseAutomaton } from '../text/phrase-automaton.js';
 import { regexSource } from './schema.js';
 
 /**
@@ -22,17 +23,24 @@ export interface TextMatch {
 
 /**
  * Finds every occurrence of literal phrases and user patterns in width-folded text.
- * Literal phrases share one alternation (longest first, so "真是的" wins over a shorter overlap);
- * user patterns run one by one, since combining them would renumber their backreferences.
+ * Literal phrases share one Aho–Corasick automaton (one pass whatever their number; it finds what the
+ * alternation of them, longest first, would: "真是的" wins over a shorter overlap); when case-insensitive
+ * phrases hold non-ASCII letters, they share one alternation RegExp instead. User patterns run one by one,
+ * since combining them would renumber their backreferences.
  */
 export class PhraseMatcher {
+  private readonly automaton: PhraseAutomaton | undefined;
   private readonly expressions: RegExp[];
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
     this.expressions = [];
     const literals = [...new Set(phrases.filter((p) => p.length > 0))].sort((a, b) => b.length - a.length);
-    if (literals.length > 0) this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
+    if (literals.length > 0) {
+      const folded = literals.map(foldWidth);
+      if (PhraseAutomaton.canCompile(folded, ignoreCase)) this.automaton = new PhraseAutomaton(folded, ignoreCase);
+      else this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
+    }
     for (const pattern of patterns) this.expressions.push(new RegExp(foldPatternSource(pattern), flags));
   }
 
@@ -42,14 +50,19 @@ export class PhraseMatcher {
   }
 
   get isEmpty(): boolean {
-    return this.expressions.length === 0;
+    return this.automaton === undefined && this.expressions.length === 0;
   }
 
   /** All matches in `text`, ordered by offset; an occurrence found by two expressions is reported once. */
   findAll(text: string): TextMatch[] {
-    const folded = foldWidth(text);
+    const folded = foldedText(text);
     const found: TextMatch[] = [];
-    const seen = new Set<string>();
+    if (this.automaton) {
+      for (const hit of this.automaton.findAll(folded)) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
+      // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
+      if (this.expressions.length === 0) return found;
+    }
+    const seen = new Set<string>(found.map((f) => `${f.offset}:${f.text.length}`));
     for (const expression of this.expressions) {
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
@@ -73,9 +86,12 @@ export class PhraseMatcher {
    * "你" of "好你们" even when another exception "好你" matched just before it. One pass over the text.
    */
   coverage(text: string): (start: number, end: number) => boolean {
-    const folded = foldWidth(text);
+    const folded = foldedText(text);
     // reach[i]: the furthest end of a match starting at or before i.
     const reach = new Array<number>(folded.length + 1).fill(-1);
+    this.automaton?.forEach(folded, (at, length) => {
+      reach[at] = Math.max(reach[at] ?? -1, at + length);
+    });
     for (const expression of this.expressions) {
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
@@ -91,10 +107,24 @@ export class PhraseMatcher {
 
   /** True when any expression matches somewhere in `text`. */
   test(text: string): boolean {
-    const folded = foldWidth(text);
+    const folded = foldedText(text);
+    if (this.automaton?.test(folded)) return true;
     return this.expressions.some((e) => {
       e.lastIndex = 0;
       return e.test(folded);
     });
   }
+}
+
+// Rules run one after another over the same conversation, so a message is folded once and the folded
+// form shared by every matcher (a small cache, emptied as it fills: conversations are short).
+const foldCache = new Map<string, string>();
+function foldedText(text: string): string {
+  let folded = foldCache.get(text);
+  if (folded === undefined) {
+    folded = foldWidth(text);
+    if (foldCache.size >= 4096) foldCache.clear();
+    foldCache.set(text, folded);
+  }
+  return folded;
 }

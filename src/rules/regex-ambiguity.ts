@@ -1,4 +1,10 @@
-import { ENFA, JS, TooManyNodesError, type CharSet } from 'refa';
+import { createRequire } from 'node:module';
+import type { CharSet, ENFA } from 'refa';
+
+type Refa = typeof import('refa');
+let loaded: Refa | undefined;
+/** refa is loaded on the first pattern without a cached verdict, so a run whose verdicts are all cached never pays for it. */
+const refa = (): Refa => (loaded ??= createRequire(import.meta.url)('refa') as Refa);
 
 /**
  * The automaton half of the regular-expression safety check: a pure function of the pattern and its
@@ -47,9 +53,10 @@ interface Automaton {
 function automaton(source: string, flags: string, anchoredEnd: boolean): Automaton {
   const anchoredStart = /^\^/.test(source) && !flags.includes('m');
   const wrapped = anchoredStart ? `(?:${source})` : `[\\s\\S]*(?:${source})`;
+  const { JS, ENFA: Enfa } = refa();
   const parser = JS.Parser.fromLiteral({ source: wrapped, flags: flags.replace(/[gyd]/g, '') });
   const { expression, maxCharacter } = parser.parse({ assertions: 'ignore', backreferences: 'disable', maxBackreferenceWords: 0, simplify: false });
-  const enfa = ENFA.fromRegex(expression, { maxCharacter }, { assertions: 'ignore' }, new ENFA.LimitedNodeFactory(MAX_NFA_STATES));
+  const enfa = Enfa.fromRegex(expression, { maxCharacter }, { assertions: 'ignore' }, new Enfa.LimitedNodeFactory(MAX_NFA_STATES));
   const nodes = [...enfa.nodes()];
   const index = new Map(nodes.map((node, i) => [node, i]));
   const epsilon = nodes.map((node) => [...node.out].filter(([, chars]) => chars === null).map(([to]) => index.get(to) as number));
@@ -209,7 +216,7 @@ export function ambiguity(source: string, flags: string): Ambiguity | null {
     a = automaton(source, flags, anchoredEnd);
   } catch (error) {
     // Past MAX_NFA_STATES (a{0,50000}): refused as too big to analyse, never let through unchecked.
-    if (error instanceof TooManyNodesError) throw new TooComplexToAnalyse();
+    if (error instanceof refa().TooManyNodesError) throw new TooComplexToAnalyse();
     throw error;
   }
   const n = a.size;

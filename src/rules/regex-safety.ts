@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
+import type { analyse as Analyse } from 'scslre';
+import { ambiguity, TooComplexToAnalyse } from './regex-ambiguity.js';
 
 type Node = AST.Node;
-import { analyse } from 'scslre';
-import { ambiguity, TooComplexToAnalyse } from './regex-ambiguity.js';
+type Regexpp = typeof import('@eslint-community/regexpp');
 
 /**
  * Rule files are input too: a user's regular expression runs on every message of every export, so one
@@ -58,11 +60,15 @@ function shortExample(text: string): string {
 
 const RUN_NAMES: Record<string, string> = { ' ': 'spaces', '\t': 'tabs', '\n': 'line breaks', '\u3000': 'ideographic spaces' };
 
+// Loaded on the first pattern that has no cached verdict: a run whose verdicts are all cached never pays for it.
+let scslre: { analyse: typeof Analyse } | undefined;
+
 /** The static check: quantifiers that can exchange characters. */
 function staticHazard(source: string, flags: string): RegexHazard | null {
+  scslre ??= createRequire(import.meta.url)('scslre') as { analyse: typeof Analyse };
   let reports;
   try {
-    reports = analyse(new RegExp(source, flags), { reportTypes: { Move: false }, maxReports: 3 }).reports;
+    reports = scslre.analyse(new RegExp(source, flags), { reportTypes: { Move: false }, maxReports: 3 }).reports;
   } catch {
     return null;
   }
@@ -75,6 +81,8 @@ function staticHazard(source: string, flags: string): RegexHazard | null {
     hint: report.type === 'Self' ? HINT_NESTED : report.exponential ? HINT_NESTED : tradeHint(pick),
   };
 }
+
+let regexpp: Regexpp | undefined;
 
 /**
  * Whether an element is reached before the pattern has read anything (only assertions before it, up
@@ -99,6 +107,9 @@ function triedAtEveryPosition(node: Node): boolean {
  * `(?<![,，]\\s*)x`, is screened by the character after it and stays fast).
  */
 function lookbehindHazard(source: string, flags: string): RegexHazard | null {
+  // Loaded like scslre, on the first pattern without a cached verdict.
+  regexpp ??= createRequire(import.meta.url)('@eslint-community/regexpp') as Regexpp;
+  const { RegExpParser, visitRegExpAST } = regexpp;
   let ast;
   try {
     ast = new RegExpParser().parsePattern(source, 0, source.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });

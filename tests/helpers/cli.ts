@@ -27,6 +27,8 @@ export interface CliOptions {
   tty?: boolean;
   /** Standard output is a terminal (in-process only: a binary format is then refused). */
   stdoutTty?: boolean;
+  /** Standard error is a terminal (in-process only: where a progress bar may be drawn). */
+  stderrTty?: boolean;
 }
 
 /** What every run sees: no colour unless asked, the C locale, and regex verdicts kept in memory (nothing written outside the repository). */
@@ -57,7 +59,7 @@ export function expectedOutput(file: string): string {
  */
 export async function chatlint(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const stdout = Object.assign(capture(), { isTTY: options.stdoutTty });
-  const stderr = capture();
+  const stderr = Object.assign(capture(), { isTTY: options.stderrTty });
   const bytes = options.input === undefined ? [] : [Buffer.from(options.input)];
   const stdin = Object.assign(Readable.from(bytes), { isTTY: options.tty });
   const code = await main(args, { stdout, stderr, stdin, env: environment(options.env), cwd: options.cwd ?? ROOT });

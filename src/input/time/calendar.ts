@@ -7,9 +7,14 @@ export interface CalendarDate {
   day: number;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Days in `month` (1–12) of `year`. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Arithmetic, not a Date per call: this runs for every timestamp of a night's export.
+  if (month < 1 || month > 12) return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
+  return (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0);
 }
 
 /** True when year, month and day name a real day. */

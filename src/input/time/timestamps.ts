@@ -1,6 +1,12 @@
-import { DateTime, IANAZone } from 'luxon';
+import { createRequire } from 'node:module';
+import type * as Luxon from 'luxon';
 import { TimeZoneError } from '../../errors.js';
 import { hourWithPeriod, isCalendarDate, offsetMinutes } from './calendar.js';
+
+// luxon is loaded the first time a wall-clock time needs a zone's offset: a run whose timestamps all carry
+// an offset (or are in UTC) never loads it.
+let luxon: typeof Luxon | undefined;
+const loadLuxon = (): typeof Luxon => (luxon ??= createRequire(import.meta.url)('luxon') as typeof Luxon);
 
 /** Epoch numbers below this are seconds; at or above, milliseconds (1e11 s is the year 5138, 1e11 ms is 1973). */
 const EPOCH_MS_THRESHOLD = 1e11;
@@ -22,9 +28,20 @@ const DATE_TIME_12H =
   /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?:[T ]+|(?=\D))(?:(上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:[.,](\d{1,9}))?)?\s*((?:[ap])\.?\s?m\.?)?$/i;
 
 
+/** What luxon's IANAZone.isValidZone does, without loading luxon for it. */
+function isValidZone(zone: string): boolean {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Throws TimeZoneError for a name that is not an IANA zone (a configuration error, exit 2). */
 export function assertTimeZone(zone: string): void {
-  if (!IANAZone.isValidZone(zone)) throw new TimeZoneError(`unknown time zone "${zone}" (expected an IANA name such as Asia/Shanghai)`);
+  if (!isValidZone(zone)) throw new TimeZoneError(`unknown time zone "${zone}" (expected an IANA name such as Asia/Shanghai)`);
 }
 
 /**
@@ -42,6 +59,7 @@ export function wallClockToEpoch(
   const key = `${zone}|${year}-${month}-${day}T${hour}`;
   const cached = offsetCache.get(key);
   if (cached !== undefined) return Date.UTC(year, month - 1, day, hour, minute, second, ms) - cached * 60_000;
+  const { DateTime } = loadLuxon();
   const at = (m: number) => DateTime.fromObject({ year, month, day, hour, minute: m }, { zone });
   const start = at(0);
   const end = at(59);
@@ -56,6 +74,44 @@ export function wallClockToEpoch(
 
 function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   return isCalendarDate({ year, month, day }) && hour <= 23 && minute <= 59 && second <= 60;
+}
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function digits2(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The one form most exports write, `YYYY-MM-DDTHH:mm:ss` with `Z` or `±HH:MM`, read without a regular
+ * expression; undefined for any other form (parseTimestamp goes on with its patterns, which agree on this one).
+ */
+function isoWithOffset(text: string): number | null | undefined {
+  const length = text.length;
+  if ((length !== 20 && length !== 25) || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54) return undefined;
+  if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  const century = digits2(text, 0);
+  const yy = digits2(text, 2);
+  const month = digits2(text, 5);
+  const day = digits2(text, 8);
+  const hour = digits2(text, 11);
+  const minute = digits2(text, 14);
+  const second = digits2(text, 17);
+  if (century < 0 || yy < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let offset = 0;
+  if (length === 20) {
+    if (text.charCodeAt(19) !== 0x5a && text.charCodeAt(19) !== 0x7a) return undefined;
+  } else {
+    const sign = text.charCodeAt(19);
+    const oh = digits2(text, 20);
+    const om = digits2(text, 23);
+    if ((sign !== 0x2b && sign !== 0x2d) || text.charCodeAt(22) !== 0x3a || oh < 0 || om < 0) return undefined;
+    offset = (sign === 0x2d ? -1 : 1) * (oh * 60 + om);
+  }
+  const year = century * 100 + yy;
+  if (!validFields(year, month, day, hour, minute, second)) return null;
+  return inRange(Date.UTC(year, month - 1, day, hour, minute, second, 0) - offset * 60_000);
 }
 
 function inRange(ms: number): number | null {
@@ -81,6 +137,8 @@ function fraction(text: string | undefined): number {
 export function parseTimestamp(value: unknown, zone: string): number | null {
   if (typeof value === 'number') return fromEpochNumber(value);
   if (typeof value !== 'string') return null;
+  const fast = isoWithOffset(value);
+  if (fast !== undefined) return fast;
   const text = value.trim();
   if (text === '') return null;
   if (NUMERIC.test(text)) return fromEpochNumber(Number(text));

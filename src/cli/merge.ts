@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { buildReport } from '../engine/aggregate.js';
+import { ChatlintError, EXIT_USAGE, UsageError } from '../errors.js';
+import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
+import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
+import { languageFromEnvironment } from '../report/i18n.js';
+import { terminalSafe } from '../report/terminal-text.js';
+import { ReportWriteError, writeToStream } from '../report/write.js';
+import { exitCode, nonNegativeInt, oneOf, unusableInput, useColor, writeReportFile, type ShardFile } from './check.js';
+import { reportError, writeFailed, type Io } from './io.js';
+
+export interface MergeOptions {
+  format?: string;
+  output?: string;
+  csvReport?: string;
+  bom?: boolean;
+  lang?: string;
+  maxErrors?: string;
+  failUnder?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+/** A shard file read back, or the reason it is not one. */
+function readShardFile(path: string): ShardFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code ? `cannot read it (${code})` : 'not JSON: it is not a file written by chatlint check --shard'}`);
+  }
+  const part = value as Partial<ShardFile> | null;
+  if (!part || typeof part !== 'object' || part.chatlintPartial !== 1 || !part.shard || !Array.isArray(part.conversations) || !part.context) {
+    throw new UsageError(`${path}: not a partial report (write one with chatlint check --shard k/n)`);
+  }
+  return part as ShardFile;
+}
+
+/** The shards of one run, each once and all of them, in shard order; a usage error naming what is wrong. */
+function completeShards(paths: string[]): ShardFile[] {
+  if (paths.length === 0) throw new UsageError('merge: give the partial reports written by chatlint check --shard k/n');
+  const parts = paths.map((path) => ({ path, part: readShardFile(path) }));
+  const first = parts[0] as (typeof parts)[number];
+  const count = first.part.shard.count;
+  const byIndex = new Map<number, string>();
+  for (const { path, part } of parts) {
+    if (part.tool.version !== first.part.tool.version) throw new UsageError(`${path}: written by chatlint ${part.tool.version}, ${first.path} by ${first.part.tool.version}`);
+    if (part.ruleset.hash !== first.part.ruleset.hash) throw new UsageError(`${path}: checked with other rules (ruleset ${part.ruleset.hash}) than ${first.path} (${first.part.ruleset.hash})`);
+    if (part.shard.count !== count) throw new UsageError(`${path}: is shard ${part.shard.index}/${part.shard.count}, ${first.path} is one of ${count}`);
+    const other = byIndex.get(part.shard.index);
+    if (other) throw new UsageError(`${path} and ${other} are both shard ${part.shard.index}/${count}`);
+    byIndex.set(part.shard.index, path);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: a merged report needs every shard`);
+  return parts.map((p) => p.part).sort((a, b) => a.shard.index - b.shard.index);
+}
+
+/**
+ * `chatlint merge part*.json`: joins the partial reports of `check --shard k/n` (every shard 1..n, once, of
+ * the same rules and tool version) into the report one run over everything would have written.
+ */
+export async function merge(paths: string[], options: MergeOptions, io: Io): Promise<number> {
+  const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  try {
+    const parts = completeShards(paths);
+    const report = buildReport(parts);
+    const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
+    const formatter = findFormatter(formatName);
+    if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
+    if (isBinary(formatter) && !options.output && io.stdout.isTTY) throw new UsageError(`--format ${formatter.name} writes a binary file: give -o report.${formatter.name}`);
+    const csvReport: CsvReport = oneOf(options.csvReport ?? 'findings', CSV_REPORTS, '--csv-report');
+    const language: Language = options.lang ? oneOf(options.lang, LANGUAGES, '--lang') : languageFromEnvironment(io.env);
+    const failUnder = options.failUnder === undefined ? undefined : Number(options.failUnder);
+    if (failUnder !== undefined && !(Number.isFinite(failUnder) && failUnder >= 0 && failUnder <= 100)) {
+      throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
+    }
+    const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
+    // --quiet shows errors only, as in check; the summary still counts everything.
+    const shown = options.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+    const context = { color: formatter.name === 'pretty' && useColor(options, io, !options.output), language, csvReport, bom: Boolean(options.bom), ...(parts[0] as ShardFile).context };
+    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const unusable = unusableInput(report.summary, report.summary.files, 0, false);
+    if (unusable) {
+      warn(unusable);
+      return EXIT_USAGE;
+    }
+    if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
+    else await writeToStream(io.stdout, await output());
+    return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: undefined }, options.quiet ? () => undefined : warn);
+  } catch (error) {
+    if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
+    throw error;
+  }
+}

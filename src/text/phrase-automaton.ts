@@ -1,0 +1,195 @@
+/**
+ * Literal phrases compiled into one Aho–Corasick automaton over UTF-16 units: one pass over a text finds
+ * every occurrence of every phrase, whatever the number of phrases (a RegExp alternation tries them one
+ * by one at each position, so its cost grows with the list).
+ *
+ * It reproduces exactly what the alternation `(?<!W)p1(?!W)|p2|…` (longest phrase first, flags `gu` or
+ * `giu`) finds, where W is a Latin letter or digit and the bounds apply only at phrase edges that are
+ * themselves letters or digits. Case-insensitive matching is exact only for phrases whose letters are ASCII
+ * (see `canCompile`); the caller keeps the RegExp for the rest.
+ */
+
+const isAsciiWord = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+// Under /iu, [A-Za-z] also matches the Kelvin sign (K) and the long s (ſ), which fold to k and s.
+const KELVIN = 0x212a;
+const LONG_S = 0x17f;
+
+/** One occurrence: where it starts and how long it is, in UTF-16 units. */
+export interface PhraseHit {
+  start: number;
+  length: number;
+}
+
+export class PhraseAutomaton {
+  /** Transitions of every node, keyed node * 65536 + unit. */
+  private readonly next = new Map<number, number>();
+  private readonly fail: number[] = [0];
+  /** The phrase (its rank in longest-first order) that ends at a node, or -1. */
+  private readonly ends: number[] = [-1];
+  /** The nearest node along the failure links that ends a phrase, or -1. */
+  private readonly outputLink: number[] = [-1];
+  private readonly lengths: number[] = [];
+  private readonly boundStart: boolean[] = [];
+  private readonly boundEnd: boolean[] = [];
+  /** Units that occur in some phrase: any other unit sends the scan straight back to the root. */
+  private readonly used = new Uint8Array(65536);
+  /** The root's transitions as a table (most steps start from the root); 0 for none. */
+  private readonly fromRoot = new Int32Array(65536);
+
+  /**
+   * Whether the automaton can stand in for the alternation: always without ignoreCase; with it, only when
+   * no phrase holds a cased letter outside ASCII (Unicode case folding of those is left to RegExp).
+   */
+  static canCompile(phrases: readonly string[], ignoreCase: boolean): boolean {
+    if (!ignoreCase) return true;
+    for (const phrase of phrases) {
+      for (const ch of phrase) {
+        if (ch.charCodeAt(0) > 0x7f && ch.toLowerCase() !== ch.toUpperCase()) return false;
+      }
+    }
+    return true;
+  }
+
+  /** `phrases` already width-folded and ordered as the alternation would list them (longest first). */
+  constructor(
+    phrases: readonly string[],
+    private readonly ignoreCase: boolean,
+  ) {
+    phrases.forEach((phrase, rank) => {
+      let node = 0;
+      for (let i = 0; i < phrase.length; i++) {
+        const unit = this.canon(phrase.charCodeAt(i));
+        this.used[unit] = 1;
+        const key = node * 65536 + unit;
+        let child = this.next.get(key);
+        if (child === undefined) {
+          child = this.fail.length;
+          this.fail.push(0);
+          this.ends.push(-1);
+          this.outputLink.push(-1);
+          this.next.set(key, child);
+        }
+        if (node === 0) this.fromRoot[unit] = child;
+        node = child;
+      }
+      // Of two equal phrases the first listed wins, as in the alternation.
+      if (this.ends[node] === -1) this.ends[node] = rank;
+      this.lengths.push(phrase.length);
+      this.boundStart.push(isAsciiWord(phrase.charCodeAt(0)));
+      this.boundEnd.push(isAsciiWord(phrase.charCodeAt(phrase.length - 1)));
+    });
+    this.link();
+  }
+
+  /** Failure and output links, breadth first. */
+  private link(): void {
+    const children = new Map<number, Array<[number, number]>>();
+    for (const [key, child] of this.next) {
+      const parent = Math.floor(key / 65536);
+      let list = children.get(parent);
+      if (!list) children.set(parent, (list = []));
+      list.push([key % 65536, child]);
+    }
+    const queue: number[] = [];
+    for (const [, child] of children.get(0) ?? []) queue.push(child);
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head] as number;
+      for (const [unit, child] of children.get(node) ?? []) {
+        let f = this.fail[node] as number;
+        let target = this.next.get(f * 65536 + unit);
+        while (target === undefined && f !== 0) {
+          f = this.fail[f] as number;
+          target = this.next.get(f * 65536 + unit);
+        }
+        const failTo = target ?? 0;
+        this.fail[child] = failTo;
+        this.outputLink[child] = (this.ends[failTo] as number) >= 0 ? failTo : (this.outputLink[failTo] as number);
+        queue.push(child);
+      }
+    }
+  }
+
+  private canon(c: number): number {
+    if (!this.ignoreCase) return c;
+    if (c >= 0x41 && c <= 0x5a) return c + 32;
+    if (c === KELVIN) return 0x6b;
+    if (c === LONG_S) return 0x73;
+    return c;
+  }
+
+  private isWord(c: number): boolean {
+    return isAsciiWord(c) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
+  }
+
+  /**
+   * Calls `visit(start, rank)` for every occurrence of every phrase whose word bounds hold, in order of
+   * where it ends. Returns early when `visit` returns true.
+   */
+  private scan(text: string, visit: (start: number, rank: number) => boolean | void): void {
+    const { next, fail, ends, outputLink, lengths, used } = this;
+    const ignoreCase = this.ignoreCase;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const unit = ignoreCase ? this.canon(c) : c;
+      if (used[unit] === 0) {
+        node = 0;
+        continue;
+      }
+      let target = node === 0 ? undefined : next.get(node * 65536 + unit);
+      while (target === undefined && node !== 0) {
+        node = fail[node] as number;
+        if (node !== 0) target = next.get(node * 65536 + unit);
+      }
+      node = target ?? (this.fromRoot[unit] as number);
+      for (let out = (ends[node] as number) >= 0 ? node : (outputLink[node] as number); out >= 0; out = outputLink[out] as number) {
+        const rank = ends[out] as number;
+        const start = i + 1 - (lengths[rank] as number);
+        if (this.boundStart[rank] && start > 0 && this.isWord(text.charCodeAt(start - 1))) continue;
+        if (this.boundEnd[rank] && i + 1 < text.length && this.isWord(text.charCodeAt(i + 1))) continue;
+        if (visit(start, rank)) return;
+      }
+    }
+  }
+
+  /**
+   * What a global RegExp exec loop over the alternation returns: the leftmost occurrence, the first-listed
+   * (longest) phrase among those starting there, then the same from its end, without overlaps.
+   */
+  findAll(text: string): PhraseHit[] {
+    let starts: number[] | undefined;
+    let ranks: number[] | undefined;
+    this.scan(text, (start, rank) => {
+      (starts ??= []).push(start);
+      (ranks ??= []).push(rank);
+    });
+    if (!starts || !ranks) return [];
+    const order = starts.map((_, i) => i);
+    const s = starts;
+    const r = ranks;
+    order.sort((a, b) => (s[a] as number) - (s[b] as number) || (r[a] as number) - (r[b] as number));
+    const hits: PhraseHit[] = [];
+    let from = 0;
+    for (const i of order) {
+      const start = s[i] as number;
+      if (start < from) continue;
+      const length = this.lengths[r[i] as number] as number;
+      hits.push({ start, length });
+      from = start + length;
+    }
+    return hits;
+  }
+
+  /** Every occurrence, overlapping ones included (what `coverage` needs). */
+  forEach(text: string, visit: (start: number, length: number) => void): void {
+    this.scan(text, (start, rank) => {
+      visit(start, this.lengths[rank] as number);
+    });
+  }
+
+  test(text: string): boolean {
+    let found = false;
+    this.scan(text, () => (found = true));
+    return found;
+  }
+}
