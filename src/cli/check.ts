@@ -5,7 +5,7 @@ import { loadRuleset } from '../config/load.js';
 import type { Ruleset } from '../config/ruleset.js';
 import { loadWaivers } from '../config/waivers.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
-import { discoverFiles } from '../input/discover.js';
+import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
 import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import type { InputEvent } from '../input/events.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
@@ -13,6 +13,7 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames, readFiles, readStdin } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
+import { enterPhase } from '../engine/progress.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
 import { parseShard, type Shard } from '../model/shard.js';
 import { diffReports } from '../engine/diff.js';
@@ -28,8 +29,8 @@ import { TranscriptKeeper } from '../report/transcripts.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { batched, writeFileAtomic } from '../report/write.js';
-import { reportError, type Io } from './io.js';
+import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
+import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
 import { checkInWorkers } from './workers.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
@@ -79,6 +80,8 @@ export interface ShardFile extends PartialReport {
 }
 
 const MAX_SKIPS_ON_STDERR = 50;
+const STDOUT_NAMES = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
+
 export const DEFAULT_MAX_REPEATED_SKIPS = 20;
 
 /** A skip reason with its particulars (quoted values, numbers) blanked, so "the same reason" groups alike skips. */
@@ -166,8 +169,19 @@ function describeIdentity(identity: AgentIdentitySummary): string {
   return text;
 }
 
-/** A report path whose folder is missing or read-only is a usage error before any input is read, not after. */
-function assertWritableFolder(output: string): void {
+/**
+ * A report path that is a folder, or whose folder is missing or read-only, is a usage error before any
+ * input is read, not after. A FIFO or device (`-o /dev/null`) is written into as it is.
+ */
+function assertWritableTarget(output: string): void {
+  let stats;
+  try {
+    stats = statSync(output);
+  } catch {
+    stats = undefined;
+  }
+  if (stats?.isDirectory()) throw new UsageError(`-o ${output}: is a folder; give a file name for the report`);
+  if (stats && !stats.isFile()) return;
   const folder = dirname(resolve(output));
   try {
     if (!statSync(folder).isDirectory()) throw new UsageError(`-o ${output}: ${folder} is not a folder`);
@@ -220,7 +234,7 @@ export function settingsFrom(options: CheckOptions, io: Io) {
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
     mapping: ruleset.mapping,
   };
-  if (options.output) assertWritableFolder(options.output);
+  if (options.output) assertWritableTarget(options.output);
   const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
   const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
   let shard: Shard | undefined;
@@ -357,20 +371,22 @@ export async function readAndCheck(
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
+  await enterPhase('starting');
   const readsStdin = paths.length === 0 || paths.includes('-');
   if (paths.length === 0 && io.stdin.isTTY) {
     throw new UsageError('no input: give files, directories or glob patterns, or pipe an export into standard input');
   }
   const filePaths = paths.filter((p) => p !== '-');
-  if (options.output && filePaths.some((p) => resolve(p) === resolve(options.output as string))) {
-    throw new UsageError(`${options.output}: refusing to write the report over an input file`);
+  // -o is compared by identity with every input found (see discoverFiles), and with a file redirected to stdin.
+  const files = await discoverFiles(filePaths, options.output);
+  if (options.output && readsStdin && io.stdinFd !== undefined) {
+    const outputIdentity = fileIdentity(options.output);
+    if (outputIdentity !== undefined && descriptorIdentity(io.stdinFd) === outputIdentity) throw refuseOverwrite(options.output, 'standard input (redirected from it)');
   }
-  // An -o path that holds a chat export (inside a folder being checked, say) is never overwritten.
+  // Second guard, for files outside the inputs: an -o path that holds a chat export is never overwritten.
   if (options.output && holdsChatExport(options.output)) {
     throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
   }
-  // A report written inside a folder being checked must not be read back as input on the next run.
-  const files = await discoverFiles(filePaths, options.output ? [options.output] : []);
 
   async function* events(): AsyncIterable<InputEvent> {
     if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
@@ -473,8 +489,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     };
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const toStdout = async () => {
-      for (const piece of batched(await output())) io.stdout.write(piece);
-      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) io.stdout.write(`\n${piece}`);
+      await writeToStream(io.stdout, await output());
+      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
     };
     const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
@@ -484,7 +500,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       else await toStdout();
       return EXIT_USAGE;
     }
-    if (options.output) writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn);
+    if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
     else await toStdout();
     if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
       warn(diffSummaryLine(since));
@@ -492,6 +508,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
     return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     return usageExitCode(error, io);
   }
 }
@@ -500,7 +517,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
  * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
  * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
  */
-function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): number {
+async function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   if (unusable) {
     warn(unusable);
@@ -509,15 +526,20 @@ function writeShard(file: ShardFile, unusable: string | null, options: CheckOpti
   }
   const text = `${JSON.stringify(file)}\n`;
   if (options.output) {
-    writeFileAtomic(options.output, text);
+    await writeReport(options.output, text);
     if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
-  } else io.stdout.write(text);
+  } else await writeToStream(io.stdout, text);
   return EXIT_OK;
 }
 
-/** Writes a report to its -o file (complete or absent) and says so, with the run's counts. */
-export function writeReportFile(output: string, content: Parameters<typeof writeFileAtomic>[1], report: Report, note: (text: string) => void): void {
-  writeFileAtomic(output, content);
+/**
+ * Writes a report to its -o file (complete or absent; a FIFO or device written into as it is) and says
+ * so, with the run's counts. /dev/stdout may be a socket (a parent process's pipe), which cannot be
+ * opened by name: it is written to the stream.
+ */
+export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Report, note: (text: string) => void, io: Io): Promise<void> {
+  if (STDOUT_NAMES.includes(output)) await writeToStream(io.stdout, content);
+  else await writeReport(output, content);
   const s = report.summary;
   note(`wrote ${output}: ${s.conversations} conversations, ${s.messages} messages, ${s.findings} findings, ${s.skippedRecords} skipped records`);
 }

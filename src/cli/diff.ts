@@ -3,7 +3,8 @@ import { loadReportFile } from '../input/report-file.js';
 import { DIFF_FORMATS, diffCaveats, formatDiff, type DiffFormat } from '../report/diff-format.js';
 import { formatFromExtension } from '../report/formatters/index.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { batched, writeFileAtomic } from '../report/write.js';
+import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
+import { writeFailed } from './io.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
 import { useColor } from './check.js';
 import { reportError, type Io } from './io.js';
@@ -16,7 +17,7 @@ export interface DiffOptions {
 }
 
 /** `chatlint diff <baseline> <current>`: what changed between two JSON reports. Exit 1 only with --fail-on-new and a new finding. */
-export function diff(baselinePath: string, currentPath: string, options: DiffOptions, io: Io): number {
+export async function diff(baselinePath: string, currentPath: string, options: DiffOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${terminalSafe(text)}\n`);
   try {
     const fromExtension = options.output ? formatFromExtension(options.output) : undefined;
@@ -26,11 +27,12 @@ export function diff(baselinePath: string, currentPath: string, options: DiffOpt
     const result = diffReports(baseline, current, { baseline: baselinePath, current: currentPath });
     if (format !== 'pretty') for (const caveat of diffCaveats(result)) warn(caveat);
     const text = formatDiff(result, format, format === 'pretty' && useColor(options, io, !options.output));
-    if (options.output) writeFileAtomic(options.output, text);
-    else for (const piece of batched(text)) io.stdout.write(piece);
+    if (options.output) await writeReport(options.output, text);
+    else await writeToStream(io.stdout, text);
     return options.failOnNew && result.worse ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
     if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     throw error;
   }
 }

@@ -3,7 +3,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { loadRuleset } from '../config/load.js';
 import { BUILTIN_RULES_DIR } from '../config/presets.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE } from '../errors.js';
-import { writeFileAtomic } from '../report/write.js';
+import { ReportWriteError, writeReport } from '../report/write.js';
 import { reportError, type Io } from './io.js';
 
 /** A commented starter that extends a preset and shows, for each of its rules, how to change it. */
@@ -52,7 +52,7 @@ ${overrides}
 `;
 }
 
-export function init(options: { preset?: string; force?: boolean; output?: string }, io: Io): number {
+export async function init(options: { preset?: string; force?: boolean; output?: string }, io: Io): Promise<number> {
   const target = resolve(options.output ?? 'chatlint.yaml');
   if (existsSync(target) && !options.force) {
     io.stderr.write(`chatlint: ${options.output ?? 'chatlint.yaml'} already exists; use --force to replace it\n`);
@@ -70,7 +70,13 @@ export function init(options: { preset?: string; force?: boolean; output?: strin
     if (!(error instanceof ChatlintError)) throw error;
     return reportError(error, io);
   }
-  writeFileAtomic(target, text);
+  try {
+    await writeReport(target, text);
+  } catch (error) {
+    if (!(error instanceof ReportWriteError)) throw error;
+    io.stderr.write(`chatlint: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
   io.stdout.write(`wrote ${options.output ?? 'chatlint.yaml'} (extends ${options.preset ?? 'zh-CN'}); try: chatlint rules\n`);
   return EXIT_OK;
 }

@@ -8,7 +8,7 @@ import { inputFormatNames } from '../input/read.js';
 import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
 import { check, type CheckOptions } from './check.js';
-import type { Io } from './io.js';
+import { sanitized, type Io } from './io.js';
 import { ruleFileJsonSchema } from '../config/json-schema.js';
 import { rulesReference } from '../config/reference.js';
 import { init } from './init.js';
@@ -51,8 +51,12 @@ function inFolder<T>(cwd: string, command: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function runCommand(argv: string[], io: Io): Promise<number> {
+async function runCommand(argv: string[], given: Io): Promise<number> {
   let exitCode = 0;
+  // Everything printed for a person goes through one sanitising step; check's report (stdout) is
+  // exact (JSON, CSV) or already made safe by the pretty formatter, which adds its own colours.
+  const io: Io = { ...given, stdout: sanitized(given.stdout), stderr: sanitized(given.stderr) };
+  const reportIo: Io = { ...given, stderr: io.stderr };
   const program = new Command()
     .name('chatlint')
     .description('Check customer-service chat logs against a service standard and report violations per agent.')
@@ -106,7 +110,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect)
     .action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
-      exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, io);
+      exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
     });
 
   program
@@ -148,7 +152,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .action(async (paths: string[], options: AuditOptions) => {
-      exitCode = await audit(paths, options, io);
+      exitCode = await audit(paths, options, reportIo);
     });
 
   const rules = program
@@ -192,15 +196,15 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('-q, --quiet', 'print errors only')
     .action(async (paths: string[], options: ReviewSampleOptions) => {
-      exitCode = await reviewSample(paths, options, io);
+      exitCode = await reviewSample(paths, options, reportIo);
     });
   review
     .command('score')
     .description('per-rule precision with a 95% Wilson interval from a reviewed sheet, worst rules first')
     .argument('<sheet>', 'the CSV from review sample, with verdicts filled in (y/n, tp/fp, 1/0, ✓/✗, 对/错, 是/否)')
     .option('--examples <file>', 'write the reviewed findings as rule examples (false positives as pass, confirmed as fail) in a rule file extending the sampled pack')
-    .action((sheet: string, options: ReviewScoreOptions) => {
-      exitCode = reviewScore(sheet, options, io);
+    .action(async (sheet: string, options: ReviewScoreOptions) => {
+      exitCode = await reviewScore(sheet, options, io);
     });
 
   program
@@ -213,8 +217,8 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--fail-on-new', 'exit 1 when any finding is new (something got worse); otherwise the diff exits 0')
     .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours')
-    .action((baseline: string, current: string, options: DiffOptions) => {
-      exitCode = diff(baseline, current, options, io);
+    .action(async (baseline: string, current: string, options: DiffOptions) => {
+      exitCode = await diff(baseline, current, options, reportIo);
     });
 
   program
@@ -222,7 +226,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .description('print the JSON Schema for rule files (for editors), or the rules reference with --markdown')
     .option('--markdown', 'print the rules reference (docs/rules.md) instead')
     .action((options: { markdown?: boolean }) => {
-      io.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
+      given.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
     });
 
   program
@@ -231,8 +235,8 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-p, --preset <name>', 'pack to extend').default('zh-CN'))
     .option('-o, --output <file>', 'file to write', 'chatlint.yaml')
     .option('--force', 'replace an existing file')
-    .action((options: { preset: string; output: string; force?: boolean }) => {
-      exitCode = init(options, io);
+    .action(async (options: { preset: string; output: string; force?: boolean }) => {
+      exitCode = await init(options, io);
     });
 
   try {

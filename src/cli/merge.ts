@@ -5,9 +5,9 @@ import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from 
 import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { batched } from '../report/write.js';
+import { ReportWriteError, writeToStream } from '../report/write.js';
 import { exitCode, nonNegativeInt, oneOf, unusableInput, useColor, writeReportFile, type ShardFile } from './check.js';
-import { reportError, type Io } from './io.js';
+import { reportError, writeFailed, type Io } from './io.js';
 
 export interface MergeOptions {
   format?: string;
@@ -86,11 +86,12 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
       warn(unusable);
       return EXIT_USAGE;
     }
-    if (options.output) writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn);
-    else for (const piece of batched(await output())) io.stdout.write(piece);
+    if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
+    else await writeToStream(io.stdout, await output());
     return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
     if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
+    if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     throw error;
   }
 }

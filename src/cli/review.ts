@@ -12,7 +12,7 @@ import { discoverFiles } from '../input/discover.js';
 import { readFiles } from '../input/read.js';
 import { csvCell } from '../report/formatters/csv.js';
 import { terminalSafe } from '../report/terminal-text.js';
-import { writeFileAtomic } from '../report/write.js';
+import { writeReport } from '../report/write.js';
 import { settingsFrom } from './check.js';
 import { reportError, type Io } from './io.js';
 
@@ -89,7 +89,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     // Only the rule, input and memory settings are used: no report format, so none of its options.
     const { ruleset, readOptions, memoryBudgetBytes } = settingsFrom({ ...options, bom: undefined, format: 'json', output: options.output }, io);
     const pack = packReference(options);
-    const files = await discoverFiles(paths, options.output ? [options.output] : []);
+    const files = await discoverFiles(paths, options.output);
     const sampler = new FindingSampler({ perRule, seed, before, after });
     const { report } = await runCheck(
       readFiles(files, readOptions, options.inputFormat),
@@ -100,7 +100,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     if (report.summary.messages === 0) throw new UsageError('review sample: no messages in the input');
     const rows = sampler.rows(ruleset.rules.map((r) => r.rule.id));
     const text = reviewCsv(rows, pack, seed, Boolean(options.bom));
-    if (options.output) writeFileAtomic(options.output, text);
+    if (options.output) await writeReport(options.output, text);
     else io.stdout.write(text);
     if (!options.quiet) {
       const totals = sampler.totals();
@@ -174,7 +174,7 @@ function extendsValue(pack: string, out: string): string {
 }
 
 /** Writes reviewed findings as examples of their rules, in a file that extends the pack the sample used. */
-function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): void {
+async function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): Promise<void> {
   const packs = [...new Set(rows.map((r) => r.pack).filter((p) => p !== ''))];
   if (packs.length !== 1) {
     throw new UsageError(
@@ -229,7 +229,7 @@ function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): void 
     `# Reviewed findings as rule examples (chatlint review score). Reviewed false positives are pass examples:\n` +
     `# \`chatlint rules test -r ${basename(out)}\` fails on them until the rule is fixed, then guards the fix.\n` +
     `# Confirmed findings are fail examples, so the fix does not lose them.\n`;
-  writeFileAtomic(out, header + stringify({ extends: extendsValue(pack, out), rules }, { lineWidth: 0 }));
+  await writeReport(out, header + stringify({ extends: extendsValue(pack, out), rules }, { lineWidth: 0 }));
   io.stderr.write(`chatlint: wrote ${out}: ${passCount} pass examples (reviewed false positives), ${failCount} fail examples (confirmed findings)\n`);
   if (leftOut > 0) {
     io.stderr.write(`chatlint: ${leftOut} reviewed findings left out: the rule does not fire on their context lines alone (sample with a larger --before to keep them)\n`);
@@ -237,7 +237,7 @@ function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io): void 
 }
 
 /** `chatlint review score`: per-rule precision with a 95 % Wilson interval from a reviewed sheet, worst rules first. */
-export function reviewScore(file: string, options: ReviewScoreOptions, io: Io): number {
+export async function reviewScore(file: string, options: ReviewScoreOptions, io: Io): Promise<number> {
   try {
     const { rows, unknown } = readReviewSheet(file);
     const results = precisionByRule(rows);
@@ -257,7 +257,7 @@ export function reviewScore(file: string, options: ReviewScoreOptions, io: Io): 
     for (const u of unknown) {
       io.stderr.write(`chatlint: ${terminalSafe(file)}:${u.line}: ${terminalSafe(u.problem)}\n`);
     }
-    if (options.examples) writeExamples(rows, options.examples, io);
+    if (options.examples) await writeExamples(rows, options.examples, io);
     return unknown.length > 0 ? EXIT_USAGE : EXIT_OK;
   } catch (error) {
     return failed(error, io);

@@ -1,14 +1,36 @@
+import { constants } from 'node:os';
+import { currentProgress } from '../engine/progress.js';
+import { ReportWriteError } from '../report/write.js';
 import { main } from './main.js';
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP end the run at once with 128 + the signal's number (130, 143, 129), after
+ * one line saying how far it got. process.exit runs the 'exit' handlers that remove the report's
+ * temporary file and the spill folder, so the previous report is all that is left.
+ */
+function handleInterrupts(): void {
+  for (const signal of INTERRUPTS) {
+    process.once(signal, () => {
+      const { phase, records } = currentProgress();
+      process.stderr.write(`chatlint: interrupted by ${signal} while ${phase} (${records} records read); no report written, any previous report is left as it was\n`);
+      process.exit(128 + constants.signals[signal]);
+    });
+  }
+}
 
 /** Entry point used by bin/chatlint.js: real process streams, real exit code. */
 export async function run(): Promise<void> {
-  // `chatlint check … | head` closes the pipe early: that is the reader's choice, not a failure to report.
+  handleInterrupts();
+  // A closed pipe (`chatlint check … | head`) or a full disk on stdout: check() says so and returns 2;
+  // this listener only keeps a late stream error from ending the process with a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE') process.stderr.write(`chatlint: ${new ReportWriteError('standard output', error.code).message}\n`);
+    process.exit(2);
   });
   try {
-    const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+    const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stdinFd: 0 });
     process.exitCode = code;
   } catch (error) {
     process.stderr.write(`chatlint: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -9,6 +9,8 @@ import { readPack } from './extends.js';
 import { countPhrases, MAX_RULE_PHRASES, type RuleFileLimits } from './limits.js';
 import { describeIssues, formatPath, lineSuffix } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
+import { withPatternsTrusted } from '../rules/regex-safety.js';
+import { keyedByInput } from '../model/records.js';
 import { didYouMean } from '../text/suggest.js';
 
 /** Parses, validates and compiles a rule file's text (following `extends`). `label` names it in every error. */
@@ -45,12 +47,17 @@ export function compileRuleText(text: string, label: string, origin = label, lim
       problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
       continue;
     }
-    const parsed = kind.schema.safeParse(entry, { reportInput: true });
+    const parsed = withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, { reportInput: true }));
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file, kind.schema));
       continue;
     }
     const rule = parsed.data;
+    // zod builds records on a plain object, where a key "__proto__" is lost: the validated filter is copied
+    // onto a null-prototype object, so metadata named like Object.prototype's properties is filtered like any other.
+    if (rule.appliesTo && typeof entry.appliesTo === 'object' && entry.appliesTo !== null) {
+      rule.appliesTo = Object.assign(keyedByInput<string | string[]>(), entry.appliesTo as Record<string, string | string[]>);
+    }
     if (ids.has(rule.id)) problems.push(`${where(['id'])}: duplicate rule id "${rule.id}"`);
     ids.add(rule.id);
     for (const problem of placeholderProblems(rule.message, [...COMMON_PLACEHOLDERS, ...kind.placeholders])) problems.push(`${where(['message'])}: ${problem}`);

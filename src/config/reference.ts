@@ -2,7 +2,7 @@ import { RULE_KINDS } from '../rules/registry.js';
 import { COMMON_PLACEHOLDERS } from '../rules/kind.js';
 import { kindJsonSchema, ruleFileJsonSchema, type JsonSchema } from './json-schema.js';
 
-const COMMON_FIELDS = new Set(['id', 'kind', 'severity', 'description', 'message', 'role', 'enabled', 'points', 'maxPoints', 'critical', 'appliesTo', 'examples']);
+const COMMON_FIELDS = new Set(['id', 'kind', 'severity', 'description', 'message', 'role', 'enabled', 'points', 'maxPoints', 'critical', 'trustPatterns', 'appliesTo', 'examples']);
 
 function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');

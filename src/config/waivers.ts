@@ -7,6 +7,7 @@ import type { Waiver } from '../model/report.js';
 import { ConfigError } from '../errors.js';
 import { formatPath } from './parse.js';
 import { normalizeKey } from '../input/fields.js';
+import { keyedByInput } from '../model/records.js';
 
 /** One reviewed false positive. A reason is required: a waiver nobody can explain is not reviewed. */
 const waiverEntrySchema = z.strictObject({
@@ -41,7 +42,7 @@ function fromCsv(text: string, label: string): Array<{ entry: unknown; where: st
   const unknown = header.filter((_, i) => !keys[i]);
   if (unknown.length > 0) throw new ConfigError([`${label}:1: unknown waiver column(s) ${unknown.join(', ')} (expected conversationId, ruleId, messageIndex, reason, reviewer, date)`]);
   return body.map((row, i) => {
-    const entry: Record<string, unknown> = {};
+    const entry = keyedByInput<unknown>();
     keys.forEach((key, column) => {
       const value = row[column]?.trim();
       if (!key || value === undefined || value === '') return;

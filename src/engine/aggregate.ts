@@ -9,6 +9,7 @@ import {
   type Waiver,
 } from '../model/report.js';
 import { scoreFindings, scoreStats, type ScoringPolicy } from './score.js';
+import { keyedByInput, own } from '../model/records.js';
 
 /**
  * One checked conversation as a partial report keeps it: what the report lists, and what the per-agent
@@ -81,7 +82,7 @@ export function conversationEntry(conversation: Conversation, findings: Finding[
   const agentIds = agentMessages.map(([id]) => id);
   const score = scoreFindings(findings, policy);
   // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-  const agentScores: Record<string, number> = {};
+  const agentScores = keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
     const own = scoreFindings(findings.filter((f) => f.agentId === agentId), policy);
@@ -132,7 +133,7 @@ export function buildReport(parts: readonly PartialReport[]): Report {
   const agent = (agentId: string, agentName: string | null): AgentTally => {
     let tally = agents.get(agentId);
     if (!tally) {
-      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: {}, scores: [] };
+      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: keyedByInput<number>(), scores: [] };
       agents.set(agentId, tally);
     }
     tally.agentName ??= agentName;
@@ -150,10 +151,10 @@ export function buildReport(parts: readonly PartialReport[]): Report {
       if (finding.agentId === null) continue;
       const tally = agent(finding.agentId, finding.agentName);
       tally.findings++;
-      tally.byRule[finding.ruleId] = (tally.byRule[finding.ruleId] ?? 0) + 1;
+      tally.byRule[finding.ruleId] = (own(tally.byRule, finding.ruleId) ?? 0) + 1;
     }
     entry.summary.agents.forEach((agentId, i) => {
-      agent(agentId, null).scores.push({ score: entry.summary.agentScores[agentId] ?? 0, critical: entry.agentCritical[i] ?? false });
+      agent(agentId, null).scores.push({ score: own(entry.summary.agentScores, agentId) ?? 0, critical: entry.agentCritical[i] ?? false });
     });
   }
   const conversations = ordered.map((c) => c.summary);

@@ -4,6 +4,7 @@ import type { Finding } from '../model/report.js';
 import type { AnnouncedWait, CheckContext, RawFinding } from '../rules/kind.js';
 import { renderTemplate } from '../text/template.js';
 import { excerpt } from './excerpt.js';
+import { own } from '../model/records.js';
 
 function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawFinding): Finding {
   const message = conversation.messages[raw.messageIndex];
@@ -43,7 +44,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
 export function appliesTo(filter: Record<string, string | string[]> | undefined, meta: Record<string, string>): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([key, accepted]) => {
-    const value = meta[key] ?? Object.entries(meta).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+    const value = own(meta, key) ?? Object.entries(meta).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
     if (value === undefined) return false;
     const wanted = (Array.isArray(accepted) ? accepted : [accepted]).map((v) => v.toLowerCase());
     return wanted.includes(value.toLowerCase());

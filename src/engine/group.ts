@@ -1,5 +1,6 @@
 import type { Conversation, Message } from '../model/message.js';
 import { SpillStore } from './spill.js';
+import { keyedByInput } from '../model/records.js';
 
 const EMPTY: Conversation = { id: '', messages: [], meta: {} };
 
@@ -78,8 +79,8 @@ export class ConversationCollector {
     for (const [id, sorted] of this.byId) {
       sorted.sort((a, b) => a.timestamp - b.timestamp);
       const messages = this.onDuplicate ? withoutDuplicates(sorted, this.onDuplicate) : sorted;
-      const meta: Record<string, string> = {};
-      for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) meta[k] ??= v;
+      const meta = keyedByInput<string>();
+      for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
       conversations.push({ id, messages, meta });
     }
     this.byId.clear();

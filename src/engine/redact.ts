@@ -1,6 +1,7 @@
 import { excerpt } from './excerpt.js';
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import type { Finding } from '../model/report.js';
+import { foldForRecognition } from '../text/fold.js';
 
 /**
  * `--redact`: personal data in the text a report quotes (excerpts, matches, rendered messages, skip
@@ -94,12 +95,32 @@ function mask(text: string): string {
   return out;
 }
 
-/** The text with every recognised piece of personal data masked; the length (in UTF-16 units) is unchanged. */
+/**
+ * The text with every recognised piece of personal data masked; the length (in UTF-16 units) is
+ * unchanged. Recognition runs on the folded text (foldForRecognition: full-width and other Unicode
+ * digits, full-width @ and dots, every kind of dash and space), so "１３８－１２３４－５６７８" and "١٣٨…"
+ * are caught like "138-1234-5678"; the characters masked are the original ones behind each match.
+ */
 export function redactText(text: string): string {
-  let out = text;
+  const { folded, start } = foldForRecognition(text);
+  const masked = new Uint8Array(folded.length);
+  let work = folded;
   for (const detector of DETECTORS) {
     detector.pattern.lastIndex = 0;
-    out = out.replace(detector.pattern, (match: string) => (detector.accept(match) ? mask(match) : match));
+    work = work.replace(detector.pattern, (match: string, offset: number) => {
+      if (!detector.accept(match)) return match;
+      for (let k = 0; k < match.length; k++) if (!KEEP.test(match.charAt(k))) masked[offset + k] = 1;
+      return mask(match);
+    });
+  }
+  if (!masked.includes(1)) return text;
+  let out = '';
+  for (let i = 0; i < folded.length; ) {
+    let j = i + 1;
+    while (j < folded.length && start[j] === start[i]) j++;
+    const original = text.slice(start[i], start[j]);
+    out += masked.subarray(i, j).includes(1) ? '*'.repeat(original.length) : original;
+    i = j;
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
 import { WaiverBook } from './waivers.js';
+import { countRecords, enterPhase } from './progress.js';
 
 export interface RunHooks {
   /** Called for each skipped record as it is found (the CLI prints it to stderr). */
@@ -77,6 +78,12 @@ function transcriptOf(conversation: Conversation, findings: Finding[], summary: 
   };
 }
 
+/** The rules whose patterns were trusted without analysis, for the report (absent when none). */
+function trustedPatterns(ruleset: Ruleset): { trustedPatterns?: string[] } {
+  const trusted = ruleset.rules.filter(({ rule }) => rule.trustPatterns).map(({ rule }) => rule.id);
+  return trusted.length > 0 ? { trustedPatterns: trusted } : {};
+}
+
 /** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,
@@ -137,6 +144,7 @@ export async function runCheck(
   const addRecord = (event: ReadEvent) => {
     if (current) current.records++;
     seen.recordsRead++;
+    countRecords(1);
     if (event.type === 'message') {
       seen.messages++;
       const id = event.message.conversationId;
@@ -146,7 +154,13 @@ export async function runCheck(
       if (event.shardOwned || ownsSkip(event.skip, shard)) addSkip(event.skip);
     } else seen.messages++; // another shard's record, most likely a message
   };
+  await enterPhase('reading');
+  let spilling = false;
   for await (const event of events) {
+    if (!spilling && collector.spilled) {
+      spilling = true;
+      await enterPhase('spilling');
+    }
     switch (event.type) {
       case 'message':
       case 'skip':
@@ -189,6 +203,8 @@ export async function runCheck(
     }
   }
   endFile();
+  if (!spilling && collector.spilled) await enterPhase('spilling');
+  await enterPhase('grouping');
   for (const grouped of collector.drain()) {
     const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
@@ -210,7 +226,7 @@ export async function runCheck(
   const partial: PartialReport = {
     chatlintPartial: 1,
     tool: TOOL,
-    ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file },
+    ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) },
     scoring,
     shard,
     files,

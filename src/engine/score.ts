@@ -1,4 +1,5 @@
 import type { Finding, ScoreStats } from '../model/report.js';
+import { keyedByInput } from '../model/records.js';
 
 export interface ScoringPolicy {
   base: number;
@@ -24,7 +25,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export function scoreFindings(findings: readonly Finding[], policy: ScoringPolicy): ConversationScore {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  const deductions: Record<string, number> = {};
+  const deductions = keyedByInput<number>();
   let critical = false;
   let total = 0;
   for (const [ruleId, count] of counts) {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { decoderLabel } from './encoding.js';
@@ -46,18 +46,73 @@ export async function isChatExport(file: string): Promise<boolean> {
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 
+/** A file's identity (device and inode), which no spelling of its path, link or encoding changes. */
+export function fileIdentity(path: string): string | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same for an open descriptor (standard input redirected from a file: `chatlint check < x.jsonl`). */
+export function descriptorIdentity(fd: number): string | undefined {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a file holds a chatlint report (JSON, NDJSON or CSV as chatlint writes them) or nothing: the
+ * previous run's `-o` file inside a folder being checked, which is left out of the input.
+ */
+export function holdsChatlintReport(path: string): boolean {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8').replace(/^\uFEFF/, '');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  const start = head.trimStart();
+  return (
+    start === '' ||
+    /^\{\s*"schemaVersion"\s*:/.test(start) ||
+    /^\{"ruleId":"[^"]*","kind":"[^"]*","severity":/.test(start) ||
+    /^(?:conversationId,timestamp,agentId,agentName,ruleId|agentId,agentName,conversations,messages|conversationId,startedAt,agents,messages)\b/.test(start)
+  );
+}
+
+export const refuseOverwrite = (path: string, input: string) =>
+  new UsageError(`-o ${path}: is the same file as ${input}; refusing to write the report over an input file (choose another -o path)`);
+
 /**
  * Expands the paths a user gave into files: a file stays itself, a directory is searched recursively
  * for chat exports (see isChatExport), anything else is a glob pattern. A path that matches nothing is a usage error (exit 2).
- * `exclude` holds files never to read (the run's own report file).
+ * `output` is the run's `-o` file, compared by identity (device and inode) with every file found: named
+ * as an input it is refused (exit 2, before anything is read); met in a folder or a glob it is left out
+ * when it holds a chatlint report (the last run's), and refused when it holds anything else.
  */
-export async function discoverFiles(paths: string[], exclude: string[] = []): Promise<string[]> {
-  const excluded = new Set(exclude.map((p) => resolve(p)));
+export async function discoverFiles(paths: string[], output?: string): Promise<string[]> {
+  const outputIdentity = output === undefined ? undefined : fileIdentity(output);
   const files: string[] = [];
   const seen = new Set<string>();
-  const add = (file: string) => {
+  const add = (file: string, named = false) => {
     const absolute = resolve(file);
-    if (seen.has(absolute) || excluded.has(absolute)) return;
+    if (seen.has(absolute)) return;
+    if (output !== undefined && (absolute === resolve(output) || (outputIdentity !== undefined && fileIdentity(file) === outputIdentity))) {
+      if (named || !holdsChatlintReport(file)) throw refuseOverwrite(output, `the input ${file}`);
+      return;
+    }
     seen.add(absolute);
     files.push(file);
   };
@@ -68,8 +123,9 @@ export async function discoverFiles(paths: string[], exclude: string[] = []): Pr
     } catch {
       stats = undefined;
     }
-    if (stats?.isFile()) {
-      add(path);
+    // A named pipe, /dev/fd/N or process substitution (<(zcat x.gz)) is read once, like standard input.
+    if (stats?.isFile() || stats?.isFIFO() || stats?.isCharacterDevice()) {
+      add(path, true);
       continue;
     }
     if (stats?.isDirectory()) {

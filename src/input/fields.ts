@@ -1,6 +1,7 @@
 import type { Message, Role, SourceRef } from '../model/message.js';
 import { parseTimestamp } from './time/timestamps.js';
 import { safeStringify } from './json-guard.js';
+import { keyedByInput } from '../model/records.js';
 
 /** The canonical fields and the names exports use for them (matched ignoring case, "_", "-" and spaces). */
 export const FIELD_SYNONYMS = {
@@ -59,7 +60,7 @@ export interface MappedRecord {
 /** Maps an object's keys onto canonical fields; scalar leftovers become meta. */
 export function mapObject(record: Record<string, unknown>): MappedRecord {
   const fields: Partial<Record<CanonicalField, unknown>> = {};
-  const meta: Record<string, string> = {};
+  const meta = keyedByInput<string>();
   for (const [key, value] of Object.entries(record)) {
     const field = fieldForKey(key);
     if (field) {

@@ -2,6 +2,7 @@ import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
 import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
 import { DUPLICATE_KEY_MARK, jsonValueProblem } from './json-guard.js';
+import { keyedByInput } from '../model/records.js';
 
 const CONVERSATION_ID_KEYS = new Set(['id', ...FIELD_SYNONYMS.conversationId].map(normalizeKey));
 const MESSAGE_LIST_KEYS = new Set(['messages', 'msgs', 'records', 'history', 'transcript', '消息', '消息列表'].map(normalizeKey));
@@ -106,7 +107,7 @@ export class KeyPlan {
    */
   map(value: Record<string, unknown>): MappedRecord | undefined {
     const fields: Partial<Record<CanonicalField, unknown>> = {};
-    const meta: Record<string, string> = {};
+    const meta = keyedByInput<string>();
     for (const key in value) {
       const field = value[key];
       const { field: name, list, mark } = this.roleOf(key);

@@ -168,6 +168,8 @@ export const reportSchema = z.object({
     hash: z.string(),
     /** The rule file the run used (after the walk up from the working folder); absent in older reports. */
     file: z.string().optional(),
+    /** Rules whose patterns were not checked for catastrophic backtracking (`trustPatterns: true`); absent when none. */
+    trustedPatterns: z.array(z.string()).optional(),
   }),
   summary: summarySchema,
   agents: z.array(agentSummarySchema),

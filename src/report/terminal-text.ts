@@ -13,6 +13,14 @@ export function terminalSafe(text: string): string {
 }
 
 /**
+ * The same for whole lines of output, at the boundary where text reaches a terminal: escape sequences
+ * and control characters go, line breaks and tabs stay (they are the output's own layout).
+ */
+export function terminalLines(text: string): string {
+  return text.replace(ESCAPES, '').replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/**
  * Display width of text in a terminal, by string-width (Unicode's East Asian Width plus emoji
  * presentation, ZWJ sequences and flags as one wide cell, combining marks as none).
  */

@@ -1,4 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { enterPhase } from '../engine/progress.js';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -16,17 +18,14 @@ function removeInFlight(): void {
   inFlight.clear();
 }
 
-/** On SIGINT/SIGTERM or a crash, delete half-written temporaries so only complete reports ever exist. */
+/**
+ * At exit (a crash, or the signal handlers of cli/run.ts, which end the process with process.exit),
+ * half-written temporaries are deleted so only complete reports ever exist.
+ */
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
   process.on('exit', removeInFlight);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      removeInFlight();
-      process.kill(process.pid, signal);
-    });
-  }
 }
 
 function existingMode(path: string): number | undefined {
@@ -68,22 +67,86 @@ export function* batched(data: string | Uint8Array | Iterable<string>): Generato
   if (pending.length > 0) yield pending.join('');
 }
 
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EPIPE: 'the reader closed the pipe',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EFBIG: 'file too large',
+  ENXIO: 'nothing is reading at the other end',
+  EISDIR: 'is a folder',
+  ENOENT: 'no such file or folder',
+};
+
+/** A report that could not be written: the path (or "standard output") and why, in one line. */
+export class ReportWriteError extends Error {
+  constructor(
+    readonly target: string,
+    readonly code: string | undefined,
+  ) {
+    super(`${target}: cannot write the report: ${(code && REASONS[code]) ?? 'write failed'}${code ? ` (${code})` : ''}`);
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Writes a file so that it is complete or absent: the data goes to a temporary file in the same
- * directory (same file system, so the rename is atomic), is flushed to disk, then renamed over the target.
- * An interrupted run leaves the previous file intact.
+ * Whether `-o path` names something that is not a regular file (a FIFO, a character or block device,
+ * a socket): such a target is written into as it is, never replaced by a rename, so `-o /dev/null`
+ * stays a device even for root.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>): void {
+export function isSpecialTarget(path: string): boolean {
+  const stats = statOrNull(path);
+  return stats !== null && !stats.isFile() && !stats.isDirectory();
+}
+
+function writeAll(fd: number, piece: string | Uint8Array): void {
+  const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+}
+
+/**
+ * Writes a report to `-o path`. A regular file (or a new one) is replaced atomically: written to a
+ * temporary file beside it, flushed, renamed; any failure removes the temporary and leaves the previous
+ * report as it was. A FIFO or device is written into directly. Between pieces the event loop runs, so
+ * an interrupt is handled mid-write (and the temporary removed at exit). Failures are ReportWriteErrors.
+ */
+export async function writeReport(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   installCleanup();
+  if (isSpecialTarget(path)) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'w');
+      await enterPhase('writing');
+      for (const piece of batched(data)) {
+        writeAll(fd, piece);
+        await nextTurn();
+      }
+    } catch (error) {
+      throw new ReportWriteError(path, (error as NodeJS.ErrnoException).code);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return;
+  }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   inFlight.add(temp);
   try {
-    // A report replacing another keeps its permissions: a report kept private (0600) must not become readable to all.
     const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
     try {
+      await enterPhase('writing');
       for (const piece of batched(data)) {
-        const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+        writeAll(fd, piece);
+        await nextTurn();
       }
       fsyncSync(fd);
     } finally {
@@ -91,6 +154,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Iterab
     }
     renameSync(temp, path);
     inFlight.delete(temp);
+  } catch (error) {
+    throw new ReportWriteError(path, (error as NodeJS.ErrnoException).code);
   } finally {
     if (inFlight.has(temp)) {
       inFlight.delete(temp);
@@ -100,5 +165,29 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | Iterab
         // Never created.
       }
     }
+  }
+}
+
+/**
+ * Writes to standard output piece by piece, waiting for each write to be taken, so a full disk or a
+ * closed pipe surfaces here as a ReportWriteError instead of an unhandled stream error.
+ */
+export async function writeToStream(stream: NodeJS.WritableStream, data: string | Uint8Array | Iterable<string>): Promise<void> {
+  await enterPhase('writing');
+  for (const piece of batched(data)) {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: NodeJS.ErrnoException) => reject(new ReportWriteError('standard output', error.code));
+      stream.once('error', fail);
+      try {
+        stream.write(piece, (error?: Error | null) => {
+          stream.off('error', fail);
+          if (error) fail(error as NodeJS.ErrnoException);
+          else resolve();
+        });
+      } catch (error) {
+        stream.off('error', fail);
+        fail(error as NodeJS.ErrnoException);
+      }
+    });
   }
 }

@@ -63,6 +63,7 @@ export interface CommonRule {
   points?: number | undefined;
   maxPoints?: number | undefined;
   critical: boolean;
+  trustPatterns?: boolean | undefined;
   appliesTo?: Record<string, string | string[]> | undefined;
   examples?: { pass: string[][]; fail: string[][] } | undefined;
 }

@@ -3,25 +3,30 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Diagnostics } from 'recheck';
+import type { AST } from '@eslint-community/regexpp';
 import type { analyse as Analyse } from 'scslre';
+import { ambiguity, TooComplexToAnalyse } from './regex-ambiguity.js';
+
+type Node = AST.Node;
+type Regexpp = typeof import('@eslint-community/regexpp');
 
 /**
  * Rule files are input too: a user's regular expression runs on every message of every export, so one
  * that backtracks catastrophically turns a 2,000-character message into minutes of CPU. Patterns are
  * checked when the rule file loads and refused with a hint; nothing is run on a slower engine.
  *
- * Two analysers, both maintained and used widely:
- * - scslre (the analysis behind eslint-plugin-regexp's no-super-linear-backtracking): static, a few
- *   milliseconds; finds repetitions that trade characters with each other or with themselves
- *   (`\s*x?\s*`, `(a+)+`), the cause of almost every real case, and names the character.
- * - recheck: automaton-based with fuzzing as a fallback (lookarounds, large bounded repeats); finds what
- *   scslre cannot see, such as ambiguous alternatives in a repetition (`(?:\w|\d)+`, `(a|aa)+`) and
- *   lookbehinds that rescan (`(?<=[.!?]\s*)x`). It costs 2–2,000 ms a pattern, so verdicts are cached
- *   by pattern, in memory and in a small file (CHATLINT_CACHE_DIR, else $XDG_CACHE_HOME/chatlint, else
- *   ~/.cache/chatlint). A quadratic verdict that recheck reached only by fuzzing is confirmed by timing
- *   its attack string, grown to CONFIRM_LENGTH characters, on V8 itself: bounded repeats such as
- *   `[^\n]{0,80}?` fuzz as quadratic but are linear, and are let through.
+ * The verdict is a pure function of the pattern and its flags: no clock, no randomness, no timing on
+ * V8, so a rule file loads the same way on every machine and under any load. Three steps:
+ * - scslre (the analysis behind eslint-plugin-regexp's no-super-linear-backtracking): static; finds
+ *   repetitions that trade characters with each other or with themselves (`\s*x?\s*`, `(a+)+`), the
+ *   cause of almost every real case, and names the character;
+ * - lookbehinds holding an unbounded repetition (`(?<=[.!?]\s*)x`): V8 rescans the run behind every
+ *   position, quadratic in the message length;
+ * - the NFA ambiguity test (regex-ambiguity.ts): exponential (`(?:\w|\d)+x`, `(a|aa)+$`) and polynomial
+ *   (`(?:b|c)+d` searched through a long "bcbc…") blow-ups, bounded by a number of product states.
+ * Verdicts are cached by pattern, in memory and in a small file (CHATLINT_CACHE_DIR, else
+ * $XDG_CACHE_HOME/chatlint, else ~/.cache/chatlint), and a cached verdict equals a fresh one.
+ * A rule with `trustPatterns: true` skips the check (see withPatternsTrusted).
  */
 
 export interface RegexHazard {
@@ -35,17 +40,15 @@ export interface RegexHazard {
 }
 
 /** Bumped whenever the policy below changes, so cached verdicts of an older policy are not reused. */
-const POLICY = 'chatlint-regex-safety-1';
-const RECHECK_TIMEOUT_MS = 5_000;
-/** Length of the attack string used to confirm a fuzzed quadratic verdict, and the time it may take. */
-const CONFIRM_LENGTH = 40_000;
-const CONFIRM_BUDGET_MS = 100;
+const POLICY = 'chatlint-regex-safety-2';
 
 /** Stand-ins for placeholders during analysis: agent ids are usually digits, names letters. */
 export const PLACEHOLDER_SAMPLES: Record<string, string> = { agentId: '1024', agentName: 'Amy' };
 
 const HINT_NESTED = 'rewrite it without nested quantifiers (a repetition inside a repetition, like (a+)+)';
 const HINT_ALTERNATIVES = 'make the alternatives inside a repetition unable to match the same text (e.g. (?:\\w|\\d)+ → \\w+)';
+const HINT_LOOKBEHIND = 'bound the repetition inside the lookbehind (e.g. \\s* → \\s{0,10})';
+const HINT_TOO_BIG = 'split it into smaller patterns, or set trustPatterns: true on the rule if you know it is safe';
 const HINT_POLYNOMIAL = 'rewrite it so that no two repetitions (or a repetition and a lookbehind) can match the same run of characters';
 const tradeHint = (char: string) =>
   `two repetitions in a row can both match ${JSON.stringify(char)}; let only one of them take it (e.g. \\s*x?\\s* → \\s*(?:x\\s*)?)`;
@@ -79,53 +82,72 @@ function staticHazard(source: string, flags: string): RegexHazard | null {
   };
 }
 
-type Recheck = { checkSync(source: string, flags: string, params?: Record<string, unknown>): Diagnostics };
-let recheck: Recheck | null | undefined;
-function loadRecheck(): Recheck | null {
-  if (recheck === undefined) {
-    try {
-      recheck = createRequire(import.meta.url)('recheck') as Recheck;
-    } catch {
-      recheck = null;
-    }
+let regexpp: Regexpp | undefined;
+
+/**
+ * Whether an element is reached before the pattern has read anything (only assertions before it, up
+ * through the groups that hold it): a lookbehind there is run at every position of the text, while one
+ * after a literal (`[Ww]hatever(?<=…)`) runs only where the literal matched.
+ */
+function triedAtEveryPosition(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return true;
+  if (parent.type === 'Pattern') return true;
+  if (parent.type === 'Alternative') {
+    const before = parent.elements.slice(0, parent.elements.indexOf(node as (typeof parent.elements)[number]));
+    return before.every((element) => element.type === 'Assertion') && triedAtEveryPosition(parent);
   }
-  return recheck;
+  if (parent.type === 'Group' || parent.type === 'CapturingGroup' || parent.type === 'Quantifier') return triedAtEveryPosition(parent);
+  return false;
 }
 
-type Attack = Extract<Diagnostics, { status: 'vulnerable' }>['attack'];
-
-function attackString(attack: Attack, length: number): string {
-  const fixed = attack.pumps.reduce((n, p) => n + p.prefix.length, attack.suffix.length);
-  const pumped = attack.pumps.reduce((n, p) => n + p.pump.length, 0) || 1;
-  const times = Math.max(1, Math.ceil((length - fixed) / pumped));
-  return attack.pumps.map((p) => p.prefix + p.pump.repeat(times)).join('') + attack.suffix;
-}
-
-/** True when V8 takes longer than the budget on the attack grown to CONFIRM_LENGTH characters. */
-function slowOnV8(source: string, flags: string, attack: Attack): boolean {
-  const expression = new RegExp(source, flags.replace(/[gy]/g, ''));
-  const input = attackString(attack, CONFIRM_LENGTH);
-  const started = performance.now();
-  expression.test(input);
-  return performance.now() - started > CONFIRM_BUDGET_MS;
-}
-
-function dynamicHazard(source: string, flags: string): RegexHazard | null {
-  const checker = loadRecheck();
-  if (!checker) return null;
-  let result: Diagnostics;
+/**
+ * A positive lookbehind holding an unbounded repetition at the start: V8 runs it backwards from every
+ * position (measured: `(?<=[.!?]\\s*)x` takes seconds on 20,000 spaces; a negative one at the start,
+ * `(?<![,，]\\s*)x`, is screened by the character after it and stays fast).
+ */
+function lookbehindHazard(source: string, flags: string): RegexHazard | null {
+  // Loaded like scslre, on the first pattern without a cached verdict.
+  regexpp ??= createRequire(import.meta.url)('@eslint-community/regexpp') as Regexpp;
+  const { RegExpParser, visitRegExpAST } = regexpp;
+  let ast;
   try {
-    result = checker.checkSync(source, flags, { timeout: RECHECK_TIMEOUT_MS, randomSeed: 0 });
+    ast = new RegExpParser().parsePattern(source, 0, source.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
   } catch {
     return null;
   }
-  if (result.status !== 'vulnerable') return null;
-  const pumps = result.attack.pumps;
-  const example = shortExample(`${pumps.map((p) => p.prefix + p.pump.repeat(Math.max(1, Math.ceil(4 / Math.max(1, p.pump.length))))).join('')}…${result.attack.suffix}`);
-  const { complexity } = result;
-  if (complexity.type === 'exponential') return { complexity: 'exponential', example, hint: HINT_ALTERNATIVES };
-  if (complexity.isFuzz && complexity.degree <= 2 && !slowOnV8(source, flags, result.attack)) return null;
-  return { complexity: 'polynomial', degree: complexity.degree, example, hint: HINT_POLYNOMIAL };
+  let found: string | null = null;
+  visitRegExpAST(ast, {
+    onAssertionEnter(node) {
+      if (found !== null || node.kind !== 'lookbehind' || node.negate || !triedAtEveryPosition(node)) return;
+      visitRegExpAST(node, {
+        onQuantifierEnter(quantifier) {
+          if (found === null && quantifier.max === Infinity) found = quantifier.raw;
+        },
+      });
+    },
+  });
+  if (found === null) return null;
+  return {
+    complexity: 'polynomial',
+    degree: 2,
+    example: `a long run matching ${found} before a position where the pattern fails`,
+    hint: HINT_LOOKBEHIND,
+  };
+}
+
+function automatonHazard(source: string, flags: string): RegexHazard | null {
+  let found;
+  try {
+    found = ambiguity(source, flags);
+  } catch (error) {
+    if (error instanceof TooComplexToAnalyse) return { complexity: 'polynomial', example: 'any input (the pattern is too large to analyse)', hint: HINT_TOO_BIG };
+    return null;
+  }
+  if (!found) return null;
+  const example = shortExample(`${found.pump.repeat(Math.max(1, Math.ceil(4 / found.pump.length)))}…`);
+  if (found.complexity === 'exponential') return { complexity: 'exponential', example, hint: HINT_ALTERNATIVES };
+  return { complexity: 'polynomial', degree: found.degree, example, hint: HINT_POLYNOMIAL };
 }
 
 interface CacheFile {
@@ -162,6 +184,14 @@ function cachePath(): string | null {
   return dir ? join(dir, 'regex-safety.json') : null;
 }
 
+/**
+ * Forgets every verdict, shipped and cached, so the next ones are computed afresh (used to regenerate
+ * rules/regex-verdicts.json and to prove it equals a fresh analysis).
+ */
+export function forgetVerdicts(): void {
+  memory = new Map();
+}
+
 function loadCache(): Map<string, RegexHazard | null> {
   if (memory) return memory;
   memory = new Map();
@@ -191,14 +221,36 @@ function saveCache(cache: Map<string, RegexHazard | null>): void {
  * permissive the pattern may run with (`iu`: case-insensitive matching can only add ambiguity).
  */
 export function regexHazard(source: string, flags = 'iu'): RegexHazard | null {
+  if (patternsTrusted) return null;
   const cache = loadCache();
   const key = createHash('sha256').update(`${POLICY}\u0000${flags}\u0000${source}`).digest('base64url').slice(0, 22);
   if (cache.has(key)) return cache.get(key) ?? null;
-  const hazard = staticHazard(source, flags) ?? dynamicHazard(source, flags);
+  const hazard = freshRegexHazard(source, flags);
   freshAnalyses++;
   cache.set(key, hazard);
   saveCache(cache);
   return hazard;
+}
+
+let patternsTrusted = false;
+
+/**
+ * Runs `parse` (a rule's schema parse) with the pattern check switched off: the rule says
+ * `trustPatterns: true`, its author vouches for its patterns, and the report records that it did.
+ */
+export function withPatternsTrusted<T>(trusted: boolean, parse: () => T): T {
+  const before = patternsTrusted;
+  patternsTrusted = trusted;
+  try {
+    return parse();
+  } finally {
+    patternsTrusted = before;
+  }
+}
+
+/** A fresh verdict, never cached: for tests proving that cached and shipped verdicts equal fresh ones. */
+export function freshRegexHazard(source: string, flags = 'iu'): RegexHazard | null {
+  return staticHazard(source, flags) ?? lookbehindHazard(source, flags) ?? automatonHazard(source, flags);
 }
 
 /** The rule-file message for a hazardous pattern (after `pattern "…" `). */

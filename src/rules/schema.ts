@@ -33,6 +33,10 @@ export const commonRuleFields = {
     .describe(
       'Only check conversations whose metadata matches: each key names a field carried from the input (team, queue, channel, a tag column); the value is one accepted value or a list.',
     ),
+  trustPatterns: z
+    .boolean()
+    .optional()
+    .describe("true skips the check for catastrophic backtracking on this rule's patterns (you vouch for them); the report lists the rule under ruleset.trustedPatterns."),
   examples: z
     .strictObject({
       pass: z.array(z.array(z.string()).min(1)).default([]).describe('Conversations that must give no finding.'),

@@ -74,3 +74,42 @@ export function foldPatternSource(pattern: string): string {
   }
   return out;
 }
+
+const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63]/;
+const SPACES = /[\u00a0\u2000-\u200a\u202f\u205f]/;
+
+/**
+ * Folds text for recognising numbers and addresses: full-width forms as foldWidth does, every Unicode
+ * decimal digit (Arabic-Indic ٣, Devanagari ३, mathematical 𝟑 …) to its ASCII digit, dashes to "-",
+ * and other spaces to " ". `start[i]` is where the i-th folded character came from in the text, and
+ * `start[folded.length]` the text's length, so a match on the folded text names a span of the original.
+ */
+export function foldForRecognition(text: string): { folded: string; start: number[] } {
+  let folded = '';
+  const start: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i) as number;
+    const ch = String.fromCodePoint(code);
+    let out = foldWidth(ch);
+    if (out === ch) {
+      if (/^\p{Nd}$/u.test(ch) && code > 0x7f) out = String(digitValue(code));
+      else if (DASHES.test(ch)) out = '-';
+      else if (SPACES.test(ch)) out = ' ';
+    }
+    for (let k = 0; k < out.length; k++) start.push(i);
+    folded += out;
+    i += ch.length;
+  }
+  start.push(text.length);
+  return { folded, start };
+}
+
+/**
+ * The value of a Unicode decimal digit. Decimal digits come in contiguous runs of ten from 0 to 9
+ * (mathematical digits in several runs back to back), so it is the distance from the run's start, mod 10.
+ */
+function digitValue(code: number): number {
+  let first = code;
+  while (first > 0 && /^\p{Nd}$/u.test(String.fromCodePoint(first - 1))) first--;
+  return (code - first) % 10;
+}

@@ -128,7 +128,7 @@ describe('input and output', () => {
   });
 
   it('-o writes the file atomically, keeps the exit code, and never reads its own report', async () => {
-    const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': ERRORS, 'report.json': 'previous' });
+    const dir = tempDir({ 'r.yaml': RULES, 'a.jsonl': ERRORS, 'report.json': '{"schemaVersion": 1}\n' });
     const result = await chatlint(['check', '.', '--rules', 'r.yaml', '-o', 'report.json'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');

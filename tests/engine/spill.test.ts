@@ -13,6 +13,7 @@ describe('grouping past the memory budget', () => {
     expect(spilled.code).toBe(inMemory.code);
     expect(JSON.parse(spilled.stdout)).toEqual(JSON.parse(inMemory.stdout));
     expect(spilled.stdout).toBe(inMemory.stdout);
-    expect(spills()).toEqual(before);
+    // No spill folder of this run is left (others' runs on a shared machine may come and go meanwhile).
+    expect(spills().filter((name) => !before.includes(name))).toEqual([]);
   });
 });

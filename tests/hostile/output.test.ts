@@ -127,7 +127,7 @@ describe('report files', () => {
     const dir = tempDir({ 'a.jsonl': CLEAN, 'b.jsonl': CLEAN.replace('c1', 'c2') });
     const result = await chatlint(['check', '.', '--rules', join(ROOT, HOSTILE_RULES), '-o', 'b.jsonl'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('chatlint: b.jsonl: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)\n');
+    expect(result.stderr).toBe('chatlint: -o b.jsonl: is the same file as the input ./b.jsonl; refusing to write the report over an input file (choose another -o path)\n');
     expect(readFileSync(join(dir, 'b.jsonl'), 'utf8')).toBe(CLEAN.replace('c1', 'c2'));
   });
 

@@ -21,6 +21,10 @@ export const OPTIONS: ReadOptions = { timezone: 'Asia/Shanghai', encoding: 'utf8
 let ruleset: Ruleset | undefined;
 export const rules = () => (ruleset ??= loadRuleset({ rules: 'fixtures/hostile/rules.yaml' }));
 
+/** Names of Object.prototype's properties: as ids and keys from the data they must behave like any other name. */
+export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+const AGENT_IDS = ['7', '8', ...PROTOTYPE_NAMES];
+
 /** Text a hostile export may hold: rule hits, formula starts, quotes, line breaks, control characters, CJK, emoji. */
 export const messageText = fc.oneof(
   fc.constantFrom('在吗', '您好，云客服7为您服务', '云客服8在', '我晕', '好的！！', '=1+1', '+cmd', '-2', '@SUM(A1)', ' \t=x', '"quoted", 1', 'a\r\nb', '\u001b[31m红', ''),
@@ -45,8 +49,8 @@ export const exportLines: fc.Arbitrary<Line[]> = fc
   .record({
     messages: fc.array(
       fc.record({
-        conversation: fc.constantFrom('c1', 'c2', '=c3', ' c4 '),
-        who: fc.constantFrom('customer', 'customer', '7', '8', 'bot', 'system'),
+        conversation: fc.constantFrom('c1', 'c2', '=c3', ' c4 ', ...PROTOTYPE_NAMES),
+        who: fc.constantFrom('customer', 'customer', ...AGENT_IDS, 'bot', 'system'),
         text: messageText,
         gap: fc.integer({ min: 1, max: 200 }),
       }),
@@ -70,7 +74,7 @@ export const exportLines: fc.Arbitrary<Line[]> = fc
     const lines: Line[] = messages.map((m) => {
       const at = (clock.get(m.conversation) ?? Date.UTC(2026, 10, 27, 2)) + m.gap * 1000;
       clock.set(m.conversation, at);
-      const role = m.who === '7' || m.who === '8' ? 'agent' : m.who;
+      const role = AGENT_IDS.includes(m.who) ? 'agent' : m.who;
       const record = { conversation_id: m.conversation, timestamp: new Date(at).toISOString(), role, ...(role === 'agent' ? { agent_id: m.who, agent_name: `客服${m.who}` } : {}), text: m.text };
       return { text: JSON.stringify(record), records: 1 };
     });

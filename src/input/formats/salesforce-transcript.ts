@@ -25,6 +25,7 @@ import { wallClockToEpoch } from '../time/timestamps.js';
 import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 import { eachCsvRecord } from './csv-records.js';
 import { decodeEntities, fileStem, htmlToText, RecordCounter } from './shared.js';
+import { keyedByInput } from '../../model/records.js';
 
 // A stamp opens a message only at the start of a line or right after a tag (`<br>`, `</p>`), never inside text.
 const STAMP = /(?<=(?:^|[>\r\n])[ \t]*)\((?=\s*\d)\s*(?:(\d{1,3})\s*h\s*)?(?:(\d{1,4})\s*m\s*)?(?:(\d{1,6})\s*s\s*)?\)/g;
@@ -253,7 +254,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
       header = record.map((c) => c.trim());
       return;
     }
-    const row: Record<string, string> = {};
+    const row = keyedByInput<string>();
     header.forEach((name, i) => {
       row[name] = record[i] ?? '';
     });
@@ -268,7 +269,7 @@ function* read(text: string, _json: unknown, ctx: ReaderContext): Iterable<ReadE
     if (!row) continue;
     const body = row.record[bodyColumn] ?? '';
     const id = (idColumn ? row.record[idColumn]?.trim() : undefined) || `${fileStem(ctx.file)}#${i + 1}`;
-    const meta: Record<string, string> = {};
+    const meta = keyedByInput<string>();
     for (const [key, value] of Object.entries(row.record)) {
       if (!/body/i.test(key) && value.trim() !== '' && value.length <= 200) meta[key] = value.trim();
     }

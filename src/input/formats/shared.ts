@@ -5,6 +5,7 @@
 import { basename, extname } from 'node:path';
 import type { Message, ReadEvent } from '../../model/message.js';
 import { isJsonObject as isObject } from '../json-shape.js';
+import { keyedByInput } from '../../model/records.js';
 
 export type JsonObject = Record<string, unknown>;
 export { isObject };
@@ -42,7 +43,7 @@ export function joinNames(value: unknown): string | undefined {
 
 /** Keeps only the entries with a defined, non-empty value. */
 export function compactMeta(entries: Record<string, string | undefined>): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+  const out = keyedByInput<string>();
   let filled = false;
   for (const [key, value] of Object.entries(entries)) {
     if (value !== undefined && value !== '') {

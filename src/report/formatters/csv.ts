@@ -1,5 +1,6 @@
 import type { Finding, Report } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
+import { own } from '../../model/records.js';
 import { localTime } from '../local-time.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
@@ -47,7 +48,7 @@ function* agentsCsv(report: Report, context: FormatterContext): Generator<string
     yield row([
       a.agentId, a.agentName, a.conversations, a.messages, a.findings,
       a.conversationsScored, a.averageScore, a.medianScore, a.passRate, a.criticalCount,
-      ...ruleIds.map((id) => a.byRule[id] ?? 0),
+      ...ruleIds.map((id) => own(a.byRule, id) ?? 0),
     ]);
   }
 }
@@ -64,7 +65,7 @@ function* conversationsCsv(report: Report, context: FormatterContext): Generator
     yield row([
       c.conversationId, c.startedAt, c.agents.join(' '), c.messages, c.findings, c.score, String(c.passed), String(c.critical), c.source.file,
       localTime(c.startedAt, context.timezone),
-      ...ruleIds.map((id) => c.deductions[id] ?? 0),
+      ...ruleIds.map((id) => own(c.deductions, id) ?? 0),
     ]);
   }
 }
