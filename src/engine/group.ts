@@ -2,6 +2,8 @@ import type { Conversation, Message } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
 
+const EMPTY: Conversation = { id: '', messages: [], meta: {} };
+
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
 export const DEFAULT_MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
@@ -34,8 +36,11 @@ export class ConversationCollector {
       return;
     }
     const list = this.byId.get(message.conversationId);
-    if (list) list.push(message);
-    else this.byId.set(message.conversationId, [message]);
+    if (list) {
+      // Every record parsed its own copy of the id: keep one per conversation (tens of MB on a big night).
+      message.conversationId = (list[0] as Message).conversationId;
+      list.push(message);
+    } else this.byId.set(message.conversationId, [message]);
     this.heldBytes += message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
     if (this.heldBytes > this.memoryBudgetBytes) {
       this.spill = new SpillStore();
@@ -80,7 +85,12 @@ export class ConversationCollector {
     }
     this.byId.clear();
     conversations.sort((a, b) => (a.messages[0]?.timestamp ?? 0) - (b.messages[0]?.timestamp ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    yield* conversations;
+    // Let go of each conversation once it is handed out, so its messages can be collected while the rest are checked.
+    for (let i = 0; i < conversations.length; i++) {
+      const conversation = conversations[i] as Conversation;
+      conversations[i] = EMPTY;
+      yield conversation;
+    }
   }
 }
 

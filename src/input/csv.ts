@@ -11,7 +11,7 @@ import type { OpenedInput } from './source.js';
 import { InputError } from '../errors.js';
 
 interface CsvRow {
-  record: Record<string, string>;
+  record: string[];
   /** Byte offset just past the record (csv-parse counts UTF-8 bytes, even of string input). */
   info: { bytes: number; error?: { code: string; record?: string[] } };
 }
@@ -49,6 +49,19 @@ export async function* readableBatches<T>(stream: Readable): AsyncIterable<T[]> 
   }
 }
 
+/** A row keyed by the header as csv-parse's `columns` would key it: a later repeat of a name wins, in the first one's place. */
+function keyed(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  const count = Math.min(header.length, fields.length);
+  for (let i = 0; i < count; i++) {
+    const name = header[i] as string;
+    // A column named __proto__ is data, as any other (an assignment would set the prototype).
+    if (name === '__proto__') Object.defineProperty(record, name, { value: fields[i], enumerable: true, writable: true, configurable: true });
+    else record[name] = fields[i] as string;
+  }
+  return record;
+}
+
 function holdsReplacementCharacter(record: Record<string, string>): boolean {
   for (const key in record) {
     const value = record[key];
@@ -61,24 +74,28 @@ function holdsReplacementCharacter(record: Record<string, string>): boolean {
 export async function* readDelimited(input: OpenedInput, options: ReadOptions, delimiter: ',' | '\t'): AsyncIterable<ReadEvent[]> {
   const file = input.label;
   let header: string[] = [];
+  let headerRead = false;
   const mapping = options.mapping?.forFile();
   const plan = new KeyPlan();
+  /** The header row's names, checked: the columns the input needs are there (or mapped). */
+  const readHeader = (names: string[]): string[] => {
+    const trimmed = names.map((n) => n.trim());
+    const unmatched = options.mapping?.missingColumns(trimmed);
+    if (unmatched) throw new InputError(unmatched);
+    const mapped = new Set(trimmed.map(fieldForKey));
+    const missing = (['conversationId', 'timestamp', 'role'] as const).filter((f) => !mapped.has(f) && !options.mapping?.maps(f));
+    if (missing.length > 0) {
+      throw new InputError(
+        `header row has no column for ${missing.join(', ')} (found: ${trimmed.slice(0, 12).join(', ') || 'nothing'}); ` +
+          'is the header missing, or do the columns need mapping?',
+      );
+    }
+    return trimmed;
+  };
+  // Rows come as arrays and are keyed here: csv-parse's `columns` defines every field of every record
+  // with Object.defineProperty, a tenth of a CSV run.
   const parser = parse({
     delimiter,
-    columns: (names: string[]) => {
-      header = names.map((n) => n.trim());
-      const unmatched = options.mapping?.missingColumns(header);
-      if (unmatched) throw new InputError(unmatched);
-      const mapped = new Set(header.map(fieldForKey));
-      const missing = (['conversationId', 'timestamp', 'role'] as const).filter((f) => !mapped.has(f) && !options.mapping?.maps(f));
-      if (missing.length > 0) {
-        throw new InputError(
-          `header row has no column for ${missing.join(', ')} (found: ${header.slice(0, 12).join(', ') || 'nothing'}); ` +
-            'is the header missing, or do the columns need mapping?',
-        );
-      }
-      return header;
-    },
     bom: true,
     relax_column_count: true,
     relax_quotes: false,
@@ -123,7 +140,14 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
   try {
     for await (const rows of readableBatches<CsvRow>(parser)) {
       const batch: ReadEvent[] = [];
-      for (const row of rows) {
+      for (const { record: fields, info } of rows) {
+        if (!headerRead) {
+          // The header row is one line (a header with line breaks inside quotes would be a strange export).
+          header = readHeader(fields);
+          headerRead = true;
+          continue;
+        }
+        const row = { record: keyed(header, fields), info };
         if (pendingSkips.length > 0) for (const event of skipsBefore(row.info.bytes)) batch.push(event);
         const { line, offset } = recordStart();
         const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
@@ -137,7 +161,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
           }
         }
         previousEnd = row.info.bytes;
-        if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
+        if (row.info.error?.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
           batch.push(skip(`row has ${row.info.error.record?.length ?? '?'} fields, header has ${header.length}`));
           continue;
         }
@@ -147,7 +171,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
         if ('message' in result) batch.push({ type: 'message', message: result.message });
         else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
       }
-      yield batch;
+      if (batch.length > 0) yield batch;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -19,16 +19,26 @@ export function stripUtf8Bom(bytes: Buffer): Buffer {
 
 /** Decodes bytes strictly: returns null when they are not valid in the encoding, so bad bytes are reported, never guessed. */
 export function decodeStrict(bytes: Buffer, encoding: EncodingChoice): string | null {
+  return decodeRange(bytes, 0, bytes.length, encoding);
+}
+
+/** decodeStrict of the bytes `start`…`end` of `buffer`, without making a Buffer for them when the text is UTF-8. */
+export function decodeRange(buffer: Buffer, start: number, end: number, encoding: EncodingChoice): string | null {
   if (encoding === 'utf8' || encoding === 'auto') {
     // Decoding turns bad bytes into U+FFFD; only text that holds one needs the exact check (a real U+FFFD is rare).
-    const text = bytes.toString('utf8');
-    return !text.includes('\uFFFD') || isUtf8(bytes) ? text : null;
+    const text = buffer.toString('utf8', start, end);
+    return !text.includes('\uFFFD') || isUtf8(buffer.subarray(start, end)) ? text : null;
   }
   try {
-    return new TextDecoder(decoderLabel(encoding), { fatal: true }).decode(bytes);
+    return new TextDecoder(decoderLabel(encoding), { fatal: true }).decode(buffer.subarray(start, end));
   } catch {
     return null;
   }
+}
+
+/** Where text starts in bytes `start`…`end`: after a UTF-8 byte-order mark when there is one. */
+export function afterUtf8Bom(buffer: Buffer, start: number, end: number): number {
+  return end - start >= 3 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf ? start + 3 : start;
 }
 
 /** Decodes a stream of byte chunks to text chunks, holding back split multi-byte characters. */

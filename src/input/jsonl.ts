@@ -1,5 +1,5 @@
 import type { ReadEvent } from '../model/message.js';
-import { decodeStrict, stripUtf8Bom } from './encoding.js';
+import { afterUtf8Bom, decodeRange } from './encoding.js';
 import { splitLines } from './lines.js';
 import { markDuplicateKeys, mayRepeatKeys } from './json-guard.js';
 import type { ReadOptions } from './options.js';
@@ -63,16 +63,16 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const shard = options.shard && options.shard.count > 1 && !mapping && (options.encoding === 'utf8' || options.encoding === 'auto') ? options.shard : undefined;
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes)) {
     const batch: ReadEvent[] = [];
+    const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
     for (const line of lines) {
-      const skip = (reason: string) => batch.push({ type: 'skip', skip: { file, line: line.number, record: nextRecord(), reason } });
       if (line.tooLong) {
-        skip(`line is ${line.length} bytes, over the limit of ${options.maxLineBytes} (--max-line-bytes)`);
+        skipLine(line.number, `line is ${line.length} bytes, over the limit of ${options.maxLineBytes} (--max-line-bytes)`);
         continue;
       }
-      const bytes = line.number === 1 ? stripUtf8Bom(line.bytes) : line.bytes;
-      const text = decodeStrict(bytes, options.encoding);
+      const start = line.number === 1 ? afterUtf8Bom(line.buffer, line.start, line.end) : line.start;
+      const text = decodeRange(line.buffer, start, line.end, options.encoding);
       if (text === null) {
-        skip(`not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
+        skipLine(line.number, `not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
         continue;
       }
       if (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') continue;
@@ -84,7 +84,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
       }
       const from = batch.length;
       const parsed = parseLine(text);
-      if ('reason' in parsed) skip(parsed.reason);
+      if ('reason' in parsed) skipLine(line.number, parsed.reason);
       else if (mapping) for (const event of eventsFromJson(parsed.value, file, line.number, nextRecord, options.timezone, mapping)) batch.push(event);
       else pushEventsFromJson(batch, parsed.value, plan, file, line.number, nextRecord, options.timezone);
       // A skip from a line whose conversation is certain belongs to that conversation's shard.

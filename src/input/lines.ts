@@ -1,5 +1,8 @@
-/** One line of a file, as bytes, or a note that it was longer than allowed (its bytes were not kept). */
-export type Line = { number: number; bytes: Buffer; tooLong: false } | { number: number; length: number; tooLong: true };
+/**
+ * One line of a file: the bytes `start`…`end` of `buffer` (a range, so no Buffer is made per line), or a
+ * note that it was longer than allowed (its bytes were not kept).
+ */
+export type Line = { number: number; buffer: Buffer; start: number; end: number; tooLong: false } | { number: number; length: number; tooLong: true };
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -14,33 +17,37 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
   let pendingLength = 0;
   let overflow = false;
   let number = 0;
-  const finish = (tail: Buffer): Line => {
+  const finish = (chunk: Buffer, start: number, end: number): Line => {
     number++;
-    if (overflow) return { number, length: pendingLength + tail.length, tooLong: true };
-    let bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    return { number, bytes, tooLong: false };
+    if (overflow) return { number, length: pendingLength + end - start, tooLong: true };
+    let buffer = chunk;
+    if (pending.length > 0) {
+      buffer = Buffer.concat([...pending, chunk.subarray(start, end)]);
+      start = 0;
+      end = buffer.length;
+    }
+    if (end > start && buffer[end - 1] === CR) end--;
+    return { number, buffer, start, end, tooLong: false };
   };
   for await (const chunk of chunks) {
     // The lines a chunk completes travel together: one await per chunk, not one per line.
     const batch: Line[] = [];
     let start = 0;
     for (let at = chunk.indexOf(NEWLINE, start); at !== -1; at = chunk.indexOf(NEWLINE, start)) {
-      const tail = chunk.subarray(start, at);
-      if (!overflow && pendingLength + tail.length > maxLineBytes) overflow = true;
-      batch.push(finish(tail));
+      if (!overflow && pendingLength + at - start > maxLineBytes) overflow = true;
+      batch.push(finish(chunk, start, at));
       pending = [];
       pendingLength = 0;
       overflow = false;
       start = at + 1;
     }
-    const rest = chunk.subarray(start);
-    pendingLength += rest.length;
+    const rest = chunk.length - start;
+    pendingLength += rest;
     if (pendingLength > maxLineBytes) {
       overflow = true;
       pending = [];
-    } else if (rest.length > 0) pending.push(Buffer.from(rest));
+    } else if (rest > 0) pending.push(Buffer.from(chunk.subarray(start)));
     if (batch.length > 0) yield batch;
   }
-  if (pendingLength > 0 || overflow) yield [finish(Buffer.alloc(0))];
+  if (pendingLength > 0 || overflow) yield [finish(Buffer.alloc(0), 0, 0)];
 }

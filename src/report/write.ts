@@ -48,6 +48,14 @@ export function* batched(data: string | Uint8Array | Iterable<string>): Generato
   let pending: string[] = [];
   let size = 0;
   for (const chunk of data) {
+    // A piece as big as a batch goes out alone: joining would only copy it.
+    if (chunk.length >= BATCH_CHARS / 4) {
+      if (pending.length > 0) yield pending.join('');
+      pending = [];
+      size = 0;
+      yield chunk;
+      continue;
+    }
     pending.push(chunk);
     size += chunk.length;
     if (size >= BATCH_CHARS) {

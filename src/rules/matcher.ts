@@ -62,7 +62,9 @@ export class PhraseMatcher {
       // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
       if (this.expressions.length === 0) return found;
     }
-    const seen = new Set<string>(found.map((f) => `${f.offset}:${f.text.length}`));
+    // One expression alone finds each occurrence once, in offset order: nothing to merge or sort.
+    const alone = found.length === 0 && this.expressions.length === 1;
+    const seen = alone ? undefined : new Set<string>(found.map((f) => `${f.offset}:${f.text.length}`));
     for (const expression of this.expressions) {
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
@@ -70,14 +72,16 @@ export class PhraseMatcher {
           expression.lastIndex++;
           continue;
         }
-        const key = `${m.index}:${m[0].length}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (seen) {
+          const key = `${m.index}:${m[0].length}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         // Report the text as the agent wrote it, not the folded form.
         found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
       }
     }
-    return found.sort((a, b) => a.offset - b.offset);
+    return alone ? found : found.sort((a, b) => a.offset - b.offset);
   }
 
   /**

@@ -11,14 +11,20 @@ export function foldWidth(text: string): string {
     if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
   }
   if (i === text.length) return text;
+  // Copy the runs between folded characters whole (CJK text folds only its punctuation), not char by char.
   let out = text.slice(0, i);
+  let from = i;
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
-    else if (c === 0x3000) out += ' ';
-    else out += text[i];
+    if (c >= 0xff01 && c <= 0xff5e) {
+      out += text.slice(from, i) + String.fromCharCode(c - 0xfee0);
+      from = i + 1;
+    } else if (c === 0x3000) {
+      out += `${text.slice(from, i)} `;
+      from = i + 1;
+    }
   }
-  return out;
+  return out + text.slice(from);
 }
 
 const WORD_EDGE = /[A-Za-z0-9]/;

@@ -158,6 +158,14 @@ describe('CSV and TSV', () => {
     ]);
   });
 
+  it('keys rows by the header as csv-parse columns did: a repeated name keeps its first place with the last value, __proto__ is data', async () => {
+    const text = ['conversation_id,timestamp,role,team,__proto__,team,text', 'c1,2026-11-27 10:00:00,customer,a,p,b,q'].join('\n');
+    const { messages } = await readText('k.csv', text);
+    const meta = messages[0]?.meta ?? {};
+    expect(Object.entries(meta)).toEqual([['team', 'b'], ['__proto__', 'p']]);
+    expect(Object.getPrototypeOf(meta) === null || Object.getPrototypeOf(meta) === Object.prototype).toBe(true);
+  });
+
   it('refuses a file whose first row is not a recognisable header', async () => {
     const { fileErrors } = await readText('z.csv', 'c1,2026-11-27 10:00:00,customer,q\n');
     expect(fileErrors[0]).toMatch(/header row has no column for conversationId, timestamp, role/);

@@ -16,6 +16,13 @@ describe('formatters stream their output', () => {
     expect(formatToString(json, report, CONTEXT)).toBe(`${JSON.stringify(report, null, 2)}\n`);
     const empty = { ...report, findings: [], skipped: [] };
     expect(formatToString(json, empty, CONTEXT)).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+    // Arrays are stringified in slices: lengths around the slice size, and texts with newlines and quotes.
+    const finding = report.findings[0] as Finding;
+    for (const length of [1, 511, 512, 513, 1025]) {
+      const findings = Array.from({ length }, (_, i) => ({ ...finding, messageIndex: i, excerpt: `a\n"b"\u2028 ${i}` }));
+      const sized = { ...report, findings, skipped: findings.map((f) => f.source) };
+      expect(formatToString(json, sized, CONTEXT), `${length} findings`).toBe(`${JSON.stringify(sized, null, 2)}\n`);
+    }
   });
 
   it('yields many pieces for a large report, none of them the whole report', () => {

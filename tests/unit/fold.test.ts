@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 
@@ -8,6 +9,12 @@ describe('foldWidth', () => {
   });
   it('leaves CJK punctuation and ellipses as written', () => {
     expect(foldWidth('好的。。。……、')).toBe('好的。。。……、');
+  });
+  it('folds exactly like character-by-character mapping, at the edges and between runs', () => {
+    const byChar = (text: string) =>
+      [...text].map((ch) => { const c = ch.charCodeAt(0); return c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : c === 0x3000 ? ' ' : ch; }).join('');
+    const pieces = fc.constantFrom('好', 'a', '？', '！', '　', 'Ａ', '～', '\uff00', '\uff5f', '😀', ' ');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => foldWidth(parts.join('')) === byChar(parts.join(''))), { seed: 9 });
   });
 });
 
