@@ -7,6 +7,8 @@
 //   npm run bench -- --size 100m,1g --rounds 3 --markdown
 //   --keep DIR   generate into DIR and keep the files (re-used when present)
 //   --only REGEX run only the commands whose name matches (e.g. --only 'floor|four rules 1 thread|every')
+//   --textlint DIR  also time textlint + textlint-rule-ng-word (installed in DIR with
+//                   `npm i --prefix DIR textlint textlint-rule-ng-word`) against chatlint on a 10 MB slice
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
@@ -86,6 +88,7 @@ for (const size of sizes) {
 }
 const small = join(root, 'fixtures/transcript/one-chat.json');
 
+
 // ---- measuring ----------------------------------------------------------------------------------------
 /** Runs node with `args`; returns wall seconds and peak RSS in MB (whole process, worker threads included). */
 function run(args) {
@@ -102,6 +105,30 @@ const check = (file, ruleFile, jobs, extra = []) => [
   cli, 'check', file, ...(ruleFile.startsWith('--') ? [ruleFile, 'zh-CN'] : ['--rules', ruleFile]), '--allow-large-rules',
   '--format', 'json', '-o', join(dir, 'report.json'), ...(hasJobs ? ['--jobs', String(jobs)] : []), ...extra,
 ];
+
+// The textlint comparison: the same 200 phrases over the agent texts of a 10 MB slice, chatlint reading the
+// JSON Lines and textlint a plain-text file of those texts (one paragraph per message).
+const textlintDir = opt('textlint');
+const textlint = textlintDir ? await textlintCase(textlintDir) : null;
+async function textlintCase(installDir) {
+  const slice = join(dir, 'slice-10m');
+  if (!existsSync(`${slice}.jsonl`)) await generate({ out: slice, size: parseSize('10m'), formats: ['jsonl'] });
+  const texts = [];
+  for (const line of readFileSync(`${slice}.jsonl`, 'utf8').split('\n')) {
+    if (!line) continue;
+    const record = JSON.parse(line);
+    if (record.role === 'agent') texts.push(record.text.replace(/\s*\n\s*/g, ' '));
+  }
+  const agentTexts = join(dir, 'slice-10m-agents.txt');
+  writeFileSync(agentTexts, `${texts.join('\n\n')}\n`);
+  const config = join(dir, 'textlintrc.json');
+  writeFileSync(config, JSON.stringify({ rules: { 'ng-word': { words: benchPhrases(200) } } }));
+  const phrasesOnly = ruleFile('phrases-only', `name: bench-phrases\nrules:\n  - id: no-forbidden-phrases\n    kind: forbidden-phrase\n    phrases:\n${yamlList(benchPhrases(200))}\n`);
+  return {
+    textlint: [join(installDir, 'node_modules/textlint/bin/textlint.js'), '--config', config, '--rules-base-directory', join(installDir, 'node_modules'), '--format', 'unix', agentTexts],
+    chatlint: check(`${slice}.jsonl`, phrasesOnly, 1),
+  };
+}
 
 /** Named commands; each round runs all of them once, in order, so noise hits them alike. */
 const commands = new Map();
@@ -121,6 +148,10 @@ for (const size of sizes) {
 const first = sizes[0];
 add(`50 phrases ${first}`, check(data[first].jsonl, rules.p50, 1));
 add(`10000 phrases ${first}`, check(data[first].jsonl, rules.p10k, 1));
+if (textlint) {
+  add('textlint ng-word 10m', textlint.textlint);
+  add('chatlint phrases 10m', textlint.chatlint);
+}
 
 const only = opt('only');
 if (only) for (const name of [...commands.keys()]) if (!new RegExp(only).test(name)) commands.delete(name);
@@ -159,7 +190,9 @@ for (const size of sizes) {
 rows.push([`CSV, four rules, ${first} vs csv-parse arrays alone`, fmt(ratio(`csv four rules ${first}`, `csv floor ${first}`)), '<= 1.2x', `${seconds(`csv four rules ${first}`).toFixed(2)} s; csv floor ${seconds(`csv floor ${first}`).toFixed(2)} s`]);
 rows.push(['one small transcript vs node -e 0', fmt(ratio('small transcript', 'node -e 0')), '<= 2.5x', `${(seconds('small transcript') * 1000).toFixed(0)} ms vs ${(seconds('node -e 0') * 1000).toFixed(0)} ms`]);
 rows.push([`10,000 phrases vs 50 phrases, ${first}`, fmt(ratio(`10000 phrases ${first}`, `50 phrases ${first}`)), '<= 1.5x', `${seconds(`10000 phrases ${first}`).toFixed(2)} s vs ${seconds(`50 phrases ${first}`).toFixed(2)} s`]);
-rows.push(['vs textlint + textlint-rule-ng-word (phrases on agent texts, 10 MB)', 'not measured (textlint is not installed)', '>= 4x faster', '']);
+rows.push(['vs textlint + textlint-rule-ng-word (phrases on agent texts, 10 MB)',
+  textlint ? `${(seconds("textlint ng-word 10m") / seconds("chatlint phrases 10m")).toFixed(2)}x (textlint time / chatlint time)` : 'not measured (run with --textlint DIR)',
+  '>= 4x faster', textlint ? `${seconds('chatlint phrases 10m').toFixed(2)} s vs ${seconds('textlint ng-word 10m').toFixed(2)} s` : '']);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const header = `Machine: ${cpu}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}; ` +

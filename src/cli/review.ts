@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'yaml';
 import { loadRuleset } from '../config/load.js';
 import { BUILTIN_RULES_DIR, listPresets, resolveRuleFile } from '../config/presets.js';
 import { FindingSampler, parseVerdict, precisionByRule, type ReviewRow } from '../engine/review.js';
@@ -229,6 +228,7 @@ async function writeExamples(rows: readonly ReviewedRow[], out: string, io: Io):
     `# Reviewed findings as rule examples (chatlint review score). Reviewed false positives are pass examples:\n` +
     `# \`chatlint rules test -r ${basename(out)}\` fails on them until the rule is fixed, then guards the fix.\n` +
     `# Confirmed findings are fail examples, so the fix does not lose them.\n`;
+  const { stringify } = await import('yaml');
   await writeReport(out, header + stringify({ extends: extendsValue(pack, out), rules }, { lineWidth: 0 }));
   io.stderr.write(`chatlint: wrote ${out}: ${passCount} pass examples (reviewed false positives), ${failCount} fail examples (confirmed findings)\n`);
   if (leftOut > 0) {

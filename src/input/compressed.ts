@@ -12,7 +12,8 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
-import yauzl from 'yauzl';
+// yauzl loads only when a zip archive is read.
+import type * as yauzl from 'yauzl';
 
 const COMPRESSED = /\.(gz|zst)$/i;
 
@@ -114,9 +115,10 @@ function entryName(entry: yauzl.Entry): string {
  * goes, and only one entry is open at once). Folders are left out.
  */
 export async function* zipEntries(path: string): AsyncIterable<ZipEntry> {
+  const { default: zipLibrary } = await import('yauzl');
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     // decodeStrings: false keeps names as bytes, so a strange name is a label, never a reason to refuse the archive.
-    yauzl.open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (error, zipfile) => {
+    zipLibrary.open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (error, zipfile) => {
       if (error || !zipfile) reject(new DecompressionError(`not a readable zip archive: ${error?.message ?? 'unknown error'}`));
       else resolve(zipfile);
     });

@@ -1,4 +1,6 @@
-import writeXlsxFile, { type Cell, type Feature, type Row, type Sheet } from 'write-excel-file/node';
+// The writer (and its zip library) loads only when an xlsx report is written: start-up stays small.
+import type writeXlsxFile from 'write-excel-file/node';
+import type { Cell, Feature, Row, Sheet } from 'write-excel-file/node';
 /** The Node build's file content type (not exported by name). */
 type FileContent = Parameters<typeof writeXlsxFile>[1] extends { features?: Array<Feature<infer C>> } | undefined ? C : never;
 import type { Report } from '../../model/report.js';
@@ -128,5 +130,6 @@ export const xlsx: BinaryFormatter = {
 /** The workbook's bytes; `findingsPerSheet` is Excel's row limit less the header, smaller only in tests. */
 export async function workbook(report: Report, context: FormatterContext, findingsPerSheet = MAX_SHEET_ROWS - 1): Promise<Uint8Array> {
   const sheets = [agentsSheet(report, context), conversationsSheet(report, context), ...findingsSheets(report, context, findingsPerSheet), skippedSheet(report)];
-  return new Uint8Array(await writeXlsxFile(sheets, { features: [autoFilter(sheets)] }).toBuffer());
+  const { default: writeXlsx } = await import('write-excel-file/node');
+  return new Uint8Array(await writeXlsx(sheets, { features: [autoFilter(sheets)] }).toBuffer());
 }
