@@ -2,9 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, chatlint, spawnChatlint, tempDir } from '../helpers/cli.js';
+import { BIN, chatlint, spawnChatlint, tempDir, jsonLine as line } from '../helpers/cli.js';
 
-const line = (o: object) => `${JSON.stringify(o)}\n`;
 const RULES = `name: test
 timezone: Asia/Shanghai
 rules:

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, chatlint, tempDir } from '../helpers/cli.js';
+import { ROOT, chatlint, tempDir, jsonLine as line } from '../helpers/cli.js';
 
-const line = (o: object) => `${JSON.stringify(o)}\n`;
 const RULES = `name: team
 rules:
   - id: rude

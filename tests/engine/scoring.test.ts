@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/report.js';
 import { scoreFindings, scoreStats, type ScoringPolicy } from '../../src/engine/score.js';
-import { chatlint, tempDir } from '../helpers/cli.js';
+import { chatlint, tempDir, jsonLine as line } from '../helpers/cli.js';
 
 const finding = (ruleId: string, agentId = '1'): Finding => ({
   ruleId, kind: 'k', severity: 'error', agentId, agentName: null, conversationId: 'c', messageIndex: 0,
@@ -60,7 +60,6 @@ rules:
     phrases: ["滚"]
     critical: true
 `;
-const line = (o: object) => `${JSON.stringify(o)}\n`;
 const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 2, 0, s)).toISOString();
 const DATA =
   // c1: 1024 greets, then 2048 takes over without greeting and replies late once.

@@ -9,6 +9,9 @@ import { readCase } from '../../scripts/expected-cases.mjs';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/chatlint.js');
 
+/** One record of a JSON Lines export. */
+export const jsonLine = (record: object): string => `${JSON.stringify(record)}\n`;
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, ROOT, skips, tempDir } from '../helpers/cli.js';
+import { check, ROOT, skips, tempDir, jsonLine as line } from '../helpers/cli.js';
 
-const line = (o: object) => `${JSON.stringify(o)}\n`;
 const GOOD = line({ conversation_id: 'g1', timestamp: '2026-11-27 10:00:00', role: 'customer', text: '在吗' }) +
   line({ conversation_id: 'g1', timestamp: '2026-11-27 10:00:30', role: 'agent', agent_id: '7', text: '您好，云客服7为您服务' });
 

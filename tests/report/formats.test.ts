@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { chatlint, tempDir } from '../helpers/cli.js';
+import { chatlint, tempDir, jsonLine as line } from '../helpers/cli.js';
 import { markdownText } from '../../src/report/formatters/markdown.js';
 import { workbook } from '../../src/report/formatters/xlsx.js';
 import type { Report } from '../../src/model/report.js';
 
-const line = (o: object) => `${JSON.stringify(o)}\n`;
 /** Shanghai is UTC+8: 02:00 UTC is 10:00 on the wall clock. */
 const RULES = `name: team
 timezone: Asia/Shanghai
