@@ -2,15 +2,8 @@ import type { Transcript } from '../model/transcript.js';
 import { strings } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { renderConversationList, renderTimeline, worstFirst, type TimelineContext } from '../report/timeline.js';
-import {
-  isScored,
-  readAndCheck,
-  replyLimitSeconds,
-  settingsFrom,
-  usageExitCode,
-  useColor,
-  type CheckOptions,
-} from './check.js';
+import { isScored, readAndCheck, replyLimitSeconds, usageExitCode } from './check.js';
+import { settingsFrom, useColor, type CheckOptions } from './check-settings.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import type { Io } from './io.js';
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Shard } from '../model/shard.js';
-import { checkShard, type CheckOptions } from './check.js';
+import { checkShard } from './check.js';
+import { type CheckOptions } from './check-settings.js';
 import type { WorkerMessage } from './workers.js';
 
 /** One worker thread of `chatlint check --jobs N`: checks one shard and posts its partial result. */

@@ -6,7 +6,7 @@ import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { writeFailed } from './io.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
-import { useColor } from './check.js';
+import { useColor } from './check-settings.js';
 import { reportError, type Io } from './io.js';
 
 export interface DiffOptions {

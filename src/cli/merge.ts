@@ -6,7 +6,9 @@ import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/form
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeToStream } from '../report/write.js';
-import { exitCode, nonNegativeInt, oneOf, unusableInput, useColor, writeReportFile, type ShardFile } from './check.js';
+import { writeReportFile, type ShardFile } from './check.js';
+import { nonNegativeInt, oneOf, useColor } from './check-settings.js';
+import { exitCode, unusableInput } from './gates.js';
 import { reportError, writeFailed, type Io } from './io.js';
 
 export interface MergeOptions {

@@ -12,7 +12,7 @@ import { readFiles } from '../input/read.js';
 import { csvCell } from '../report/formatters/csv.js';
 import { terminalSafe } from '../report/terminal-text.js';
 import { writeReport } from '../report/write.js';
-import { settingsFrom } from './check.js';
+import { settingsFrom } from './check-settings.js';
 import { reportError, type Io } from './io.js';
 
 export interface ReviewSampleOptions {
