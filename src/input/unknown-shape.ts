@@ -21,6 +21,8 @@ const list = (keys: string[]): string => {
 const KNOWN_OTHERS: Array<{ keys: string[]; name: string }> = [
   { keys: ['guild', 'channel', 'messages'], name: 'a DiscordChatExporter file' },
   { keys: ['tickets'], name: 'a helpdesk tickets export' },
+  // Keys are matched in lower case.
+  { keys: ['schemaversion', 'tool', 'summary', 'findings'], name: 'a chatlint report, not an export (compare two with chatlint diff, join shards with chatlint merge)' },
 ];
 
 function describeJson(value: unknown): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportSchema, type Report } from '../../src/model/report.js';
 import { skipReasonKind } from '../../src/cli/check.js';
@@ -25,6 +26,19 @@ describe('a JSON or CSV that matches no known format gets one line per file', ()
     const report = JSON.parse(stdout) as Report;
     expect(report.skipped).toHaveLength(1);
     expect(report.summary.inputs).toEqual([{ path: join(dir, 'discord.json'), format: 'json', encoding: 'utf8', records: 1, skipped: 1 }]);
+  });
+
+  it("chatlint's own JSON reports (pretty-printed or not) are named as reports, with the commands that read them", async () => {
+    const dir = tempDir({ 'good.jsonl': good });
+    const report = (await check([join(dir, 'good.jsonl')])).stdout;
+    const compact = JSON.stringify(JSON.parse(report));
+    for (const [name, text] of [['last-night.json', report], ['compact.json', compact]]) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const { code, stderr } = await check([file]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${file}: not a chat export chatlint recognises (it looks like a chatlint report, not an export (compare two with chatlint diff, join shards with chatlint merge)`);
+    }
   });
 
   it('JSON Lines and a short file of unknown objects too; beside a readable file the run goes on', async () => {
