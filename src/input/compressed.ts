@@ -4,7 +4,7 @@
  * zstd), and a `.zip` is read entry by entry, each entry named `export.zip:chats/0001.json`.
  *
  * Nothing is ever extracted to disk, so an entry name such as `../../etc/passwd` is only a label.
- * Zip bombs meet the same limits as any input: lines over --max-line-bytes are skipped as they stream,
+ * Zip bombs meet the same limits as every input: lines over --max-line-bytes are skipped as they stream,
  * documents read whole are capped (MAX_WHOLE_DOCUMENT_BYTES), and yauzl checks each entry's size against
  * what the archive declares.
  */

@@ -63,7 +63,7 @@ function keyed(header: readonly string[], fields: readonly string[]): Record<str
   const count = Math.min(header.length, fields.length);
   for (let i = 0; i < count; i++) {
     const name = header[i] as string;
-    // A column named __proto__ is data, as any other (an assignment would set the prototype).
+    // A column named __proto__ is data, like every other (an assignment would set the prototype).
     if (name === '__proto__') Object.defineProperty(record, name, { value: fields[i], enumerable: true, writable: true, configurable: true });
     else record[name] = fields[i] as string;
   }

@@ -18,7 +18,7 @@ export interface TimelineContext {
   /** Whether rules deduct points (else no score is shown). */
   scored: boolean;
   scoring: { base: number; passMark: number };
-  /** Bottom-line rules: any finding sets the score to 0 (named at the end of the timeline). */
+  /** Bottom-line rules (one finding sets the score to 0; named at the end of the timeline). */
   criticalRules: ReadonlySet<string>;
 }
 

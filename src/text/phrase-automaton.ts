@@ -31,7 +31,7 @@ export class PhraseAutomaton {
   private readonly lengths: number[] = [];
   private readonly boundStart: boolean[] = [];
   private readonly boundEnd: boolean[] = [];
-  /** Units that occur in some phrase: any other unit sends the scan straight back to the root. */
+  /** Units that occur in some phrase; every other unit sends the scan straight back to the root. */
   private readonly used = new Uint8Array(65536);
   /** The root's transitions as a table (most steps start from the root); 0 for none. */
   private readonly fromRoot = new Int32Array(65536);
