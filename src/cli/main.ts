@@ -25,6 +25,34 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** Which rules to use: the same three options wherever rules are loaded. */
+function withRuleFile(command: Command): Command {
+  return command
+    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
+    .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
+    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns');
+}
+
+/** How to read an export: the same options for every command that reads one. */
+function withInputOptions(command: Command): Command {
+  return command
+    .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
+    .addOption(
+      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with or without a byte-order mark, GB18030 or Big5, said on stderr)')
+        .choices(ENCODING_CHOICES)
+        .default('auto'),
+    )
+    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format (the rule file's input: keys, at top level); overrides the rule file's")
+    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
+    .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)');
+}
+
+function withColorOptions(command: Command): Command {
+  return command
+    .option('--color', 'colours even when not writing to a terminal')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)');
+}
+
 /** Wires the commands; all behaviour lives in the modules they call. Resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   return io.cwd === undefined ? runCommand(argv, io) : inFolder(io.cwd, () => runCommand(argv, io));
@@ -68,25 +96,15 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
     });
 
-  program
+  const checkCommand = program
     .command('check')
     .description('check chat exports (files, directories, glob patterns, or - for standard input)')
-    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, .txt .html transcripts a product format recognises, their .gz/.zst forms, and .zip archives) or glob patterns')
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
-    .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
+    .argument('[paths...]', 'files, directories (searched for .jsonl .ndjson .json .csv .tsv, .txt .html transcripts a product format recognises, their .gz/.zst forms, and .zip archives) or glob patterns');
+  withInputOptions(withRuleFile(checkCommand))
     .addOption(new Option('-f, --format <format>', 'report format (default pretty, or from the -o extension)').choices(FORMAT_NAMES))
     .option('-o, --output <file>', 'write the report to a file (complete or absent: written to a temporary file, then renamed)')
     .addOption(new Option('--csv-report <kind>', 'CSV rows: one per finding (default), agent or conversation; csv only').choices(CSV_REPORTS))
     .option('--bom', 'start CSV output with a UTF-8 byte-order mark (for Excel); csv only')
-    .option('--timezone <zone>', "IANA time zone for timestamps without an offset (default: the rule file's, else UTC)")
-    .addOption(
-      new Option('--encoding <encoding>', 'input text encoding (auto: UTF-8, UTF-16 with or without a byte-order mark, GB18030 or Big5, said on stderr)')
-        .choices(ENCODING_CHOICES)
-        .default('auto'),
-    )
-    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format (the rule file's input: keys, at top level); overrides the rule file's")
-    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
-    .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
     .addOption(new Option('--lang <language>', 'language of the reports for people: pretty and html (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "decide the exit code on the score alone: 1 when the run's average conversation score (0-100) is below this")
@@ -96,7 +114,6 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--max-line-bytes <n>', 'skip (and report) any input line longer than this many bytes')
     .option('--max-message-chars <n>', 'skip (and report) any message whose text is longer than this many characters (default 100000)')
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers in excerpts, matches and messages')
-    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
     .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
@@ -107,14 +124,12 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--no-progress', 'never show the progress bar (default: on a terminal, for runs over a second)')
     .option('--print-config', 'print the effective rules (after extends) as YAML and exit; reads no input')
     .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
-    .option('--color', 'colours even when not writing to a terminal')
-    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
-    .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect)
-    .action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
-      exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
-    });
+    .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect);
+  withColorOptions(checkCommand).action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
+    exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
+  });
 
-  program
+  const mergeCommand = program
     .command('merge')
     .description('join the partial reports of check --shard k/n into the report one run would have written')
     .argument('<parts...>', 'the partial reports, one per shard (part*.json)')
@@ -125,36 +140,25 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .addOption(new Option('--lang <language>', 'language of the pretty report (default from LANG)').choices(LANGUAGES))
     .option('--max-errors <n>', 'exit 0 while there are at most n error findings')
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
-    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
-    .option('--color', 'colours even when not writing to a terminal')
-    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
-    .action(async (parts: string[], options: MergeOptions) => {
-      exitCode = await merge(parts, options, io);
-    });
+    .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr');
+  withColorOptions(mergeCommand).action(async (parts: string[], options: MergeOptions) => {
+    exitCode = await merge(parts, options, io);
+  });
 
-  program
+  const auditCommand = program
     .command('audit')
-    .description("one conversation as a timeline: every message, reply delays, findings under their message, the score; without --conversation, the conversations worst first, then the worst")
+    .description("one conversation as a timeline (times in the rule file's zone): every message, reply delays, findings under their message, the score; without --conversation, the conversations worst first, then the worst")
     .argument('<paths...>', 'an export (file, directory, glob pattern, or - for standard input)')
-    .option('--conversation <id>', 'the conversation to show (repeatable, or comma-separated ids)', collect)
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
-    .option('-p, --preset <name>', `built-in rule pack (default ${DEFAULT_PRESET})`)
-    .option('--timezone <zone>', "IANA time zone for timestamps without an offset, and for the times shown (default: the rule file's, else UTC)")
-    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
-    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format")
-    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
-    .option('--agents <names>', 'comma-separated display names of agents, for exports that do not mark staff (WhatsApp)')
+    .option('--conversation <id>', 'the conversation to show (repeatable, or comma-separated ids)', collect);
+  withInputOptions(withRuleFile(auditCommand))
     .addOption(new Option('--lang <language>', 'language of the labels (default from LANG)').choices(LANGUAGES))
     .option('--width <columns>', 'wrap to this many columns (default: the terminal width, else 100)')
     .option('--waivers <file>', 'reviewed false positives')
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers')
-    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
-    .option('-q, --quiet', 'print errors only')
-    .option('--color', 'colours even when not writing to a terminal')
-    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
-    .action(async (paths: string[], options: AuditOptions) => {
-      exitCode = await audit(paths, options, reportIo);
-    });
+    .option('-q, --quiet', 'print errors only');
+  withColorOptions(auditCommand).action(async (paths: string[], options: AuditOptions) => {
+    exitCode = await audit(paths, options, reportIo);
+  });
 
   const rules = program
     .command('rules')
@@ -178,27 +182,20 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     });
 
   const review = program.command('review').description('measure rule precision on your own data: sample findings for a reviewer, then score the verdicts');
-  review
+  const reviewSampleCommand = review
     .command('sample')
     .description('a reproducible random sample of findings per rule, with conversation context and empty verdict/note columns (CSV)')
     .argument('<paths...>', 'exports to check (files, directories or glob patterns)')
-    .option('-r, --rules <file>', 'rule file (YAML or JSON); default: the nearest chatlint.yaml (or .chatlint.yaml, .yml, .json) from here up to the repository root, else the built-in zh-CN pack')
-    .option('-p, --preset <name>', 'built-in rule pack')
     .option('--per-rule <n>', 'findings sampled per rule', '40')
     .option('--seed <n>', 'seed of the sample: the same seed and findings give the same sample on any machine', '1')
     .option('--before <n>', 'messages of context before the flagged one', '2')
     .option('--after <n>', 'messages of context after the flagged one', '1')
     .option('-o, --output <file>', 'write the sheet to a file (.csv) instead of standard output')
     .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel)')
-    .option('--map <file>', "YAML or JSON file naming the export's columns, role values and time format")
-    .option('--timezone <zone>', 'IANA time zone for timestamps without an offset')
-    .addOption(new Option('--encoding <encoding>', 'input text encoding').choices(ENCODING_CHOICES).default('auto'))
-    .addOption(new Option('--input-format <format>', 'force an input format instead of detecting it').choices(inputFormatNames()))
-    .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
-    .option('-q, --quiet', 'print errors only')
-    .action(async (paths: string[], options: ReviewSampleOptions) => {
-      exitCode = await reviewSample(paths, options, reportIo);
-    });
+    .option('-q, --quiet', 'print errors only');
+  withInputOptions(withRuleFile(reviewSampleCommand)).action(async (paths: string[], options: ReviewSampleOptions) => {
+    exitCode = await reviewSample(paths, options, reportIo);
+  });
   review
     .command('score')
     .description('per-rule precision with a 95% Wilson interval from a reviewed sheet, worst rules first')

@@ -22,6 +22,7 @@ export interface ReviewSampleOptions {
   timezone?: string;
   encoding: string;
   inputFormat?: string;
+  agents?: string;
   perRule: string;
   seed: string;
   before: string;
