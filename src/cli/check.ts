@@ -22,7 +22,7 @@ import { startProgress } from './progress.js';
 import { checkInWorkers } from './workers.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
-import { exitCode, unusableInput } from './gates.js';
+import { errorsOnly, exitCode, unusableInput } from './gates.js';
 
 /** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
 export interface ShardFile extends PartialReport {
@@ -267,7 +267,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
     const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
-    const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
+    const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
