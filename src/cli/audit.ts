@@ -1,3 +1,4 @@
+import { materialize } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import { strings } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-text.js';
@@ -43,12 +44,15 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
     const shown: Transcript[] = [];
     let worst: Transcript | undefined;
     // Only the conversations to show are kept: the asked-for ones, else the worst seen so far.
-    const { report } = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
+    const run = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
       onConversation(transcript) {
         if (chosen.size > 0) shown.push(transcript);
         else if (!worst || order(transcript.summary, worst.summary) < 0) worst = transcript;
       },
     });
+    // A timeline is for people: the report is read into memory, and what went to disk for it removed.
+    const report = materialize(run.report);
+    run.entries.close();
     if (report.conversations.length === 0) {
       io.stderr.write('chatlint: no conversations in the input\n');
       return EXIT_USAGE;

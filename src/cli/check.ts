@@ -5,13 +5,14 @@ import type { InputEvent } from '../input/events.js';
 import { readFiles, readStdin } from '../input/read.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { buildReport, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
+import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { type Shard } from '../model/shard.js';
 import { diffReports } from '../engine/diff.js';
 import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import type { Report } from '../model/report.js';
+import { materialize, type Report, type ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -19,7 +20,7 @@ import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
-import { checkInWorkers } from './workers.js';
+import { checkInWorkers, type ShardResult } from './workers.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
 import { errorsOnly, exitCode, unusableInput } from './gates.js';
@@ -114,17 +115,22 @@ function stderrHooks(options: CheckOptions, warn: (text: string) => void, maxRep
  * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
  * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
  */
-export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
+export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<ShardResult> {
   const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
   const { ruleset, waivers, readOptions, maxRepeatedSkips } = settingsFrom(options, io);
-  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn, maxRepeatedSkips), {
+  const { report: _report, partial, entries, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn, maxRepeatedSkips), {
     waivers,
     memoryBudgetBytes,
     redact: Boolean(options.redact),
     conversations: selectedConversations(options.conversation),
     shard,
   });
-  return rest;
+  // A shard's result goes to another thread whole: its entries are read back into memory here.
+  try {
+    return { ...rest, partial: withEntries(partial, entries) };
+  } finally {
+    entries.close();
+  }
 }
 
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
@@ -142,9 +148,10 @@ export function replyLimitSeconds(ruleset: Ruleset): number | null {
 }
 
 /** Selected ids that no conversation in the input had: a typo must not pass as a clean report. */
-function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: Report): void {
+function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: ReportSource): void {
   if (!selected) return;
-  const found = new Set(report.conversations.map((c) => c.conversationId));
+  // Only the selected conversations were checked, so this set is small.
+  const found = new Set(Array.from(report.conversations, (c) => c.conversationId));
   const missing = [...selected].filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new UsageError(`--conversation: no conversation ${missing.map((id) => JSON.stringify(id)).join(', ')} in the input`);
@@ -204,38 +211,53 @@ export async function readAndCheck(
   const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
   // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
   const progress = startProgress(io.stderr, files, jobs > 1 || cached || (options.quiet && options.progress === undefined) ? false : options.progress);
-  let result: RunResult;
-  let parts: PartialReport[];
+  // Partial reports in memory (a cache entry, worker threads' results): a store that only orders them.
+  const ofParts = (parts: PartialReport[]) => {
+    const entries = storeOf(parts);
+    return { report: reportFromStore(entries, parts), partial: parts[0] as PartialReport, entries };
+  };
+  // Checked conversations past a share of the memory budget go to disk until the report is written.
+  const entries = new EntryStore(entryBudgetFor(memoryBudgetBytes));
+  let result: RunResult | undefined;
   try {
-    if (cached) {
-      parts = cached.parts;
-      result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
-      if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
-    } else if (jobs > 1) {
-      const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
-      parts = shards.map((p) => p.partial);
-      const report = buildReport(parts);
-      // Each worker counted its own messages and skips; the merged report has the run's.
-      result = { ...(shards[0] as (typeof shards)[number]), report, seen: report.summary };
-    } else {
-      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
-      parts = [result.partial];
+    let parts: PartialReport[] | undefined;
+    try {
+      if (cached) {
+        parts = cached.parts;
+        result = { ...cached, ...ofParts(cached.parts) };
+        if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+      } else if (jobs > 1) {
+        const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+        parts = shards.map((p) => p.partial);
+        const merged = ofParts(parts);
+        // Each worker counted its own messages and skips; the merged report has the run's.
+        result = { ...(shards[0] as (typeof shards)[number]), ...merged, seen: merged.report.summary };
+      } else {
+        result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, entries, ...engine });
+      }
+    } finally {
+      progress.stop();
     }
-  } finally {
-    progress.stop();
+    if (key && options.cache !== undefined && !cached) {
+      const { fileErrors, filesRead, seen } = result;
+      // The cache keeps the whole part: its entries are read back into memory to be written.
+      parts ??= [withEntries(result.partial, result.entries)];
+      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+    }
+    const { report, identity } = result;
+    if (identity && !options.quiet) warn(describeIdentity(identity));
+    if (!options.quiet) {
+      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+    }
+    hooks.finish();
+    assertConversationsFound(conversations, report);
+    return result;
+  } catch (error) {
+    // What went to disk is removed at once (the caller closes result.entries after a run that returns).
+    entries.close();
+    result?.entries.close();
+    throw error;
   }
-  if (key && options.cache !== undefined && !cached) {
-    const { fileErrors, filesRead, seen } = result;
-    if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
-  }
-  const { report, identity } = result;
-  if (identity && !options.quiet) warn(describeIdentity(identity));
-  if (!options.quiet) {
-    for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
-  }
-  hooks.finish();
-  assertConversationsFound(conversations, report);
-  return result;
 }
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
@@ -253,20 +275,28 @@ export function usageExitCode(error: unknown, io: Io): number {
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  let entries: EntryStore | undefined;
   try {
     const settings = settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
-    const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
+    const run = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
     });
-    if (settings.shard) return writeShard({ ...partial, context: formatContext(ruleset, timezone) }, unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict)), options, io);
+    entries = run.entries;
+    const { report, fileErrors, filesRead, partial, seen } = run;
+    if (settings.shard) {
+      const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
+      return await writeShard({ ...withEntries(partial, run.entries), context: formatContext(ruleset, timezone) }, unusable, options, io);
+    }
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison needs every finding of both reports at once: then the report is read into memory.
+    const whole = baseline && options.baseline ? materialize(report) : undefined;
+    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
+    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
@@ -303,6 +333,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   } catch (error) {
     if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     return usageExitCode(error, io);
+  } finally {
+    // The report is written (or could not be): what went to disk for it is removed.
+    entries?.close();
   }
 }
 
@@ -330,7 +363,7 @@ async function writeShard(file: ShardFile, unusable: string | null, options: Che
  * so, with the run's counts. /dev/stdout may be a socket (a parent process's pipe), which cannot be
  * opened by name: it is written to the stream.
  */
-export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Report, note: (text: string) => void, io: Io): Promise<void> {
+export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Pick<Report, 'summary'>, note: (text: string) => void, io: Io): Promise<void> {
   if (STDOUT_NAMES.includes(output)) await writeToStream(io.stdout, content);
   else await writeReport(output, content);
   const s = report.summary;

@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import type { PartialReport } from '../engine/aggregate.js';
 import type { RunResult } from '../engine/run.js';
 
 /** The worker script, always from dist (tests run the sources, but a worker needs compiled JavaScript). */
 const WORKER = new URL('../../dist/cli/check-worker.js', import.meta.url);
 
-export type ShardResult = Omit<RunResult, 'report'>;
+/** A worker's shard, whole (its entries in memory), as it crosses to the main thread. */
+export type ShardResult = Omit<RunResult, 'report' | 'partial' | 'entries'> & { partial: PartialReport };
 
 /** What a check worker posts: warnings as they come, then its shard's result or the error that stopped it. */
 export type WorkerMessage = { type: 'warn'; text: string } | { type: 'done'; result: ShardResult } | { type: 'error'; message: string };

@@ -1,14 +1,8 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConversationEntry } from './aggregate.js';
+import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
-
-/** Where checked conversations go as they are done: pipeline adds, and takes back early checks (see EntryStore). */
-export interface EntrySink {
-  add(entry: ConversationEntry): void;
-  /** Entries of this conversation added before this call no longer count; only those added after it do. */
-  supersede(conversationId: string): void;
-}
 
 /** Entries held in memory before they go to disk as a sorted run: a small share of a run's memory. */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 32 * 1024 * 1024;
@@ -28,7 +22,15 @@ const FINDING_OVERHEAD_BYTES = 400;
  * Every field of an entry, as a column of its line on disk (in this order). A field added to
  * ConversationEntry must be named here, or it would be lost on the way through the disk.
  */
-const COLUMNS: Record<keyof ConversationEntry, true> = { summary: true, findings: true, waived: true, agentMessages: true, agentCritical: true };
+const COLUMNS: Record<keyof ConversationEntry, true> = {
+  summary: true,
+  findings: true,
+  waived: true,
+  agentMessages: true,
+  agentCritical: true,
+  messagesByFile: true,
+  duplicates: true,
+};
 const FIELDS = Object.keys(COLUMNS) as Array<keyof ConversationEntry>;
 const COLUMN_OF = new Map(FIELDS.map((field, i) => [field, i + 1]));
 
@@ -52,6 +54,12 @@ export class StoredEntry {
     // An empty column is a field that was undefined.
     return (text === '' ? undefined : JSON.parse(text)) as ConversationEntry[K];
   }
+
+  /** Every field (for what needs whole entries: shard files, the cache). */
+  whole(): ConversationEntry {
+    if (this.entry) return this.entry;
+    return Object.fromEntries(FIELDS.map((field) => [field, this.get(field)])) as unknown as ConversationEntry;
+  }
 }
 
 interface Held {
@@ -60,7 +68,7 @@ interface Held {
 }
 
 function heldCost(entry: ConversationEntry): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + entry.summary.conversationId.length * 2;
+  let bytes = ENTRY_OVERHEAD_BYTES + entry.summary.conversationId.length * 2 + entry.duplicates.length * FINDING_OVERHEAD_BYTES;
   for (const list of [entry.findings, entry.waived]) {
     for (const finding of list) bytes += FINDING_OVERHEAD_BYTES + 2 * (finding.message.length + finding.excerpt.length + (finding.match?.length ?? 0));
   }
@@ -350,4 +358,9 @@ export class EntryStore implements EntrySink {
     this.runs = [];
     this.held = [];
   }
+}
+
+/** The share of the memory budget (`--memory-budget`) entries may take before they go to disk: 0 sends every one. */
+export function entryBudgetFor(memoryBudgetBytes: number): number {
+  return Math.min(DEFAULT_ENTRY_BUDGET_BYTES, memoryBudgetBytes / 8);
 }

@@ -1,14 +1,14 @@
 import type { Ruleset } from '../config/ruleset.js';
 import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
-import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '../model/report.js';
+import type { ConversationSummary, Finding, InputFile, ReportSource, Waiver } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { buildReport, conversationEntry, policyOf, type PartialReport } from './aggregate.js';
+import { conversationEntry, policyOf, reportFromStore, type PartialHead, type PartialReport } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector, type Grouped } from './group.js';
-import { MemoryEntrySink } from './entry-sink.js';
+import { EntryStore } from './entry-store.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
@@ -26,15 +26,18 @@ export interface RunHooks {
 }
 
 export interface RunResult {
-  report: Report;
+  /** The report, its big lists read from `entries` on each pass. */
+  report: ReportSource;
   /** Files that could not be read at all. */
   fileErrors: Array<{ file: string; reason: string }>;
   /** Files that were read (whatever they held). */
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
-  /** What this run found, for merging with other shards (the report is built from it). */
-  partial: PartialReport;
+  /** What this run found besides its entries, for merging with other shards (withEntries makes the whole part). */
+  partial: PartialHead;
+  /** The checked conversations' entries the report reads; whoever made the run closes it (removing what went to disk). */
+  entries: EntryStore;
   /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
   seen: { recordsRead: number; messages: number; skippedRecords: number };
 }
@@ -57,6 +60,8 @@ export interface RunOptions {
   onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
   shard?: Shard;
+  /** Where checked conversations' entries go (default: a store of the default budget); the caller closes it. */
+  entries?: EntryStore;
 }
 
 /** A checked conversation as a timeline shows it; texts masked under --redact like the findings. */
@@ -125,7 +130,7 @@ export async function runCheck(
     counted.records++;
     counted.skipped++;
   };
-  const sink = new MemoryEntrySink();
+  const sink = options.entries ?? new EntryStore();
   const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
@@ -220,7 +225,7 @@ export async function runCheck(
     sink.add(entry);
     options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
   }
-  const partial: PartialReport = {
+  const partial: PartialHead = {
     chatlintPartial: 1,
     tool: TOOL,
     ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) },
@@ -230,16 +235,15 @@ export async function runCheck(
     inputs: [...inputs.values()],
     readOrder,
     readSkips,
-    conversations: sink.entries(),
     waivers: [...(options.waivers ?? [])],
   };
-  const report = buildReport([partial]);
+  const report = reportFromStore(sink, [partial]);
   // Duplicates are known once their conversation is grouped: they reach stderr after the read skips, in report order.
   const duplicateSkips = report.skipped.slice(readSkips.length);
   for (const skip of duplicateSkips) hooks.onSkip?.(skip);
   // A duplicate was read as a message and counts as a skip.
   seen.messages -= duplicateSkips.length;
   seen.skippedRecords += duplicateSkips.length;
-  if (!identity) return { report, fileErrors, filesRead, partial, seen };
-  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, seen };
+  if (!identity) return { report, fileErrors, filesRead, partial, entries: sink, seen };
+  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, entries: sink, seen };
 }

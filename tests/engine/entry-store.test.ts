@@ -24,12 +24,14 @@ function entryOf(id: string, startedAt: string, findings: number, random: () => 
     waived: [],
     agentMessages: [['3007', null, findings + 1]],
     agentCritical: [false],
+    messagesByFile: [['a.jsonl', findings + 1]],
+    duplicates: findings > 4 ? [{ file: 'a.jsonl', line: 9, record: 9, reason: `duplicate of a.jsonl:3${tag}` }] : [],
   };
 }
 
 /** Everything a pass reads, as text: every field of every entry, in the order given. */
 function read(store: EntryStore): string[] {
-  return [...store.entries()].map((e) => JSON.stringify([e.get('summary'), e.get('findings'), e.get('waived'), e.get('agentMessages'), e.get('agentCritical')]));
+  return [...store.entries()].map((e) => JSON.stringify([e.get('summary'), e.get('findings'), e.get('waived'), e.get('agentMessages'), e.get('agentCritical'), e.get('messagesByFile'), e.get('duplicates')]));
 }
 
 describe('EntryStore', () => {
@@ -49,7 +51,7 @@ describe('EntryStore', () => {
     expect(folder && existsSync(folder)).toBe(true);
     const expected = [...entries]
       .sort((a, b) => (a.summary.startedAt < b.summary.startedAt ? -1 : a.summary.startedAt > b.summary.startedAt ? 1 : a.summary.conversationId < b.summary.conversationId ? -1 : 1))
-      .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical]));
+      .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]));
     expect(read(inMemory)).toEqual(expected);
     expect(read(onDisk)).toEqual(expected);
     // Every pass reads everything again.
