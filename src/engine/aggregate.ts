@@ -166,7 +166,7 @@ export function storeOf(parts: readonly PartialReport[]): EntryStore {
 /** A whole partial report (a shard file, a cache entry, a worker's result): every entry, in report order. */
 export function withEntries(head: PartialHead, store: EntryStore): PartialReport {
   const { waivers, ...rest } = head;
-  return { ...rest, conversations: Array.from(store.entries(), (stored) => stored.whole()), waivers };
+  return { ...rest, conversations: Array.from(store.entries(true), (stored) => stored.whole()), waivers };
 }
 
 /**
@@ -238,13 +238,16 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       tally.messages += count;
       tally.conversations++;
     }
-    for (const finding of stored.get('findings')) {
-      findings++;
-      bySeverity[finding.severity]++;
-      if (finding.agentId === null) continue;
-      const tally = agent(finding.agentId, finding.agentName);
-      tally.findings++;
-      tally.byRule[finding.ruleId] = (own(tally.byRule, finding.ruleId) ?? 0) + 1;
+    // The findings' tally, not the findings: this pass never reads them from disk.
+    const { bySeverity: [error, warning, info], agents: byAgent } = stored.tally();
+    findings += error + warning + info;
+    bySeverity.error += error;
+    bySeverity.warning += warning;
+    bySeverity.info += info;
+    for (const [agentId, agentName, count, byRule] of byAgent) {
+      const tally = agent(agentId, agentName);
+      tally.findings += count;
+      for (const [ruleId, n] of byRule) tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + n;
     }
     const agentCritical = stored.get('agentCritical');
     summary.agents.forEach((agentId, i) => {
@@ -280,9 +283,9 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
   // A list read from the store on each pass.
-  const fromEntries = <T>(pick: (stored: StoredEntry) => Iterable<T>): Iterable<T> =>
+  const fromEntries = <T>(pick: (stored: StoredEntry) => Iterable<T>, withFindings = false): Iterable<T> =>
     replayable(function* () {
-      for (const stored of store.entries()) yield* pick(stored);
+      for (const stored of store.entries(withFindings)) yield* pick(stored);
     });
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -302,7 +305,7 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       ...scores.stats(policy.passMark),
     },
     agents: agentSummaries,
-    findings: fromEntries((stored) => stored.get('findings')),
+    findings: fromEntries((stored) => stored.get('findings'), true),
     skipped,
     conversations: fromEntries((stored) => [stored.get('summary')]),
     waived: fromEntries((stored) => stored.get('waived')),

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Finding } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
@@ -19,20 +20,22 @@ const ENTRY_OVERHEAD_BYTES = 600;
 const FINDING_OVERHEAD_BYTES = 400;
 
 /**
- * Every field of an entry, as a column of its line on disk (in this order). A field added to
- * ConversationEntry must be named here, or it would be lost on the way through the disk.
+ * Every field of an entry but its findings, as a column of its line in a run's head file (in this order);
+ * findings go to a second file, line for line, read only by the passes that list findings. A field added
+ * to ConversationEntry must be named here, or it would be lost on the way through the disk.
  */
-const COLUMNS: Record<keyof ConversationEntry, true> = {
+const COLUMNS: Record<Exclude<keyof ConversationEntry, 'findings'>, true> = {
   summary: true,
-  findings: true,
   waived: true,
   agentMessages: true,
   agentCritical: true,
   messagesByFile: true,
   duplicates: true,
 };
-const FIELDS = Object.keys(COLUMNS) as Array<keyof ConversationEntry>;
-const COLUMN_OF = new Map(FIELDS.map((field, i) => [field, i + 1]));
+const HEAD_FIELDS = Object.keys(COLUMNS) as Array<Exclude<keyof ConversationEntry, 'findings'>>;
+// Column 0 is the sort key, the last the findings' tally.
+const COLUMN_OF = new Map<keyof ConversationEntry, number>(HEAD_FIELDS.map((field, i) => [field, i + 1]));
+const TALLY_COLUMN = HEAD_FIELDS.length + 1;
 
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
 type SortKey = [startedAt: string, conversationId: string, seq: number];
@@ -41,24 +44,65 @@ function compareKeys(a: SortKey, b: SortKey): number {
   return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
 }
 
-/** One entry as a pass reads it: from memory as it was added, or from its line on disk, a field parsed when asked. */
+/**
+ * What an entry's findings add to the report's head, so the pass that folds it never reads the findings:
+ * counts by severity, and per agent (in order of their first finding) the first name given, the count and
+ * the count per rule (rules in order of first finding).
+ */
+export interface FindingTally {
+  bySeverity: [error: number, warning: number, info: number];
+  agents: Array<[agentId: string, agentName: string | null, findings: number, byRule: Array<[ruleId: string, findings: number]>]>;
+}
+
+const SEVERITY_INDEX = { error: 0, warning: 1, info: 2 } as const;
+
+export function tallyFindings(findings: readonly Finding[]): FindingTally {
+  const tally: FindingTally = { bySeverity: [0, 0, 0], agents: [] };
+  const agents = new Map<string, { at: number; rules: Map<string, number> }>();
+  for (const finding of findings) {
+    tally.bySeverity[SEVERITY_INDEX[finding.severity]]++;
+    if (finding.agentId === null) continue;
+    let agent = agents.get(finding.agentId);
+    if (!agent) {
+      agent = { at: tally.agents.length, rules: new Map() };
+      agents.set(finding.agentId, agent);
+      tally.agents.push([finding.agentId, finding.agentName, 0, []]);
+    }
+    const row = tally.agents[agent.at] as FindingTally['agents'][number];
+    row[1] ??= finding.agentName;
+    row[2]++;
+    agent.rules.set(finding.ruleId, (agent.rules.get(finding.ruleId) ?? 0) + 1);
+  }
+  for (const [, { at, rules }] of agents) (tally.agents[at] as FindingTally['agents'][number])[3] = [...rules];
+  return tally;
+}
+
+/** One entry as a pass reads it: from memory as it was added, or from its lines on disk, a field parsed when asked. */
 export class StoredEntry {
   constructor(
     private readonly entry: ConversationEntry | undefined,
     private readonly columns: readonly string[] | undefined,
+    private readonly findingsLine: string | undefined,
   ) {}
 
   get<K extends keyof ConversationEntry>(field: K): ConversationEntry[K] {
     if (this.entry) return this.entry[field];
-    const text = this.columns?.[COLUMN_OF.get(field) ?? -1] ?? '';
+    const text = field === 'findings' ? this.findingsLine : this.columns?.[COLUMN_OF.get(field) ?? -1];
+    if (text === undefined) throw new Error(`EntryStore: ${field} not read in this pass`);
     // An empty column is a field that was undefined.
     return (text === '' ? undefined : JSON.parse(text)) as ConversationEntry[K];
   }
 
-  /** Every field (for what needs whole entries: shard files, the cache). */
+  /** What the findings add to the report's head (without reading them when they are on disk). */
+  tally(): FindingTally {
+    if (this.entry) return tallyFindings(this.entry.findings);
+    return JSON.parse(this.columns?.[TALLY_COLUMN] ?? '') as FindingTally;
+  }
+
+  /** Every field (for what needs whole entries: shard files, the cache); the pass must read findings. */
   whole(): ConversationEntry {
     if (this.entry) return this.entry;
-    return Object.fromEntries(FIELDS.map((field) => [field, this.get(field)])) as unknown as ConversationEntry;
+    return { ...Object.fromEntries(HEAD_FIELDS.map((field) => [field, this.get(field)])), findings: this.get('findings') } as ConversationEntry;
   }
 }
 
@@ -75,13 +119,13 @@ function heldCost(entry: ConversationEntry): number {
   return bytes;
 }
 
-function lineOf({ key, entry }: Held): string {
-  const columns = FIELDS.map((field) => {
-    const value = entry[field];
-    return value === undefined ? '' : JSON.stringify(value);
-  });
+const json = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
+
+/** An entry's two lines: its key, head fields and findings' tally; its findings. */
+function linesOf({ key, entry }: Held): { head: string; findings: string } {
+  const columns = HEAD_FIELDS.map((field) => json(entry[field]));
   // JSON.stringify escapes every control character, so tabs and newlines only ever separate columns and lines.
-  return `${JSON.stringify(key)}\t${columns.join('\t')}\n`;
+  return { head: `${JSON.stringify(key)}\t${columns.join('\t')}\t${JSON.stringify(tallyFindings(entry.findings))}\n`, findings: `${json(entry.findings)}\n` };
 }
 
 const keyOfLine = (line: string): SortKey => JSON.parse(line.slice(0, line.indexOf('\t'))) as SortKey;
@@ -156,25 +200,43 @@ class RunWriter {
 /** A source of entries in report order, for the merge: its next key, and the entry behind it. */
 interface Cursor {
   key: SortKey;
-  line: string | undefined;
+  /** From a run: the head line, and the findings line when the pass reads findings. */
+  head: string | undefined;
+  findings: string | undefined;
+  /** From memory: the entry itself. */
   held: ConversationEntry | undefined;
   advance(): boolean;
   close(): void;
 }
 
-function runCursor(path: string): Cursor {
-  const reader = new RunReader(path);
+interface Run {
+  /** The head file; the findings file is beside it. */
+  path: string;
+  level: number;
+}
+
+const findingsPath = (run: Run) => `${run.path}.findings`;
+
+function runCursor(run: Run, withFindings: boolean): Cursor {
+  const heads = new RunReader(run.path);
+  // The findings file is opened only by a pass that reads findings; its lines go with the head's one for one.
+  const findings = withFindings ? new RunReader(findingsPath(run)) : undefined;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: undefined,
+    head: undefined,
+    findings: undefined,
     held: undefined,
     advance() {
-      cursor.line = reader.nextLine();
-      if (cursor.line === undefined) return false;
-      cursor.key = keyOfLine(cursor.line);
+      cursor.head = heads.nextLine();
+      cursor.findings = findings?.nextLine();
+      if (cursor.head === undefined) return false;
+      cursor.key = keyOfLine(cursor.head);
       return true;
     },
-    close: () => reader.close(),
+    close() {
+      heads.close();
+      findings?.close();
+    },
   };
   return cursor;
 }
@@ -183,7 +245,8 @@ function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: undefined,
+    head: undefined,
+    findings: undefined,
     held: undefined,
     advance() {
       const item = held[next++];
@@ -241,18 +304,30 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
   }
 }
 
-interface Run {
-  path: string;
-  level: number;
+/** A run being written: its head file and its findings file, line for line. */
+function runWriter(run: Run) {
+  const heads = new RunWriter(run.path);
+  const findings = new RunWriter(findingsPath(run));
+  return {
+    write(head: string, findingsLine: string) {
+      heads.write(head);
+      findings.write(findingsLine);
+    },
+    close() {
+      heads.close();
+      findings.close();
+    },
+  };
 }
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
- * held up to a byte budget, then sorted into report order and written as a run (JSON Lines, one column
- * per field, in a private temporary folder); runs are merged sixteen at a time as they pile up. Reading
- * (entries()) merges the runs and what is still held back into report order, as often as the report's
- * passes ask; entries superseded by a later check of their conversation are left out. close() removes
- * the folder (as does exit, or an interrupt).
+ * held up to a byte budget, then sorted into report order and written as a run (JSON Lines in a private
+ * temporary folder: a head file with a column per field and the findings' tally, and a findings file);
+ * runs are merged sixteen at a time as they pile up. Reading (entries()) merges the runs and what is still
+ * held into report order, as often as the report's passes ask, opening findings files only for a pass
+ * that lists findings; entries superseded by a later check of their conversation are left out. close()
+ * removes the folder (as does exit, or an interrupt).
  */
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
@@ -289,9 +364,9 @@ export class EntryStore implements EntrySink {
     return bound === undefined || key[2] >= bound;
   }
 
-  private newRunPath(): string {
+  private newRun(level: number): Run {
     this.folder ??= makeTempFolder('chatlint-entries-');
-    return join(this.folder, `run-${this.runsMade++}.jsonl`);
+    return { path: join(this.folder, `run-${this.runsMade++}.jsonl`), level };
   }
 
   private heldInOrder(): Held[] {
@@ -299,16 +374,19 @@ export class EntryStore implements EntrySink {
   }
 
   private spillHeld(): void {
-    const path = this.newRunPath();
-    const writer = new RunWriter(path);
+    const run = this.newRun(0);
+    const writer = runWriter(run);
     try {
-      for (const item of this.heldInOrder()) writer.write(lineOf(item));
+      for (const item of this.heldInOrder()) {
+        const { head, findings } = linesOf(item);
+        writer.write(head, findings);
+      }
     } finally {
       writer.close();
     }
     this.held = [];
     this.heldBytes = 0;
-    this.runs.push({ path, level: 0 });
+    this.runs.push(run);
     this.compact();
   }
 
@@ -317,41 +395,45 @@ export class EntryStore implements EntrySink {
     for (let level = 0; ; level++) {
       const same = this.runs.filter((run) => run.level === level);
       if (same.length < FAN_IN) return;
-      const path = this.newRunPath();
-      const writer = new RunWriter(path);
+      const run = this.newRun(level + 1);
+      const writer = runWriter(run);
       try {
-        for (const cursor of merged(same.map((run) => runCursor(run.path)))) {
-          if (this.counts(cursor.key)) writer.write(`${cursor.line as string}\n`);
+        for (const cursor of merged(same.map((r) => runCursor(r, true)))) {
+          if (this.counts(cursor.key)) writer.write(`${cursor.head as string}\n`, `${cursor.findings as string}\n`);
         }
       } finally {
         writer.close();
       }
-      for (const run of same) unlinkSync(run.path);
-      this.runs = [...this.runs.filter((run) => run.level !== level), { path, level: level + 1 }];
+      for (const old of same) {
+        unlinkSync(old.path);
+        unlinkSync(findingsPath(old));
+      }
+      this.runs = [...this.runs.filter((r) => r.level !== level), run];
     }
   }
 
   /**
    * The entries that count, in report order (first message, then id, then the order they were added).
-   * Each call is a fresh pass over everything; adding ends at the first.
+   * Each call is a fresh pass over everything; adding ends at the first. Findings can be read from the
+   * entries only when `withFindings` (the pass then reads them from disk); tally() always.
    */
-  *entries(): Generator<StoredEntry> {
+  *entries(withFindings = false): Generator<StoredEntry> {
     if (!this.sealed) {
       this.sealed = true;
       this.held = this.heldInOrder();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) yield new StoredEntry(item.entry, undefined);
+      for (const item of this.held) yield new StoredEntry(item.entry, undefined, undefined);
       return;
     }
-    const cursors = [...this.runs.map((run) => runCursor(run.path)), heldCursor(this.held)];
+    const cursors = [...this.runs.map((run) => runCursor(run, withFindings)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (!this.counts(cursor.key)) continue;
-      yield cursor.held ? new StoredEntry(cursor.held, undefined) : new StoredEntry(undefined, (cursor.line as string).split('\t'));
+      yield cursor.held ? new StoredEntry(cursor.held, undefined, undefined) : new StoredEntry(undefined, (cursor.head as string).split('\t'), cursor.findings);
     }
   }
 
-  /** Removes the runs; the store is empty afterwards. */
+/** Removes the runs; the store is empty afterwards. */
   close(): void {
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
