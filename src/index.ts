@@ -13,6 +13,6 @@ export { loadReportFile } from './input/report-file.js';
 export { findFormatter, FORMATTERS, formatFromExtension } from './report/formatters/index.js';
 export { isBinary, type Formatter, type BinaryFormatter, type AnyFormatter } from './report/formatter.js';
 export type { Message, Conversation, Role, SkippedRecord } from './model/message.js';
-export { reportSchema, findingSchema, SCHEMA_VERSION, type Report, type Finding } from './model/report.js';
+export { reportSchema, findingSchema, SCHEMA_VERSION, materialize, type Report, type ReportSource, type Finding } from './model/report.js';
 export { RULE_KINDS } from './rules/registry.js';
 export { reportDiffSchema, DIFF_SCHEMA_VERSION, type ReportDiff } from './model/diff.js';

@@ -49,6 +49,6 @@ export function unusableInput(s: RunResult['seen'], filesRead: number, fileError
 }
 
 /** --quiet: errors only, in every format (ESLint's meaning), filtered as the findings stream past; the summary still counts everything. */
-export function errorsOnly<S extends ReportSource>(report: S): S {
+export function errorsOnly<S extends ReportSource>(report: S): Omit<S, 'findings'> & Pick<ReportSource, 'findings'> {
   return { ...report, findings: filtered(report.findings, (f) => f.severity === 'error') };
 }
