@@ -167,7 +167,7 @@ export async function readAndCheck(
   options: CheckOptions,
   settings: CheckSettings,
   io: Io,
-  engine: Pick<RunOptions, 'onConversation'> = {},
+  engine: Pick<RunOptions, 'onConversation' | 'entries'> = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
@@ -216,48 +216,39 @@ export async function readAndCheck(
     const entries = storeOf(parts);
     return { report: reportFromStore(entries, parts), partial: parts[0] as PartialReport, entries };
   };
-  // Checked conversations past a share of the memory budget go to disk until the report is written.
-  const entries = new EntryStore(entryBudgetFor(memoryBudgetBytes));
-  let result: RunResult | undefined;
+  let result: RunResult;
+  let parts: PartialReport[] | undefined;
   try {
-    let parts: PartialReport[] | undefined;
-    try {
-      if (cached) {
-        parts = cached.parts;
-        result = { ...cached, ...ofParts(cached.parts) };
-        if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
-      } else if (jobs > 1) {
-        const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
-        parts = shards.map((p) => p.partial);
-        const merged = ofParts(parts);
-        // Each worker counted its own messages and skips; the merged report has the run's.
-        result = { ...(shards[0] as (typeof shards)[number]), ...merged, seen: merged.report.summary };
-      } else {
-        result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, entries, ...engine });
-      }
-    } finally {
-      progress.stop();
+    if (cached) {
+      parts = cached.parts;
+      result = { ...cached, ...ofParts(cached.parts) };
+      if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+    } else if (jobs > 1) {
+      const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
+      parts = shards.map((p) => p.partial);
+      const merged = ofParts(parts);
+      // Each worker counted its own messages and skips; the merged report has the run's.
+      result = { ...(shards[0] as (typeof shards)[number]), ...merged, seen: merged.report.summary };
+    } else {
+      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
     }
-    if (key && options.cache !== undefined && !cached) {
-      const { fileErrors, filesRead, seen } = result;
-      // The cache keeps the whole part: its entries are read back into memory to be written.
-      parts ??= [withEntries(result.partial, result.entries)];
-      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
-    }
-    const { report, identity } = result;
-    if (identity && !options.quiet) warn(describeIdentity(identity));
-    if (!options.quiet) {
-      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
-    }
-    hooks.finish();
-    assertConversationsFound(conversations, report);
-    return result;
-  } catch (error) {
-    // What went to disk is removed at once (the caller closes result.entries after a run that returns).
-    entries.close();
-    result?.entries.close();
-    throw error;
+  } finally {
+    progress.stop();
   }
+  if (key && options.cache !== undefined && !cached) {
+    const { fileErrors, filesRead, seen } = result;
+    // The cache keeps the whole part: its entries are read back into memory to be written.
+    parts ??= [withEntries(result.partial, result.entries)];
+    if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+  }
+  const { report, identity } = result;
+  if (identity && !options.quiet) warn(describeIdentity(identity));
+  if (!options.quiet) {
+    for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+  }
+  hooks.finish();
+  assertConversationsFound(conversations, report);
+  return result;
 }
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
@@ -280,10 +271,12 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const settings = settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    // Checked conversations past a share of the memory budget go to disk until the report is written.
+    entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
     const run = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
+      entries,
     });
-    entries = run.entries;
     const { report, fileErrors, filesRead, partial, seen } = run;
     if (settings.shard) {
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
