@@ -305,10 +305,11 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       ...scores.stats(policy.passMark),
     },
     agents: agentSummaries,
-    findings: fromEntries((stored) => stored.get('findings'), true),
+    // A list the head counted empty costs no pass over the entries.
+    findings: findings === 0 ? [] : fromEntries((stored) => stored.get('findings'), true),
     skipped,
-    conversations: fromEntries((stored) => [stored.get('summary')]),
-    waived: fromEntries((stored) => stored.get('waived')),
+    conversations: conversations === 0 ? [] : fromEntries((stored) => [stored.get('summary')]),
+    waived: waived === 0 ? [] : fromEntries((stored) => stored.get('waived')),
     unusedWaivers: first.waivers.filter((w) => !usedWaivers.has(waiverKey(w))),
   };
 }
