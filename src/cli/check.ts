@@ -218,7 +218,9 @@ export async function readAndCheck(
       // Each worker counted its own messages and skips; the merged report has the run's.
       result = { ...(shards[0] as (typeof shards)[number]), report, seen: report.summary };
     } else {
-      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
+      // Files can be read again for the few conversations that continue after memory ran short; stdin cannot.
+      const reread = readsStdin ? undefined : (ids: ReadonlySet<string>) => readFiles(files, { ...readOptions, onlyConversations: ids }, options.inputFormat);
+      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, reread, ...engine });
       parts = [result.partial];
     }
   } finally {

@@ -17,6 +17,8 @@ export interface ReadOptions {
   mapping?: InputMapping | undefined;
   /** When checking one shard: JSON Lines records that certainly belong to another are not parsed. */
   shard?: Shard | undefined;
+  /** When re-reading for some conversations only: JSON Lines records that certainly belong to others are not parsed. */
+  onlyConversations?: ReadonlySet<string> | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
