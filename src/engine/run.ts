@@ -269,6 +269,7 @@ export async function checkEvicting(
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
   sink: EntrySink,
+  afterReading?: () => Promise<void>,
 ): Promise<{ account: ReadAccount; reopened: Set<string> }> {
   const grouper = new EvictingGrouper(
     options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
@@ -278,7 +279,7 @@ export async function checkEvicting(
   const reading = new Reading(hooks, options, (message) => grouper.add(message));
   for await (const event of events) reading.take(event);
   const account = reading.finish();
-  await enterPhase('grouping');
+  await afterReading?.();
   grouper.finish();
   return { account, reopened: grouper.reopened };
 }
@@ -335,7 +336,7 @@ export async function runCheck(
   await enterPhase('reading');
   let account: ReadAccount;
   if (options.reread && !identity && !options.onConversation) {
-    const first = await checkEvicting(events, hooks, options, check, sink);
+    const first = await checkEvicting(events, hooks, options, check, sink, () => enterPhase('grouping'));
     account = first.account;
     if (first.reopened.size > 0) {
       await groupWhole(options.reread(first.reopened), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(first.reopened));

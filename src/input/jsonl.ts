@@ -55,7 +55,7 @@ function parseLine(text: string): { value: unknown } | { reason: string } {
  */
 export async function* readJsonLines(input: OpenedInput, options: ReadOptions): AsyncIterable<ReadEvent[]> {
   const file = input.label;
-  let record = 0;
+  let record = options.recordsBefore ?? 0;
   const nextRecord = () => ++record;
   const mapping = options.mapping?.forFile();
   const plan = new KeyPlan();
@@ -63,7 +63,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const plain = !mapping && (options.encoding === 'utf8' || options.encoding === 'auto');
   const shard = options.shard && options.shard.count > 1 && plain ? options.shard : undefined;
   const only = plain ? options.onlyConversations : undefined;
-  for await (const lines of splitLines(input.chunks(), options.maxLineBytes)) {
+  for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
     const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
     for (const line of lines) {

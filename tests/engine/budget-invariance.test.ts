@@ -57,13 +57,16 @@ const inputs: Record<string, string[]> = {
 };
 const FORMATS = [['-f', 'ndjson'], ['-f', 'csv'], ['-f', 'csv', '--csv-report', 'agents'], ['-f', 'markdown'], ['-f', 'pretty'], ['-f', 'html']];
 
+// Every JSON Lines file, however small, is cut into ranges when workers read it.
+const CUT_SMALL_FILES = { env: { CHATLINT_TEST_MIN_RANGE_BYTES: '1' } };
+
 /** The report of each variant is the bytes of the first. */
 async function sameReports(paths: string[], format: string[], variants: string[][]): Promise<void> {
   const [first, ...others] = variants as [string[], ...string[][]];
   const expected = await chatlint(['check', ...paths, ...format, ...first]);
   expect(expected.code).toBe(1);
   for (const variant of others) {
-    const other = await chatlint(['check', ...paths, ...format, ...variant]);
+    const other = await chatlint(['check', ...paths, ...format, ...variant], CUT_SMALL_FILES);
     expect(other.code, variant.join(' ')).toBe(expected.code);
     expect(withoutTime(other.stdout), variant.join(' ')).toBe(withoutTime(expected.stdout));
     expect(other.stderr, variant.join(' ')).toBe(expected.stderr);
@@ -79,6 +82,17 @@ describe('the memory budget never changes the report', () => {
 
   it.each(FORMATS.map((f) => [f.join(' '), f]))('shuffled, %s: budget 0 and unlimited', async (_label, format) => {
     await sameReports(inputs.shuffled as string[], format as string[], budgets('100000', '0'));
+  });
+});
+
+describe('the number of workers never changes the report', () => {
+  it.each(Object.entries(inputs))('%s: JSON for 1, 2 and 3 workers, budget 0 and unlimited', async (_name, paths) => {
+    const variants = ['1', '2', '3'].flatMap((jobs) => ['0', '100000'].map((budget) => ['--jobs', jobs, '--memory-budget', budget]));
+    await sameReports(paths, ['-f', 'json'], variants);
+  });
+
+  it('pretty and CSV from 3 workers on the time-ordered export', async () => {
+    for (const format of [['-f', 'pretty'], ['-f', 'csv']]) await sameReports(inputs['time-ordered'] as string[], format, [['--jobs', '1'], ['--jobs', '3']]);
   });
 });
 
