@@ -18,8 +18,8 @@ import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
-import { checkInParallel } from '../engine/workers.js';
-import { availableParallelism } from 'node:os';
+import { checkPieces } from '../engine/workers.js';
+import { defaultJobs } from '../engine/pieces.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
 import { exitCode, unusableInput } from './gates.js';
@@ -181,10 +181,14 @@ export async function readAndCheck(
   const hooks = stderrHooks(options, warn, maxRepeatedSkips);
   const conversations = selectedConversations(options.conversation);
   const shard = settings.shard;
-  // Worker threads take files (and byte ranges of big JSON Lines files) and their results join into the same
-  // report. One thread for stdin, signatures (identity spans conversations) and timelines.
-  const canSplit = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
-  const jobs = canSplit ? (settings.jobs ?? availableParallelism()) : 1;
+  // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
+  // Lines files) and re-read for the conversations that continue after memory ran short. Stdin cannot be read
+  // again, and signatures (identity spans conversations) and timelines need every conversation checked once:
+  // those hold every message until the end (past the budget, on disk), in this thread.
+  const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+  // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
+  const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
+  const jobs = piecewise ? (settings.jobs ?? defaultJobs(files, minRangeBytes)) : 1;
   // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
   const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
   if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
@@ -204,16 +208,12 @@ export async function readAndCheck(
       result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
       if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
     } else {
-      // Files can be read again for the few conversations that continue after memory ran short; stdin cannot.
-      const reread = (ids: ReadonlySet<string>) => readFiles(files, { ...readOptions, onlyConversations: ids }, options.inputFormat);
       const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
-      if (jobs > 1) {
+      if (piecewise) {
         const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs) };
-        // Tests cut small files into ranges too (CHATLINT_TEST_MIN_RANGE_BYTES).
-        const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
-        const parallel = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, reread, minRangeBytes };
-        result = await checkInParallel(parallel, settings.ruleset, hooks, run);
-      } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, { ...run, reread: readsStdin ? undefined : reread });
+        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e) };
+        result = await checkPieces(pieces, settings.ruleset, hooks, run);
+      } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
       parts = [result.partial];
     }
   } finally {

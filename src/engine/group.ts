@@ -107,9 +107,13 @@ export class EvictingGrouper {
   // Map order is placement order; a conversation active since its placement is moved to the back lazily,
   // when it reaches the front, so a message costs no re-insertion.
   private readonly held = new Map<string, Held>();
-  private readonly evicted = new IdHashTable();
-  /** Conversations whose early check no longer counts (exact ids: the re-read is filtered to them). */
-  readonly reopened = new Set<string>();
+  // Per evicted conversation: the first line its messages came from (0 when not known), for the re-read.
+  private readonly evicted = new IdHashTable(1);
+  /**
+   * Conversations whose early check no longer counts (exact ids: the re-read is filtered to them), each with
+   * the lines its records lie between in this input ([0, 0] when not known: the whole input is re-read).
+   */
+  readonly reopened = new Map<string, LineWindow>();
   private heldBytes = 0;
   private clock = 0;
 
@@ -127,14 +131,22 @@ export class EvictingGrouper {
       message.conversationId = known.id;
       known.messages.push(message);
       known.last = ++this.clock;
-    } else if (this.reopened.has(id)) {
-      return;
-    } else if (this.evicted.get(id) >= 0) {
-      // (Or another id with the same hash: re-checking it whole costs time, never correctness.)
-      this.reopened.add(id);
-      this.onReopen(id);
-      return;
     } else {
+      const window = this.reopened.get(id);
+      if (window) {
+        widen(window, message.source.line);
+        return;
+      }
+      const slot = this.evicted.find(id);
+      if (slot >= 0) {
+        // (Or another id with the same hash: re-checking it whole costs time, never correctness.)
+        const first = this.evicted.value(slot);
+        const window: LineWindow = [first, first];
+        widen(window, message.source.line);
+        this.reopened.set(id, window);
+        this.onReopen(id);
+        return;
+      }
       const now = ++this.clock;
       this.held.set(id, { id, messages: [message], bytes: 0, placed: now, last: now });
     }
@@ -156,7 +168,7 @@ export class EvictingGrouper {
         continue;
       }
       this.heldBytes -= held.bytes;
-      this.evicted.putIfAbsent(id, 0);
+      this.evicted.insert(id, lineWindow(held.messages)[0]);
       this.onGrouped(groupedConversation(id, held.messages.sort(byTime)));
     }
   }
@@ -177,6 +189,29 @@ export class EvictingGrouper {
 }
 
 const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
+
+/** The first and last line a conversation's records lie on in one input; [0, 0] when a record has no line. */
+export type LineWindow = [first: number, last: number];
+
+/** Widens a window to a line (an unknown line makes the window unknown). */
+function widen(window: LineWindow, line: number | null): void {
+  if (window[0] === 0) return;
+  if (line === null) {
+    window[0] = 0;
+    window[1] = 0;
+    return;
+  }
+  if (line < window[0]) window[0] = line;
+  if (line > window[1]) window[1] = line;
+}
+
+/** The window of some messages (duplicates included: they were records too). */
+export function lineWindow(messages: readonly Message[]): LineWindow {
+  const first = messages[0]?.source.line ?? null;
+  const window: LineWindow = [first ?? 0, first ?? 0];
+  for (const m of messages) widen(window, m.source.line);
+  return window;
+}
 const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, placed: 0, last: 0 };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */

@@ -1,12 +1,17 @@
 /**
- * A compact table from conversation id (by a 32-bit hash) to a small number, for remembering every
+ * A compact table from conversation id (by a 32-bit hash) to a few small numbers, for remembering every
  * conversation of a night (500k ids) in a few MB instead of tens. Two ids with the same hash look alike: a
  * caller must only ever use a false match to do more work (re-check a conversation whole), never less.
  */
 export class IdHashTable {
   private keys = new Uint32Array(1024);
-  private values = new Int32Array(1024);
+  private values: Int32Array;
   private count = 0;
+
+  /** `width`: the numbers kept per id. */
+  constructor(private readonly width = 1) {
+    this.values = new Int32Array(1024 * width);
+  }
 
   /** FNV-1a with a different seed from the shard hash, so shard-mates do not collide more often. */
   static hash(id: string): number {
@@ -19,32 +24,37 @@ export class IdHashTable {
     return hash >>> 0 || 1;
   }
 
-  /** The value stored for the id's hash, or -1. */
-  get(id: string): number {
+  /** The slot of the id's hash, or -1. */
+  find(id: string): number {
     const key = IdHashTable.hash(id);
     const mask = this.keys.length - 1;
-    for (let slot = key & mask; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return this.values[slot] as number;
+    for (let slot = key & mask; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return slot;
     return -1;
   }
 
-  /** Stores `value` (>= 0) for the id's hash, unless one is there already; returns the value that stands. */
-  putIfAbsent(id: string, value: number): number {
+  /** Number `k` of a slot found. */
+  value(slot: number, k = 0): number {
+    return this.values[slot * this.width + k] as number;
+  }
+
+  /** Stores the numbers for the id's hash, unless it is there already; returns its slot either way. */
+  insert(id: string, ...values: number[]): number {
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
     const key = IdHashTable.hash(id);
     const mask = this.keys.length - 1;
     let slot = key & mask;
-    for (; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return this.values[slot] as number;
+    for (; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return slot;
     this.keys[slot] = key;
-    this.values[slot] = value;
+    this.values.set(values, slot * this.width);
     this.count++;
-    return value;
+    return slot;
   }
 
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
     this.keys = new Uint32Array(keys.length * 2);
-    this.values = new Int32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2 * this.width);
     const mask = this.keys.length - 1;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as number;
@@ -52,7 +62,7 @@ export class IdHashTable {
       let slot = key & mask;
       while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
       this.keys[slot] = key;
-      this.values[slot] = values[i] as number;
+      this.values.set(values.subarray(i * this.width, (i + 1) * this.width), slot * this.width);
     }
   }
 }

@@ -7,7 +7,7 @@ import { TOOL } from '../model/tool.js';
 import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
-import { ConversationCollector, EvictingGrouper, type Grouped } from './group.js';
+import { ConversationCollector, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
 import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from './group.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
@@ -58,13 +58,6 @@ export interface RunOptions {
   onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
   shard?: Shard;
-  /**
-   * Reads the inputs again, only the records of these conversations (files can be; stdin cannot). Given,
-   * grouping checks conversations as memory runs short and re-checks whole the few that continue later
-   * (see EvictingGrouper); without it, every message is held (past the budget, on disk) until the end.
-   * Agent identity (its summary spans conversations) and timelines always take the second way.
-   */
-  reread?: (conversations: ReadonlySet<string>) => AsyncIterable<InputEvent>;
 }
 
 /** What reading accounted for, apart from the conversations: the read-level half of a partial report. */
@@ -270,7 +263,7 @@ export async function checkEvicting(
   check: (grouped: Grouped) => ConversationEntry,
   sink: EntrySink,
   afterReading?: () => Promise<void>,
-): Promise<{ account: ReadAccount; reopened: Set<string> }> {
+): Promise<{ account: ReadAccount; reopened: Map<string, LineWindow> }> {
   const grouper = new EvictingGrouper(
     options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
     (grouped) => sink.add(check(grouped)),
@@ -322,7 +315,12 @@ export function messagesOf(wanted: ReadonlySet<string>): (add: (message: Message
   };
 }
 
-/** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
+/**
+ * The middle of the pipeline: input events in, conversations grouped and checked, report out. Every message
+ * is held (past the budget, on disk) until the input ends: the way for stdin (it cannot be read again),
+ * agent identity (its summary spans conversations) and timelines. Files otherwise go through checkPieces
+ * (engine/workers.ts), which checks conversations as memory runs short.
+ */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,
   ruleset: Ruleset,
@@ -334,22 +332,13 @@ export async function runCheck(
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
   const check = conversationChecker(ruleset, options, identity);
   await enterPhase('reading');
-  let account: ReadAccount;
-  if (options.reread && !identity && !options.onConversation) {
-    const first = await checkEvicting(events, hooks, options, check, sink, () => enterPhase('grouping'));
-    account = first.account;
-    if (first.reopened.size > 0) {
-      await groupWhole(options.reread(first.reopened), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(first.reopened));
-    }
-  } else {
-    let reading: Reading | undefined;
-    await groupWhole(events, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), (add) => {
-      const taking = new Reading(hooks, options, add);
-      reading = taking;
-      return (event) => taking.take(event);
-    });
-    account = (reading as Reading | undefined)?.finish() ?? new Reading(hooks, options, () => undefined).finish();
-  }
+  let reading: Reading | undefined;
+  await groupWhole(events, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), (add) => {
+    const taking = new Reading(hooks, options, add);
+    reading = taking;
+    return (event) => taking.take(event);
+  });
+  const account = (reading as Reading | undefined)?.finish() ?? new Reading(hooks, options, () => undefined).finish();
   return finishRun(ruleset, options, hooks, account, sink.entries(), identity);
 }
 

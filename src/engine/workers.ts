@@ -8,6 +8,8 @@ import type { ConversationEntry } from './aggregate.js';
 import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
+import { FILE_START, readJsonLinesPart, scanJsonLines } from '../input/ranges.js';
+import { lineWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import {
   checkEvicting,
@@ -15,7 +17,6 @@ import {
   finishRun,
   groupWhole,
   messagesOf,
-  runCheck,
   type ReadAccount,
   type RunHooks,
   type RunOptions,
@@ -29,15 +30,22 @@ type HookCall =
   | { hook: 'onNote'; file: string; message: string }
   | { hook: 'onEmptyFile'; file: string };
 
-/** Entries and supersessions in the order the worker made them (a string is a conversation id superseded). */
-type Op = ConversationEntry | string;
+/** An entry with the lines its conversation's records lie between in the piece, or a conversation reopened there. */
+type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
 
 /** What a check worker posts. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'ops'; piece: number; ops: Op[]; records: number }
-  | { type: 'piece-done'; piece: number; account: ReadAccount; hooks: HookCall[] }
+  | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'error'; message: string };
+
+/** What a piece leaves besides its entries: read accounts, hook calls to replay, windows of its reopened conversations. */
+interface PieceDone {
+  account: ReadAccount;
+  hooks: HookCall[];
+  reopened: Array<[conversationId: string, window: LineWindow]>;
+}
 
 /** What the main thread posts to a check worker. */
 export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'exit' };
@@ -52,38 +60,32 @@ export interface WorkerSetup {
 
 const OPS_PER_POST = 500;
 
-/** A sink that posts entries to the main thread in batches (nothing per finding stays in the worker). */
-class PostingSink implements EntrySink {
-  private ops: Op[] = [];
-  private postedRecords = 0;
-
-  constructor(
-    private readonly port: MessagePort,
-    private readonly piece: number,
-  ) {}
-
-  add(entry: ConversationEntry): void {
-    this.ops.push(entry);
-    if (this.ops.length >= OPS_PER_POST) this.flush();
-  }
-
-  supersede(conversationId: string): void {
-    this.ops.push(conversationId);
-  }
-
-  flush(): void {
-    const records = currentProgress().records;
-    const message: FromWorker = { type: 'ops', piece: this.piece, ops: this.ops, records: records - this.postedRecords };
-    this.port.postMessage(message);
-    this.postedRecords = records;
-    this.ops = [];
-  }
+/**
+ * Checks one piece in bounded memory; each entry (with its line window) and each reopened conversation goes
+ * to `take` in the order they happen. Resolves to what the piece leaves besides.
+ */
+async function checkPiece(
+  events: AsyncIterable<InputEvent>,
+  hooks: RunHooks,
+  options: RunOptions,
+  check: (grouped: Grouped) => ConversationEntry,
+  take: (op: Op) => void,
+): Promise<Omit<PieceDone, 'hooks'>> {
+  const sink: EntrySink = {
+    add: () => undefined,
+    supersede: (reopen) => take({ reopen }),
+  };
+  const { account, reopened } = await checkEvicting(events, hooks, options, (grouped) => {
+    const entry = check(grouped);
+    take({ entry, window: lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]) });
+    return entry;
+  }, sink);
+  return { account, reopened: [...reopened] };
 }
 
 /**
- * The worker side: checks the pieces the main thread sends, one at a time, posting entries as they are
- * made and, per piece, the read accounts and the hook calls to replay. Conversations reopened in a piece
- * are only superseded here: the main thread re-checks them whole.
+ * The worker side: checks the pieces the main thread sends, one at a time, posting entries in batches as
+ * they are made (nothing per finding stays here) and, per piece, what it leaves besides.
  */
 export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
   const check = conversationChecker(setup.ruleset, setup.options);
@@ -100,11 +102,22 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
       onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
     };
-    const sink = new PostingSink(port, message.index);
-    checkEvicting(readPiece(message.piece, setup.readOptions, setup.forced), recorder, setup.options, check, sink)
-      .then(({ account }) => {
-        sink.flush();
-        post({ type: 'piece-done', piece: message.index, account, hooks });
+    let ops: Op[] = [];
+    let postedRecords = currentProgress().records;
+    const flush = () => {
+      const records = currentProgress().records;
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords });
+      postedRecords = records;
+      ops = [];
+    };
+    const take = (op: Op) => {
+      ops.push(op);
+      if (ops.length >= OPS_PER_POST) flush();
+    };
+    checkPiece(readPiece(message.piece, setup.readOptions, setup.forced), recorder, setup.options, check, take)
+      .then((done) => {
+        flush();
+        post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
         post({ type: 'ready' });
       })
       .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
@@ -144,58 +157,132 @@ function replay(hooks: RunHooks, calls: HookCall[]): void {
   }
 }
 
-export interface ParallelCheck {
+export interface PieceCheck {
   /** The compiled worker script (it builds a WorkerSetup from `workerData` and calls serveChecks). */
   workerUrl: URL;
   workerData: unknown;
+  /** Worker threads; 1 checks every piece in this thread. */
   jobs: number;
   files: string[];
   readOptions: ReadOptions;
   forced: string | undefined;
   /** Smallest JSON Lines file cut into ranges (default MIN_RANGE_BYTES; tests cut small files). */
   minRangeBytes?: number | undefined;
-  /** Reads the inputs again, only the records of these conversations (see RunOptions.reread). */
-  reread: (conversations: ReadonlySet<string>) => AsyncIterable<InputEvent>;
+  /** Wraps the events read in this thread (the progress bar counts them). */
+  track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
 }
 
 /**
- * Checks files on `jobs` worker threads: the files (and ranges of big JSON Lines files) are spread over
- * the workers, each groups and checks its piece in bounded memory and posts entries here. A conversation
- * that more than one piece saw (or that reopened in its piece) is superseded and re-checked whole at the
- * end, so the report is byte-identical to a one-thread run. With one piece, it runs here, in this thread.
+ * Joins what the pieces give, as they give it: entries go to the sink unless their conversation was seen in
+ * another piece (or reopened), in which case it is superseded and noted, with the line windows where its
+ * records lie, for the re-check at the end.
  */
-export async function checkInParallel(run: ParallelCheck, ruleset: Ruleset, hooks: RunHooks, options: RunOptions): Promise<RunResult> {
-  const pieces = await planPieces(run.files, run.readOptions, run.forced, run.jobs, run.minRangeBytes);
-  if (pieces.length <= 1 || run.jobs <= 1) {
-    const events = (async function* () {
-      for (const piece of pieces) yield* readPiece(piece, run.readOptions, run.forced);
-    })();
-    return runCheck(events, ruleset, hooks, { ...options, reread: run.reread });
+class PieceJoiner {
+  /** Per conversation id (by hash): the piece that gave its entry, and the lines of its records there. */
+  private readonly seenIn = new IdHashTable(3);
+  /** Conversations to re-check whole, with every piece and window their records lie in. */
+  readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
+  private readonly accounts: ReadAccount[] = [];
+  private readonly hookCalls: HookCall[][] = [];
+  private replayed = 0;
+
+  constructor(
+    private readonly sink: EntrySink,
+    private readonly hooks: RunHooks,
+    private readonly pieces: number,
+  ) {}
+
+  private reopen(id: string): Array<[number, LineWindow]> {
+    let windows = this.reopened.get(id);
+    if (!windows) {
+      this.reopened.set(id, (windows = []));
+      this.sink.supersede(id);
+      // Its entry from another piece, if any (or another id's with the same hash: only more to re-read).
+      const slot = this.seenIn.find(id);
+      if (slot >= 0) windows.push([this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]);
+    }
+    return windows;
   }
-  await enterPhase('reading');
-  const sink = new MemoryEntrySink();
-  const seenIn = new IdHashTable();
-  const reopened = new Set<string>();
-  const reopen = (id: string) => {
-    if (reopened.has(id)) return;
-    reopened.add(id);
-    sink.supersede(id);
-  };
-  const take = (piece: number, op: Op) => {
-    if (typeof op === 'string') return reopen(op);
-    const id = op.summary.conversationId;
-    if (reopened.has(id)) return;
-    // Seen in another piece (or another id with the same hash): re-checked whole at the end.
-    if (seenIn.putIfAbsent(id, piece) !== piece) return reopen(id);
-    sink.add(op);
-  };
-  const accounts: ReadAccount[] = [];
-  const hookCalls: HookCall[][] = [];
-  let replayed = 0;
-  let next = 0;
+
+  take(piece: number, op: Op): void {
+    if ('reopen' in op) {
+      this.reopen(op.reopen);
+      return;
+    }
+    const id = op.entry.summary.conversationId;
+    const windows = this.reopened.get(id);
+    if (windows) {
+      windows.push([piece, op.window]);
+      return;
+    }
+    const slot = this.seenIn.insert(id, piece, op.window[0], op.window[1]);
+    if (this.seenIn.value(slot, 0) !== piece) {
+      this.reopen(id).push([piece, op.window]);
+      return;
+    }
+    this.sink.add(op.entry);
+  }
+
+  /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
+  done(piece: number, done: PieceDone): void {
+    this.accounts[piece] = done.account;
+    this.hookCalls[piece] = done.hooks;
+    for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
+    for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
+  }
+
+  account(): ReadAccount {
+    return joinAccounts(this.accounts);
+  }
+}
+
+/** Lines closer than this are re-read in one stretch (scanning the gap costs less than starting again). */
+const WINDOW_GAP_LINES = 5000;
+
+/**
+ * The records of the reopened conversations, read again in read order: only the windows of lines where
+ * they lie in JSON Lines pieces, other pieces whole (records of other conversations are not parsed).
+ */
+async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'], readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  const options: ReadOptions = { ...readOptions, onlyConversations: new Set(reopened.keys()) };
+  const byPiece = new Map<number, LineWindow[]>();
+  for (const windows of reopened.values()) {
+    for (const [piece, window] of windows) {
+      const list = byPiece.get(piece) ?? [];
+      list.push(window);
+      byPiece.set(piece, list);
+    }
+  }
+  for (const [index, piece] of pieces.entries()) {
+    const windows = byPiece.get(index);
+    if (!windows) continue;
+    if (!piece.range || windows.some(([first]) => first === 0)) {
+      yield* readPiece(piece, options, forced);
+      continue;
+    }
+    windows.sort((a, b) => a[0] - b[0]);
+    const stretches: LineWindow[] = [];
+    for (const [first, last] of windows) {
+      const previous = stretches[stretches.length - 1];
+      if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
+      else stretches.push([first, last]);
+    }
+    let at = FILE_START;
+    for (const [first, last] of stretches) {
+      at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
+      const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
+      yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
+      at = end;
+    }
+  }
+}
+
+/** Runs the pieces on worker threads, handing what they post to the joiner. */
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Promise<void> {
   const workers: Worker[] = [];
-  await new Promise<void>((resolve, reject) => {
-    let done = 0;
+  let next = 0;
+  let done = 0;
+  return new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (error: Error) => {
       if (failed) return;
@@ -203,8 +290,7 @@ export async function checkInParallel(run: ParallelCheck, ruleset: Ruleset, hook
       for (const worker of workers) void worker.terminate();
       reject(error);
     };
-    const count = Math.min(run.jobs, pieces.length);
-    for (let w = 0; w < count; w++) {
+    for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
       const worker = new Worker(run.workerUrl, { workerData: run.workerData });
       workers.push(worker);
       let busy = false;
@@ -217,13 +303,10 @@ export async function checkInParallel(run: ParallelCheck, ruleset: Ruleset, hook
           worker.postMessage((piece ? { type: 'piece', index, piece } : { type: 'exit' }) satisfies ToWorker);
         } else if (message.type === 'ops') {
           countRecords(message.records);
-          for (const op of message.ops) take(message.piece, op);
+          for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
           busy = false;
-          accounts[message.piece] = message.account;
-          hookCalls[message.piece] = message.hooks;
-          // Warnings reach stderr in read order, as a one-thread run writes them.
-          for (; replayed < pieces.length && hookCalls[replayed]; replayed++) replay(hooks, hookCalls[replayed] as HookCall[]);
+          joiner.done(message.piece, message.done);
           if (++done === pieces.length) resolve();
         } else fail(new Error(message.message));
       });
@@ -233,11 +316,33 @@ export async function checkInParallel(run: ParallelCheck, ruleset: Ruleset, hook
       });
     }
   });
-  const account = joinAccounts(accounts);
-  await enterPhase('grouping');
-  if (reopened.size > 0) {
-    const check = conversationChecker(ruleset, options);
-    await groupWhole(run.reread(reopened), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(reopened));
+}
+
+/**
+ * Checks files in bounded memory, on `jobs` worker threads or in this one: the files (and byte ranges of
+ * big JSON Lines files) are pieces; each is grouped and checked as memory runs short (EvictingGrouper). A
+ * conversation that more than one piece saw, or that continued after its early check, is superseded and
+ * re-checked whole at the end from a re-read of the lines where it lies, so the report is byte-identical
+ * whatever the number of workers or the memory budget.
+ */
+export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunHooks, options: RunOptions): Promise<RunResult> {
+  const pieces = await planPieces(run.files, run.readOptions, run.forced, run.jobs, run.minRangeBytes);
+  await enterPhase('reading');
+  const sink = new MemoryEntrySink();
+  const joiner = new PieceJoiner(sink, hooks, pieces.length);
+  const check = conversationChecker(ruleset, options);
+  if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
+  else {
+    for (const [index, piece] of pieces.entries()) {
+      const events = readPiece(piece, run.readOptions, run.forced);
+      const done = await checkPiece(run.track ? run.track(events) : events, hooks, options, check, (op) => joiner.take(index, op));
+      joiner.done(index, { ...done, hooks: [] });
+    }
   }
-  return finishRun(ruleset, options, hooks, account, sink.entries());
+  await enterPhase('grouping');
+  if (joiner.reopened.size > 0) {
+    const wanted = new Set(joiner.reopened.keys());
+    await groupWhole(rereadReopened(pieces, joiner.reopened, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
+  }
+  return finishRun(ruleset, options, hooks, joiner.account(), sink.entries());
 }

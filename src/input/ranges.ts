@@ -52,15 +52,20 @@ async function eventsOfLine(line: Buffer, number: number, options: ReadOptions):
   return events;
 }
 
-/** The records one line holds, as readJsonLines would read it (line `number` of the file). */
-async function recordsOfLine(line: Buffer, number: number, options: ReadOptions): Promise<number> {
-  if (line.length > options.maxLineBytes) return 1;
-  let start = 0;
-  if (number === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) start = 3;
+/**
+ * The records of the line at `start`…`end` of `buffer` (line `number` of the file, LF not included), as
+ * readJsonLines reads it. `bracket` is the first "[" at or after `start` (-1: none in the buffer).
+ */
+function recordsOfLine(buffer: Buffer, start: number, end: number, number: number, bracket: number, options: ReadOptions): number | Promise<number> {
+  // A line over the limit is one skip, counted as splitLines measures it (a trailing CR included).
+  if (end - start > options.maxLineBytes) return 1;
+  const content = end > start && buffer[end - 1] === CR ? end - 1 : end;
+  let first = start;
+  if (number === 1 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) first = start + 3;
   // One object without arrays is one record, whatever it holds (a message, or a skip with its reason).
-  if (line[start] === OPEN_BRACE && line.indexOf(OPEN_BRACKET, start) === -1) return 1;
+  if (buffer[first] === OPEN_BRACE && (bracket === -1 || bracket >= content)) return 1;
   // Anything else (blank, an array, a conversation object, not JSON) is counted by the reader itself.
-  return (await eventsOfLine(line, number, options)).length;
+  return eventsOfLine(buffer.subarray(start, content), number, options).then((events) => events.length);
 }
 
 /**
@@ -75,13 +80,22 @@ export async function scanJsonLines(path: string, from: LinePosition, until: { b
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
+      let bracket = chunk.indexOf(OPEN_BRACKET);
       for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, start)) {
         if (stopsAt(byte, lines + 1)) return { byte, lines, records };
-        const line = pending.length > 0 ? Buffer.concat([...pending, chunk.subarray(start, at)]) : chunk.subarray(start, at);
-        pending = [];
         lines++;
-        records += await recordsOfLine(line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line, lines, options);
-        byte += line.length + 1;
+        if (pending.length > 0) {
+          const line = Buffer.concat([...pending, chunk.subarray(start, at)]);
+          pending = [];
+          records += await recordsOfLine(line, 0, line.length, lines, line.indexOf(OPEN_BRACKET), options);
+          byte += line.length + 1;
+        } else {
+          if (bracket !== -1 && bracket < start) bracket = chunk.indexOf(OPEN_BRACKET, start);
+          // Awaited only when the reader must count (an await per line costs more than the scan).
+          const counted = recordsOfLine(chunk, start, at, lines, bracket, options);
+          records += typeof counted === 'number' ? counted : await counted;
+          byte += at - start + 1;
+        }
         start = at + 1;
       }
       if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
@@ -92,7 +106,7 @@ export async function scanJsonLines(path: string, from: LinePosition, until: { b
   if (pending.length > 0 && !stopsAt(byte, lines + 1)) {
     const line = Buffer.concat(pending);
     lines++;
-    records += await recordsOfLine(line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line, lines, options);
+    records += await recordsOfLine(line, 0, line.length, lines, line.indexOf(OPEN_BRACKET), options);
     byte += line.length;
   }
   return { byte, lines, records };

@@ -114,6 +114,7 @@ describe('evicting grouper', () => {
     grouper.add(message('B', 6));
     grouper.finish();
     expect(checked).toEqual(['B:1', 'A:2', 'C:1']);
-    expect([...grouper.reopened]).toEqual(['B']);
+    // B's records lie between lines 2 and 6: only those are read again.
+    expect([...grouper.reopened]).toEqual([['B', [2, 6]]]);
   });
 });
