@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
@@ -134,21 +134,21 @@ function linesOf({ key, entry }: Held): { head: string; findings: string } {
 
 const keyOfLine = (line: string): SortKey => JSON.parse(line.slice(0, line.indexOf('\t'))) as SortKey;
 
-/** A run's lines, read forward a chunk at a time. */
-class RunReader {
-  private fd: number | undefined;
+/** The lines of a byte range of a level file, read forward a chunk at a time at their own position. */
+class RangeReader {
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
   private start = 0;
   private end = 0;
   private carried: Buffer[] = [];
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'r');
-  }
+  constructor(
+    private readonly fd: number,
+    private position: number,
+    private readonly stop: number,
+  ) {}
 
   nextLine(): string | undefined {
     for (;;) {
-      if (this.fd === undefined) return undefined;
       const newline = this.buffer.indexOf(10, this.start);
       if (newline !== -1 && newline < this.end) {
         const tail = this.buffer.subarray(this.start, newline);
@@ -158,45 +158,57 @@ class RunReader {
         this.carried = [];
         return line;
       }
+      if (this.position >= this.stop) return undefined;
       // A line longer than what is left of the chunk: keep its start (a copy, the buffer is reused).
       if (this.start < this.end) this.carried.push(Buffer.from(this.buffer.subarray(this.start, this.end)));
       this.start = 0;
-      this.end = readSync(this.fd, this.buffer, 0, READ_CHUNK, null);
-      if (this.end === 0) this.close();
+      this.end = readSync(this.fd, this.buffer, 0, Math.min(READ_CHUNK, this.stop - this.position), this.position);
+      this.position += this.end;
+      if (this.end === 0) throw new Error('EntryStore: a run ends before its last line');
     }
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
   }
 }
 
-/** Lines written to a new file in pieces of about a megabyte. */
-class RunWriter {
-  private readonly fd: number;
+/**
+ * One file per level and kind (heads, findings) that runs are appended to, each run a byte range: a
+ * spill costs no file of its own, and a level whose runs were all merged into the next starts over.
+ */
+class LevelFile {
+  readonly fd: number;
+  /** Bytes in the file, written or pending. */
+  size = 0;
   private pending: string[] = [];
-  private size = 0;
+  private pendingChars = 0;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'wx', 0o600);
+    this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  write(line: string): void {
+  append(line: string): void {
     this.pending.push(line);
-    this.size += line.length;
-    if (this.size >= WRITE_CHUNK) this.flush();
+    this.pendingChars += line.length;
+    this.size += Buffer.byteLength(line, 'utf8');
+    if (this.pendingChars >= WRITE_CHUNK) this.flush();
   }
 
-  private flush(): void {
+  flush(): void {
+    if (this.pending.length === 0) return;
     const bytes = Buffer.from(this.pending.join(''), 'utf8');
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset);
+    const at = this.size - bytes.length;
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, at + offset);
     this.pending = [];
+    this.pendingChars = 0;
+  }
+
+  /** Every run in it was merged into the next level: it is empty again. */
+  reset(): void {
+    this.pending = [];
+    this.pendingChars = 0;
     this.size = 0;
+    ftruncateSync(this.fd, 0);
   }
 
   close(): void {
-    this.flush();
     closeSync(this.fd);
   }
 }
@@ -213,18 +225,22 @@ interface Cursor {
   close(): void;
 }
 
+/** A run: its lines' byte ranges in its level's two files. */
 interface Run {
-  /** The head file; the findings file is beside it. */
-  path: string;
   level: number;
+  heads: [start: number, end: number];
+  findings: [start: number, end: number];
 }
 
-const findingsPath = (run: Run) => `${run.path}.findings`;
+interface Level {
+  heads: LevelFile;
+  findings: LevelFile;
+}
 
-function runCursor(run: Run, withFindings: boolean): Cursor {
-  const heads = new RunReader(run.path);
-  // The findings file is opened only by a pass that reads findings; its lines go with the head's one for one.
-  const findings = withFindings ? new RunReader(findingsPath(run)) : undefined;
+function runCursor(run: Run, level: Level, withFindings: boolean): Cursor {
+  const heads = new RangeReader(level.heads.fd, ...run.heads);
+  // The findings file is read only by a pass that lists findings; its lines go with the heads' one for one.
+  const findings = withFindings ? new RangeReader(level.findings.fd, ...run.findings) : undefined;
   const cursor: Cursor = {
     key: ['', '', 0],
     head: undefined,
@@ -237,10 +253,7 @@ function runCursor(run: Run, withFindings: boolean): Cursor {
       cursor.key = keyOfLine(cursor.head);
       return true;
     },
-    close() {
-      heads.close();
-      findings?.close();
-    },
+    close() {},
   };
   return cursor;
 }
@@ -308,30 +321,14 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
   }
 }
 
-/** A run being written: its head file and its findings file, line for line. */
-function runWriter(run: Run) {
-  const heads = new RunWriter(run.path);
-  const findings = new RunWriter(findingsPath(run));
-  return {
-    write(head: string, findingsLine: string) {
-      heads.write(head);
-      findings.write(findingsLine);
-    },
-    close() {
-      heads.close();
-      findings.close();
-    },
-  };
-}
-
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
- * held up to a byte budget, then sorted into report order and written as a run (JSON Lines in a private
- * temporary folder: a head file with a column per field and the findings' tally, and a findings file);
- * runs are merged sixteen at a time as they pile up. Reading (entries()) merges the runs and what is still
- * held into report order, as often as the report's passes ask, opening findings files only for a pass
- * that lists findings; entries superseded by a later check of their conversation are left out. close()
- * removes the folder (as does exit, or an interrupt).
+ * held up to a byte budget, then sorted into report order and appended as a run (JSON Lines in a private
+ * temporary folder, one pair of files per level: heads, with a column per field and the findings' tally,
+ * and findings); runs are merged sixteen at a time into the next level as they pile up. Reading
+ * (entries()) merges the runs and what is still held into report order, as often as the report's passes
+ * ask, reading findings only for a pass that lists them; entries superseded by a later check of their
+ * conversation are left out. close() removes the folder (as does exit, or an interrupt).
  */
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
@@ -340,8 +337,8 @@ export class EntryStore implements EntrySink {
   /** Per superseded conversation: entries added before this sequence number do not count. */
   private readonly superseded = new Map<string, number>();
   private folder: string | undefined;
+  private readonly levels: Level[] = [];
   private runs: Run[] = [];
-  private runsMade = 0;
   private sealed = false;
 
   constructor(private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES) {}
@@ -368,9 +365,25 @@ export class EntryStore implements EntrySink {
     return bound === undefined || key[2] >= bound;
   }
 
-  private newRun(level: number): Run {
-    this.folder ??= makeTempFolder('chatlint-entries-');
-    return { path: join(this.folder, `run-${this.runsMade++}.jsonl`), level };
+  private level(index: number): Level {
+    const folder = (this.folder ??= makeTempFolder('chatlint-entries-'));
+    for (let i = this.levels.length; i <= index; i++) {
+      this.levels.push({ heads: new LevelFile(join(folder, `level-${i}.heads.jsonl`)), findings: new LevelFile(join(folder, `level-${i}.findings.jsonl`)) });
+    }
+    return this.levels[index] as Level;
+  }
+
+  /** Appends lines (given in report order) to a level as one run. */
+  private appendRun(index: number, lines: Iterable<{ head: string; findings: string }>): void {
+    const { heads, findings } = this.level(index);
+    const run: Run = { level: index, heads: [heads.size, heads.size], findings: [findings.size, findings.size] };
+    for (const line of lines) {
+      heads.append(line.head);
+      findings.append(line.findings);
+    }
+    run.heads[1] = heads.size;
+    run.findings[1] = findings.size;
+    this.runs.push(run);
   }
 
   private heldInOrder(): Held[] {
@@ -378,41 +391,40 @@ export class EntryStore implements EntrySink {
   }
 
   private spillHeld(): void {
-    const run = this.newRun(0);
-    const writer = runWriter(run);
-    try {
-      for (const item of this.heldInOrder()) {
-        const { head, findings } = linesOf(item);
-        writer.write(head, findings);
-      }
-    } finally {
-      writer.close();
-    }
+    this.appendRun(0, this.heldInOrder().map(linesOf));
     this.held = [];
     this.heldBytes = 0;
-    this.runs.push(run);
     this.compact();
+  }
+
+  /** Pending writes reach the files, so readers see every run. */
+  private flush(): void {
+    for (const { heads, findings } of this.levels) {
+      heads.flush();
+      findings.flush();
+    }
   }
 
   /** While one level has FAN_IN runs, they become one run of the next level (superseded entries dropped). */
   private compact(): void {
-    for (let level = 0; ; level++) {
-      const same = this.runs.filter((run) => run.level === level);
+    for (let index = 0; ; index++) {
+      const same = this.runs.filter((run) => run.level === index);
       if (same.length < FAN_IN) return;
-      const run = this.newRun(level + 1);
-      const writer = runWriter(run);
-      try {
-        for (const cursor of merged(same.map((r) => runCursor(r, true)))) {
-          if (this.counts(cursor.key)) writer.write(`${cursor.head as string}\n`, `${cursor.findings as string}\n`);
-        }
-      } finally {
-        writer.close();
-      }
-      for (const old of same) {
-        unlinkSync(old.path);
-        unlinkSync(findingsPath(old));
-      }
-      this.runs = [...this.runs.filter((r) => r.level !== level), run];
+      this.flush();
+      const level = this.level(index);
+      this.runs = this.runs.filter((run) => run.level !== index);
+      const store = this;
+      this.appendRun(
+        index + 1,
+        (function* () {
+          for (const cursor of merged(same.map((run) => runCursor(run, level, true)))) {
+            if (store.counts(cursor.key)) yield { head: `${cursor.head as string}\n`, findings: `${cursor.findings as string}\n` };
+          }
+        })(),
+      );
+      // Every run of this level is in the next one now: its files start over.
+      level.heads.reset();
+      level.findings.reset();
     }
   }
 
@@ -425,20 +437,25 @@ export class EntryStore implements EntrySink {
     if (!this.sealed) {
       this.sealed = true;
       this.held = this.heldInOrder();
+      this.flush();
     }
     if (this.runs.length === 0) {
       for (const item of this.held) yield new StoredEntry(item.entry, undefined, undefined);
       return;
     }
-    const cursors = [...this.runs.map((run) => runCursor(run, withFindings)), heldCursor(this.held)];
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, withFindings)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (!this.counts(cursor.key)) continue;
       yield cursor.held ? new StoredEntry(cursor.held, undefined, undefined) : new StoredEntry(undefined, (cursor.head as string).split('\t'), cursor.findings);
     }
   }
 
-/** Removes the runs; the store is empty afterwards. */
+  /** Removes the runs; the store is empty afterwards. */
   close(): void {
+    for (const { heads, findings } of this.levels.splice(0)) {
+      heads.close();
+      findings.close();
+    }
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
     this.runs = [];
