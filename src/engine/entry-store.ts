@@ -391,7 +391,14 @@ export class EntryStore implements EntrySink {
   }
 
   private spillHeld(): void {
-    this.appendRun(0, this.heldInOrder().map(linesOf));
+    const held = this.heldInOrder();
+    // One entry's lines at a time: the held entries are never all stringified at once.
+    this.appendRun(
+      0,
+      (function* () {
+        for (const item of held) yield linesOf(item);
+      })(),
+    );
     this.held = [];
     this.heldBytes = 0;
     this.compact();
