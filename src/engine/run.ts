@@ -4,7 +4,7 @@ import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '..
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport, type PartialScoring } from './aggregate.js';
+import { buildReport, conversationEntry, inReportOrder, policyOf, type ConversationEntry, type PartialReport, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
@@ -352,6 +352,8 @@ export function finishRun(
   identity?: AgentIdentityStep,
 ): RunResult {
   const { files, readOrder, inputs, readSkips, fileErrors, filesRead, seen } = account;
+  // In report order, so a shard's partial report is the same however its conversations were checked.
+  conversations.sort(inReportOrder);
   const partial: PartialReport = {
     chatlintPartial: 1,
     tool: TOOL,
