@@ -11,6 +11,7 @@ import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines } from '../input/ranges.js';
 import { lineWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
+import { inputBytes } from '../input/source.js';
 import {
   checkEvicting,
   conversationChecker,
@@ -36,7 +37,7 @@ type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
 /** What a check worker posts. */
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'ops'; piece: number; ops: Op[]; records: number }
+  | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'error'; message: string };
 
@@ -104,10 +105,13 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
     };
     let ops: Op[] = [];
     let postedRecords = currentProgress().records;
+    let postedBytes = inputBytes.read;
     const flush = () => {
       const records = currentProgress().records;
-      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords });
+      const bytes = inputBytes.read;
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes });
       postedRecords = records;
+      postedBytes = bytes;
       ops = [];
     };
     const take = (op: Op) => {
@@ -170,6 +174,8 @@ export interface PieceCheck {
   minRangeBytes?: number | undefined;
   /** Wraps the events read in this thread (the progress bar counts them). */
   track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
+  /** What worker threads read: records, bytes, files done (the progress bar counts them). */
+  counted?: (records: number, bytes: number, files: number) => void;
 }
 
 /**
@@ -303,10 +309,13 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Prom
           worker.postMessage((piece ? { type: 'piece', index, piece } : { type: 'exit' }) satisfies ToWorker);
         } else if (message.type === 'ops') {
           countRecords(message.records);
+          run.counted?.(message.records, message.bytes, 0);
           for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
           busy = false;
           joiner.done(message.piece, message.done);
+          const piece = pieces[message.piece];
+          run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
           if (++done === pieces.length) resolve();
         } else fail(new Error(message.message));
       });

@@ -105,10 +105,6 @@ describe('the number of workers never changes the report', () => {
       await sameReports(paths, ['-f', 'json', ...filter], [['--jobs', '1', '--memory-budget', '0'], ['--jobs', '3', '--memory-budget', '0']]);
     }
   });
-
-  it('pretty and CSV from 3 workers on the time-ordered export', async () => {
-    for (const format of [['-f', 'pretty'], ['-f', 'csv']]) await sameReports(inputs['time-ordered'] as string[], format, [['--jobs', '1'], ['--jobs', '3']]);
-  });
 });
 
 describe('evicting grouper', () => {
