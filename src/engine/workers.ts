@@ -8,7 +8,7 @@ import type { ConversationEntry } from './aggregate.js';
 import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
-import { FILE_START, readJsonLinesPart, scanJsonLines } from '../input/ranges.js';
+import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
 import { lineWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
@@ -46,6 +46,8 @@ interface PieceDone {
   account: ReadAccount;
   hooks: HookCall[];
   reopened: Array<[conversationId: string, window: LineWindow]>;
+  /** Where a range started (lines and records before it). */
+  start?: LinePosition | undefined;
 }
 
 /** What the main thread posts to a check worker. */
@@ -66,12 +68,14 @@ const OPS_PER_POST = 500;
  * to `take` in the order they happen. Resolves to what the piece leaves besides.
  */
 async function checkPiece(
-  events: AsyncIterable<InputEvent>,
+  read: (started: (at: LinePosition) => void) => AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
+  let start: LinePosition | undefined;
+  const events = read((at) => (start = at));
   const sink: EntrySink = {
     add: () => undefined,
     supersede: (reopen) => take({ reopen }),
@@ -81,7 +85,7 @@ async function checkPiece(
     take({ entry, window: lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]) });
     return entry;
   }, sink);
-  return { account, reopened: [...reopened] };
+  return { account, reopened: [...reopened], start };
 }
 
 /**
@@ -118,7 +122,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       ops.push(op);
       if (ops.length >= OPS_PER_POST) flush();
     };
-    checkPiece(readPiece(message.piece, setup.readOptions, setup.forced), recorder, setup.options, check, take)
+    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, take)
       .then((done) => {
         flush();
         post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
@@ -189,6 +193,8 @@ class PieceJoiner {
   /** Conversations to re-check whole, with every piece and window their records lie in. */
   readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
   private readonly accounts: ReadAccount[] = [];
+  /** Where each range piece started, for the re-read. */
+  readonly starts: Array<LinePosition | undefined> = [];
   private readonly hookCalls: HookCall[][] = [];
   private replayed = 0;
 
@@ -232,6 +238,7 @@ class PieceJoiner {
   /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
   done(piece: number, done: PieceDone): void {
     this.accounts[piece] = done.account;
+    this.starts[piece] = done.start;
     this.hookCalls[piece] = done.hooks;
     for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
     for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
@@ -249,7 +256,8 @@ const WINDOW_GAP_LINES = 5000;
  * The records of the reopened conversations, read again in read order: only the windows of lines where
  * they lie in JSON Lines pieces, other pieces whole (records of other conversations are not parsed).
  */
-async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'], readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+async function* rereadReopened(pieces: Piece[], joiner: PieceJoiner, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  const reopened = joiner.reopened;
   const options: ReadOptions = { ...readOptions, onlyConversations: new Set(reopened.keys()) };
   const byPiece = new Map<number, LineWindow[]>();
   for (const windows of reopened.values()) {
@@ -273,7 +281,7 @@ async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'
       if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
       else stretches.push([first, last]);
     }
-    let at = FILE_START;
+    let at = joiner.starts[index] ?? FILE_START;
     for (const [first, last] of stretches) {
       at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
       const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
@@ -343,15 +351,18 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
   else {
     for (const [index, piece] of pieces.entries()) {
-      const events = readPiece(piece, run.readOptions, run.forced);
-      const done = await checkPiece(run.track ? run.track(events) : events, hooks, options, check, (op) => joiner.take(index, op));
+      const read = (started: (at: LinePosition) => void) => {
+        const events = readPiece(piece, run.readOptions, run.forced, started);
+        return run.track ? run.track(events) : events;
+      };
+      const done = await checkPiece(read, hooks, options, check, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
   }
   await enterPhase('grouping');
   if (joiner.reopened.size > 0) {
     const wanted = new Set(joiner.reopened.keys());
-    await groupWhole(rereadReopened(pieces, joiner.reopened, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
+    await groupWhole(rereadReopened(pieces, joiner, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
   return finishRun(ruleset, options, hooks, joiner.account(), sink.entries());
 }
