@@ -13,7 +13,7 @@ import { lineWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
 import {
-  checkEvicting,
+  groupEvicting,
   conversationChecker,
   finishRun,
   groupWhole,
@@ -76,15 +76,11 @@ async function checkPiece(
 ): Promise<Omit<PieceDone, 'hooks'>> {
   let start: LinePosition | undefined;
   const events = read((at) => (start = at));
-  const sink: EntrySink = {
-    add: () => undefined,
-    supersede: (reopen) => take({ reopen }),
+  const onGrouped = (grouped: Grouped) => {
+    const window = lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]);
+    take({ entry: check(grouped), window });
   };
-  const { account, reopened } = await checkEvicting(events, hooks, options, (grouped) => {
-    const entry = check(grouped);
-    take({ entry, window: lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]) });
-    return entry;
-  }, sink);
+  const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
   return { account, reopened: [...reopened], start };
 }
 
