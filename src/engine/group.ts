@@ -139,7 +139,6 @@ export class EvictingGrouper {
       }
       const slot = this.evicted.find(id);
       if (slot >= 0) {
-        // (Or another id with the same hash: re-checking it whole costs time, never correctness.)
         const first = this.evicted.value(slot);
         const window: LineWindow = [first, first];
         widen(window, message.source.line);

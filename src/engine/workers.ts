@@ -184,7 +184,7 @@ export interface PieceCheck {
  * records lie, for the re-check at the end.
  */
 class PieceJoiner {
-  /** Per conversation id (by hash): the piece that gave its entry, and the lines of its records there. */
+  /** Per conversation id (by a 64-bit hash): the piece that gave its entry, and the lines of its records there. */
   private readonly seenIn = new IdHashTable(3);
   /** Conversations to re-check whole, with every piece and window their records lie in. */
   readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
@@ -205,7 +205,7 @@ class PieceJoiner {
     if (!windows) {
       this.reopened.set(id, (windows = []));
       this.sink.supersede(id);
-      // Its entry from another piece, if any (or another id's with the same hash: only more to re-read).
+      // Where its entry from another piece (if any) came from.
       const slot = this.seenIn.find(id);
       if (slot >= 0) windows.push([this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]);
     }
