@@ -47,7 +47,16 @@ export async function* readPiece(piece: Piece, options: ReadOptions, forced: str
     yield* readFiles([piece.file], options, forced);
     return;
   }
-  const from = piece.range.start === 0 ? FILE_START : await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+  let from = FILE_START;
+  try {
+    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+  } catch (error) {
+    // The file went away (or became unreadable) after it was planned: an unreadable file, as for any reader.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    yield { type: 'file-error', file: piece.file, reason: `cannot read file: ${code}` };
+    return;
+  }
   started?.(from);
   yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
 }
