@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { Parser, type CsvError } from 'csv-parse';
+import type { CsvError, Options as CsvOptions, Parser } from 'csv-parse';
 import type { ReadEvent } from '../model/message.js';
 import { decodeChunks } from './encoding.js';
 import { fieldForKey, mapObject, toMessage } from './fields.js';
@@ -18,10 +18,15 @@ type CsvRow = [fields: string[], bytes: number];
  * `info: true` builds that from two object spreads per record, a seventh of a CSV run; the count read
  * at push time is the same number (`info.bytes` is the parser's public running total).
  */
-class OffsetParser extends Parser {
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    return super.push(record === null ? null : ([record, this.info.bytes] as CsvRow), encoding);
-  }
+let OffsetParser: (new (options: CsvOptions) => Parser) | undefined;
+async function offsetParser(options: CsvOptions): Promise<Parser> {
+  // csv-parse is loaded with the first CSV file: a run over JSON never pays for it at start-up.
+  OffsetParser ??= class extends (await import('csv-parse')).Parser {
+    override push(record: unknown, encoding?: BufferEncoding): boolean {
+      return super.push(record === null ? null : ([record, this.info.bytes] as CsvRow), encoding);
+    }
+  };
+  return new OffsetParser(options);
 }
 
 async function* utf8Chunks(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
@@ -102,7 +107,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
   };
   // Rows come as arrays and are keyed here: csv-parse's `columns` defines every field of every record
   // with Object.defineProperty, a tenth of a CSV run.
-  const parser = new OffsetParser({
+  const parser = await offsetParser({
     delimiter,
     bom: true,
     relax_column_count: true,
