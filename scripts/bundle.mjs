@@ -10,7 +10,8 @@ const root = new URL('../', import.meta.url);
 const out = new URL('dist/bundle/', root);
 rmSync(out, { recursive: true, force: true });
 await build({
-  input: { chatlint: new URL('dist/cli/run.js', root).pathname },
+  // The worker threads of `check --jobs` start from their own entry and share the chunks they have in common.
+  input: { chatlint: new URL('dist/cli/run.js', root).pathname, 'check-worker': new URL('dist/cli/check-worker.js', root).pathname },
   platform: 'node',
   // The bundle sits two folders down like every compiled module, so paths made from import.meta.url
   // (package.json, rules/, dist/parsed-packs.json, the worker) resolve the same from it.
