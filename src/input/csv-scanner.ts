@@ -10,7 +10,7 @@
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
-/** Bytes looked at past the current one before deciding (csv-parse waits for as many). */
+/** Bytes looked at past a quote or a CR before deciding (csv-parse waits for as many). */
 const LOOKAHEAD = 3;
 /** nextQuote before it is looked for in a new buffer. */
 const UNKNOWN = -2;
@@ -199,11 +199,13 @@ export class CsvScanner {
     const buffer = this.buffer;
     const length = buffer.length;
     for (let at = this.position; at < length; at++) {
-      if (!eof && length - at - 1 < LOOKAHEAD) {
+      const byte = buffer[at] as number;
+      // Only a quote or a CR is decided by the bytes after it: wait for them (as csv-parse does). Any
+      // other byte is taken now, so a chunk is usually used up and the next one is not copied onto a rest.
+      if (!eof && length - at - 1 < LOOKAHEAD && (byte === QUOTE || byte === CR)) {
         this.position = at;
         return false;
       }
-      const byte = buffer[at] as number;
       if (byte === CR || byte === LF) {
         this.previousBreak = this.lastBreak;
         this.lastBreak = this.base + at;
