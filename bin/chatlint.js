@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 const bundle = fileURLToPath(new URL('../dist/bundle/chatlint.cjs', import.meta.url));
-const env = process.env;
-const cacheDir = env.CHATLINT_CACHE_DIR ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'chatlint') : join(homedir(), '.cache', 'chatlint'));
+const cacheDir = cacheFolder(process.env);
 // V8 checks a cache against its own version and flags and the source's length, not its text: the name
 // carries the bundle's size and time, so a rebuilt bundle never runs another build's code.
 const { size, mtimeMs } = statSync(bundle);
@@ -29,6 +28,15 @@ const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 await module.exports.run();
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) saveCache(cacheFile, script.createCachedData());
+
+/** The folder for the cache, or '' for none (also when there is no home folder to find). */
+function cacheFolder(env) {
+  try {
+    return env.CHATLINT_CACHE_DIR ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'chatlint') : join(homedir(), '.cache', 'chatlint'));
+  } catch {
+    return '';
+  }
+}
 
 /** Written whole or not at all (a temporary file renamed); older builds' caches are removed. Never fails the run. */
 function saveCache(file, data) {
