@@ -7,14 +7,13 @@ import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
 import { diffReports } from '../engine/diff.js';
-import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
-import { terminalSafe } from '../report/terminal-text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
@@ -25,7 +24,8 @@ import { selectedConversations, settingsFrom, useColor, type CheckOptions, type 
 import { exitCode, unusableInput } from './gates.js';
 
 /** The worker script, always from dist (tests run the sources, but a worker needs compiled JavaScript). */
-const CHECK_WORKER = new URL('../../dist/cli/check-worker.js', import.meta.url);
+// The bundled worker (scripts/bundle.mjs): one file to load per thread instead of ~200 modules.
+const CHECK_WORKER = new URL('../../dist/bundle/check-worker.js', import.meta.url);
 
 /** What a check worker is started with: check's options as given, and its share of the memory budget. */
 export interface CheckWorkerData {
@@ -248,7 +248,7 @@ export function usageExitCode(error: unknown, io: Io): number {
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   try {
-    const settings = settingsFrom(options, io);
+    const settings = await settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
     const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
@@ -259,6 +259,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
     const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // The diff's wording (and the table widths it needs) is loaded only with --baseline.
+    const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
     const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
     const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
@@ -277,7 +279,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const toStdout = async () => {
       await writeToStream(io.stdout, await output());
-      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
+      if (since && diffText && formatter.name === 'pretty') for (const piece of diffText.formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
     };
     const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
@@ -289,9 +291,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
     if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
     else await toStdout();
-    if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
-      warn(diffSummaryLine(since));
-      for (const caveat of diffCaveats(since)) warn(caveat);
+    if (since && diffText && !options.quiet && (options.output || formatter.name !== 'pretty')) {
+      warn(diffText.diffSummaryLine(since));
+      for (const caveat of diffText.diffCaveats(since)) warn(caveat);
     }
     return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {
