@@ -103,21 +103,53 @@ export class KeyPlan {
 
   /**
    * mapObject for a plain message object at the top of a line, or undefined when the object needs the
-   * general path (eventsFromJson): a conversation object, or keys marked as repeated.
+   * general path (eventsFromJson): a conversation object, or keys marked as repeated. Also says how many
+   * keys the object has and whether it is flat (no object or array values), so the reader can tell
+   * without walking it again whether its text may hold a key that JSON.parse dropped (json-guard.ts).
    */
-  map(value: Record<string, unknown>): MappedRecord | undefined {
+  map(value: Record<string, unknown>): PlannedRecord | undefined {
     const fields: Partial<Record<CanonicalField, unknown>> = {};
-    const meta = keyedByInput<string>();
+    let meta: Record<string, string> | undefined;
+    let keys = 0;
+    let flat = true;
     for (const key in value) {
       const field = value[key];
+      keys++;
       const { field: name, list, mark } = this.roleOf(key);
       if (mark || (list && Array.isArray(field))) return undefined;
+      if (typeof field === 'object' && field !== null) flat = false;
       if (name === 'meta') {
-        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') meta[key] = String(field);
+        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') (meta ??= keyedByInput<string>())[key] = String(field);
       } else if (fields[name] === undefined || fields[name] === null || fields[name] === '') fields[name] = field;
     }
-    return { fields, meta };
+    return { fields, meta: meta ?? NO_META, keys, flat };
   }
+}
+
+/** A record mapped by a KeyPlan, with what the duplicate-key guard needs to know about its object. */
+export interface PlannedRecord extends MappedRecord {
+  /** Own keys of the object (after JSON.parse kept the last of any repeated ones). */
+  keys: number;
+  /** No value is an object or array: `keys` is every key in the record's text that JSON.parse kept. */
+  flat: boolean;
+}
+
+/** The meta of a record that has none, shared (toMessage attaches meta to a message only when it holds keys). */
+const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
+
+/** The message (or skip) of a record a KeyPlan mapped. */
+export function pushPlannedRecord(
+  batch: ReadEvent[],
+  mapped: MappedRecord,
+  file: string,
+  line: number,
+  nextRecord: () => number,
+  timezone: string,
+): void {
+  const record = nextRecord();
+  const result = toMessage(mapped, { file, line, record }, timezone);
+  if ('message' in result) batch.push({ type: 'message', message: result.message });
+  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
 }
 
 /**
@@ -135,14 +167,8 @@ export function pushEventsFromJson(
   timezone: string,
 ): void {
   const mapped = isObject(value) ? plan.map(value) : undefined;
-  if (!mapped) {
-    for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
-    return;
-  }
-  const record = nextRecord();
-  const result = toMessage(mapped, { file, line, record }, timezone);
-  if ('message' in result) batch.push({ type: 'message', message: result.message });
-  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
+  if (mapped) pushPlannedRecord(batch, mapped, file, line, nextRecord, timezone);
+  else for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
 }
 
 function describe(value: unknown): string {
