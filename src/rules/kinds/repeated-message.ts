@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { foldWidth } from '../../text/fold.js';
+import { foldedTexts } from '../matcher.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
@@ -25,8 +26,8 @@ const schema = z.strictObject({
 export type RepeatedMessageRule = z.infer<typeof schema>;
 
 /** Trimmed, whitespace collapsed, width-folded and case-folded: the text an agent copy-pasted. */
-export function normaliseMessage(text: string): string {
-  return foldWidth(text).trim().replace(/\s+/g, ' ').toLowerCase();
+export function normaliseMessage(text: string, folded = foldWidth(text)): string {
+  return folded.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export const repeatedMessage = defineKind<RepeatedMessageRule>({
@@ -40,9 +41,10 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
       const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
+      const folded = foldedTexts(conversation);
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
-        const text = normaliseMessage(message.text);
+        const text = normaliseMessage(message.text, folded.at(index));
         if ([...text].length < rule.minLength) return;
         const agent = message.agentId ?? '';
         let state = perAgent.get(agent);
