@@ -23,6 +23,11 @@ export interface ConversationEntry {
   agentMessages: Array<[agentId: string, agentName: string | null, messages: number]>;
   /** Per agent in summary.agents: whether their own findings include a bottom-line rule. */
   agentCritical: boolean[];
+  /** Its messages per input file, in order of first appearance (summary.inputs[].records). */
+  messagesByFile: Array<[file: string, messages: number]>;
+  /** Its exact duplicates, left out of it: each a skip (summary.inputs[].skipped, the report's skipped list). */
+  duplicates: SkippedRecord[];
+  // The waivers it used are those of `waived` (each waived finding names its waiver): not kept twice.
 }
 
 /** Scoring as a partial report carries it: plain data, rules in pack order. */
@@ -46,17 +51,18 @@ export interface PartialReport {
   shard: { index: number; count: number };
   /** Files read, in read order. */
   files: string[];
-  /** Every input as reading met it (format, encoding), with the records and skips this part accounts for. */
+  /**
+   * Every input as reading met it (format, encoding), with the records and skips reading accounted for
+   * (read skips, unreadable files); the messages and duplicates of each conversation are added from its entry.
+   */
   inputs: InputFile[];
   /** Files as reading met them (read or not), for putting skips back in read order. */
   readOrder: string[];
   /** Records skipped while reading, in read order; of the skips every shard sees, each keeps the ones it owns. */
   readSkips: SkippedRecord[];
-  /** Exact duplicates left out of their conversation (listed after the read skips, in file then record order). */
-  duplicateSkips: SkippedRecord[];
   conversations: ConversationEntry[];
-  /** Waivers this part did not use; a waiver is unused in the report when every part left it unused. */
-  unusedWaivers: Waiver[];
+  /** The waivers the run was given; a waiver is unused in the report when no conversation's entry used it. */
+  waivers: Waiver[];
 }
 
 export function policyOf(scoring: PartialScoring): ScoringPolicy {
@@ -64,10 +70,18 @@ export function policyOf(scoring: PartialScoring): ScoringPolicy {
 }
 
 /** A checked conversation's entry: its summary and score, and what it adds to each agent's tally. */
-export function conversationEntry(conversation: Conversation, findings: Finding[], waived: Report['waived'], policy: ScoringPolicy): ConversationEntry {
+export function conversationEntry(
+  conversation: Conversation,
+  findings: Finding[],
+  waived: Report['waived'],
+  policy: ScoringPolicy,
+  duplicates: SkippedRecord[] = [],
+): ConversationEntry {
   const agentMessages: ConversationEntry['agentMessages'] = [];
   const position = new Map<string, number>();
+  const byFile = new Map<string, number>();
   for (const message of conversation.messages) {
+    byFile.set(message.source.file, (byFile.get(message.source.file) ?? 0) + 1);
     if (message.role !== 'agent' || message.agentId === undefined) continue;
     const at = position.get(message.agentId);
     if (at === undefined) {
@@ -100,7 +114,7 @@ export function conversationEntry(conversation: Conversation, findings: Finding[
     agentScores,
     source: { file: first?.source.file ?? '' },
   };
-  return { summary, findings, waived, agentMessages, agentCritical };
+  return { summary, findings, waived, agentMessages, agentCritical, messagesByFile: [...byFile], duplicates };
 }
 
 interface AgentTally {
@@ -170,7 +184,8 @@ export function buildReport(parts: readonly PartialReport[]): Report {
     .sort((a, b) => compareIds(a.agentId, b.agentId))
     .map(({ scores, byRule, ...tally }) => ({ ...tally, byRule: inRuleOrder(byRule), ...scoreStats(scores, policy.passMark) }));
   const fileOrder = new Map(first.files.map((file, i) => [file, i]));
-  const duplicates = parts.flatMap((p) => p.duplicateSkips);
+  // Duplicates are listed after the read skips, in file then record order, however conversations were checked.
+  const duplicates = ordered.flatMap((c) => c.duplicates);
   duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
   // Read skips in read order: by file as reading met them, then record; a file that could not be read
   // (record 0) after whatever it held. Sorting is stable, so one part's own order stands.
@@ -179,15 +194,30 @@ export function buildReport(parts: readonly PartialReport[]): Report {
   const readSkips = parts.flatMap((p) => p.readSkips);
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
-  const unusedSets = parts.map((p) => new Set(p.unusedWaivers.map(waiverKey)));
-  // Each input's records and skips are those of every part together; format and encoding as first known.
+  // Each input's records and skips: what reading counted in every part, plus each conversation's messages
+  // and duplicates; format and encoding as first known.
   const inputs = new Map<string, InputFile>();
+  const inputOf = (path: string): InputFile => {
+    let known = inputs.get(path);
+    if (!known) inputs.set(path, (known = { path, format: null, encoding: null, records: 0, skipped: 0 }));
+    return known;
+  };
   for (const part of parts) {
     for (const input of part.inputs) {
       const known = inputs.get(input.path);
       if (!known) inputs.set(input.path, { ...input });
       else Object.assign(known, { format: known.format ?? input.format, encoding: known.encoding ?? input.encoding, records: known.records + input.records, skipped: known.skipped + input.skipped });
     }
+  }
+  const usedWaivers = new Set<string>();
+  for (const entry of ordered) {
+    for (const [file, count] of entry.messagesByFile) inputOf(file).records += count;
+    for (const duplicate of entry.duplicates) {
+      const input = inputOf(duplicate.file);
+      input.records++;
+      input.skipped++;
+    }
+    for (const w of entry.waived) usedWaivers.add(waiverKey(w.waiver));
   }
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -211,7 +241,7 @@ export function buildReport(parts: readonly PartialReport[]): Report {
     skipped,
     conversations,
     waived,
-    unusedWaivers: first.unusedWaivers.filter((w) => unusedSets.every((unused) => unused.has(waiverKey(w)))),
+    unusedWaivers: first.waivers.filter((w) => !usedWaivers.has(waiverKey(w))),
   };
 }
 

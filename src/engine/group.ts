@@ -2,7 +2,7 @@ import type { Conversation, Message } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
 
-const EMPTY: Conversation = { id: '', messages: [], meta: {} };
+const EMPTY: [string, Message[]] = ['', []];
 
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
@@ -17,11 +17,6 @@ export class ConversationCollector {
   private readonly byId = new Map<string, Message[]>();
   private spill: SpillStore | undefined;
   private heldBytes = 0;
-  /**
-   * Called for each exact duplicate (same conversation, timestamp, role, agent id and name, text) with the
-   * copy read first; the duplicate is left out of its conversation. Unset, duplicates are kept.
-   */
-  onDuplicate: ((copy: Message, original: Message) => void) | undefined;
 
   constructor(private readonly memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES) {}
 
@@ -54,10 +49,11 @@ export class ConversationCollector {
   }
 
   /**
-   * Every conversation, each ordered by time; empties the collector. In memory they come ordered by
-   * first message, then id; after a spill, partition by partition (the report sorts them).
+   * Every conversation, each ordered by time, with its exact duplicates left out (see Grouped); empties the
+   * collector. In memory they come ordered by first message, then id; after a spill, partition by partition
+   * (the report sorts them).
    */
-  *drain(): Generator<Conversation> {
+  *drain(): Generator<Grouped> {
     if (this.spill) {
       for (const partition of this.spill.partitions()) {
         for (const m of partition) {
@@ -73,25 +69,35 @@ export class ConversationCollector {
     yield* this.drainMemory();
   }
 
-  private *drainMemory(): Generator<Conversation> {
+  private *drainMemory(): Generator<Grouped> {
     this.heldBytes = 0;
-    const conversations: Conversation[] = [];
-    for (const [id, sorted] of this.byId) {
-      sorted.sort((a, b) => a.timestamp - b.timestamp);
-      const messages = this.onDuplicate ? withoutDuplicates(sorted, this.onDuplicate) : sorted;
-      const meta = keyedByInput<string>();
-      for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
-      conversations.push({ id, messages, meta });
-    }
+    const lists = [...this.byId];
     this.byId.clear();
-    conversations.sort((a, b) => (a.messages[0]?.timestamp ?? 0) - (b.messages[0]?.timestamp ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const [, list] of lists) list.sort((a, b) => a.timestamp - b.timestamp);
+    lists.sort(([a, x], [b, y]) => ((x[0] as Message).timestamp - (y[0] as Message).timestamp) || (a < b ? -1 : a > b ? 1 : 0));
     // Let go of each conversation once it is handed out, so its messages can be collected while the rest are checked.
-    for (let i = 0; i < conversations.length; i++) {
-      const conversation = conversations[i] as Conversation;
-      conversations[i] = EMPTY;
-      yield conversation;
+    for (let i = 0; i < lists.length; i++) {
+      const [id, sorted] = lists[i] as [string, Message[]];
+      lists[i] = EMPTY;
+      yield groupedConversation(id, sorted);
     }
   }
+}
+
+/** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
+export interface Grouped {
+  conversation: Conversation;
+  /** Each duplicate (same timestamp, role, agent id and name, text) with the message read before it. */
+  duplicates: Array<{ copy: Message; original: Message }>;
+}
+
+/** One conversation's time-ordered messages, duplicates dropped, meta gathered from the messages in order. */
+function groupedConversation(id: string, sorted: Message[]): Grouped {
+  const duplicates: Grouped['duplicates'] = [];
+  const messages = withoutDuplicates(sorted, (copy, original) => duplicates.push({ copy, original }));
+  const meta = keyedByInput<string>();
+  for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
+  return { conversation: { id, messages, meta }, duplicates };
 }
 
 /** Drops exact duplicates from time-ordered messages (they can only sit among equal timestamps), keeping the first read. */

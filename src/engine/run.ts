@@ -4,10 +4,11 @@ import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '..
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport } from './aggregate.js';
+import { buildReport, conversationEntry, policyOf, type PartialReport } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
-import { ConversationCollector } from './group.js';
+import { ConversationCollector, type Grouped } from './group.js';
+import { MemoryEntrySink } from './entry-sink.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
@@ -78,6 +79,18 @@ function transcriptOf(conversation: Conversation, findings: Finding[], summary: 
   };
 }
 
+/**
+ * An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
+ * listed in read order (file, then record) however grouping met it.
+ */
+const duplicateSkip =
+  (redact: boolean) =>
+  ({ copy, original }: Grouped['duplicates'][number]): SkippedRecord => {
+    const at = original.source.line !== null ? `:${original.source.line}` : `#${original.source.record}`;
+    const skip = { ...copy.source, reason: `duplicate of ${original.source.file}${at}` };
+    return redact ? redactSkip(skip) : skip;
+  };
+
 /** The rules whose patterns were trusted without analysis, for the report (absent when none). */
 function trustedPatterns(ruleset: Ruleset): { trustedPatterns?: string[] } {
   const trusted = ruleset.rules.filter(({ rule }) => rule.trustPatterns).map(({ rule }) => rule.id);
@@ -112,23 +125,15 @@ export async function runCheck(
     counted.records++;
     counted.skipped++;
   };
-  const entries: ConversationEntry[] = [];
+  const sink = new MemoryEntrySink();
   const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
   const book = new WaiverBook(options.waivers ?? []);
   const collector = new ConversationCollector(options.memoryBudgetBytes);
-  const addSkip = (given: SkippedRecord, into: SkippedRecord[] = readSkips) => {
+  const addSkip = (given: SkippedRecord) => {
     const skip = options.redact ? redactSkip(given) : given;
-    into.push(skip);
+    readSkips.push(skip);
     countSkip(given);
     hooks.onSkip?.(skip);
-  };
-  // An exact duplicate (same conversation, time, role, agent and text) is checked once; the copy is a skip,
-  // listed in read order (file, then record) however grouping met it (in memory or through the spill).
-  const duplicates: SkippedRecord[] = [];
-  const fileOrder = new Map<string, number>();
-  collector.onDuplicate = (copy, original) => {
-    const at = original.source.line !== null ? `:${original.source.line}` : `#${original.source.record}`;
-    duplicates.push({ ...copy.source, reason: `duplicate of ${original.source.file}${at}` });
   };
   // Records since the last 'file' event, to tell the user about files that held none.
   let current: { file: string; records: number } | undefined;
@@ -173,7 +178,6 @@ export async function runCheck(
       case 'file':
         endFile();
         current = { file: event.file, records: 0 };
-        if (!fileOrder.has(event.file)) fileOrder.set(event.file, fileOrder.size);
         filesRead++;
         if (!files.includes(event.file)) files.push(event.file);
         if (!readOrder.includes(event.file)) readOrder.push(event.file);
@@ -205,24 +209,17 @@ export async function runCheck(
   endFile();
   if (!spilling && collector.spilled) await enterPhase('spilling');
   await enterPhase('grouping');
-  for (const grouped of collector.drain()) {
+  for (const { conversation: grouped, duplicates } of collector.drain()) {
     const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
     if (options.redact) {
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    for (const message of conversation.messages) input(message.source.file).records++;
-    const entry = conversationEntry(conversation, kept, waived, policy);
-    entries.push(entry);
+    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.map(duplicateSkip(Boolean(options.redact))));
+    sink.add(entry);
     options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
   }
-  duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
-  const duplicateSkips: SkippedRecord[] = [];
-  for (const skip of duplicates) addSkip(skip, duplicateSkips);
-  // A duplicate was read as a message and counts as a skip.
-  seen.messages -= duplicateSkips.length;
-  seen.skippedRecords += duplicateSkips.length;
   const partial: PartialReport = {
     chatlintPartial: 1,
     tool: TOOL,
@@ -233,11 +230,16 @@ export async function runCheck(
     inputs: [...inputs.values()],
     readOrder,
     readSkips,
-    duplicateSkips,
-    conversations: entries,
-    unusedWaivers: book.unused(),
+    conversations: sink.entries(),
+    waivers: [...(options.waivers ?? [])],
   };
   const report = buildReport([partial]);
+  // Duplicates are known once their conversation is grouped: they reach stderr after the read skips, in report order.
+  const duplicateSkips = report.skipped.slice(readSkips.length);
+  for (const skip of duplicateSkips) hooks.onSkip?.(skip);
+  // A duplicate was read as a message and counts as a skip.
+  seen.messages -= duplicateSkips.length;
+  seen.skippedRecords += duplicateSkips.length;
   if (!identity) return { report, fileErrors, filesRead, partial, seen };
   return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, seen };
 }

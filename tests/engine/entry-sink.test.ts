@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryEntrySink } from '../../src/engine/entry-sink.js';
+import type { ConversationEntry } from '../../src/engine/aggregate.js';
+
+const entry = (conversationId: string, messages: number): ConversationEntry =>
+  ({ summary: { conversationId, messages }, findings: [], waived: [], agentMessages: [], agentCritical: [], messagesByFile: [['a.jsonl', messages]], duplicates: [] }) as unknown as ConversationEntry;
+
+describe('the entry sink', () => {
+  it('counts only the entries added after a conversation was superseded', () => {
+    const sink = new MemoryEntrySink();
+    sink.add(entry('C1', 2));
+    sink.add(entry('C2', 1));
+    sink.supersede('C1');
+    sink.supersede('C3');
+    sink.add(entry('C1', 5));
+    expect(sink.entries().map((e) => [e.summary.conversationId, e.summary.messages]).sort()).toEqual([['C1', 5], ['C2', 1]]);
+  });
+});
