@@ -30,6 +30,22 @@ export function normaliseMessage(text: string, folded = foldWidth(text)): string
   return folded.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/** Whether `text` has fewer than `count` characters (code points), without spreading it into an array. */
+function shorterThan(text: string, count: number): boolean {
+  if (text.length < count) return true;
+  let characters = 0;
+  for (let i = 0; i < text.length && characters < count; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    characters++;
+  }
+  return characters < count;
+}
+
 export const repeatedMessage = defineKind<RepeatedMessageRule>({
   kind: 'repeated-message',
   summary:
@@ -45,7 +61,7 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
         const text = normaliseMessage(message.text, folded.at(index));
-        if ([...text].length < rule.minLength) return;
+        if (shorterThan(text, rule.minLength)) return;
         const agent = message.agentId ?? '';
         let state = perAgent.get(agent);
         if (!state) perAgent.set(agent, (state = { previous: null, counts: new Map() }));
