@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conversation } from '../model/message.js';
+import type { Conversation, Message } from '../model/message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
 import { regexNeedles } from '../text/needles.js';
 import { PhraseAutomaton } from '../text/phrase-automaton.js';
@@ -186,26 +186,28 @@ export interface FoldedTexts {
 
 // Rules run one after another over the same conversation: its messages are folded once, whatever the number
 // of rules reading them (most agent texts hold a full-width comma or question mark, so folding copies).
-let lastConversation: Conversation | undefined;
+// Each folded text is kept with the text it came from, so a conversation whose messages change between two
+// checks (re-sorted, or more of them) never gets a stale one.
+let lastMessages: readonly Message[] | undefined;
 let lastFolded: FoldedTexts | undefined;
 
 /** The folded texts of `conversation`, shared by every rule that checks it. */
 export function foldedTexts(conversation: Conversation): FoldedTexts {
-  if (conversation === lastConversation && lastFolded) return lastFolded;
   const { messages } = conversation;
-  const texts: Array<string | undefined> = [];
+  if (messages === lastMessages && lastFolded) return lastFolded;
+  const originals: Array<string | undefined> = [];
+  const texts: string[] = [];
   const folded: FoldedTexts = {
     at(index) {
-      let text = texts[index];
-      if (text === undefined) {
-        text = foldWidth(messages[index]?.text ?? '');
-        texts[index] = text;
+      const original = messages[index]?.text ?? '';
+      if (originals[index] !== original) {
+        originals[index] = original;
+        texts[index] = foldWidth(original);
       }
-      return text;
+      return texts[index] as string;
     },
   };
-  lastConversation = conversation;
+  lastMessages = messages;
   lastFolded = folded;
   return folded;
 }
-
