@@ -1,15 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Shard } from '../model/shard.js';
-import { checkShard } from './check.js';
-import { type CheckOptions } from './check-settings.js';
-import type { WorkerMessage } from './workers.js';
+import { serveChecks } from '../engine/workers.js';
+import type { CheckWorkerData } from './check.js';
+import { selectedConversations, settingsFrom } from './check-settings.js';
+import type { Io } from './io.js';
 
-/** One worker thread of `chatlint check --jobs N`: checks one shard and posts its partial result. */
-const { files, options, shard, memoryBudgetBytes } = workerData as { files: string[]; options: CheckOptions; shard: Shard; memoryBudgetBytes: number };
-const post = (message: WorkerMessage) => parentPort?.postMessage(message);
-try {
-  const result = await checkShard(files, options, shard, memoryBudgetBytes, (text) => post({ type: 'warn', text }));
-  post({ type: 'done', result });
-} catch (error) {
-  post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+/** One worker thread of `chatlint check --jobs N`: the same settings as the main thread, then the engine's worker loop. */
+const { options, memoryBudgetBytes } = workerData as CheckWorkerData;
+const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+const settings = settingsFrom(options, io);
+if (parentPort) {
+  serveChecks(parentPort, {
+    ruleset: settings.ruleset,
+    readOptions: settings.readOptions,
+    forced: options.inputFormat,
+    options: { waivers: settings.waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: selectedConversations(options.conversation), shard: settings.shard },
+  });
 }

@@ -6,7 +6,6 @@ import { readFiles, readStdin } from '../input/read.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
 import { buildReport, type PartialReport } from '../engine/aggregate.js';
-import { type Shard } from '../model/shard.js';
 import { diffReports } from '../engine/diff.js';
 import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -19,10 +18,20 @@ import { terminalSafe } from '../report/terminal-text.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
-import { checkInWorkers } from './workers.js';
+import { checkPieces } from '../engine/workers.js';
+import { defaultJobs } from '../engine/pieces.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
 import { exitCode, unusableInput } from './gates.js';
+
+/** The worker script, always from dist (tests run the sources, but a worker needs compiled JavaScript). */
+const CHECK_WORKER = new URL('../../dist/cli/check-worker.js', import.meta.url);
+
+/** What a check worker is started with: check's options as given, and its share of the memory budget. */
+export interface CheckWorkerData {
+  options: CheckOptions;
+  memoryBudgetBytes: number;
+}
 
 /** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
 export interface ShardFile extends PartialReport {
@@ -110,23 +119,6 @@ function stderrHooks(options: CheckOptions, warn: (text: string) => void, maxRep
   };
 }
 
-/**
- * One shard of a check, as a worker thread runs it: the same settings and files as the main thread, only the
- * conversations of `shard`. Warnings go through `warn` (the main thread prints them).
- */
-export async function checkShard(files: string[], options: CheckOptions, shard: Shard, memoryBudgetBytes: number, warn: (text: string) => void): Promise<Omit<RunResult, 'report'>> {
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-  const { ruleset, waivers, readOptions, maxRepeatedSkips } = settingsFrom(options, io);
-  const { report: _report, ...rest } = await runCheck(readFiles(files, { ...readOptions, shard }, options.inputFormat), ruleset, stderrHooks(options, warn, maxRepeatedSkips), {
-    waivers,
-    memoryBudgetBytes,
-    redact: Boolean(options.redact),
-    conversations: selectedConversations(options.conversation),
-    shard,
-  });
-  return rest;
-}
-
 /** Whether any rule deducts points or is critical (else scores say nothing and are not shown). */
 export function isScored(ruleset: Ruleset): boolean {
   return ruleset.rules.some((r) => r.rule.enabled && (r.rule.points || r.rule.critical));
@@ -189,10 +181,14 @@ export async function readAndCheck(
   const hooks = stderrHooks(options, warn, maxRepeatedSkips);
   const conversations = selectedConversations(options.conversation);
   const shard = settings.shard;
-  // Worker threads split the conversations by hash (as shards do) and their partial reports merge into the
-  // same report. One thread for stdin, signatures (identity spans conversations), --shard and timelines.
-  const canSplit = !readsStdin && !settings.ruleset.input?.agentIdFrom && !shard && !engine.onConversation;
-  const jobs = canSplit ? (settings.jobs ?? 1) : 1;
+  // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
+  // Lines files) and re-read for the conversations that continue after memory ran short. Stdin cannot be read
+  // again, and signatures (identity spans conversations) and timelines need every conversation checked once:
+  // those hold every message until the end (past the budget, on disk), in this thread.
+  const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+  // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
+  const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
+  const jobs = piecewise ? (settings.jobs ?? defaultJobs(files, minRangeBytes)) : 1;
   // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
   const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
   if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
@@ -211,14 +207,13 @@ export async function readAndCheck(
       parts = cached.parts;
       result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
       if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
-    } else if (jobs > 1) {
-      const shards = await checkInWorkers(files, options, jobs, Math.floor(memoryBudgetBytes / jobs), warn);
-      parts = shards.map((p) => p.partial);
-      const report = buildReport(parts);
-      // Each worker counted its own messages and skips; the merged report has the run's.
-      result = { ...(shards[0] as (typeof shards)[number]), report, seen: report.summary };
     } else {
-      result = await runCheck(progress.track(events()), settings.ruleset, hooks, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine });
+      const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
+      if (piecewise) {
+        const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs) };
+        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e) };
+        result = await checkPieces(pieces, settings.ruleset, hooks, run);
+      } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
       parts = [result.partial];
     }
   } finally {

@@ -1,11 +1,13 @@
 import type { Conversation, Message } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
+import { IdHashTable } from './id-table.js';
 
 const EMPTY: [string, Message[]] = ['', []];
 
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
+const heapBytes = (message: Message) => message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
 export const DEFAULT_MEMORY_BUDGET_BYTES = 512 * 1024 * 1024;
 
 /**
@@ -36,7 +38,7 @@ export class ConversationCollector {
       message.conversationId = (list[0] as Message).conversationId;
       list.push(message);
     } else this.byId.set(message.conversationId, [message]);
-    this.heldBytes += message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
+    this.heldBytes += heapBytes(message);
     if (this.heldBytes > this.memoryBudgetBytes) {
       this.spill = new SpillStore();
       for (const messages of this.byId.values()) for (const m of messages) this.spill.add(m);
@@ -83,6 +85,134 @@ export class ConversationCollector {
     }
   }
 }
+
+/** A conversation being gathered: its messages as read, when it was placed in the queue and last active. */
+interface Held {
+  id: string;
+  messages: Message[];
+  bytes: number;
+  placed: number;
+  last: number;
+}
+
+/**
+ * Groups a stream of messages in bounded memory, for exports that are roughly in time order (most
+ * conversations end long before the file does). Conversations wait in least-recently-active order; past
+ * the memory budget the least recently active ones are checked at once (down to three quarters of it) and
+ * remembered as evicted. A later message of an evicted conversation "reopens" it: `onReopen` is told (its
+ * early entry no longer counts) and its messages from then on are dropped here; the caller re-reads the
+ * reopened conversations whole at the end. So the report is the same whatever the budget.
+ */
+export class EvictingGrouper {
+  // Map order is placement order; a conversation active since its placement is moved to the back lazily,
+  // when it reaches the front, so a message costs no re-insertion.
+  private readonly held = new Map<string, Held>();
+  // Per evicted conversation: the first line its messages came from (0 when not known), for the re-read.
+  private readonly evicted = new IdHashTable(1);
+  /**
+   * Conversations whose early check no longer counts (exact ids: the re-read is filtered to them), each with
+   * the lines its records lie between in this input ([0, 0] when not known: the whole input is re-read).
+   */
+  readonly reopened = new Map<string, LineWindow>();
+  private heldBytes = 0;
+  private clock = 0;
+
+  constructor(
+    private readonly memoryBudgetBytes: number,
+    private readonly onGrouped: (grouped: Grouped) => void,
+    private readonly onReopen: (conversationId: string) => void,
+  ) {}
+
+  add(message: Message): void {
+    const id = message.conversationId;
+    const known = this.held.get(id);
+    if (known) {
+      // Every record parsed its own copy of the id: keep one per conversation.
+      message.conversationId = known.id;
+      known.messages.push(message);
+      known.last = ++this.clock;
+    } else {
+      const window = this.reopened.get(id);
+      if (window) {
+        widen(window, message.source.line);
+        return;
+      }
+      const slot = this.evicted.find(id);
+      if (slot >= 0) {
+        // (Or another id with the same hash: re-checking it whole costs time, never correctness.)
+        const first = this.evicted.value(slot);
+        const window: LineWindow = [first, first];
+        widen(window, message.source.line);
+        this.reopened.set(id, window);
+        this.onReopen(id);
+        return;
+      }
+      const now = ++this.clock;
+      this.held.set(id, { id, messages: [message], bytes: 0, placed: now, last: now });
+    }
+    const bytes = heapBytes(message);
+    (known ?? (this.held.get(id) as Held)).bytes += bytes;
+    this.heldBytes += bytes;
+    if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
+  }
+
+  /** Checks the least recently active conversations until the held bytes are down to `target`. */
+  private evict(target: number): void {
+    // Entries re-inserted while iterating are visited again at the end, by then with placed === last.
+    for (const [id, held] of this.held) {
+      if (this.heldBytes <= target) break;
+      this.held.delete(id);
+      if (held.last > held.placed) {
+        held.placed = held.last;
+        this.held.set(id, held);
+        continue;
+      }
+      this.heldBytes -= held.bytes;
+      this.evicted.insert(id, lineWindow(held.messages)[0]);
+      this.onGrouped(groupedConversation(id, held.messages.sort(byTime)));
+    }
+  }
+
+  /** Checks every conversation still held (the end of the input): ordered by first message, then id. */
+  finish(): void {
+    const rest = [...this.held.values()];
+    this.held.clear();
+    this.heldBytes = 0;
+    for (const held of rest) held.messages.sort(byTime);
+    rest.sort((a, b) => (a.messages[0] as Message).timestamp - (b.messages[0] as Message).timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let i = 0; i < rest.length; i++) {
+      const held = rest[i] as Held;
+      rest[i] = EMPTY_HELD;
+      this.onGrouped(groupedConversation(held.id, held.messages));
+    }
+  }
+}
+
+const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
+
+/** The first and last line a conversation's records lie on in one input; [0, 0] when a record has no line. */
+export type LineWindow = [first: number, last: number];
+
+/** Widens a window to a line (an unknown line makes the window unknown). */
+function widen(window: LineWindow, line: number | null): void {
+  if (window[0] === 0) return;
+  if (line === null) {
+    window[0] = 0;
+    window[1] = 0;
+    return;
+  }
+  if (line < window[0]) window[0] = line;
+  if (line > window[1]) window[1] = line;
+}
+
+/** The window of some messages (duplicates included: they were records too). */
+export function lineWindow(messages: readonly Message[]): LineWindow {
+  const first = messages[0]?.source.line ?? null;
+  const window: LineWindow = [first ?? 0, first ?? 0];
+  for (const m of messages) widen(window, m.source.line);
+  return window;
+}
+const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, placed: 0, last: 0 };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {

@@ -1,14 +1,15 @@
 import type { Ruleset } from '../config/ruleset.js';
-import type { Conversation, ReadEvent, SkippedRecord } from '../model/message.js';
+import type { Conversation, Message, ReadEvent, SkippedRecord } from '../model/message.js';
 import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { buildReport, conversationEntry, policyOf, type PartialReport } from './aggregate.js';
+import { buildReport, conversationEntry, policyOf, type ConversationEntry, type PartialReport, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
-import { ConversationCollector, type Grouped } from './group.js';
-import { MemoryEntrySink } from './entry-sink.js';
+import { ConversationCollector, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
+import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from './group.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
@@ -59,6 +60,17 @@ export interface RunOptions {
   shard?: Shard;
 }
 
+/** What reading accounted for, apart from the conversations: the read-level half of a partial report. */
+export interface ReadAccount {
+  files: string[];
+  readOrder: string[];
+  inputs: InputFile[];
+  readSkips: SkippedRecord[];
+  fileErrors: Array<{ file: string; reason: string }>;
+  filesRead: number;
+  seen: { recordsRead: number; messages: number; skippedRecords: number };
+}
+
 /** A checked conversation as a timeline shows it; texts masked under --redact like the findings. */
 function transcriptOf(conversation: Conversation, findings: Finding[], summary: ConversationSummary, redact: boolean): Transcript {
   const delays = replyDelays(conversation);
@@ -97,140 +109,260 @@ function trustedPatterns(ruleset: Ruleset): { trustedPatterns?: string[] } {
   return trusted.length > 0 ? { trustedPatterns: trusted } : {};
 }
 
-/** The middle of the pipeline: input events in, conversations grouped and checked, report out. */
-export async function runCheck(
-  events: AsyncIterable<InputEvent>,
-  ruleset: Ruleset,
-  hooks: RunHooks = {},
-  options: RunOptions = {},
-): Promise<RunResult> {
-  const shard = options.shard ?? WHOLE_RUN;
-  const scoring = {
+/** Scoring as a partial report carries it, from the ruleset. */
+export function scoringOf(ruleset: Ruleset): PartialScoring {
+  return {
     ...ruleset.scoring,
-    rules: ruleset.rules.map(({ rule }): PartialReport['scoring']['rules'][number] => [rule.id, { points: rule.points, maxPoints: rule.maxPoints, critical: rule.critical }]),
+    rules: ruleset.rules.map(({ rule }): PartialScoring['rules'][number] => [rule.id, { points: rule.points, maxPoints: rule.maxPoints, critical: rule.critical }]),
   };
-  const policy = policyOf(scoring);
-  const files: string[] = [];
-  const readOrder: string[] = [];
-  const readSkips: SkippedRecord[] = [];
-  // Each input as reading met it, with the records and skips this run accounts for.
-  const inputs = new Map<string, InputFile>();
-  const input = (file: string): InputFile => {
-    let known = inputs.get(file);
-    if (!known) inputs.set(file, (known = { path: file, format: null, encoding: null, records: 0, skipped: 0 }));
+}
+
+/**
+ * Takes input events one at a time and keeps the read-level accounts (files, inputs, read skips, file
+ * errors), handing every message this run keeps (its shard, the selected conversations) to `onMessage`.
+ */
+export class Reading {
+  readonly files: string[] = [];
+  readonly readOrder: string[] = [];
+  readonly readSkips: SkippedRecord[] = [];
+  readonly fileErrors: ReadAccount['fileErrors'] = [];
+  readonly seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
+  filesRead = 0;
+  // Each input as reading met it, with the records and skips reading accounts for.
+  private readonly inputs = new Map<string, InputFile>();
+  // Records since the last 'file' event, to tell the user about files that held none.
+  private current: { file: string; records: number } | undefined;
+  private readonly shard: Shard;
+
+  constructor(
+    private readonly hooks: RunHooks,
+    private readonly options: Pick<RunOptions, 'shard' | 'conversations' | 'redact'>,
+    private readonly onMessage: (message: Message) => void,
+  ) {
+    this.shard = options.shard ?? WHOLE_RUN;
+  }
+
+  private input(file: string): InputFile {
+    let known = this.inputs.get(file);
+    if (!known) this.inputs.set(file, (known = { path: file, format: null, encoding: null, records: 0, skipped: 0 }));
     return known;
-  };
-  const countSkip = (skip: SkippedRecord) => {
-    const counted = input(skip.file);
+  }
+
+  private countSkip(skip: SkippedRecord): void {
+    const counted = this.input(skip.file);
     counted.records++;
     counted.skipped++;
-  };
-  const sink = new MemoryEntrySink();
-  const seen = { recordsRead: 0, messages: 0, skippedRecords: 0 };
-  const book = new WaiverBook(options.waivers ?? []);
-  const collector = new ConversationCollector(options.memoryBudgetBytes);
-  const addSkip = (given: SkippedRecord) => {
-    const skip = options.redact ? redactSkip(given) : given;
-    readSkips.push(skip);
-    countSkip(given);
-    hooks.onSkip?.(skip);
-  };
-  // Records since the last 'file' event, to tell the user about files that held none.
-  let current: { file: string; records: number } | undefined;
-  const endFile = () => {
-    if (current && current.records === 0) hooks.onEmptyFile?.(current.file);
-    current = undefined;
-  };
-  const fileErrors: RunResult['fileErrors'] = [];
-  let filesRead = 0;
-  const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
-  const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  }
+
+  private endFile(): void {
+    if (this.current && this.current.records === 0) this.hooks.onEmptyFile?.(this.current.file);
+    this.current = undefined;
+  }
+
   // Every shard reads every record; each keeps the conversations that hash to it and the skips it owns.
-  const addRecord = (event: ReadEvent) => {
-    if (current) current.records++;
-    seen.recordsRead++;
-    countRecords(1);
+  private record(event: ReadEvent): void {
+    if (this.current) this.current.records++;
+    this.seen.recordsRead++;
     if (event.type === 'message') {
-      seen.messages++;
+      this.seen.messages++;
       const id = event.message.conversationId;
-      if (inShard(id, shard) && (!options.conversations || options.conversations.has(id))) collector.add(event.message);
+      if (inShard(id, this.shard) && (!this.options.conversations || this.options.conversations.has(id))) this.onMessage(event.message);
     } else if (event.type === 'skip') {
-      seen.skippedRecords++;
-      if (event.shardOwned || ownsSkip(event.skip, shard)) addSkip(event.skip);
-    } else seen.messages++; // another shard's record, most likely a message
+      this.seen.skippedRecords++;
+      if (event.shardOwned || ownsSkip(event.skip, this.shard)) {
+        const skip = this.options.redact ? redactSkip(event.skip) : event.skip;
+        this.readSkips.push(skip);
+        this.countSkip(event.skip);
+        this.hooks.onSkip?.(skip);
+      }
+    } else this.seen.messages++; // another shard's record, most likely a message
+  }
+
+  take(event: InputEvent): void {
+    switch (event.type) {
+      case 'message':
+      case 'skip':
+      case 'elsewhere':
+        countRecords(1);
+        this.record(event);
+        break;
+      case 'batch':
+        countRecords(event.events.length);
+        for (const record of event.events) this.record(record);
+        break;
+      case 'file': {
+        this.endFile();
+        this.current = { file: event.file, records: 0 };
+        this.filesRead++;
+        if (!this.files.includes(event.file)) this.files.push(event.file);
+        if (!this.readOrder.includes(event.file)) this.readOrder.push(event.file);
+        const input = this.input(event.file);
+        Object.assign(input, { format: input.format ?? event.format, encoding: input.encoding ?? event.encoding });
+        break;
+      }
+      case 'file-error': {
+        // A file that failed after it started (a CSV without a header) is an error, not an empty file.
+        if (this.current?.file === event.file) this.current = undefined;
+        this.endFile();
+        const reason = this.options.redact ? redactSkip({ file: event.file, line: null, record: 0, reason: event.reason }).reason : event.reason;
+        this.fileErrors.push({ file: event.file, reason });
+        const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
+        this.seen.recordsRead++;
+        this.seen.skippedRecords++;
+        if (!this.readOrder.includes(event.file)) this.readOrder.push(event.file);
+        this.input(event.file);
+        if (ownsSkip(skip, this.shard)) {
+          this.readSkips.push(skip);
+          this.countSkip(skip);
+        }
+        this.hooks.onFileError?.(event.file, reason);
+        break;
+      }
+      case 'note':
+        this.hooks.onNote?.(event.file, event.message);
+        break;
+    }
+  }
+
+  /** The end of the input: the accounts as they stand. */
+  finish(): ReadAccount {
+    this.endFile();
+    const { files, readOrder, readSkips, fileErrors, filesRead, seen } = this;
+    return { files, readOrder, inputs: [...this.inputs.values()], readSkips, fileErrors, filesRead, seen };
+  }
+}
+
+/** Checks grouped conversations: identity (when given), rules, waivers, redaction, the entry; tells onConversation. */
+export function conversationChecker(ruleset: Ruleset, options: RunOptions, identity?: AgentIdentityStep): (grouped: Grouped) => ConversationEntry {
+  const policy = policyOf(scoringOf(ruleset));
+  const book = new WaiverBook(options.waivers ?? []);
+  const redact = Boolean(options.redact);
+  const toSkip = duplicateSkip(redact);
+  return ({ conversation: grouped, duplicates }) => {
+    const conversation = identity ? identity.apply(grouped) : grouped;
+    const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
+    if (redact) {
+      redactFindings(conversation, kept);
+      redactFindings(conversation, waived);
+    }
+    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.map(toSkip));
+    options.onConversation?.(transcriptOf(conversation, kept, entry.summary, redact));
+    return entry;
   };
-  await enterPhase('reading');
+}
+
+/**
+ * Reads events, checking conversations as memory runs short (see EvictingGrouper); entries go to `sink`.
+ * Returns the read accounts and the conversations reopened (their early entries superseded in the sink),
+ * which the caller re-checks whole.
+ */
+export async function checkEvicting(
+  events: AsyncIterable<InputEvent>,
+  hooks: RunHooks,
+  options: RunOptions,
+  check: (grouped: Grouped) => ConversationEntry,
+  sink: EntrySink,
+  afterReading?: () => Promise<void>,
+): Promise<{ account: ReadAccount; reopened: Map<string, LineWindow> }> {
+  const grouper = new EvictingGrouper(
+    options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+    (grouped) => sink.add(check(grouped)),
+    (id) => sink.supersede(id),
+  );
+  const reading = new Reading(hooks, options, (message) => grouper.add(message));
+  for await (const event of events) reading.take(event);
+  const account = reading.finish();
+  await afterReading?.();
+  grouper.finish();
+  return { account, reopened: grouper.reopened };
+}
+
+/**
+ * Groups every message of `events` that belongs to `wanted` (all when undefined): in memory up to the
+ * budget, past it through the disk spill. Each grouped conversation goes to `onGrouped`.
+ */
+export async function groupWhole(
+  events: AsyncIterable<InputEvent>,
+  memoryBudgetBytes: number | undefined,
+  onGrouped: (grouped: Grouped) => void,
+  taking: (add: (message: Message) => void) => (event: InputEvent) => void,
+): Promise<void> {
+  const collector = new ConversationCollector(memoryBudgetBytes);
+  const take = taking((message) => collector.add(message));
   let spilling = false;
   for await (const event of events) {
     if (!spilling && collector.spilled) {
       spilling = true;
       await enterPhase('spilling');
     }
-    switch (event.type) {
-      case 'message':
-      case 'skip':
-      case 'elsewhere':
-        addRecord(event);
-        break;
-      case 'batch':
-        for (const record of event.events) addRecord(record);
-        break;
-      case 'file':
-        endFile();
-        current = { file: event.file, records: 0 };
-        filesRead++;
-        if (!files.includes(event.file)) files.push(event.file);
-        if (!readOrder.includes(event.file)) readOrder.push(event.file);
-        Object.assign(input(event.file), { format: input(event.file).format ?? event.format, encoding: input(event.file).encoding ?? event.encoding });
-        break;
-      case 'file-error': {
-        // A file that failed after it started (a CSV without a header) is an error, not an empty file.
-        if (current?.file === event.file) current = undefined;
-        endFile();
-        const reason = options.redact ? redactSkip({ file: event.file, line: null, record: 0, reason: event.reason }).reason : event.reason;
-        fileErrors.push({ file: event.file, reason });
-        const skip = { file: event.file, line: null, record: 0, reason: `file not read: ${reason}` };
-        seen.recordsRead++;
-        seen.skippedRecords++;
-        if (!readOrder.includes(event.file)) readOrder.push(event.file);
-        input(event.file);
-        if (ownsSkip(skip, shard)) {
-          readSkips.push(skip);
-          countSkip(skip);
-        }
-        hooks.onFileError?.(event.file, reason);
-        break;
-      }
-      case 'note':
-        hooks.onNote?.(event.file, event.message);
-        break;
-    }
+    take(event);
   }
-  endFile();
   if (!spilling && collector.spilled) await enterPhase('spilling');
   await enterPhase('grouping');
-  for (const { conversation: grouped, duplicates } of collector.drain()) {
-    const conversation = identity ? identity.apply(grouped) : grouped;
-    const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
-    if (options.redact) {
-      redactFindings(conversation, kept);
-      redactFindings(conversation, waived);
-    }
-    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.map(duplicateSkip(Boolean(options.redact))));
-    sink.add(entry);
-    options.onConversation?.(transcriptOf(conversation, kept, entry.summary, Boolean(options.redact)));
-  }
+  for (const grouped of collector.drain()) onGrouped(grouped);
+}
+
+/** The messages of the wanted conversations among re-read events (the rest, and skips, were counted the first time). */
+export function messagesOf(wanted: ReadonlySet<string>): (add: (message: Message) => void) => (event: InputEvent) => void {
+  return (add) => {
+    const one = (event: ReadEvent) => {
+      if (event.type === 'message' && wanted.has(event.message.conversationId)) add(event.message);
+    };
+    return (event) => {
+      if (event.type === 'batch') for (const record of event.events) one(record);
+      else if (event.type === 'message') one(event);
+    };
+  };
+}
+
+/**
+ * The middle of the pipeline: input events in, conversations grouped and checked, report out. Every message
+ * is held (past the budget, on disk) until the input ends: the way for stdin (it cannot be read again),
+ * agent identity (its summary spans conversations) and timelines. Files otherwise go through checkPieces
+ * (engine/workers.ts), which checks conversations as memory runs short.
+ */
+export async function runCheck(
+  events: AsyncIterable<InputEvent>,
+  ruleset: Ruleset,
+  hooks: RunHooks = {},
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const sink = new MemoryEntrySink();
+  const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
+  const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  const check = conversationChecker(ruleset, options, identity);
+  await enterPhase('reading');
+  let reading: Reading | undefined;
+  await groupWhole(events, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), (add) => {
+    const taking = new Reading(hooks, options, add);
+    reading = taking;
+    return (event) => taking.take(event);
+  });
+  const account = (reading as Reading | undefined)?.finish() ?? new Reading(hooks, options, () => undefined).finish();
+  return finishRun(ruleset, options, hooks, account, sink.entries(), identity);
+}
+
+/** The report and result of a run from its read accounts and the entries that count. */
+export function finishRun(
+  ruleset: Ruleset,
+  options: RunOptions,
+  hooks: RunHooks,
+  account: ReadAccount,
+  conversations: ConversationEntry[],
+  identity?: AgentIdentityStep,
+): RunResult {
+  const { files, readOrder, inputs, readSkips, fileErrors, filesRead, seen } = account;
   const partial: PartialReport = {
     chatlintPartial: 1,
     tool: TOOL,
     ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) },
-    scoring,
-    shard,
+    scoring: scoringOf(ruleset),
+    shard: options.shard ?? WHOLE_RUN,
     files,
-    inputs: [...inputs.values()],
+    inputs,
     readOrder,
     readSkips,
-    conversations: sink.entries(),
+    conversations,
     waivers: [...(options.waivers ?? [])],
   };
   const report = buildReport([partial]);

@@ -55,13 +55,15 @@ function parseMarked(text: string): unknown {
  */
 export async function* readJsonLines(input: OpenedInput, options: ReadOptions): AsyncIterable<ReadEvent[]> {
   const file = input.label;
-  let record = 0;
+  let record = options.recordsBefore ?? 0;
   const nextRecord = () => ++record;
   const mapping = options.mapping?.forFile();
   const plan = new KeyPlan();
   // Checking one shard of several: records of other shards' conversations are counted, not parsed.
-  const shard = options.shard && options.shard.count > 1 && !mapping && (options.encoding === 'utf8' || options.encoding === 'auto') ? options.shard : undefined;
-  for await (const lines of splitLines(input.chunks(), options.maxLineBytes)) {
+  const plain = !mapping && (options.encoding === 'utf8' || options.encoding === 'auto');
+  const shard = options.shard && options.shard.count > 1 && plain ? options.shard : undefined;
+  const only = plain ? options.onlyConversations : undefined;
+  for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
     const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
     for (const line of lines) {
@@ -76,8 +78,8 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         continue;
       }
       if (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') continue;
-      const certain = shard && line.number > 1 ? certainConversationId(text) : undefined;
-      if (shard && certain !== undefined && !inShard(certain, shard)) {
+      const certain = (shard || only) && line.number > 1 ? certainConversationId(text) : undefined;
+      if (certain !== undefined && ((shard && !inShard(certain, shard)) || (only && !only.has(certain)))) {
         nextRecord();
         batch.push({ type: 'elsewhere' });
         continue;

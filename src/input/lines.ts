@@ -12,11 +12,11 @@ const CR = 0x0d;
  * A line longer than `maxLineBytes` is reported as too long and skipped as it streams past, so one
  * runaway line cannot make the reader buffer without end. A trailing CR is dropped (CRLF files).
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncIterable<Line[]> {
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number, linesBefore = 0): AsyncIterable<Line[]> {
   let pending: Buffer[] = [];
   let pendingLength = 0;
   let overflow = false;
-  let number = 0;
+  let number = linesBefore;
   const finish = (chunk: Buffer, start: number, end: number): Line => {
     number++;
     if (overflow) return { number, length: pendingLength + end - start, tooLong: true };

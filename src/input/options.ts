@@ -17,6 +17,11 @@ export interface ReadOptions {
   mapping?: InputMapping | undefined;
   /** When checking one shard: JSON Lines records that certainly belong to another are not parsed. */
   shard?: Shard | undefined;
+  /** When re-reading for some conversations only: JSON Lines records that certainly belong to others are not parsed. */
+  onlyConversations?: ReadonlySet<string> | undefined;
+  /** Reading a JSON Lines file from the middle (see ranges.ts): lines and records before the first byte read. */
+  linesBefore?: number | undefined;
+  recordsBefore?: number | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;

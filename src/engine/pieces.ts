@@ -1,0 +1,65 @@
+import type { InputEvent } from '../input/events.js';
+import type { ReadOptions } from '../input/options.js';
+import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLines, splittableJsonLines } from '../input/ranges.js';
+import { readFiles } from '../input/read.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/**
+ * A unit of parallel reading: a whole file (any format, compressed, an archive), or a byte range of one
+ * big JSON Lines file (cut at line starts). Pieces in this order are the read order of a one-thread run.
+ */
+export interface Piece {
+  file: string;
+  range?: { start: number; end: number | undefined };
+}
+
+/**
+ * The pieces for `jobs` workers: every file whole, except that a big uncompressed JSON Lines file is cut
+ * into ranges so that the workers get about the same number of bytes. CSV is never cut (a quoted field
+ * may hold a newline), nor anything compressed, mapped or of another encoding.
+ */
+export async function planPieces(files: string[], options: ReadOptions, forced: string | undefined, jobs: number, minRangeBytes?: number): Promise<Piece[]> {
+  const sizes = await Promise.all(files.map((file) => splittableJsonLines(file, options, forced, minRangeBytes)));
+  const splittable = sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+  const pieces: Piece[] = [];
+  for (const [i, file] of files.entries()) {
+    const size = sizes[i];
+    if (size === undefined) {
+      pieces.push({ file });
+      continue;
+    }
+    // A file gets ranges in proportion to its share of the bytes that can be cut (one range with one job: a
+    // range can be re-read by lines, for the conversations that continue after memory ran short).
+    const parts = Math.max(1, Math.round((jobs * size) / splittable));
+    const cuts = parts > 1 ? await cutPoints(file, size, parts) : [0];
+    cuts.forEach((start, k) => pieces.push({ file, range: { start, end: cuts[k + 1] } }));
+  }
+  return pieces;
+}
+
+/** A piece's input events, numbered as a one-thread read of the whole file numbers them. */
+export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  if (!piece.range) {
+    yield* readFiles([piece.file], options, forced);
+    return;
+  }
+  const from = piece.range.start === 0 ? FILE_START : await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+  yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
+}
+
+/**
+ * Worker threads when not asked: one per core for an input worth it (each worker loads and compiles the
+ * rules again, a few hundred ms), else one, in this thread.
+ */
+export function defaultJobs(files: readonly string[], minBytes = MIN_RANGE_BYTES): number {
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += statSync(file).size;
+    } catch {
+      // An unreadable file is reported by the reader.
+    }
+  }
+  return bytes >= minBytes ? availableParallelism() : 1;
+}

@@ -1,0 +1,348 @@
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { Ruleset } from '../config/ruleset.js';
+import type { InputEvent } from '../input/events.js';
+import type { ReadOptions } from '../input/options.js';
+import type { SkippedRecord } from '../model/message.js';
+import type { InputFile } from '../model/report.js';
+import type { ConversationEntry } from './aggregate.js';
+import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
+import { IdHashTable } from './id-table.js';
+import { planPieces, readPiece, type Piece } from './pieces.js';
+import { FILE_START, readJsonLinesPart, scanJsonLines } from '../input/ranges.js';
+import { lineWindow, type Grouped, type LineWindow } from './group.js';
+import { countRecords, currentProgress, enterPhase } from './progress.js';
+import {
+  checkEvicting,
+  conversationChecker,
+  finishRun,
+  groupWhole,
+  messagesOf,
+  type ReadAccount,
+  type RunHooks,
+  type RunOptions,
+  type RunResult,
+} from './run.js';
+
+/** A hook call made in a worker, replayed by the main thread in read order. */
+type HookCall =
+  | { hook: 'onSkip'; skip: SkippedRecord }
+  | { hook: 'onFileError'; file: string; reason: string }
+  | { hook: 'onNote'; file: string; message: string }
+  | { hook: 'onEmptyFile'; file: string };
+
+/** An entry with the lines its conversation's records lie between in the piece, or a conversation reopened there. */
+type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
+
+/** What a check worker posts. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'ops'; piece: number; ops: Op[]; records: number }
+  | { type: 'piece-done'; piece: number; done: PieceDone }
+  | { type: 'error'; message: string };
+
+/** What a piece leaves besides its entries: read accounts, hook calls to replay, windows of its reopened conversations. */
+interface PieceDone {
+  account: ReadAccount;
+  hooks: HookCall[];
+  reopened: Array<[conversationId: string, window: LineWindow]>;
+}
+
+/** What the main thread posts to a check worker. */
+export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'exit' };
+
+/** What a worker needs to check pieces as the main thread would. */
+export interface WorkerSetup {
+  ruleset: Ruleset;
+  readOptions: ReadOptions;
+  forced: string | undefined;
+  options: RunOptions;
+}
+
+const OPS_PER_POST = 500;
+
+/**
+ * Checks one piece in bounded memory; each entry (with its line window) and each reopened conversation goes
+ * to `take` in the order they happen. Resolves to what the piece leaves besides.
+ */
+async function checkPiece(
+  events: AsyncIterable<InputEvent>,
+  hooks: RunHooks,
+  options: RunOptions,
+  check: (grouped: Grouped) => ConversationEntry,
+  take: (op: Op) => void,
+): Promise<Omit<PieceDone, 'hooks'>> {
+  const sink: EntrySink = {
+    add: () => undefined,
+    supersede: (reopen) => take({ reopen }),
+  };
+  const { account, reopened } = await checkEvicting(events, hooks, options, (grouped) => {
+    const entry = check(grouped);
+    take({ entry, window: lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]) });
+    return entry;
+  }, sink);
+  return { account, reopened: [...reopened] };
+}
+
+/**
+ * The worker side: checks the pieces the main thread sends, one at a time, posting entries in batches as
+ * they are made (nothing per finding stays here) and, per piece, what it leaves besides.
+ */
+export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
+  const check = conversationChecker(setup.ruleset, setup.options);
+  const post = (message: FromWorker) => port.postMessage(message);
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'exit') {
+      port.close();
+      return;
+    }
+    const hooks: HookCall[] = [];
+    const recorder: RunHooks = {
+      onSkip: (skip) => hooks.push({ hook: 'onSkip', skip }),
+      onFileError: (file, reason) => hooks.push({ hook: 'onFileError', file, reason }),
+      onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
+      onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
+    };
+    let ops: Op[] = [];
+    let postedRecords = currentProgress().records;
+    const flush = () => {
+      const records = currentProgress().records;
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords });
+      postedRecords = records;
+      ops = [];
+    };
+    const take = (op: Op) => {
+      ops.push(op);
+      if (ops.length >= OPS_PER_POST) flush();
+    };
+    checkPiece(readPiece(message.piece, setup.readOptions, setup.forced), recorder, setup.options, check, take)
+      .then((done) => {
+        flush();
+        post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
+        post({ type: 'ready' });
+      })
+      .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+  });
+  post({ type: 'ready' });
+}
+
+/** The read accounts of the pieces, in piece order, as one read of everything would have kept them. */
+function joinAccounts(accounts: ReadAccount[]): ReadAccount {
+  const joined: ReadAccount = { files: [], readOrder: [], inputs: [], readSkips: [], fileErrors: [], filesRead: 0, seen: { recordsRead: 0, messages: 0, skippedRecords: 0 } };
+  const inputs = new Map<string, InputFile>();
+  for (const account of accounts) {
+    for (const file of account.files) if (!joined.files.includes(file)) joined.files.push(file);
+    for (const file of account.readOrder) if (!joined.readOrder.includes(file)) joined.readOrder.push(file);
+    for (const input of account.inputs) {
+      const known = inputs.get(input.path);
+      if (!known) inputs.set(input.path, { ...input });
+      else Object.assign(known, { format: known.format ?? input.format, encoding: known.encoding ?? input.encoding, records: known.records + input.records, skipped: known.skipped + input.skipped });
+    }
+    joined.readSkips.push(...account.readSkips);
+    joined.fileErrors.push(...account.fileErrors);
+    joined.filesRead += account.filesRead;
+    joined.seen.recordsRead += account.seen.recordsRead;
+    joined.seen.messages += account.seen.messages;
+    joined.seen.skippedRecords += account.seen.skippedRecords;
+  }
+  joined.inputs = [...inputs.values()];
+  return joined;
+}
+
+function replay(hooks: RunHooks, calls: HookCall[]): void {
+  for (const call of calls) {
+    if (call.hook === 'onSkip') hooks.onSkip?.(call.skip);
+    else if (call.hook === 'onFileError') hooks.onFileError?.(call.file, call.reason);
+    else if (call.hook === 'onNote') hooks.onNote?.(call.file, call.message);
+    else hooks.onEmptyFile?.(call.file);
+  }
+}
+
+export interface PieceCheck {
+  /** The compiled worker script (it builds a WorkerSetup from `workerData` and calls serveChecks). */
+  workerUrl: URL;
+  workerData: unknown;
+  /** Worker threads; 1 checks every piece in this thread. */
+  jobs: number;
+  files: string[];
+  readOptions: ReadOptions;
+  forced: string | undefined;
+  /** Smallest JSON Lines file cut into ranges (default MIN_RANGE_BYTES; tests cut small files). */
+  minRangeBytes?: number | undefined;
+  /** Wraps the events read in this thread (the progress bar counts them). */
+  track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
+}
+
+/**
+ * Joins what the pieces give, as they give it: entries go to the sink unless their conversation was seen in
+ * another piece (or reopened), in which case it is superseded and noted, with the line windows where its
+ * records lie, for the re-check at the end.
+ */
+class PieceJoiner {
+  /** Per conversation id (by hash): the piece that gave its entry, and the lines of its records there. */
+  private readonly seenIn = new IdHashTable(3);
+  /** Conversations to re-check whole, with every piece and window their records lie in. */
+  readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
+  private readonly accounts: ReadAccount[] = [];
+  private readonly hookCalls: HookCall[][] = [];
+  private replayed = 0;
+
+  constructor(
+    private readonly sink: EntrySink,
+    private readonly hooks: RunHooks,
+    private readonly pieces: number,
+  ) {}
+
+  private reopen(id: string): Array<[number, LineWindow]> {
+    let windows = this.reopened.get(id);
+    if (!windows) {
+      this.reopened.set(id, (windows = []));
+      this.sink.supersede(id);
+      // Its entry from another piece, if any (or another id's with the same hash: only more to re-read).
+      const slot = this.seenIn.find(id);
+      if (slot >= 0) windows.push([this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]);
+    }
+    return windows;
+  }
+
+  take(piece: number, op: Op): void {
+    if ('reopen' in op) {
+      this.reopen(op.reopen);
+      return;
+    }
+    const id = op.entry.summary.conversationId;
+    const windows = this.reopened.get(id);
+    if (windows) {
+      windows.push([piece, op.window]);
+      return;
+    }
+    const slot = this.seenIn.insert(id, piece, op.window[0], op.window[1]);
+    if (this.seenIn.value(slot, 0) !== piece) {
+      this.reopen(id).push([piece, op.window]);
+      return;
+    }
+    this.sink.add(op.entry);
+  }
+
+  /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
+  done(piece: number, done: PieceDone): void {
+    this.accounts[piece] = done.account;
+    this.hookCalls[piece] = done.hooks;
+    for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
+    for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
+  }
+
+  account(): ReadAccount {
+    return joinAccounts(this.accounts);
+  }
+}
+
+/** Lines closer than this are re-read in one stretch (scanning the gap costs less than starting again). */
+const WINDOW_GAP_LINES = 5000;
+
+/**
+ * The records of the reopened conversations, read again in read order: only the windows of lines where
+ * they lie in JSON Lines pieces, other pieces whole (records of other conversations are not parsed).
+ */
+async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'], readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  const options: ReadOptions = { ...readOptions, onlyConversations: new Set(reopened.keys()) };
+  const byPiece = new Map<number, LineWindow[]>();
+  for (const windows of reopened.values()) {
+    for (const [piece, window] of windows) {
+      const list = byPiece.get(piece) ?? [];
+      list.push(window);
+      byPiece.set(piece, list);
+    }
+  }
+  for (const [index, piece] of pieces.entries()) {
+    const windows = byPiece.get(index);
+    if (!windows) continue;
+    if (!piece.range || windows.some(([first]) => first === 0)) {
+      yield* readPiece(piece, options, forced);
+      continue;
+    }
+    windows.sort((a, b) => a[0] - b[0]);
+    const stretches: LineWindow[] = [];
+    for (const [first, last] of windows) {
+      const previous = stretches[stretches.length - 1];
+      if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
+      else stretches.push([first, last]);
+    }
+    let at = FILE_START;
+    for (const [first, last] of stretches) {
+      at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
+      const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
+      yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
+      at = end;
+    }
+  }
+}
+
+/** Runs the pieces on worker threads, handing what they post to the joiner. */
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Promise<void> {
+  const workers: Worker[] = [];
+  let next = 0;
+  let done = 0;
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const worker of workers) void worker.terminate();
+      reject(error);
+    };
+    for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
+      const worker = new Worker(run.workerUrl, { workerData: run.workerData });
+      workers.push(worker);
+      let busy = false;
+      worker.on('message', (message: FromWorker) => {
+        if (failed) return;
+        if (message.type === 'ready') {
+          const index = next++;
+          const piece = pieces[index];
+          busy = piece !== undefined;
+          worker.postMessage((piece ? { type: 'piece', index, piece } : { type: 'exit' }) satisfies ToWorker);
+        } else if (message.type === 'ops') {
+          countRecords(message.records);
+          for (const op of message.ops) joiner.take(message.piece, op);
+        } else if (message.type === 'piece-done') {
+          busy = false;
+          joiner.done(message.piece, message.done);
+          if (++done === pieces.length) resolve();
+        } else fail(new Error(message.message));
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (busy) fail(new Error(`check worker stopped (exit code ${code}) before its piece was done`));
+      });
+    }
+  });
+}
+
+/**
+ * Checks files in bounded memory, on `jobs` worker threads or in this one: the files (and byte ranges of
+ * big JSON Lines files) are pieces; each is grouped and checked as memory runs short (EvictingGrouper). A
+ * conversation that more than one piece saw, or that continued after its early check, is superseded and
+ * re-checked whole at the end from a re-read of the lines where it lies, so the report is byte-identical
+ * whatever the number of workers or the memory budget.
+ */
+export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunHooks, options: RunOptions): Promise<RunResult> {
+  const pieces = await planPieces(run.files, run.readOptions, run.forced, run.jobs, run.minRangeBytes);
+  await enterPhase('reading');
+  const sink = new MemoryEntrySink();
+  const joiner = new PieceJoiner(sink, hooks, pieces.length);
+  const check = conversationChecker(ruleset, options);
+  if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
+  else {
+    for (const [index, piece] of pieces.entries()) {
+      const events = readPiece(piece, run.readOptions, run.forced);
+      const done = await checkPiece(run.track ? run.track(events) : events, hooks, options, check, (op) => joiner.take(index, op));
+      joiner.done(index, { ...done, hooks: [] });
+    }
+  }
+  await enterPhase('grouping');
+  if (joiner.reopened.size > 0) {
+    const wanted = new Set(joiner.reopened.keys());
+    await groupWhole(rereadReopened(pieces, joiner.reopened, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
+  }
+  return finishRun(ruleset, options, hooks, joiner.account(), sink.entries());
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chatlint } from '../helpers/cli.js';
+import { EvictingGrouper, type Grouped } from '../../src/engine/group.js';
+import type { Message } from '../../src/model/message.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chatlint-budget-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A night made here, big enough (about 3,500 messages) that a budget of 1 MB evicts: conversations in time
+ * order (interleaved, as real exports are), or shuffled, with duplicates, slow replies and rude phrases,
+ * some conversations long-lived so that they reopen, plus unreadable lines.
+ */
+export function generatedExport(name: string, order: 'time' | 'shuffled'): string {
+  let seed = order === 'time' ? 7 : 8;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
+  const lines: Array<{ at: number; line: string }> = [];
+  const agentLines = ['好的，马上为您处理。', '我晕，系统又卡了', '请您稍等！！', '已为您登记。', '怎么这样。。。', 'OK, sorting that out for you now.'];
+  for (let c = 0; c < 450; c++) {
+    const id = `B${String(c).padStart(4, '0')}`;
+    const agent = String(3000 + (c % 11));
+    let t = Date.UTC(2026, 10, 27, 0, 0, 0) + c * 9_000;
+    const count = 4 + (c % 9);
+    for (let i = 0; i < count; i++) {
+      const isAgent = i % 2 === 1;
+      // Every 50th conversation comes back hours later: evicted by then, it reopens.
+      t += c % 50 === 0 && i === count - 1 ? 5 * 3600_000 : (isAgent && random() < 0.2 ? 75 : 5 + Math.floor(random() * 40)) * 1000;
+      const text = isAgent ? (i === 1 ? `您好，云客服${agent}为您服务` : agentLines[Math.floor(random() * agentLines.length)]) : '在吗？'.repeat(1 + Math.floor(random() * 20));
+      const record = { conversation_id: id, timestamp: new Date(t).toISOString(), role: isAgent ? 'agent' : 'customer', ...(isAgent ? { agent_id: agent, agent_name: `A${agent}` } : {}), text };
+      lines.push({ at: t, line: JSON.stringify(record) });
+      if (random() < 0.02) lines.push({ at: t, line: JSON.stringify(record) });
+    }
+  }
+  if (order === 'time') lines.sort((a, b) => a.at - b.at);
+  else {
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [lines[i], lines[j]] = [lines[j] as (typeof lines)[number], lines[i] as (typeof lines)[number]];
+    }
+  }
+  const all = lines.map((l) => l.line);
+  all.splice(100, 0, '{"conversation_id": "broken"', '', '[1, 2');
+  all.splice(3000, 0, '{"id":"B9999","messages":[{"timestamp":"2026-11-27T03:00:00Z","role":"agent","agent_id":"3001","text":"我晕"},{"timestamp":"2026-11-27T03:00:09Z","role":"customer","text":"?"}]}');
+  const path = join(dir, name);
+  writeFileSync(path, `${all.join('\n')}\n`);
+  return path;
+}
+
+const withoutTime = (text: string) => text.replace(/"generatedAt": ?"[^"]*",?/g, '');
+const inputs: Record<string, string[]> = {
+  fixtures: ['fixtures/nightly', 'fixtures/csv', 'fixtures/broken/bad-lines.jsonl'],
+  'time-ordered': [generatedExport('time.jsonl', 'time')],
+  shuffled: [generatedExport('shuffled.jsonl', 'shuffled')],
+};
+const FORMATS = [['-f', 'ndjson'], ['-f', 'csv'], ['-f', 'csv', '--csv-report', 'agents'], ['-f', 'markdown'], ['-f', 'pretty'], ['-f', 'html']];
+
+// Every JSON Lines file, however small, is cut into ranges when workers read it.
+const CUT_SMALL_FILES = { env: { CHATLINT_TEST_MIN_RANGE_BYTES: '1' } };
+
+/** The report of each variant is the bytes of the first. */
+async function sameReports(paths: string[], format: string[], variants: string[][]): Promise<void> {
+  const [first, ...others] = variants as [string[], ...string[][]];
+  const expected = await chatlint(['check', ...paths, ...format, ...first]);
+  expect(expected.code).toBe(1);
+  for (const variant of others) {
+    const other = await chatlint(['check', ...paths, ...format, ...variant], CUT_SMALL_FILES);
+    expect(other.code, variant.join(' ')).toBe(expected.code);
+    expect(withoutTime(other.stdout), variant.join(' ')).toBe(withoutTime(expected.stdout));
+    expect(other.stderr, variant.join(' ')).toBe(expected.stderr);
+  }
+}
+
+const budgets = (...mb: string[]) => mb.map((b) => ['--jobs', '1', '--memory-budget', b]);
+
+describe('the memory budget never changes the report', () => {
+  it.each(Object.entries(inputs))('%s: JSON for budget 0, 1 MB and unlimited', async (_name, paths) => {
+    await sameReports(paths, ['-f', 'json'], budgets('100000', '0', '1'));
+  });
+
+  it.each(FORMATS.map((f) => [f.join(' '), f]))('shuffled, %s: budget 0 and unlimited', async (_label, format) => {
+    await sameReports(inputs.shuffled as string[], format as string[], budgets('100000', '0'));
+  });
+});
+
+describe('the number of workers never changes the report', () => {
+  it.each(Object.entries(inputs))('%s: JSON for 1, 2 and 3 workers, budget 0 and unlimited', async (_name, paths) => {
+    const variants = ['1', '2', '3'].flatMap((jobs) => ['0', '100000'].map((budget) => ['--jobs', jobs, '--memory-budget', budget]));
+    await sameReports(paths, ['-f', 'json'], variants);
+  });
+
+  it('pretty and CSV from 3 workers on the time-ordered export', async () => {
+    for (const format of [['-f', 'pretty'], ['-f', 'csv']]) await sameReports(inputs['time-ordered'] as string[], format, [['--jobs', '1'], ['--jobs', '3']]);
+  });
+});
+
+describe('evicting grouper', () => {
+  const message = (conversationId: string, timestamp: number): Message => ({ conversationId, timestamp, role: 'customer', text: 'x', source: { file: 'a', line: timestamp, record: timestamp } });
+
+  it('checks the least recently active conversation first and reopens one that continues after its check', () => {
+    const checked: string[] = [];
+    const reopened: string[] = [];
+    // Room for about two messages: a third evicts.
+    const grouper = new EvictingGrouper(700, (g: Grouped) => checked.push(`${g.conversation.id}:${g.conversation.messages.length}`), (id) => reopened.push(id));
+    grouper.add(message('A', 1));
+    grouper.add(message('B', 2));
+    grouper.add(message('A', 3));
+    grouper.add(message('C', 4));
+    expect(checked).toEqual(['B:1', 'A:2']);
+    grouper.add(message('B', 5));
+    expect(reopened).toEqual(['B']);
+    grouper.add(message('B', 6));
+    grouper.finish();
+    expect(checked).toEqual(['B:1', 'A:2', 'C:1']);
+    // B's records lie between lines 2 and 6: only those are read again.
+    expect([...grouper.reopened]).toEqual([['B', [2, 6]]]);
+  });
+});
