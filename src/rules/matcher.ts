@@ -28,8 +28,8 @@ export interface TextMatch {
  * Literal phrases share one Aho–Corasick automaton (one pass whatever their number; it finds what the
  * alternation of them, longest first, would: "真是的" wins over a shorter overlap); when case-insensitive
  * phrases hold non-ASCII letters, they share one alternation RegExp instead. User patterns run one by one,
- * since combining them would renumber their backreferences; each runs only on texts that hold one of its
- * needles (characters every match must contain, see text/needles.ts), when it has any.
+ * since combining them would renumber their backreferences; one with needles (sets of characters every
+ * match holds one of, see text/needles.ts) runs only on texts that hold a needle of each set.
  */
 export class PhraseMatcher {
   private readonly automaton: PhraseAutomaton | undefined;
