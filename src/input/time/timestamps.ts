@@ -89,6 +89,11 @@ function digits2(text: string, at: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+// A night's timestamps share their date, hour and offset for thousands of records in a row: the epoch of
+// the last such hour is kept, so the next record of that hour costs no Date.UTC and no calendar check.
+let lastHourKey = -1;
+let lastHourStart = 0;
+
 /**
  * The one form most exports write, `YYYY-MM-DDTHH:mm:ss` with `Z` or `±HH:MM`, read without a regular
  * expression; undefined for any other form (parseTimestamp goes on with its patterns, which agree on this one).
@@ -115,9 +120,16 @@ function isoWithOffset(text: string): number | null | undefined {
     if ((sign !== 0x2b && sign !== 0x2d) || text.charCodeAt(22) !== 0x3a || oh < 0 || om < 0) return undefined;
     offset = (sign === 0x2d ? -1 : 1) * (oh * 60 + om);
   }
-  const year = century * 100 + yy;
-  if (!validFields(year, month, day, hour, minute, second)) return null;
-  return inRange(Date.UTC(year, month - 1, day, hour, minute, second, 0) - offset * 60_000);
+  if (minute > 59 || second > 60) return null;
+  // Date, hour and offset in one integer (each part below 100, the offset within ±6000 minutes).
+  const hourKey = ((((century * 100 + yy) * 100 + month) * 100 + day) * 100 + hour) * 16384 + offset + 8192;
+  if (hourKey !== lastHourKey) {
+    const year = century * 100 + yy;
+    if (!validFields(year, month, day, hour, minute, second)) return null;
+    lastHourKey = hourKey;
+    lastHourStart = Date.UTC(year, month - 1, day, hour, 0, 0, 0) - offset * 60_000;
+  }
+  return inRange(lastHourStart + minute * 60_000 + second * 1000);
 }
 
 function inRange(ms: number): number | null {
