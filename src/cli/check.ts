@@ -198,8 +198,7 @@ export async function readAndCheck(
       ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
       : undefined;
   const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
-  // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
-  const progress = startProgress(io.stderr, files, jobs > 1 || cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+  const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
   let result: RunResult;
   let parts: PartialReport[];
   try {
@@ -211,7 +210,7 @@ export async function readAndCheck(
       const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
       if (piecewise) {
         const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs) };
-        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e) };
+        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
         result = await checkPieces(pieces, settings.ruleset, hooks, run);
       } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
       parts = [result.partial];

@@ -128,7 +128,7 @@ interface AgentTally {
 }
 
 /** Conversations in order of their first message, then id, however (and wherever) they were checked. */
-function inReportOrder(a: ConversationEntry, b: ConversationEntry): number {
+export function inReportOrder(a: ConversationEntry, b: ConversationEntry): number {
   const x = a.summary;
   const y = b.summary;
   return (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) || (x.conversationId < y.conversationId ? -1 : x.conversationId > y.conversationId ? 1 : 0);
