@@ -1,3 +1,52 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/run.js';
-await run();
+// Runs the command line as bundled by `npm run build` (scripts/bundle.mjs): one CommonJS file, compiled
+// through a V8 code cache kept in the user's cache folder (as the regex-safety verdicts are:
+// CHATLINT_CACHE_DIR, empty for none, else $XDG_CACHE_HOME/chatlint or ~/.cache/chatlint). Compiling the
+// bundle was the largest part of a small run's start-up; the cache also holds the functions a run compiled.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const bundle = fileURLToPath(new URL('../dist/bundle/chatlint.cjs', import.meta.url));
+const cacheDir = cacheFolder(process.env);
+// V8 checks a cache against its own version and flags and the source's length, not its text: the name
+// carries the bundle's size and time, so a rebuilt bundle never runs another build's code.
+const { size, mtimeMs } = statSync(bundle);
+const cacheName = `code-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.bin`;
+const cacheFile = cacheDir ? join(cacheDir, cacheName) : undefined;
+let cachedData;
+try {
+  if (cacheFile) cachedData = readFileSync(cacheFile);
+} catch {
+  // No cache yet: compiled from source, then cached below.
+}
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`, { filename: bundle, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+await module.exports.run();
+if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) saveCache(cacheFile, script.createCachedData());
+
+/** The folder for the cache, or '' for none (also when there is no home folder to find). */
+function cacheFolder(env) {
+  try {
+    return env.CHATLINT_CACHE_DIR ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'chatlint') : join(homedir(), '.cache', 'chatlint'));
+  } catch {
+    return '';
+  }
+}
+
+/** Written whole or not at all (a temporary file renamed); older builds' caches are removed. Never fails the run. */
+function saveCache(file, data) {
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, data, { mode: 0o600 });
+    renameSync(temp, file);
+    for (const name of readdirSync(cacheDir)) if (/^code-.*\.bin$/.test(name) && name !== cacheName) unlinkSync(join(cacheDir, name));
+  } catch {
+    // An unwritable cache folder only means compiling again next time.
+  }
+}

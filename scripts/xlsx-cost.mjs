@@ -3,7 +3,7 @@
 // same report. Run after `npm run build`: node scripts/xlsx-cost.mjs [findings]
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFormatter } from '../dist/report/formatters/index.js';
+import { findFormatter } from '../dist/report/formatters/all.js';
 import { readCase } from './expected-cases.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -2,7 +2,7 @@ import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { materialize } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import { strings } from '../report/i18n.js';
-import { terminalSafe } from '../report/terminal-text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { renderConversationList, renderTimeline, worstFirst, type TimelineContext } from '../report/timeline.js';
 import { isScored, readAndCheck, replyLimitSeconds, usageExitCode } from './check.js';
 import { settingsFrom, useColor, type CheckOptions } from './check-settings.js';
@@ -38,7 +38,7 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
   try {
     const width = widthFrom(options.width, io);
     if (width < 0) return EXIT_USAGE;
-    const settings = settingsFrom(options, io);
+    const settings = await settingsFrom(options, io);
     const { ruleset } = settings;
     const scored = isScored(ruleset);
     const order = worstFirst(scored);

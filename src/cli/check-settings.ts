@@ -14,7 +14,7 @@ import { parseShard, type Shard } from '../model/shard.js';
 import { loadReportFile } from '../input/report-file.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
-import { findFormatter, FORMAT_NAMES, formatFromExtension } from '../report/formatters/index.js';
+import { FORMAT_NAMES, formatFromExtension, loadFormatter } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { type Io } from './io.js';
 
@@ -104,7 +104,7 @@ function assertWritableTarget(output: string): void {
 }
 
 /** Every option of `chatlint check` validated and resolved, before any input is read (usage errors come first). */
-export function settingsFrom(options: CheckOptions, io: Io) {
+export async function settingsFrom(options: CheckOptions, io: Io) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
   assertTimeZone(timezone);
@@ -112,7 +112,7 @@ export function settingsFrom(options: CheckOptions, io: Io) {
   const ruleset = options.map ? withInputMap(ruleFile, options.map) : ruleFile;
   const input = ruleset.input;
   const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
-  const formatter = findFormatter(formatName);
+  const formatter = await loadFormatter(formatName);
   if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
   const csvReport: CsvReport = oneOf(options.csvReport ?? 'findings', CSV_REPORTS, '--csv-report');
   // An option of another format would be silently ignored: say so instead.
@@ -167,4 +167,4 @@ export function selectedConversations(values: string[] | undefined): Set<string>
   return new Set(ids);
 }
 
-export type CheckSettings = ReturnType<typeof settingsFrom>;
+export type CheckSettings = Awaited<ReturnType<typeof settingsFrom>>;

@@ -7,7 +7,7 @@ import type { Io } from './io.js';
 /** One worker thread of `chatlint check --jobs N`: the same settings as the main thread, then the engine's worker loop. */
 const { options, memoryBudgetBytes } = workerData as CheckWorkerData;
 const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-const settings = settingsFrom(options, io);
+const settings = await settingsFrom(options, io);
 if (parentPort) {
   serveChecks(parentPort, {
     ruleset: settings.ruleset,

@@ -8,14 +8,13 @@ import { enterPhase } from '../engine/progress.js';
 import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
-import { diffCaveats, diffSummaryLine, formatDiff } from '../report/diff-format.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
 import { materialize, type Report, type ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
-import { terminalSafe } from '../report/terminal-text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
@@ -26,7 +25,8 @@ import { selectedConversations, settingsFrom, useColor, type CheckOptions, type 
 import { errorsOnly, exitCode, unusableInput } from './gates.js';
 
 /** The worker script, always from dist (tests run the sources, but a worker needs compiled JavaScript). */
-const CHECK_WORKER = new URL('../../dist/cli/check-worker.js', import.meta.url);
+// The bundled worker (scripts/bundle.mjs): one file to load per thread instead of ~200 modules.
+const CHECK_WORKER = new URL('../../dist/bundle/check-worker.js', import.meta.url);
 
 /** What a check worker is started with: check's options as given, and its share of the memory budget. */
 export interface CheckWorkerData {
@@ -200,8 +200,7 @@ export async function readAndCheck(
       ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
       : undefined;
   const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
-  // The bar counts what this thread reads: worker threads read on their own, so it stays off for them.
-  const progress = startProgress(io.stderr, files, jobs > 1 || cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+  const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
   let result: RunResult;
   let parts: PartialReport[] | undefined;
   try {
@@ -215,7 +214,7 @@ export async function readAndCheck(
       const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
       if (piecewise) {
         const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs) };
-        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e) };
+        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
         result = await checkPieces(pieces, settings.ruleset, hooks, run);
       } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
     }
@@ -255,7 +254,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   let entries: EntryStore | undefined;
   try {
-    const settings = settingsFrom(options, io);
+    const settings = await settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
     // Checked conversations past a share of the memory budget go to disk until the report is written.
@@ -275,6 +274,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     // A comparison needs every finding of both reports at once: then the report is read into memory.
     const whole = baseline && options.baseline ? materialize(report) : undefined;
     const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // The diff's wording (and the table widths it needs) is loaded only with --baseline.
+    const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
     const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
@@ -293,7 +294,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const toStdout = async () => {
       await writeToStream(io.stdout, await output());
-      if (since && formatter.name === 'pretty') for (const piece of formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
+      if (since && diffText && formatter.name === 'pretty') for (const piece of diffText.formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);
     };
     const unusable = unusableInput(report.summary, filesRead, fileErrors.length, Boolean(options.strict));
     if (unusable) {
@@ -305,9 +306,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     }
     if (options.output) await writeReportFile(options.output, await output(), report, options.quiet ? () => undefined : warn, io);
     else await toStdout();
-    if (since && !options.quiet && (options.output || formatter.name !== 'pretty')) {
-      warn(diffSummaryLine(since));
-      for (const caveat of diffCaveats(since)) warn(caveat);
+    if (since && diffText && !options.quiet && (options.output || formatter.name !== 'pretty')) {
+      warn(diffText.diffSummaryLine(since));
+      for (const caveat of diffText.diffCaveats(since)) warn(caveat);
     }
     return exitCode(report, { failUnder, maxErrors, scored: context.scored, newFindings: options.failOnNew ? since?.totals.new : undefined }, options.quiet ? () => undefined : warn);
   } catch (error) {

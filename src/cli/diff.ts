@@ -2,7 +2,7 @@ import { diffReports } from '../engine/diff.js';
 import { loadReportFile } from '../input/report-file.js';
 import { DIFF_FORMATS, diffCaveats, formatDiff, type DiffFormat } from '../report/diff-format.js';
 import { formatFromExtension } from '../report/formatters/index.js';
-import { terminalSafe } from '../report/terminal-text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { writeFailed } from './io.js';
 import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';

@@ -1,6 +1,6 @@
 import type { ChatlintError } from '../errors.js';
 import { Writable } from 'node:stream';
-import { terminalLines, terminalSafe } from '../report/terminal-text.js';
+import { terminalLines, terminalSafe } from '../report/terminal-safe.js';
 import { isSpecialTarget, type ReportWriteError } from '../report/write.js';
 import { EXIT_USAGE } from '../errors.js';
 

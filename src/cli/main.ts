@@ -5,21 +5,18 @@ import { EXIT_USAGE } from '../errors.js';
 import { TOOL } from '../model/tool.js';
 import { ENCODING_CHOICES } from '../input/encoding.js';
 import { inputFormatNames } from '../input/read.js';
-import { CSV_REPORTS, LANGUAGES } from '../report/formatter.js';
+import { CSV_REPORTS, DIFF_FORMATS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
-import { check } from './check.js';
-import { type CheckOptions } from './check-settings.js';
+import type { CheckOptions } from './check-settings.js';
 import { sanitized, type Io } from './io.js';
-import { ruleFileJsonSchema } from '../config/json-schema.js';
-import { rulesReference } from '../config/reference.js';
-import { init } from './init.js';
-import { merge, type MergeOptions } from './merge.js';
-import { diff, type DiffOptions } from './diff.js';
-import { DIFF_FORMATS } from '../report/diff-format.js';
-import { audit, type AuditOptions } from './audit.js';
-import { listRules, printConfig, testRules, type RulesOptions } from './rules.js';
-import { reviewSample, reviewScore, type ReviewSampleOptions, type ReviewScoreOptions } from './review.js';
+import type { MergeOptions } from './merge.js';
+import type { DiffOptions } from './diff.js';
+import type { AuditOptions } from './audit.js';
+import type { RulesOptions } from './rules.js';
+import type { ReviewSampleOptions, ReviewScoreOptions } from './review.js';
 
+// Each command's module is imported when that command runs: `--version`, `--help` and a small `check`
+// load only what they use (start-up time is most of a small run).
 /** Repeatable options (`--conversation a --conversation b`) collect into a list. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -116,7 +113,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers in excerpts, matches and messages')
     .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
-    .option('--memory-budget <MB>', 'messages held in memory before grouping continues on disk (default 512)')
+    .option('--memory-budget <MB>', 'estimated MB of messages held while grouping; past it the least recently active conversations are checked early (default 128, shared by the workers)')
     .option('--jobs <n>', 'worker threads that read and check files (and parts of big JSON Lines files) side by side (default: the number of cores; 1 runs everything in one thread); the report is the same for any number')
     .option('--cache <dir>', 'keep partial reports in dir, keyed by the input files\' contents, tool version, rules and settings: a re-run over unchanged input checks nothing')
     .option('--shard <k/n>', 'check only the conversations of shard k of n (by a hash of the conversation id) and write a partial report for `chatlint merge`')
@@ -126,7 +123,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr')
     .option('--conversation <id>', 'report only this conversation (repeatable, or comma-separated ids)', collect);
   withColorOptions(checkCommand).action(async (paths: string[], options: CheckOptions & { printConfig?: boolean }) => {
-    exitCode = options.printConfig ? printConfig(options, io) : await check(paths, options, reportIo);
+    exitCode = options.printConfig ? (await import('./rules.js')).printConfig(options, io) : await (await import('./check.js')).check(paths, options, reportIo);
   });
 
   const mergeCommand = program
@@ -142,7 +139,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--fail-under <score>', "exit 1 when the run's average conversation score is below this")
     .option('-q, --quiet', 'report error findings only (warnings and info hidden in every format) and no notes on stderr');
   withColorOptions(mergeCommand).action(async (parts: string[], options: MergeOptions) => {
-    exitCode = await merge(parts, options, io);
+    exitCode = await (await import('./merge.js')).merge(parts, options, io);
   });
 
   const auditCommand = program
@@ -157,7 +154,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers')
     .option('-q, --quiet', 'print errors only');
   withColorOptions(auditCommand).action(async (paths: string[], options: AuditOptions) => {
-    exitCode = await audit(paths, options, reportIo);
+    exitCode = await (await import('./audit.js')).audit(paths, options, reportIo);
   });
 
   const rules = program
@@ -167,8 +164,8 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('-p, --preset <name>', 'built-in rule pack')
     .option('--explain <id>', "print one rule's full options and exactly what it checks")
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
-    .action((options: RulesOptions) => {
-      exitCode = listRules(options, io);
+    .action(async (options: RulesOptions) => {
+      exitCode = (await import('./rules.js')).listRules(options, io);
     });
   rules
     .command('test')
@@ -176,9 +173,9 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('-r, --rules <file>', 'rule file (YAML or JSON)')
     .option('-p, --preset <name>', 'built-in rule pack')
     .option('--allow-large-rules', 'accept a rule file over 1 MiB or with more than 10,000 phrases and patterns')
-    .action((options: RulesOptions, command: Command) => {
+    .action(async (options: RulesOptions, command: Command) => {
       // `--rules` may be parsed by the parent `rules` command (both define it), so merge the two.
-      exitCode = testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
+      exitCode = (await import('./rules.js')).testRules({ ...command.parent?.opts<RulesOptions>(), ...options }, io);
     });
 
   const review = program.command('review').description('measure rule precision on your own data: sample findings for a reviewer, then score the verdicts');
@@ -194,7 +191,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--bom', 'start the CSV with a UTF-8 byte-order mark (for Excel)')
     .option('-q, --quiet', 'print errors only');
   withInputOptions(withRuleFile(reviewSampleCommand)).action(async (paths: string[], options: ReviewSampleOptions) => {
-    exitCode = await reviewSample(paths, options, reportIo);
+    exitCode = await (await import('./review.js')).reviewSample(paths, options, reportIo);
   });
   review
     .command('score')
@@ -202,7 +199,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .argument('<sheet>', 'the CSV from review sample, with verdicts filled in (y/n, tp/fp, 1/0, ✓/✗, 对/错, 是/否)')
     .option('--examples <file>', 'write the reviewed findings as rule examples (false positives as pass, confirmed as fail) in a rule file extending the sampled pack')
     .action(async (sheet: string, options: ReviewScoreOptions) => {
-      exitCode = await reviewScore(sheet, options, io);
+      exitCode = await (await import('./review.js')).reviewScore(sheet, options, io);
     });
 
   program
@@ -216,15 +213,15 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--color', 'colours even when not writing to a terminal')
     .option('--no-color', 'no colours')
     .action(async (baseline: string, current: string, options: DiffOptions) => {
-      exitCode = await diff(baseline, current, options, reportIo);
+      exitCode = await (await import('./diff.js')).diff(baseline, current, options, reportIo);
     });
 
   program
     .command('schema')
     .description('print the JSON Schema for rule files (for editors), or the rules reference with --markdown')
     .option('--markdown', 'print the rules reference (docs/rules.md) instead')
-    .action((options: { markdown?: boolean }) => {
-      given.stdout.write(options.markdown ? rulesReference() : `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`);
+    .action(async (options: { markdown?: boolean }) => {
+      given.stdout.write(options.markdown ? (await import('../config/reference.js')).rulesReference() : `${JSON.stringify((await import('../config/json-schema.js')).ruleFileJsonSchema(), null, 2)}\n`);
     });
 
   program
@@ -234,7 +231,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('-o, --output <file>', 'file to write', 'chatlint.yaml')
     .option('--force', 'replace an existing file')
     .action(async (options: { preset: string; output: string; force?: boolean }) => {
-      exitCode = await init(options, io);
+      exitCode = await (await import('./init.js')).init(options, io);
     });
 
   try {

@@ -10,11 +10,13 @@ const SHOW_AFTER_MS = 1000;
 export interface Progress {
   /** The input events, counted on their way through. */
   track(events: AsyncIterable<InputEvent>): AsyncIterable<InputEvent>;
+  /** Counts what worker threads read (they read on their own): records, bytes and files done. */
+  count(records: number, bytes: number, files: number): void;
   /** Removes the bar (before the report or any message is printed). */
   stop(): void;
 }
 
-const NO_PROGRESS: Progress = { track: (events) => events, stop: () => {} };
+const NO_PROGRESS: Progress = { track: (events) => events, count: () => {}, stop: () => {} };
 
 /**
  * A progress bar on stderr (files, MB, messages, rate, ETA): `asked` true shows it at once wherever stderr
@@ -34,9 +36,11 @@ export function startProgress(stderr: NodeJS.WritableStream & { isTTY?: boolean 
   const started = Date.now();
   let filesSeen = 0;
   let messages = 0;
+  let workerBytes = 0;
+  const bytesRead = () => inputBytes.read - startBytes + workerBytes;
   let bar: CliProgress.SingleBar | undefined;
   const values = () => {
-    const mb = (inputBytes.read - startBytes) / 1e6;
+    const mb = bytesRead() / 1e6;
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     return { files: `${Math.max(filesSeen, 0)}/${files.length}`, mb: mb.toFixed(1), totalMb: (totalBytes / 1e6).toFixed(1), messages, rate: (mb / seconds).toFixed(1) };
   };
@@ -62,13 +66,19 @@ export function startProgress(stderr: NodeJS.WritableStream & { isTTY?: boolean 
         if (event.type === 'file') filesSeen++;
         else if (event.type === 'message') messages++;
         else if (event.type === 'batch') messages += event.events.length;
-        bar?.update(Math.min(totalBytes, inputBytes.read - startBytes), values());
+        bar?.update(Math.min(totalBytes, bytesRead()), values());
         yield event;
       }
     },
+    count(records, bytes, files) {
+      messages += records;
+      workerBytes += bytes;
+      filesSeen += files;
+      bar?.update(Math.min(totalBytes, bytesRead()), values());
+    },
     stop() {
       if (timer) clearTimeout(timer);
-      bar?.update(Math.min(totalBytes, inputBytes.read - startBytes), values());
+      bar?.update(Math.min(totalBytes, bytesRead()), values());
       bar?.stop();
       bar = undefined;
     },

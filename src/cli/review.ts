@@ -10,7 +10,7 @@ import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { discoverFiles } from '../input/discover.js';
 import { readFiles } from '../input/read.js';
 import { csvCell } from '../report/formatters/csv.js';
-import { terminalSafe } from '../report/terminal-text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { writeReport } from '../report/write.js';
 import { settingsFrom } from './check-settings.js';
 import { reportError, type Io } from './io.js';
@@ -87,7 +87,7 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
       throw new UsageError(`-o ${options.output}: review sheets are written as CSV for now (give a .csv path; Excel opens it, use --bom)`);
     }
     // Only the rule, input and memory settings are used: no report format, so none of its options.
-    const { ruleset, readOptions, memoryBudgetBytes } = settingsFrom({ ...options, bom: undefined, format: 'json', output: options.output }, io);
+    const { ruleset, readOptions, memoryBudgetBytes } = await settingsFrom({ ...options, bom: undefined, format: 'json', output: options.output }, io);
     const pack = packReference(options);
     const files = await discoverFiles(paths, options.output);
     const sampler = new FindingSampler({ perRule, seed, before, after });

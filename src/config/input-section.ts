@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { ConfigError, MappingError, type InputProblem } from '../errors.js';
 import { compileInputSection } from '../input/mapping.js';
 import { inputSectionSchema, type InputSection } from '../input/schema.js';
-import { describeIssues, formatPath, lineSuffix, parseRuleText, type ParsedFile } from './parse.js';
+import { describeIssues, formatPath, lineSuffix, parseRuleText, type ParsedFile, PARSE_CONFIG } from './parse.js';
 import type { Ruleset } from './ruleset.js';
 
 /** Problems the schema cannot see in an `input` section (patterns, time formats, dates, paths), with file and line. */
@@ -20,7 +20,7 @@ export function loadInputMap(path: string): InputSection {
     throw new ConfigError([`${path}: cannot read map file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
   const file = parseRuleText(text, path, extname(path).toLowerCase() === '.json');
-  const parsed = inputSectionSchema.safeParse(file.data ?? {}, { reportInput: true });
+  const parsed = inputSectionSchema.safeParse(file.data ?? {}, PARSE_CONFIG);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file, inputSectionSchema));
   const problems = describeInputProblems(compileInputSection(parsed.data).problems, [], path, file);
   if (problems.length > 0) throw new ConfigError(problems);

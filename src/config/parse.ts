@@ -7,6 +7,13 @@ import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
 import { didYouMean } from '../text/suggest.js';
 
+/**
+ * How configuration is checked against its zod schemas: issues quote the input, and no JIT. zod compiles
+ * a parser per object shape with `new Function` on its first use, which pays off over many records but
+ * not for a rule file read once: ~15-30 ms of a small run's start-up, for nothing.
+ */
+export const PARSE_CONFIG = { reportInput: true, jitless: true } as const;
+
 /** A rule, waiver or map file parsed, with a way back from a key path to its line for error messages. */
 export interface ParsedFile {
   data: unknown;

@@ -1,12 +1,12 @@
 import { loadYaml } from './parse.js';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Waiver } from '../model/report.js';
 import { ConfigError } from '../errors.js';
 import { formatPath } from './parse.js';
 import { normalizeKey } from '../input/fields.js';
+import { loadCsvParseSync } from '../input/formats/csv-records.js';
 import { keyedByInput } from '../model/records.js';
 
 /** One reviewed false positive. A reason is required: a waiver nobody can explain is not reviewed. */
@@ -33,7 +33,7 @@ const CSV_COLUMNS: Record<string, keyof z.input<typeof waiverEntrySchema>> = {
 function fromCsv(text: string, label: string): Array<{ entry: unknown; where: string }> {
   let rows: string[][];
   try {
-    rows = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    rows = loadCsvParseSync().parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (error) {
     throw new ConfigError([`${label}: not valid CSV: ${(error as Error).message}`]);
   }

@@ -6,6 +6,29 @@ import { renderTemplate } from '../text/template.js';
 import { excerpt } from './excerpt.js';
 import { own } from '../model/records.js';
 
+const DAY_MS = 86_400_000;
+// Findings of one night fall on a day or two: the date part of the last day written is kept.
+let lastDay = Number.NaN;
+let lastDayText = '';
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** new Date(ms).toISOString(), without a Date per finding for whole milliseconds in 1970–9999. */
+export function isoTimestamp(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    lastDay = day;
+  }
+  let rest = ms - day * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${lastDayText}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(rest - seconds * 1000, 3)}Z`;
+}
+
 function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawFinding): Finding {
   const message = conversation.messages[raw.messageIndex];
   if (!message) throw new Error(`rule ${compiled.rule.id} reported message ${raw.messageIndex} of ${conversation.messages.length}`);
@@ -30,7 +53,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     agentName,
     conversationId: conversation.id,
     messageIndex: raw.messageIndex,
-    timestamp: new Date(message.timestamp).toISOString(),
+    timestamp: isoTimestamp(message.timestamp),
     message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values),
     match: raw.match ?? null,
     offset: raw.offset ?? null,

@@ -1,34 +1,41 @@
 /**
- * A compact table from conversation id (by a 32-bit hash) to a few small numbers, for remembering every
- * conversation of a night (500k ids) in a few MB instead of tens. Two ids with the same hash look alike: a
- * caller must only ever use a false match to do more work (re-check a conversation whole), never less.
+ * A compact table from conversation id (by a 64-bit hash: two 32-bit ones) to a few small numbers, for
+ * remembering every conversation of a night (500k ids) in a few MB instead of tens. Two ids alike in all
+ * 64 bits (about one chance in 10^8 for a night of 500k conversations) would share their numbers.
  */
 export class IdHashTable {
   private keys = new Uint32Array(1024);
+  private checks = new Uint32Array(1024);
   private values: Int32Array;
   private count = 0;
+  private key = 0;
+  private check = 0;
 
   /** `width`: the numbers kept per id. */
   constructor(private readonly width = 1) {
     this.values = new Int32Array(1024 * width);
   }
 
-  /** FNV-1a with a different seed from the shard hash, so shard-mates do not collide more often. */
-  static hash(id: string): number {
-    let hash = 0x9e3779b9;
+  /** Two unrelated 32-bit hashes of the id (FNV-1a, and a Murmur-style mix), into key and check. */
+  private hash(id: string): void {
+    let a = 0x9e3779b9;
+    let b = 0x85ebca6b;
     for (let i = 0; i < id.length; i++) {
-      hash ^= id.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
+      const c = id.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
     }
-    // 0 marks an empty slot.
-    return hash >>> 0 || 1;
+    // A key of 0 marks an empty slot.
+    this.key = a >>> 0 || 1;
+    this.check = b >>> 0;
   }
 
-  /** The slot of the id's hash, or -1. */
+  /** The slot of the id, or -1. */
   find(id: string): number {
-    const key = IdHashTable.hash(id);
+    this.hash(id);
     const mask = this.keys.length - 1;
-    for (let slot = key & mask; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return slot;
+    for (let slot = this.key & mask; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === this.key && this.checks[slot] === this.check) return slot;
     return -1;
   }
 
@@ -37,23 +44,25 @@ export class IdHashTable {
     return this.values[slot * this.width + k] as number;
   }
 
-  /** Stores the numbers for the id's hash, unless it is there already; returns its slot either way. */
+  /** Stores the numbers for the id, unless it is there already; returns its slot either way. */
   insert(id: string, ...values: number[]): number {
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const key = IdHashTable.hash(id);
+    const found = this.find(id);
+    if (found >= 0) return found;
     const mask = this.keys.length - 1;
-    let slot = key & mask;
-    for (; this.keys[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === key) return slot;
-    this.keys[slot] = key;
+    let slot = this.key & mask;
+    while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
+    this.keys[slot] = this.key;
+    this.checks[slot] = this.check;
     this.values.set(values, slot * this.width);
     this.count++;
     return slot;
   }
 
   private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
+    const { keys, checks, values } = this;
     this.keys = new Uint32Array(keys.length * 2);
+    this.checks = new Uint32Array(keys.length * 2);
     this.values = new Int32Array(keys.length * 2 * this.width);
     const mask = this.keys.length - 1;
     for (let i = 0; i < keys.length; i++) {
@@ -62,6 +71,7 @@ export class IdHashTable {
       let slot = key & mask;
       while (this.keys[slot] !== 0) slot = (slot + 1) & mask;
       this.keys[slot] = key;
+      this.checks[slot] = checks[i] as number;
       this.values.set(values.subarray(i * this.width, (i + 1) * this.width), slot * this.width);
     }
   }

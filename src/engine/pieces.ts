@@ -1,6 +1,6 @@
 import type { InputEvent } from '../input/events.js';
 import type { ReadOptions } from '../input/options.js';
-import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLines, splittableJsonLines } from '../input/ranges.js';
+import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLines, splittableJsonLines, type LinePosition } from '../input/ranges.js';
 import { readFiles } from '../input/read.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -38,13 +38,26 @@ export async function planPieces(files: string[], options: ReadOptions, forced: 
   return pieces;
 }
 
-/** A piece's input events, numbered as a one-thread read of the whole file numbers them. */
-export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+/**
+ * A piece's input events, numbered as a one-thread read of the whole file numbers them. `started` learns
+ * where a range starts (a re-read of its lines starts scanning there).
+ */
+export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined, started?: (at: LinePosition) => void): AsyncIterable<InputEvent> {
   if (!piece.range) {
     yield* readFiles([piece.file], options, forced);
     return;
   }
-  const from = piece.range.start === 0 ? FILE_START : await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+  let from = FILE_START;
+  try {
+    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+  } catch (error) {
+    // The file went away (or became unreadable) after it was planned: an unreadable file, as for any reader.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    yield { type: 'file-error', file: piece.file, reason: `cannot read file: ${code}` };
+    return;
+  }
+  started?.(from);
   yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
 }
 

@@ -7,10 +7,8 @@ import { TOOL } from '../model/tool.js';
 import { conversationEntry, policyOf, reportFromStore, type ConversationEntry, type PartialHead, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
-import { ConversationCollector, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
-import type { EntrySink } from './entry-sink.js';
+import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
 import { EntryStore } from './entry-store.js';
-import { DEFAULT_MEMORY_BUDGET_BYTES } from './group.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
@@ -258,27 +256,22 @@ export function conversationChecker(ruleset: Ruleset, options: RunOptions, ident
 }
 
 /**
- * Reads events, checking conversations as memory runs short (see EvictingGrouper); entries go to `sink`.
- * Returns the read accounts and the conversations reopened (their early entries superseded in the sink),
- * which the caller re-checks whole.
+ * Reads events, grouping conversations in bounded memory (see EvictingGrouper): each grouped conversation
+ * goes to `onGrouped` as memory runs short or at the end, each reopened one to `onReopen`. Returns the read
+ * accounts and the reopened conversations with the lines their records lie between, which the caller
+ * re-checks whole.
  */
-export async function checkEvicting(
+export async function groupEvicting(
   events: AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
-  check: (grouped: Grouped) => ConversationEntry,
-  sink: EntrySink,
-  afterReading?: () => Promise<void>,
+  onGrouped: (grouped: Grouped) => void,
+  onReopen: (conversationId: string) => void,
 ): Promise<{ account: ReadAccount; reopened: Map<string, LineWindow> }> {
-  const grouper = new EvictingGrouper(
-    options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
-    (grouped) => sink.add(check(grouped)),
-    (id) => sink.supersede(id),
-  );
+  const grouper = new EvictingGrouper(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES, onGrouped, onReopen);
   const reading = new Reading(hooks, options, (message) => grouper.add(message));
   for await (const event of events) reading.take(event);
   const account = reading.finish();
-  await afterReading?.();
   grouper.finish();
   return { account, reopened: grouper.reopened };
 }

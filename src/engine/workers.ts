@@ -9,11 +9,12 @@ import type { EntrySink } from './entry-sink.js';
 import { EntryStore } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
-import { FILE_START, readJsonLinesPart, scanJsonLines } from '../input/ranges.js';
+import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
 import { lineWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
+import { inputBytes } from '../input/source.js';
 import {
-  checkEvicting,
+  groupEvicting,
   conversationChecker,
   finishRun,
   groupWhole,
@@ -37,7 +38,7 @@ type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
 /** What a check worker posts. */
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'ops'; piece: number; ops: Op[]; records: number }
+  | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'error'; message: string };
 
@@ -46,6 +47,8 @@ interface PieceDone {
   account: ReadAccount;
   hooks: HookCall[];
   reopened: Array<[conversationId: string, window: LineWindow]>;
+  /** Where a range started (lines and records before it). */
+  start?: LinePosition | undefined;
 }
 
 /** What the main thread posts to a check worker. */
@@ -66,22 +69,20 @@ const OPS_PER_POST = 500;
  * to `take` in the order they happen. Resolves to what the piece leaves besides.
  */
 async function checkPiece(
-  events: AsyncIterable<InputEvent>,
+  read: (started: (at: LinePosition) => void) => AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
-  const sink: EntrySink = {
-    add: () => undefined,
-    supersede: (reopen) => take({ reopen }),
+  let start: LinePosition | undefined;
+  const events = read((at) => (start = at));
+  const onGrouped = (grouped: Grouped) => {
+    const window = lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]);
+    take({ entry: check(grouped), window });
   };
-  const { account, reopened } = await checkEvicting(events, hooks, options, (grouped) => {
-    const entry = check(grouped);
-    take({ entry, window: lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]) });
-    return entry;
-  }, sink);
-  return { account, reopened: [...reopened] };
+  const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
+  return { account, reopened: [...reopened], start };
 }
 
 /**
@@ -105,17 +106,20 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
     };
     let ops: Op[] = [];
     let postedRecords = currentProgress().records;
+    let postedBytes = inputBytes.read;
     const flush = () => {
       const records = currentProgress().records;
-      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords });
+      const bytes = inputBytes.read;
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes });
       postedRecords = records;
+      postedBytes = bytes;
       ops = [];
     };
     const take = (op: Op) => {
       ops.push(op);
       if (ops.length >= OPS_PER_POST) flush();
     };
-    checkPiece(readPiece(message.piece, setup.readOptions, setup.forced), recorder, setup.options, check, take)
+    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, take)
       .then((done) => {
         flush();
         post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
@@ -171,6 +175,8 @@ export interface PieceCheck {
   minRangeBytes?: number | undefined;
   /** Wraps the events read in this thread (the progress bar counts them). */
   track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
+  /** What worker threads read: records, bytes, files done (the progress bar counts them). */
+  counted?: (records: number, bytes: number, files: number) => void;
 }
 
 /**
@@ -179,11 +185,13 @@ export interface PieceCheck {
  * records lie, for the re-check at the end.
  */
 class PieceJoiner {
-  /** Per conversation id (by hash): the piece that gave its entry, and the lines of its records there. */
+  /** Per conversation id (by a 64-bit hash): the piece that gave its entry, and the lines of its records there. */
   private readonly seenIn = new IdHashTable(3);
   /** Conversations to re-check whole, with every piece and window their records lie in. */
   readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
   private readonly accounts: ReadAccount[] = [];
+  /** Where each range piece started, for the re-read. */
+  readonly starts: Array<LinePosition | undefined> = [];
   private readonly hookCalls: HookCall[][] = [];
   private replayed = 0;
 
@@ -198,7 +206,7 @@ class PieceJoiner {
     if (!windows) {
       this.reopened.set(id, (windows = []));
       this.sink.supersede(id);
-      // Its entry from another piece, if any (or another id's with the same hash: only more to re-read).
+      // Where its entry from another piece (if any) came from.
       const slot = this.seenIn.find(id);
       if (slot >= 0) windows.push([this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]);
     }
@@ -227,6 +235,7 @@ class PieceJoiner {
   /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
   done(piece: number, done: PieceDone): void {
     this.accounts[piece] = done.account;
+    this.starts[piece] = done.start;
     this.hookCalls[piece] = done.hooks;
     for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
     for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
@@ -244,7 +253,8 @@ const WINDOW_GAP_LINES = 5000;
  * The records of the reopened conversations, read again in read order: only the windows of lines where
  * they lie in JSON Lines pieces, other pieces whole (records of other conversations are not parsed).
  */
-async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'], readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+async function* rereadReopened(pieces: Piece[], joiner: PieceJoiner, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  const reopened = joiner.reopened;
   const options: ReadOptions = { ...readOptions, onlyConversations: new Set(reopened.keys()) };
   const byPiece = new Map<number, LineWindow[]>();
   for (const windows of reopened.values()) {
@@ -268,7 +278,7 @@ async function* rereadReopened(pieces: Piece[], reopened: PieceJoiner['reopened'
       if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
       else stretches.push([first, last]);
     }
-    let at = FILE_START;
+    let at = joiner.starts[index] ?? FILE_START;
     for (const [first, last] of stretches) {
       at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
       const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
@@ -304,10 +314,13 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Prom
           worker.postMessage((piece ? { type: 'piece', index, piece } : { type: 'exit' }) satisfies ToWorker);
         } else if (message.type === 'ops') {
           countRecords(message.records);
+          run.counted?.(message.records, message.bytes, 0);
           for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
           busy = false;
           joiner.done(message.piece, message.done);
+          const piece = pieces[message.piece];
+          run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
           if (++done === pieces.length) resolve();
         } else fail(new Error(message.message));
       });
@@ -335,15 +348,18 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
   else {
     for (const [index, piece] of pieces.entries()) {
-      const events = readPiece(piece, run.readOptions, run.forced);
-      const done = await checkPiece(run.track ? run.track(events) : events, hooks, options, check, (op) => joiner.take(index, op));
+      const read = (started: (at: LinePosition) => void) => {
+        const events = readPiece(piece, run.readOptions, run.forced, started);
+        return run.track ? run.track(events) : events;
+      };
+      const done = await checkPiece(read, hooks, options, check, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
   }
   await enterPhase('grouping');
   if (joiner.reopened.size > 0) {
     const wanted = new Set(joiner.reopened.keys());
-    await groupWhole(rereadReopened(pieces, joiner.reopened, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
+    await groupWhole(rereadReopened(pieces, joiner, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
   return finishRun(ruleset, options, hooks, joiner.account(), sink);
 }

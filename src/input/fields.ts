@@ -48,7 +48,8 @@ export function fieldForKey(key: string): CanonicalField | undefined {
 }
 
 export function roleFromValue(value: string): Role | undefined {
-  return ROLE_LOOKUP.get(value.trim().toLowerCase());
+  // Exports spell their roles one way on every record: the exact spelling is tried before trim and case.
+  return ROLE_LOOKUP.get(value) ?? ROLE_LOOKUP.get(value.trim().toLowerCase());
 }
 
 /** A record whose keys were already mapped: canonical fields plus whatever else it carried. */
@@ -73,7 +74,10 @@ export function mapObject(record: Record<string, unknown>): MappedRecord {
 }
 
 const scalarText = (value: unknown): string | undefined => {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 };
@@ -92,6 +96,12 @@ function outOfRange(value: unknown): boolean {
   if (number !== null) return !Number.isNaN(number);
   const year = typeof value === 'string' ? /^\s*(\d{4,})\s*[-/.年]/.exec(value)?.[1] : undefined;
   return year !== undefined && (Number(year) < 1970 || Number(year) >= 2200);
+}
+
+/** Whether an object has an own enumerable key, without listing its keys (this runs once per record). */
+function hasKeys(record: Record<string, string>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /** Turns a mapped record into a Message, or the reason it cannot be used. */
@@ -119,6 +129,6 @@ export function toMessage(record: MappedRecord, source: SourceRef, timezone: str
   const agentId = scalarText(fields.agentId) ?? (role === 'agent' ? agentName ?? 'unknown' : undefined);
   if (agentId !== undefined && (role === 'agent' || role === 'bot')) message.agentId = agentId;
   if (agentName !== undefined && (role === 'agent' || role === 'bot')) message.agentName = agentName;
-  if (Object.keys(meta).length > 0) message.meta = meta;
+  if (hasKeys(meta)) message.meta = meta;
   return { message };
 }

@@ -65,7 +65,14 @@ export function markDuplicateKeys(text: string): string {
  * string contains `":`) does the full scan (duplicateKeys) run.
  */
 export function mayRepeatKeys(text: string, parsed: unknown): boolean {
-  const keys = countKeys(parsed, 0);
+  return textHasMoreKeys(text, countKeys(parsed, 0));
+}
+
+/**
+ * Whether `text` has more quote-colons (so possibly more keys) than the `keys` its parsed value holds: when
+ * it has not, no key was lost to a repeat. The reader gives the count it already has for a flat object.
+ */
+export function textHasMoreKeys(text: string, keys: number): boolean {
   if (keys === Number.POSITIVE_INFINITY) return true;
   let quoteColons = 0;
   for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
@@ -79,7 +86,7 @@ export function mayRepeatKeys(text: string, parsed: unknown): boolean {
 const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** Keys in all objects of a parsed value; Infinity past the depth limit (the full scan decides then). */
-function countKeys(value: unknown, depth: number): number {
+export function countKeys(value: unknown, depth: number): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > MAX_JSON_DEPTH) return Number.POSITIVE_INFINITY;
   let count = 0;

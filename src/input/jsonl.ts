@@ -1,9 +1,10 @@
 import type { ReadEvent } from '../model/message.js';
 import { afterUtf8Bom, decodeRange } from './encoding.js';
 import { splitLines } from './lines.js';
-import { markDuplicateKeys, mayRepeatKeys } from './json-guard.js';
+import { countKeys, markDuplicateKeys, mayRepeatKeys, textHasMoreKeys } from './json-guard.js';
+import { isJsonObject } from './json-shape.js';
 import type { ReadOptions } from './options.js';
-import { eventsFromJson, KeyPlan, pushEventsFromJson } from './records.js';
+import { eventsFromJson, KeyPlan, pushEventsFromJson, pushPlannedRecord } from './records.js';
 import type { OpenedInput } from './source.js';
 import { inShard } from '../model/shard.js';
 
@@ -33,18 +34,17 @@ export function certainConversationId(text: string): string | undefined {
   return end < 0 || raw.includes('\\') ? undefined : raw.trim();
 }
 
-/** Parses one line: the value, or the reason it is not JSON. Duplicate keys are marked (see json-guard.ts). */
-function parseLine(text: string): { value: unknown } | { reason: string } {
+/** Why a line is not JSON. */
+class InvalidLine {
+  constructor(readonly reason: string) {}
+}
+
+/** JSON.parse of a line with its repeated keys marked (see json-guard.ts), or why it is not JSON. */
+function parseMarked(text: string): unknown {
   try {
-    // Parse once; the duplicate-key scan runs only when the parsed value may have lost a key to a repeat.
-    const value: unknown = JSON.parse(text);
-    return { value: mayRepeatKeys(text, value) ? JSON.parse(markDuplicateKeys(text)) : value };
-  } catch {
-    try {
-      return { value: JSON.parse(markDuplicateKeys(text)) };
-    } catch (error) {
-      return { reason: `invalid JSON: ${(error as Error).message}` };
-    }
+    return JSON.parse(markDuplicateKeys(text));
+  } catch (error) {
+    return new InvalidLine(`invalid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -85,10 +85,25 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         continue;
       }
       const from = batch.length;
-      const parsed = parseLine(text);
-      if ('reason' in parsed) skipLine(line.number, parsed.reason);
-      else if (mapping) for (const event of eventsFromJson(parsed.value, file, line.number, nextRecord, options.timezone, mapping)) batch.push(event);
-      else pushEventsFromJson(batch, parsed.value, plan, file, line.number, nextRecord, options.timezone);
+      // Parse once; the duplicate-key scan runs only when the parsed value may have lost a key to a repeat.
+      let value: unknown;
+      let marked = false;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = parseMarked(text);
+        marked = true;
+      }
+      // A plain message object: the key plan maps it and counts its keys in the same walk.
+      const planned = !mapping && !marked && isJsonObject(value) ? plan.map(value) : undefined;
+      if (planned && !textHasMoreKeys(text, planned.flat ? planned.keys : countKeys(value, 0))) {
+        pushPlannedRecord(batch, planned, file, line.number, nextRecord, options.timezone);
+      } else {
+        if (!marked && (planned !== undefined || mayRepeatKeys(text, value))) value = parseMarked(text);
+        if (value instanceof InvalidLine) skipLine(line.number, value.reason);
+        else if (mapping) for (const event of eventsFromJson(value, file, line.number, nextRecord, options.timezone, mapping)) batch.push(event);
+        else pushEventsFromJson(batch, value, plan, file, line.number, nextRecord, options.timezone);
+      }
       // A skip from a line whose conversation is certain belongs to that conversation's shard.
       if (certain !== undefined) {
         for (let i = from; i < batch.length; i++) {

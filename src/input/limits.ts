@@ -16,7 +16,18 @@ export async function* limitMessageLength(events: AsyncIterable<InputEvent>, max
   };
   for await (const event of events) {
     if (event.type === 'message') yield limit(event);
-    else if (event.type === 'batch') yield { type: 'batch', events: event.events.map(limit) };
+    else if (event.type === 'batch') yield { type: 'batch', events: limitBatch(event.events, limit) };
     else yield event;
   }
+}
+
+/** The batch with `limit` applied, copied only when some event changes (almost never: no copy per batch). */
+function limitBatch(events: ReadEvent[], limit: (event: ReadEvent) => ReadEvent): ReadEvent[] {
+  let out: ReadEvent[] | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as ReadEvent;
+    const limited = limit(event);
+    if (limited !== event) (out ??= events.slice())[i] = limited;
+  }
+  return out ?? events;
 }

@@ -52,6 +52,15 @@ async function eventsOfLine(line: Buffer, number: number, options: ReadOptions):
   return events;
 }
 
+/** Bytes an array can follow in JSON (after a key, in a list, or after spaces); a "[" after others is in a string. */
+const BEFORE_ARRAY = new Set([0x3a, 0x2c, OPEN_BRACKET, 0x20, 0x09, CR]);
+
+/** Whether some "[" from `bracket` to `end` could open an array (else every one is inside a string: "[图片]"). */
+function mayOpenArray(buffer: Buffer, bracket: number, end: number): boolean {
+  for (let at = bracket; at !== -1 && at < end; at = buffer.indexOf(OPEN_BRACKET, at + 1)) if (BEFORE_ARRAY.has(buffer[at - 1] as number)) return true;
+  return false;
+}
+
 /**
  * The records of the line at `start`…`end` of `buffer` (line `number` of the file, LF not included), as
  * readJsonLines reads it. `bracket` is the first "[" at or after `start` (-1: none in the buffer).
@@ -63,7 +72,7 @@ function recordsOfLine(buffer: Buffer, start: number, end: number, number: numbe
   let first = start;
   if (number === 1 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) first = start + 3;
   // One object without arrays is one record, whatever it holds (a message, or a skip with its reason).
-  if (buffer[first] === OPEN_BRACE && (bracket === -1 || bracket >= content)) return 1;
+  if (buffer[first] === OPEN_BRACE && (bracket === -1 || bracket >= content || !mayOpenArray(buffer, bracket, content))) return 1;
   // Anything else (blank, an array, a conversation object, not JSON) is counted by the reader itself.
   return eventsOfLine(buffer.subarray(start, content), number, options).then((events) => events.length);
 }

@@ -79,6 +79,8 @@ export function* eventsFromJson(
 /** What a key of a message object is for: a canonical field or meta, and whether it can name a message list. */
 interface KeyRole {
   field: CanonicalField | 'meta';
+  /** The field's index in CANONICAL_FIELDS, or -1 for meta. */
+  slot: number;
   /** A message-list name: with an array under it, the object is a conversation object. */
   list: boolean;
   /** A key renamed by markDuplicateKeys: the record goes the general way, to be skipped with its reason. */
@@ -95,7 +97,9 @@ export class KeyPlan {
   private roleOf(key: string): KeyRole {
     let role = this.roles.get(key);
     if (role === undefined) {
-      role = { field: fieldForKey(key) ?? 'meta', list: MESSAGE_LIST_KEYS.has(normalizeKey(key)), mark: key.startsWith(DUPLICATE_KEY_MARK) };
+      const field = fieldForKey(key) ?? 'meta';
+      const slot = field === 'meta' ? -1 : CANONICAL_FIELDS.indexOf(field);
+      role = { field, slot, list: MESSAGE_LIST_KEYS.has(normalizeKey(key)), mark: key.startsWith(DUPLICATE_KEY_MARK) };
       if (this.roles.size < 10_000) this.roles.set(key, role);
     }
     return role;
@@ -103,21 +107,94 @@ export class KeyPlan {
 
   /**
    * mapObject for a plain message object at the top of a line, or undefined when the object needs the
-   * general path (eventsFromJson): a conversation object, or keys marked as repeated.
+   * general path (eventsFromJson): a conversation object, or keys marked as repeated. Also says how many
+   * keys the object has and whether it is flat (no object or array values), so the reader can tell
+   * without walking it again whether its text may hold a key that JSON.parse dropped (json-guard.ts).
+   * The record returned is the plan's own, valid until the next call.
    */
-  map(value: Record<string, unknown>): MappedRecord | undefined {
-    const fields: Partial<Record<CanonicalField, unknown>> = {};
-    const meta = keyedByInput<string>();
+  map(value: Record<string, unknown>): PlannedRecord | undefined {
+    // One record object per plan, refilled for each record (its reader uses it before asking for the next):
+    // two objects fewer per message, and one shape for every record's fields.
+    // Fields go to numbered slots first (an array store per key), then to the record by name, once each.
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) slots[i] = undefined;
+    const { lastKeys, lastRoles } = this;
+    let meta: Record<string, string> | undefined;
+    let keys = 0;
+    let flat = true;
     for (const key in value) {
       const field = value[key];
-      const { field: name, list, mark } = this.roleOf(key);
-      if (mark || (list && Array.isArray(field))) return undefined;
-      if (name === 'meta') {
-        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') meta[key] = String(field);
-      } else if (fields[name] === undefined || fields[name] === null || fields[name] === '') fields[name] = field;
+      // Records of one export list the same keys in the same order: the last record's roles are reused.
+      let role = lastRoles[keys];
+      if (lastKeys[keys] !== key || role === undefined) {
+        role = this.roleOf(key);
+        lastKeys[keys] = key;
+        lastRoles[keys] = role;
+      }
+      keys++;
+      if (role.mark || (role.list && Array.isArray(field))) return undefined;
+      if (typeof field === 'object' && field !== null) flat = false;
+      const slot = role.slot;
+      if (slot < 0) {
+        if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') (meta ??= keyedByInput<string>())[key] = String(field);
+      } else {
+        const current = slots[slot];
+        if (current === undefined || current === null || current === '') slots[slot] = field;
+      }
     }
-    return { fields, meta };
+    const planned = this.planned;
+    const fields = planned.fields;
+    fields.conversationId = slots[SLOT.conversationId];
+    fields.timestamp = slots[SLOT.timestamp];
+    fields.role = slots[SLOT.role];
+    fields.agentId = slots[SLOT.agentId];
+    fields.agentName = slots[SLOT.agentName];
+    fields.text = slots[SLOT.text];
+    planned.meta = meta ?? NO_META;
+    planned.keys = keys;
+    planned.flat = flat;
+    return planned;
   }
+
+  private readonly slots: unknown[] = CANONICAL_FIELDS.map(() => undefined);
+  private readonly lastKeys: string[] = [];
+  private readonly lastRoles: KeyRole[] = [];
+  private readonly planned: PlannedRecord & { fields: Record<CanonicalField, unknown> } = {
+    fields: { conversationId: undefined, timestamp: undefined, role: undefined, agentId: undefined, agentName: undefined, text: undefined },
+    meta: NO_META,
+    keys: 0,
+    flat: true,
+  };
+}
+
+const CANONICAL_FIELDS = Object.keys(FIELD_SYNONYMS) as CanonicalField[];
+/** Each canonical field's slot (its index in CANONICAL_FIELDS). */
+const SLOT = Object.fromEntries(CANONICAL_FIELDS.map((field, i) => [field, i])) as Record<CanonicalField, number>;
+
+/** A record mapped by a KeyPlan, with what the duplicate-key guard needs to know about its object. */
+export interface PlannedRecord extends MappedRecord {
+  /** Own keys of the object (after JSON.parse kept the last of any repeated ones). */
+  keys: number;
+  /** No value is an object or array: `keys` is every key in the record's text that JSON.parse kept. */
+  flat: boolean;
+}
+
+/** The meta of a record that has none, shared (toMessage attaches meta to a message only when it holds keys). */
+const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
+
+/** The message (or skip) of a record a KeyPlan mapped. */
+export function pushPlannedRecord(
+  batch: ReadEvent[],
+  mapped: MappedRecord,
+  file: string,
+  line: number,
+  nextRecord: () => number,
+  timezone: string,
+): void {
+  const record = nextRecord();
+  const result = toMessage(mapped, { file, line, record }, timezone);
+  if ('message' in result) batch.push({ type: 'message', message: result.message });
+  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
 }
 
 /**
@@ -135,14 +212,8 @@ export function pushEventsFromJson(
   timezone: string,
 ): void {
   const mapped = isObject(value) ? plan.map(value) : undefined;
-  if (!mapped) {
-    for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
-    return;
-  }
-  const record = nextRecord();
-  const result = toMessage(mapped, { file, line, record }, timezone);
-  if ('message' in result) batch.push({ type: 'message', message: result.message });
-  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
+  if (mapped) pushPlannedRecord(batch, mapped, file, line, nextRecord, timezone);
+  else for (const event of eventsFromJson(value, file, line, nextRecord, timezone)) batch.push(event);
 }
 
 function describe(value: unknown): string {

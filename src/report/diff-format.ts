@@ -2,10 +2,11 @@ import { Chalk } from 'chalk';
 import type { ReportDiff } from '../model/diff.js';
 import type { Finding } from '../model/report.js';
 import { csvCell } from './formatters/csv.js';
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe } from './terminal-safe.js';
 import { textTable } from './text-table.js';
+import { DIFF_FORMATS } from './formatter.js';
 
-export const DIFF_FORMATS = ['pretty', 'json', 'csv'] as const;
+export { DIFF_FORMATS };
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** New findings listed one by one in the pretty diff before "… N more". */

@@ -5,6 +5,8 @@ export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const CSV_REPORTS = ['findings', 'agents', 'conversations'] as const;
 export type CsvReport = (typeof CSV_REPORTS)[number];
+/** The formats of `chatlint diff` (here, not in diff-format.ts, so the command line is declared without loading it). */
+export const DIFF_FORMATS = ['pretty', 'json', 'csv'] as const;
 
 export interface FormatterContext {
   color: boolean;

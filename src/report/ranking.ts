@@ -1,5 +1,11 @@
 import type { AgentSummary, ConversationSummary, Report } from '../model/report.js';
 
+/** Conversations worst first: lowest score (when scored), then most findings, then earliest. */
+export function worstFirst(scored: boolean) {
+  return (a: ConversationSummary, b: ConversationSummary): number =>
+    (scored ? a.score - b.score : 0) || b.findings - a.findings || (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0);
+}
+
 /** Worst first: lowest average score when scoring, else most findings; then by id, numbers in order. */
 export function agentsWorstFirst(agents: readonly AgentSummary[], scored: boolean): AgentSummary[] {
   return [...agents].sort(

@@ -1,31 +1,32 @@
 import stringWidth from 'string-width';
 
-// ANSI/VT escape sequences (CSI, OSC, and two-character escapes), then any remaining control character.
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Makes chat text safe to print on a terminal: a hostile message cannot move the cursor, recolour or
- * retitle the screen, or reorder text with bidirectional overrides. Line breaks and tabs become visible marks.
- */
-export function terminalSafe(text: string): string {
-  return text.replace(ESCAPES, '').replace(/\r?\n|\r/g, ' ⏎ ').replace(/\t/g, ' ').replace(CONTROLS, '');
-}
-
-/**
- * The same for whole lines of output, at the boundary where text reaches a terminal: escape sequences
- * and control characters go, line breaks and tabs stay (they are the output's own layout).
- */
-export function terminalLines(text: string): string {
-  return text.replace(ESCAPES, '').replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
-}
+// The escaping lives apart from the widths, so commands that only escape do not load string-width at start-up.
+export { terminalLines, terminalSafe, terminalSafeKeepingLines } from './terminal-safe.js';
 
 /**
  * Display width of text in a terminal, by string-width (Unicode's East Asian Width plus emoji
  * presentation, ZWJ sequences and flags as one wide cell, combining marks as none).
  */
 export function displayWidth(text: string): number {
-  return stringWidth(text);
+  const simple = simpleWidth(text);
+  return simple >= 0 ? simple : stringWidth(text);
+}
+
+/**
+ * The width of text made only of printable ASCII (one column each) and of CJK ideographs, CJK punctuation
+ * and full-width forms (two each, none of them combining or emoji), else -1. Names and labels of a Chinese
+ * report are such text, and string-width's first call on it compiles its emoji expressions (~30 ms of a
+ * small pretty run); the result is string-width's (tests/report/display-width.test.ts).
+ */
+function simpleWidth(text: string): number {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) width += 1;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3001 && c <= 0x3029) || (c >= 0xff01 && c <= 0xff60)) width += 2;
+    else return -1;
+  }
+  return width;
 }
 
 export function padEnd(text: string, width: number): string {
@@ -124,9 +125,4 @@ export function wrapStyled(runs: readonly StyledRun[], width: number): StyledRun
     }
     return merged;
   });
-}
-
-/** Like terminalSafe, but line breaks are kept as `\n` (for text that is wrapped, not put on one line). */
-export function terminalSafeKeepingLines(text: string): string {
-  return text.split(/\r\n|\r|\n/).map(terminalSafe).join('\n');
 }

@@ -4,6 +4,7 @@ import type { Transcript, TranscriptMessage } from '../model/transcript.js';
 import type { Language } from './formatter.js';
 import { strings } from './i18n.js';
 import { localTime } from './local-time.js';
+import { worstFirst } from './ranking.js';
 import { displayWidth, padEnd, padStart, terminalSafe, terminalSafeKeepingLines, wrapStyled, type StyledRun } from './terminal-text.js';
 
 export interface TimelineContext {
@@ -24,11 +25,7 @@ export interface TimelineContext {
 
 type Strings = ReturnType<typeof strings>;
 
-/** Conversations worst first: lowest score (when scored), then most findings, then earliest. */
-export function worstFirst(scored: boolean) {
-  return (a: ConversationSummary, b: ConversationSummary): number =>
-    (scored ? a.score - b.score : 0) || b.findings - a.findings || (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0);
-}
+export { worstFirst };
 
 /** Where each finding's match sits in its message text, as [start, end) ranges, merged. */
 function matchRanges(text: string, findings: readonly Finding[]): Array<[number, number]> {

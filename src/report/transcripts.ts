@@ -1,6 +1,6 @@
 import type { Transcript } from '../model/transcript.js';
 import type { TranscriptSet } from './formatter.js';
-import { worstFirst } from './timeline.js';
+import { worstFirst } from './ranking.js';
 
 /** Characters of message text kept as whole timelines: about 10 MB of HTML for Chinese text (measured). */
 export const DEFAULT_TIMELINE_BUDGET_CHARS = 2_000_000;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Conversation, Message } from '../model/message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
+import { regexNeedles } from '../text/needles.js';
 import { PhraseAutomaton } from '../text/phrase-automaton.js';
 import { regexSource } from './schema.js';
 
@@ -26,11 +28,16 @@ export interface TextMatch {
  * Literal phrases share one Aho–Corasick automaton (one pass whatever their number; it finds what the
  * alternation of them, longest first, would: "真是的" wins over a shorter overlap); when case-insensitive
  * phrases hold non-ASCII letters, they share one alternation RegExp instead. User patterns run one by one,
- * since combining them would renumber their backreferences.
+ * since combining them would renumber their backreferences; one with needles (sets of characters every
+ * match holds one of, see text/needles.ts) runs only on texts that hold a needle of each set.
  */
 export class PhraseMatcher {
   private readonly automaton: PhraseAutomaton | undefined;
   private readonly expressions: RegExp[];
+  /** Per expression: one bit mask per needle set (each must meet the text's mask), or undefined to run on every text. */
+  private readonly needs: Array<number[] | undefined>;
+  /** The bit of each needle character (beyond 31 characters bits are shared, which only costs a needless run). */
+  private readonly needleBits = new Map<number, number>();
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
@@ -42,6 +49,40 @@ export class PhraseMatcher {
       else this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
     }
     for (const pattern of patterns) this.expressions.push(new RegExp(foldPatternSource(pattern), flags));
+    this.needs = this.expressions.map((e) => regexNeedles(e.source, ignoreCase)?.map((set) => this.maskOf(set)));
+  }
+
+  private maskOf(needles: readonly string[]): number {
+    let mask = 0;
+    for (const needle of needles) {
+      const code = needle.charCodeAt(0);
+      let bit = this.needleBits.get(code);
+      if (bit === undefined) {
+        bit = 1 << this.needleBits.size % 31;
+        this.needleBits.set(code, bit);
+        NEEDLE_CHARACTERS[code] = 1;
+      }
+      mask |= bit;
+    }
+    return mask;
+  }
+
+  /** The bits of the needle characters `folded` holds (one pass over it, for all expressions). */
+  private textMask(folded: string): number {
+    let mask = 0;
+    for (let i = 0; i < folded.length; i++) {
+      const code = folded.charCodeAt(i);
+      if (NEEDLE_CHARACTERS[code] === 1) mask |= this.needleBits.get(code) ?? 0;
+    }
+    return mask;
+  }
+
+  /** Whether expression `i` may match a text whose needle bits are `mask` (false when a needle set is missing). */
+  private mayMatch(i: number, mask: number): boolean {
+    const needs = this.needs[i];
+    if (needs === undefined) return true;
+    for (const need of needs) if ((mask & need) === 0) return false;
+    return true;
   }
 
   /** A matcher for a phrase set (see phraseSetSchema). */
@@ -53,35 +94,37 @@ export class PhraseMatcher {
     return this.automaton === undefined && this.expressions.length === 0;
   }
 
-  /** All matches in `text`, ordered by offset; an occurrence found by two expressions is reported once. */
-  findAll(text: string): TextMatch[] {
-    const folded = foldedText(text);
+  /**
+   * All matches in `text`, ordered by offset; an occurrence found by two expressions is reported once.
+   * `folded` is foldWidth(text), when the caller has it (see foldedTexts).
+   */
+  findAll(text: string, folded = foldWidth(text)): TextMatch[] {
     const found: TextMatch[] = [];
     if (this.automaton) {
       for (const hit of this.automaton.findAll(folded)) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
       // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
       if (this.expressions.length === 0) return found;
     }
-    // One expression alone finds each occurrence once, in offset order: nothing to merge or sort.
-    const alone = found.length === 0 && this.expressions.length === 1;
-    const seen = alone ? undefined : new Set<string>(found.map((f) => `${f.offset}:${f.text.length}`));
-    for (const expression of this.expressions) {
+    let sources = found.length > 0 ? 1 : 0;
+    const mask = this.textMask(folded);
+    for (let i = 0; i < this.expressions.length; i++) {
+      if (!this.mayMatch(i, mask)) continue;
+      const expression = this.expressions[i] as RegExp;
+      // Hits of earlier expressions (one expression alone finds each occurrence once, in offset order).
+      const earlier = found.length;
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
         if (m[0].length === 0) {
           expression.lastIndex++;
           continue;
         }
-        if (seen) {
-          const key = `${m.index}:${m[0].length}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-        }
+        if (earlier > 0 && foundAt(found, earlier, m.index, m[0].length)) continue;
         // Report the text as the agent wrote it, not the folded form.
         found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
       }
+      if (found.length > earlier) sources++;
     }
-    return alone ? found : found.sort((a, b) => a.offset - b.offset);
+    return sources > 1 ? found.sort((a, b) => a.offset - b.offset) : found;
   }
 
   /**
@@ -89,14 +132,16 @@ export class PhraseMatcher {
    * matches count: every position where an expression matches is tried, so an exception "你们" covers the
    * "你" of "好你们" even when another exception "好你" matched just before it. One pass over the text.
    */
-  coverage(text: string): (start: number, end: number) => boolean {
-    const folded = foldedText(text);
+  coverage(text: string, folded = foldWidth(text)): (start: number, end: number) => boolean {
     // reach[i]: the furthest end of a match starting at or before i.
     const reach = new Array<number>(folded.length + 1).fill(-1);
     this.automaton?.forEach(folded, (at, length) => {
       reach[at] = Math.max(reach[at] ?? -1, at + length);
     });
-    for (const expression of this.expressions) {
+    const mask = this.textMask(folded);
+    for (let i = 0; i < this.expressions.length; i++) {
+      if (!this.mayMatch(i, mask)) continue;
+      const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
         const at = m.index;
@@ -110,25 +155,59 @@ export class PhraseMatcher {
   }
 
   /** True when any expression matches somewhere in `text`. */
-  test(text: string): boolean {
-    const folded = foldedText(text);
+  test(text: string, folded = foldWidth(text)): boolean {
     if (this.automaton?.test(folded)) return true;
-    return this.expressions.some((e) => {
+    const mask = this.expressions.length > 0 ? this.textMask(folded) : 0;
+    return this.expressions.some((e, i) => {
+      if (!this.mayMatch(i, mask)) return false;
       e.lastIndex = 0;
       return e.test(folded);
     });
   }
 }
 
-// Rules run one after another over the same conversation, so a message is folded once and the folded
-// form shared by every matcher (a small cache, emptied as it fills: conversations are short).
-const foldCache = new Map<string, string>();
-function foldedText(text: string): string {
-  let folded = foldCache.get(text);
-  if (folded === undefined) {
-    folded = foldWidth(text);
-    if (foldCache.size >= 4096) foldCache.clear();
-    foldCache.set(text, folded);
+/** Characters that are a needle of some matcher's expression (each matcher keeps its own bits for them). */
+const NEEDLE_CHARACTERS = new Uint8Array(65536);
+
+/** Whether one of the first `count` hits is the occurrence at `offset` of `length` units. */
+function foundAt(found: readonly TextMatch[], count: number, offset: number, length: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const hit = found[i] as TextMatch;
+    if (hit.offset === offset && hit.text.length === length) return true;
   }
+  return false;
+}
+
+/** The width-folded texts of one conversation's messages, each folded on first use. */
+export interface FoldedTexts {
+  /** foldWidth of message `index`'s text. */
+  at(index: number): string;
+}
+
+// Rules run one after another over the same conversation: its messages are folded once, whatever the number
+// of rules reading them (most agent texts hold a full-width comma or question mark, so folding copies).
+// Each folded text is kept with the text it came from, so a conversation whose messages change between two
+// checks (re-sorted, or more of them) never gets a stale one.
+let lastMessages: readonly Message[] | undefined;
+let lastFolded: FoldedTexts | undefined;
+
+/** The folded texts of `conversation`, shared by every rule that checks it. */
+export function foldedTexts(conversation: Conversation): FoldedTexts {
+  const { messages } = conversation;
+  if (messages === lastMessages && lastFolded) return lastFolded;
+  const originals: Array<string | undefined> = [];
+  const texts: string[] = [];
+  const folded: FoldedTexts = {
+    at(index) {
+      const original = messages[index]?.text ?? '';
+      if (originals[index] !== original) {
+        originals[index] = original;
+        texts[index] = foldWidth(original);
+      }
+      return texts[index] as string;
+    },
+  };
+  lastMessages = messages;
+  lastFolded = folded;
   return folded;
 }

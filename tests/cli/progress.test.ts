@@ -23,4 +23,9 @@ describe('progress bar', () => {
     expect(shown.code).toBe(plain.code);
     expect(withoutTime(shown.stdout)).toBe(withoutTime(plain.stdout));
   });
+
+  it('counts what worker threads read', async () => {
+    const shown = await chatlintHere(['check', 'fixtures/nightly', '--format', 'json', '--progress', '--jobs', '2'], { tty: true, env: { CHATLINT_TEST_MIN_RANGE_BYTES: '1' } });
+    expect(shown.stderr).toMatch(/checking \[.*\] 100% \| files 2\/2 \| [\d.]+\/[\d.]+ MB \| 574 messages/);
+  });
 });

@@ -7,7 +7,7 @@ import { runCheck } from '../../src/engine/run.js';
 import { loadRuleset } from '../../src/config/load.js';
 import { readFiles } from '../../src/input/read.js';
 import { CSV_REPORTS, formatToString, isBinary, type FormatterContext } from '../../src/report/formatter.js';
-import { FORMATTERS } from '../../src/report/formatters/index.js';
+import { FORMATTERS } from '../../src/report/formatters/all.js';
 import { chatlint, jsonLine, tempDir } from '../helpers/cli.js';
 
 /**

@@ -32,4 +32,26 @@ describe('the per-file key plan', () => {
       { numRuns: 1000, seed: 5 },
     );
   });
+
+  it('one plan across many records (keys repeated, reordered, renamed) gives what a fresh plan gives each', () => {
+    const line = fc.array(fc.tuple(key, value), { maxLength: 8 }).map((pairs) => {
+      const base: Array<[string, unknown]> = [['conversation_id', 'c1'], ['timestamp', '2026-11-27T10:00:00Z'], ['role', 'agent']];
+      return JSON.parse(`{${[...pairs, ...base].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as unknown;
+    });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 2, maxLength: 12 }), (records) => {
+        const shared = new KeyPlan();
+        let a = 0;
+        let b = 0;
+        const got: ReadEvent[] = [];
+        const expected: ReadEvent[] = [];
+        for (const record of records) {
+          pushEventsFromJson(got, record, shared, 'f.jsonl', 3, () => ++a, 'Asia/Shanghai');
+          pushEventsFromJson(expected, record, new KeyPlan(), 'f.jsonl', 3, () => ++b, 'Asia/Shanghai');
+        }
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 6 },
+    );
+  });
 });

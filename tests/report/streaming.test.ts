@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatToString, isBinary } from '../../src/report/formatter.js';
-import { FORMATTERS } from '../../src/report/formatters/index.js';
+import { FORMATTERS } from '../../src/report/formatters/all.js';
 import { replayable, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
 import { batched } from '../../src/report/write.js';
 import { expectedOutput } from '../helpers/cli.js';

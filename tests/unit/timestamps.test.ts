@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../../src/input/time/timestamps.js';
+import { assertTimeZone, parseTimestamp } from '../../src/input/time/timestamps.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -32,5 +32,14 @@ describe('parseTimestamp', () => {
   it('rejects what is not a time', () => {
     for (const bad of ['', 'yesterday', '2026-13-01 00:00:00', '2026-02-30 10:00:00', 'NaN', -5, Number.NaN, null, {}, '99999999999999999'])
       expect(parseTimestamp(bad, 'UTC')).toBeNull();
+  });
+});
+
+describe('assertTimeZone', () => {
+  it('accepts canonical names, aliases and UTC, and rejects anything else', () => {
+    for (const zone of ['Asia/Shanghai', 'America/New_York', 'UTC', 'Etc/UTC', 'US/Eastern', 'Asia/Calcutta', 'Etc/GMT+8']) {
+      expect(() => assertTimeZone(zone), zone).not.toThrow();
+    }
+    for (const zone of ['Mars/Olympus', '', 'Asia/', 'Beijing']) expect(() => assertTimeZone(zone), zone).toThrow(/unknown time zone/);
   });
 });

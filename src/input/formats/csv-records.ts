@@ -1,5 +1,10 @@
 /** CSV records with their 1-based start line, for the product readers that take CSV exports. */
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParseSync from 'csv-parse/sync';
+
+// csv-parse is loaded when a CSV is read (a product's export, a waiver sheet), not at start-up of every run.
+let csvParseSync: typeof CsvParseSync | undefined;
+export const loadCsvParseSync = (): typeof CsvParseSync => (csvParseSync ??= createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParseSync);
 
 export interface CsvProblem {
   line: number | null;
@@ -30,7 +35,7 @@ export function eachCsvRecord(text: string, onRecord: (record: string[], line: n
     while (position < bytes.length && (bytes[position] === LF || bytes[position] === CR)) advance(position + 1);
   };
   try {
-    parse(bytes, {
+    loadCsvParseSync().parse(bytes, {
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,

@@ -1,17 +1,30 @@
 import type { AnyFormatter } from '../formatter.js';
-import { csv } from './csv.js';
-import { html } from './html.js';
-import { json } from './json.js';
-import { markdown } from './markdown.js';
-import { ndjson } from './ndjson.js';
-import { pretty } from './pretty.js';
-import { xlsx } from './xlsx.js';
 
-export const FORMATTERS: readonly AnyFormatter[] = [pretty, json, ndjson, csv, markdown, html, xlsx];
-export const FORMAT_NAMES = FORMATTERS.map((f) => f.name);
+/**
+ * Every report format by name, each loaded only when a run asks for it: a `check -f json` never loads
+ * string-width, the HTML page or the spreadsheet writer, which start-up time would otherwise pay for.
+ * (`all.ts` holds the same formatters loaded at once, for the library API.)
+ */
+const LOADERS = {
+  pretty: async () => (await import('./pretty.js')).pretty,
+  json: async () => (await import('./json.js')).json,
+  ndjson: async () => (await import('./ndjson.js')).ndjson,
+  csv: async () => (await import('./csv.js')).csv,
+  markdown: async () => (await import('./markdown.js')).markdown,
+  html: async () => (await import('./html.js')).html,
+  xlsx: async () => (await import('./xlsx.js')).xlsx,
+} satisfies Record<string, () => Promise<AnyFormatter>>;
 
-export function findFormatter(name: string): AnyFormatter | undefined {
-  return FORMATTERS.find((f) => f.name === name);
+export type FormatName = keyof typeof LOADERS;
+export const FORMAT_NAMES = Object.keys(LOADERS) as FormatName[];
+
+export function isFormatName(name: string): name is FormatName {
+  return Object.hasOwn(LOADERS, name);
+}
+
+/** The formatter called `name`, or undefined when there is none. */
+export async function loadFormatter(name: string): Promise<AnyFormatter | undefined> {
+  return isFormatName(name) ? LOADERS[name]() : undefined;
 }
 
 /**
@@ -33,5 +46,5 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, string>> = {
 export function formatFromExtension(path: string): string | undefined {
   const ext = path.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   const name = ext === undefined ? undefined : FORMAT_BY_EXTENSION[ext];
-  return name !== undefined && findFormatter(name) ? name : undefined;
+  return name !== undefined && isFormatName(name) ? name : undefined;
 }

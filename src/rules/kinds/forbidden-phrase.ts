@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
-import { PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
 
 const schema = z
   .strictObject({
@@ -44,16 +44,17 @@ export function occurrenceChecker(matcher: PhraseMatcher, role: string, options:
   const { atStart = false, exceptions } = options;
   return (conversation: Conversation): RawFinding[] => {
     const findings: RawFinding[] = [];
+    const folded = foldedTexts(conversation);
     conversation.messages.forEach((message, index) => {
       if (message.role !== role) return;
-      let hits: TextMatch[] = matcher.findAll(message.text);
+      let hits: TextMatch[] = matcher.findAll(message.text, folded.at(index));
       if (hits.length === 0) return;
       if (atStart) {
         const start = (LEADING.exec(message.text)?.[0] ?? '').length;
         hits = hits.filter((h) => h.offset === start);
       }
       if (exceptions && hits.length > 0) {
-        const covered = exceptions.coverage(message.text);
+        const covered = exceptions.coverage(message.text, folded.at(index));
         hits = hits.filter((h) => !covered(h.offset, h.offset + h.text.length));
       }
       for (const hit of hits) findings.push({ messageIndex: index, match: hit.text, offset: hit.offset });

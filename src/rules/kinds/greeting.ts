@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../../model/message.js';
-import { foldPatternSource, foldWidth, literalSource } from '../../text/fold.js';
+import { foldPatternSource, literalSource } from '../../text/fold.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 import { regexSource } from '../schema.js';
-import { PhraseMatcher } from '../matcher.js';
+import { foldedTexts, PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['agentId', 'agentName'] as const;
 /** Any agent id as a whole token, for telling "greeted with someone else's id" from "did not greet". */
@@ -97,7 +97,7 @@ export const greeting = defineKind<GreetingRule>({
 
     const question = new PhraseMatcher([], rule.questionPatterns, true);
     const notAsking = rule.notAskingPatterns.map((p) => new RegExp(foldPatternSource(p), 'giu'));
-    const asks = (text: string) => question.test(notAsking.reduce((rest, e) => rest.replace(e, ' '), foldWidth(text)));
+    const asks = (folded: string) => question.test(notAsking.reduce((rest, e) => rest.replace(e, ' '), folded));
     /** Index of the conversation's first checked message when the customer asked before it (and no bot took the question). */
     const exemptIndex = (conversation: Conversation): number | null => {
       if (!rule.exemptIfCustomerAsked) return null;
@@ -106,7 +106,7 @@ export const greeting = defineKind<GreetingRule>({
       for (let i = first - 1; i >= 0; i--) {
         const m = conversation.messages[i] as Message;
         if (m.role === 'bot') return null;
-        if (m.role === 'customer' && asks(m.text)) return first;
+        if (m.role === 'customer' && asks(foldedTexts(conversation).at(i))) return first;
       }
       return null;
     };
@@ -114,6 +114,7 @@ export const greeting = defineKind<GreetingRule>({
     return (conversation: Conversation): RawFinding[] => {
       const exempt = exemptIndex(conversation);
       const seen = new Map<string, { first: number; count: number; greeted: boolean; wrongId: boolean }>();
+      const texts = foldedTexts(conversation);
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
         const agent = message.agentId ?? '';
@@ -124,7 +125,7 @@ export const greeting = defineKind<GreetingRule>({
         }
         if (state.greeted || state.count >= rule.within) return;
         state.count++;
-        const folded = foldWidth(message.text);
+        const folded = texts.at(index);
         if (expressionsFor(message).some((e) => e.test(folded))) state.greeted = true;
         else if (anyIdExpressions.some((e) => e.test(folded))) state.wrongId = true;
       });

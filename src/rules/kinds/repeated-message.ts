@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { foldWidth } from '../../text/fold.js';
+import { foldedTexts } from '../matcher.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
@@ -25,8 +26,24 @@ const schema = z.strictObject({
 export type RepeatedMessageRule = z.infer<typeof schema>;
 
 /** Trimmed, whitespace collapsed, width-folded and case-folded: the text an agent copy-pasted. */
-export function normaliseMessage(text: string): string {
-  return foldWidth(text).trim().replace(/\s+/g, ' ').toLowerCase();
+export function normaliseMessage(text: string, folded = foldWidth(text)): string {
+  return folded.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Whether `text` has fewer than `count` characters (code points), without spreading it into an array. */
+function shorterThan(text: string, count: number): boolean {
+  if (text.length < count) return true;
+  let characters = 0;
+  for (let i = 0; i < text.length && characters < count; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    characters++;
+  }
+  return characters < count;
 }
 
 export const repeatedMessage = defineKind<RepeatedMessageRule>({
@@ -40,10 +57,11 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
       const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
+      const folded = foldedTexts(conversation);
       conversation.messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
-        const text = normaliseMessage(message.text);
-        if ([...text].length < rule.minLength) return;
+        const text = normaliseMessage(message.text, folded.at(index));
+        if (shorterThan(text, rule.minLength)) return;
         const agent = message.agentId ?? '';
         let state = perAgent.get(agent);
         if (!state) perAgent.set(agent, (state = { previous: null, counts: new Map() }));

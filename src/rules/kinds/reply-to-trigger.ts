@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Conversation } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
-import { PhraseMatcher, phraseSetSchema } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, phraseSetSchema } from '../matcher.js';
 
 const schema = z.strictObject({
   ...commonRuleFields,
@@ -40,6 +40,7 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
       const { messages } = conversation;
+      const folded = foldedTexts(conversation);
       // Index of the last trigger checked, so a burst of triggers before any reply counts once.
       let pendingSince: number | null = null;
       let checked = 0;
@@ -51,8 +52,8 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
           continue;
         }
         if (message.role !== rule.triggerRole || pendingSince !== null) continue;
-        const [hit] = trigger.findAll(message.text);
-        if (!hit || unless?.test(message.text)) continue;
+        const [hit] = trigger.findAll(message.text, folded.at(i));
+        if (!hit || unless?.test(message.text, folded.at(i))) continue;
         pendingSince = i;
         if (rule.once && checked > 0) continue;
         checked++;
@@ -61,7 +62,7 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
           if (messages[j]?.role === rule.role) replies.push(j);
         }
         if (replies.length === 0) continue;
-        if (replies.some((j) => expected.test(messages[j]?.text ?? ''))) continue;
+        if (replies.some((j) => expected.test(messages[j]?.text ?? '', folded.at(j)))) continue;
         findings.push({ messageIndex: replies[0] as number, data: { trigger: hit.text, within: rule.within } });
       }
       return findings;

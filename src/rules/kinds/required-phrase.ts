@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
-import { PhraseMatcher } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, type FoldedTexts } from '../matcher.js';
 
 const schema = z
   .strictObject({
@@ -41,11 +41,11 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
   schema,
   compile(rule) {
     const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
-    const judge = (messages: Array<[number, Message]>): RawFinding | null => {
+    const judge = (messages: Array<[number, Message]>, folded: FoldedTexts): RawFinding | null => {
       if (messages.length === 0) return null;
       const window =
         rule.position === 'first' ? messages.slice(0, rule.within) : rule.position === 'last' ? messages.slice(-rule.within) : messages;
-      if (window.some(([, m]) => matcher.test(m.text))) return null;
+      if (window.some(([index, m]) => matcher.test(m.text, folded.at(index)))) return null;
       const [at] = (rule.position === 'last' ? messages[messages.length - 1] : messages[0]) as [number, Message];
       return { messageIndex: at, data: { position: rule.position, within: rule.within } };
     };
@@ -59,8 +59,9 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
         list.push([index, message]);
       });
       const findings: RawFinding[] = [];
+      const folded = foldedTexts(conversation);
       for (const messages of groups.values()) {
-        const finding = judge(messages);
+        const finding = judge(messages, folded);
         if (finding) findings.push(finding);
       }
       return findings;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Conversation } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
-import { PhraseMatcher, phraseSetSchema } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, phraseSetSchema } from '../matcher.js';
 
 const schema = z.strictObject({
   ...commonRuleFields,
@@ -41,6 +41,7 @@ export const silenceHandling = defineKind<SilenceHandlingRule>({
     const afterMs = rule.afterSeconds * 1000;
     return (conversation: Conversation): RawFinding[] => {
       const { messages } = conversation;
+      const folded = foldedTexts(conversation);
       let lastTalk = -1;
       messages.forEach((m, i) => {
         if (m.role === 'customer' || m.role === rule.role) lastTalk = i;
@@ -57,8 +58,8 @@ export const silenceHandling = defineKind<SilenceHandlingRule>({
           return;
         }
         if (message.role !== rule.role || closed) return;
-        const isPrompt = prompt.test(message.text);
-        const isClose = closing?.test(message.text) === true || (index === lastTalk && !isPrompt);
+        const isPrompt = prompt.test(message.text, folded.at(index));
+        const isClose = closing?.test(message.text, folded.at(index)) === true || (index === lastTalk && !isPrompt);
         if (anchor === null) {
           anchor = index;
           picks = [];

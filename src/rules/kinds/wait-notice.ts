@@ -4,7 +4,7 @@ import { findDurations } from '../../text/duration.js';
 import { placeholderProblems } from '../../text/template.js';
 import { COMMON_PLACEHOLDERS, defineKind, type AnnouncedWait, type Checker, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
-import { PhraseMatcher } from '../matcher.js';
+import { foldedTexts, PhraseMatcher } from '../matcher.js';
 
 const PLACEHOLDERS = ['promisedSeconds', 'graceSeconds'] as const;
 const DEFAULT_LATE_MESSAGE = 'Promised a wait of {promisedSeconds} s but came back after {seconds} s';
@@ -64,9 +64,10 @@ export const waitNotice = defineKind<WaitNoticeRule>({
       if (last?.conversation === conversation) return last.analysis;
       const analysis: Analysis = { waits: [], findings: [] };
       const { messages } = conversation;
+      const folded = foldedTexts(conversation);
       messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
-        const [notice] = matcher.findAll(message.text);
+        const [notice] = matcher.findAll(message.text, folded.at(index));
         if (!notice) return;
         const promise = findDurations(message.text)
           .filter((d) => !d.past)

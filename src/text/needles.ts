@@ -1,0 +1,240 @@
+/**
+ * Needles of a regular expression: a few characters of which every match must contain at least one. A text
+ * holding none of them cannot match, so the expression need not run on it: most agent messages hold none of
+ * a service standard's trigger characters (难, 喂, 滚, 稍 …), and calling into a RegExp costs more than
+ * looking for one character.
+ *
+ * The reading of the source is deliberately small and conservative: whatever it does not fully understand
+ * (backreferences, \p{…}, \u escapes, astral characters, non-ASCII letters under ignoreCase …) gives no
+ * needles, and the expression then runs on every text as before. Lookarounds and anchors match no
+ * characters, so they add nothing to what a match must contain.
+ */
+
+/** At most this many needles per expression: past it, looking for them costs about what the RegExp does. */
+const MAX_NEEDLES = 8;
+
+/** Escapes that stand for one literal character (besides an escaped syntax character). */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v' };
+const SYNTAX = '^$\\.*+?()[]{}|/-';
+/** Escapes that match one of many characters (too many to be needles); \b and \B match none. */
+const CLASS_ESCAPES = 'dDwWsS';
+
+// Under /iu, the Kelvin sign matches k and the long s matches s (Unicode simple case folding).
+const KELVIN = '\u212a';
+const LONG_S = '\u017f';
+
+class Unsupported extends Error {}
+
+/** The characters some match must contain: a set, or null when nothing is certain (an empty match, a wide class). */
+type Need = Set<string> | null;
+
+/** At most this many needle sets per expression (each must be met), the smallest first. */
+const MAX_SETS = 3;
+
+/**
+ * The needles of `source` (a `u`-mode pattern; `ignoreCase` as the `i` flag) as sets of characters: every
+ * match holds a character of each set. Undefined when the expression must run on every text.
+ */
+export function regexNeedles(source: string, ignoreCase: boolean): string[][] | undefined {
+  try {
+    const reader = new SourceReader(source, ignoreCase);
+    const needs = reader.top();
+    if (reader.at < source.length || needs.length === 0) return undefined;
+    return needs
+      .sort((a, b) => a.size - b.size)
+      .slice(0, MAX_SETS)
+      .map((need) => [...need]);
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+class SourceReader {
+  at = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly ignoreCase: boolean,
+  ) {}
+
+  /** The whole pattern: without a top-level `|`, the needs of all its elements; with one, their union. */
+  top(): Array<Set<string>> {
+    const needs = this.alternative();
+    if (this.source[this.at] !== '|') return needs;
+    const union = this.alternatives(needs);
+    return union ? [union] : [];
+  }
+
+  /** Alternatives separated by `|`: a match goes through one of them, so it contains one of their needs. */
+  private disjunction(): Need {
+    const needs = this.alternative();
+    return this.source[this.at] === '|' ? this.alternatives(needs) : smallest(needs);
+  }
+
+  /** The union of the smallest need of each alternative, given the first one's needs. */
+  private alternatives(first: ReadonlyArray<Set<string>>): Need {
+    let union = smallest(first);
+    while (this.source[this.at] === '|') {
+      this.at++;
+      const next = smallest(this.alternative());
+      union = union && next ? new Set([...union, ...next]) : null;
+    }
+    return union && union.size <= MAX_NEEDLES ? union : null;
+  }
+
+  /** A sequence: every element with a need must be matched. */
+  private alternative(): Array<Set<string>> {
+    const needs: Array<Set<string>> = [];
+    while (this.at < this.source.length && this.source[this.at] !== '|' && this.source[this.at] !== ')') {
+      const need = this.quantified();
+      if (need) needs.push(need);
+    }
+    return needs;
+  }
+
+  /** An atom and its quantifier: a minimum of 0 makes it optional (no need). */
+  private quantified(): Need {
+    const need = this.atom();
+    const c = this.source[this.at];
+    let min = 1;
+    if (c === '*' || c === '?') {
+      min = 0;
+      this.at++;
+    } else if (c === '+') {
+      this.at++;
+    } else if (c === '{') {
+      const m = /^\{(\d+)(?:,(\d*))?\}/.exec(this.source.slice(this.at));
+      if (!m) throw new Unsupported();
+      min = Number(m[1]);
+      this.at += m[0].length;
+    } else return need;
+    if (this.source[this.at] === '?') this.at++;
+    return min >= 1 ? need : null;
+  }
+
+  private atom(): Need {
+    const c = this.source[this.at] as string;
+    if (c === '(') return this.group();
+    if (c === '[') return this.characterClass();
+    this.at++;
+    if (c === '.' || c === '^' || c === '$') return null;
+    if (c === '\\') {
+      const e = this.source[this.at++];
+      if (e === undefined) throw new Unsupported();
+      if (e === 'b' || e === 'B' || CLASS_ESCAPES.includes(e)) return null;
+      return this.literal(this.escaped(e));
+    }
+    if (c === ')' || c === '*' || c === '+' || c === '?' || c === '{' || c === '}' || c === ']' || c === '|') throw new Unsupported();
+    return this.literal(c);
+  }
+
+  /** The character an escape (outside or inside a class) stands for, when it is one plain character. */
+  private escaped(e: string): string {
+    if (SYNTAX.includes(e)) return e;
+    const control = CONTROL_ESCAPES[e];
+    if (control !== undefined) return control;
+    throw new Unsupported();
+  }
+
+  private group(): Need {
+    this.at++;
+    let lookaround = false;
+    if (this.source[this.at] === '?') {
+      const head = this.source.slice(this.at, this.at + 3);
+      if (head.startsWith('?:')) this.at += 2;
+      else if (head.startsWith('?=') || head.startsWith('?!')) {
+        lookaround = true;
+        this.at += 2;
+      } else if (head === '?<=' || head === '?<!') {
+        lookaround = true;
+        this.at += 3;
+      } else if (head.startsWith('?<')) {
+        const end = this.source.indexOf('>', this.at);
+        if (end < 0) throw new Unsupported();
+        this.at = end + 1;
+      } else throw new Unsupported();
+    }
+    const need = this.disjunction();
+    if (this.source[this.at] !== ')') throw new Unsupported();
+    this.at++;
+    return lookaround ? null : need;
+  }
+
+  private characterClass(): Need {
+    this.at++;
+    const negated = this.source[this.at] === '^';
+    if (negated) this.at++;
+    const chars = new Set<string>();
+    let wide = negated;
+    while (this.source[this.at] !== ']') {
+      if (this.at >= this.source.length) throw new Unsupported();
+      const start = this.classCharacter();
+      if (start === null) {
+        wide = true;
+        continue;
+      }
+      if (this.source[this.at] === '-' && this.source[this.at + 1] !== ']' && this.at + 1 < this.source.length) {
+        this.at++;
+        const end = this.classCharacter();
+        if (end === null) throw new Unsupported();
+        const from = start.charCodeAt(0);
+        const to = end.charCodeAt(0);
+        if (to - from >= MAX_NEEDLES) wide = true;
+        else for (let code = from; code <= to; code++) this.addCased(chars, String.fromCharCode(code));
+      } else this.addCased(chars, start);
+    }
+    this.at++;
+    return wide || chars.size === 0 || chars.size > MAX_NEEDLES ? null : chars;
+  }
+
+  /** One character of a class, or null for a class escape (\d, \w, \s …). */
+  private classCharacter(): string | null {
+    const c = this.source[this.at++] as string;
+    if (c === '[') throw new Unsupported();
+    if (c !== '\\') {
+      if (isSurrogate(c)) throw new Unsupported();
+      return c;
+    }
+    const e = this.source[this.at++];
+    if (e === undefined || e === 'b' || e === 'B') throw new Unsupported();
+    if (CLASS_ESCAPES.includes(e)) return null;
+    return this.escaped(e);
+  }
+
+  private literal(c: string): Need {
+    if (isSurrogate(c)) return null;
+    const set = new Set<string>();
+    this.addCased(set, c);
+    return set;
+  }
+
+  /**
+   * Adds a character and, under ignoreCase, every character that matches it. A non-ASCII letter with case
+   * makes the whole expression unsupported: Unicode case folding is left to the RegExp.
+   */
+  private addCased(set: Set<string>, c: string): void {
+    const lower = c.toLowerCase();
+    const upper = c.toUpperCase();
+    if (!this.ignoreCase || (lower === c && upper === c)) {
+      set.add(c);
+      return;
+    }
+    if (c.charCodeAt(0) > 0x7f) throw new Unsupported();
+    set.add(lower);
+    set.add(upper);
+    if (lower === 'k') set.add(KELVIN);
+    if (lower === 's') set.add(LONG_S);
+  }
+}
+
+const smallest = (needs: ReadonlyArray<Set<string>>): Need => {
+  let best: Need = null;
+  for (const need of needs) if (best === null || need.size < best.size) best = need;
+  return best;
+};
+
+const isSurrogate = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdfff;
+};
