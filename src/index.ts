@@ -14,6 +14,6 @@ export { findFormatter, FORMATTERS } from './report/formatters/all.js';
 export { formatFromExtension, loadFormatter } from './report/formatters/index.js';
 export { isBinary, type Formatter, type BinaryFormatter, type AnyFormatter } from './report/formatter.js';
 export type { Message, Conversation, Role, SkippedRecord } from './model/message.js';
-export { reportSchema, findingSchema, SCHEMA_VERSION, type Report, type Finding } from './model/report.js';
+export { reportSchema, findingSchema, SCHEMA_VERSION, materialize, type Report, type ReportSource, type Finding } from './model/report.js';
 export { RULE_KINDS } from './rules/registry.js';
 export { reportDiffSchema, DIFF_SCHEMA_VERSION, type ReportDiff } from './model/diff.js';

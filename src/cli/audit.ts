@@ -1,3 +1,5 @@
+import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
+import { materialize } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import { strings } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-safe.js';
@@ -32,6 +34,7 @@ function widthFrom(option: string | undefined, io: Io): number {
  * Exit codes as check: 1 when a shown conversation has an error finding.
  */
 export async function audit(paths: string[], options: AuditOptions, io: Io): Promise<number> {
+  let entries: EntryStore | undefined;
   try {
     const width = widthFrom(options.width, io);
     if (width < 0) return EXIT_USAGE;
@@ -43,12 +46,16 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
     const shown: Transcript[] = [];
     let worst: Transcript | undefined;
     // Only the conversations to show are kept: the asked-for ones, else the worst seen so far.
-    const { report } = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
+    entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
+    const run = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
       onConversation(transcript) {
         if (chosen.size > 0) shown.push(transcript);
         else if (!worst || order(transcript.summary, worst.summary) < 0) worst = transcript;
       },
+      entries,
     });
+    // A timeline is for people: the report is read into memory.
+    const report = materialize(run.report);
     if (report.conversations.length === 0) {
       io.stderr.write('chatlint: no conversations in the input\n');
       return EXIT_USAGE;
@@ -74,5 +81,8 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
     return shown.some((t) => t.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
     return usageExitCode(error, io);
+  } finally {
+    // What went to disk for the report is removed, however the run ended.
+    entries?.close();
   }
 }

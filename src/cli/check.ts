@@ -5,11 +5,12 @@ import type { InputEvent } from '../input/events.js';
 import { readFiles, readStdin } from '../input/read.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { buildReport, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
+import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import type { Report } from '../model/report.js';
+import { materialize, type Report, type ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -21,7 +22,7 @@ import { checkPieces } from '../engine/workers.js';
 import { defaultJobs } from '../engine/pieces.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
-import { exitCode, unusableInput } from './gates.js';
+import { errorsOnly, exitCode, unusableInput } from './gates.js';
 
 /** The worker script, always from dist (tests run the sources, but a worker needs compiled JavaScript). */
 // The bundled worker (scripts/bundle.mjs): one file to load per thread instead of ~200 modules.
@@ -134,9 +135,10 @@ export function replyLimitSeconds(ruleset: Ruleset): number | null {
 }
 
 /** Selected ids that no conversation in the input had: a typo must not pass as a clean report. */
-function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: Report): void {
+function assertConversationsFound(selected: ReadonlySet<string> | undefined, report: ReportSource): void {
   if (!selected) return;
-  const found = new Set(report.conversations.map((c) => c.conversationId));
+  // Only the selected conversations were checked, so this set is small.
+  const found = new Set(Array.from(report.conversations, (c) => c.conversationId));
   const missing = [...selected].filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new UsageError(`--conversation: no conversation ${missing.map((id) => JSON.stringify(id)).join(', ')} in the input`);
@@ -152,7 +154,7 @@ export async function readAndCheck(
   options: CheckOptions,
   settings: CheckSettings,
   io: Io,
-  engine: Pick<RunOptions, 'onConversation'> = {},
+  engine: Pick<RunOptions, 'onConversation' | 'entries'> = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
@@ -200,11 +202,13 @@ export async function readAndCheck(
   const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
   const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
   let result: RunResult;
-  let parts: PartialReport[];
+  let parts: PartialReport[] | undefined;
   try {
     if (cached) {
       parts = cached.parts;
-      result = { ...cached, partial: cached.parts[0] as PartialReport, report: buildReport(cached.parts) };
+      // A cache entry is in memory: a store that only orders its entries.
+      const entries = storeOf(cached.parts);
+      result = { ...cached, partial: cached.parts[0] as PartialReport, report: reportFromStore(entries, cached.parts), entries };
       if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
     } else {
       const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
@@ -213,13 +217,14 @@ export async function readAndCheck(
         const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
         result = await checkPieces(pieces, settings.ruleset, hooks, run);
       } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
-      parts = [result.partial];
     }
   } finally {
     progress.stop();
   }
   if (key && options.cache !== undefined && !cached) {
     const { fileErrors, filesRead, seen } = result;
+    // The cache keeps the whole part: its entries are read back into memory to be written.
+    parts ??= [withEntries(result.partial, result.entries)];
     if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
   }
   const { report, identity } = result;
@@ -247,23 +252,33 @@ export function usageExitCode(error: unknown, io: Io): number {
 /** `chatlint check`: read, check, report. Returns the exit code; never throws for bad input or configuration. */
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  let entries: EntryStore | undefined;
   try {
     const settings = await settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
     const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
-    const { report, fileErrors, filesRead, partial, seen } = await readAndCheck(paths, options, settings, io, {
+    // Checked conversations past a share of the memory budget go to disk until the report is written.
+    entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
+    const run = await readAndCheck(paths, options, settings, io, {
       onConversation: transcripts && ((t) => transcripts.add(t)),
+      entries,
     });
-    if (settings.shard) return writeShard({ ...partial, context: formatContext(ruleset, timezone) }, unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict)), options, io);
+    const { report, fileErrors, filesRead, partial, seen } = run;
+    if (settings.shard) {
+      const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
+      return await writeShard({ ...withEntries(partial, run.entries), context: formatContext(ruleset, timezone) }, unusable, options, io);
+    }
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    const since = baseline && options.baseline ? diffReports(baseline, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison needs every finding of both reports at once: then the report is read into memory.
+    const whole = baseline && options.baseline ? materialize(report) : undefined;
+    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: Report = since ? Object.assign({}, report, { baseline: since }) : report;
-    const shown = options.quiet ? { ...compared, findings: report.findings.filter((f) => f.severity === 'error') } : compared;
+    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
+    const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
       language,
@@ -299,6 +314,9 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   } catch (error) {
     if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     return usageExitCode(error, io);
+  } finally {
+    // The report is written (or could not be): what went to disk for it is removed.
+    entries?.close();
   }
 }
 
@@ -326,7 +344,7 @@ async function writeShard(file: ShardFile, unusable: string | null, options: Che
  * so, with the run's counts. /dev/stdout may be a socket (a parent process's pipe), which cannot be
  * opened by name: it is written to the stream.
  */
-export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Report, note: (text: string) => void, io: Io): Promise<void> {
+export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Pick<Report, 'summary'>, note: (text: string) => void, io: Io): Promise<void> {
   if (STDOUT_NAMES.includes(output)) await writeToStream(io.stdout, content);
   else await writeReport(output, content);
   const s = report.summary;

@@ -1,13 +1,13 @@
 /** What decides the exit code of a usable run, and when its input cannot stand as a report (exit 2). */
 import { EXIT_FINDINGS, EXIT_OK } from '../errors.js';
 import { type RunResult } from '../engine/run.js';
-import type { Report } from '../model/report.js';
+import { filtered, type Report, type ReportSource } from '../model/report.js';
 
 /**
  * The exit code of a usable run. --fail-under, when given, decides on the score alone (a nightly job
  * gates on quality, not on the mere presence of findings); else error findings past --max-errors fail.
  */
-export function exitCode(report: Report, gates: Gates, note: (text: string) => void): number {
+export function exitCode(report: Pick<Report, 'summary'>, gates: Gates, note: (text: string) => void): number {
   if (gates.newFindings !== undefined && gates.newFindings > 0) {
     note(`--fail-on-new: ${gates.newFindings} finding${gates.newFindings === 1 ? ' is' : 's are'} new since the baseline`);
     return EXIT_FINDINGS;
@@ -46,4 +46,9 @@ export function unusableInput(s: RunResult['seen'], filesRead: number, fileError
   if (s.messages === 0 && s.skippedRecords > 0) return 'no usable records in the input';
   if (strict && s.skippedRecords > 0) return `--strict: ${s.skippedRecords} records were skipped`;
   return null;
+}
+
+/** --quiet: errors only, in every format (ESLint's meaning), filtered as the findings stream past; the summary still counts everything. */
+export function errorsOnly<S extends ReportSource>(report: S): Omit<S, 'findings'> & Pick<ReportSource, 'findings'> {
+  return { ...report, findings: filtered(report.findings, (f) => f.severity === 'error') };
 }

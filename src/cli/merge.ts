@@ -8,7 +8,7 @@ import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeToStream } from '../report/write.js';
 import { writeReportFile, type ShardFile } from './check.js';
 import { nonNegativeInt, oneOf, useColor } from './check-settings.js';
-import { exitCode, unusableInput } from './gates.js';
+import { errorsOnly, exitCode, unusableInput } from './gates.js';
 import { reportError, writeFailed, type Io } from './io.js';
 
 export interface MergeOptions {
@@ -80,7 +80,7 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
     }
     const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
     // --quiet shows errors only, as in check; the summary still counts everything.
-    const shown = options.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+    const shown = options.quiet ? errorsOnly(report) : report;
     const context = { color: formatter.name === 'pretty' && useColor(options, io, !options.output), language, csvReport, bom: Boolean(options.bom), ...(parts[0] as ShardFile).context };
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const unusable = unusableInput(report.summary, report.summary.files, 0, false);

@@ -91,12 +91,14 @@ export async function reviewSample(paths: string[], options: ReviewSampleOptions
     const pack = packReference(options);
     const files = await discoverFiles(paths, options.output);
     const sampler = new FindingSampler({ perRule, seed, before, after });
-    const { report } = await runCheck(
+    const { report, entries } = await runCheck(
       readFiles(files, readOptions, options.inputFormat),
       ruleset,
       { onFileError: (file, reason) => warn(`${terminalSafe(file)}: ${terminalSafe(reason)}`) },
       { memoryBudgetBytes, onConversation: (transcript) => sampler.add(transcript) },
     );
+    // The sampler kept what it needs: only the summary is read, and what went to disk is removed.
+    entries.close();
     if (report.summary.messages === 0) throw new UsageError('review sample: no messages in the input');
     const rows = sampler.rows(ruleset.rules.map((r) => r.rule.id));
     const text = reviewCsv(rows, pack, seed, Boolean(options.bom));

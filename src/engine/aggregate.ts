@@ -1,34 +1,24 @@
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import {
+  materialize,
+  replayable,
   SCHEMA_VERSION,
   type AgentSummary,
   type ConversationSummary,
   type Finding,
   type InputFile,
   type Report,
+  type ReportSource,
+  type ScoreStats,
   type Waiver,
 } from '../model/report.js';
-import { scoreFindings, scoreStats, type ScoringPolicy } from './score.js';
+import { scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
+import { EntryStore, type StoredEntry } from './entry-store.js';
+import type { ConversationEntry } from './entry.js';
 import { keyedByInput, own } from '../model/records.js';
 
-/**
- * One checked conversation as a partial report keeps it: what the report lists, and what the per-agent
- * tallies need (agents who wrote in it, in order of their first message, with the first name each gave
- * and their message count; each one's own score is in summary.agentScores).
- */
-export interface ConversationEntry {
-  summary: ConversationSummary;
-  findings: Finding[];
-  waived: Report['waived'];
-  agentMessages: Array<[agentId: string, agentName: string | null, messages: number]>;
-  /** Per agent in summary.agents: whether their own findings include a bottom-line rule. */
-  agentCritical: boolean[];
-  /** Its messages per input file, in order of first appearance (summary.inputs[].records). */
-  messagesByFile: Array<[file: string, messages: number]>;
-  /** Its exact duplicates, left out of it: each a skip (summary.inputs[].skipped, the report's skipped list). */
-  duplicates: SkippedRecord[];
-  // The waivers it used are those of `waived` (each waived finding names its waiver): not kept twice.
-}
+// The entry type lives on its own so the store and the sink need not import this file (no import loop).
+export type { ConversationEntry } from './entry.js';
 
 /** Scoring as a partial report carries it: plain data, rules in pack order. */
 export interface PartialScoring {
@@ -117,6 +107,27 @@ export function conversationEntry(
   return { summary, findings, waived, agentMessages, agentCritical, messagesByFile: [...byFile], duplicates };
 }
 
+/** Scores kept compactly (8 bytes each) for averages and medians, with how many a bottom-line rule failed. */
+class ScoreList {
+  private values = new Float64Array(16);
+  private length = 0;
+  private critical = 0;
+
+  push(score: number, critical: boolean): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = score;
+    if (critical) this.critical++;
+  }
+
+  stats(passMark: number): ScoreStats {
+    return scoreStatsOf(this.values.subarray(0, this.length), this.critical, passMark);
+  }
+}
+
 interface AgentTally {
   agentId: string;
   agentName: string | null;
@@ -124,76 +135,61 @@ interface AgentTally {
   messages: number;
   findings: number;
   byRule: Record<string, number>;
-  scores: Array<{ score: number; critical: boolean }>;
+  scores: ScoreList;
 }
 
-/** Conversations in order of their first message, then id, however (and wherever) they were checked. */
-export function inReportOrder(a: ConversationEntry, b: ConversationEntry): number {
-  const x = a.summary;
-  const y = b.summary;
-  return (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0) || (x.conversationId < y.conversationId ? -1 : x.conversationId > y.conversationId ? 1 : 0);
+/** What a partial report says besides its entries (they are in an EntryStore). */
+export type PartialHead = Omit<PartialReport, 'conversations'>;
+
+/** The parts' entries in a store that orders them (they are in memory already, so it holds them). */
+export function storeOf(parts: readonly PartialReport[]): EntryStore {
+  const store = new EntryStore(Number.POSITIVE_INFINITY);
+  for (const part of parts) for (const entry of part.conversations) store.add(entry);
+  return store;
+}
+
+/** A whole partial report (a shard file, a cache entry, a worker's result): every entry, in report order. */
+export function withEntries(head: PartialHead, store: EntryStore): PartialReport {
+  const { waivers, ...rest } = head;
+  return { ...rest, conversations: Array.from(store.entries(true), (stored) => stored.whole()), waivers };
 }
 
 /**
- * The report from one or more partial reports of the same run (the same rules and inputs). Everything is
- * tallied in report order, so the result does not depend on how the work was split.
+ * The report from one or more partial reports of the same run (the same rules and inputs), in memory:
+ * for `merge`, `--cache` and worker threads' parts. See reportFromStore.
  */
 export function buildReport(parts: readonly PartialReport[]): Report {
+  const store = storeOf(parts);
+  try {
+    return materialize(reportFromStore(store, parts));
+  } finally {
+    store.close();
+  }
+}
+
+/** A report read from an EntryStore: skips (read skips, then duplicates) are few and kept as an array. */
+export type StoreReport = Omit<ReportSource, 'skipped'> & Pick<Report, 'skipped'>;
+
+/**
+ * The report from the entries of a run (or of its parts) in a store, and what each part read. The head
+ * (summary, agents, unused waivers) is folded in one pass over the entries in report order, so every sum
+ * adds in the same order however the work was split; findings, conversations and waived findings are
+ * read from the store again on each pass a writer makes, so none of them is held.
+ */
+export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]): StoreReport {
   const first = parts[0];
-  if (!first) throw new Error('buildReport needs at least one partial report');
+  if (!first) throw new Error('reportFromStore needs at least one partial report');
   const policy = policyOf(first.scoring);
-  const ordered = parts.flatMap((p) => p.conversations).sort(inReportOrder);
   const agents = new Map<string, AgentTally>();
   const agent = (agentId: string, agentName: string | null): AgentTally => {
     let tally = agents.get(agentId);
     if (!tally) {
-      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: keyedByInput<number>(), scores: [] };
+      tally = { agentId, agentName, conversations: 0, messages: 0, findings: 0, byRule: keyedByInput<number>(), scores: new ScoreList() };
       agents.set(agentId, tally);
     }
     tally.agentName ??= agentName;
     return tally;
   };
-  let messages = 0;
-  for (const entry of ordered) {
-    messages += entry.summary.messages;
-    for (const [agentId, agentName, count] of entry.agentMessages) {
-      const tally = agent(agentId, agentName);
-      tally.messages += count;
-      tally.conversations++;
-    }
-    for (const finding of entry.findings) {
-      if (finding.agentId === null) continue;
-      const tally = agent(finding.agentId, finding.agentName);
-      tally.findings++;
-      tally.byRule[finding.ruleId] = (own(tally.byRule, finding.ruleId) ?? 0) + 1;
-    }
-    entry.summary.agents.forEach((agentId, i) => {
-      agent(agentId, null).scores.push({ score: own(entry.summary.agentScores, agentId) ?? 0, critical: entry.agentCritical[i] ?? false });
-    });
-  }
-  const conversations = ordered.map((c) => c.summary);
-  const findings = ordered.flatMap((c) => c.findings);
-  const waived = ordered.flatMap((c) => c.waived);
-  const bySeverity = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) bySeverity[f.severity]++;
-  // byRule lists rules in pack order, whatever order conversations were checked in.
-  const ruleOrder = first.scoring.rules.map(([id]) => id);
-  const inRuleOrder = (byRule: Record<string, number>) =>
-    Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => ruleOrder.indexOf(a) - ruleOrder.indexOf(b)));
-  const agentSummaries: AgentSummary[] = [...agents.values()]
-    .sort((a, b) => compareIds(a.agentId, b.agentId))
-    .map(({ scores, byRule, ...tally }) => ({ ...tally, byRule: inRuleOrder(byRule), ...scoreStats(scores, policy.passMark) }));
-  const fileOrder = new Map(first.files.map((file, i) => [file, i]));
-  // Duplicates are listed after the read skips, in file then record order, however conversations were checked.
-  const duplicates = ordered.flatMap((c) => c.duplicates);
-  duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
-  // Read skips in read order: by file as reading met them, then record; a file that could not be read
-  // (record 0) after whatever it held. Sorting is stable, so one part's own order stands.
-  const readOrder = new Map(first.readOrder.map((file, i) => [file, i]));
-  const recordKey = (s: SkippedRecord) => (s.record === 0 && s.line === null && s.reason.startsWith('file not read: ') ? Number.POSITIVE_INFINITY : s.record);
-  const readSkips = parts.flatMap((p) => p.readSkips);
-  if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
-  const skipped = [...readSkips, ...duplicates];
   // Each input's records and skips: what reading counted in every part, plus each conversation's messages
   // and duplicates; format and encoding as first known.
   const inputs = new Map<string, InputFile>();
@@ -209,16 +205,73 @@ export function buildReport(parts: readonly PartialReport[]): Report {
       else Object.assign(known, { format: known.format ?? input.format, encoding: known.encoding ?? input.encoding, records: known.records + input.records, skipped: known.skipped + input.skipped });
     }
   }
+  const scores = new ScoreList();
+  const bySeverity = { error: 0, warning: 0, info: 0 };
+  const duplicates: SkippedRecord[] = [];
   const usedWaivers = new Set<string>();
-  for (const entry of ordered) {
-    for (const [file, count] of entry.messagesByFile) inputOf(file).records += count;
-    for (const duplicate of entry.duplicates) {
+  let conversations = 0;
+  let messages = 0;
+  let findings = 0;
+  let waived = 0;
+  for (const stored of store.entries()) {
+    const summary = stored.get('summary');
+    conversations++;
+    messages += summary.messages;
+    scores.push(summary.score, summary.critical);
+    for (const [agentId, agentName, count] of stored.get('agentMessages')) {
+      const tally = agent(agentId, agentName);
+      tally.messages += count;
+      tally.conversations++;
+    }
+    // The findings' tally, not the findings: this pass never reads them from disk.
+    const { bySeverity: [error, warning, info], agents: byAgent } = stored.tally();
+    findings += error + warning + info;
+    bySeverity.error += error;
+    bySeverity.warning += warning;
+    bySeverity.info += info;
+    for (const [agentId, agentName, count, byRule] of byAgent) {
+      const tally = agent(agentId, agentName);
+      tally.findings += count;
+      for (const [ruleId, n] of byRule) tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + n;
+    }
+    const agentCritical = stored.get('agentCritical');
+    summary.agents.forEach((agentId, i) => {
+      agent(agentId, null).scores.push(own(summary.agentScores, agentId) ?? 0, agentCritical[i] ?? false);
+    });
+    for (const [file, count] of stored.get('messagesByFile')) inputOf(file).records += count;
+    for (const duplicate of stored.get('duplicates')) {
       const input = inputOf(duplicate.file);
       input.records++;
       input.skipped++;
+      duplicates.push(duplicate);
     }
-    for (const w of entry.waived) usedWaivers.add(waiverKey(w.waiver));
+    for (const w of stored.get('waived')) {
+      waived++;
+      usedWaivers.add(waiverKey(w.waiver));
+    }
   }
+  // byRule lists rules in pack order, whatever order conversations were checked in.
+  const ruleOrder = first.scoring.rules.map(([id]) => id);
+  const inRuleOrder = (byRule: Record<string, number>) =>
+    Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => ruleOrder.indexOf(a) - ruleOrder.indexOf(b)));
+  const agentSummaries: AgentSummary[] = [...agents.values()]
+    .sort((a, b) => compareIds(a.agentId, b.agentId))
+    .map(({ scores: agentScores, byRule, ...tally }) => ({ ...tally, byRule: inRuleOrder(byRule), ...agentScores.stats(policy.passMark) }));
+  const fileOrder = new Map(first.files.map((file, i) => [file, i]));
+  // Duplicates are listed after the read skips, in file then record order, however conversations were checked.
+  duplicates.sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.record - b.record);
+  // Read skips in read order: by file as reading met them, then record; a file that could not be read
+  // (record 0) after whatever it held. Sorting is stable, so one part's own order stands.
+  const readOrder = new Map(first.readOrder.map((file, i) => [file, i]));
+  const recordKey = (s: SkippedRecord) => (s.record === 0 && s.line === null && s.reason.startsWith('file not read: ') ? Number.POSITIVE_INFINITY : s.record);
+  const readSkips = parts.flatMap((p) => p.readSkips);
+  if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
+  const skipped = [...readSkips, ...duplicates];
+  // A list read from the store on each pass.
+  const fromEntries = <T>(pick: (stored: StoredEntry) => Iterable<T>, withFindings = false): Iterable<T> =>
+    replayable(function* () {
+      for (const stored of store.entries(withFindings)) yield* pick(stored);
+    });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: first.tool,
@@ -226,21 +279,22 @@ export function buildReport(parts: readonly PartialReport[]): Report {
     summary: {
       files: new Set(parts.flatMap((p) => p.files)).size,
       inputs: [...inputs.values()],
-      conversations: conversations.length,
+      conversations,
       messages,
-      findings: findings.length,
+      findings,
       skippedRecords: skipped.length,
       recordsRead: messages + skipped.length,
       bySeverity,
-      waived: waived.length,
+      waived,
       scoring: { base: policy.base, passMark: policy.passMark },
-      ...scoreStats(conversations, policy.passMark),
+      ...scores.stats(policy.passMark),
     },
     agents: agentSummaries,
-    findings,
+    // A list the head counted empty costs no pass over the entries.
+    findings: findings === 0 ? [] : fromEntries((stored) => stored.get('findings'), true),
     skipped,
-    conversations,
-    waived,
+    conversations: conversations === 0 ? [] : fromEntries((stored) => [stored.get('summary')]),
+    waived: waived === 0 ? [] : fromEntries((stored) => stored.get('waived')),
     unusedWaivers: first.waivers.filter((w) => !usedWaivers.has(waiverKey(w))),
   };
 }

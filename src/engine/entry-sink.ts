@@ -1,4 +1,4 @@
-import type { ConversationEntry } from './aggregate.js';
+import type { ConversationEntry } from './entry.js';
 
 /**
  * Where checked conversations go. A conversation may be checked twice: early (memory ran short, or another

@@ -81,7 +81,7 @@ export class AgentIdentityStep {
    * Adds what identity resolution found to a report, additively: `summary.agentIdentity` and, on every
    * agent, `identity: "signed" | "account"`. Existing fields are untouched.
    */
-  annotate(report: Report): Report {
+  annotate<R extends Pick<Report, 'summary' | 'agents'>>(report: R): R {
     return {
       ...report,
       summary: { ...report.summary, agentIdentity: this.summary() },

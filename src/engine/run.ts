@@ -1,14 +1,14 @@
 import type { Ruleset } from '../config/ruleset.js';
 import type { Conversation, Message, ReadEvent, SkippedRecord } from '../model/message.js';
-import type { ConversationSummary, Finding, InputFile, Report, Waiver } from '../model/report.js';
+import type { ConversationSummary, Finding, InputFile, ReportSource, Waiver } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
-import { buildReport, conversationEntry, inReportOrder, policyOf, type ConversationEntry, type PartialReport, type PartialScoring } from './aggregate.js';
+import { conversationEntry, policyOf, reportFromStore, type ConversationEntry, type PartialHead, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
 import { checkConversation } from './apply-rules.js';
 import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
-import { MemoryEntrySink } from './entry-sink.js';
+import { EntryStore } from './entry-store.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
 import { replyDelays } from './reply-delays.js';
 import { AgentIdentityStep, type AgentIdFrom, type AgentIdentitySummary } from './identity.js';
@@ -26,15 +26,18 @@ export interface RunHooks {
 }
 
 export interface RunResult {
-  report: Report;
+  /** The report, its big lists read from `entries` on each pass. */
+  report: ReportSource;
   /** Files that could not be read at all. */
   fileErrors: Array<{ file: string; reason: string }>;
   /** Files that were read (whatever they held). */
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
-  /** What this run found, for merging with other shards (the report is built from it). */
-  partial: PartialReport;
+  /** What this run found besides its entries, for merging with other shards (withEntries makes the whole part). */
+  partial: PartialHead;
+  /** The checked conversations' entries the report reads; whoever made the run closes it (removing what went to disk). */
+  entries: EntryStore;
   /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
   seen: { recordsRead: number; messages: number; skippedRecords: number };
 }
@@ -57,6 +60,8 @@ export interface RunOptions {
   onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
   shard?: Shard;
+  /** Where checked conversations' entries go (default: a store of the default budget); the caller closes it. */
+  entries?: EntryStore;
 }
 
 /** What reading accounted for, apart from the conversations: the read-level half of a partial report. */
@@ -321,7 +326,7 @@ export async function runCheck(
   hooks: RunHooks = {},
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const sink = new MemoryEntrySink();
+  const sink = options.entries ?? new EntryStore();
   const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
   const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
   const check = conversationChecker(ruleset, options, identity);
@@ -333,7 +338,7 @@ export async function runCheck(
     return (event) => taking.take(event);
   });
   const account = (reading as Reading | undefined)?.finish() ?? new Reading(hooks, options, () => undefined).finish();
-  return finishRun(ruleset, options, hooks, account, sink.entries(), identity);
+  return finishRun(ruleset, options, hooks, account, sink, identity);
 }
 
 /** The report and result of a run from its read accounts and the entries that count. */
@@ -342,13 +347,11 @@ export function finishRun(
   options: RunOptions,
   hooks: RunHooks,
   account: ReadAccount,
-  conversations: ConversationEntry[],
+  entries: EntryStore,
   identity?: AgentIdentityStep,
 ): RunResult {
   const { files, readOrder, inputs, readSkips, fileErrors, filesRead, seen } = account;
-  // In report order, so a shard's partial report is the same however its conversations were checked.
-  conversations.sort(inReportOrder);
-  const partial: PartialReport = {
+  const partial: PartialHead = {
     chatlintPartial: 1,
     tool: TOOL,
     ruleset: { name: ruleset.name, hash: ruleset.hash, file: ruleset.file, ...trustedPatterns(ruleset) },
@@ -358,16 +361,15 @@ export function finishRun(
     inputs,
     readOrder,
     readSkips,
-    conversations,
     waivers: [...(options.waivers ?? [])],
   };
-  const report = buildReport([partial]);
+  const report = reportFromStore(entries, [partial]);
   // Duplicates are known once their conversation is grouped: they reach stderr after the read skips, in report order.
   const duplicateSkips = report.skipped.slice(readSkips.length);
   for (const skip of duplicateSkips) hooks.onSkip?.(skip);
   // A duplicate was read as a message and counts as a skip.
   seen.messages -= duplicateSkips.length;
   seen.skippedRecords += duplicateSkips.length;
-  if (!identity) return { report, fileErrors, filesRead, partial, seen };
-  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, seen };
+  if (!identity) return { report, fileErrors, filesRead, partial, entries, seen };
+  return { report: identity.annotate(report), fileErrors, filesRead, identity: identity.summary(), partial, entries, seen };
 }

@@ -43,15 +43,23 @@ export function scoreFindings(findings: readonly Finding[], policy: ScoringPolic
 
 /** Average, median, pass rate and critical count over scored conversations. */
 export function scoreStats(scores: ReadonlyArray<{ score: number; critical: boolean }>, passMark: number): ScoreStats {
+  return scoreStatsOf(Float64Array.from(scores, (s) => s.score), scores.filter((s) => s.critical).length, passMark);
+}
+
+/** The same from scores kept compactly: the values in any order, and how many were failed by a bottom-line rule. */
+export function scoreStatsOf(scores: Float64Array, criticalCount: number, passMark: number): ScoreStats {
   if (scores.length === 0) return { conversationsScored: 0, averageScore: null, medianScore: null, passRate: null, criticalCount: 0 };
-  const values = scores.map((s) => s.score).sort((a, b) => a - b);
+  // Sorted ascending (a typed array sorts by value), then summed in that order: the same sum however scores arrived.
+  const values = scores.slice().sort();
   const middle = Math.floor(values.length / 2);
   const median = values.length % 2 === 1 ? (values[middle] ?? 0) : ((values[middle - 1] ?? 0) + (values[middle] ?? 0)) / 2;
+  let passed = 0;
+  for (const v of values) if (v >= passMark) passed++;
   return {
     conversationsScored: values.length,
     averageScore: round2(values.reduce((a, b) => a + b, 0) / values.length),
     medianScore: round2(median),
-    passRate: Math.round((values.filter((v) => v >= passMark).length / values.length) * 10_000) / 10_000,
-    criticalCount: scores.filter((s) => s.critical).length,
+    passRate: Math.round((passed / values.length) * 10_000) / 10_000,
+    criticalCount,
   };
 }

@@ -5,7 +5,8 @@ import type { ReadOptions } from '../input/options.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { InputFile } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
-import { MemoryEntrySink, type EntrySink } from './entry-sink.js';
+import type { EntrySink } from './entry-sink.js';
+import { EntryStore } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
@@ -341,7 +342,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Prom
 export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunHooks, options: RunOptions): Promise<RunResult> {
   const pieces = await planPieces(run.files, run.readOptions, run.forced, run.jobs, run.minRangeBytes);
   await enterPhase('reading');
-  const sink = new MemoryEntrySink();
+  const sink = options.entries ?? new EntryStore();
   const joiner = new PieceJoiner(sink, hooks, pieces.length);
   const check = conversationChecker(ruleset, options);
   if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
@@ -360,5 +361,5 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
     const wanted = new Set(joiner.reopened.keys());
     await groupWhole(rereadReopened(pieces, joiner, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
-  return finishRun(ruleset, options, hooks, joiner.account(), sink.entries());
+  return finishRun(ruleset, options, hooks, joiner.account(), sink);
 }

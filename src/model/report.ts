@@ -181,3 +181,38 @@ export const reportSchema = z.object({
   unusedWaivers: z.array(waiverSchema),
 });
 export type Report = z.infer<typeof reportSchema>;
+
+/** The report's lists that grow with the input (one entry per finding, skip, conversation or waived finding). */
+export const REPORT_LISTS = ['findings', 'skipped', 'conversations', 'waived'] as const;
+export type ReportList = (typeof REPORT_LISTS)[number];
+
+/**
+ * A report whose big lists are sequences in report order, each read afresh on every pass: arrays in
+ * memory, or merged from the engine's sorted runs on disk. A plain Report is one; everything else (the
+ * head: summary, agents, unusedWaivers …) is plain data.
+ */
+export type ReportSource = Omit<Report, ReportList> & { readonly [K in ReportList]: Iterable<Report[K][number]> };
+
+/** A source with every list in memory: what formatters for people, diffs and timelines work on. Keys keep their order. */
+export function materialize<S extends ReportSource>(source: S): Omit<S, ReportList> & Pick<Report, ReportList> {
+  if (REPORT_LISTS.every((list) => Array.isArray(source[list]))) return source as Omit<S, ReportList> & Pick<Report, ReportList>;
+  return {
+    ...source,
+    findings: [...source.findings],
+    skipped: [...source.skipped],
+    conversations: [...source.conversations],
+    waived: [...source.waived],
+  };
+}
+
+/** A sequence that can be read again: each pass calls `produce` anew. */
+export function replayable<T>(produce: () => Iterator<T>): Iterable<T> {
+  return { [Symbol.iterator]: produce };
+}
+
+/** The items of a sequence that `keep` accepts, read lazily on each pass. */
+export function filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Iterable<T> {
+  return replayable(function* () {
+    for (const item of items) if (keep(item)) yield item;
+  });
+}

@@ -1,4 +1,4 @@
-import type { Report } from '../model/report.js';
+import type { ReportSource } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -38,19 +38,23 @@ export interface TranscriptSet {
 /**
  * Every output format: a report in, text out (ESLint's `(results, context) → string`), as a sequence of
  * chunks so a night with a million findings never has to fit in one string (V8 caps strings at ~512 MB).
+ * The report is a ReportSource: its big lists are sequences that may be merged from disk on each pass, so
+ * machine formats (json, ndjson, csv) write as they read and never hold a list. A format for people, or one
+ * that needs everything at once, calls materialize(report) first and pays for it in memory.
+ * (Declared as properties, not methods, so a formatter that expects arrays does not type-check.)
  */
 export interface Formatter {
   name: string;
   /** Whether format() reads context.transcripts (then the run keeps conversations that have findings). */
   needsTranscripts?: boolean;
-  format(report: Report, context: FormatterContext): Iterable<string>;
+  format: (report: ReportSource, context: FormatterContext) => Iterable<string>;
 }
 
 /** A format whose output is bytes, not text (xlsx): never printed to a terminal, built once, then written. */
 export interface BinaryFormatter {
   name: string;
   binary: true;
-  render(report: Report, context: FormatterContext): Promise<Uint8Array>;
+  render: (report: ReportSource, context: FormatterContext) => Promise<Uint8Array>;
 }
 
 export type AnyFormatter = Formatter | BinaryFormatter;
@@ -60,6 +64,6 @@ export function isBinary(formatter: AnyFormatter): formatter is BinaryFormatter 
 }
 
 /** The whole output as one string, for small reports and tests. */
-export function formatToString(formatter: Formatter, report: Report, context: FormatterContext): string {
+export function formatToString(formatter: Formatter, report: ReportSource, context: FormatterContext): string {
   return [...formatter.format(report, context)].join('');
 }

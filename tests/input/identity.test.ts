@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileRuleText } from '../../src/config/compile.js';
 import { runCheck } from '../../src/engine/run.js';
+import { materialize } from '../../src/model/report.js';
 import { readInput } from '../../src/input/read.js';
 import { openFile, openInput } from '../../src/input/source.js';
 import { chatlint, ROOT, tempDir } from '../helpers/cli.js';
@@ -52,7 +53,8 @@ async function run(ruleText: string, content = TWEETS) {
   const input = await openInput('tweets.csv', (async function* () {
     yield Buffer.from(content);
   })());
-  return runCheck(readInput(input, { ...BASE_OPTIONS, timezone: 'UTC' }), ruleset);
+  const result = await runCheck(readInput(input, { ...BASE_OPTIONS, timezone: 'UTC' }), ruleset);
+  return { ...result, report: materialize(result.report) };
 }
 
 describe('agent identity from signatures, wired through runCheck', () => {
@@ -128,7 +130,8 @@ describe('agent identity from signatures, wired through runCheck', () => {
   it('the example rule file resolves the signatures of the Twitter fixture', async () => {
     const ruleset = compileRuleText(readFileSync(EXAMPLE, 'utf8'), 'twitter-support.yaml');
     const input = await openFile(fixture('formats/twitter-replies/tweets.csv'));
-    const { report, identity } = await runCheck(readInput(input, { ...BASE_OPTIONS, timezone: 'UTC' }), ruleset);
+    const { report: source, identity } = await runCheck(readInput(input, { ...BASE_OPTIONS, timezone: 'UTC' }), ruleset);
+    const report = materialize(source);
     await input.close?.();
     expect(report.agents.map((a) => [a.agentId, a.messages])).toEqual([
       ['BrightAir/Dana', 1],

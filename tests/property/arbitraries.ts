@@ -6,7 +6,7 @@ import type { ReadOptions } from '../../src/input/options.js';
 import type { InputEvent } from '../../src/input/events.js';
 import { readInput } from '../../src/input/read.js';
 import { openInput } from '../../src/input/source.js';
-import type { Finding } from '../../src/model/report.js';
+import { materialize, type Finding, type Report } from '../../src/model/report.js';
 
 /** `npm test` runs each property a bounded number of times with a fixed seed; `npm run fuzz` runs them longer. */
 export const FUZZ = {
@@ -89,11 +89,15 @@ async function* chunks(text: string, size: number): AsyncIterable<Buffer> {
 }
 
 /** Runs the whole engine over files given as text, fed in small chunks (readers see split characters and lines). */
-export async function runFiles(files: Array<[string, string]>, chunkSize = 13): Promise<RunResult> {
+export async function runFiles(files: Array<[string, string]>, chunkSize = 13): Promise<Omit<RunResult, 'report'> & { report: Report }> {
   async function* events(): AsyncIterable<InputEvent> {
     for (const [name, text] of files) yield* readInput(await openInput(name, chunks(text, chunkSize)), OPTIONS);
   }
-  return runCheck(events(), rules());
+  const result = await runCheck(events(), rules());
+  // The report's lists as arrays, its entries' disk runs (if any) removed.
+  const report = materialize(result.report);
+  result.entries.close();
+  return { ...result, report };
 }
 
 export const joinLines = (lines: Line[]) => lines.map((l) => `${l.text}\n`).join('');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatToString, isBinary } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/all.js';
-import type { Finding, Report } from '../../src/model/report.js';
+import { replayable, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
 import { batched } from '../../src/report/write.js';
 import { expectedOutput } from '../helpers/cli.js';
 
@@ -22,6 +22,26 @@ describe('formatters stream their output', () => {
       const findings = Array.from({ length }, (_, i) => ({ ...finding, messageIndex: i, excerpt: `a\n"b"\u2028 ${i}` }));
       const sized = { ...report, findings, skipped: findings.map((f) => f.source) };
       expect(formatToString(json, sized, CONTEXT), `${length} findings`).toBe(`${JSON.stringify(sized, null, 2)}\n`);
+    }
+  });
+
+  it('writes json, ndjson and every CSV report alike from sequences read on each pass as from arrays', () => {
+    const finding = report.findings[0] as Finding;
+    const conversation = report.conversations[0] as Report['conversations'][number];
+    for (const length of [0, 1, 512, 513, 1030]) {
+      const findings = Array.from({ length }, (_, i) => ({ ...finding, messageIndex: i }));
+      const conversations = Array.from({ length }, (_, i) => ({ ...conversation, conversationId: `C${i}`, deductions: i % 3 ? { [`rule-${i % 7}`]: 1 } : {} }));
+      const arrays: Report = { ...report, findings, conversations, skipped: findings.map((f) => ({ ...f.source, reason: 'x' })) };
+      // Sequences that can be read any number of times, never arrays.
+      const asSequence = <T>(items: T[]) => replayable(() => items.values());
+      const source: ReportSource = { ...arrays, findings: asSequence(arrays.findings), skipped: asSequence(arrays.skipped), conversations: asSequence(arrays.conversations), waived: asSequence(arrays.waived) };
+      for (const formatter of FORMATTERS) {
+        if (isBinary(formatter)) continue;
+        for (const csvReport of ['findings', 'agents', 'conversations'] as const) {
+          const context = { ...CONTEXT, csvReport };
+          expect(formatToString(formatter, source, context), `${formatter.name} ${csvReport} ${length}`).toBe(formatToString(formatter, arrays, context));
+        }
+      }
     }
   });
 

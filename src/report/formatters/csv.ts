@@ -1,4 +1,4 @@
-import type { Finding, Report } from '../../model/report.js';
+import type { Finding, ReportSource } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { own } from '../../model/records.js';
 import { localTime } from '../local-time.js';
@@ -41,7 +41,7 @@ export function ruleColumns(context: FormatterContext, mentioned: Iterable<strin
   return ids;
 }
 
-function* agentsCsv(report: Report, context: FormatterContext): Generator<string> {
+function* agentsCsv(report: ReportSource, context: FormatterContext): Generator<string> {
   const ruleIds = ruleColumns(context, report.agents.flatMap((a) => Object.keys(a.byRule)));
   yield row([...AGENT_COLUMNS, ...ruleIds]);
   for (const a of report.agents) {
@@ -57,9 +57,14 @@ export const CONVERSATION_COLUMNS = [
   'conversationId', 'startedAt', 'agents', 'messages', 'findings', 'score', 'passed', 'critical', 'file', 'localStartedAt',
 ] as const;
 
-/** One row per conversation with its score and the points each rule deducted. */
-function* conversationsCsv(report: Report, context: FormatterContext): Generator<string> {
-  const ruleIds = ruleColumns(context, report.conversations.flatMap((c) => Object.keys(c.deductions)));
+/** Rules some conversation deducted for, in order of first mention (one pass over the conversations). */
+function* deductedRules(report: ReportSource): Generator<string> {
+  for (const c of report.conversations) yield* Object.keys(c.deductions);
+}
+
+/** One row per conversation with its score and the points each rule deducted: the columns from a first pass, the rows from a second. */
+function* conversationsCsv(report: ReportSource, context: FormatterContext): Generator<string> {
+  const ruleIds = ruleColumns(context, deductedRules(report));
   yield row([...CONVERSATION_COLUMNS, ...ruleIds.map((id) => `deduction:${id}`)]);
   for (const c of report.conversations) {
     yield row([
@@ -70,7 +75,7 @@ function* conversationsCsv(report: Report, context: FormatterContext): Generator
   }
 }
 
-function* findingsCsv(report: Report, context: FormatterContext): Generator<string> {
+function* findingsCsv(report: ReportSource, context: FormatterContext): Generator<string> {
   yield row([...FINDING_COLUMNS]);
   for (const f of report.findings) yield row(findingCells(f, context.timezone));
 }

@@ -1,4 +1,4 @@
-import type { Report } from '../../model/report.js';
+import { materialize, type Report, type ReportSource } from '../../model/report.js';
 import type { Transcript } from '../../model/transcript.js';
 import type { Formatter, FormatterContext, Language } from '../formatter.js';
 import { localTime } from '../local-time.js';
@@ -161,7 +161,9 @@ function ruleIndexOf(report: Report, context: FormatterContext): Map<string, num
 export const html: Formatter = {
   name: 'html',
   needsTranscripts: true,
-  *format(report: Report, context: FormatterContext): Generator<string> {
+  *format(source: ReportSource, context: FormatterContext): Generator<string> {
+    // For people: the whole report at once (grouping, ranking, charts).
+    const report = materialize(source);
     const l = LABELS[context.language];
     const lang = context.language === 'zh-CN' ? 'zh-CN' : 'en';
     const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${l.generated}: ${report.summary.files} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;

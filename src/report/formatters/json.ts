@@ -2,41 +2,59 @@ import type { Formatter } from '../formatter.js';
 
 const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
 
-/** Elements of a top-level array stringified together: one JSON.stringify per slice, not per element. */
+/** Elements of a top-level list stringified together: one JSON.stringify per slice, not per element. */
 const SLICE = 512;
 
 /**
- * The elements `from`…`to` of an array as `JSON.stringify(report, null, 2)` prints them inside the report
- * (four spaces in), each line but the last ending in a comma: a slice nested as deep as the report nests
- * it comes out indented as the report indents it, and only the wrapper's lines are cut off.
+ * Elements as `JSON.stringify(report, null, 2)` prints them inside the report (four spaces in), each line
+ * but the last ending in a comma: a slice nested as deep as the report nests it comes out indented as the
+ * report indents it, and only the wrapper's lines are cut off.
  */
-function elements(value: readonly unknown[], from: number, to: number): string {
-  const text = JSON.stringify({ a: value.slice(from, to) }, null, 2);
+function elements(slice: readonly unknown[]): string {
+  const text = JSON.stringify({ a: slice }, null, 2);
   // '{\n  "a": [\n' … '\n  ]\n}'
   return text.slice(WRAP_HEAD, -WRAP_TAIL);
 }
 const WRAP_HEAD = '{\n  "a": [\n'.length;
 const WRAP_TAIL = '\n  ]\n}'.length;
 
+/** A top-level list (an array, or a sequence read once, never held whole) as its key and elements. */
+function* listChunks(key: string, items: Iterable<unknown>, comma: string): Generator<string> {
+  let slice: unknown[] = [];
+  // A full slice waits until the next element shows whether a comma follows it.
+  let full: string | undefined;
+  for (const item of items) {
+    if (slice.length === SLICE) {
+      yield full === undefined ? `  ${JSON.stringify(key)}: [\n` : `${full},\n`;
+      full = elements(slice);
+      slice = [];
+    }
+    slice.push(item);
+  }
+  if (full === undefined && slice.length === 0) {
+    yield `  ${JSON.stringify(key)}: []${comma}\n`;
+    return;
+  }
+  if (full === undefined) yield `  ${JSON.stringify(key)}: [\n`;
+  else yield `${full}${slice.length > 0 ? ',' : ''}\n`;
+  if (slice.length > 0) yield `${elements(slice)}\n`;
+  yield `  ]${comma}\n`;
+}
+
+const isList = (value: unknown): value is Iterable<unknown> =>
+  Array.isArray(value) || (typeof value === 'object' && value !== null && Symbol.iterator in value);
+
 /**
  * The report as `JSON.stringify(report, null, 2)` would print it, produced piece by piece: the
- * top-level arrays (findings, conversations, …) a slice of elements at a time.
+ * top-level lists (findings, conversations, …) a slice of elements at a time, read from their sequences.
  */
 function* jsonChunks(report: object): Generator<string> {
   const entries = Object.entries(report).filter(([, value]) => value !== undefined);
   yield '{\n';
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? ',' : '';
-    if (Array.isArray(value) && value.length > 0) {
-      yield `  ${JSON.stringify(key)}: [\n`;
-      for (let from = 0; from < value.length; from += SLICE) {
-        const to = Math.min(from + SLICE, value.length);
-        yield `${elements(value, from, to)}${to < value.length ? ',' : ''}\n`;
-      }
-      yield `  ]${comma}\n`;
-    } else {
-      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
-    }
+    if (isList(value)) yield* listChunks(key, value, comma);
+    else yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
   }
   yield '}\n';
 }

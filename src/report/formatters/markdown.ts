@@ -1,4 +1,4 @@
-import type { Report } from '../../model/report.js';
+import { materialize, type ReportSource } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { strings } from '../i18n.js';
 import { agentsWorstFirst, conversationsWorstFirst, findingsByRule } from '../ranking.js';
@@ -30,7 +30,9 @@ const percent = (value: number | null) => (value === null ? '-' : `${Math.round(
 /** For pasting into a ticket or chat: summary, agents worst first, top rules, worst conversations. */
 export const markdown: Formatter = {
   name: 'markdown',
-  *format(report: Report, context: FormatterContext): Generator<string> {
+  *format(source: ReportSource, context: FormatterContext): Generator<string> {
+    // For people: the whole report at once (grouping, ranking, charts).
+    const report = materialize(source);
     const t = strings(context.language);
     const s = report.summary;
     const lines = [`# ${t.reportTitle}`, ''];

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding, Report, Severity } from '../../model/report.js';
+import { materialize, type Finding, type ReportSource, type Severity } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
 import { padEnd, terminalSafe } from '../terminal-text.js';
@@ -37,7 +37,9 @@ function groupByConversation(findings: Finding[]): Map<string, Finding[]> {
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
   name: 'pretty',
-  *format(report: Report, context: FormatterContext): Generator<string> {
+  *format(source: ReportSource, context: FormatterContext): Generator<string> {
+    // For people: the whole report at once (grouping, ranking, charts).
+    const report = materialize(source);
     const c = new Chalk({ level: context.color ? 1 : 0 });
     const t = strings(context.language);
     const lines: string[] = [];

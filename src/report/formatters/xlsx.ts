@@ -3,7 +3,7 @@ import type writeXlsxFile from 'write-excel-file/node';
 import type { Cell, Feature, Row, Sheet } from 'write-excel-file/node';
 /** The Node build's file content type (not exported by name). */
 type FileContent = Parameters<typeof writeXlsxFile>[1] extends { features?: Array<Feature<infer C>> } | undefined ? C : never;
-import type { Report } from '../../model/report.js';
+import { materialize, type Report } from '../../model/report.js';
 import type { BinaryFormatter, FormatterContext } from '../formatter.js';
 import { wallClockDate } from '../local-time.js';
 import { ruleColumns } from './csv.js';
@@ -123,7 +123,7 @@ export const xlsx: BinaryFormatter = {
   name: 'xlsx',
   binary: true,
   async render(report, context) {
-    return workbook(report, context);
+    return workbook(materialize(report), context);
   },
 };
 

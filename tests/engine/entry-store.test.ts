@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ConversationEntry } from '../../src/engine/aggregate.js';
+import { EntryStore } from '../../src/engine/entry-store.js';
+import type { Finding } from '../../src/model/report.js';
+
+/** A small seeded generator, so the same entries come every run. */
+function seeded(seed: number) {
+  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
+}
+
+/** Texts that must come back exactly through the disk: tabs, newlines, quotes, CJK, emoji, a lone surrogate. */
+const TEXTS = ['好的，马上为您处理。', 'a\tb\nc "quoted" \\ back', '😀 emoji', 'lone \ud800 surrogate', '\u2028\u0000'];
+
+function entryOf(id: string, startedAt: string, findings: number, random: () => number, tag = ''): ConversationEntry {
+  const list: Finding[] = Array.from({ length: findings }, (_, i) => ({
+    ruleId: `rule-${i % 3}`, kind: 'forbidden-phrase', severity: i % 2 ? 'warning' : 'error', agentId: '3007', agentName: null,
+    conversationId: id, messageIndex: i, timestamp: startedAt, message: `${TEXTS[Math.floor(random() * TEXTS.length)]}${tag}`, match: null, offset: null,
+    seconds: random() < 0.5 ? null : random() * 100, excerpt: TEXTS[i % TEXTS.length] as string, source: { file: 'a.jsonl', line: i + 1, record: i + 1 },
+  }));
+  return {
+    summary: { conversationId: id, agents: ['3007'], startedAt, messages: findings + 1, findings, score: 100 - findings, passed: true, critical: false, deductions: { 'rule-0': 0.1 + 0.2 }, agentScores: { '3007': 99.5 }, source: { file: 'a.jsonl' } },
+    findings: list,
+    waived: [],
+    agentMessages: [['3007', null, findings + 1]],
+    agentCritical: [false],
+    messagesByFile: [['a.jsonl', findings + 1]],
+    duplicates: findings > 4 ? [{ file: 'a.jsonl', line: 9, record: 9, reason: `duplicate of a.jsonl:3${tag}` }] : [],
+  };
+}
+
+/** Everything a pass reads, as text: every field of every entry, in the order given. */
+function read(store: EntryStore): string[] {
+  return [...store.entries(true)].map((e) => JSON.stringify([e.get('summary'), e.get('findings'), e.get('waived'), e.get('agentMessages'), e.get('agentCritical'), e.get('messagesByFile'), e.get('duplicates')]));
+}
+
+describe('EntryStore', () => {
+  const random = seeded(7);
+  // Conversations in any order; some start at the same time, so the id decides.
+  const entries = Array.from({ length: 600 }, (_, i) => entryOf(`C${(i * 7919) % 600}`, new Date(Date.UTC(2026, 10, 27, 0, Math.floor(random() * 200))).toISOString(), Math.floor(random() * 6), random));
+
+  it('gives entries in report order, the same whether all are held or every one went to disk', () => {
+    const inMemory = new EntryStore(Number.POSITIVE_INFINITY);
+    const onDisk = new EntryStore(0);
+    for (const entry of entries) {
+      inMemory.add(entry);
+      onDisk.add(entry);
+    }
+    expect(inMemory.spillFolder).toBeUndefined();
+    const folder = onDisk.spillFolder;
+    expect(folder && existsSync(folder)).toBe(true);
+    const expected = [...entries]
+      .sort((a, b) => (a.summary.startedAt < b.summary.startedAt ? -1 : a.summary.startedAt > b.summary.startedAt ? 1 : a.summary.conversationId < b.summary.conversationId ? -1 : 1))
+      .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]));
+    expect(read(inMemory)).toEqual(expected);
+    expect(read(onDisk)).toEqual(expected);
+    // Every pass reads everything again.
+    expect(read(onDisk)).toEqual(expected);
+    onDisk.close();
+    expect(existsSync(folder as string)).toBe(false);
+  });
+
+  it('counts only the entries of a conversation added after it was superseded, held or on disk', () => {
+    for (const budget of [0, 2_000, Number.POSITIVE_INFINITY]) {
+      const store = new EntryStore(budget);
+      const early = entryOf('X1', '2026-11-27T00:00:00.000Z', 2, random, ' early');
+      store.add(early);
+      for (const entry of entries.slice(0, 40)) store.add(entry);
+      store.supersede('X1');
+      // The whole conversation, checked again: an earlier first message and other findings.
+      const whole = entryOf('X1', '2026-11-26T23:59:00.000Z', 3, random, ' whole');
+      store.add(whole);
+      store.supersede('X2'); // a conversation never added
+      const read = [...store.entries(true)].filter((e) => e.get('summary').conversationId === 'X1');
+      expect(read.map((e) => e.get('findings')), `budget ${budget}`).toEqual([whole.findings]);
+      expect([...store.entries()]).toHaveLength(41);
+      store.close();
+    }
+  });
+
+  it('refuses entries once reading began', () => {
+    const store = new EntryStore();
+    store.add(entries[0] as ConversationEntry);
+    expect([...store.entries()]).toHaveLength(1);
+    expect(() => store.add(entries[1] as ConversationEntry)).toThrow(/after reading began/);
+  });
+});
