@@ -19,7 +19,7 @@ import { ReportWriteError, writeReport, writeToStream } from '../report/write.js
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
 import { checkPieces } from '../engine/workers.js';
-import { defaultJobs } from '../engine/pieces.js';
+import { boundHeapGrowth, defaultJobs, inputBytes } from '../engine/pieces.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
 import { errorsOnly, exitCode, unusableInput } from './gates.js';
@@ -190,7 +190,9 @@ export async function readAndCheck(
   const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
   // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
   const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
-  const jobs = piecewise ? (settings.jobs ?? defaultJobs(files, minRangeBytes)) : 1;
+  const bytes = inputBytes(files);
+  const jobs = piecewise ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+  boundHeapGrowth(bytes);
   // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
   const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
   if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');

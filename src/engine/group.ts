@@ -8,7 +8,7 @@ const EMPTY: [string, Message[]] = ['', []];
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
 const heapBytes = (message: Message) => message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
-export const DEFAULT_MEMORY_BUDGET_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_MEMORY_BUDGET_BYTES = 48 * 1024 * 1024;
 
 /**
  * Gathers messages into conversations, whatever order and files they arrive in, then orders each

@@ -4,6 +4,7 @@ import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLine
 import { readFiles } from '../input/read.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 
 /**
  * A unit of parallel reading: a whole file (any format, compressed, an archive), or a byte range of one
@@ -61,18 +62,33 @@ export async function* readPiece(piece: Piece, options: ReadOptions, forced: str
   yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
 }
 
-/**
- * Worker threads when not asked: one per core for an input worth it (each worker loads and compiles the
- * rules again, a few hundred ms), else one, in this thread.
- */
-export function defaultJobs(files: readonly string[], minBytes = MIN_RANGE_BYTES): number {
+/** The bytes of the files to read (an unreadable file counts nothing: the reader reports it). */
+export function inputBytes(files: readonly string[]): number {
   let bytes = 0;
   for (const file of files) {
     try {
       bytes += statSync(file).size;
     } catch {
-      // An unreadable file is reported by the reader.
+      // Reported by the reader.
     }
   }
+  return bytes;
+}
+
+/**
+ * Worker threads when not asked: one per core for an input worth it (each worker loads and compiles the
+ * rules again, a few hundred ms), else one, in this thread.
+ */
+export function defaultJobs(bytes: number, minBytes = MIN_RANGE_BYTES): number {
   return bytes >= minBytes ? availableParallelism() : 1;
+}
+
+/**
+ * V8 lets a heap grow to several times what survived its last full collection before collecting again, so a
+ * night whose live data stays small (messages past the budget are checked and let go) still took 430–600 MB.
+ * Growing by half at most keeps peak RSS near the live data, for ~15% more time on a big input
+ * (docs/performance.md, round five). Process-wide, so worker threads started afterwards follow it too.
+ */
+export function boundHeapGrowth(bytes: number, minBytes = MIN_RANGE_BYTES): void {
+  if (bytes >= minBytes) setFlagsFromString('--heap-growing-percent=50');
 }

@@ -302,7 +302,9 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Prom
       reject(error);
     };
     for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
-      const worker = new Worker(run.workerUrl, { workerData: run.workerData });
+      // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
+      // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
+      const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       workers.push(worker);
       let busy = false;
       worker.on('message', (message: FromWorker) => {
