@@ -9,24 +9,3 @@ export interface EntrySink {
   add(entry: ConversationEntry): void;
   supersede(conversationId: string): void;
 }
-
-/** The entries that count, held in memory (a night's worth of findings is the stream engineer's spilling store). */
-export class MemoryEntrySink implements EntrySink {
-  private readonly byId = new Map<string, ConversationEntry[]>();
-
-  add(entry: ConversationEntry): void {
-    const id = entry.summary.conversationId;
-    const list = this.byId.get(id);
-    if (list) list.push(entry);
-    else this.byId.set(id, [entry]);
-  }
-
-  supersede(conversationId: string): void {
-    this.byId.delete(conversationId);
-  }
-
-  /** Every entry that counts (in no particular order: the report sorts them). */
-  entries(): ConversationEntry[] {
-    return [...this.byId.values()].flat();
-  }
-}
