@@ -1,52 +1,23 @@
 import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding } from '../model/report.js';
+import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
+import type { SkippedRecord } from '../model/message.js';
+import { own } from '../model/records.js';
 import type { ConversationEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
-/** Entries held in memory before they go to disk as a sorted run: a small share of a run's memory. */
+/** Characters of packed entries held in memory before they go to disk as a sorted run. */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 32 * 1024 * 1024;
 
 /** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
 const FAN_IN = 16;
-/** Bytes read from a run at a time, per open run. */
+/** Bytes read from a run at a time, per open run and part. */
 const READ_CHUNK = 64 * 1024;
 /** Characters gathered before one write. */
 const WRITE_CHUNK = 1 << 20;
-
-/**
- * Rough heap cost of an entry (summary, tallies, per-agent and per-file lists) and of each finding beyond
- * its texts; measured on the 100 MB benchmark night (35k entries: 85 MB held with four rules, 198 MB
- * with a finding on every agent message).
- */
-const ENTRY_OVERHEAD_BYTES = 1600;
-const FINDING_OVERHEAD_BYTES = 300;
-
-/**
- * Every field of an entry but its findings, as a column of its line in a run's head file (in this order);
- * findings go to a second file, line for line, read only by the passes that list findings. A field added
- * to ConversationEntry must be named here, or it would be lost on the way through the disk.
- */
-const COLUMNS: Record<Exclude<keyof ConversationEntry, 'findings'>, true> = {
-  summary: true,
-  waived: true,
-  agentMessages: true,
-  agentCritical: true,
-  messagesByFile: true,
-  duplicates: true,
-};
-const HEAD_FIELDS = Object.keys(COLUMNS) as Array<Exclude<keyof ConversationEntry, 'findings'>>;
-// Column 0 is the sort key, the last the findings' tally.
-const COLUMN_OF = new Map<keyof ConversationEntry, number>(HEAD_FIELDS.map((field, i) => [field, i + 1]));
-const TALLY_COLUMN = HEAD_FIELDS.length + 1;
-
-/** An entry's place in the report: first message, then conversation id, then the order entries were added. */
-type SortKey = [startedAt: string, conversationId: string, seq: number];
-
-function compareKeys(a: SortKey, b: SortKey): number {
-  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
-}
+/** What a held entry costs beyond its texts (the object, its array, the key). */
+const HELD_OVERHEAD_BYTES = 160;
 
 /**
  * What an entry's findings add to the report's head, so the pass that folds it never reads the findings:
@@ -81,60 +52,135 @@ export function tallyFindings(findings: readonly Finding[]): FindingTally {
   return tally;
 }
 
-/** One entry as a pass reads it: from memory as it was added, or from its lines on disk, a field parsed when asked. */
+/** A waiver as one string, to tell which waivers some conversation used. */
+export const waiverKey = (w: Waiver) => `${w.source}\u0000${w.conversationId}\u0000${w.ruleId}\u0000${w.messageIndex ?? ''}`;
+
+/**
+ * What the report's head (summary, agents, unused waivers) needs of an entry, in one small array: the
+ * conversation's messages, score and whether a bottom-line rule failed it; per agent of summary.agents its
+ * own score and bottom-line flag; the per-agent message counts, messages per file, duplicates, the
+ * findings' tally and the waivers its waived findings used.
+ */
+export type EntryHead = [
+  messages: number,
+  score: number,
+  critical: boolean,
+  agents: Array<[agentId: string, score: number, critical: boolean]>,
+  agentMessages: ConversationEntry['agentMessages'],
+  messagesByFile: ConversationEntry['messagesByFile'],
+  duplicates: SkippedRecord[],
+  tally: FindingTally,
+  waivers: string[],
+];
+
+/** The parts of a packed entry, each a stream of its own on disk: a pass reads the head and at most one list. */
+export type EntryList = 'conversations' | 'findings' | 'waived';
+const PART_OF: Record<EntryList, number> = { conversations: 1, findings: 2, waived: 3 };
+const PARTS = 4;
+
+/**
+ * An entry as the store keeps it, made once by whoever checked the conversation (a worker thread, in
+ * parallel): its sort key, its head as JSON, and its lists as the JSON report prints their elements
+ * (`JSON.stringify(report, null, 2)`, four spaces in; '' for an empty list), so neither holding, spilling,
+ * posting between threads nor writing the JSON report stringifies or parses it again.
+ */
+export interface PackedEntry {
+  startedAt: string;
+  conversationId: string;
+  /** [head JSON, the summary (an element of `conversations`), the findings, the waived findings]. */
+  texts: [head: string, conversation: string, findings: string, waived: string];
+}
+
+export function packEntry(entry: ConversationEntry): PackedEntry {
+  const { summary } = entry;
+  const head: EntryHead = [
+    summary.messages,
+    summary.score,
+    summary.critical,
+    summary.agents.map((agentId, i) => [agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ?? false]),
+    entry.agentMessages,
+    entry.messagesByFile,
+    entry.duplicates,
+    tallyFindings(entry.findings),
+    entry.waived.map((w) => waiverKey(w.waiver)),
+  ];
+  return {
+    startedAt: summary.startedAt,
+    conversationId: summary.conversationId,
+    texts: [JSON.stringify(head), jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)],
+  };
+}
+
+/** The elements of a list printed by jsonElements, parsed back. */
+function parseElements<T>(text: string): T[] {
+  return text === '' ? [] : (JSON.parse(`[${text}]`) as T[]);
+}
+
+/** One entry as a pass reads it: its head, and the list the pass asked for (all of them for a held entry). */
 export class StoredEntry {
-  constructor(
-    private readonly entry: ConversationEntry | undefined,
-    private readonly columns: readonly string[] | undefined,
-    private readonly findingsLine: string | undefined,
-  ) {}
+  constructor(private readonly texts: ReadonlyArray<string | undefined>) {}
 
-  get<K extends keyof ConversationEntry>(field: K): ConversationEntry[K] {
-    if (this.entry) return this.entry[field];
-    const text = field === 'findings' ? this.findingsLine : this.columns?.[COLUMN_OF.get(field) ?? -1];
-    if (text === undefined) throw new Error(`EntryStore: ${field} not read in this pass`);
-    // An empty column is a field that was undefined.
-    return (text === '' ? undefined : JSON.parse(text)) as ConversationEntry[K];
+  head(): EntryHead {
+    return JSON.parse(this.part(0)) as EntryHead;
   }
 
-  /** What the findings add to the report's head (without reading them when they are on disk). */
-  tally(): FindingTally {
-    if (this.entry) return tallyFindings(this.entry.findings);
-    return JSON.parse(this.columns?.[TALLY_COLUMN] ?? '') as FindingTally;
+  /** A list's elements as the JSON report prints them ('' when empty). */
+  text(list: EntryList): string {
+    return this.part(PART_OF[list]);
   }
 
-  /** Every field (for what needs whole entries: shard files, the cache); the pass must read findings. */
+  summary(): ConversationEntry['summary'] {
+    return JSON.parse(this.part(1)) as ConversationEntry['summary'];
+  }
+
+  findings(): Finding[] {
+    return parseElements(this.part(2));
+  }
+
+  waived(): Report['waived'] {
+    return parseElements(this.part(3));
+  }
+
+  /** Every field (for what needs whole entries: shard files, the cache); the pass must have read every list. */
   whole(): ConversationEntry {
-    if (this.entry) return this.entry;
-    return { ...Object.fromEntries(HEAD_FIELDS.map((field) => [field, this.get(field)])), findings: this.get('findings') } as ConversationEntry;
+    const [, , , agents, agentMessages, messagesByFile, duplicates] = this.head();
+    return { summary: this.summary(), findings: this.findings(), waived: this.waived(), agentMessages, agentCritical: agents.map(([, , critical]) => critical), messagesByFile, duplicates };
   }
+
+  private part(index: number): string {
+    const text = this.texts[index];
+    if (text === undefined) throw new Error('EntryStore: a list not read in this pass');
+    return text;
+  }
+}
+
+/** An entry's place in the report: first message, then conversation id, then the order entries were added. */
+type SortKey = [startedAt: string, conversationId: string, seq: number];
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
 }
 
 interface Held {
   key: SortKey;
-  entry: ConversationEntry;
+  texts: PackedEntry['texts'];
 }
 
-function heldCost(entry: ConversationEntry): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + entry.summary.conversationId.length * 2 + entry.duplicates.length * FINDING_OVERHEAD_BYTES;
-  for (const list of [entry.findings, entry.waived]) {
-    for (const finding of list) bytes += FINDING_OVERHEAD_BYTES + 2 * (finding.message.length + finding.excerpt.length + (finding.match?.length ?? 0));
-  }
-  return bytes;
+const NEWLINE = 10;
+/** Ends a list's record on disk: JSON.stringify escapes every control character, so no text holds one. */
+const RECORD_END = 0;
+const RECORD_END_CHAR = '\u0000';
+
+/**
+ * The disk form of an entry's parts, one record per part file: the head line starts with its key (JSON,
+ * so a tab or newline in an id is escaped) and a tab; a list's text (whose lines the pretty-printing breaks)
+ * ends with a NUL.
+ */
+function recordsOf({ key, texts }: Held): string[] {
+  return [`${JSON.stringify(key)}\t${texts[0]}\n`, `${texts[1]}${RECORD_END_CHAR}`, `${texts[2]}${RECORD_END_CHAR}`, `${texts[3]}${RECORD_END_CHAR}`];
 }
 
-const json = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
-
-/** An entry's two lines: its key, head fields and findings' tally; its findings. */
-function linesOf({ key, entry }: Held): { head: string; findings: string } {
-  const columns = HEAD_FIELDS.map((field) => json(entry[field]));
-  // JSON.stringify escapes every control character, so tabs and newlines only ever separate columns and lines.
-  return { head: `${JSON.stringify(key)}\t${columns.join('\t')}\t${JSON.stringify(tallyFindings(entry.findings))}\n`, findings: `${json(entry.findings)}\n` };
-}
-
-const keyOfLine = (line: string): SortKey => JSON.parse(line.slice(0, line.indexOf('\t'))) as SortKey;
-
-/** The lines of a byte range of a level file, read forward a chunk at a time at their own position. */
+/** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
   private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
   private start = 0;
@@ -145,33 +191,34 @@ class RangeReader {
     private readonly fd: number,
     private position: number,
     private readonly stop: number,
+    private readonly separator: number,
   ) {}
 
-  nextLine(): string | undefined {
+  next(): string | undefined {
     for (;;) {
-      const newline = this.buffer.indexOf(10, this.start);
-      if (newline !== -1 && newline < this.end) {
-        const tail = this.buffer.subarray(this.start, newline);
-        this.start = newline + 1;
+      const at = this.buffer.indexOf(this.separator, this.start);
+      if (at !== -1 && at < this.end) {
+        const tail = this.buffer.subarray(this.start, at);
+        this.start = at + 1;
         if (this.carried.length === 0) return tail.toString('utf8');
-        const line = Buffer.concat([...this.carried, tail]).toString('utf8');
+        const record = Buffer.concat([...this.carried, tail]).toString('utf8');
         this.carried = [];
-        return line;
+        return record;
       }
       if (this.position >= this.stop) return undefined;
-      // A line longer than what is left of the chunk: keep its start (a copy, the buffer is reused).
+      // A record longer than what is left of the chunk: keep its start (a copy, the buffer is reused).
       if (this.start < this.end) this.carried.push(Buffer.from(this.buffer.subarray(this.start, this.end)));
       this.start = 0;
       this.end = readSync(this.fd, this.buffer, 0, Math.min(READ_CHUNK, this.stop - this.position), this.position);
       this.position += this.end;
-      if (this.end === 0) throw new Error('EntryStore: a run ends before its last line');
+      if (this.end === 0) throw new Error('EntryStore: a run ends before its last record');
     }
   }
 }
 
 /**
- * One file per level and kind (heads, findings) that runs are appended to, each run a byte range: a
- * spill costs no file of its own, and a level whose runs were all merged into the next starts over.
+ * One file per level and part that runs are appended to, each run a byte range: a spill costs no file of
+ * its own, and a level whose runs were all merged into the next starts over.
  */
 class LevelFile {
   readonly fd: number;
@@ -184,10 +231,10 @@ class LevelFile {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  append(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    this.size += Buffer.byteLength(line, 'utf8');
+  append(text: string): void {
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    this.size += Buffer.byteLength(text, 'utf8');
     if (this.pendingChars >= WRITE_CHUNK) this.flush();
   }
 
@@ -213,47 +260,38 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next key, and the entry behind it. */
+/** A source of entries in report order, for the merge: its next key, and the entry's parts read. */
 interface Cursor {
   key: SortKey;
-  /** From a run: the head line, and the findings line when the pass reads findings. */
-  head: string | undefined;
-  findings: string | undefined;
-  /** From memory: the entry itself. */
-  held: ConversationEntry | undefined;
+  texts: Array<string | undefined>;
   advance(): boolean;
-  close(): void;
 }
 
-/** A run: its lines' byte ranges in its level's two files. */
+/** A run: its records' byte ranges in its level's part files. */
 interface Run {
   level: number;
-  heads: [start: number, end: number];
-  findings: [start: number, end: number];
+  ranges: Array<[start: number, end: number]>;
 }
 
-interface Level {
-  heads: LevelFile;
-  findings: LevelFile;
-}
+type Level = LevelFile[];
 
-function runCursor(run: Run, level: Level, withFindings: boolean): Cursor {
-  const heads = new RangeReader(level.heads.fd, ...run.heads);
-  // The findings file is read only by a pass that lists findings; its lines go with the heads' one for one.
-  const findings = withFindings ? new RangeReader(level.findings.fd, ...run.findings) : undefined;
+/** A run's entries, reading the head file and the part files in `parts` (record for record). */
+function runCursor(run: Run, level: Level, parts: readonly number[]): Cursor {
+  const heads = new RangeReader((level[0] as LevelFile).fd, ...(run.ranges[0] as [number, number]), NEWLINE);
+  const readers = parts.map((part) => [part, new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), RECORD_END)] as const);
   const cursor: Cursor = {
     key: ['', '', 0],
-    head: undefined,
-    findings: undefined,
-    held: undefined,
+    texts: [],
     advance() {
-      cursor.head = heads.nextLine();
-      cursor.findings = findings?.nextLine();
-      if (cursor.head === undefined) return false;
-      cursor.key = keyOfLine(cursor.head);
+      const line = heads.next();
+      if (line === undefined) return false;
+      const tab = line.indexOf('\t');
+      cursor.key = JSON.parse(line.slice(0, tab)) as SortKey;
+      const texts: Array<string | undefined> = [line.slice(tab + 1)];
+      for (const [part, reader] of readers) texts[part] = reader.next();
+      cursor.texts = texts;
       return true;
     },
-    close() {},
   };
   return cursor;
 }
@@ -262,22 +300,19 @@ function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
     key: ['', '', 0],
-    head: undefined,
-    findings: undefined,
-    held: undefined,
+    texts: [],
     advance() {
       const item = held[next++];
       if (!item) return false;
       cursor.key = item.key;
-      cursor.held = item.entry;
+      cursor.texts = item.texts;
       return true;
     },
-    close() {},
   };
   return cursor;
 }
 
-/** The cursors' entries in key order (a k-way merge on a binary heap); every cursor is closed at the end. */
+/** The cursors' entries in key order (a k-way merge on a binary heap). */
 function* merged(cursors: Cursor[]): Generator<Cursor> {
   const heap: Cursor[] = [];
   const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
@@ -298,37 +333,36 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
       i = least;
     }
   };
-  try {
-    for (const cursor of cursors) {
-      if (!cursor.advance()) continue;
-      heap.push(cursor);
-      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-    }
-    while (heap.length > 0) {
-      const top = heap[0] as Cursor;
-      yield top;
-      if (top.advance()) down(0);
-      else {
-        const last = heap.pop() as Cursor;
-        if (heap.length > 0) {
-          heap[0] = last;
-          down(0);
-        }
+  for (const cursor of cursors) {
+    if (!cursor.advance()) continue;
+    heap.push(cursor);
+    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+  }
+  while (heap.length > 0) {
+    const top = heap[0] as Cursor;
+    yield top;
+    if (top.advance()) down(0);
+    else {
+      const last = heap.pop() as Cursor;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
       }
     }
-  } finally {
-    for (const cursor of cursors) cursor.close();
   }
 }
 
+const ALL_LISTS = [1, 2, 3];
+
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
- * held up to a byte budget, then sorted into report order and appended as a run (JSON Lines in a private
- * temporary folder, one pair of files per level: heads, with a column per field and the findings' tally,
- * and findings); runs are merged sixteen at a time into the next level as they pile up. Reading
- * (entries()) merges the runs and what is still held into report order, as often as the report's passes
- * ask, reading findings only for a pass that lists them; entries superseded by a later check of their
- * conversation are left out. close() removes the folder (as does exit, or an interrupt).
+ * packed entries (strings, see PackedEntry) held up to a budget of characters, then sorted into report
+ * order and appended as a run (in a private temporary folder, one file per level and part: heads, with each
+ * entry's key, then its summary, findings and waived findings); runs are merged sixteen at a time into the
+ * next level as they pile up. Reading (entries()) merges the runs and what is still held into report order,
+ * as often as the report's passes ask, reading from disk only the heads and the one list a pass asks for;
+ * entries superseded by a later check of their conversation are left out. close() removes the folder (as
+ * does exit, or an interrupt).
  */
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
@@ -349,9 +383,13 @@ export class EntryStore implements EntrySink {
   }
 
   add(entry: ConversationEntry): void {
+    this.addPacked(packEntry(entry));
+  }
+
+  addPacked({ startedAt, conversationId, texts }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [entry.summary.startedAt, entry.summary.conversationId, this.nextSeq++], entry });
-    this.heldBytes += heldCost(entry);
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], texts });
+    this.heldBytes += HELD_OVERHEAD_BYTES + startedAt.length + conversationId.length + texts[0].length + texts[1].length + texts[2].length + texts[3].length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
 
@@ -361,6 +399,7 @@ export class EntryStore implements EntrySink {
   }
 
   private counts(key: SortKey): boolean {
+    if (this.superseded.size === 0) return true;
     const bound = this.superseded.get(key[1]);
     return bound === undefined || key[2] >= bound;
   }
@@ -368,21 +407,17 @@ export class EntryStore implements EntrySink {
   private level(index: number): Level {
     const folder = (this.folder ??= makeTempFolder('chatlint-entries-'));
     for (let i = this.levels.length; i <= index; i++) {
-      this.levels.push({ heads: new LevelFile(join(folder, `level-${i}.heads.jsonl`)), findings: new LevelFile(join(folder, `level-${i}.findings.jsonl`)) });
+      this.levels.push(['heads', 'conversations', 'findings', 'waived'].map((part) => new LevelFile(join(folder, `level-${i}.${part}`))));
     }
     return this.levels[index] as Level;
   }
 
-  /** Appends lines (given in report order) to a level as one run. */
-  private appendRun(index: number, lines: Iterable<{ head: string; findings: string }>): void {
-    const { heads, findings } = this.level(index);
-    const run: Run = { level: index, heads: [heads.size, heads.size], findings: [findings.size, findings.size] };
-    for (const line of lines) {
-      heads.append(line.head);
-      findings.append(line.findings);
-    }
-    run.heads[1] = heads.size;
-    run.findings[1] = findings.size;
+  /** Appends entries (given in report order, each as its records per part) to a level as one run. */
+  private appendRun(index: number, entries: Iterable<string[]>): void {
+    const files = this.level(index);
+    const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
+    for (const records of entries) for (let part = 0; part < PARTS; part++) (files[part] as LevelFile).append(records[part] as string);
+    files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
 
@@ -392,24 +427,20 @@ export class EntryStore implements EntrySink {
 
   private spillHeld(): void {
     const held = this.heldInOrder();
-    // One entry's lines at a time: the held entries are never all stringified at once.
+    this.held = [];
+    this.heldBytes = 0;
     this.appendRun(
       0,
       (function* () {
-        for (const item of held) yield linesOf(item);
+        for (const item of held) yield recordsOf(item);
       })(),
     );
-    this.held = [];
-    this.heldBytes = 0;
     this.compact();
   }
 
   /** Pending writes reach the files, so readers see every run. */
   private flush(): void {
-    for (const { heads, findings } of this.levels) {
-      heads.flush();
-      findings.flush();
-    }
+    for (const files of this.levels) for (const file of files) file.flush();
   }
 
   /** While one level has FAN_IN runs, they become one run of the next level (superseded entries dropped). */
@@ -424,45 +455,41 @@ export class EntryStore implements EntrySink {
       this.appendRun(
         index + 1,
         (function* () {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, true)))) {
-            if (store.counts(cursor.key)) yield { head: `${cursor.head as string}\n`, findings: `${cursor.findings as string}\n` };
+          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) {
+            if (store.counts(cursor.key)) yield recordsOf({ key: cursor.key, texts: cursor.texts as Held['texts'] });
           }
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
-      level.heads.reset();
-      level.findings.reset();
+      for (const file of level) file.reset();
     }
   }
 
   /**
    * The entries that count, in report order (first message, then id, then the order they were added).
-   * Each call is a fresh pass over everything; adding ends at the first. Findings can be read from the
-   * entries only when `withFindings` (the pass then reads them from disk); tally() always.
+   * Each call is a fresh pass over everything; adding ends at the first. Every entry's head can be read;
+   * of its lists, only `list` (entries held in memory have every one).
    */
-  *entries(withFindings = false): Generator<StoredEntry> {
+  *entries(list?: EntryList | 'all'): Generator<StoredEntry> {
     if (!this.sealed) {
       this.sealed = true;
       this.held = this.heldInOrder();
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) yield new StoredEntry(item.entry, undefined, undefined);
+      for (const item of this.held) yield new StoredEntry(item.texts);
       return;
     }
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, withFindings)), heldCursor(this.held)];
+    const parts = list === undefined ? [] : list === 'all' ? ALL_LISTS : [PART_OF[list]];
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, parts)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (!this.counts(cursor.key)) continue;
-      yield cursor.held ? new StoredEntry(cursor.held, undefined, undefined) : new StoredEntry(undefined, (cursor.head as string).split('\t'), cursor.findings);
+      if (this.counts(cursor.key)) yield new StoredEntry(cursor.texts);
     }
   }
 
   /** Removes the runs; the store is empty afterwards. */
   close(): void {
-    for (const { heads, findings } of this.levels.splice(0)) {
-      heads.close();
-      findings.close();
-    }
+    for (const files of this.levels.splice(0)) for (const file of files) file.close();
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
     this.runs = [];

@@ -6,7 +6,7 @@ import type { SkippedRecord } from '../model/message.js';
 import type { InputFile } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
 import type { EntrySink } from './entry-sink.js';
-import { EntryStore } from './entry-store.js';
+import { EntryStore, packEntry, type PackedEntry } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
@@ -32,8 +32,12 @@ type HookCall =
   | { hook: 'onNote'; file: string; message: string }
   | { hook: 'onEmptyFile'; file: string };
 
-/** An entry with the lines its conversation's records lie between in the piece, or a conversation reopened there. */
-type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
+/**
+ * A checked conversation's entry, packed where it was checked (a worker thread: strings cross to the main
+ * thread cheaply, and it stores them as they are), with the lines its records lie between in the piece; or
+ * a conversation reopened there.
+ */
+type Op = { entry: PackedEntry; window: LineWindow } | { reopen: string };
 
 /** What a check worker posts. */
 export type FromWorker =
@@ -79,7 +83,7 @@ async function checkPiece(
   const events = read((at) => (start = at));
   const onGrouped = (grouped: Grouped) => {
     const window = lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]);
-    take({ entry: check(grouped), window });
+    take({ entry: packEntry(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
   return { account, reopened: [...reopened], start };
@@ -218,7 +222,7 @@ class PieceJoiner {
       this.reopen(op.reopen);
       return;
     }
-    const id = op.entry.summary.conversationId;
+    const id = op.entry.conversationId;
     const windows = this.reopened.get(id);
     if (windows) {
       windows.push([piece, op.window]);
@@ -229,7 +233,7 @@ class PieceJoiner {
       this.reopen(id).push([piece, op.window]);
       return;
     }
-    this.sink.add(op.entry);
+    this.sink.addPacked(op.entry);
   }
 
   /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
