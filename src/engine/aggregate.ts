@@ -265,7 +265,7 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   const readSkips = parts.flatMap((p) => p.readSkips);
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
-  // A list read from the store on each pass: its elements parsed, or (for the JSON writer) their text as printed.
+  // A list read from the store on each pass: its elements parsed, or (for the JSON writer) their bytes as printed.
   const fromEntries = <T>(list: EntryList, parse: (stored: StoredEntry) => T[]): Iterable<T> =>
     printedList(
       function* () {
@@ -273,8 +273,8 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       },
       function* () {
         for (const stored of store.entries(list)) {
-          const text = stored.text(list);
-          if (text !== '') yield text;
+          const printed = stored.printed(list);
+          if (printed.length > 0) yield printed;
         }
       },
     );

@@ -73,84 +73,118 @@ export type EntryHead = [
   waivers: string[],
 ];
 
-/** The parts of a packed entry, each a stream of its own on disk: a pass reads the head and at most one list. */
+/** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
 export type EntryList = 'conversations' | 'findings' | 'waived';
-const PART_OF: Record<EntryList, number> = { conversations: 1, findings: 2, waived: 3 };
-const PARTS = 4;
+const LIST_INDEX: Record<EntryList, number> = { conversations: 0, findings: 1, waived: 2 };
+const LISTS = 3;
 
 /**
  * An entry as the store keeps it, made once by whoever checked the conversation (a worker thread, in
- * parallel): its sort key, its head as JSON, and its lists as the JSON report prints their elements
- * (`JSON.stringify(report, null, 2)`, four spaces in; '' for an empty list), so neither holding, spilling,
- * posting between threads nor writing the JSON report stringifies or parses it again.
+ * parallel): its sort key, its head as JSON, and its lists (its summary as an element of `conversations`,
+ * its findings, its waived findings) as the JSON report prints their elements (`JSON.stringify(report,
+ * null, 2)`, four spaces in; nothing for an empty list), in UTF-8 back to back. So neither holding,
+ * spilling, posting between threads nor writing the JSON report stringifies, parses or encodes it again.
  */
 export interface PackedEntry {
   startedAt: string;
   conversationId: string;
-  /** [head JSON, the summary (an element of `conversations`), the findings, the waived findings]. */
-  texts: [head: string, conversation: string, findings: string, waived: string];
+  head: string;
+  /** Bytes of each list in `lists`. */
+  sizes: [conversation: number, findings: number, waived: number];
+  lists: Uint8Array;
 }
 
-export function packEntry(entry: ConversationEntry): PackedEntry {
-  const { summary } = entry;
-  const head: EntryHead = [
-    summary.messages,
-    summary.score,
-    summary.critical,
-    summary.agents.map((agentId, i) => [agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ?? false]),
-    entry.agentMessages,
-    entry.messagesByFile,
-    entry.duplicates,
-    tallyFindings(entry.findings),
-    entry.waived.map((w) => waiverKey(w.waiver)),
-  ];
-  return {
-    startedAt: summary.startedAt,
-    conversationId: summary.conversationId,
-    texts: [JSON.stringify(head), jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)],
-  };
-}
+/** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
+const SLAB_BYTES = 1 << 20;
 
-/** The elements of a list printed by jsonElements, parsed back. */
-function parseElements<T>(text: string): T[] {
-  return text === '' ? [] : (JSON.parse(`[${text}]`) as T[]);
-}
+/** Packs entries, their lists into slabs of about a megabyte (one allocation per slab, not per entry). */
+export class EntryPacker {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+  private filled: ArrayBuffer[] = [];
 
-/** One entry as a pass reads it: its head, and the list the pass asked for (all of them for a held entry). */
-export class StoredEntry {
-  constructor(private readonly texts: ReadonlyArray<string | undefined>) {}
-
-  head(): EntryHead {
-    return JSON.parse(this.part(0)) as EntryHead;
+  pack(entry: ConversationEntry): PackedEntry {
+    const { summary } = entry;
+    const head: EntryHead = [
+      summary.messages,
+      summary.score,
+      summary.critical,
+      summary.agents.map((agentId, i) => [agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ?? false]),
+      entry.agentMessages,
+      entry.messagesByFile,
+      entry.duplicates,
+      tallyFindings(entry.findings),
+      entry.waived.map((w) => waiverKey(w.waiver)),
+    ];
+    const texts = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const most = 3 * (texts[0].length + texts[1].length + texts[2].length);
+    if (this.used + most > this.slab.length) {
+      if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
+      this.used = 0;
+    }
+    const start = this.used;
+    const sizes = texts.map((text) => {
+      const written = this.slab.write(text, this.used, 'utf8');
+      this.used += written;
+      return written;
+    }) as PackedEntry['sizes'];
+    return { startedAt: summary.startedAt, conversationId: summary.conversationId, head: JSON.stringify(head), sizes, lists: this.slab.subarray(start, this.used) };
   }
 
-  /** A list's elements as the JSON report prints them ('' when empty). */
-  text(list: EntryList): string {
-    return this.part(PART_OF[list]);
+  /** The slabs of the entries packed since the last call, to transfer with them; later entries go to a new slab. */
+  release(): ArrayBuffer[] {
+    if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
+    const slabs = this.filled;
+    this.filled = [];
+    this.slab = Buffer.allocUnsafeSlow(0);
+    this.used = 0;
+    return slabs;
+  }
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+
+/** The elements of a printed list, parsed back. */
+function parseElements<T>(bytes: Uint8Array): T[] {
+  return bytes.length === 0 ? [] : (JSON.parse(`[${asBuffer(bytes).toString('utf8')}]`) as T[]);
+}
+
+/** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
+export class StoredEntry {
+  constructor(
+    private readonly headText: string,
+    private readonly lists: ReadonlyArray<Uint8Array | undefined>,
+  ) {}
+
+  head(): EntryHead {
+    return JSON.parse(this.headText) as EntryHead;
+  }
+
+  /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
+  printed(list: EntryList): Uint8Array {
+    const bytes = this.lists[LIST_INDEX[list]];
+    if (bytes === undefined) throw new Error(`EntryStore: ${list} not read in this pass`);
+    return bytes;
   }
 
   summary(): ConversationEntry['summary'] {
-    return JSON.parse(this.part(1)) as ConversationEntry['summary'];
+    return (parseElements(this.printed('conversations')) as Array<ConversationEntry['summary']>)[0] as ConversationEntry['summary'];
   }
 
   findings(): Finding[] {
-    return parseElements(this.part(2));
+    return parseElements(this.printed('findings'));
   }
 
   waived(): Report['waived'] {
-    return parseElements(this.part(3));
+    return parseElements(this.printed('waived'));
   }
 
   /** Every field (for what needs whole entries: shard files, the cache); the pass must have read every list. */
   whole(): ConversationEntry {
     const [, , , agents, agentMessages, messagesByFile, duplicates] = this.head();
     return { summary: this.summary(), findings: this.findings(), waived: this.waived(), agentMessages, agentCritical: agents.map(([, , critical]) => critical), messagesByFile, duplicates };
-  }
-
-  private part(index: number): string {
-    const text = this.texts[index];
-    if (text === undefined) throw new Error('EntryStore: a list not read in this pass');
-    return text;
   }
 }
 
@@ -163,56 +197,69 @@ function compareKeys(a: SortKey, b: SortKey): number {
 
 interface Held {
   key: SortKey;
-  texts: PackedEntry['texts'];
+  head: string;
+  sizes: PackedEntry['sizes'];
+  lists: Uint8Array;
 }
 
 const NEWLINE = 10;
-/** Ends a list's record on disk: JSON.stringify escapes every control character, so no text holds one. */
-const RECORD_END = 0;
-const RECORD_END_CHAR = '\u0000';
 
 /**
- * The disk form of an entry's parts, one record per part file: the head line starts with its key (JSON,
- * so a tab or newline in an id is escaped) and a tab; a list's text (whose lines the pretty-printing breaks)
- * ends with a NUL.
+ * The head line of an entry on disk: its key and its lists' sizes (JSON, so a tab or newline in an id is
+ * escaped), a tab, its head.
  */
-function recordsOf({ key, texts }: Held): string[] {
-  return [`${JSON.stringify(key)}\t${texts[0]}\n`, `${texts[1]}${RECORD_END_CHAR}`, `${texts[2]}${RECORD_END_CHAR}`, `${texts[3]}${RECORD_END_CHAR}`];
+function headLine({ key, head, sizes }: Held): Buffer {
+  return Buffer.from(`${JSON.stringify([...key, ...sizes])}\t${head}\n`, 'utf8');
 }
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
-  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
+  // A fresh chunk per read: the lists handed out are views into it.
+  private buffer = Buffer.allocUnsafeSlow(0);
   private start = 0;
   private end = 0;
-  private carried: Buffer[] = [];
 
   constructor(
     private readonly fd: number,
     private position: number,
     private readonly stop: number,
-    private readonly separator: number,
   ) {}
 
-  next(): string | undefined {
+  /** Reads the next chunk; what is left of the current one comes first. */
+  private more(least: number): void {
+    const left = this.end - this.start;
+    const size = Math.max(READ_CHUNK, least);
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buffer.copy(next, 0, this.start, this.end);
+    const wanted = Math.min(size - left, this.stop - this.position);
+    const read = wanted > 0 ? readSync(this.fd, next, left, wanted, this.position) : 0;
+    if (read === 0) throw new Error('EntryStore: a run ends before its last record');
+    this.position += read;
+    this.buffer = next;
+    this.start = 0;
+    this.end = left + read;
+  }
+
+  /** The next line (without its newline), or undefined at the end of the range. */
+  line(): string | undefined {
     for (;;) {
-      const at = this.buffer.indexOf(this.separator, this.start);
+      const at = this.buffer.indexOf(NEWLINE, this.start);
       if (at !== -1 && at < this.end) {
-        const tail = this.buffer.subarray(this.start, at);
+        const line = this.buffer.toString('utf8', this.start, at);
         this.start = at + 1;
-        if (this.carried.length === 0) return tail.toString('utf8');
-        const record = Buffer.concat([...this.carried, tail]).toString('utf8');
-        this.carried = [];
-        return record;
+        return line;
       }
       if (this.position >= this.stop) return undefined;
-      // A record longer than what is left of the chunk: keep its start (a copy, the buffer is reused).
-      if (this.start < this.end) this.carried.push(Buffer.from(this.buffer.subarray(this.start, this.end)));
-      this.start = 0;
-      this.end = readSync(this.fd, this.buffer, 0, Math.min(READ_CHUNK, this.stop - this.position), this.position);
-      this.position += this.end;
-      if (this.end === 0) throw new Error('EntryStore: a run ends before its last record');
+      this.more(2 * (this.end - this.start));
     }
+  }
+
+  /** The next `size` bytes. */
+  bytes(size: number): Uint8Array {
+    if (this.end - this.start < size) this.more(size);
+    const bytes = this.buffer.subarray(this.start, this.start + size);
+    this.start += size;
+    return bytes;
   }
 }
 
@@ -224,33 +271,34 @@ class LevelFile {
   readonly fd: number;
   /** Bytes in the file, written or pending. */
   size = 0;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  append(text: string): void {
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    this.size += Buffer.byteLength(text, 'utf8');
-    if (this.pendingChars >= WRITE_CHUNK) this.flush();
+  append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.size += bytes.length;
+    if (this.pendingBytes >= WRITE_CHUNK) this.flush();
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    const bytes = Buffer.concat(this.pending, this.pendingBytes);
     const at = this.size - bytes.length;
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, at + offset);
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
   }
 
   /** Every run in it was merged into the next level: it is empty again. */
   reset(): void {
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     this.size = 0;
     ftruncateSync(this.fd, 0);
   }
@@ -260,14 +308,15 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next key, and the entry's parts read. */
+/** A source of entries in report order, for the merge: its next entry (lists not read are empty). */
 interface Cursor {
-  key: SortKey;
-  texts: Array<string | undefined>;
+  entry: Held;
+  /** The lists read: all three for a held entry, else those the pass asked for. */
+  read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
 }
 
-/** A run: its records' byte ranges in its level's part files. */
+/** A run: its records' byte ranges in its level's files (heads, then one per list). */
 interface Run {
   level: number;
   ranges: Array<[start: number, end: number]>;
@@ -275,37 +324,49 @@ interface Run {
 
 type Level = LevelFile[];
 
-/** A run's entries, reading the head file and the part files in `parts` (record for record). */
-function runCursor(run: Run, level: Level, parts: readonly number[]): Cursor {
-  const heads = new RangeReader((level[0] as LevelFile).fd, ...(run.ranges[0] as [number, number]), NEWLINE);
-  const readers = parts.map((part) => [part, new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), RECORD_END)] as const);
+const NO_SIZES: PackedEntry['sizes'] = [0, 0, 0];
+const EMPTY = new Uint8Array(0);
+
+/** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
+function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
+  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]));
+  const heads = reader(0);
+  const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
-    key: ['', '', 0],
-    texts: [],
+    entry: { key: ['', '', 0], head: '', sizes: NO_SIZES, lists: EMPTY },
+    read: [],
     advance() {
-      const line = heads.next();
+      const line = heads.line();
       if (line === undefined) return false;
       const tab = line.indexOf('\t');
-      cursor.key = JSON.parse(line.slice(0, tab)) as SortKey;
-      const texts: Array<string | undefined> = [line.slice(tab + 1)];
-      for (const [part, reader] of readers) texts[part] = reader.next();
-      cursor.texts = texts;
+      const [startedAt, id, seq, ...sizes] = JSON.parse(line.slice(0, tab)) as [...SortKey, ...PackedEntry['sizes']];
+      const read: Array<Uint8Array | undefined> = [];
+      for (const [list, lines] of readers) read[list] = lines.bytes(sizes[list] as number);
+      cursor.entry = { key: [startedAt, id, seq], head: line.slice(tab + 1), sizes: sizes as PackedEntry['sizes'], lists: EMPTY };
+      cursor.read = read;
       return true;
     },
   };
   return cursor;
 }
 
+/** A held entry's lists, each a view of its bytes. */
+function listsOf({ sizes, lists }: Held): Uint8Array[] {
+  const conversation = lists.subarray(0, sizes[0]);
+  const findings = lists.subarray(sizes[0], sizes[0] + sizes[1]);
+  return [conversation, findings, lists.subarray(sizes[0] + sizes[1], sizes[0] + sizes[1] + sizes[2])];
+}
+
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
-    key: ['', '', 0],
-    texts: [],
+    entry: { key: ['', '', 0], head: '', sizes: NO_SIZES, lists: EMPTY },
+    read: [],
     advance() {
       const item = held[next++];
       if (!item) return false;
-      cursor.key = item.key;
-      cursor.texts = item.texts;
+      cursor.entry = item;
+      cursor.read = listsOf(item);
       return true;
     },
   };
@@ -315,7 +376,7 @@ function heldCursor(held: readonly Held[]): Cursor {
 /** The cursors' entries in key order (a k-way merge on a binary heap). */
 function* merged(cursors: Cursor[]): Generator<Cursor> {
   const heap: Cursor[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
+  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).entry.key, (heap[j] as Cursor).entry.key) < 0;
   const swap = (i: number, j: number) => {
     const t = heap[i] as Cursor;
     heap[i] = heap[j] as Cursor;
@@ -352,17 +413,17 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
   }
 }
 
-const ALL_LISTS = [1, 2, 3];
+const ALL_LISTS = [0, 1, 2];
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
- * packed entries (strings, see PackedEntry) held up to a budget of characters, then sorted into report
- * order and appended as a run (in a private temporary folder, one file per level and part: heads, with each
- * entry's key, then its summary, findings and waived findings); runs are merged sixteen at a time into the
- * next level as they pile up. Reading (entries()) merges the runs and what is still held into report order,
- * as often as the report's passes ask, reading from disk only the heads and the one list a pass asks for;
- * entries superseded by a later check of their conversation are left out. close() removes the folder (as
- * does exit, or an interrupt).
+ * packed entries (see PackedEntry) held up to a budget of bytes, then sorted into report order and
+ * appended as a run (in a private temporary folder, one file per level and part: heads, with each entry's
+ * key and lists' sizes, then one per list); runs are merged sixteen at a time into the next level as they
+ * pile up. Reading (entries()) merges the runs and what is still held into report order, as often as the
+ * report's passes ask, reading from disk only the heads and the list a pass asks for; entries superseded
+ * by a later check of their conversation are left out. close() removes the folder (as does exit, or an
+ * interrupt).
  */
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
@@ -374,6 +435,7 @@ export class EntryStore implements EntrySink {
   private readonly levels: Level[] = [];
   private runs: Run[] = [];
   private sealed = false;
+  private readonly packer = new EntryPacker();
 
   constructor(private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES) {}
 
@@ -383,13 +445,13 @@ export class EntryStore implements EntrySink {
   }
 
   add(entry: ConversationEntry): void {
-    this.addPacked(packEntry(entry));
+    this.addPacked(this.packer.pack(entry));
   }
 
-  addPacked({ startedAt, conversationId, texts }: PackedEntry): void {
+  addPacked({ startedAt, conversationId, head, sizes, lists }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], texts });
-    this.heldBytes += HELD_OVERHEAD_BYTES + startedAt.length + conversationId.length + texts[0].length + texts[1].length + texts[2].length + texts[3].length;
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], head, sizes, lists });
+    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length + head.length) + lists.length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
 
@@ -412,11 +474,14 @@ export class EntryStore implements EntrySink {
     return this.levels[index] as Level;
   }
 
-  /** Appends entries (given in report order, each as its records per part) to a level as one run. */
-  private appendRun(index: number, entries: Iterable<string[]>): void {
+  /** Appends entries (given in report order, each with its lists) to a level as one run. */
+  private appendRun(index: number, entries: Iterable<[Held, ReadonlyArray<Uint8Array | undefined>]>): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    for (const records of entries) for (let part = 0; part < PARTS; part++) (files[part] as LevelFile).append(records[part] as string);
+    for (const [entry, lists] of entries) {
+      (files[0] as LevelFile).append(headLine(entry));
+      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(lists[list] as Uint8Array);
+    }
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
@@ -431,9 +496,7 @@ export class EntryStore implements EntrySink {
     this.heldBytes = 0;
     this.appendRun(
       0,
-      (function* () {
-        for (const item of held) yield recordsOf(item);
-      })(),
+      held.map((item) => [item, listsOf(item)]),
     );
     this.compact();
   }
@@ -454,9 +517,9 @@ export class EntryStore implements EntrySink {
       const store = this;
       this.appendRun(
         index + 1,
-        (function* () {
+        (function* (): Generator<[Held, ReadonlyArray<Uint8Array | undefined>]> {
           for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) {
-            if (store.counts(cursor.key)) yield recordsOf({ key: cursor.key, texts: cursor.texts as Held['texts'] });
+            if (store.counts(cursor.entry.key)) yield [cursor.entry, cursor.read];
           }
         })(),
       );
@@ -468,7 +531,7 @@ export class EntryStore implements EntrySink {
   /**
    * The entries that count, in report order (first message, then id, then the order they were added).
    * Each call is a fresh pass over everything; adding ends at the first. Every entry's head can be read;
-   * of its lists, only `list` (entries held in memory have every one).
+   * of its lists, `list` (or every one; entries held in memory have every one).
    */
   *entries(list?: EntryList | 'all'): Generator<StoredEntry> {
     if (!this.sealed) {
@@ -477,13 +540,13 @@ export class EntryStore implements EntrySink {
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) yield new StoredEntry(item.texts);
+      for (const item of this.held) yield new StoredEntry(item.head, listsOf(item));
       return;
     }
-    const parts = list === undefined ? [] : list === 'all' ? ALL_LISTS : [PART_OF[list]];
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, parts)), heldCursor(this.held)];
+    const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.key)) yield new StoredEntry(cursor.texts);
+      if (this.counts(cursor.entry.key)) yield new StoredEntry(cursor.entry.head, cursor.read);
     }
   }
 

@@ -6,7 +6,7 @@ import type { SkippedRecord } from '../model/message.js';
 import type { InputFile } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
 import type { EntrySink } from './entry-sink.js';
-import { EntryStore, packEntry, type PackedEntry } from './entry-store.js';
+import { EntryPacker, EntryStore, type PackedEntry } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
@@ -77,13 +77,14 @@ async function checkPiece(
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
+  packer: EntryPacker,
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
   let start: LinePosition | undefined;
   const events = read((at) => (start = at));
   const onGrouped = (grouped: Grouped) => {
     const window = lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]);
-    take({ entry: packEntry(check(grouped)), window });
+    take({ entry: packer.pack(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
   return { account, reopened: [...reopened], start };
@@ -95,7 +96,8 @@ async function checkPiece(
  */
 export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
   const check = conversationChecker(setup.ruleset, setup.options);
-  const post = (message: FromWorker) => port.postMessage(message);
+  const packer = new EntryPacker();
+  const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'exit') {
       port.close();
@@ -114,7 +116,8 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
     const flush = () => {
       const records = currentProgress().records;
       const bytes = inputBytes.read;
-      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes });
+      // The entries' bytes move to the main thread with them (no copy).
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes }, packer.release());
       postedRecords = records;
       postedBytes = bytes;
       ops = [];
@@ -123,7 +126,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       ops.push(op);
       if (ops.length >= OPS_PER_POST) flush();
     };
-    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, take)
+    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, packer, take)
       .then((done) => {
         flush();
         post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
@@ -351,6 +354,7 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   const sink = options.entries ?? new EntryStore();
   const joiner = new PieceJoiner(sink, hooks, pieces.length);
   const check = conversationChecker(ruleset, options);
+  const packer = new EntryPacker();
   if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
   else {
     for (const [index, piece] of pieces.entries()) {
@@ -358,7 +362,7 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
         const events = readPiece(piece, run.readOptions, run.forced, started);
         return run.track ? run.track(events) : events;
       };
-      const done = await checkPiece(read, hooks, options, check, (op) => joiner.take(index, op));
+      const done = await checkPiece(read, hooks, options, check, packer, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
   }

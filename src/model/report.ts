@@ -235,18 +235,18 @@ export const PRINTED_ELEMENTS = Symbol('chatlint.printedElements');
 
 /**
  * A report list whose elements were printed ahead, as jsonElements prints them: iterated, it gives the
- * elements; its PRINTED_ELEMENTS method gives the same elements as text, in pieces of one or more
- * elements (none empty), so the JSON writer copies text instead of stringifying objects.
+ * elements; its PRINTED_ELEMENTS method gives the same elements as UTF-8, in pieces of one or more
+ * elements (none empty), so the JSON writer copies bytes instead of stringifying objects.
  */
 export interface PrintedList<T> extends Iterable<T> {
-  [PRINTED_ELEMENTS](): Iterable<string>;
+  [PRINTED_ELEMENTS](): Iterable<Uint8Array>;
 }
 
-export function printedList<T>(produce: () => Iterator<T>, printed: () => Iterator<string>): PrintedList<T> {
+export function printedList<T>(produce: () => Iterator<T>, printed: () => Iterator<Uint8Array>): PrintedList<T> {
   return { [Symbol.iterator]: produce, [PRINTED_ELEMENTS]: () => ({ [Symbol.iterator]: printed }) };
 }
 
 /** The printed elements of a list, when it has them (a list filtered or rebuilt since has not). */
-export function printedElements(list: unknown): Iterable<string> | undefined {
+export function printedElements(list: unknown): Iterable<Uint8Array> | undefined {
   return typeof list === 'object' && list !== null && PRINTED_ELEMENTS in list ? (list as PrintedList<unknown>)[PRINTED_ELEMENTS]() : undefined;
 }

@@ -29,11 +29,13 @@ function* listChunks(key: string, items: Iterable<unknown>, comma: string): Gene
   yield `  ]${comma}\n`;
 }
 
-/** A top-level list whose elements were printed ahead: their text copied, a comma and newline between pieces. */
-function* printedChunks(key: string, pieces: Iterable<string>, comma: string): Generator<string> {
+const COMMA_NEWLINE = new TextEncoder().encode(',\n');
+
+/** A top-level list whose elements were printed ahead: their bytes copied, a comma and newline between pieces. */
+function* printedChunks(key: string, pieces: Iterable<Uint8Array>, comma: string): Generator<string | Uint8Array> {
   let first = true;
   for (const piece of pieces) {
-    yield first ? `  ${JSON.stringify(key)}: [\n` : ',\n';
+    yield first ? `  ${JSON.stringify(key)}: [\n` : COMMA_NEWLINE;
     yield piece;
     first = false;
   }
@@ -47,7 +49,7 @@ const isList = (value: unknown): value is Iterable<unknown> =>
  * The report as `JSON.stringify(report, null, 2)` would print it, produced piece by piece: the
  * top-level lists (findings, conversations, …) a slice of elements at a time, read from their sequences.
  */
-function* jsonChunks(report: object): Generator<string> {
+function* jsonChunks(report: object): Generator<string | Uint8Array> {
   const entries = Object.entries(report).filter(([, value]) => value !== undefined);
   yield '{\n';
   for (const [i, [key, value]] of entries.entries()) {
