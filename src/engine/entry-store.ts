@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -88,10 +88,12 @@ const LISTS = 3;
 export interface PackedEntry {
   startedAt: string;
   conversationId: string;
-  head: string;
-  /** Bytes of each list in `lists`. */
-  sizes: [conversation: number, findings: number, waived: number];
-  lists: Uint8Array;
+  /**
+   * Bytes of each part in `bytes`: the start of its line in a run's heads file (its key and lists' sizes as
+   * JSON, so a tab or newline in an id is escaped; a tab; its head; a tab), then its lists.
+   */
+  sizes: [line: number, conversation: number, findings: number, waived: number];
+  bytes: Uint8Array;
 }
 
 /** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
@@ -116,21 +118,28 @@ export class EntryPacker {
       tallyFindings(entry.findings),
       entry.waived.map((w) => waiverKey(w.waiver)),
     ];
-    const texts = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
-    // UTF-8 takes at most three bytes per UTF-16 unit.
-    const most = 3 * (texts[0].length + texts[1].length + texts[2].length);
+    const lists = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
+    const headText = JSON.stringify(head);
+    // UTF-8 takes at most three bytes per UTF-16 unit (the key's sizes are numbers of at most 16 digits).
+    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length + summary.startedAt.length + summary.conversationId.length) + 128;
     if (this.used + most > this.slab.length) {
       if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
       this.used = 0;
     }
     const start = this.used;
-    const sizes = texts.map((text) => {
+    // The lists go after the line, whose key holds their sizes: written first, then moved into place.
+    const listSizes = lists.map((text) => {
       const written = this.slab.write(text, this.used, 'utf8');
       this.used += written;
       return written;
-    }) as PackedEntry['sizes'];
-    return { startedAt: summary.startedAt, conversationId: summary.conversationId, head: JSON.stringify(head), sizes, lists: this.slab.subarray(start, this.used) };
+    });
+    const line = Buffer.from(`${JSON.stringify([summary.startedAt, summary.conversationId, ...listSizes])}\t${headText}\t`, 'utf8');
+    this.slab.copyWithin(start + line.length, start, this.used);
+    line.copy(this.slab, start);
+    this.used += line.length;
+    const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
+    return { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
   }
 
   /** The slabs of the entries packed since the last call, to transfer with them; later entries go to a new slab. */
@@ -154,12 +163,14 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 /** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
 export class StoredEntry {
   constructor(
-    private readonly headText: string,
+    /** The start of its line (see PackedEntry), as read from disk or as packed. */
+    private readonly line: string | Uint8Array,
     private readonly lists: ReadonlyArray<Uint8Array | undefined>,
   ) {}
 
   head(): EntryHead {
-    return JSON.parse(this.headText) as EntryHead;
+    const line = typeof this.line === 'string' ? this.line : asBuffer(this.line).toString('utf8');
+    return JSON.parse(line.slice(line.indexOf('\t') + 1, -1)) as EntryHead;
   }
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
@@ -197,20 +208,11 @@ function compareKeys(a: SortKey, b: SortKey): number {
 
 interface Held {
   key: SortKey;
-  head: string;
   sizes: PackedEntry['sizes'];
-  lists: Uint8Array;
+  bytes: Uint8Array;
 }
 
 const NEWLINE = 10;
-
-/**
- * The head line of an entry on disk: its key and its lists' sizes (JSON, so a tab or newline in an id is
- * escaped), a tab, its head.
- */
-function headLine({ key, head, sizes }: Held): Buffer {
-  return Buffer.from(`${JSON.stringify([...key, ...sizes])}\t${head}\n`, 'utf8');
-}
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
@@ -288,9 +290,13 @@ class LevelFile {
 
   flush(): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.concat(this.pending, this.pendingBytes);
-    const at = this.size - bytes.length;
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, at + offset);
+    const at = this.size - this.pendingBytes;
+    // One system call for the pieces as they are; what a short write left goes out copied together.
+    const written = writevSync(this.fd, this.pending, at);
+    if (written < this.pendingBytes) {
+      const rest = Buffer.concat(this.pending, this.pendingBytes).subarray(written);
+      for (let offset = 0; offset < rest.length; ) offset += writeSync(this.fd, rest, offset, rest.length - offset, at + written + offset);
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -308,10 +314,11 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next entry (lists not read are empty). */
+/** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
 interface Cursor {
-  entry: Held;
-  /** The lists read: all three for a held entry, else those the pass asked for. */
+  key: SortKey;
+  line: string | Uint8Array;
+  /** All three for a held entry, else those the pass asked for. */
   read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
 }
@@ -324,8 +331,6 @@ interface Run {
 
 type Level = LevelFile[];
 
-const NO_SIZES: PackedEntry['sizes'] = [0, 0, 0];
-const EMPTY = new Uint8Array(0);
 
 /** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
 function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
@@ -333,16 +338,19 @@ function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
   const heads = reader(0);
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
-    entry: { key: ['', '', 0], head: '', sizes: NO_SIZES, lists: EMPTY },
+    key: ['', '', 0],
+    line: '',
     read: [],
     advance() {
       const line = heads.line();
       if (line === undefined) return false;
-      const tab = line.indexOf('\t');
-      const [startedAt, id, seq, ...sizes] = JSON.parse(line.slice(0, tab)) as [...SortKey, ...PackedEntry['sizes']];
+      // The line is its packed start, then the order it was added in.
+      const seqAt = line.lastIndexOf('\t') + 1;
+      const [startedAt, id, ...sizes] = JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, string, number, number, number];
       const read: Array<Uint8Array | undefined> = [];
-      for (const [list, lines] of readers) read[list] = lines.bytes(sizes[list] as number);
-      cursor.entry = { key: [startedAt, id, seq], head: line.slice(tab + 1), sizes: sizes as PackedEntry['sizes'], lists: EMPTY };
+      for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
+      cursor.key = [startedAt, id, Number(line.slice(seqAt))];
+      cursor.line = line.slice(0, seqAt);
       cursor.read = read;
       return true;
     },
@@ -350,23 +358,26 @@ function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
   return cursor;
 }
 
-/** A held entry's lists, each a view of its bytes. */
-function listsOf({ sizes, lists }: Held): Uint8Array[] {
-  const conversation = lists.subarray(0, sizes[0]);
-  const findings = lists.subarray(sizes[0], sizes[0] + sizes[1]);
-  return [conversation, findings, lists.subarray(sizes[0] + sizes[1], sizes[0] + sizes[1] + sizes[2])];
+/** A held entry's parts (the start of its line, its lists), each a view of its bytes. */
+function partsOf({ sizes, bytes }: Held): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let part = 0, at = 0; part < sizes.length; at += sizes[part] as number, part++) parts.push(bytes.subarray(at, at + (sizes[part] as number)));
+  return parts;
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
-    entry: { key: ['', '', 0], head: '', sizes: NO_SIZES, lists: EMPTY },
+    key: ['', '', 0],
+    line: '',
     read: [],
     advance() {
       const item = held[next++];
       if (!item) return false;
-      cursor.entry = item;
-      cursor.read = listsOf(item);
+      const [line, ...lists] = partsOf(item);
+      cursor.key = item.key;
+      cursor.line = line as Uint8Array;
+      cursor.read = lists;
       return true;
     },
   };
@@ -376,7 +387,7 @@ function heldCursor(held: readonly Held[]): Cursor {
 /** The cursors' entries in key order (a k-way merge on a binary heap). */
 function* merged(cursors: Cursor[]): Generator<Cursor> {
   const heap: Cursor[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).entry.key, (heap[j] as Cursor).entry.key) < 0;
+  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
   const swap = (i: number, j: number) => {
     const t = heap[i] as Cursor;
     heap[i] = heap[j] as Cursor;
@@ -448,10 +459,10 @@ export class EntryStore implements EntrySink {
     this.addPacked(this.packer.pack(entry));
   }
 
-  addPacked({ startedAt, conversationId, head, sizes, lists }: PackedEntry): void {
+  addPacked({ startedAt, conversationId, sizes, bytes }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], head, sizes, lists });
-    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length + head.length) + lists.length;
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes });
+    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + bytes.length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
 
@@ -474,13 +485,15 @@ export class EntryStore implements EntrySink {
     return this.levels[index] as Level;
   }
 
-  /** Appends entries (given in report order, each with its lists) to a level as one run. */
-  private appendRun(index: number, entries: Iterable<[Held, ReadonlyArray<Uint8Array | undefined>]>): void {
+  /** Appends entries (given in report order, as cursors give them, every list read) to a level as one run. */
+  private appendRun(index: number, entries: Iterable<Cursor>): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    for (const [entry, lists] of entries) {
-      (files[0] as LevelFile).append(headLine(entry));
-      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(lists[list] as Uint8Array);
+    const heads = files[0] as LevelFile;
+    for (const { key, line, read } of entries) {
+      heads.append(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+      heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
+      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
     }
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
@@ -494,10 +507,7 @@ export class EntryStore implements EntrySink {
     const held = this.heldInOrder();
     this.held = [];
     this.heldBytes = 0;
-    this.appendRun(
-      0,
-      held.map((item) => [item, listsOf(item)]),
-    );
+    this.appendRun(0, merged([heldCursor(held)]));
     this.compact();
   }
 
@@ -517,10 +527,8 @@ export class EntryStore implements EntrySink {
       const store = this;
       this.appendRun(
         index + 1,
-        (function* (): Generator<[Held, ReadonlyArray<Uint8Array | undefined>]> {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) {
-            if (store.counts(cursor.entry.key)) yield [cursor.entry, cursor.read];
-          }
+        (function* () {
+          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) if (store.counts(cursor.key)) yield cursor;
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
@@ -540,13 +548,16 @@ export class EntryStore implements EntrySink {
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) yield new StoredEntry(item.head, listsOf(item));
+      for (const item of this.held) {
+        const [line, ...lists] = partsOf(item);
+        yield new StoredEntry(line as Uint8Array, lists);
+      }
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.entry.key)) yield new StoredEntry(cursor.entry.head, cursor.read);
+      if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
     }
   }
 
