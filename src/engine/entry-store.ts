@@ -16,6 +16,8 @@ const FAN_IN = 16;
 const READ_CHUNK = 64 * 1024;
 /** Characters gathered before one write. */
 const WRITE_CHUNK = 1 << 20;
+/** Pieces written with one call (IOV_MAX on Linux). */
+const MAX_PIECES_PER_WRITE = 1024;
 /** What a held entry costs beyond its texts (the object, its array, the key). */
 const HELD_OVERHEAD_BYTES = 160;
 
@@ -285,7 +287,7 @@ class LevelFile {
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     this.size += bytes.length;
-    if (this.pendingBytes >= WRITE_CHUNK) this.flush();
+    if (this.pendingBytes >= WRITE_CHUNK || this.pending.length >= MAX_PIECES_PER_WRITE) this.flush();
   }
 
   flush(): void {
