@@ -8,7 +8,7 @@ import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
 /** Characters of packed entries held in memory before they go to disk as a sorted run. */
-export const DEFAULT_ENTRY_BUDGET_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_ENTRY_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
 const FAN_IN = 16;
@@ -106,6 +106,8 @@ export class EntryPacker {
   private slab = Buffer.allocUnsafeSlow(0);
   private used = 0;
   private filled: ArrayBuffer[] = [];
+  /** The entries packed into the current slab (their views move if it is trimmed). */
+  private inSlab: PackedEntry[] = [];
 
   pack(entry: ConversationEntry): PackedEntry {
     const { summary } = entry;
@@ -128,6 +130,7 @@ export class EntryPacker {
       if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
       this.used = 0;
+      this.inSlab = [];
     }
     const start = this.used;
     // The lists go after the line, whose key holds their sizes: written first, then moved into place.
@@ -141,16 +144,31 @@ export class EntryPacker {
     line.copy(this.slab, start);
     this.used += line.length;
     const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
-    return { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
+    const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
+    this.inSlab.push(packed);
+    return packed;
   }
 
-  /** The slabs of the entries packed since the last call, to transfer with them; later entries go to a new slab. */
+  /**
+   * The slabs of the entries packed since the last call, to transfer with them; later entries go to a new
+   * slab. A slab mostly empty is trimmed first (its entries' views moved to the copy), so the receiver holds
+   * no empty space.
+   */
   release(): ArrayBuffer[] {
-    if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
+    if (this.used > 0) {
+      if (this.used < this.slab.length * 0.75) {
+        const trimmed = Buffer.allocUnsafeSlow(this.used);
+        this.slab.copy(trimmed, 0, 0, this.used);
+        for (const packed of this.inSlab) packed.bytes = trimmed.subarray(packed.bytes.byteOffset - this.slab.byteOffset, packed.bytes.byteOffset - this.slab.byteOffset + packed.bytes.length);
+        this.slab = trimmed;
+      }
+      this.filled.push(this.slab.buffer as ArrayBuffer);
+    }
     const slabs = this.filled;
     this.filled = [];
     this.slab = Buffer.allocUnsafeSlow(0);
     this.used = 0;
+    this.inSlab = [];
     return slabs;
   }
 }
