@@ -101,11 +101,18 @@ export interface PackedEntry {
 /** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
 const SLAB_BYTES = 1 << 20;
 
-/** Packs entries, their lists into slabs of about a megabyte (one allocation per slab, not per entry). */
+/**
+ * Packs entries, their lists into slabs of about a megabyte (one allocation per slab, not per entry). A
+ * packer that `transfers` keeps the slabs it filled until release() hands them over with their entries (a
+ * worker's); else a slab is kept only by the entries in it.
+ */
 export class EntryPacker {
   private slab = Buffer.allocUnsafeSlow(0);
   private used = 0;
   private filled: ArrayBuffer[] = [];
+
+  constructor(private readonly transfers = false) {}
+
   /** The entries packed into the current slab (their views move if it is trimmed). */
   private inSlab: PackedEntry[] = [];
 
@@ -127,7 +134,7 @@ export class EntryPacker {
     // UTF-8 takes at most three bytes per UTF-16 unit (the key's sizes are numbers of at most 16 digits).
     const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length + summary.startedAt.length + summary.conversationId.length) + 128;
     if (this.used + most > this.slab.length) {
-      if (this.used > 0) this.filled.push(this.slab.buffer as ArrayBuffer);
+      if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
       this.used = 0;
       this.inSlab = [];
@@ -145,7 +152,7 @@ export class EntryPacker {
     this.used += line.length;
     const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
     const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
-    this.inSlab.push(packed);
+    if (this.transfers) this.inSlab.push(packed);
     return packed;
   }
 

@@ -98,7 +98,7 @@ async function checkPiece(
  */
 export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
   const check = conversationChecker(setup.ruleset, setup.options);
-  const packer = new EntryPacker();
+  const packer = new EntryPacker(true);
   const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const fail = (error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   port.on('message', (message: ToWorker) => {

@@ -43,7 +43,7 @@ async function throughPort(packed: PackedEntry[], slabs: ArrayBuffer[]): Promise
 
 describe('packed entries', () => {
   it('come back whole, in report order, from memory and through the disk, packed here or posted by a worker', async () => {
-    const packer = new EntryPacker();
+    const packer = new EntryPacker(true);
     const packed = entries.map((entry) => packer.pack(entry));
     const slabs = packer.release();
     // The slab was mostly empty: it was trimmed to what the entries use.
