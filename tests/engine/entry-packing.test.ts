@@ -76,6 +76,18 @@ describe('packed entries', () => {
     store.close();
   });
 
+  it('only a packer that transfers keeps the slabs it filled (else the entries in a slab alone keep it)', () => {
+    const big = entryOf(3, 900);
+    const kept = new EntryPacker(true);
+    const plain = new EntryPacker();
+    for (let i = 0; i < 6; i++) {
+      kept.pack(big);
+      plain.pack(big);
+    }
+    expect(kept.release().length).toBeGreaterThan(1);
+    expect(plain.release()).toHaveLength(1);
+  });
+
   it('reading a list a pass did not ask for is refused', () => {
     const store = new EntryStore(0);
     for (const entry of entries.slice(0, 5)) store.add(entry);
