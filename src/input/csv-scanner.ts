@@ -34,6 +34,12 @@ export interface CsvProblem {
 
 export type CsvItem = CsvRecord | CsvProblem;
 
+/** `a` then `b`: a view of both when `b` continues `a` in the same memory (pieces of one chunk), else a copy. */
+function joined(a: Buffer, b: Buffer): Buffer {
+  if (a.buffer === b.buffer && a.byteOffset + a.length === b.byteOffset) return Buffer.from(a.buffer, a.byteOffset, a.length + b.length);
+  return Buffer.concat([a, b]);
+}
+
 export class CsvScanner {
   private buffer: Buffer = Buffer.alloc(0);
   /** File offset of buffer[0]. */
@@ -70,7 +76,7 @@ export class CsvScanner {
   push(chunk: Buffer, out: CsvItem[]): void {
     const rest = this.buffer.length - this.position;
     this.nextQuote = UNKNOWN;
-    this.buffer = rest > 0 ? Buffer.concat([this.buffer.subarray(this.position), chunk]) : chunk;
+    this.buffer = rest > 0 ? joined(this.buffer.subarray(this.position), chunk) : chunk;
     this.base += this.position;
     this.position = 0;
     this.scan(false, out);

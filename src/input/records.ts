@@ -243,3 +243,60 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `a string ${JSON.stringify(value.slice(0, 40))}`;
   return typeof value === 'object' ? 'an array' : `a ${typeof value}`;
 }
+
+/**
+ * How the columns of a delimited file's header map to fields, decided once per file: a row (an array of
+ * fields as long as the header) becomes the record KeyPlan.map would make of the row keyed by the header
+ * (as csv-parse's `columns` keys it: a later repeat of a name wins, in the first one's place), without
+ * building that keyed object per row.
+ */
+export class ColumnPlan {
+  /** Per distinct name, in first-occurrence order: the column its value comes from (the name's last). */
+  private readonly names: string[] = [];
+  private readonly columns: number[] = [];
+  private readonly slots: number[] = [];
+  private readonly values: Array<string | undefined> = CANONICAL_FIELDS.map(() => undefined);
+  private readonly record: MappedRecord & { fields: Record<CanonicalField, unknown> } = {
+    fields: { conversationId: undefined, timestamp: undefined, role: undefined, agentId: undefined, agentName: undefined, text: undefined },
+    meta: NO_META,
+  };
+
+  constructor(header: readonly string[]) {
+    const position = new Map<string, number>();
+    header.forEach((name, column) => {
+      const at = position.get(name);
+      if (at !== undefined) {
+        this.columns[at] = column;
+        return;
+      }
+      position.set(name, this.names.length);
+      const field = fieldForKey(name);
+      this.names.push(name);
+      this.columns.push(column);
+      this.slots.push(field === undefined ? -1 : CANONICAL_FIELDS.indexOf(field));
+    });
+  }
+
+  /** The mapped record of a row with as many fields as the header; the plan's own, valid until the next call. */
+  map(row: readonly string[]): MappedRecord {
+    const values = this.values;
+    values.fill(undefined);
+    let meta: Record<string, string> | undefined;
+    const { names, columns, slots } = this;
+    for (let i = 0; i < names.length; i++) {
+      const value = row[columns[i] as number] as string;
+      const slot = slots[i] as number;
+      if (slot < 0) (meta ??= keyedByInput<string>())[names[i] as string] = value;
+      else if (values[slot] === undefined || values[slot] === '') values[slot] = value;
+    }
+    const fields = this.record.fields;
+    fields.conversationId = values[SLOT.conversationId];
+    fields.timestamp = values[SLOT.timestamp];
+    fields.role = values[SLOT.role];
+    fields.agentId = values[SLOT.agentId];
+    fields.agentName = values[SLOT.agentName];
+    fields.text = values[SLOT.text];
+    this.record.meta = meta ?? NO_META;
+    return this.record;
+  }
+}
