@@ -7,6 +7,8 @@
  * own state machine. tests/input/csv-scanner.test.ts compares the two on generated input.
  */
 
+import { utf8Slice } from './encoding.js';
+
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -148,10 +150,10 @@ export class CsvScanner {
     const fields: string[] = [];
     let from = start;
     for (let at = buffer.indexOf(this.delimiter, from); at !== -1 && at < end; at = buffer.indexOf(this.delimiter, from)) {
-      fields.push(buffer.toString('utf8', from, at));
+      fields.push(utf8Slice(buffer, from, at));
       from = at + 1;
     }
-    fields.push(buffer.toString('utf8', from, end));
+    fields.push(utf8Slice(buffer, from, end));
     return fields;
   }
 
@@ -284,7 +286,7 @@ export class CsvScanner {
   }
 
   private endField(): void {
-    this.fields.push(this.field.toString('utf8', 0, this.fieldLength));
+    this.fields.push(utf8Slice(this.field, 0, this.fieldLength));
     this.fieldLength = 0;
     this.wasQuoting = false;
   }

@@ -47,9 +47,23 @@ export function fieldForKey(key: string): CanonicalField | undefined {
   return KEY_TO_FIELD.get(normalizeKey(key));
 }
 
+// The last two role texts looked up and their roles: exports alternate between two spellings (agent,
+// customer), and a CSV field is a new string each row, which a Map lookup hashes again every time.
+let lastRoleText = '';
+let lastRole: Role | undefined;
+let otherRoleText = '';
+let otherRole: Role | undefined;
+
 export function roleFromValue(value: string): Role | undefined {
+  if (value === lastRoleText) return lastRole;
+  if (value === otherRoleText) return otherRole;
   // Exports spell their roles one way on every record: the exact spelling is tried before trim and case.
-  return ROLE_LOOKUP.get(value) ?? ROLE_LOOKUP.get(value.trim().toLowerCase());
+  const role = ROLE_LOOKUP.get(value) ?? ROLE_LOOKUP.get(value.trim().toLowerCase());
+  otherRoleText = lastRoleText;
+  otherRole = lastRole;
+  lastRoleText = value;
+  lastRole = role;
+  return role;
 }
 
 /** A record whose keys were already mapped: canonical fields plus whatever else it carried. */
