@@ -118,6 +118,9 @@ function hasKeys(record: Record<string, string>): boolean {
   return false;
 }
 
+/** The meta of a record that has none, shared (a message gets meta only when it holds keys). */
+export const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
+
 /** Turns a mapped record into a Message, or the reason it cannot be used. */
 export function toMessage(record: MappedRecord, source: SourceRef, timezone: string): MessageOrReason {
   const result = messageOrReason(record, source, timezone);
@@ -153,5 +156,5 @@ export function messageOrReason(record: MappedRecord, source: SourceRef, timezon
   // Every message gets every key, in one literal (undefined where absent; JSON and the rules cannot tell
   // the difference): one object and one shape for all messages, where keys added later would give agent
   // messages a second object for them and every reader of messages two shapes to handle.
-  return { conversationId, timestamp, role, text, source, agentId, agentName, meta: hasKeys(meta) ? meta : undefined };
+  return { conversationId, timestamp, role, text, source, agentId, agentName, meta: meta !== NO_META && hasKeys(meta) ? meta : undefined };
 }

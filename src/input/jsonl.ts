@@ -1,6 +1,6 @@
 import type { ReadEvent } from '../model/message.js';
 import { afterUtf8Bom, decodeRange } from './encoding.js';
-import { decodeUtf8Runs, splitLines, type Line } from './lines.js';
+import { splitLines } from './lines.js';
 import { countKeys, markDuplicateKeys, mayRepeatKeys, textHasMoreKeys } from './json-guard.js';
 import { isJsonObject } from './json-shape.js';
 import type { ReadOptions } from './options.js';
@@ -60,21 +60,19 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const mapping = options.mapping?.forFile();
   const plan = new KeyPlan();
   // Checking one shard of several: records of other shards' conversations are counted, not parsed.
-  const utf8 = options.encoding === 'utf8' || options.encoding === 'auto';
-  const plain = !mapping && utf8;
+  const plain = !mapping && (options.encoding === 'utf8' || options.encoding === 'auto');
   const shard = options.shard && options.shard.count > 1 && plain ? options.shard : undefined;
   const only = plain ? options.onlyConversations : undefined;
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
     const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
-    const decoded = utf8 ? decodeUtf8Runs(lines) : undefined;
-    for (let index = 0; index < lines.length; index++) {
-      const line = lines[index] as Line;
+    for (const line of lines) {
       if (line.tooLong) {
         skipLine(line.number, `line is ${line.length} bytes, over the limit of ${options.maxLineBytes} (--max-line-bytes)`);
         continue;
       }
-      const text = decoded?.[index] ?? decodeRange(line.buffer, line.number === 1 ? afterUtf8Bom(line.buffer, line.start, line.end) : line.start, line.end, options.encoding);
+      const start = line.number === 1 ? afterUtf8Bom(line.buffer, line.start, line.end) : line.start;
+      const text = decodeRange(line.buffer, start, line.end, options.encoding);
       if (text === null) {
         skipLine(line.number, `not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);
         continue;

@@ -1,6 +1,6 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
-import { FIELD_SYNONYMS, fieldForKey, mapObject, messageOrReason, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
+import { FIELD_SYNONYMS, fieldForKey, mapObject, messageOrReason, NO_META, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
 import { DUPLICATE_KEY_MARK, jsonValueProblem } from './json-guard.js';
 import { keyedByInput } from '../model/records.js';
 
@@ -201,8 +201,6 @@ export function keysCertainlyKept(planned: PlannedRecord, textLength: number): b
   return planned.flat && textLength < planned.shortestText + 5;
 }
 
-/** The meta of a record that has none, shared (toMessage attaches meta to a message only when it holds keys). */
-const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
 
 /** The message (or skip) of a record a KeyPlan mapped. */
 export function pushPlannedRecord(
