@@ -201,3 +201,27 @@ describe('bad bytes among good lines', () => {
     }
   });
 });
+
+describe('a timestamp equal to the one before', () => {
+  it('gives what reading it afresh gives, in the zone asked for', async () => {
+    const { parseTimestamp } = await import('../../src/input/time/timestamps.js');
+    const wall = '2026-11-27 08:00:00';
+    const shanghai = Date.UTC(2026, 10, 27, 0, 0, 0);
+    expect([parseTimestamp(wall, 'Asia/Shanghai'), parseTimestamp(wall, 'Asia/Shanghai')]).toEqual([shanghai, shanghai]);
+    expect(parseTimestamp(wall, 'UTC')).toBe(Date.UTC(2026, 10, 27, 8, 0, 0));
+    expect(parseTimestamp(wall, 'Asia/Shanghai')).toBe(shanghai);
+    const iso = '2026-11-27T08:00:00+08:00';
+    expect([parseTimestamp(iso, 'UTC'), parseTimestamp(iso, 'America/New_York')]).toEqual([shanghai, shanghai]);
+    expect([parseTimestamp('2026-11-27T08:00:61+08:00', 'UTC'), parseTimestamp('2026-11-27T08:00:61+08:00', 'UTC')]).toEqual([null, null]);
+    expect([parseTimestamp('', 'UTC'), parseTimestamp(' ', 'UTC'), parseTimestamp('1795773600', 'UTC')]).toEqual([null, null, 1795773600000]);
+  });
+
+  it('a night of records with repeated times reads as each record read alone', async () => {
+    const lines = ['2026-11-27 08:00:00', '2026-11-27 08:00:00', '2026/11/27 08:00:01', '2026-11-27T00:00:01Z', '2026-11-27T00:00:01Z', 'bad', 'bad', '2026-11-27 08:00:00'];
+    const jsonl = lines.map((t, i) => JSON.stringify({ conversation_id: 'c', timestamp: t, role: 'customer', text: `m${i}` })).join('\n');
+    const together = await readBytes('t.jsonl', jsonl, { timezone: 'Asia/Shanghai' });
+    const alone = await Promise.all(lines.map((_, i) => readBytes('t.jsonl', jsonl.split('\n')[i] as string, { timezone: 'Asia/Shanghai' })));
+    expect(together.messages.map((m) => m.timestamp)).toEqual(alone.flatMap((e) => e.messages.map((m) => m.timestamp)));
+    expect(together.skips.map((s) => s.reason)).toEqual(['unparseable timestamp "bad"', 'unparseable timestamp "bad"']);
+  });
+});

@@ -93,17 +93,17 @@ function digits2(text: string, at: number): number {
 // the last such hour is kept, so the next record of that hour costs no Date.UTC and no calendar check.
 let lastHourKey = -1;
 let lastHourStart = 0;
-// The last text read in full, and its epoch ms (or null when out of range).
-let lastIsoText = '';
-let lastIsoResult: number | null = null;
+// The last text read (with its zone) and what it gave: records of a busy night share their second with
+// the record before nine times in ten, whatever form the export writes times in.
+let lastText = '';
+let lastZone = '';
+let lastResult: number | null = null;
 
 /**
  * The one form most exports write, `YYYY-MM-DDTHH:mm:ss` with `Z` or `±HH:MM`, read without a regular
  * expression; undefined for any other form (parseTimestamp goes on with its patterns, which agree on this one).
  */
 function isoWithOffset(text: string): number | null | undefined {
-  // Records of a busy night share their second with the record before nine times in ten.
-  if (text === lastIsoText) return lastIsoResult;
   const length = text.length;
   if ((length !== 20 && length !== 25) || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54) return undefined;
   if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
@@ -134,9 +134,7 @@ function isoWithOffset(text: string): number | null | undefined {
     lastHourKey = hourKey;
     lastHourStart = Date.UTC(year, month - 1, day, hour, 0, 0, 0) - offset * 60_000;
   }
-  lastIsoText = text;
-  lastIsoResult = inRange(lastHourStart + minute * 60_000 + second * 1000);
-  return lastIsoResult;
+  return inRange(lastHourStart + minute * 60_000 + second * 1000);
 }
 
 function inRange(ms: number): number | null {
@@ -162,6 +160,15 @@ function fraction(text: string | undefined): number {
 export function parseTimestamp(value: unknown, zone: string): number | null {
   if (typeof value === 'number') return fromEpochNumber(value);
   if (typeof value !== 'string') return null;
+  if (value === lastText && zone === lastZone) return lastResult;
+  const result = parseTimestampText(value, zone);
+  lastText = value;
+  lastZone = zone;
+  lastResult = result;
+  return result;
+}
+
+function parseTimestampText(value: string, zone: string): number | null {
   const fast = isoWithOffset(value);
   if (fast !== undefined) return fast;
   const text = value.trim();
