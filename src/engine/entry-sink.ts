@@ -1,5 +1,4 @@
-import type { ConversationEntry } from './entry.js';
-import type { PackedEntry } from './entry-store.js';
+import type { ConversationEntry, PackedEntry } from './entry.js';
 
 /**
  * Where checked conversations go. A conversation may be checked twice: early (memory ran short, or another

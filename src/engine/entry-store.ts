@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
 import { own } from '../model/records.js';
-import type { ConversationEntry } from './entry.js';
+import type { ConversationEntry, PackedEntry } from './entry.js';
+
+export type { PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
@@ -79,24 +81,6 @@ export type EntryHead = [
 export type EntryList = 'conversations' | 'findings' | 'waived';
 const LIST_INDEX: Record<EntryList, number> = { conversations: 0, findings: 1, waived: 2 };
 const LISTS = 3;
-
-/**
- * An entry as the store keeps it, made once by whoever checked the conversation (a worker thread, in
- * parallel): its sort key, its head as JSON, and its lists (its summary as an element of `conversations`,
- * its findings, its waived findings) as the JSON report prints their elements (`JSON.stringify(report,
- * null, 2)`, four spaces in; nothing for an empty list), in UTF-8 back to back. So neither holding,
- * spilling, posting between threads nor writing the JSON report stringifies, parses or encodes it again.
- */
-export interface PackedEntry {
-  startedAt: string;
-  conversationId: string;
-  /**
-   * Bytes of each part in `bytes`: the start of its line in a run's heads file (its key and lists' sizes as
-   * JSON, so a tab or newline in an id is escaped; a tab; its head; a tab), then its lists.
-   */
-  sizes: [line: number, conversation: number, findings: number, waived: number];
-  bytes: Uint8Array;
-}
 
 /** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
 const SLAB_BYTES = 1 << 20;
