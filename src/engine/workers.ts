@@ -332,24 +332,12 @@ async function* readAgain({ piece, stretches, start }: Reread, ids: ReadonlySet<
   }
 }
 
-/** The messages of the wanted conversations in re-read events, in read order, as plain data (to post between threads). */
+/** The messages of the wanted conversations in re-read events, in read order (plain data: they are posted between threads). */
 async function* wantedMessages(events: AsyncIterable<InputEvent>, wanted: ReadonlySet<string>): AsyncIterable<Message> {
-  const plain = ({ conversationId, timestamp, role, agentId, agentName, text, source, meta, id, replyTo }: Message): Message => ({
-    conversationId,
-    timestamp,
-    role,
-    ...(agentId !== undefined && { agentId }),
-    ...(agentName !== undefined && { agentName }),
-    text,
-    source: { file: source.file, line: source.line, record: source.record },
-    ...(meta !== undefined && { meta }),
-    ...(id !== undefined && { id }),
-    ...(replyTo !== undefined && { replyTo }),
-  });
   for await (const event of events) {
     if (event.type === 'batch') {
-      for (const record of event.events) if (record.type === 'message' && wanted.has(record.message.conversationId)) yield plain(record.message);
-    } else if (event.type === 'message' && wanted.has(event.message.conversationId)) yield plain(event.message);
+      for (const record of event.events) if (record.type === 'message' && wanted.has(record.message.conversationId)) yield record.message;
+    } else if (event.type === 'message' && wanted.has(event.message.conversationId)) yield event.message;
   }
 }
 
