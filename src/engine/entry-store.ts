@@ -9,7 +9,7 @@ export type { PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
-/** Characters of packed entries held in memory before they go to disk as a sorted run. */
+/** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
