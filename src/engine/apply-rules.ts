@@ -43,7 +43,6 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     match: raw.match,
     seconds: raw.seconds,
-    ...raw.data,
   };
   return {
     ruleId: rule.id,
@@ -54,7 +53,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     messageIndex: raw.messageIndex,
     timestamp: isoTimestamp(message.timestamp),
-    message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values),
+    message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values, raw.data),
     match: raw.match ?? null,
     offset: raw.offset ?? null,
     seconds: raw.seconds ?? null,
@@ -84,26 +83,49 @@ function isActive(compiled: CompiledRule, conversation: Conversation): boolean {
  * active wait-notice rule (response-time leaves those stretches to wait-notice).
  */
 export function buildContext(rules: readonly CompiledRule[], conversation: Conversation): CheckContext {
-  const announcedWaits: AnnouncedWait[] = [];
+  let announcedWaits: AnnouncedWait[] | undefined;
   for (const compiled of rules) {
-    if (compiled.checker.announcedWaits && isActive(compiled, conversation)) announcedWaits.push(...compiled.checker.announcedWaits(conversation));
+    if (compiled.checker.announcedWaits && isActive(compiled, conversation)) {
+      const waits = compiled.checker.announcedWaits(conversation);
+      if (waits.length > 0) (announcedWaits ??= []).push(...waits);
+    }
   }
-  return { announcedWaits };
+  return announcedWaits ? { announcedWaits } : NO_CONTEXT;
 }
+
+/** The context of a conversation where no wait was announced (most), shared. */
+const NO_CONTEXT: CheckContext = Object.freeze({ announcedWaits: Object.freeze([]) });
 
 /** Runs every enabled rule over one conversation; findings come in message order, then rule order. */
 export function checkConversation(rules: readonly CompiledRule[], conversation: Conversation): Finding[] {
-  const findings: Array<{ finding: Finding; ruleOrder: number }> = [];
+  const findings: Finding[] = [];
+  // The rule of each finding, by position (made with the first finding).
+  let ruleOrders: number[] | undefined;
+  let sorted = true;
   const context = buildContext(rules, conversation);
-  rules.forEach((compiled, ruleOrder) => {
-    if (!isActive(compiled, conversation)) return;
-    for (const raw of compiled.checker(conversation, context)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
-  });
-  findings.sort(
-    (a, b) =>
-      a.finding.messageIndex - b.finding.messageIndex ||
-      a.ruleOrder - b.ruleOrder ||
-      (a.finding.offset ?? 0) - (b.finding.offset ?? 0),
-  );
-  return findings.map((f) => f.finding);
+  for (let ruleOrder = 0; ruleOrder < rules.length; ruleOrder++) {
+    const compiled = rules[ruleOrder] as CompiledRule;
+    if (!isActive(compiled, conversation)) continue;
+    const raws = compiled.checker(conversation, context);
+    for (const raw of raws) {
+      const finding = toFinding(compiled, conversation, raw);
+      ruleOrders ??= [];
+      const at = findings.length;
+      // Already in order (the common case) unless a finding sorts before the one made just before it.
+      if (sorted && at > 0 && compareFindings(findings[at - 1] as Finding, ruleOrders[at - 1] as number, finding, ruleOrder) > 0) sorted = false;
+      findings.push(finding);
+      ruleOrders.push(ruleOrder);
+    }
+  }
+  if (sorted || !ruleOrders) return findings;
+  const orders = ruleOrders;
+  // A stable sort of positions: findings equal in message, rule and offset keep the order they were made in.
+  const order = findings.map((_, i) => i);
+  order.sort((a, b) => compareFindings(findings[a] as Finding, orders[a] as number, findings[b] as Finding, orders[b] as number));
+  return order.map((i) => findings[i] as Finding);
+}
+
+/** Message, then rule, then offset; 0 for findings the sort keeps in the order they were made. */
+function compareFindings(a: Finding, aRule: number, b: Finding, bRule: number): number {
+  return a.messageIndex - b.messageIndex || aRule - bRule || (a.offset ?? 0) - (b.offset ?? 0);
 }

@@ -222,19 +222,24 @@ export interface Grouped {
 
 /** One conversation's time-ordered messages, duplicates dropped, meta gathered from the messages in order. */
 function groupedConversation(id: string, sorted: Message[]): Grouped {
-  const duplicates: Grouped['duplicates'] = [];
-  const messages = withoutDuplicates(sorted, (copy, original) => duplicates.push({ copy, original }));
+  const { messages, duplicates } = withoutDuplicates(sorted);
   const meta = keyedByInput<string>();
   for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
   return { conversation: { id, messages, meta }, duplicates };
 }
 
+/** The duplicates of a conversation that has none (most), shared: nobody adds to a grouped conversation's list. */
+const NO_DUPLICATES: Grouped['duplicates'] = [];
+Object.freeze(NO_DUPLICATES);
+
 /** Drops exact duplicates from time-ordered messages (they can only sit among equal timestamps), keeping the first read. */
-function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, original: Message) => void): Message[] {
+function withoutDuplicates(sorted: Message[]): { messages: Message[]; duplicates: Grouped['duplicates'] } {
   let kept: Message[] | undefined;
+  let duplicates = NO_DUPLICATES;
   for (let start = 0; start < sorted.length; ) {
+    const timestamp = (sorted[start] as Message).timestamp;
     let end = start + 1;
-    while (end < sorted.length && (sorted[end] as Message).timestamp === (sorted[start] as Message).timestamp) end++;
+    while (end < sorted.length && (sorted[end] as Message).timestamp === timestamp) end++;
     if (end - start > 1) {
       const seen = new Map<string, Message>();
       for (let i = start; i < end; i++) {
@@ -243,7 +248,8 @@ function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, origi
         const original = seen.get(key);
         if (original) {
           kept ??= sorted.slice(0, i);
-          onDuplicate(m, original);
+          if (duplicates === NO_DUPLICATES) duplicates = [];
+          duplicates.push({ copy: m, original });
           continue;
         }
         seen.set(key, m);
@@ -252,5 +258,15 @@ function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, origi
     } else kept?.push(sorted[start] as Message);
     start = end;
   }
-  return kept ?? sorted;
+  return { messages: kept ?? sorted, duplicates };
+}
+
+/** The window of a grouped conversation's records: its messages and the duplicates left out of it. */
+export function groupedWindow(grouped: Grouped): LineWindow {
+  const { messages } = grouped.conversation;
+  const first = messages[0]?.source.line ?? null;
+  const window: LineWindow = [first ?? 0, first ?? 0];
+  for (const m of messages) widen(window, m.source.line);
+  for (const { copy } of grouped.duplicates) widen(window, copy.source.line);
+  return window;
 }

@@ -36,8 +36,12 @@ export class PhraseMatcher {
   private readonly expressions: RegExp[];
   /** Per expression: one bit mask per needle set (each must meet the text's mask), or undefined to run on every text. */
   private readonly needs: Array<number[] | undefined>;
-  /** The bit of each needle character (beyond 31 characters bits are shared, which only costs a needless run). */
-  private readonly needleBits = new Map<number, number>();
+  /**
+   * The bit of each needle character, by its number in NEEDLE_INDEX (beyond 31 characters bits are shared,
+   * which only costs a needless run); undefined when no expression has needles.
+   */
+  private needleBits: Int32Array | undefined;
+  private needleBitCount = 0;
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
@@ -55,12 +59,12 @@ export class PhraseMatcher {
   private maskOf(needles: readonly string[]): number {
     let mask = 0;
     for (const needle of needles) {
-      const code = needle.charCodeAt(0);
-      let bit = this.needleBits.get(code);
-      if (bit === undefined) {
-        bit = 1 << this.needleBits.size % 31;
-        this.needleBits.set(code, bit);
-        NEEDLE_CHARACTERS[code] = 1;
+      const index = needleIndex(needle.charCodeAt(0));
+      this.needleBits ??= new Int32Array(MAX_NEEDLE_INDEX + 1);
+      let bit = this.needleBits[index] as number;
+      if (bit === 0) {
+        bit = 1 << this.needleBitCount++ % 31;
+        this.needleBits[index] = bit;
       }
       mask |= bit;
     }
@@ -69,11 +73,10 @@ export class PhraseMatcher {
 
   /** The bits of the needle characters `folded` holds (one pass over it, for all expressions). */
   private textMask(folded: string): number {
+    const bits = this.needleBits;
+    if (bits === undefined) return 0;
     let mask = 0;
-    for (let i = 0; i < folded.length; i++) {
-      const code = folded.charCodeAt(i);
-      if (NEEDLE_CHARACTERS[code] === 1) mask |= this.needleBits.get(code) ?? 0;
-    }
+    for (let i = 0; i < folded.length; i++) mask |= bits[NEEDLE_INDEX[folded.charCodeAt(i)] as number] as number;
     return mask;
   }
 
@@ -98,32 +101,37 @@ export class PhraseMatcher {
    * All matches in `text`, ordered by offset; an occurrence found by two expressions is reported once.
    * `folded` is foldWidth(text), when the caller has it (see foldedTexts).
    */
-  findAll(text: string, folded = foldWidth(text)): TextMatch[] {
-    const found: TextMatch[] = [];
+  findAll(text: string, folded = foldWidth(text)): readonly TextMatch[] {
+    let found: TextMatch[] | undefined;
     if (this.automaton) {
-      for (const hit of this.automaton.findAll(folded)) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
+      const hits = this.automaton.findAll(folded);
+      if (hits.length > 0) {
+        found = [];
+        for (const hit of hits) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
+      }
       // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
-      if (this.expressions.length === 0) return found;
+      if (this.expressions.length === 0) return found ?? NO_MATCHES;
     }
-    let sources = found.length > 0 ? 1 : 0;
+    let sources = found ? 1 : 0;
     const mask = this.textMask(folded);
     for (let i = 0; i < this.expressions.length; i++) {
       if (!this.mayMatch(i, mask)) continue;
       const expression = this.expressions[i] as RegExp;
       // Hits of earlier expressions (one expression alone finds each occurrence once, in offset order).
-      const earlier = found.length;
+      const earlier = found ? found.length : 0;
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
         if (m[0].length === 0) {
           expression.lastIndex++;
           continue;
         }
-        if (earlier > 0 && foundAt(found, earlier, m.index, m[0].length)) continue;
+        if (found && earlier > 0 && foundAt(found, earlier, m.index, m[0].length)) continue;
         // Report the text as the agent wrote it, not the folded form.
-        found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
+        (found ??= []).push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
       }
-      if (found.length > earlier) sources++;
+      if (found && found.length > earlier) sources++;
     }
+    if (!found) return NO_MATCHES;
     return sources > 1 ? found.sort((a, b) => a.offset - b.offset) : found;
   }
 
@@ -166,8 +174,26 @@ export class PhraseMatcher {
   }
 }
 
-/** Characters that are a needle of some matcher's expression (each matcher keeps its own bits for them). */
-const NEEDLE_CHARACTERS = new Uint8Array(65536);
+/**
+ * Each needle character's number, shared by all matchers (each keeps its own bit per number); 0 for a
+ * character that is nobody's needle. Past MAX_NEEDLE_INDEX characters share the last number, which only
+ * costs a needless run.
+ */
+const NEEDLE_INDEX = new Uint16Array(65536);
+const MAX_NEEDLE_INDEX = 1023;
+let needleCount = 0;
+
+function needleIndex(code: number): number {
+  let index = NEEDLE_INDEX[code] as number;
+  if (index === 0) {
+    index = Math.min(++needleCount, MAX_NEEDLE_INDEX);
+    NEEDLE_INDEX[code] = index;
+  }
+  return index;
+}
+
+/** The answer for a text without matches, shared (callers only read it). */
+const NO_MATCHES: readonly TextMatch[] = Object.freeze([]);
 
 /** Whether one of the first `count` hits is the occurrence at `offset` of `length` units. */
 function foundAt(found: readonly TextMatch[], count: number, offset: number, length: number): boolean {
