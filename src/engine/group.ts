@@ -146,11 +146,13 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-      const now = ++this.clock;
-      this.held.set(id, { id, messages: [message], bytes: 0, placed: now, last: now });
     }
     const bytes = heapBytes(message);
-    (known ?? (this.held.get(id) as Held)).bytes += bytes;
+    if (known) known.bytes += bytes;
+    else {
+      const now = ++this.clock;
+      this.held.set(id, { id, messages: [message], bytes, placed: now, last: now });
+    }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
   }
@@ -158,8 +160,9 @@ export class EvictingGrouper {
   /** Checks the least recently active conversations until the held bytes are down to `target`. */
   private evict(target: number): void {
     // Entries re-inserted while iterating are visited again at the end, by then with placed === last.
-    for (const [id, held] of this.held) {
+    for (const held of this.held.values()) {
       if (this.heldBytes <= target) break;
+      const { id } = held;
       this.held.delete(id);
       if (held.last > held.placed) {
         held.placed = held.last;
@@ -167,7 +170,7 @@ export class EvictingGrouper {
         continue;
       }
       this.heldBytes -= held.bytes;
-      this.evicted.insert(id, lineWindow(held.messages)[0]);
+      this.evicted.insert(id, firstLine(held.messages));
       this.onGrouped(groupedConversation(id, held.messages.sort(byTime)));
     }
   }
@@ -202,6 +205,19 @@ function widen(window: LineWindow, line: number | null): void {
   }
   if (line < window[0]) window[0] = line;
   if (line > window[1]) window[1] = line;
+}
+
+/** The first line of some messages' window (see lineWindow), without making the window. */
+export function firstLine(messages: readonly Message[]): number {
+  if (messages.length === 0) return 0;
+  let first = Infinity;
+  for (const m of messages) {
+    const line = m.source.line;
+    // An unknown line (or a 0) makes the window unknown, as widen does.
+    if (line === null || line === 0) return 0;
+    if (line < first) first = line;
+  }
+  return first;
 }
 
 /** The window of some messages (duplicates included: they were records too). */
@@ -264,7 +280,7 @@ function withoutDuplicates(sorted: Message[]): { messages: Message[]; duplicates
 /** The window of a grouped conversation's records: its messages and the duplicates left out of it. */
 export function groupedWindow(grouped: Grouped): LineWindow {
   const { messages } = grouped.conversation;
-  const first = messages[0]?.source.line ?? null;
+  const first = (messages[0] ?? grouped.duplicates[0]?.copy)?.source.line ?? null;
   const window: LineWindow = [first ?? 0, first ?? 0];
   for (const m of messages) widen(window, m.source.line);
   for (const { copy } of grouped.duplicates) widen(window, copy.source.line);

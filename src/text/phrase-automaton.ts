@@ -21,8 +21,10 @@ export interface PhraseHit {
 }
 
 export class PhraseAutomaton {
-  /** Transitions of every node, keyed node * 65536 + unit. */
-  private readonly next = new Map<number, number>();
+  /** Transitions of every node while building, keyed node * 65536 + unit (then moved to `transitions`). */
+  private next = new Map<number, number>();
+  /** The transitions of every node below the root, for the scan. */
+  private readonly transitions: TransitionTable;
   private readonly fail: number[] = [0];
   /** The phrase (its rank in longest-first order) that ends at a node, or -1. */
   private readonly ends: number[] = [-1];
@@ -79,6 +81,8 @@ export class PhraseAutomaton {
       this.boundEnd.push(isAsciiWord(phrase.charCodeAt(phrase.length - 1)));
     });
     this.link();
+    this.transitions = new TransitionTable(this.next);
+    this.next = new Map();
   }
 
   /** Failure and output links, breadth first. */
@@ -131,7 +135,7 @@ export class PhraseAutomaton {
    * hitStarts/hitRanks; returns how many (stops after the first when `firstOnly`).
    */
   private scan(text: string, firstOnly: boolean): number {
-    const { next, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd } = this;
+    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd } = this;
     const ignoreCase = this.ignoreCase;
     let count = 0;
     let node = 0;
@@ -142,12 +146,12 @@ export class PhraseAutomaton {
         node = 0;
         continue;
       }
-      let target = node === 0 ? undefined : next.get(node * 65536 + unit);
-      while (target === undefined && node !== 0) {
+      let target = node === 0 ? -1 : transitions.get(node, unit);
+      while (target < 0 && node !== 0) {
         node = fail[node] as number;
-        if (node !== 0) target = next.get(node * 65536 + unit);
+        if (node !== 0) target = transitions.get(node, unit);
       }
-      node = target ?? (fromRoot[unit] as number);
+      node = target >= 0 ? target : (fromRoot[unit] as number);
       for (let out = (ends[node] as number) >= 0 ? node : (outputLink[node] as number); out >= 0; out = outputLink[out] as number) {
         const rank = ends[out] as number;
         const start = i + 1 - (lengths[rank] as number);
@@ -210,3 +214,49 @@ export class PhraseAutomaton {
 
 /** The answer for a text without hits, shared (callers only read it). */
 const NO_HITS: readonly PhraseHit[] = Object.freeze([]);
+
+/**
+ * Transitions (node, unit) → node in one open-addressing hash table of typed arrays: a lookup is a few
+ * array reads, where a Map keyed by a number hashes and follows a chain (and past 32768 nodes its keys are
+ * no longer small integers).
+ */
+class TransitionTable {
+  /** node + 1 per slot (0: empty). */
+  private readonly nodes: Int32Array;
+  private readonly units: Uint16Array;
+  private readonly targets: Int32Array;
+  private readonly mask: number;
+
+  constructor(next: ReadonlyMap<number, number>) {
+    let size = 16;
+    while (size < next.size * 2) size *= 2;
+    this.nodes = new Int32Array(size);
+    this.units = new Uint16Array(size);
+    this.targets = new Int32Array(size);
+    this.mask = size - 1;
+    for (const [key, target] of next) {
+      const node = Math.floor(key / 65536);
+      const unit = key % 65536;
+      let slot = slotOf(node, unit, this.mask);
+      while (this.nodes[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.nodes[slot] = node + 1;
+      this.units[slot] = unit;
+      this.targets[slot] = target;
+    }
+  }
+
+  /** The node reached from `node` by `unit`, or -1. */
+  get(node: number, unit: number): number {
+    const { nodes, units, mask } = this;
+    for (let slot = slotOf(node, unit, mask); ; slot = (slot + 1) & mask) {
+      const held = nodes[slot] as number;
+      if (held === 0) return -1;
+      if (held === node + 1 && units[slot] === unit) return this.targets[slot] as number;
+    }
+  }
+}
+
+function slotOf(node: number, unit: number, mask: number): number {
+  const h = Math.imul(node, 0x9e3779b1) ^ Math.imul(unit, 0x85ebca6b);
+  return (h ^ (h >>> 16)) & mask;
+}
