@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PhraseMatcher } from '../../src/rules/matcher.js';
+import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.js';
+import type { Conversation } from '../../src/model/message.js';
 import { isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 
@@ -100,5 +101,45 @@ describe('phrase matcher', () => {
       const expected = [...text.matchAll(alternation)].map((m) => ({ text: m[0], offset: m.index }));
       expect(matcher.findAll(text)).toEqual(expected);
     }
+  });
+
+  it('finds the same with the needles a conversation found once for every rule', () => {
+    const unit = fc.constantFrom('a', '你', '们', '！', '。', '稍', '等', '喂', '说', '话', ' ');
+    const text = fc.array(unit, { maxLength: 16 }).map((u) => u.join(''));
+    const pattern = fc.constantFrom('[!！]{2,}', '。{2,}', '你们?', '稍等', '喂.{0,2}说话', '(?:^|[^a])等');
+    fc.assert(
+      fc.property(fc.array(fc.array(pattern, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), fc.array(text, { minLength: 1, maxLength: 5 }), (patternSets, texts) => {
+        const matchers = patternSets.map((patterns) => new PhraseMatcher([], patterns, true));
+        const conversation: Conversation = {
+          id: 'c',
+          messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
+          meta: {},
+        };
+        const folded = foldedTexts(conversation);
+        texts.forEach((t, i) => {
+          for (const matcher of matchers) {
+            expect(matcher.findAll(t, folded.at(i), folded.needlesAt(i))).toEqual(matcher.findAll(t));
+            expect(matcher.test(t, folded.at(i), folded.needlesAt(i))).toBe(matcher.test(t));
+          }
+        });
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+
+  it('finds needles numbered after a conversation was first searched (a rule compiled in between)', () => {
+    const conversation: Conversation = {
+      id: 'c',
+      messages: [{ conversationId: 'c', timestamp: 0, role: 'agent', text: '您好，喵喵喵', source: { file: 'f', line: 1, record: 1 } }],
+      meta: {},
+    };
+    const before = new PhraseMatcher([], ['您好'], false);
+    const folded = foldedTexts(conversation);
+    expect(before.test(conversation.messages[0]?.text ?? '', folded.at(0), folded.needlesAt(0))).toBe(true);
+    // A character nobody used as a needle yet, numbered only now.
+    const later = new PhraseMatcher([], ['喵{3}'], false);
+    const again = foldedTexts(conversation);
+    expect(later.findAll(conversation.messages[0]?.text ?? '', again.at(0), again.needlesAt(0)).map((m) => m.text)).toEqual(['喵喵喵']);
+    expect(needlesOf('喵').some((word) => word !== 0)).toBe(true);
   });
 });

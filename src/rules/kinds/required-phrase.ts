@@ -45,7 +45,7 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
       if (messages.length === 0) return null;
       const window =
         rule.position === 'first' ? messages.slice(0, rule.within) : rule.position === 'last' ? messages.slice(-rule.within) : messages;
-      if (window.some(([index, m]) => matcher.test(m.text, folded.at(index)))) return null;
+      if (window.some(([index, m]) => matcher.test(m.text, folded.at(index), folded.needlesAt(index)))) return null;
       const [at] = (rule.position === 'last' ? messages[messages.length - 1] : messages[0]) as [number, Message];
       return { messageIndex: at, data: { position: rule.position, within: rule.within } };
     };
