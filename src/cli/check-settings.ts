@@ -70,6 +70,20 @@ export function nonNegativeInt(value: string | undefined, option: string, fallba
   return Number(value);
 }
 
+const SIZE_UNITS: Record<string, number> = { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/**
+ * A size such as `512`, `256MB`, `1.5g` or `64KiB` in bytes; a bare number is in `unit`. Units are
+ * binary (k = 1024 bytes), as people mean them for memory and line lengths.
+ */
+export function sizeInBytes(value: string | undefined, option: string, fallbackBytes: number, unit: 'b' | 'm'): number {
+  if (value === undefined) return fallbackBytes;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*$/i.exec(value);
+  if (!match) throw new UsageError(`${option} must be a size such as ${unit === 'm' ? '256, 256MB or 2GB' : '1048576, 512KB or 1MB'} (got "${value}")`);
+  const scale = SIZE_UNITS[(match[2] ?? match[3] ?? unit).toLowerCase()] ?? 1;
+  return Math.floor(Number(match[1]) * scale);
+}
+
 export function useColor(options: { color?: boolean }, io: Io, toTerminal: boolean): boolean {
   if (options.color === false) return false;
   if (options.color === true) return true;
@@ -139,13 +153,13 @@ export async function settingsFrom(options: CheckOptions, io: Io) {
   const readOptions = {
     timezone,
     encoding,
-    maxLineBytes: nonNegativeInt(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES),
+    maxLineBytes: sizeInBytes(options.maxLineBytes, '--max-line-bytes', DEFAULT_MAX_LINE_BYTES, 'b'),
     maxMessageChars: nonNegativeInt(options.maxMessageChars, '--max-message-chars', DEFAULT_MAX_MESSAGE_CHARS),
     agents: [...new Set([...(options.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean), ...(input?.agents ?? [])])],
     mapping: ruleset.mapping,
   };
   if (options.output) assertWritableTarget(options.output);
-  const memoryBudgetBytes = nonNegativeInt(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20) * 2 ** 20;
+  const memoryBudgetBytes = sizeInBytes(options.memoryBudget, '--memory-budget', DEFAULT_MEMORY_BUDGET_BYTES, 'm');
   const maxRepeatedSkips = nonNegativeInt(options.maxRepeatedSkips, '--max-repeated-skips', DEFAULT_MAX_REPEATED_SKIPS);
   let shard: Shard | undefined;
   if (options.shard !== undefined) {

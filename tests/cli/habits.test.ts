@@ -194,3 +194,31 @@ describe('init and LICENSE', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
   });
 });
+
+describe('sizes on the command line', () => {
+  it('reads --memory-budget and --max-line-bytes with or without a unit, the same report whatever the spelling', async () => {
+    const dir = workspace();
+    const reference = (await chatlint(['check', 'night.jsonl', '-f', 'json'], { cwd: dir })).stdout;
+    for (const budget of ['0', '48', '48MB', '48m', '0.5g', '2GB', '512KiB', ' 64 MB ']) {
+      const run = await chatlint(['check', 'night.jsonl', '-f', 'json', '--memory-budget', budget], { cwd: dir });
+      expect(run.code, budget).toBe(1);
+      expect(run.stdout).toBe(reference);
+    }
+    const [longest, next] = NIGHT.trim().split('\n').map((text) => Buffer.byteLength(text)).sort((a, b) => b - a) as [number, number];
+    expect(longest).toBeGreaterThan(next);
+    for (const [limit, skipped] of [['1kb', 0], ['1K', 0], [String(longest - 1), 1], [`${longest - 1}b`, 1], ['0.01kb', 4]] as const) {
+      const run = JSON.parse((await chatlint(['check', 'night.jsonl', '-f', 'json', '--max-line-bytes', limit], { cwd: dir })).stdout);
+      expect(run.summary.skippedRecords, limit).toBe(skipped);
+    }
+  });
+
+  it('refuses a size it cannot read, naming the option, with exit code 2', async () => {
+    const dir = workspace();
+    for (const [option, value] of [['--memory-budget', '2 terabytes'], ['--memory-budget', '-1'], ['--memory-budget', 'lots'], ['--max-line-bytes', '1e6'], ['--max-line-bytes', '4x']]) {
+      const run = await chatlint(['check', 'night.jsonl', option as string, value as string], { cwd: dir });
+      expect(run.code, value).toBe(2);
+      expect(run.stderr).toContain(`${option} must be a size`);
+      expect(run.stderr).toContain(`"${value}"`);
+    }
+  });
+});
