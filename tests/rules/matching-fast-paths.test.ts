@@ -91,13 +91,13 @@ describe('phrase matcher', () => {
     expect(matcher.findAll('我晕！！').map((m) => m.text)).toEqual(['我晕', '！！']);
   });
 
-  it('keeps finding phrases in a large automaton (tens of thousands of states)', () => {
+  it('keeps finding phrases in a large automaton (thousands of phrases, a large transition table)', () => {
     const phrases: string[] = [];
-    for (let i = 0; i < 12000; i++) phrases.push(String.fromCharCode(0x4e00 + (i % 211), 0x4e00 + ((i * 7) % 223), 0x4e00 + ((i * 13) % 227), 0x4e00 + i));
+    for (let i = 0; i < 5000; i++) phrases.push(String.fromCharCode(0x4e00 + (i % 211), 0x4e00 + ((i * 7) % 223), 0x4e00 + ((i * 13) % 227), 0x4e00 + i));
     const matcher = new PhraseMatcher(phrases, [], false);
     const alternation = new RegExp([...phrases].sort((a, b) => b.length - a.length).map(literalSource).join('|'), 'gu');
-    for (let i = 0; i < 12000; i += 71) {
-      const text = `前${phrases[i]}中${phrases[(i * 5) % 12000]}${phrases[(i * 11) % 12000]}后`;
+    for (let i = 0; i < 5000; i += 53) {
+      const text = `前${phrases[i]}中${phrases[(i * 5) % 5000]}${phrases[(i * 11) % 5000]}后`;
       const expected = [...text.matchAll(alternation)].map((m) => ({ text: m[0], offset: m.index }));
       expect(matcher.findAll(text)).toEqual(expected);
     }
