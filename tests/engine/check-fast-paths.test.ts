@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkConversation } from '../../src/engine/apply-rules.js';
+import { checkConversation, isoTimestamp } from '../../src/engine/apply-rules.js';
 import { conversationEntry, policyOf } from '../../src/engine/aggregate.js';
 import { firstLine, groupedWindow, lineWindow, type Grouped } from '../../src/engine/group.js';
 import type { CompiledRule } from '../../src/config/ruleset.js';
@@ -184,5 +184,18 @@ describe('line windows', () => {
       }),
       { numRuns: 400, seed: 5 },
     );
+  });
+});
+
+describe('finding times', () => {
+  it('writes what Date#toISOString writes, from the epoch to year 9999 and around it', () => {
+    const ms = fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.integer({ min: BASE - 86_400_000, max: BASE + 86_400_000 }), fc.double({ min: 0, max: 2e12, noNaN: true }));
+    fc.assert(
+      fc.property(ms, (at) => {
+        expect(isoTimestamp(at)).toBe(new Date(at).toISOString());
+      }),
+      { numRuns: 2000, seed: 23 },
+    );
+    for (const at of [0, 999, 1000, 59_999, 86_399_999, 86_400_000, BASE, 253_402_300_799_999]) expect(isoTimestamp(at)).toBe(new Date(at).toISOString());
   });
 });
