@@ -7,6 +7,8 @@
  * own state machine. tests/input/csv-scanner.test.ts compares the two on generated input.
  */
 
+import { utf8Slice } from './encoding.js';
+
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -33,6 +35,12 @@ export interface CsvProblem {
 }
 
 export type CsvItem = CsvRecord | CsvProblem;
+
+/** `a` then `b`: a view of both when `b` continues `a` in the same memory (pieces of one chunk), else a copy. */
+function joined(a: Buffer, b: Buffer): Buffer {
+  if (a.buffer === b.buffer && a.byteOffset + a.length === b.byteOffset) return Buffer.from(a.buffer, a.byteOffset, a.length + b.length);
+  return Buffer.concat([a, b]);
+}
 
 export class CsvScanner {
   private buffer: Buffer = Buffer.alloc(0);
@@ -70,7 +78,7 @@ export class CsvScanner {
   push(chunk: Buffer, out: CsvItem[]): void {
     const rest = this.buffer.length - this.position;
     this.nextQuote = UNKNOWN;
-    this.buffer = rest > 0 ? Buffer.concat([this.buffer.subarray(this.position), chunk]) : chunk;
+    this.buffer = rest > 0 ? joined(this.buffer.subarray(this.position), chunk) : chunk;
     this.base += this.position;
     this.position = 0;
     this.scan(false, out);
@@ -142,10 +150,10 @@ export class CsvScanner {
     const fields: string[] = [];
     let from = start;
     for (let at = buffer.indexOf(this.delimiter, from); at !== -1 && at < end; at = buffer.indexOf(this.delimiter, from)) {
-      fields.push(buffer.toString('utf8', from, at));
+      fields.push(utf8Slice(buffer, from, at));
       from = at + 1;
     }
-    fields.push(buffer.toString('utf8', from, end));
+    fields.push(utf8Slice(buffer, from, end));
     return fields;
   }
 
@@ -278,7 +286,7 @@ export class CsvScanner {
   }
 
   private endField(): void {
-    this.fields.push(this.field.toString('utf8', 0, this.fieldLength));
+    this.fields.push(utf8Slice(this.field, 0, this.fieldLength));
     this.fieldLength = 0;
     this.wasQuoting = false;
   }

@@ -2,9 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import type { ReadEvent } from '../model/message.js';
 import { CsvScanner, type CsvItem } from './csv-scanner.js';
 import { decodeChunks } from './encoding.js';
-import { fieldForKey, mapObject, toMessage } from './fields.js';
+import { fieldForKey, messageOrReason } from './fields.js';
 import { LineCounter } from './line-counter.js';
-import { KeyPlan } from './records.js';
+import { ColumnPlan } from './records.js';
 import type { ReadOptions } from './options.js';
 import type { OpenedInput } from './source.js';
 import { InputError } from '../errors.js';
@@ -12,6 +12,17 @@ import { InputError } from '../errors.js';
 async function* utf8Chunks(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
   for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
+
+/**
+ * Chunks cut into pieces of at most PIECE_BYTES (views, not copies): a 1 MB chunk holds thousands of
+ * records, and handed on as one batch they would all outlive young-generation collections together.
+ */
+async function* piecesOf(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += PIECE_BYTES) yield chunk.subarray(at, Math.min(at + PIECE_BYTES, chunk.length));
+  }
+}
+const PIECE_BYTES = 64 * 1024;
 
 /** A row keyed by the header as csv-parse's `columns` would key it: a later repeat of a name wins, in the first one's place. */
 function keyed(header: readonly string[], fields: readonly string[]): Record<string, string> {
@@ -69,7 +80,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
   let header: string[] = [];
   let headerRead = false;
   const mapping = options.mapping?.forFile();
-  const plan = new KeyPlan();
+  let plan: ColumnPlan | undefined;
   /** The header row's names, checked: the columns the input needs are there (or mapped). */
   const readHeader = (names: string[]): string[] => {
     const trimmed = names.map((n) => n.trim());
@@ -123,15 +134,15 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
       if (!headerRead) {
         // The header row is one line (a header with line breaks inside quotes would be a strange export).
         header = readHeader(fields);
+        plan = new ColumnPlan(header);
         headerRead = true;
         continue;
       }
-      const keyedRecord = keyed(header, fields);
       if (pendingSkips.length > 0) for (const event of skipsBefore(bytes)) batch.push(event);
       const { line, offset } = recordStart();
       const skip = (reason: string): ReadEvent => ({ type: 'skip', skip: { file, line, record: ++record, reason } });
       // Bytes that are not UTF-8 decode to U+FFFD without a word; such a record is skipped instead.
-      if (!utf8.allValid && holdsReplacementCharacter(keyedRecord)) {
+      if (!utf8.allValid && holdsReplacementCharacter(keyed(header, fields))) {
         const raw = options.encoding === 'utf8' ? lines.bytesBetween(offset, bytes) : undefined;
         if (!raw || !isUtf8(raw)) {
           previousEnd = bytes;
@@ -146,10 +157,11 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
         continue;
       }
       const source = { file, line, record: record + 1 };
-      const result = mapping ? mapping.message(keyedRecord, source, options.timezone) : toMessage(plan.map(keyedRecord) ?? mapObject(keyedRecord), source, options.timezone);
+      const mapped = mapping?.message(keyed(header, fields), source, options.timezone);
+      const result = mapped ? ('message' in mapped ? mapped.message : mapped.reason) : messageOrReason((plan as ColumnPlan).map(fields), source, options.timezone);
       record++;
-      if ('message' in result) batch.push({ type: 'message', message: result.message });
-      else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
+      if (typeof result === 'string') batch.push({ type: 'skip', skip: { file, line, record, reason: result } });
+      else batch.push({ type: 'message', message: result });
     }
     found.length = 0;
     return batch;
@@ -157,7 +169,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
 
   const utf8 = new Utf8Watch(options.encoding === 'utf8');
   try {
-    for await (const chunk of lines.pass(bytes)) {
+    for await (const chunk of lines.pass(piecesOf(bytes))) {
       utf8.check(chunk);
       scanner.push(chunk, items);
       const batch = eventsOf(items);

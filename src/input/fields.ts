@@ -47,9 +47,23 @@ export function fieldForKey(key: string): CanonicalField | undefined {
   return KEY_TO_FIELD.get(normalizeKey(key));
 }
 
+// The last two role texts looked up and their roles: exports alternate between two spellings (agent,
+// customer), and a CSV field is a new string each row, which a Map lookup hashes again every time.
+let lastRoleText = '';
+let lastRole: Role | undefined;
+let otherRoleText = '';
+let otherRole: Role | undefined;
+
 export function roleFromValue(value: string): Role | undefined {
+  if (value === lastRoleText) return lastRole;
+  if (value === otherRoleText) return otherRole;
   // Exports spell their roles one way on every record: the exact spelling is tried before trim and case.
-  return ROLE_LOOKUP.get(value) ?? ROLE_LOOKUP.get(value.trim().toLowerCase());
+  const role = ROLE_LOOKUP.get(value) ?? ROLE_LOOKUP.get(value.trim().toLowerCase());
+  otherRoleText = lastRoleText;
+  otherRole = lastRole;
+  lastRoleText = value;
+  lastRole = role;
+  return role;
 }
 
 /** A record whose keys were already mapped: canonical fields plus whatever else it carried. */
@@ -104,31 +118,43 @@ function hasKeys(record: Record<string, string>): boolean {
   return false;
 }
 
+/** The meta of a record that has none, shared (a message gets meta only when it holds keys). */
+export const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
+
 /** Turns a mapped record into a Message, or the reason it cannot be used. */
 export function toMessage(record: MappedRecord, source: SourceRef, timezone: string): MessageOrReason {
+  const result = messageOrReason(record, source, timezone);
+  return typeof result === 'string' ? { reason: result } : { message: result };
+}
+
+/**
+ * toMessage without the wrapper object: the Message, or the reason (a string) it cannot be used. Readers
+ * of big files call this once per record.
+ */
+export function messageOrReason(record: MappedRecord, source: SourceRef, timezone: string): Message | string {
   const { fields, meta } = record;
   const conversationId = scalarText(fields.conversationId);
-  if (!conversationId) return { reason: 'missing conversation id' };
+  if (!conversationId) return 'missing conversation id';
   const inexact = inexactNumber(fields.conversationId, 'conversation id') ?? inexactNumber(fields.agentId, 'agent id');
-  if (inexact) return { reason: inexact };
+  if (inexact) return inexact;
   const rawTime = fields.timestamp;
-  if (rawTime === undefined || rawTime === null || rawTime === '') return { reason: 'missing timestamp' };
+  if (rawTime === undefined || rawTime === null || rawTime === '') return 'missing timestamp';
   const timestamp = parseTimestamp(rawTime, timezone);
   if (timestamp === null) {
     const shown = JSON.stringify(String(rawTime)).slice(0, 80);
-    return { reason: outOfRange(rawTime) ? `timestamp ${shown} is outside the years 1970–2199` : `unparseable timestamp ${shown}` };
+    return outOfRange(rawTime) ? `timestamp ${shown} is outside the years 1970–2199` : `unparseable timestamp ${shown}`;
   }
   const roleText = scalarText(fields.role);
-  if (!roleText) return { reason: 'missing role' };
+  if (!roleText) return 'missing role';
   const role = roleFromValue(roleText);
-  if (!role) return { reason: `unknown role ${JSON.stringify(roleText).slice(0, 60)}` };
+  if (!role) return `unknown role ${JSON.stringify(roleText).slice(0, 60)}`;
   const text = fields.text === undefined || fields.text === null ? '' : typeof fields.text === 'string' ? fields.text : safeStringify(fields.text);
-  if (text === null) return { reason: 'text is not a string, and too deeply nested to show as one' };
-  const message: Message = { conversationId, timestamp, role, text, source };
-  const agentName = scalarText(fields.agentName);
-  const agentId = scalarText(fields.agentId) ?? (role === 'agent' ? agentName ?? 'unknown' : undefined);
-  if (agentId !== undefined && (role === 'agent' || role === 'bot')) message.agentId = agentId;
-  if (agentName !== undefined && (role === 'agent' || role === 'bot')) message.agentName = agentName;
-  if (hasKeys(meta)) message.meta = meta;
-  return { message };
+  if (text === null) return 'text is not a string, and too deeply nested to show as one';
+  const staff = role === 'agent' || role === 'bot';
+  const agentName = staff ? scalarText(fields.agentName) : undefined;
+  const agentId = staff ? scalarText(fields.agentId) ?? (role === 'agent' ? agentName ?? 'unknown' : undefined) : undefined;
+  // Every message gets every key, in one literal (undefined where absent; JSON and the rules cannot tell
+  // the difference): one object and one shape for all messages, where keys added later would give agent
+  // messages a second object for them and every reader of messages two shapes to handle.
+  return { conversationId, timestamp, role, text, source, agentId, agentName, meta: meta !== NO_META && hasKeys(meta) ? meta : undefined };
 }

@@ -4,7 +4,7 @@ import { splitLines } from './lines.js';
 import { countKeys, markDuplicateKeys, mayRepeatKeys, textHasMoreKeys } from './json-guard.js';
 import { isJsonObject } from './json-shape.js';
 import type { ReadOptions } from './options.js';
-import { eventsFromJson, KeyPlan, pushEventsFromJson, pushPlannedRecord } from './records.js';
+import { eventsFromJson, KeyPlan, keysCertainlyKept, pushEventsFromJson, pushPlannedRecord } from './records.js';
 import type { OpenedInput } from './source.js';
 import { inShard } from '../model/shard.js';
 
@@ -94,9 +94,10 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         value = parseMarked(text);
         marked = true;
       }
-      // A plain message object: the key plan maps it and counts its keys in the same walk.
+      // A plain message object: the key plan maps it and counts its keys in the same walk; the text is
+      // scanned for a repeated key only when its length leaves room for one.
       const planned = !mapping && !marked && isJsonObject(value) ? plan.map(value) : undefined;
-      if (planned && !textHasMoreKeys(text, planned.flat ? planned.keys : countKeys(value, 0))) {
+      if (planned && (keysCertainlyKept(planned, text.length) || !textHasMoreKeys(text, planned.flat ? planned.keys : countKeys(value, 0)))) {
         pushPlannedRecord(batch, planned, file, line.number, nextRecord, options.timezone);
       } else {
         if (!marked && (planned !== undefined || mayRepeatKeys(text, value))) value = parseMarked(text);

@@ -1,6 +1,6 @@
 import type { ReadEvent, SourceRef } from '../model/message.js';
 import { isJsonObject as isObject } from './json-shape.js';
-import { FIELD_SYNONYMS, fieldForKey, mapObject, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
+import { FIELD_SYNONYMS, fieldForKey, mapObject, messageOrReason, NO_META, normalizeKey, toMessage, type CanonicalField, type MappedRecord, type MessageOrReason } from './fields.js';
 import { DUPLICATE_KEY_MARK, jsonValueProblem } from './json-guard.js';
 import { keyedByInput } from '../model/records.js';
 
@@ -122,6 +122,9 @@ export class KeyPlan {
     let meta: Record<string, string> | undefined;
     let keys = 0;
     let flat = true;
+    // The shortest text the object could have been written as: the braces, and per key its quoted name, a
+    // colon, the shortest form of its value and a comma (one too many, taken off below).
+    let shortestText = 1;
     for (const key in value) {
       const field = value[key];
       // Records of one export list the same keys in the same order: the last record's roles are reused.
@@ -133,7 +136,9 @@ export class KeyPlan {
       }
       keys++;
       if (role.mark || (role.list && Array.isArray(field))) return undefined;
-      if (typeof field === 'object' && field !== null) flat = false;
+      if (typeof field === 'string') shortestText += key.length + field.length + 6;
+      else if (typeof field === 'object' && field !== null) flat = false;
+      else shortestText += key.length + (field === false ? 9 : field === true || field === null ? 8 : 5);
       const slot = role.slot;
       if (slot < 0) {
         if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') (meta ??= keyedByInput<string>())[key] = String(field);
@@ -153,6 +158,7 @@ export class KeyPlan {
     planned.meta = meta ?? NO_META;
     planned.keys = keys;
     planned.flat = flat;
+    planned.shortestText = keys === 0 ? 2 : shortestText;
     return planned;
   }
 
@@ -164,6 +170,7 @@ export class KeyPlan {
     meta: NO_META,
     keys: 0,
     flat: true,
+    shortestText: 2,
   };
 }
 
@@ -177,10 +184,23 @@ export interface PlannedRecord extends MappedRecord {
   keys: number;
   /** No value is an object or array: `keys` is every key in the record's text that JSON.parse kept. */
   flat: boolean;
+  /**
+   * For a flat object, the length of the shortest JSON text it can be parsed from (no white space, no
+   * escapes, numbers as one digit). Every key JSON.parse dropped for a repeat adds at least `,"":0` (5
+   * characters) to the real text, so a text shorter than this plus 5 lost none (see keysCertainlyKept).
+   */
+  shortestText: number;
 }
 
-/** The meta of a record that has none, shared (toMessage attaches meta to a message only when it holds keys). */
-const NO_META: Record<string, string> = Object.freeze(keyedByInput<string>());
+/**
+ * True when the text a flat planned record was parsed from cannot have held a key JSON.parse dropped for a
+ * repeat: it is too short to hold one more key than the record has. This costs no scan of the text; a
+ * text with white space, escapes or long numbers is not decided here and goes to the scan (textHasMoreKeys).
+ */
+export function keysCertainlyKept(planned: PlannedRecord, textLength: number): boolean {
+  return planned.flat && textLength < planned.shortestText + 5;
+}
+
 
 /** The message (or skip) of a record a KeyPlan mapped. */
 export function pushPlannedRecord(
@@ -192,9 +212,9 @@ export function pushPlannedRecord(
   timezone: string,
 ): void {
   const record = nextRecord();
-  const result = toMessage(mapped, { file, line, record }, timezone);
-  if ('message' in result) batch.push({ type: 'message', message: result.message });
-  else batch.push({ type: 'skip', skip: { file, line, record, reason: result.reason } });
+  const result = messageOrReason(mapped, { file, line, record }, timezone);
+  if (typeof result === 'string') batch.push({ type: 'skip', skip: { file, line, record, reason: result } });
+  else batch.push({ type: 'message', message: result });
 }
 
 /**
@@ -220,4 +240,61 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return `a string ${JSON.stringify(value.slice(0, 40))}`;
   return typeof value === 'object' ? 'an array' : `a ${typeof value}`;
+}
+
+/**
+ * How the columns of a delimited file's header map to fields, decided once per file: a row (an array of
+ * fields as long as the header) becomes the record KeyPlan.map would make of the row keyed by the header
+ * (as csv-parse's `columns` keys it: a later repeat of a name wins, in the first one's place), without
+ * building that keyed object per row.
+ */
+export class ColumnPlan {
+  /** Per distinct name, in first-occurrence order: the column its value comes from (the name's last). */
+  private readonly names: string[] = [];
+  private readonly columns: number[] = [];
+  private readonly slots: number[] = [];
+  private readonly values: Array<string | undefined> = CANONICAL_FIELDS.map(() => undefined);
+  private readonly record: MappedRecord & { fields: Record<CanonicalField, unknown> } = {
+    fields: { conversationId: undefined, timestamp: undefined, role: undefined, agentId: undefined, agentName: undefined, text: undefined },
+    meta: NO_META,
+  };
+
+  constructor(header: readonly string[]) {
+    const position = new Map<string, number>();
+    header.forEach((name, column) => {
+      const at = position.get(name);
+      if (at !== undefined) {
+        this.columns[at] = column;
+        return;
+      }
+      position.set(name, this.names.length);
+      const field = fieldForKey(name);
+      this.names.push(name);
+      this.columns.push(column);
+      this.slots.push(field === undefined ? -1 : CANONICAL_FIELDS.indexOf(field));
+    });
+  }
+
+  /** The mapped record of a row with as many fields as the header; the plan's own, valid until the next call. */
+  map(row: readonly string[]): MappedRecord {
+    const values = this.values;
+    values.fill(undefined);
+    let meta: Record<string, string> | undefined;
+    const { names, columns, slots } = this;
+    for (let i = 0; i < names.length; i++) {
+      const value = row[columns[i] as number] as string;
+      const slot = slots[i] as number;
+      if (slot < 0) (meta ??= keyedByInput<string>())[names[i] as string] = value;
+      else if (values[slot] === undefined || values[slot] === '') values[slot] = value;
+    }
+    const fields = this.record.fields;
+    fields.conversationId = values[SLOT.conversationId];
+    fields.timestamp = values[SLOT.timestamp];
+    fields.role = values[SLOT.role];
+    fields.agentId = values[SLOT.agentId];
+    fields.agentName = values[SLOT.agentName];
+    fields.text = values[SLOT.text];
+    this.record.meta = meta ?? NO_META;
+    return this.record;
+  }
 }
