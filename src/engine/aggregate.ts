@@ -13,6 +13,7 @@ import {
   type Waiver,
 } from '../model/report.js';
 import { scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
+import { isoTimestamp } from './apply-rules.js';
 import { EntryStore, waiverKey, type EntryList, type StoredEntry } from './entry-store.js';
 import type { ConversationEntry } from './entry.js';
 import { keyedByInput, own } from '../model/records.js';
@@ -68,17 +69,22 @@ export function conversationEntry(
   duplicates: SkippedRecord[] = [],
 ): ConversationEntry {
   const agentMessages: ConversationEntry['agentMessages'] = [];
-  const position = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  for (const message of conversation.messages) {
-    byFile.set(message.source.file, (byFile.get(message.source.file) ?? 0) + 1);
+  // Most conversations come from one file and have one to three agents: no Map for either until needed.
+  const { messages } = conversation;
+  const firstFile = messages[0]?.source.file;
+  let inFirstFile = 0;
+  let byFile: Map<string, number> | undefined;
+  for (const message of messages) {
+    const file = message.source.file;
+    if (byFile === undefined && file === firstFile) inFirstFile++;
+    else {
+      byFile ??= new Map([[firstFile as string, inFirstFile]]);
+      byFile.set(file, (byFile.get(file) ?? 0) + 1);
+    }
     if (message.role !== 'agent' || message.agentId === undefined) continue;
-    const at = position.get(message.agentId);
-    if (at === undefined) {
-      position.set(message.agentId, agentMessages.length);
-      agentMessages.push([message.agentId, message.agentName ?? null, 1]);
-    } else {
-      const entry = agentMessages[at] as [string, string | null, number];
+    const entry = agentMessages.find(([id]) => id === message.agentId);
+    if (entry === undefined) agentMessages.push([message.agentId, message.agentName ?? null, 1]);
+    else {
       entry[1] ??= message.agentName ?? null;
       entry[2]++;
     }
@@ -89,22 +95,23 @@ export function conversationEntry(
   const agentScores = keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
-    const own = scoreFindings(findings.filter((f) => f.agentId === agentId), policy);
+    const own = findings.length === 0 ? score : scoreFindings(findings.filter((f) => f.agentId === agentId), policy);
     agentScores[agentId] = own.score;
     agentCritical.push(own.critical);
   }
-  const first = conversation.messages[0];
+  const first = messages[0];
   const summary: ConversationSummary = {
     conversationId: conversation.id,
     agents: agentIds,
-    startedAt: first ? new Date(first.timestamp).toISOString() : '',
-    messages: conversation.messages.length,
+    startedAt: first ? isoTimestamp(first.timestamp) : '',
+    messages: messages.length,
     findings: findings.length,
     ...score,
     agentScores,
     source: { file: first?.source.file ?? '' },
   };
-  return { summary, findings, waived, agentMessages, agentCritical, messagesByFile: [...byFile], duplicates };
+  const messagesByFile: Array<[string, number]> = byFile ? [...byFile] : firstFile === undefined ? [] : [[firstFile, inFirstFile]];
+  return { summary, findings, waived, agentMessages, agentCritical, messagesByFile, duplicates };
 }
 
 /** Scores kept compactly (8 bytes each) for averages and medians, with how many a bottom-line rule failed. */

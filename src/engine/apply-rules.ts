@@ -10,7 +10,9 @@ const DAY_MS = 86_400_000;
 // Findings of one night fall on a day or two: the date part of the last day written is kept.
 let lastDay = Number.NaN;
 let lastDayText = '';
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
+// Hours, minutes and seconds as two digits and milliseconds as three, looked up (a finding's time costs no padding).
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
 /** new Date(ms).toISOString(), without a Date per finding for whole milliseconds in 1970–9999. */
 export function isoTimestamp(ms: number): string {
@@ -26,7 +28,7 @@ export function isoTimestamp(ms: number): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  return `${lastDayText}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(rest - seconds * 1000, 3)}Z`;
+  return `${lastDayText}${TWO_DIGITS[hours] as string}:${TWO_DIGITS[minutes] as string}:${TWO_DIGITS[seconds] as string}.${THREE_DIGITS[rest - seconds * 1000] as string}Z`;
 }
 
 function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawFinding): Finding {
@@ -43,7 +45,6 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     match: raw.match,
     seconds: raw.seconds,
-    ...raw.data,
   };
   return {
     ruleId: rule.id,
@@ -54,7 +55,7 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
     conversationId: conversation.id,
     messageIndex: raw.messageIndex,
     timestamp: isoTimestamp(message.timestamp),
-    message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values),
+    message: renderTemplate(raw.template ?? rule.message ?? kind.defaultMessage, values, raw.data),
     match: raw.match ?? null,
     offset: raw.offset ?? null,
     seconds: raw.seconds ?? null,
@@ -84,26 +85,49 @@ function isActive(compiled: CompiledRule, conversation: Conversation): boolean {
  * active wait-notice rule (response-time leaves those stretches to wait-notice).
  */
 export function buildContext(rules: readonly CompiledRule[], conversation: Conversation): CheckContext {
-  const announcedWaits: AnnouncedWait[] = [];
+  let announcedWaits: AnnouncedWait[] | undefined;
   for (const compiled of rules) {
-    if (compiled.checker.announcedWaits && isActive(compiled, conversation)) announcedWaits.push(...compiled.checker.announcedWaits(conversation));
+    if (compiled.checker.announcedWaits && isActive(compiled, conversation)) {
+      const waits = compiled.checker.announcedWaits(conversation);
+      if (waits.length > 0) (announcedWaits ??= []).push(...waits);
+    }
   }
-  return { announcedWaits };
+  return announcedWaits ? { announcedWaits } : NO_CONTEXT;
 }
+
+/** The context of a conversation where no wait was announced (most), shared. */
+const NO_CONTEXT: CheckContext = Object.freeze({ announcedWaits: Object.freeze([]) });
 
 /** Runs every enabled rule over one conversation; findings come in message order, then rule order. */
 export function checkConversation(rules: readonly CompiledRule[], conversation: Conversation): Finding[] {
-  const findings: Array<{ finding: Finding; ruleOrder: number }> = [];
+  const findings: Finding[] = [];
+  // The rule of each finding, by position (made with the first finding).
+  let ruleOrders: number[] | undefined;
+  let sorted = true;
   const context = buildContext(rules, conversation);
-  rules.forEach((compiled, ruleOrder) => {
-    if (!isActive(compiled, conversation)) return;
-    for (const raw of compiled.checker(conversation, context)) findings.push({ finding: toFinding(compiled, conversation, raw), ruleOrder });
-  });
-  findings.sort(
-    (a, b) =>
-      a.finding.messageIndex - b.finding.messageIndex ||
-      a.ruleOrder - b.ruleOrder ||
-      (a.finding.offset ?? 0) - (b.finding.offset ?? 0),
-  );
-  return findings.map((f) => f.finding);
+  for (let ruleOrder = 0; ruleOrder < rules.length; ruleOrder++) {
+    const compiled = rules[ruleOrder] as CompiledRule;
+    if (!isActive(compiled, conversation)) continue;
+    const raws = compiled.checker(conversation, context);
+    for (const raw of raws) {
+      const finding = toFinding(compiled, conversation, raw);
+      ruleOrders ??= [];
+      const at = findings.length;
+      // Already in order (the common case) unless a finding sorts before the one made just before it.
+      if (sorted && at > 0 && compareFindings(findings[at - 1] as Finding, ruleOrders[at - 1] as number, finding, ruleOrder) > 0) sorted = false;
+      findings.push(finding);
+      ruleOrders.push(ruleOrder);
+    }
+  }
+  if (sorted || !ruleOrders) return findings;
+  const orders = ruleOrders;
+  // A stable sort of positions: findings equal in message, rule and offset keep the order they were made in.
+  const order = findings.map((_, i) => i);
+  order.sort((a, b) => compareFindings(findings[a] as Finding, orders[a] as number, findings[b] as Finding, orders[b] as number));
+  return order.map((i) => findings[i] as Finding);
+}
+
+/** Message, then rule, then offset; 0 for findings the sort keeps in the order they were made. */
+function compareFindings(a: Finding, aRule: number, b: Finding, bRule: number): number {
+  return a.messageIndex - b.messageIndex || aRule - bRule || (a.offset ?? 0) - (b.offset ?? 0);
 }

@@ -146,11 +146,13 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-      const now = ++this.clock;
-      this.held.set(id, { id, messages: [message], bytes: 0, placed: now, last: now });
     }
     const bytes = heapBytes(message);
-    (known ?? (this.held.get(id) as Held)).bytes += bytes;
+    if (known) known.bytes += bytes;
+    else {
+      const now = ++this.clock;
+      this.held.set(id, { id, messages: [message], bytes, placed: now, last: now });
+    }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
   }
@@ -158,8 +160,9 @@ export class EvictingGrouper {
   /** Checks the least recently active conversations until the held bytes are down to `target`. */
   private evict(target: number): void {
     // Entries re-inserted while iterating are visited again at the end, by then with placed === last.
-    for (const [id, held] of this.held) {
+    for (const held of this.held.values()) {
       if (this.heldBytes <= target) break;
+      const { id } = held;
       this.held.delete(id);
       if (held.last > held.placed) {
         held.placed = held.last;
@@ -167,7 +170,7 @@ export class EvictingGrouper {
         continue;
       }
       this.heldBytes -= held.bytes;
-      this.evicted.insert(id, lineWindow(held.messages)[0]);
+      this.evicted.insert(id, firstLine(held.messages));
       this.onGrouped(groupedConversation(id, held.messages.sort(byTime)));
     }
   }
@@ -204,6 +207,19 @@ function widen(window: LineWindow, line: number | null): void {
   if (line > window[1]) window[1] = line;
 }
 
+/** The first line of some messages' window (see lineWindow), without making the window. */
+export function firstLine(messages: readonly Message[]): number {
+  if (messages.length === 0) return 0;
+  let first = Infinity;
+  for (const m of messages) {
+    const line = m.source.line;
+    // An unknown line (or a 0) makes the window unknown, as widen does.
+    if (line === null || line === 0) return 0;
+    if (line < first) first = line;
+  }
+  return first;
+}
+
 /** The window of some messages (duplicates included: they were records too). */
 export function lineWindow(messages: readonly Message[]): LineWindow {
   const first = messages[0]?.source.line ?? null;
@@ -222,19 +238,24 @@ export interface Grouped {
 
 /** One conversation's time-ordered messages, duplicates dropped, meta gathered from the messages in order. */
 function groupedConversation(id: string, sorted: Message[]): Grouped {
-  const duplicates: Grouped['duplicates'] = [];
-  const messages = withoutDuplicates(sorted, (copy, original) => duplicates.push({ copy, original }));
+  const { messages, duplicates } = withoutDuplicates(sorted);
   const meta = keyedByInput<string>();
   for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
   return { conversation: { id, messages, meta }, duplicates };
 }
 
+/** The duplicates of a conversation that has none (most), shared: nobody adds to a grouped conversation's list. */
+const NO_DUPLICATES: Grouped['duplicates'] = [];
+Object.freeze(NO_DUPLICATES);
+
 /** Drops exact duplicates from time-ordered messages (they can only sit among equal timestamps), keeping the first read. */
-function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, original: Message) => void): Message[] {
+function withoutDuplicates(sorted: Message[]): { messages: Message[]; duplicates: Grouped['duplicates'] } {
   let kept: Message[] | undefined;
+  let duplicates = NO_DUPLICATES;
   for (let start = 0; start < sorted.length; ) {
+    const timestamp = (sorted[start] as Message).timestamp;
     let end = start + 1;
-    while (end < sorted.length && (sorted[end] as Message).timestamp === (sorted[start] as Message).timestamp) end++;
+    while (end < sorted.length && (sorted[end] as Message).timestamp === timestamp) end++;
     if (end - start > 1) {
       const seen = new Map<string, Message>();
       for (let i = start; i < end; i++) {
@@ -243,7 +264,8 @@ function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, origi
         const original = seen.get(key);
         if (original) {
           kept ??= sorted.slice(0, i);
-          onDuplicate(m, original);
+          if (duplicates === NO_DUPLICATES) duplicates = [];
+          duplicates.push({ copy: m, original });
           continue;
         }
         seen.set(key, m);
@@ -252,5 +274,15 @@ function withoutDuplicates(sorted: Message[], onDuplicate: (copy: Message, origi
     } else kept?.push(sorted[start] as Message);
     start = end;
   }
-  return kept ?? sorted;
+  return { messages: kept ?? sorted, duplicates };
+}
+
+/** The window of a grouped conversation's records: its messages and the duplicates left out of it. */
+export function groupedWindow(grouped: Grouped): LineWindow {
+  const { messages } = grouped.conversation;
+  const first = (messages[0] ?? grouped.duplicates[0]?.copy)?.source.line ?? null;
+  const window: LineWindow = [first ?? 0, first ?? 0];
+  for (const m of messages) widen(window, m.source.line);
+  for (const { copy } of grouped.duplicates) widen(window, copy.source.line);
+  return window;
 }

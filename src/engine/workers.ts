@@ -10,7 +10,7 @@ import { EntryPacker, EntryStore, type PackedEntry } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
-import { lineWindow, type Grouped, type LineWindow } from './group.js';
+import { groupedWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
 import {
@@ -85,7 +85,7 @@ async function checkPiece(
   let start: LinePosition | undefined;
   const events = read((at) => (start = at));
   const onGrouped = (grouped: Grouped) => {
-    const window = lineWindow([...grouped.conversation.messages, ...grouped.duplicates.map((d) => d.copy)]);
+    const window = groupedWindow(grouped);
     take({ entry: packer.pack(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));

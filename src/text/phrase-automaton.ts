@@ -21,8 +21,10 @@ export interface PhraseHit {
 }
 
 export class PhraseAutomaton {
-  /** Transitions of every node, keyed node * 65536 + unit. */
-  private readonly next = new Map<number, number>();
+  /** Transitions of every node while building, keyed node * 65536 + unit (then moved to `transitions`). */
+  private next = new Map<number, number>();
+  /** The transitions of every node below the root, for the scan. */
+  private readonly transitions: TransitionTable;
   private readonly fail: number[] = [0];
   /** The phrase (its rank in longest-first order) that ends at a node, or -1. */
   private readonly ends: number[] = [-1];
@@ -79,6 +81,8 @@ export class PhraseAutomaton {
       this.boundEnd.push(isAsciiWord(phrase.charCodeAt(phrase.length - 1)));
     });
     this.link();
+    this.transitions = new TransitionTable(this.next);
+    this.next = new Map();
   }
 
   /** Failure and output links, breadth first. */
@@ -121,13 +125,19 @@ export class PhraseAutomaton {
     return isAsciiWord(c) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
   }
 
+  // Hits of the last scan (where each starts, and its phrase), reused from call to call: a text with no hit,
+  // the common case, allocates nothing.
+  private hitStarts = new Int32Array(16);
+  private hitRanks = new Int32Array(16);
+
   /**
-   * Calls `visit(start, rank)` for every occurrence of every phrase whose word bounds hold, in order of
-   * where it ends. Returns early when `visit` returns true.
+   * Collects every occurrence of every phrase whose word bounds hold, in order of where it ends, into
+   * hitStarts/hitRanks; returns how many (stops after the first when `firstOnly`).
    */
-  private scan(text: string, visit: (start: number, rank: number) => boolean | void): void {
-    const { next, fail, ends, outputLink, lengths, used } = this;
+  private scan(text: string, firstOnly: boolean): number {
+    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd } = this;
     const ignoreCase = this.ignoreCase;
+    let count = 0;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -136,44 +146,55 @@ export class PhraseAutomaton {
         node = 0;
         continue;
       }
-      let target = node === 0 ? undefined : next.get(node * 65536 + unit);
-      while (target === undefined && node !== 0) {
+      let target = node === 0 ? -1 : transitions.get(node, unit);
+      while (target < 0 && node !== 0) {
         node = fail[node] as number;
-        if (node !== 0) target = next.get(node * 65536 + unit);
+        if (node !== 0) target = transitions.get(node, unit);
       }
-      node = target ?? (this.fromRoot[unit] as number);
+      node = target >= 0 ? target : (fromRoot[unit] as number);
       for (let out = (ends[node] as number) >= 0 ? node : (outputLink[node] as number); out >= 0; out = outputLink[out] as number) {
         const rank = ends[out] as number;
         const start = i + 1 - (lengths[rank] as number);
-        if (this.boundStart[rank] && start > 0 && this.isWord(text.charCodeAt(start - 1))) continue;
-        if (this.boundEnd[rank] && i + 1 < text.length && this.isWord(text.charCodeAt(i + 1))) continue;
-        if (visit(start, rank)) return;
+        if (boundStart[rank] && start > 0 && this.isWord(text.charCodeAt(start - 1))) continue;
+        if (boundEnd[rank] && i + 1 < text.length && this.isWord(text.charCodeAt(i + 1))) continue;
+        if (count === this.hitStarts.length) this.growHits();
+        this.hitStarts[count] = start;
+        this.hitRanks[count] = rank;
+        count++;
+        if (firstOnly) return count;
       }
     }
+    return count;
+  }
+
+  private growHits(): void {
+    const starts = new Int32Array(this.hitStarts.length * 2);
+    starts.set(this.hitStarts);
+    this.hitStarts = starts;
+    const ranks = new Int32Array(this.hitRanks.length * 2);
+    ranks.set(this.hitRanks);
+    this.hitRanks = ranks;
   }
 
   /**
    * What a global RegExp exec loop over the alternation returns: the leftmost occurrence, the first-listed
    * (longest) phrase among those starting there, then the same from its end, without overlaps.
    */
-  findAll(text: string): PhraseHit[] {
-    let starts: number[] | undefined;
-    let ranks: number[] | undefined;
-    this.scan(text, (start, rank) => {
-      (starts ??= []).push(start);
-      (ranks ??= []).push(rank);
-    });
-    if (!starts || !ranks) return [];
-    const order = starts.map((_, i) => i);
-    const s = starts;
-    const r = ranks;
-    order.sort((a, b) => (s[a] as number) - (s[b] as number) || (r[a] as number) - (r[b] as number));
+  findAll(text: string): readonly PhraseHit[] {
+    const count = this.scan(text, false);
+    if (count === 0) return NO_HITS;
+    const starts = this.hitStarts;
+    const ranks = this.hitRanks;
+    if (count === 1) return [{ start: starts[0] as number, length: this.lengths[ranks[0] as number] as number }];
+    const order: number[] = [];
+    for (let i = 0; i < count; i++) order.push(i);
+    order.sort((a, b) => (starts[a] as number) - (starts[b] as number) || (ranks[a] as number) - (ranks[b] as number));
     const hits: PhraseHit[] = [];
     let from = 0;
     for (const i of order) {
-      const start = s[i] as number;
+      const start = starts[i] as number;
       if (start < from) continue;
-      const length = this.lengths[r[i] as number] as number;
+      const length = this.lengths[ranks[i] as number] as number;
       hits.push({ start, length });
       from = start + length;
     }
@@ -182,14 +203,60 @@ export class PhraseAutomaton {
 
   /** Every occurrence, overlapping ones included (what `coverage` needs). */
   forEach(text: string, visit: (start: number, length: number) => void): void {
-    this.scan(text, (start, rank) => {
-      visit(start, this.lengths[rank] as number);
-    });
+    const count = this.scan(text, false);
+    for (let i = 0; i < count; i++) visit(this.hitStarts[i] as number, this.lengths[this.hitRanks[i] as number] as number);
   }
 
   test(text: string): boolean {
-    let found = false;
-    this.scan(text, () => (found = true));
-    return found;
+    return this.scan(text, true) > 0;
   }
+}
+
+/** The answer for a text without hits, shared (callers only read it). */
+const NO_HITS: readonly PhraseHit[] = Object.freeze([]);
+
+/**
+ * Transitions (node, unit) → node in one open-addressing hash table of typed arrays: a lookup is a few
+ * array reads, where a Map keyed by a number hashes and follows a chain (and past 32768 nodes its keys are
+ * no longer small integers).
+ */
+class TransitionTable {
+  /** node + 1 per slot (0: empty). */
+  private readonly nodes: Int32Array;
+  private readonly units: Uint16Array;
+  private readonly targets: Int32Array;
+  private readonly mask: number;
+
+  constructor(next: ReadonlyMap<number, number>) {
+    let size = 16;
+    while (size < next.size * 2) size *= 2;
+    this.nodes = new Int32Array(size);
+    this.units = new Uint16Array(size);
+    this.targets = new Int32Array(size);
+    this.mask = size - 1;
+    for (const [key, target] of next) {
+      const node = Math.floor(key / 65536);
+      const unit = key % 65536;
+      let slot = slotOf(node, unit, this.mask);
+      while (this.nodes[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.nodes[slot] = node + 1;
+      this.units[slot] = unit;
+      this.targets[slot] = target;
+    }
+  }
+
+  /** The node reached from `node` by `unit`, or -1. */
+  get(node: number, unit: number): number {
+    const { nodes, units, mask } = this;
+    for (let slot = slotOf(node, unit, mask); ; slot = (slot + 1) & mask) {
+      const held = nodes[slot] as number;
+      if (held === 0) return -1;
+      if (held === node + 1 && units[slot] === unit) return this.targets[slot] as number;
+    }
+  }
+}
+
+function slotOf(node: number, unit: number, mask: number): number {
+  const h = Math.imul(node, 0x9e3779b1) ^ Math.imul(unit, 0x85ebca6b);
+  return (h ^ (h >>> 16)) & mask;
 }

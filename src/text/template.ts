@@ -4,8 +4,15 @@ const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 /** Templates split once at their placeholders: literal, name, literal, name, …, literal (a few per rule set). */
 const compiled = new Map<string, string[]>();
 
-/** The template with each placeholder that has a value filled in; unknown or empty ones stay as written. */
-export function renderTemplate(template: string, values: Record<string, string | number | null | undefined>): string {
+/**
+ * The template with each placeholder that has a value filled in; unknown or empty ones stay as written.
+ * A value in `overrides` (own keys only) wins over one in `values`, as if spread after them.
+ */
+export function renderTemplate(
+  template: string,
+  values: Record<string, string | number | null | undefined>,
+  overrides?: Record<string, string | number>,
+): string {
   let parts = compiled.get(template);
   if (parts === undefined) {
     parts = template.split(PLACEHOLDER);
@@ -14,7 +21,7 @@ export function renderTemplate(template: string, values: Record<string, string |
   let out = parts[0] ?? '';
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i] as string;
-    const value = values[name];
+    const value = overrides !== undefined && Object.hasOwn(overrides, name) ? overrides[name] : values[name];
     out += (value === undefined || value === null ? `{${name}}` : String(value)) + (parts[i + 1] ?? '');
   }
   return out;

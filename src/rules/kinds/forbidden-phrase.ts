@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
+import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
 import { foldedTexts, PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
@@ -45,20 +45,22 @@ export function occurrenceChecker(matcher: PhraseMatcher, role: string, options:
   return (conversation: Conversation): RawFinding[] => {
     const findings: RawFinding[] = [];
     const folded = foldedTexts(conversation);
-    conversation.messages.forEach((message, index) => {
-      if (message.role !== role) return;
-      let hits: TextMatch[] = matcher.findAll(message.text, folded.at(index));
-      if (hits.length === 0) return;
+    const { messages } = conversation;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as Message;
+      if (message.role !== role) continue;
+      let hits: readonly TextMatch[] = matcher.findAll(message.text, folded.at(index), folded.needlesAt(index));
+      if (hits.length === 0) continue;
       if (atStart) {
         const start = (LEADING.exec(message.text)?.[0] ?? '').length;
         hits = hits.filter((h) => h.offset === start);
       }
       if (exceptions && hits.length > 0) {
-        const covered = exceptions.coverage(message.text, folded.at(index));
+        const covered = exceptions.coverage(message.text, folded.at(index), folded.needlesAt(index));
         hits = hits.filter((h) => !covered(h.offset, h.offset + h.text.length));
       }
       for (const hit of hits) findings.push({ messageIndex: index, match: hit.text, offset: hit.offset });
-    });
+    }
     return findings;
   };
 }

@@ -111,27 +111,40 @@ export const greeting = defineKind<GreetingRule>({
       return null;
     };
 
+    interface AgentState {
+      agentId: string;
+      first: number;
+      count: number;
+      greeted: boolean;
+      wrongId: boolean;
+    }
     return (conversation: Conversation): RawFinding[] => {
       const exempt = exemptIndex(conversation);
-      const seen = new Map<string, { first: number; count: number; greeted: boolean; wrongId: boolean }>();
+      // Each agent, in order of their first message.
+      const seen = new Map<string, AgentState>();
       const texts = foldedTexts(conversation);
-      conversation.messages.forEach((message, index) => {
-        if (message.role !== rule.role) return;
+      const { messages } = conversation;
+      let last: AgentState | undefined;
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
+        if (message.role !== rule.role) continue;
         const agent = message.agentId ?? '';
-        let state = seen.get(agent);
+        // An agent usually sends several messages in a row.
+        let state = last !== undefined && last.agentId === agent ? last : seen.get(agent);
         if (!state) {
-          state = { first: index, count: 0, greeted: false, wrongId: false };
+          state = { agentId: agent, first: index, count: 0, greeted: false, wrongId: false };
           seen.set(agent, state);
         }
-        if (state.greeted || state.count >= rule.within) return;
+        last = state;
+        if (state.greeted || state.count >= rule.within) continue;
         state.count++;
         const folded = texts.at(index);
         if (expressionsFor(message).some((e) => e.test(folded))) state.greeted = true;
         else if (anyIdExpressions.some((e) => e.test(folded))) state.wrongId = true;
-      });
+      }
       const findings: RawFinding[] = [];
-      for (const [agentId, state] of seen) {
-        if (!state.greeted && (state.first !== exempt || state.wrongId)) findings.push({ messageIndex: state.first, agentId, data: { within: rule.within } });
+      for (const state of seen.values()) {
+        if (!state.greeted && (state.first !== exempt || state.wrongId)) findings.push({ messageIndex: state.first, agentId: state.agentId, data: { within: rule.within } });
       }
       return findings;
     };

@@ -27,7 +27,42 @@ export type RepeatedMessageRule = z.infer<typeof schema>;
 
 /** Trimmed, whitespace collapsed, width-folded and case-folded: the text an agent copy-pasted. */
 export function normaliseMessage(text: string, folded = foldWidth(text)): string {
+  // Most agent texts (CJK, punctuation, lower-case Latin, single spaces) are already normal: no copies.
+  if (isNormal(folded)) return folded;
   return folded.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Whether trimming, collapsing whitespace and lower-casing leave `text` as it is: it holds only characters
+ * without case that are not whitespace (ASCII other than capitals and controls; CJK, kana, Hangul,
+ * general punctuation, half- and full-width forms other than capitals; emoji), with a space only alone
+ * and between two such characters. Anything else is left to the full normalisation.
+ */
+export function isNormal(text: string): boolean {
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c > 0x20 ? c >= 0x41 && c <= 0x5a : c !== 0x20 || i === 0 || i === last || text.charCodeAt(i + 1) === 0x20) return false;
+    } else if (c >= 0xd83c && c <= 0xd83e) {
+      // An emoji (U+1F000–U+1FBFF): a high surrogate and its low one.
+      const low = text.charCodeAt(i + 1);
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
+      i++;
+    } else if (!isCaselessNonSpace(c)) return false;
+  }
+  return true;
+}
+
+/** Non-ASCII UTF-16 units that are neither whitespace nor have a lower-case form (checked exhaustively by a test). */
+export function isCaselessNonSpace(c: number): boolean {
+  return (
+    (c >= 0x3001 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xff00 && c <= 0xffef && !(c >= 0xff21 && c <= 0xff3a)) ||
+    (c >= 0x2010 && c <= 0x2027) ||
+    (c >= 0x2030 && c <= 0x205e)
+  );
 }
 
 /** Whether `text` has fewer than `count` characters (code points), without spreading it into an array. */

@@ -41,27 +41,39 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
   schema,
   compile(rule) {
     const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
-    const judge = (messages: Array<[number, Message]>, folded: FoldedTexts): RawFinding | null => {
-      if (messages.length === 0) return null;
-      const window =
-        rule.position === 'first' ? messages.slice(0, rule.within) : rule.position === 'last' ? messages.slice(-rule.within) : messages;
-      if (window.some(([index, m]) => matcher.test(m.text, folded.at(index)))) return null;
-      const [at] = (rule.position === 'last' ? messages[messages.length - 1] : messages[0]) as [number, Message];
+    /** The finding for one group of checked messages (their indexes, in order), or null when the phrase is there. */
+    const judge = (indexes: readonly number[], messages: readonly Message[], folded: FoldedTexts): RawFinding | null => {
+      if (indexes.length === 0) return null;
+      const from = rule.position === 'last' ? Math.max(0, indexes.length - rule.within) : 0;
+      const to = rule.position === 'first' ? Math.min(indexes.length, rule.within) : indexes.length;
+      for (let k = from; k < to; k++) {
+        const index = indexes[k] as number;
+        if (matcher.test((messages[index] as Message).text, folded.at(index), folded.needlesAt(index))) return null;
+      }
+      const at = (rule.position === 'last' ? indexes[indexes.length - 1] : indexes[0]) as number;
       return { messageIndex: at, data: { position: rule.position, within: rule.within } };
     };
     return (conversation: Conversation): RawFinding[] => {
-      const groups = new Map<string, Array<[number, Message]>>();
-      conversation.messages.forEach((message, index) => {
-        if (message.role !== rule.role) return;
-        const key = rule.perAgent ? message.agentId ?? '' : '';
+      const { messages } = conversation;
+      // The checked messages' indexes: all in one group, or one group per agent.
+      const all: number[] = [];
+      const groups = rule.perAgent ? new Map<string, number[]>() : undefined;
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
+        if (message.role !== rule.role) continue;
+        if (!groups) {
+          all.push(index);
+          continue;
+        }
+        const key = message.agentId ?? '';
         let list = groups.get(key);
         if (!list) groups.set(key, (list = []));
-        list.push([index, message]);
-      });
+        list.push(index);
+      }
       const findings: RawFinding[] = [];
       const folded = foldedTexts(conversation);
-      for (const messages of groups.values()) {
-        const finding = judge(messages, folded);
+      for (const indexes of groups ? groups.values() : [all]) {
+        const finding = judge(indexes, messages, folded);
         if (finding) findings.push(finding);
       }
       return findings;

@@ -16,6 +16,8 @@ const schema = z.strictObject({
 });
 export type ResponseTimeRule = z.infer<typeof schema>;
 
+const noWait = () => false;
+
 /** Rounds to milliseconds so 61.0004 s prints as 61 and binary noise never shows. */
 const toSeconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -25,6 +27,8 @@ const toSeconds = (ms: number) => Math.round(ms) / 1000;
  * no message of the conversation links to another one there (the clock then runs in time order).
  */
 export function replyAncestors(messages: readonly Message[]): Array<Set<number>> | null {
+  // Most exports link no replies: nothing to build.
+  if (!messages.some((m) => m.replyTo !== undefined)) return null;
   const position = new Map<string, number>();
   messages.forEach((m, i) => {
     if (m.id !== undefined && !position.has(m.id)) position.set(m.id, i);
@@ -52,18 +56,19 @@ export function replyAncestors(messages: readonly Message[]): Array<Set<number>>
  * as in time order); its wait is the longest it ends.
  */
 export function replyWaits(messages: readonly Message[], role: string, quiet: (index: number) => boolean = () => false): Array<number | null> {
-  const waits: Array<number | null> = messages.map(() => null);
+  const waits = new Array<number | null>(messages.length).fill(null);
   const ancestors = replyAncestors(messages);
   if (!ancestors) {
     let waitingSince: number | null = null;
-    messages.forEach((message, index) => {
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as Message;
       if (message.role === 'customer') {
         if (waitingSince === null && !quiet(index)) waitingSince = message.timestamp;
       } else if (message.role === role && waitingSince !== null) {
         waits[index] = message.timestamp - waitingSince;
         waitingSince = null;
       }
-    });
+    }
     return waits;
   }
   const open = new Set<number>();
@@ -96,11 +101,13 @@ export const responseTime = defineKind<ResponseTimeRule>({
     return (conversation: Conversation, context: CheckContext): RawFinding[] => {
       const findings: RawFinding[] = [];
       const waits = rule.honourWaitNotices ? context.announcedWaits : [];
-      const duringAnnouncedWait = (index: number) =>
-        waits.some((w) => w.noticeIndex < index && (w.returnIndex === null || index < w.returnIndex));
-      replyWaits(conversation.messages, rule.role, duringAnnouncedWait).forEach((wait, index) => {
+      const duringAnnouncedWait =
+        waits.length === 0 ? noWait : (index: number) => waits.some((w) => w.noticeIndex < index && (w.returnIndex === null || index < w.returnIndex));
+      const late = replyWaits(conversation.messages, rule.role, duringAnnouncedWait);
+      for (let index = 0; index < late.length; index++) {
+        const wait = late[index] as number | null;
         if (wait !== null && wait > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(wait), data: { maxSeconds: rule.maxSeconds } });
-      });
+      }
       return findings;
     };
   },

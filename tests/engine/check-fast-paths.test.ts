@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkConversation, isoTimestamp } from '../../src/engine/apply-rules.js';
+import { conversationEntry, policyOf } from '../../src/engine/aggregate.js';
+import { firstLine, groupedWindow, lineWindow, type Grouped } from '../../src/engine/group.js';
+import type { CompiledRule } from '../../src/config/ruleset.js';
+import type { Conversation, Message } from '../../src/model/message.js';
+import type { Finding } from '../../src/model/report.js';
+import { keyedByInput } from '../../src/model/records.js';
+import { scoreFindings } from '../../src/engine/score.js';
+import type { RawFinding } from '../../src/rules/kind.js';
+import { forbiddenPhrase } from '../../src/rules/kinds/forbidden-phrase.js';
+import { renderTemplate } from '../../src/text/template.js';
+
+// The fast paths of checking a conversation, each held against the plain code it replaced.
+
+const BASE = Date.UTC(2026, 10, 27, 2, 0, 0);
+
+function message(i: number, role: Message['role'], file: string, line: number | null, agent?: [string, string | undefined]): Message {
+  return {
+    conversationId: 'c1',
+    timestamp: BASE + i * 1000,
+    role,
+    text: `text ${i}`,
+    source: { file, line, record: i + 1 },
+    ...(agent ? { agentId: agent[0], ...(agent[1] !== undefined ? { agentName: agent[1] } : {}) } : {}),
+  };
+}
+
+const messageArb = fc
+  .record({
+    role: fc.constantFrom<Message['role']>('agent', 'customer', 'bot'),
+    file: fc.constantFrom('a.jsonl', 'b.jsonl', 'c.jsonl'),
+    line: fc.option(fc.integer({ min: 0, max: 50 }), { freq: 6 }),
+    agent: fc.constantFrom('7', '8', '9', 'constructor'),
+    name: fc.option(fc.constantFrom('安琪', 'Bo'), { nil: undefined }),
+  })
+  .map(({ role, file, line, agent, name }) => ({ role, file, line, agent: role === 'agent' ? ([agent, name] as [string, string | undefined]) : undefined }));
+
+const conversationArb = fc.array(messageArb, { minLength: 1, maxLength: 12 }).map(
+  (specs): Conversation => ({
+    id: 'c1',
+    messages: specs.map((s, i) => message(i, s.role, s.file, s.line, s.agent)),
+    meta: {},
+  }),
+);
+
+/** A rule whose checker reports the given raw findings, in the order given. */
+function fakeRule(id: string, raws: RawFinding[]): CompiledRule {
+  const kind = forbiddenPhrase as unknown as CompiledRule['kind'];
+  return {
+    rule: { id, kind: 'forbidden-phrase', severity: 'warning', role: 'agent', enabled: true, critical: false, points: 2, maxPoints: 5 },
+    kind,
+    checker: () => raws,
+  };
+}
+
+/** checkConversation as it was: every finding wrapped with its rule's order, then one stable sort. */
+function referenceOrder(rules: CompiledRule[], conversation: Conversation): Array<[ruleId: string, messageIndex: number, offset: number | null]> {
+  const wrapped: Array<{ finding: [string, number, number | null]; ruleOrder: number }> = [];
+  rules.forEach((compiled, ruleOrder) => {
+    for (const raw of compiled.checker(conversation, { announcedWaits: [] })) {
+      wrapped.push({ finding: [compiled.rule.id, raw.messageIndex, raw.offset ?? null], ruleOrder });
+    }
+  });
+  wrapped.sort((a, b) => a.finding[1] - b.finding[1] || a.ruleOrder - b.ruleOrder || (a.finding[2] ?? 0) - (b.finding[2] ?? 0));
+  return wrapped.map((w) => w.finding);
+}
+
+describe('checkConversation order', () => {
+  it('puts findings in message, rule, offset order, keeping ties in the order made (as one stable sort did)', () => {
+    fc.assert(
+      fc.property(
+        conversationArb,
+        fc.array(fc.array(fc.record({ at: fc.nat(), offset: fc.option(fc.nat({ max: 6 }), { nil: undefined }), tag: fc.nat({ max: 3 }) }), { maxLength: 6 }), {
+          maxLength: 4,
+        }),
+        (conversation, perRule) => {
+          const n = conversation.messages.length;
+          const rules = perRule.map((raws, r) =>
+            fakeRule(
+              `r${r}`,
+              raws.map(({ at, offset, tag }) => ({ messageIndex: at % n, ...(offset !== undefined ? { offset } : {}), match: `m${tag}` })),
+            ),
+          );
+          const found = checkConversation(rules, conversation).map((f): [string, number, number | null] => [f.ruleId, f.messageIndex, f.offset]);
+          expect(found).toEqual(referenceOrder(rules, conversation));
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('keeps the order of findings a rule reports out of order, when they tie', () => {
+    const conversation: Conversation = { id: 'c1', messages: [message(0, 'agent', 'a', 1, ['7', undefined]), message(1, 'agent', 'a', 2, ['7', undefined])], meta: {} };
+    const rules = [fakeRule('a', [{ messageIndex: 1, match: 'x' }, { messageIndex: 0, match: 'y' }, { messageIndex: 1, match: 'z' }]), fakeRule('b', [{ messageIndex: 0, match: 'w' }])];
+    expect(checkConversation(rules, conversation).map((f) => `${f.ruleId}:${f.match}`)).toEqual(['a:y', 'b:w', 'a:x', 'a:z']);
+  });
+
+  it('fills placeholders from a finding’s data over the common values', () => {
+    expect(renderTemplate('{ruleId} {match} {count} {nope}', { ruleId: 'r', match: 'm' }, { match: 'data wins', count: 3 })).toBe('r data wins 3 {nope}');
+    expect(renderTemplate('{toString}', { ruleId: 'r' }, {})).toBe(renderTemplate('{toString}', { ruleId: 'r' }));
+  });
+});
+
+/** conversationEntry's per-conversation tallies as they were computed with Maps. */
+function referenceTallies(conversation: Conversation, findings: Finding[], policy: ReturnType<typeof policyOf>) {
+  const agentMessages: Array<[string, string | null, number]> = [];
+  const position = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const m of conversation.messages) {
+    byFile.set(m.source.file, (byFile.get(m.source.file) ?? 0) + 1);
+    if (m.role !== 'agent' || m.agentId === undefined) continue;
+    const at = position.get(m.agentId);
+    if (at === undefined) {
+      position.set(m.agentId, agentMessages.length);
+      agentMessages.push([m.agentId, m.agentName ?? null, 1]);
+    } else {
+      const entry = agentMessages[at] as [string, string | null, number];
+      entry[1] ??= m.agentName ?? null;
+      entry[2]++;
+    }
+  }
+  const agentScores = keyedByInput<number>();
+  const agentCritical: boolean[] = [];
+  for (const [agentId] of agentMessages) {
+    const own = scoreFindings(findings.filter((f) => f.agentId === agentId), policy);
+    agentScores[agentId] = own.score;
+    agentCritical.push(own.critical);
+  }
+  const first = conversation.messages[0];
+  return { agentMessages, messagesByFile: [...byFile], agentScores, agentCritical, startedAt: first ? new Date(first.timestamp).toISOString() : '' };
+}
+
+describe('conversationEntry tallies', () => {
+  const policy = policyOf({ base: 100, passMark: 80, rules: [['r', { points: 5, maxPoints: 15, critical: false }], ['bad', { critical: true }]] });
+
+  it('counts files, agents and agent scores as the Map-based tally did', () => {
+    fc.assert(
+      fc.property(conversationArb, fc.array(fc.record({ rule: fc.constantFrom('r', 'bad'), agent: fc.constantFrom('7', '8', '9', 'constructor', null) }), { maxLength: 5 }), (conversation, specs) => {
+        const findings = specs.map(
+          ({ rule, agent }, i): Finding => ({
+            ruleId: rule,
+            kind: 'forbidden-phrase',
+            severity: 'error',
+            agentId: agent,
+            agentName: null,
+            conversationId: 'c1',
+            messageIndex: i % conversation.messages.length,
+            timestamp: '',
+            message: '',
+            match: null,
+            offset: null,
+            seconds: null,
+            excerpt: '',
+            source: { file: 'a.jsonl', line: null, record: 1 },
+          }),
+        );
+        const entry = conversationEntry(conversation, findings, [], policy);
+        const expected = referenceTallies(conversation, findings, policy);
+        expect(entry.agentMessages).toEqual(expected.agentMessages);
+        expect(entry.messagesByFile).toEqual(expected.messagesByFile);
+        expect(entry.summary.agentScores).toEqual(expected.agentScores);
+        expect(entry.agentCritical).toEqual(expected.agentCritical);
+        expect(entry.summary.startedAt).toBe(expected.startedAt);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+});
+
+describe('line windows', () => {
+  it('firstLine and groupedWindow agree with lineWindow over the messages and the duplicates', () => {
+    fc.assert(
+      fc.property(fc.array(messageArb, { maxLength: 10 }), fc.array(messageArb, { maxLength: 3 }), (kept, copies) => {
+        const messages = kept.map((s, i) => message(i, s.role, s.file, s.line, s.agent));
+        const duplicates = copies.map((s, i) => {
+          const copy = message(i, s.role, s.file, s.line, s.agent);
+          return { copy, original: copy };
+        });
+        expect(firstLine(messages)).toBe(lineWindow(messages)[0]);
+        const grouped: Grouped = { conversation: { id: 'c1', messages, meta: {} }, duplicates };
+        expect(groupedWindow(grouped)).toEqual(lineWindow([...messages, ...duplicates.map((d) => d.copy)]));
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
+});
+
+describe('finding times', () => {
+  it('writes what Date#toISOString writes, from the epoch to year 9999 and around it', () => {
+    const ms = fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.integer({ min: BASE - 86_400_000, max: BASE + 86_400_000 }), fc.double({ min: 0, max: 2e12, noNaN: true }));
+    fc.assert(
+      fc.property(ms, (at) => {
+        expect(isoTimestamp(at)).toBe(new Date(at).toISOString());
+      }),
+      { numRuns: 2000, seed: 23 },
+    );
+    for (const at of [0, 999, 1000, 59_999, 86_399_999, 86_400_000, BASE, 253_402_300_799_999]) expect(isoTimestamp(at)).toBe(new Date(at).toISOString());
+  });
+});

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.js';
+import type { Conversation } from '../../src/model/message.js';
+import { isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
+import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
+
+// The fast paths of matching, each held against the plain code they stand in for.
+
+describe('repeated-message normalising', () => {
+  const plain = (folded: string) => folded.trim().replace(/\s+/g, ' ').toLowerCase();
+
+  it('treats as normal only units without case that are not whitespace (every UTF-16 unit tried)', () => {
+    for (let c = 0x80; c < 0x10000; c++) {
+      if (!isCaselessNonSpace(c)) continue;
+      const ch = String.fromCharCode(c);
+      expect(ch.toLowerCase() === ch && !/\s/.test(ch), `U+${c.toString(16)}`).toBe(true);
+    }
+    // Emoji (U+1F000–U+1FBFF) taken whole.
+    for (let code = 0x1f000; code <= 0x1fbff; code++) {
+      const ch = String.fromCodePoint(code);
+      expect(isNormal(`a${ch}b`) ? ch.toLowerCase() === ch && !/\s/u.test(ch) : true).toBe(true);
+    }
+  });
+
+  it('gives what trimming, collapsing whitespace and lower-casing give', () => {
+    const unit = fc.constantFrom('a', 'Z', ' ', '  ', '\t', '\n', '\u3000', '\u00a0', '你', '好', '，', '。', 'Ａ', 'ａ', '😀', '\ud83d', '\ude00', 'Σ', 'ß', 'İ', '\u2028', '—', '\u200b', '\x7f', '\x01');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const text = units.join('');
+        const folded = foldWidth(text);
+        expect(normaliseMessage(text)).toBe(plain(folded));
+        if (isNormal(folded)) expect(plain(folded)).toBe(folded);
+      }),
+      { numRuns: 2000, seed: 3 },
+    );
+    for (const text of ['好的 谢谢', ' 好的', '好的 ', '好  的', 'OK 好的', '亲，您好😀', '\ud83d好']) expect(normaliseMessage(text)).toBe(plain(foldWidth(text)));
+  });
+});
+
+describe('phrase matcher', () => {
+  /** Every match of each expression on its own, merged as findAll documents (the reference). */
+  function reference(phrases: string[], patterns: string[], ignoreCase: boolean, text: string) {
+    const flags = ignoreCase ? 'giu' : 'gu';
+    const folded = foldWidth(text);
+    const expressions: RegExp[] = [];
+    const literals = [...new Set(phrases)].sort((a, b) => b.length - a.length);
+    if (literals.length > 0) expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
+    for (const p of patterns) expressions.push(new RegExp(foldPatternSource(p), flags));
+    const found: Array<{ text: string; offset: number }> = [];
+    for (const e of expressions) {
+      const earlier = found.length;
+      for (const m of folded.matchAll(e)) {
+        if (m[0].length === 0) continue;
+        if (found.slice(0, earlier).some((f) => f.offset === m.index && f.text.length === m[0].length)) continue;
+        found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
+      }
+    }
+    return found.sort((a, b) => a.offset - b.offset);
+  }
+
+  it('finds what each expression finds, whatever the needles of many matchers (shared numbering past its limit)', () => {
+    // More needle characters than the shared numbering holds, spread over many matchers made before the one tested.
+    const crowd: PhraseMatcher[] = [];
+    for (let i = 0; i < 1100; i++) crowd.push(new PhraseMatcher([], [String.fromCharCode(0x4e00 + i)], false));
+    for (let i = 0; i < 1100; i += 97) expect(crowd[i]?.findAll(`前${String.fromCharCode(0x4e00 + i)}后`).map((m) => m.offset)).toEqual([1]);
+    const unit = fc.constantFrom('a', 'B', '1', ' ', '你', '们', '好', '！', '!', '。', '稍', '等', String.fromCharCode(0x4e00 + 1099));
+    const text = fc.array(unit, { maxLength: 24 }).map((u) => u.join(''));
+    const pattern = fc.constantFrom('[!！]{2,}', '。{2,}', '你们?', '稍等', 'b1', `${String.fromCharCode(0x4e00 + 1099)}好`, '(?<![a-z])a');
+    const phrase = fc.array(unit, { minLength: 1, maxLength: 3 }).map((u) => u.join(''));
+    fc.assert(
+      fc.property(fc.array(phrase, { maxLength: 4 }), fc.array(pattern, { maxLength: 3 }), fc.boolean(), fc.array(text, { minLength: 1, maxLength: 4 }), (phrases, patterns, ignoreCase, samples) => {
+        const usable = phrases.filter((p) => p.length > 0);
+        if (usable.length + patterns.length === 0) return;
+        const matcher = new PhraseMatcher(usable, patterns, ignoreCase);
+        for (const sample of samples) {
+          const expected = reference(usable, patterns, ignoreCase, sample);
+          expect(matcher.findAll(sample)).toEqual(expected);
+          expect(matcher.test(sample)).toBe(expected.length > 0);
+        }
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+  });
+
+  it('answers texts without a match with an empty list that cannot be changed', () => {
+    const matcher = new PhraseMatcher(['我晕'], ['[!！]{2,}'], true);
+    const none = matcher.findAll('您好');
+    expect(none).toEqual([]);
+    expect(Object.isFrozen(none)).toBe(true);
+    expect(matcher.findAll('我晕！！').map((m) => m.text)).toEqual(['我晕', '！！']);
+  });
+
+  it('keeps finding phrases in a large automaton (thousands of phrases, a large transition table)', () => {
+    const phrases: string[] = [];
+    for (let i = 0; i < 5000; i++) phrases.push(String.fromCharCode(0x4e00 + (i % 211), 0x4e00 + ((i * 7) % 223), 0x4e00 + ((i * 13) % 227), 0x4e00 + i));
+    const matcher = new PhraseMatcher(phrases, [], false);
+    const alternation = new RegExp([...phrases].sort((a, b) => b.length - a.length).map(literalSource).join('|'), 'gu');
+    for (let i = 0; i < 5000; i += 53) {
+      const text = `前${phrases[i]}中${phrases[(i * 5) % 5000]}${phrases[(i * 11) % 5000]}后`;
+      const expected = [...text.matchAll(alternation)].map((m) => ({ text: m[0], offset: m.index }));
+      expect(matcher.findAll(text)).toEqual(expected);
+    }
+  });
+
+  it('finds the same with the needles a conversation found once for every rule', () => {
+    const unit = fc.constantFrom('a', '你', '们', '！', '。', '稍', '等', '喂', '说', '话', ' ');
+    const text = fc.array(unit, { maxLength: 16 }).map((u) => u.join(''));
+    const pattern = fc.constantFrom('[!！]{2,}', '。{2,}', '你们?', '稍等', '喂.{0,2}说话', '(?:^|[^a])等');
+    fc.assert(
+      fc.property(fc.array(fc.array(pattern, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), fc.array(text, { minLength: 1, maxLength: 5 }), (patternSets, texts) => {
+        const matchers = patternSets.map((patterns) => new PhraseMatcher([], patterns, true));
+        const conversation: Conversation = {
+          id: 'c',
+          messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
+          meta: {},
+        };
+        const folded = foldedTexts(conversation);
+        texts.forEach((t, i) => {
+          for (const matcher of matchers) {
+            expect(matcher.findAll(t, folded.at(i), folded.needlesAt(i))).toEqual(matcher.findAll(t));
+            expect(matcher.test(t, folded.at(i), folded.needlesAt(i))).toBe(matcher.test(t));
+          }
+        });
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+
+  it('finds needles numbered after a conversation was first searched (a rule compiled in between)', () => {
+    const conversation: Conversation = {
+      id: 'c',
+      messages: [{ conversationId: 'c', timestamp: 0, role: 'agent', text: '您好，喵喵喵', source: { file: 'f', line: 1, record: 1 } }],
+      meta: {},
+    };
+    const before = new PhraseMatcher([], ['您好'], false);
+    const folded = foldedTexts(conversation);
+    expect(before.test(conversation.messages[0]?.text ?? '', folded.at(0), folded.needlesAt(0))).toBe(true);
+    // A character nobody used as a needle yet, numbered only now.
+    const later = new PhraseMatcher([], ['喵{3}'], false);
+    const again = foldedTexts(conversation);
+    expect(later.findAll(conversation.messages[0]?.text ?? '', again.at(0), again.needlesAt(0)).map((m) => m.text)).toEqual(['喵喵喵']);
+    expect(needlesOf('喵').some((word) => word !== 0)).toBe(true);
+  });
+});
