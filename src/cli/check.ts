@@ -15,7 +15,7 @@ import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-safe.js';
-import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
+import { ReportWriteError, writeReport, writeToStream, type ReportData } from '../report/write.js';
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
 import { checkPieces } from '../engine/workers.js';
@@ -346,7 +346,7 @@ async function writeShard(file: ShardFile, unusable: string | null, options: Che
  * so, with the run's counts. /dev/stdout may be a socket (a parent process's pipe), which cannot be
  * opened by name: it is written to the stream.
  */
-export async function writeReportFile(output: string, content: string | Uint8Array | Iterable<string>, report: Pick<Report, 'summary'>, note: (text: string) => void, io: Io): Promise<void> {
+export async function writeReportFile(output: string, content: ReportData, report: Pick<Report, 'summary'>, note: (text: string) => void, io: Io): Promise<void> {
   if (STDOUT_NAMES.includes(output)) await writeToStream(io.stdout, content);
   else await writeReport(output, content);
   const s = report.summary;

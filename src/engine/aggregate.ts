@@ -1,7 +1,7 @@
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import {
   materialize,
-  replayable,
+  printedList,
   SCHEMA_VERSION,
   type AgentSummary,
   type ConversationSummary,
@@ -14,7 +14,7 @@ import {
 } from '../model/report.js';
 import { scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
 import { isoTimestamp } from './apply-rules.js';
-import { EntryStore, type StoredEntry } from './entry-store.js';
+import { EntryStore, waiverKey, type EntryList, type StoredEntry } from './entry-store.js';
 import type { ConversationEntry } from './entry.js';
 import { keyedByInput, own } from '../model/records.js';
 
@@ -158,7 +158,7 @@ export function storeOf(parts: readonly PartialReport[]): EntryStore {
 /** A whole partial report (a shard file, a cache entry, a worker's result): every entry, in report order. */
 export function withEntries(head: PartialHead, store: EntryStore): PartialReport {
   const { waivers, ...rest } = head;
-  return { ...rest, conversations: Array.from(store.entries(true), (stored) => stored.whole()), waivers };
+  return { ...rest, conversations: Array.from(store.entries('all'), (stored) => stored.whole()), waivers };
 }
 
 /**
@@ -221,17 +221,20 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   let findings = 0;
   let waived = 0;
   for (const stored of store.entries()) {
-    const summary = stored.get('summary');
+    const [entryMessages, score, critical, entryAgents, agentMessages, messagesByFile, entryDuplicates, tally, waivers] = stored.head();
     conversations++;
-    messages += summary.messages;
-    scores.push(summary.score, summary.critical);
-    for (const [agentId, agentName, count] of stored.get('agentMessages')) {
+    messages += entryMessages;
+    scores.push(score, critical);
+    for (const [agentId, agentName, count] of agentMessages) {
       const tally = agent(agentId, agentName);
       tally.messages += count;
       tally.conversations++;
     }
     // The findings' tally, not the findings: this pass never reads them from disk.
-    const { bySeverity: [error, warning, info], agents: byAgent } = stored.tally();
+    const {
+      bySeverity: [error, warning, info],
+      agents: byAgent,
+    } = tally;
     findings += error + warning + info;
     bySeverity.error += error;
     bySeverity.warning += warning;
@@ -241,21 +244,16 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       tally.findings += count;
       for (const [ruleId, n] of byRule) tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + n;
     }
-    const agentCritical = stored.get('agentCritical');
-    summary.agents.forEach((agentId, i) => {
-      agent(agentId, null).scores.push(own(summary.agentScores, agentId) ?? 0, agentCritical[i] ?? false);
-    });
-    for (const [file, count] of stored.get('messagesByFile')) inputOf(file).records += count;
-    for (const duplicate of stored.get('duplicates')) {
+    for (const [agentId, agentScore, agentCritical] of entryAgents) agent(agentId, null).scores.push(agentScore, agentCritical);
+    for (const [file, count] of messagesByFile) inputOf(file).records += count;
+    for (const duplicate of entryDuplicates) {
       const input = inputOf(duplicate.file);
       input.records++;
       input.skipped++;
       duplicates.push(duplicate);
     }
-    for (const w of stored.get('waived')) {
-      waived++;
-      usedWaivers.add(waiverKey(w.waiver));
-    }
+    waived += waivers.length;
+    for (const key of waivers) usedWaivers.add(key);
   }
   // byRule lists rules in pack order, whatever order conversations were checked in.
   const ruleOrder = first.scoring.rules.map(([id]) => id);
@@ -274,11 +272,19 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   const readSkips = parts.flatMap((p) => p.readSkips);
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
-  // A list read from the store on each pass.
-  const fromEntries = <T>(pick: (stored: StoredEntry) => Iterable<T>, withFindings = false): Iterable<T> =>
-    replayable(function* () {
-      for (const stored of store.entries(withFindings)) yield* pick(stored);
-    });
+  // A list read from the store on each pass: its elements parsed, or (for the JSON writer) their bytes as printed.
+  const fromEntries = <T>(list: EntryList, parse: (stored: StoredEntry) => T[]): Iterable<T> =>
+    printedList(
+      function* () {
+        for (const stored of store.entries(list)) yield* parse(stored);
+      },
+      function* () {
+        for (const stored of store.entries(list)) {
+          const printed = stored.printed(list);
+          if (printed.length > 0) yield printed;
+        }
+      },
+    );
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: first.tool,
@@ -298,15 +304,13 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
     },
     agents: agentSummaries,
     // A list the head counted empty costs no pass over the entries.
-    findings: findings === 0 ? [] : fromEntries((stored) => stored.get('findings'), true),
+    findings: findings === 0 ? [] : fromEntries('findings', (stored) => stored.findings()),
     skipped,
-    conversations: conversations === 0 ? [] : fromEntries((stored) => [stored.get('summary')]),
-    waived: waived === 0 ? [] : fromEntries((stored) => stored.get('waived')),
+    conversations: conversations === 0 ? [] : fromEntries('conversations', (stored) => [stored.summary()]),
+    waived: waived === 0 ? [] : fromEntries('waived', (stored) => stored.waived()),
     unusedWaivers: first.waivers.filter((w) => !usedWaivers.has(waiverKey(w))),
   };
 }
-
-const waiverKey = (w: Waiver) => `${w.source}\u0000${w.conversationId}\u0000${w.ruleId}\u0000${w.messageIndex ?? ''}`;
 
 /** Orders ids as people expect: "A9" before "A10", numbers by value. */
 export function compareIds(a: string, b: string): number {

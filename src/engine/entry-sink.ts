@@ -1,4 +1,4 @@
-import type { ConversationEntry } from './entry.js';
+import type { ConversationEntry, PackedEntry } from './entry.js';
 
 /**
  * Where checked conversations go. A conversation may be checked twice: early (memory ran short, or another
@@ -7,5 +7,7 @@ import type { ConversationEntry } from './entry.js';
  */
 export interface EntrySink {
   add(entry: ConversationEntry): void;
+  /** An entry packed already (where it was checked). */
+  addPacked(entry: PackedEntry): void;
   supersede(conversationId: string): void;
 }

@@ -1,52 +1,27 @@
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding } from '../model/report.js';
-import type { ConversationEntry } from './entry.js';
+import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
+import type { SkippedRecord } from '../model/message.js';
+import { own } from '../model/records.js';
+import type { ConversationEntry, PackedEntry } from './entry.js';
+
+export type { PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
-/** Entries held in memory before they go to disk as a sorted run: a small share of a run's memory. */
-export const DEFAULT_ENTRY_BUDGET_BYTES = 32 * 1024 * 1024;
+/** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
+export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
 const FAN_IN = 16;
-/** Bytes read from a run at a time, per open run. */
+/** Bytes read from a run at a time, per open run and part. */
 const READ_CHUNK = 64 * 1024;
 /** Characters gathered before one write. */
 const WRITE_CHUNK = 1 << 20;
-
-/**
- * Rough heap cost of an entry (summary, tallies, per-agent and per-file lists) and of each finding beyond
- * its texts; measured on the 100 MB benchmark night (35k entries: 85 MB held with four rules, 198 MB
- * with a finding on every agent message).
- */
-const ENTRY_OVERHEAD_BYTES = 1600;
-const FINDING_OVERHEAD_BYTES = 300;
-
-/**
- * Every field of an entry but its findings, as a column of its line in a run's head file (in this order);
- * findings go to a second file, line for line, read only by the passes that list findings. A field added
- * to ConversationEntry must be named here, or it would be lost on the way through the disk.
- */
-const COLUMNS: Record<Exclude<keyof ConversationEntry, 'findings'>, true> = {
-  summary: true,
-  waived: true,
-  agentMessages: true,
-  agentCritical: true,
-  messagesByFile: true,
-  duplicates: true,
-};
-const HEAD_FIELDS = Object.keys(COLUMNS) as Array<Exclude<keyof ConversationEntry, 'findings'>>;
-// Column 0 is the sort key, the last the findings' tally.
-const COLUMN_OF = new Map<keyof ConversationEntry, number>(HEAD_FIELDS.map((field, i) => [field, i + 1]));
-const TALLY_COLUMN = HEAD_FIELDS.length + 1;
-
-/** An entry's place in the report: first message, then conversation id, then the order entries were added. */
-type SortKey = [startedAt: string, conversationId: string, seq: number];
-
-function compareKeys(a: SortKey, b: SortKey): number {
-  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
-}
+/** Pieces written with one call (IOV_MAX on Linux). */
+const MAX_PIECES_PER_WRITE = 1024;
+/** What a held entry costs beyond its texts (the object, its array, the key). */
+const HELD_OVERHEAD_BYTES = 160;
 
 /**
  * What an entry's findings add to the report's head, so the pass that folds it never reads the findings:
@@ -81,65 +56,181 @@ export function tallyFindings(findings: readonly Finding[]): FindingTally {
   return tally;
 }
 
-/** One entry as a pass reads it: from memory as it was added, or from its lines on disk, a field parsed when asked. */
+/** A waiver as one string, to tell which waivers some conversation used. */
+export const waiverKey = (w: Waiver) => `${w.source}\u0000${w.conversationId}\u0000${w.ruleId}\u0000${w.messageIndex ?? ''}`;
+
+/**
+ * What the report's head (summary, agents, unused waivers) needs of an entry, in one small array: the
+ * conversation's messages, score and whether a bottom-line rule failed it; per agent of summary.agents its
+ * own score and bottom-line flag; the per-agent message counts, messages per file, duplicates, the
+ * findings' tally and the waivers its waived findings used.
+ */
+export type EntryHead = [
+  messages: number,
+  score: number,
+  critical: boolean,
+  agents: Array<[agentId: string, score: number, critical: boolean]>,
+  agentMessages: ConversationEntry['agentMessages'],
+  messagesByFile: ConversationEntry['messagesByFile'],
+  duplicates: SkippedRecord[],
+  tally: FindingTally,
+  waivers: string[],
+];
+
+/** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
+export type EntryList = 'conversations' | 'findings' | 'waived';
+const LIST_INDEX: Record<EntryList, number> = { conversations: 0, findings: 1, waived: 2 };
+const LISTS = 3;
+
+/** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * Packs entries, their lists into slabs of about a megabyte (one allocation per slab, not per entry). A
+ * packer that `transfers` keeps the slabs it filled until release() hands them over with their entries (a
+ * worker's); else a slab is kept only by the entries in it.
+ */
+export class EntryPacker {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+  private filled: ArrayBuffer[] = [];
+
+  constructor(private readonly transfers = false) {}
+
+  /** The entries packed into the current slab (their views move if it is trimmed). */
+  private inSlab: PackedEntry[] = [];
+
+  pack(entry: ConversationEntry): PackedEntry {
+    const { summary } = entry;
+    const head: EntryHead = [
+      summary.messages,
+      summary.score,
+      summary.critical,
+      summary.agents.map((agentId, i) => [agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ?? false]),
+      entry.agentMessages,
+      entry.messagesByFile,
+      entry.duplicates,
+      tallyFindings(entry.findings),
+      entry.waived.map((w) => waiverKey(w.waiver)),
+    ];
+    const lists = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
+    const headText = JSON.stringify(head);
+    // UTF-8 takes at most three bytes per UTF-16 unit (the key's sizes are numbers of at most 16 digits).
+    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length + summary.startedAt.length + summary.conversationId.length) + 128;
+    if (this.used + most > this.slab.length) {
+      if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
+      this.used = 0;
+      this.inSlab = [];
+    }
+    const start = this.used;
+    // The lists go after the line, whose key holds their sizes: written first, then moved into place.
+    const listSizes = lists.map((text) => {
+      const written = this.slab.write(text, this.used, 'utf8');
+      this.used += written;
+      return written;
+    });
+    const line = Buffer.from(`${JSON.stringify([summary.startedAt, summary.conversationId, ...listSizes])}\t${headText}\t`, 'utf8');
+    this.slab.copyWithin(start + line.length, start, this.used);
+    line.copy(this.slab, start);
+    this.used += line.length;
+    const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
+    const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
+    if (this.transfers) this.inSlab.push(packed);
+    return packed;
+  }
+
+  /**
+   * The slabs of the entries packed since the last call, to transfer with them; later entries go to a new
+   * slab. A slab mostly empty is trimmed first (its entries' views moved to the copy), so the receiver holds
+   * no empty space.
+   */
+  release(): ArrayBuffer[] {
+    if (this.used > 0) {
+      if (this.used < this.slab.length * 0.75) {
+        const trimmed = Buffer.allocUnsafeSlow(this.used);
+        this.slab.copy(trimmed, 0, 0, this.used);
+        for (const packed of this.inSlab) packed.bytes = trimmed.subarray(packed.bytes.byteOffset - this.slab.byteOffset, packed.bytes.byteOffset - this.slab.byteOffset + packed.bytes.length);
+        this.slab = trimmed;
+      }
+      this.filled.push(this.slab.buffer as ArrayBuffer);
+    }
+    const slabs = this.filled;
+    this.filled = [];
+    this.slab = Buffer.allocUnsafeSlow(0);
+    this.used = 0;
+    this.inSlab = [];
+    return slabs;
+  }
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+
+/** The elements of a printed list, parsed back. */
+function parseElements<T>(bytes: Uint8Array): T[] {
+  return bytes.length === 0 ? [] : (JSON.parse(`[${asBuffer(bytes).toString('utf8')}]`) as T[]);
+}
+
+/** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
 export class StoredEntry {
   constructor(
-    private readonly entry: ConversationEntry | undefined,
-    private readonly columns: readonly string[] | undefined,
-    private readonly findingsLine: string | undefined,
+    /** The start of its line (see PackedEntry), as read from disk or as packed. */
+    private readonly line: string | Uint8Array,
+    private readonly lists: ReadonlyArray<Uint8Array | undefined>,
   ) {}
 
-  get<K extends keyof ConversationEntry>(field: K): ConversationEntry[K] {
-    if (this.entry) return this.entry[field];
-    const text = field === 'findings' ? this.findingsLine : this.columns?.[COLUMN_OF.get(field) ?? -1];
-    if (text === undefined) throw new Error(`EntryStore: ${field} not read in this pass`);
-    // An empty column is a field that was undefined.
-    return (text === '' ? undefined : JSON.parse(text)) as ConversationEntry[K];
+  head(): EntryHead {
+    const line = typeof this.line === 'string' ? this.line : asBuffer(this.line).toString('utf8');
+    return JSON.parse(line.slice(line.indexOf('\t') + 1, -1)) as EntryHead;
   }
 
-  /** What the findings add to the report's head (without reading them when they are on disk). */
-  tally(): FindingTally {
-    if (this.entry) return tallyFindings(this.entry.findings);
-    return JSON.parse(this.columns?.[TALLY_COLUMN] ?? '') as FindingTally;
+  /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
+  printed(list: EntryList): Uint8Array {
+    const bytes = this.lists[LIST_INDEX[list]];
+    if (bytes === undefined) throw new Error(`EntryStore: ${list} not read in this pass`);
+    return bytes;
   }
 
-  /** Every field (for what needs whole entries: shard files, the cache); the pass must read findings. */
+  summary(): ConversationEntry['summary'] {
+    return (parseElements(this.printed('conversations')) as Array<ConversationEntry['summary']>)[0] as ConversationEntry['summary'];
+  }
+
+  findings(): Finding[] {
+    return parseElements(this.printed('findings'));
+  }
+
+  waived(): Report['waived'] {
+    return parseElements(this.printed('waived'));
+  }
+
+  /** Every field (for what needs whole entries: shard files, the cache); the pass must have read every list. */
   whole(): ConversationEntry {
-    if (this.entry) return this.entry;
-    return { ...Object.fromEntries(HEAD_FIELDS.map((field) => [field, this.get(field)])), findings: this.get('findings') } as ConversationEntry;
+    const [, , , agents, agentMessages, messagesByFile, duplicates] = this.head();
+    return { summary: this.summary(), findings: this.findings(), waived: this.waived(), agentMessages, agentCritical: agents.map(([, , critical]) => critical), messagesByFile, duplicates };
   }
+}
+
+/** An entry's place in the report: first message, then conversation id, then the order entries were added. */
+type SortKey = [startedAt: string, conversationId: string, seq: number];
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
 }
 
 interface Held {
   key: SortKey;
-  entry: ConversationEntry;
+  sizes: PackedEntry['sizes'];
+  bytes: Uint8Array;
 }
 
-function heldCost(entry: ConversationEntry): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + entry.summary.conversationId.length * 2 + entry.duplicates.length * FINDING_OVERHEAD_BYTES;
-  for (const list of [entry.findings, entry.waived]) {
-    for (const finding of list) bytes += FINDING_OVERHEAD_BYTES + 2 * (finding.message.length + finding.excerpt.length + (finding.match?.length ?? 0));
-  }
-  return bytes;
-}
+const NEWLINE = 10;
 
-const json = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
-
-/** An entry's two lines: its key, head fields and findings' tally; its findings. */
-function linesOf({ key, entry }: Held): { head: string; findings: string } {
-  const columns = HEAD_FIELDS.map((field) => json(entry[field]));
-  // JSON.stringify escapes every control character, so tabs and newlines only ever separate columns and lines.
-  return { head: `${JSON.stringify(key)}\t${columns.join('\t')}\t${JSON.stringify(tallyFindings(entry.findings))}\n`, findings: `${json(entry.findings)}\n` };
-}
-
-const keyOfLine = (line: string): SortKey => JSON.parse(line.slice(0, line.indexOf('\t'))) as SortKey;
-
-/** The lines of a byte range of a level file, read forward a chunk at a time at their own position. */
+/** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
-  private readonly buffer = Buffer.allocUnsafe(READ_CHUNK);
+  // A fresh chunk per read: the lists handed out are views into it.
+  private buffer = Buffer.allocUnsafeSlow(0);
   private start = 0;
   private end = 0;
-  private carried: Buffer[] = [];
 
   constructor(
     private readonly fd: number,
@@ -147,63 +238,84 @@ class RangeReader {
     private readonly stop: number,
   ) {}
 
-  nextLine(): string | undefined {
+  /** Reads the next chunk; what is left of the current one comes first. */
+  private more(least: number): void {
+    const left = this.end - this.start;
+    const size = Math.max(READ_CHUNK, least);
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buffer.copy(next, 0, this.start, this.end);
+    const wanted = Math.min(size - left, this.stop - this.position);
+    const read = wanted > 0 ? readSync(this.fd, next, left, wanted, this.position) : 0;
+    if (read === 0) throw new Error('EntryStore: a run ends before its last record');
+    this.position += read;
+    this.buffer = next;
+    this.start = 0;
+    this.end = left + read;
+  }
+
+  /** The next line (without its newline), or undefined at the end of the range. */
+  line(): string | undefined {
     for (;;) {
-      const newline = this.buffer.indexOf(10, this.start);
-      if (newline !== -1 && newline < this.end) {
-        const tail = this.buffer.subarray(this.start, newline);
-        this.start = newline + 1;
-        if (this.carried.length === 0) return tail.toString('utf8');
-        const line = Buffer.concat([...this.carried, tail]).toString('utf8');
-        this.carried = [];
+      const at = this.buffer.indexOf(NEWLINE, this.start);
+      if (at !== -1 && at < this.end) {
+        const line = this.buffer.toString('utf8', this.start, at);
+        this.start = at + 1;
         return line;
       }
       if (this.position >= this.stop) return undefined;
-      // A line longer than what is left of the chunk: keep its start (a copy, the buffer is reused).
-      if (this.start < this.end) this.carried.push(Buffer.from(this.buffer.subarray(this.start, this.end)));
-      this.start = 0;
-      this.end = readSync(this.fd, this.buffer, 0, Math.min(READ_CHUNK, this.stop - this.position), this.position);
-      this.position += this.end;
-      if (this.end === 0) throw new Error('EntryStore: a run ends before its last line');
+      this.more(2 * (this.end - this.start));
     }
+  }
+
+  /** The next `size` bytes. */
+  bytes(size: number): Uint8Array {
+    if (this.end - this.start < size) this.more(size);
+    const bytes = this.buffer.subarray(this.start, this.start + size);
+    this.start += size;
+    return bytes;
   }
 }
 
 /**
- * One file per level and kind (heads, findings) that runs are appended to, each run a byte range: a
- * spill costs no file of its own, and a level whose runs were all merged into the next starts over.
+ * One file per level and part that runs are appended to, each run a byte range: a spill costs no file of
+ * its own, and a level whose runs were all merged into the next starts over.
  */
 class LevelFile {
   readonly fd: number;
   /** Bytes in the file, written or pending. */
   size = 0;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  append(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    this.size += Buffer.byteLength(line, 'utf8');
-    if (this.pendingChars >= WRITE_CHUNK) this.flush();
+  append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.size += bytes.length;
+    if (this.pendingBytes >= WRITE_CHUNK || this.pending.length >= MAX_PIECES_PER_WRITE) this.flush();
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(''), 'utf8');
-    const at = this.size - bytes.length;
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, at + offset);
+    const at = this.size - this.pendingBytes;
+    // One system call for the pieces as they are; what a short write left goes out copied together.
+    const written = writevSync(this.fd, this.pending, at);
+    if (written < this.pendingBytes) {
+      const rest = Buffer.concat(this.pending, this.pendingBytes).subarray(written);
+      for (let offset = 0; offset < rest.length; ) offset += writeSync(this.fd, rest, offset, rest.length - offset, at + written + offset);
+    }
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
   }
 
   /** Every run in it was merged into the next level: it is empty again. */
   reset(): void {
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     this.size = 0;
     ftruncateSync(this.fd, 0);
   }
@@ -213,71 +325,77 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next key, and the entry behind it. */
+/** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
 interface Cursor {
   key: SortKey;
-  /** From a run: the head line, and the findings line when the pass reads findings. */
-  head: string | undefined;
-  findings: string | undefined;
-  /** From memory: the entry itself. */
-  held: ConversationEntry | undefined;
+  line: string | Uint8Array;
+  /** All three for a held entry, else those the pass asked for. */
+  read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
-  close(): void;
 }
 
-/** A run: its lines' byte ranges in its level's two files. */
+/** A run: its records' byte ranges in its level's files (heads, then one per list). */
 interface Run {
   level: number;
-  heads: [start: number, end: number];
-  findings: [start: number, end: number];
+  ranges: Array<[start: number, end: number]>;
 }
 
-interface Level {
-  heads: LevelFile;
-  findings: LevelFile;
-}
+type Level = LevelFile[];
 
-function runCursor(run: Run, level: Level, withFindings: boolean): Cursor {
-  const heads = new RangeReader(level.heads.fd, ...run.heads);
-  // The findings file is read only by a pass that lists findings; its lines go with the heads' one for one.
-  const findings = withFindings ? new RangeReader(level.findings.fd, ...run.findings) : undefined;
+
+/** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
+function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
+  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]));
+  const heads = reader(0);
+  const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
     key: ['', '', 0],
-    head: undefined,
-    findings: undefined,
-    held: undefined,
+    line: '',
+    read: [],
     advance() {
-      cursor.head = heads.nextLine();
-      cursor.findings = findings?.nextLine();
-      if (cursor.head === undefined) return false;
-      cursor.key = keyOfLine(cursor.head);
+      const line = heads.line();
+      if (line === undefined) return false;
+      // The line is its packed start, then the order it was added in.
+      const seqAt = line.lastIndexOf('\t') + 1;
+      const [startedAt, id, ...sizes] = JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, string, number, number, number];
+      const read: Array<Uint8Array | undefined> = [];
+      for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
+      cursor.key = [startedAt, id, Number(line.slice(seqAt))];
+      cursor.line = line.slice(0, seqAt);
+      cursor.read = read;
       return true;
     },
-    close() {},
   };
   return cursor;
+}
+
+/** A held entry's parts (the start of its line, its lists), each a view of its bytes. */
+function partsOf({ sizes, bytes }: Held): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let part = 0, at = 0; part < sizes.length; at += sizes[part] as number, part++) parts.push(bytes.subarray(at, at + (sizes[part] as number)));
+  return parts;
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
     key: ['', '', 0],
-    head: undefined,
-    findings: undefined,
-    held: undefined,
+    line: '',
+    read: [],
     advance() {
       const item = held[next++];
       if (!item) return false;
+      const [line, ...lists] = partsOf(item);
       cursor.key = item.key;
-      cursor.held = item.entry;
+      cursor.line = line as Uint8Array;
+      cursor.read = lists;
       return true;
     },
-    close() {},
   };
   return cursor;
 }
 
-/** The cursors' entries in key order (a k-way merge on a binary heap); every cursor is closed at the end. */
+/** The cursors' entries in key order (a k-way merge on a binary heap). */
 function* merged(cursors: Cursor[]): Generator<Cursor> {
   const heap: Cursor[] = [];
   const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
@@ -298,37 +416,36 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
       i = least;
     }
   };
-  try {
-    for (const cursor of cursors) {
-      if (!cursor.advance()) continue;
-      heap.push(cursor);
-      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-    }
-    while (heap.length > 0) {
-      const top = heap[0] as Cursor;
-      yield top;
-      if (top.advance()) down(0);
-      else {
-        const last = heap.pop() as Cursor;
-        if (heap.length > 0) {
-          heap[0] = last;
-          down(0);
-        }
+  for (const cursor of cursors) {
+    if (!cursor.advance()) continue;
+    heap.push(cursor);
+    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+  }
+  while (heap.length > 0) {
+    const top = heap[0] as Cursor;
+    yield top;
+    if (top.advance()) down(0);
+    else {
+      const last = heap.pop() as Cursor;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
       }
     }
-  } finally {
-    for (const cursor of cursors) cursor.close();
   }
 }
 
+const ALL_LISTS = [0, 1, 2];
+
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
- * held up to a byte budget, then sorted into report order and appended as a run (JSON Lines in a private
- * temporary folder, one pair of files per level: heads, with a column per field and the findings' tally,
- * and findings); runs are merged sixteen at a time into the next level as they pile up. Reading
- * (entries()) merges the runs and what is still held into report order, as often as the report's passes
- * ask, reading findings only for a pass that lists them; entries superseded by a later check of their
- * conversation are left out. close() removes the folder (as does exit, or an interrupt).
+ * packed entries (see PackedEntry) held up to a budget of bytes, then sorted into report order and
+ * appended as a run (in a private temporary folder, one file per level and part: heads, with each entry's
+ * key and lists' sizes, then one per list); runs are merged sixteen at a time into the next level as they
+ * pile up. Reading (entries()) merges the runs and what is still held into report order, as often as the
+ * report's passes ask, reading from disk only the heads and the list a pass asks for; entries superseded
+ * by a later check of their conversation are left out. close() removes the folder (as does exit, or an
+ * interrupt).
  */
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
@@ -340,6 +457,7 @@ export class EntryStore implements EntrySink {
   private readonly levels: Level[] = [];
   private runs: Run[] = [];
   private sealed = false;
+  private readonly packer = new EntryPacker();
 
   constructor(private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES) {}
 
@@ -349,9 +467,13 @@ export class EntryStore implements EntrySink {
   }
 
   add(entry: ConversationEntry): void {
+    this.addPacked(this.packer.pack(entry));
+  }
+
+  addPacked({ startedAt, conversationId, sizes, bytes }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [entry.summary.startedAt, entry.summary.conversationId, this.nextSeq++], entry });
-    this.heldBytes += heldCost(entry);
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes });
+    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + bytes.length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
 
@@ -361,6 +483,7 @@ export class EntryStore implements EntrySink {
   }
 
   private counts(key: SortKey): boolean {
+    if (this.superseded.size === 0) return true;
     const bound = this.superseded.get(key[1]);
     return bound === undefined || key[2] >= bound;
   }
@@ -368,21 +491,22 @@ export class EntryStore implements EntrySink {
   private level(index: number): Level {
     const folder = (this.folder ??= makeTempFolder('chatlint-entries-'));
     for (let i = this.levels.length; i <= index; i++) {
-      this.levels.push({ heads: new LevelFile(join(folder, `level-${i}.heads.jsonl`)), findings: new LevelFile(join(folder, `level-${i}.findings.jsonl`)) });
+      this.levels.push(['heads', 'conversations', 'findings', 'waived'].map((part) => new LevelFile(join(folder, `level-${i}.${part}`))));
     }
     return this.levels[index] as Level;
   }
 
-  /** Appends lines (given in report order) to a level as one run. */
-  private appendRun(index: number, lines: Iterable<{ head: string; findings: string }>): void {
-    const { heads, findings } = this.level(index);
-    const run: Run = { level: index, heads: [heads.size, heads.size], findings: [findings.size, findings.size] };
-    for (const line of lines) {
-      heads.append(line.head);
-      findings.append(line.findings);
+  /** Appends entries (given in report order, as cursors give them, every list read) to a level as one run. */
+  private appendRun(index: number, entries: Iterable<Cursor>): void {
+    const files = this.level(index);
+    const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
+    const heads = files[0] as LevelFile;
+    for (const { key, line, read } of entries) {
+      heads.append(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+      heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
+      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
     }
-    run.heads[1] = heads.size;
-    run.findings[1] = findings.size;
+    files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
 
@@ -392,24 +516,15 @@ export class EntryStore implements EntrySink {
 
   private spillHeld(): void {
     const held = this.heldInOrder();
-    // One entry's lines at a time: the held entries are never all stringified at once.
-    this.appendRun(
-      0,
-      (function* () {
-        for (const item of held) yield linesOf(item);
-      })(),
-    );
     this.held = [];
     this.heldBytes = 0;
+    this.appendRun(0, merged([heldCursor(held)]));
     this.compact();
   }
 
   /** Pending writes reach the files, so readers see every run. */
   private flush(): void {
-    for (const { heads, findings } of this.levels) {
-      heads.flush();
-      findings.flush();
-    }
+    for (const files of this.levels) for (const file of files) file.flush();
   }
 
   /** While one level has FAN_IN runs, they become one run of the next level (superseded entries dropped). */
@@ -424,45 +539,42 @@ export class EntryStore implements EntrySink {
       this.appendRun(
         index + 1,
         (function* () {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, true)))) {
-            if (store.counts(cursor.key)) yield { head: `${cursor.head as string}\n`, findings: `${cursor.findings as string}\n` };
-          }
+          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) if (store.counts(cursor.key)) yield cursor;
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
-      level.heads.reset();
-      level.findings.reset();
+      for (const file of level) file.reset();
     }
   }
 
   /**
    * The entries that count, in report order (first message, then id, then the order they were added).
-   * Each call is a fresh pass over everything; adding ends at the first. Findings can be read from the
-   * entries only when `withFindings` (the pass then reads them from disk); tally() always.
+   * Each call is a fresh pass over everything; adding ends at the first. Every entry's head can be read;
+   * of its lists, `list` (or every one; entries held in memory have every one).
    */
-  *entries(withFindings = false): Generator<StoredEntry> {
+  *entries(list?: EntryList | 'all'): Generator<StoredEntry> {
     if (!this.sealed) {
       this.sealed = true;
       this.held = this.heldInOrder();
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) yield new StoredEntry(item.entry, undefined, undefined);
+      for (const item of this.held) {
+        const [line, ...lists] = partsOf(item);
+        yield new StoredEntry(line as Uint8Array, lists);
+      }
       return;
     }
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, withFindings)), heldCursor(this.held)];
+    const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (!this.counts(cursor.key)) continue;
-      yield cursor.held ? new StoredEntry(cursor.held, undefined, undefined) : new StoredEntry(undefined, (cursor.head as string).split('\t'), cursor.findings);
+      if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
     }
   }
 
   /** Removes the runs; the store is empty afterwards. */
   close(): void {
-    for (const { heads, findings } of this.levels.splice(0)) {
-      heads.close();
-      findings.close();
-    }
+    for (const files of this.levels.splice(0)) for (const file of files) file.close();
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
     this.runs = [];

@@ -19,3 +19,21 @@ export interface ConversationEntry {
   duplicates: SkippedRecord[];
   // The waivers it used are those of `waived` (each waived finding names its waiver): not kept twice.
 }
+
+/**
+ * An entry as the store keeps it, made once by whoever checked the conversation (a worker thread, in
+ * parallel, see EntryPacker in entry-store.ts): its sort key, its head as JSON, and its lists (its summary as an element of `conversations`,
+ * its findings, its waived findings) as the JSON report prints their elements (`JSON.stringify(report,
+ * null, 2)`, four spaces in; nothing for an empty list), in UTF-8 back to back. So neither holding,
+ * spilling, posting between threads nor writing the JSON report stringifies, parses or encodes it again.
+ */
+export interface PackedEntry {
+  startedAt: string;
+  conversationId: string;
+  /**
+   * Bytes of each part in `bytes`: the start of its line in a run's heads file (its key and lists' sizes as
+   * JSON, so a tab or newline in an id is escaped; a tab; its head; a tab), then its lists.
+   */
+  sizes: [line: number, conversation: number, findings: number, waived: number];
+  bytes: Uint8Array;
+}

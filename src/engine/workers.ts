@@ -2,11 +2,11 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import type { Ruleset } from '../config/ruleset.js';
 import type { InputEvent } from '../input/events.js';
 import type { ReadOptions } from '../input/options.js';
-import type { SkippedRecord } from '../model/message.js';
+import type { Message, SkippedRecord } from '../model/message.js';
 import type { InputFile } from '../model/report.js';
 import type { ConversationEntry } from './aggregate.js';
 import type { EntrySink } from './entry-sink.js';
-import { EntryStore } from './entry-store.js';
+import { EntryPacker, EntryStore, type PackedEntry } from './entry-store.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
@@ -32,14 +32,20 @@ type HookCall =
   | { hook: 'onNote'; file: string; message: string }
   | { hook: 'onEmptyFile'; file: string };
 
-/** An entry with the lines its conversation's records lie between in the piece, or a conversation reopened there. */
-type Op = { entry: ConversationEntry; window: LineWindow } | { reopen: string };
+/**
+ * A checked conversation's entry, packed where it was checked (a worker thread: strings cross to the main
+ * thread cheaply, and it stores them as they are), with the lines its records lie between in the piece; or
+ * a conversation reopened there.
+ */
+type Op = { entry: PackedEntry; window: LineWindow } | { reopen: string };
 
 /** What a check worker posts. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
+  | { type: 'messages'; index: number; messages: Message[] }
+  | { type: 'reread-done'; index: number }
   | { type: 'error'; message: string };
 
 /** What a piece leaves besides its entries: read accounts, hook calls to replay, windows of its reopened conversations. */
@@ -52,7 +58,7 @@ interface PieceDone {
 }
 
 /** What the main thread posts to a check worker. */
-export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'exit' };
+export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'reread'; index: number; reread: Reread; ids: string[] } | { type: 'exit' };
 
 /** What a worker needs to check pieces as the main thread would. */
 export interface WorkerSetup {
@@ -73,13 +79,14 @@ async function checkPiece(
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
+  packer: EntryPacker,
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
   let start: LinePosition | undefined;
   const events = read((at) => (start = at));
   const onGrouped = (grouped: Grouped) => {
     const window = groupedWindow(grouped);
-    take({ entry: check(grouped), window });
+    take({ entry: packer.pack(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
   return { account, reopened: [...reopened], start };
@@ -91,10 +98,16 @@ async function checkPiece(
  */
 export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
   const check = conversationChecker(setup.ruleset, setup.options);
-  const post = (message: FromWorker) => port.postMessage(message);
+  const packer = new EntryPacker(true);
+  const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  const fail = (error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'exit') {
       port.close();
+      return;
+    }
+    if (message.type === 'reread') {
+      void rereadFor(message.index, message.reread, new Set(message.ids)).catch(fail);
       return;
     }
     const hooks: HookCall[] = [];
@@ -110,7 +123,8 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
     const flush = () => {
       const records = currentProgress().records;
       const bytes = inputBytes.read;
-      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes });
+      // The entries' bytes move to the main thread with them (no copy).
+      post({ type: 'ops', piece: message.index, ops, records: records - postedRecords, bytes: bytes - postedBytes }, packer.release());
       postedRecords = records;
       postedBytes = bytes;
       ops = [];
@@ -119,14 +133,28 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       ops.push(op);
       if (ops.length >= OPS_PER_POST) flush();
     };
-    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, take)
+    checkPiece((started) => readPiece(message.piece, setup.readOptions, setup.forced, started), recorder, setup.options, check, packer, take)
       .then((done) => {
         flush();
         post({ type: 'piece-done', piece: message.index, done: { ...done, hooks } });
         post({ type: 'ready' });
       })
-      .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+      .catch(fail);
   });
+  /** Reads a piece again for the reopened conversations, posting their messages back in batches. */
+  const rereadFor = async (index: number, reread: Reread, ids: ReadonlySet<string>) => {
+    let messages: Message[] = [];
+    for await (const message of wantedMessages(readAgain(reread, ids, setup.readOptions, setup.forced), ids)) {
+      messages.push(message);
+      if (messages.length >= MESSAGES_PER_POST) {
+        post({ type: 'messages', index, messages });
+        messages = [];
+      }
+    }
+    if (messages.length > 0) post({ type: 'messages', index, messages });
+    post({ type: 'reread-done', index });
+    post({ type: 'ready' });
+  };
   post({ type: 'ready' });
 }
 
@@ -218,7 +246,7 @@ class PieceJoiner {
       this.reopen(op.reopen);
       return;
     }
-    const id = op.entry.summary.conversationId;
+    const id = op.entry.conversationId;
     const windows = this.reopened.get(id);
     if (windows) {
       windows.push([piece, op.window]);
@@ -229,7 +257,7 @@ class PieceJoiner {
       this.reopen(id).push([piece, op.window]);
       return;
     }
-    this.sink.add(op.entry);
+    this.sink.addPacked(op.entry);
   }
 
   /** A piece is done: its accounts kept, its warnings replayed in read order, its reopened windows noted. */
@@ -249,26 +277,31 @@ class PieceJoiner {
 /** Lines closer than this are re-read in one stretch (scanning the gap costs less than starting again). */
 const WINDOW_GAP_LINES = 5000;
 
-/**
- * The records of the reopened conversations, read again in read order: only the windows of lines where
- * they lie in JSON Lines pieces, other pieces whole (records of other conversations are not parsed).
- */
-async function* rereadReopened(pieces: Piece[], joiner: PieceJoiner, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
-  const reopened = joiner.reopened;
-  const options: ReadOptions = { ...readOptions, onlyConversations: new Set(reopened.keys()) };
+/** A piece read again for the reopened conversations: only stretches of its lines, or (undefined) whole. */
+interface Reread {
+  piece: Piece;
+  stretches: LineWindow[] | undefined;
+  /** Where the piece starts (lines and records before it). */
+  start: LinePosition;
+}
+
+/** The pieces to read again for the reopened conversations, in read order, each with the stretches of lines where they lie. */
+function rereadsOf(pieces: Piece[], joiner: PieceJoiner): Reread[] {
   const byPiece = new Map<number, LineWindow[]>();
-  for (const windows of reopened.values()) {
+  for (const windows of joiner.reopened.values()) {
     for (const [piece, window] of windows) {
       const list = byPiece.get(piece) ?? [];
       list.push(window);
       byPiece.set(piece, list);
     }
   }
+  const rereads: Reread[] = [];
   for (const [index, piece] of pieces.entries()) {
     const windows = byPiece.get(index);
     if (!windows) continue;
+    const start = joiner.starts[index] ?? FILE_START;
     if (!piece.range || windows.some(([first]) => first === 0)) {
-      yield* readPiece(piece, options, forced);
+      rereads.push({ piece, stretches: undefined, start });
       continue;
     }
     windows.sort((a, b) => a[0] - b[0]);
@@ -278,22 +311,60 @@ async function* rereadReopened(pieces: Piece[], joiner: PieceJoiner, readOptions
       if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
       else stretches.push([first, last]);
     }
-    let at = joiner.starts[index] ?? FILE_START;
-    for (const [first, last] of stretches) {
-      at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
-      const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
-      yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
-      at = end;
-    }
+    rereads.push({ piece, stretches, start });
+  }
+  return rereads;
+}
+
+/** The records of one re-read (records of conversations other than `ids` are not parsed). */
+async function* readAgain({ piece, stretches, start }: Reread, ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  const options: ReadOptions = { ...readOptions, onlyConversations: ids };
+  if (!stretches) {
+    yield* readPiece(piece, options, forced);
+    return;
+  }
+  let at = start;
+  for (const [first, last] of stretches) {
+    at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
+    const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
+    yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
+    at = end;
   }
 }
 
-/** Runs the pieces on worker threads, handing what they post to the joiner. */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Promise<void> {
+/** The messages of the wanted conversations in re-read events, in read order (plain data: they are posted between threads). */
+async function* wantedMessages(events: AsyncIterable<InputEvent>, wanted: ReadonlySet<string>): AsyncIterable<Message> {
+  for await (const event of events) {
+    if (event.type === 'batch') {
+      for (const record of event.events) if (record.type === 'message' && wanted.has(record.message.conversationId)) yield record.message;
+    } else if (event.type === 'message' && wanted.has(event.message.conversationId)) yield event.message;
+  }
+}
+
+/** The reopened conversations' messages read again, as events in read order. */
+async function* messageEvents(lists: readonly Message[][]): AsyncIterable<InputEvent> {
+  for (const list of lists) yield { type: 'batch', events: list.map((message) => ({ type: 'message', message })) };
+}
+
+/** Messages per post when a worker sends back what it read again. */
+const MESSAGES_PER_POST = 2000;
+
+/**
+ * Runs the pieces on worker threads, handing what they post to the joiner; then, once every piece is done,
+ * the re-reads for the reopened conversations (`plan` says which, from what the joiner learnt), spread over
+ * the same workers. Resolves to the messages each re-read found, in the plan's order.
+ */
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => { rereads: Reread[]; ids: string[] }): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
-  return new Promise<void>((resolve, reject) => {
+  let rereads: { rereads: Reread[]; ids: string[] } | undefined;
+  let nextReread = 0;
+  let rereadsDone = 0;
+  const found: Message[][] = [];
+  // Workers with nothing to do until the last piece is done (then the re-reads are known).
+  const waiting: Worker[] = [];
+  return new Promise<Message[][]>((resolve, reject) => {
     let failed = false;
     const fail = (error: Error) => {
       if (failed) return;
@@ -301,34 +372,59 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner): Prom
       for (const worker of workers) void worker.terminate();
       reject(error);
     };
+    const busy = new Set<Worker>();
+    const give = (worker: Worker) => {
+      const index = next++;
+      const piece = pieces[index];
+      if (piece) {
+        busy.add(worker);
+        worker.postMessage({ type: 'piece', index, piece } satisfies ToWorker);
+      } else if (!rereads) waiting.push(worker);
+      else if (nextReread < rereads.rereads.length) {
+        const at = nextReread++;
+        busy.add(worker);
+        worker.postMessage({ type: 'reread', index: at, reread: rereads.rereads[at] as Reread, ids: rereads.ids } satisfies ToWorker);
+      } else worker.postMessage({ type: 'exit' } satisfies ToWorker);
+    };
+    const finishIfDone = () => {
+      if (rereads && rereadsDone === rereads.rereads.length) {
+        for (const worker of waiting.splice(0)) worker.postMessage({ type: 'exit' } satisfies ToWorker);
+        resolve(found);
+      }
+    };
     for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
       // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
       // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
       const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       workers.push(worker);
-      let busy = false;
       worker.on('message', (message: FromWorker) => {
         if (failed) return;
-        if (message.type === 'ready') {
-          const index = next++;
-          const piece = pieces[index];
-          busy = piece !== undefined;
-          worker.postMessage((piece ? { type: 'piece', index, piece } : { type: 'exit' }) satisfies ToWorker);
-        } else if (message.type === 'ops') {
+        if (message.type === 'ready') give(worker);
+        else if (message.type === 'ops') {
           countRecords(message.records);
           run.counted?.(message.records, message.bytes, 0);
           for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
-          busy = false;
+          busy.delete(worker);
           joiner.done(message.piece, message.done);
           const piece = pieces[message.piece];
           run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
-          if (++done === pieces.length) resolve();
+          if (++done === pieces.length) {
+            rereads = plan();
+            for (const idle of waiting.splice(0)) give(idle);
+            finishIfDone();
+          }
+        } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
+        else if (message.type === 'reread-done') {
+          busy.delete(worker);
+          found[message.index] ??= [];
+          rereadsDone++;
+          finishIfDone();
         } else fail(new Error(message.message));
       });
       worker.on('error', fail);
       worker.on('exit', (code) => {
-        if (busy) fail(new Error(`check worker stopped (exit code ${code}) before its piece was done`));
+        if (busy.has(worker)) fail(new Error(`check worker stopped (exit code ${code}) before its work was done`));
       });
     }
   });
@@ -347,21 +443,31 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   const sink = options.entries ?? new EntryStore();
   const joiner = new PieceJoiner(sink, hooks, pieces.length);
   const check = conversationChecker(ruleset, options);
-  if (run.jobs > 1 && pieces.length > 1) await runWorkers(run, pieces, joiner);
-  else {
+  const packer = new EntryPacker();
+  const plan = () => ({ rereads: rereadsOf(pieces, joiner), ids: [...joiner.reopened.keys()] });
+  let again: AsyncIterable<InputEvent>;
+  if (run.jobs > 1 && pieces.length > 1) {
+    // The workers read again too, each a piece, and send back the reopened conversations' messages.
+    again = messageEvents(await runWorkers(run, pieces, joiner, plan));
+  } else {
     for (const [index, piece] of pieces.entries()) {
       const read = (started: (at: LinePosition) => void) => {
         const events = readPiece(piece, run.readOptions, run.forced, started);
         return run.track ? run.track(events) : events;
       };
-      const done = await checkPiece(read, hooks, options, check, (op) => joiner.take(index, op));
+      const done = await checkPiece(read, hooks, options, check, packer, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
+    const { rereads, ids } = plan();
+    const wanted = new Set(ids);
+    again = (async function* () {
+      for (const reread of rereads) yield* readAgain(reread, wanted, run.readOptions, run.forced);
+    })();
   }
   await enterPhase('grouping');
   if (joiner.reopened.size > 0) {
     const wanted = new Set(joiner.reopened.keys());
-    await groupWhole(rereadReopened(pieces, joiner, run.readOptions, run.forced), options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
+    await groupWhole(again, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
   return finishRun(ruleset, options, hooks, joiner.account(), sink);
 }

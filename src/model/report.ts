@@ -216,3 +216,37 @@ export function filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Ite
     for (const item of items) if (keep(item)) yield item;
   });
 }
+
+/**
+ * Elements of a list as `JSON.stringify(report, null, 2)` prints them inside a report's top-level list (four
+ * spaces in, ",\n" between, no comma after the last); '' for an empty list. A list nested as deep as the
+ * report nests it comes out indented as the report indents it, and only the wrapper's lines are cut off.
+ */
+export function jsonElements(items: readonly unknown[]): string {
+  if (items.length === 0) return '';
+  // '{\n  "a": [\n' … '\n  ]\n}'
+  return JSON.stringify({ a: items }, null, 2).slice(WRAP_HEAD, -WRAP_TAIL);
+}
+const WRAP_HEAD = '{\n  "a": [\n'.length;
+const WRAP_TAIL = '\n  ]\n}'.length;
+
+/** Where a list that was printed ahead (see PrintedList) gives its elements' text. */
+export const PRINTED_ELEMENTS = Symbol('chatlint.printedElements');
+
+/**
+ * A report list whose elements were printed ahead, as jsonElements prints them: iterated, it gives the
+ * elements; its PRINTED_ELEMENTS method gives the same elements as UTF-8, in pieces of one or more
+ * elements (none empty), so the JSON writer copies bytes instead of stringifying objects.
+ */
+export interface PrintedList<T> extends Iterable<T> {
+  [PRINTED_ELEMENTS](): Iterable<Uint8Array>;
+}
+
+export function printedList<T>(produce: () => Iterator<T>, printed: () => Iterator<Uint8Array>): PrintedList<T> {
+  return { [Symbol.iterator]: produce, [PRINTED_ELEMENTS]: () => ({ [Symbol.iterator]: printed }) };
+}
+
+/** The printed elements of a list, when it has them (a list filtered or rebuilt since has not). */
+export function printedElements(list: unknown): Iterable<Uint8Array> | undefined {
+  return typeof list === 'object' && list !== null && PRINTED_ELEMENTS in list ? (list as PrintedList<unknown>)[PRINTED_ELEMENTS]() : undefined;
+}

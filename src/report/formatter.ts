@@ -47,7 +47,8 @@ export interface Formatter {
   name: string;
   /** Whether format() reads context.transcripts (then the run keeps conversations that have findings). */
   needsTranscripts?: boolean;
-  format: (report: ReportSource, context: FormatterContext) => Iterable<string>;
+  /** Text, or UTF-8 bytes where a list was printed ahead (see PrintedList). */
+  format: (report: ReportSource, context: FormatterContext) => Iterable<string | Uint8Array>;
 }
 
 /** A format whose output is bytes, not text (xlsx): never printed to a terminal, built once, then written. */
@@ -65,5 +66,6 @@ export function isBinary(formatter: AnyFormatter): formatter is BinaryFormatter 
 
 /** The whole output as one string, for small reports and tests. */
 export function formatToString(formatter: Formatter, report: ReportSource, context: FormatterContext): string {
-  return [...formatter.format(report, context)].join('');
+  const decoder = new TextDecoder();
+  return Array.from(formatter.format(report, context), (piece) => (typeof piece === 'string' ? piece : decoder.decode(piece))).join('');
 }

@@ -39,32 +39,65 @@ function existingMode(path: string): number | undefined {
 
 const BATCH_CHARS = 1 << 20;
 
-/** Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. */
-export function* batched(data: string | Uint8Array | Iterable<string>): Generator<string | Uint8Array> {
+/** What a report is written from: one string or byte array, or a sequence of them (see Formatter). */
+export type ReportData = string | Uint8Array | Iterable<string | Uint8Array>;
+
+/**
+ * Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. Text alone
+ * is joined as text; once bytes come (lists printed ahead), text around them is encoded and joined with them.
+ */
+export function* batched(data: ReportData): Generator<string | Uint8Array> {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     yield data;
     return;
   }
   let pending: string[] = [];
   let size = 0;
+  // Bytes since the last piece (then pending text is encoded before each bytes chunk).
+  let bytes: Uint8Array[] = [];
+  let byteSize = 0;
+  const encodePending = () => {
+    if (pending.length === 0) return;
+    const encoded = Buffer.from(pending.join(''), 'utf8');
+    bytes.push(encoded);
+    byteSize += encoded.length;
+    pending = [];
+    size = 0;
+  };
   for (const chunk of data) {
-    // A piece as big as a batch goes out alone: joining would only copy it.
-    if (chunk.length >= BATCH_CHARS / 4) {
+    if (typeof chunk !== 'string') {
+      encodePending();
+      bytes.push(chunk);
+      byteSize += chunk.length;
+    } else if (chunk.length >= BATCH_CHARS / 4 && bytes.length === 0) {
+      // A piece as big as a batch goes out alone: joining would only copy it.
       if (pending.length > 0) yield pending.join('');
       pending = [];
       size = 0;
       yield chunk;
       continue;
+    } else {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size < BATCH_CHARS) continue;
+      if (bytes.length === 0) {
+        yield pending.join('');
+        pending = [];
+        size = 0;
+        continue;
+      }
+      encodePending();
     }
-    pending.push(chunk);
-    size += chunk.length;
-    if (size >= BATCH_CHARS) {
-      yield pending.join('');
-      pending = [];
-      size = 0;
+    if (byteSize >= BATCH_CHARS) {
+      yield Buffer.concat(bytes, byteSize);
+      bytes = [];
+      byteSize = 0;
     }
   }
-  if (pending.length > 0) yield pending.join('');
+  if (bytes.length > 0) {
+    encodePending();
+    yield Buffer.concat(bytes, byteSize);
+  } else if (pending.length > 0) yield pending.join('');
 }
 
 const REASONS: Record<string, string> = {
@@ -120,7 +153,7 @@ function writeAll(fd: number, piece: string | Uint8Array): void {
  * report as it was. A FIFO or device is written into directly. Between pieces the event loop runs, so
  * an interrupt is handled mid-write (and the temporary removed at exit). Failures are ReportWriteErrors.
  */
-export async function writeReport(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
+export async function writeReport(path: string, data: ReportData): Promise<void> {
   installCleanup();
   if (isSpecialTarget(path)) {
     let fd: number | undefined;
@@ -172,7 +205,7 @@ export async function writeReport(path: string, data: string | Uint8Array | Iter
  * Writes to standard output piece by piece, waiting for each write to be taken, so a full disk or a
  * closed pipe surfaces here as a ReportWriteError instead of an unhandled stream error.
  */
-export async function writeToStream(stream: NodeJS.WritableStream, data: string | Uint8Array | Iterable<string>): Promise<void> {
+export async function writeToStream(stream: NodeJS.WritableStream, data: ReportData): Promise<void> {
   await enterPhase('writing');
   for (const piece of batched(data)) {
     await new Promise<void>((resolve, reject) => {

@@ -100,7 +100,7 @@ describe('a conversation checked early, then again whole', () => {
     const ruleset = loadRuleset({ cwd: process.cwd() });
     const recorded = new EntryStore(Number.POSITIVE_INFINITY);
     const run = await runCheck(readFiles([night], {}), ruleset, {}, { entries: recorded });
-    const entries = Array.from(recorded.entries(true), (stored) => stored.whole());
+    const entries = Array.from(recorded.entries('all'), (stored) => stored.whole());
     const context: FormatterContext = { color: false, language: 'en', timezone: 'UTC', csvReport: 'findings', bom: false, ruleIds: ruleset.rules.map((r) => r.rule.id), scored: true };
     const outputs = (report: Parameters<typeof formatToString>[1]) =>
       FORMATTERS.flatMap((formatter) => (isBinary(formatter) ? [] : CSV_REPORTS.map((csvReport) => formatToString(formatter, report, { ...context, csvReport }))));

@@ -31,7 +31,10 @@ function entryOf(id: string, startedAt: string, findings: number, random: () => 
 
 /** Everything a pass reads, as text: every field of every entry, in the order given. */
 function read(store: EntryStore): string[] {
-  return [...store.entries(true)].map((e) => JSON.stringify([e.get('summary'), e.get('findings'), e.get('waived'), e.get('agentMessages'), e.get('agentCritical'), e.get('messagesByFile'), e.get('duplicates')]));
+  return [...store.entries('all')].map((stored) => {
+    const e = stored.whole();
+    return JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]);
+  });
 }
 
 describe('EntryStore', () => {
@@ -71,8 +74,8 @@ describe('EntryStore', () => {
       const whole = entryOf('X1', '2026-11-26T23:59:00.000Z', 3, random, ' whole');
       store.add(whole);
       store.supersede('X2'); // a conversation never added
-      const read = [...store.entries(true)].filter((e) => e.get('summary').conversationId === 'X1');
-      expect(read.map((e) => e.get('findings')), `budget ${budget}`).toEqual([whole.findings]);
+      const read = [...store.entries('all')].filter((e) => e.summary().conversationId === 'X1');
+      expect(read.map((e) => e.findings()), `budget ${budget}`).toEqual([whole.findings]);
       expect([...store.entries()]).toHaveLength(41);
       store.close();
     }

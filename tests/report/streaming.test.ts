@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatToString, isBinary } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/all.js';
-import { replayable, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
+import { jsonElements, printedList, replayable, filtered, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
 import { batched } from '../../src/report/write.js';
 import { expectedOutput } from '../helpers/cli.js';
 
@@ -52,12 +52,58 @@ describe('formatters stream their output', () => {
       if (isBinary(formatter)) continue;
       // Markdown is a summary for a ticket: a handful of short tables, one piece is enough.
       if (formatter.name === 'markdown') continue;
-      const pieces = [...formatter.format(many, CONTEXT)];
+      const pieces = [...formatter.format(many, CONTEXT)].map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8')));
       expect(pieces.length, formatter.name).toBeGreaterThan(10);
-      const batches = [...batched(pieces)];
+      const batches = [...batched(pieces)] as string[];
       expect(batches.join('')).toBe(pieces.join(''));
       // A batch closes at 1 MiB, so it is never longer than that plus one piece.
       expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(2 ** 20 + Math.max(...pieces.map((p) => p.length)));
+    }
+  });
+
+  it('the JSON formatter copies lists printed ahead, as JSON.stringify(report, null, 2) would print them', () => {
+    const json = FORMATTERS.find((f) => f.name === 'json');
+    if (!json || isBinary(json)) throw new Error('json is a text format');
+    const finding = report.findings[0] as Finding;
+    const conversation = report.conversations[0] as Report['conversations'][number];
+    // Pieces of one or more elements each (as the entry store gives them: an entry's findings are one piece).
+    const printed = <T>(groups: T[][]) =>
+      printedList(
+        () => groups.flat().values(),
+        () => groups.filter((group) => group.length > 0).map((group) => Buffer.from(jsonElements(group), 'utf8') as Uint8Array).values(),
+      );
+    for (const sizes of [[], [0, 0], [1], [3, 0, 1, 5], Array.from({ length: 700 }, (_, i) => i % 4)]) {
+      const groups = sizes.map((size, g) => Array.from({ length: size }, (_, i) => ({ ...finding, messageIndex: i, excerpt: `好 "${g}"\n\u2028 😀` })));
+      const conversations = sizes.map((_, g) => [{ ...conversation, conversationId: `C\t${g}` }]);
+      const arrays: Report = { ...report, findings: groups.flat(), conversations: conversations.flat() };
+      const source: ReportSource = { ...arrays, findings: printed(groups), conversations: printed(conversations) };
+      const expected = `${JSON.stringify(arrays, null, 2)}\n`;
+      expect(formatToString(json, source, CONTEXT), `groups ${sizes.length}`).toBe(expected);
+      // Written through batches, text and bytes together: the same bytes.
+      const written = Buffer.concat([...batched(json.format(source, CONTEXT))].map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+      expect(written.toString('utf8')).toBe(expected);
+      // A list filtered since (--quiet) is no longer printed ahead: its elements are stringified.
+      const errors = { ...source, findings: filtered(source.findings, (f) => f.severity === 'error') };
+      expect(formatToString(json, errors, CONTEXT)).toBe(`${JSON.stringify({ ...arrays, findings: arrays.findings.filter((f) => f.severity === 'error') }, null, 2)}\n`);
+    }
+  });
+
+  it('batches text and bytes in their order, about a megabyte at a time', () => {
+    const big = 'x'.repeat(2 ** 19);
+    const shapes: Array<Array<string | Uint8Array>> = [
+      [],
+      ['a', 'b'],
+      [Buffer.from('好')],
+      ['{', Buffer.from('好的'), ',\n', Buffer.from('😀'), '}'],
+      [big, Buffer.from('y'), big, 'z'],
+      Array.from({ length: 5000 }, (_, i) => (i % 3 ? `line ${i}\n` : Buffer.from(`字节 ${i}\n`))),
+    ];
+    for (const shape of shapes) {
+      const expected = Buffer.concat(shape.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+      const batches = [...batched(shape)];
+      const got = Buffer.concat(batches.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+      expect(got.equals(expected), `${shape.length} pieces`).toBe(true);
+      expect(batches.every((piece) => piece.length > 0)).toBe(true);
     }
   });
 });

@@ -1,22 +1,10 @@
+import { jsonElements, printedElements } from '../../model/report.js';
 import type { Formatter } from '../formatter.js';
 
 const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
 
 /** Elements of a top-level list stringified together: one JSON.stringify per slice, not per element. */
 const SLICE = 512;
-
-/**
- * Elements as `JSON.stringify(report, null, 2)` prints them inside the report (four spaces in), each line
- * but the last ending in a comma: a slice nested as deep as the report nests it comes out indented as the
- * report indents it, and only the wrapper's lines are cut off.
- */
-function elements(slice: readonly unknown[]): string {
-  const text = JSON.stringify({ a: slice }, null, 2);
-  // '{\n  "a": [\n' … '\n  ]\n}'
-  return text.slice(WRAP_HEAD, -WRAP_TAIL);
-}
-const WRAP_HEAD = '{\n  "a": [\n'.length;
-const WRAP_TAIL = '\n  ]\n}'.length;
 
 /** A top-level list (an array, or a sequence read once, never held whole) as its key and elements. */
 function* listChunks(key: string, items: Iterable<unknown>, comma: string): Generator<string> {
@@ -26,7 +14,7 @@ function* listChunks(key: string, items: Iterable<unknown>, comma: string): Gene
   for (const item of items) {
     if (slice.length === SLICE) {
       yield full === undefined ? `  ${JSON.stringify(key)}: [\n` : `${full},\n`;
-      full = elements(slice);
+      full = jsonElements(slice);
       slice = [];
     }
     slice.push(item);
@@ -37,8 +25,21 @@ function* listChunks(key: string, items: Iterable<unknown>, comma: string): Gene
   }
   if (full === undefined) yield `  ${JSON.stringify(key)}: [\n`;
   else yield `${full}${slice.length > 0 ? ',' : ''}\n`;
-  if (slice.length > 0) yield `${elements(slice)}\n`;
+  if (slice.length > 0) yield `${jsonElements(slice)}\n`;
   yield `  ]${comma}\n`;
+}
+
+const COMMA_NEWLINE = new TextEncoder().encode(',\n');
+
+/** A top-level list whose elements were printed ahead: their bytes copied, a comma and newline between pieces. */
+function* printedChunks(key: string, pieces: Iterable<Uint8Array>, comma: string): Generator<string | Uint8Array> {
+  let first = true;
+  for (const piece of pieces) {
+    yield first ? `  ${JSON.stringify(key)}: [\n` : COMMA_NEWLINE;
+    yield piece;
+    first = false;
+  }
+  yield first ? `  ${JSON.stringify(key)}: []${comma}\n` : `\n  ]${comma}\n`;
 }
 
 const isList = (value: unknown): value is Iterable<unknown> =>
@@ -48,12 +49,14 @@ const isList = (value: unknown): value is Iterable<unknown> =>
  * The report as `JSON.stringify(report, null, 2)` would print it, produced piece by piece: the
  * top-level lists (findings, conversations, …) a slice of elements at a time, read from their sequences.
  */
-function* jsonChunks(report: object): Generator<string> {
+function* jsonChunks(report: object): Generator<string | Uint8Array> {
   const entries = Object.entries(report).filter(([, value]) => value !== undefined);
   yield '{\n';
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? ',' : '';
-    if (isList(value)) yield* listChunks(key, value, comma);
+    const printed = printedElements(value);
+    if (printed) yield* printedChunks(key, printed, comma);
+    else if (isList(value)) yield* listChunks(key, value, comma);
     else yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
   }
   yield '}\n';
