@@ -76,10 +76,15 @@ export function inputBytes(files: readonly string[]): number {
 }
 
 /**
- * Worker threads when not asked: one per core for an input worth it (each worker loads and compiles the
- * rules again, a few hundred ms), else one, in this thread.
+ * Input size from which worker threads pay for themselves. Workers cost CPU of their own (each compiles the
+ * rules, warms up, collects its own garbage, and checks again what two pieces both saw), while one thread
+ * already has V8's collector working on a second core: on 2 cores, two workers took 15% longer than one
+ * thread on 100 MB and 13–16% less time on 300 MB and 1 GB (docs/performance.md, round six).
  */
-export function defaultJobs(bytes: number, minBytes = MIN_RANGE_BYTES): number {
+export const WORKERS_WORTH_BYTES = 192 * 1024 * 1024;
+
+/** Worker threads when not asked: one per core for an input worth it, else one, in this thread. */
+export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): number {
   return bytes >= minBytes ? availableParallelism() : 1;
 }
 

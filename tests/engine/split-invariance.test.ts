@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatlint as chatlintHere } from '../helpers/cli.js';
 import { certainConversationId } from '../../src/input/jsonl.js';
+import { defaultJobs, WORKERS_WORTH_BYTES } from '../../src/engine/pieces.js';
 import { conversationHash, inShard, parseShard } from '../../src/model/shard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-split-'));
@@ -138,5 +139,16 @@ describe('merge refuses what would not be the report of one run', () => {
     const notPartial = join(dir, 'report.json');
     writeFileSync(notPartial, readFileSync(part(1, 2), 'utf8').replace('"chatlintPartial":1', '"chatlintPartial":0'));
     expect((await chatlint(['merge', notPartial])).stderr).toContain('not a partial report');
+  });
+});
+
+describe('the default number of workers', () => {
+  it('is one thread below the size where workers pay for themselves, one per core from it on', () => {
+    const cores = availableParallelism();
+    for (const bytes of [0, 1, 8 * 2 ** 20, 100 * 2 ** 20, WORKERS_WORTH_BYTES - 1]) expect(defaultJobs(bytes), String(bytes)).toBe(1);
+    for (const bytes of [WORKERS_WORTH_BYTES, 300 * 2 ** 20, 2 ** 40]) expect(defaultJobs(bytes), String(bytes)).toBe(cores);
+    // Tests lower the size to start workers on small fixtures.
+    expect(defaultJobs(5000, 4096)).toBe(cores);
+    expect(defaultJobs(4000, 4096)).toBe(1);
   });
 });
