@@ -149,12 +149,7 @@ export class KeyPlan {
     }
     const planned = this.planned;
     const fields = planned.fields;
-    fields.conversationId = slots[SLOT.conversationId];
-    fields.timestamp = slots[SLOT.timestamp];
-    fields.role = slots[SLOT.role];
-    fields.agentId = slots[SLOT.agentId];
-    fields.agentName = slots[SLOT.agentName];
-    fields.text = slots[SLOT.text];
+    fillFields(fields, slots);
     planned.meta = meta ?? NO_META;
     planned.keys = keys;
     planned.flat = flat;
@@ -288,13 +283,18 @@ export class ColumnPlan {
       else if (values[slot] === undefined || values[slot] === '') values[slot] = value;
     }
     const fields = this.record.fields;
-    fields.conversationId = values[SLOT.conversationId];
-    fields.timestamp = values[SLOT.timestamp];
-    fields.role = values[SLOT.role];
-    fields.agentId = values[SLOT.agentId];
-    fields.agentName = values[SLOT.agentName];
-    fields.text = values[SLOT.text];
+    fillFields(fields, values);
     this.record.meta = meta ?? NO_META;
     return this.record;
   }
+}
+
+/** The canonical fields of a record from its numbered slots, always every key, so records keep one shape. */
+function fillFields(fields: MappedRecord['fields'], slots: readonly unknown[]): void {
+  fields.conversationId = slots[SLOT.conversationId];
+  fields.timestamp = slots[SLOT.timestamp];
+  fields.role = slots[SLOT.role];
+  fields.agentId = slots[SLOT.agentId];
+  fields.agentName = slots[SLOT.agentName];
+  fields.text = slots[SLOT.text];
 }
