@@ -4,8 +4,6 @@ import { jsonElements, type Finding, type Report, type Waiver } from '../model/r
 import type { SkippedRecord } from '../model/message.js';
 import { own } from '../model/records.js';
 import type { ConversationEntry, PackedEntry } from './entry.js';
-
-export type { PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 

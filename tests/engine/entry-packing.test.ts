@@ -1,7 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { ConversationEntry } from '../../src/engine/aggregate.js';
-import { EntryPacker, EntryStore, type PackedEntry } from '../../src/engine/entry-store.js';
+import { EntryPacker, EntryStore } from '../../src/engine/entry-store.js';
+import type { PackedEntry } from '../../src/engine/entry.js';
 import { jsonElements, type Finding } from '../../src/model/report.js';
 
 /** Texts that must come back exactly: tabs, newlines, NUL, quotes, CJK, emoji, a lone surrogate, a line separator. */
