@@ -10,10 +10,21 @@ import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
 
-/** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
-const FAN_IN = 16;
-/** Bytes read from a run at a time, per open run and part. */
+/**
+ * Runs of one level merged into one run of the next once there are this many. Runs share their level's
+ * files, so the count costs no descriptors, only read buffers (READ_BUDGET): a merge this wide rewrites
+ * nothing below about 4 GB of lists at the default budget, and a budget of 0 (a run per entry) stays a
+ * heap of at most this many.
+ */
+const DEFAULT_FAN_IN = 512;
+/** Bytes read from a run at a time, per open run and part, at most; less when many are open (READ_BUDGET). */
 const READ_CHUNK = 64 * 1024;
+const MIN_READ_CHUNK = 4 * 1024;
+/** Bytes of read buffers a merge aims at over all its runs and parts. */
+const READ_BUDGET = 4 * 1024 * 1024;
+
+/** How much each of `readers` reads at a time. */
+const chunkFor = (readers: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, readers))));
 /** Characters gathered before one write. */
 const WRITE_CHUNK = 1 << 20;
 /** Pieces written with one call (IOV_MAX on Linux). */
@@ -234,12 +245,13 @@ class RangeReader {
     private readonly fd: number,
     private position: number,
     private readonly stop: number,
+    private readonly chunk: number,
   ) {}
 
   /** Reads the next chunk; what is left of the current one comes first. */
   private more(least: number): void {
     const left = this.end - this.start;
-    const size = Math.max(READ_CHUNK, least);
+    const size = Math.max(this.chunk, least);
     const next = Buffer.allocUnsafeSlow(size);
     this.buffer.copy(next, 0, this.start, this.end);
     const wanted = Math.min(size - left, this.stop - this.position);
@@ -342,8 +354,8 @@ type Level = LevelFile[];
 
 
 /** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
-function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
-  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]));
+function runCursor(run: Run, level: Level, lists: readonly number[], chunk: number): Cursor {
+  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
   const heads = reader(0);
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
@@ -439,7 +451,7 @@ const ALL_LISTS = [0, 1, 2];
  * Checked conversations' entries until the report is written, in any order and never all in memory:
  * packed entries (see PackedEntry) held up to a budget of bytes, then sorted into report order and
  * appended as a run (in a private temporary folder, one file per level and part: heads, with each entry's
- * key and lists' sizes, then one per list); runs are merged sixteen at a time into the next level as they
+ * key and lists' sizes, then one per list); runs are merged many at a time (DEFAULT_FAN_IN) into the next level as they
  * pile up. Reading (entries()) merges the runs and what is still held into report order, as often as the
  * report's passes ask, reading from disk only the heads and the list a pass asks for; entries superseded
  * by a later check of their conversation are left out. close() removes the folder (as does exit, or an
@@ -457,7 +469,11 @@ export class EntryStore implements EntrySink {
   private sealed = false;
   private readonly packer = new EntryPacker();
 
-  constructor(private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES) {}
+  constructor(
+    private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES,
+    /** Runs per level before they are merged into one (tests make it small to exercise the merge). */
+    private readonly fanIn = DEFAULT_FAN_IN,
+  ) {}
 
   /** The private folder of the runs, once entries went to disk. */
   get spillFolder(): string | undefined {
@@ -525,19 +541,20 @@ export class EntryStore implements EntrySink {
     for (const files of this.levels) for (const file of files) file.flush();
   }
 
-  /** While one level has FAN_IN runs, they become one run of the next level (superseded entries dropped). */
+  /** While one level has fanIn runs, they become one run of the next level (superseded entries dropped). */
   private compact(): void {
     for (let index = 0; ; index++) {
       const same = this.runs.filter((run) => run.level === index);
-      if (same.length < FAN_IN) return;
+      if (same.length < this.fanIn) return;
       this.flush();
       const level = this.level(index);
       this.runs = this.runs.filter((run) => run.level !== index);
       const store = this;
+      const chunk = chunkFor(same.length * (1 + LISTS));
       this.appendRun(
         index + 1,
         (function* () {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) if (store.counts(cursor.key)) yield cursor;
+          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
@@ -564,7 +581,8 @@ export class EntryStore implements EntrySink {
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists)), heldCursor(this.held)];
+    const chunk = chunkFor(this.runs.length * (1 + lists.length));
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
     }
