@@ -124,8 +124,9 @@ export class EntryPacker {
     ];
     const lists = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
     const headText = JSON.stringify(head);
-    // UTF-8 takes at most three bytes per UTF-16 unit (the key's sizes are numbers of at most 16 digits).
-    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length + summary.startedAt.length + summary.conversationId.length) + 128;
+    // UTF-8 takes at most three bytes per UTF-16 unit; the key's strings are printed as JSON here, at most six
+    // bytes per unit (an escape), and its sizes are numbers of at most 16 digits.
+    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length) + 6 * (summary.startedAt.length + summary.conversationId.length) + 128;
     if (this.used + most > this.slab.length) {
       if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
@@ -133,17 +134,18 @@ export class EntryPacker {
       this.inSlab = [];
     }
     const start = this.used;
-    // The lists go after the line, whose key holds their sizes: written first, then moved into place.
-    const listSizes = lists.map((text) => {
-      const written = this.slab.write(text, this.used, 'utf8');
-      this.used += written;
-      return written;
-    });
-    const line = Buffer.from(`${JSON.stringify([summary.startedAt, summary.conversationId, ...listSizes])}\t${headText}\t`, 'utf8');
-    this.slab.copyWithin(start + line.length, start, this.used);
-    line.copy(this.slab, start);
-    this.used += line.length;
-    const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
+    // The lists come first and the line after them (its key holds their sizes), so nothing is moved.
+    const slab = this.slab;
+    const conversationSize = slab.write(lists[0], this.used, 'utf8');
+    this.used += conversationSize;
+    const findingsSize = slab.write(lists[1], this.used, 'utf8');
+    this.used += findingsSize;
+    const waivedSize = slab.write(lists[2], this.used, 'utf8');
+    this.used += waivedSize;
+    const line = `${JSON.stringify([summary.startedAt, summary.conversationId, conversationSize, findingsSize, waivedSize])}\t${headText}\t`;
+    const lineSize = slab.write(line, this.used, 'utf8');
+    this.used += lineSize;
+    const sizes: PackedEntry['sizes'] = [lineSize, conversationSize, findingsSize, waivedSize];
     const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
     if (this.transfers) this.inSlab.push(packed);
     return packed;
@@ -184,13 +186,13 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 export class StoredEntry {
   constructor(
     /** The start of its line (see PackedEntry), as read from disk or as packed. */
-    private readonly line: string | Uint8Array,
+    private readonly line: Uint8Array,
     private readonly lists: ReadonlyArray<Uint8Array | undefined>,
   ) {}
 
   head(): EntryHead {
-    const line = typeof this.line === 'string' ? this.line : asBuffer(this.line).toString('utf8');
-    return JSON.parse(line.slice(line.indexOf('\t') + 1, -1)) as EntryHead;
+    const line = asBuffer(this.line);
+    return JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1, line.length - 1)) as EntryHead;
   }
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
@@ -233,6 +235,9 @@ interface Held {
 }
 
 const NEWLINE = 10;
+const TAB = 9;
+const ZERO = 48;
+const EMPTY = new Uint8Array(0);
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
@@ -264,11 +269,11 @@ class RangeReader {
   }
 
   /** The next line (without its newline), or undefined at the end of the range. */
-  line(): string | undefined {
+  line(): Buffer | undefined {
     for (;;) {
       const at = this.buffer.indexOf(NEWLINE, this.start);
       if (at !== -1 && at < this.end) {
-        const line = this.buffer.toString('utf8', this.start, at);
+        const line = this.buffer.subarray(this.start, at);
         this.start = at + 1;
         return line;
       }
@@ -338,7 +343,7 @@ class LevelFile {
 /** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
 interface Cursor {
   key: SortKey;
-  line: string | Uint8Array;
+  line: Uint8Array;
   /** All three for a held entry, else those the pass asked for. */
   read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
@@ -360,18 +365,21 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: '',
+    line: EMPTY,
     read: [],
     advance() {
       const line = heads.line();
       if (line === undefined) return false;
-      // The line is its packed start, then the order it was added in.
-      const seqAt = line.lastIndexOf('\t') + 1;
-      const [startedAt, id, ...sizes] = JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, string, number, number, number];
+      // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
+      // that reads no heads never decodes them.
+      const seqAt = line.lastIndexOf(TAB) + 1;
+      const [startedAt, id, ...sizes] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [string, string, number, number, number];
       const read: Array<Uint8Array | undefined> = [];
       for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
-      cursor.key = [startedAt, id, Number(line.slice(seqAt))];
-      cursor.line = line.slice(0, seqAt);
+      let seq = 0;
+      for (let at = seqAt; at < line.length; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
+      cursor.key = [startedAt, id, seq];
+      cursor.line = line.subarray(0, seqAt);
       cursor.read = read;
       return true;
     },
@@ -379,18 +387,22 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
   return cursor;
 }
 
-/** A held entry's parts (the start of its line, its lists), each a view of its bytes. */
-function partsOf({ sizes, bytes }: Held): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  for (let part = 0, at = 0; part < sizes.length; at += sizes[part] as number, part++) parts.push(bytes.subarray(at, at + (sizes[part] as number)));
-  return parts;
+/** A held entry's parts (the start of its line, its lists), each a view of its bytes (the lists, then the line: see PackedEntry). */
+function partsOf({ sizes: [line, conversation, findings, waived], bytes }: Held): Uint8Array[] {
+  const lists = conversation + findings + waived;
+  return [
+    bytes.subarray(lists, lists + line),
+    bytes.subarray(0, conversation),
+    bytes.subarray(conversation, conversation + findings),
+    bytes.subarray(conversation + findings, lists),
+  ];
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: '',
+    line: EMPTY,
     read: [],
     advance() {
       const item = held[next++];
@@ -516,7 +528,7 @@ export class EntryStore implements EntrySink {
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
     const heads = files[0] as LevelFile;
     for (const { key, line, read } of entries) {
-      heads.append(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+      heads.append(line);
       heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
       for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
     }
