@@ -221,39 +221,49 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   let findings = 0;
   let waived = 0;
   for (const stored of store.entries()) {
-    const [entryMessages, score, critical, entryAgents, agentMessages, messagesByFile, entryDuplicates, tally, waivers] = stored.head();
+    // The head's fields in their order (see FlatHead); the findings' tally, not the findings: this pass never reads them from disk.
+    const head = stored.head();
     conversations++;
-    messages += entryMessages;
-    scores.push(score, critical);
-    for (const [agentId, agentName, count] of agentMessages) {
-      const tally = agent(agentId, agentName);
-      tally.messages += count;
+    messages += head.number();
+    scores.push(head.number(), head.flag());
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), head.name());
+      tally.messages += head.number();
       tally.conversations++;
     }
-    // The findings' tally, not the findings: this pass never reads them from disk.
-    const {
-      bySeverity: [error, warning, info],
-      agents: byAgent,
-    } = tally;
+    const error = head.number();
+    const warning = head.number();
+    const info = head.number();
     findings += error + warning + info;
     bySeverity.error += error;
     bySeverity.warning += warning;
     bySeverity.info += info;
-    for (const [agentId, agentName, count, byRule] of byAgent) {
-      const tally = agent(agentId, agentName);
-      tally.findings += count;
-      for (const [ruleId, n] of byRule) tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + n;
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), head.name());
+      tally.findings += head.number();
+      for (let rules = head.number(); rules > 0; rules--) {
+        const ruleId = head.string();
+        tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + head.number();
+      }
     }
-    for (const [agentId, agentScore, agentCritical] of entryAgents) agent(agentId, null).scores.push(agentScore, agentCritical);
-    for (const [file, count] of messagesByFile) inputOf(file).records += count;
-    for (const duplicate of entryDuplicates) {
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), null);
+      const agentScore = head.number();
+      tally.scores.push(agentScore, head.flag());
+    }
+    for (let n = head.number(); n > 0; n--) {
+      const input = inputOf(head.string());
+      input.records += head.number();
+    }
+    for (const duplicate of head.skips()) {
       const input = inputOf(duplicate.file);
       input.records++;
       input.skipped++;
       duplicates.push(duplicate);
     }
-    waived += waivers.length;
-    for (const key of waivers) usedWaivers.add(key);
+    const used = head.number();
+    waived += used;
+    for (let n = used; n > 0; n--) usedWaivers.add(head.string());
   }
   // byRule lists rules in pack order, whatever order conversations were checked in.
   const ruleOrder = first.scoring.rules.map(([id]) => id);

@@ -101,7 +101,7 @@ describe('packed entries', () => {
     const ids = [...store.entries('conversations')].map((stored) => stored.summary().conversationId);
     expect(ids).toHaveLength(400);
     expect(new Set(ids).size).toBe(400);
-    for (const stored of store.entries()) expect(stored.head()[0]).toBe(2);
+    for (const stored of store.entries()) expect(stored.head().number()).toBe(2);
     store.close();
   });
 
@@ -110,7 +110,7 @@ describe('packed entries', () => {
     for (const entry of entries.slice(0, 5)) store.add(entry);
     const [first] = [...store.entries('findings')];
     expect(() => first?.printed('conversations')).toThrow(/not read in this pass/);
-    expect(first?.head()[0]).toBeTypeOf('number');
+    expect(first?.head().number()).toBeTypeOf('number');
     store.close();
   });
 });
