@@ -154,7 +154,7 @@ export async function readAndCheck(
   options: CheckOptions,
   settings: CheckSettings,
   io: Io,
-  engine: Pick<RunOptions, 'onConversation' | 'entries'> = {},
+  engine: Pick<RunOptions, 'onConversation' | 'entries'> & { eachConversationOnce?: boolean } = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
@@ -185,13 +185,15 @@ export async function readAndCheck(
   const shard = settings.shard;
   // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
   // Lines files) and re-read for the conversations that continue after memory ran short. Stdin cannot be read
-  // again, and signatures (identity spans conversations) and timelines need every conversation checked once:
-  // those hold every message until the end (past the budget, on disk), in this thread.
-  const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+  // again, signatures (identity spans conversations) need every conversation checked once, and so may a caller
+  // of timelines (audit): those hold every message until the end (past the budget, on disk), in this thread.
+  // Timelines that take a conversation given again as replacing it (HTML) are checked piecewise in this thread.
+  const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !(engine.onConversation && engine.eachConversationOnce);
   // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
   const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
   const bytes = inputBytes(files);
-  const jobs = piecewise ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+  // Workers cannot hand their conversations to a timeline.
+  const jobs = piecewise && !engine.onConversation ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
   boundHeapGrowth(bytes);
   // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
   const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
