@@ -56,6 +56,9 @@ export interface RunOptions {
   /**
    * Called with every checked conversation, its messages, reply delays, findings and score, for timelines
    * (audit, HTML). The caller decides what to keep: the engine itself holds nothing beyond one conversation.
+   * Checked piece by piece (checkPieces, in this thread), a conversation checked early and again whole
+   * (its later records were read after memory ran short, or another piece had some) is given again: the
+   * later call replaces the earlier. runCheck gives each conversation once.
    */
   onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */
