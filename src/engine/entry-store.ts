@@ -6,6 +6,7 @@ import { own } from '../model/records.js';
 import type { ConversationEntry, PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
+import { printSummary } from './print-summary.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -134,7 +135,7 @@ export class EntryPacker {
 
   pack(entry: ConversationEntry): PackedEntry {
     const { summary } = entry;
-    const lists = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
+    const lists = [printSummary(summary), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
     const headText = JSON.stringify(flatHead(entry));
     // UTF-8 takes at most three bytes per UTF-16 unit; the key's strings are printed as JSON here, at most six
     // bytes per unit (an escape), and its sizes are numbers of at most 16 digits.
