@@ -8,7 +8,8 @@ import { spoolStdin, type Spooled } from '../input/spool.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, storeOf, withEntries, type PartialHead, type PartialReport } from '../engine/aggregate.js';
+import { partialFileChunks } from '../engine/partial-file.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -39,8 +40,8 @@ export interface CheckWorkerData {
   labels: Array<[path: string, label: string]> | undefined;
 }
 
-/** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
-export interface ShardFile extends PartialReport {
+/** A partial report as `--shard` writes it (see partial-file.ts): the engine's part, plus what the formatter needs later. */
+export interface ShardHead extends PartialHead {
   context: FormatContextFromRules;
 }
 
@@ -292,7 +293,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     const { report, fileErrors, filesRead, partial, seen } = run;
     if (settings.shard) {
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      return await writeShard({ ...withEntries(partial, run.entries), context: formatContext(ruleset, timezone) }, unusable, options, io);
+      return await writeShard({ ...partial, context: formatContext(ruleset, timezone) }, run.entries, run.report.summary.conversations, unusable, options, io);
     }
 
     const toTerminal = !options.output;
@@ -350,17 +351,18 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
  * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
  * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
  */
-async function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
+async function writeShard(head: ShardHead, entries: EntryStore, conversations: number, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   if (unusable) {
     warn(unusable);
     if (options.output) warn(`partial report not written; ${options.output} is left as it was`);
     return EXIT_USAGE;
   }
-  const text = `${JSON.stringify(file)}\n`;
+  // Written as the entries are read back from the store: a shard never holds its findings.
+  const text = partialFileChunks(head, entries);
   if (options.output) {
     await writeReport(options.output, text);
-    if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
+    if (!options.quiet) warn(`wrote ${options.output}: shard ${head.shard.index}/${head.shard.count}, ${conversations} conversations`);
   } else await writeToStream(io.stdout, text);
   return EXIT_OK;
 }

@@ -1,6 +1,5 @@
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import {
-  materialize,
   printedList,
   SCHEMA_VERSION,
   type AgentSummary,
@@ -159,19 +158,6 @@ export function storeOf(parts: readonly PartialReport[]): EntryStore {
 export function withEntries(head: PartialHead, store: EntryStore): PartialReport {
   const { waivers, ...rest } = head;
   return { ...rest, conversations: Array.from(store.entries('all'), (stored) => stored.whole()), waivers };
-}
-
-/**
- * The report from one or more partial reports of the same run (the same rules and inputs), in memory:
- * for `merge`, `--cache` and worker threads' parts. See reportFromStore.
- */
-export function buildReport(parts: readonly PartialReport[]): Report {
-  const store = storeOf(parts);
-  try {
-    return materialize(reportFromStore(store, parts));
-  } finally {
-    store.close();
-  }
 }
 
 /** A report read from an EntryStore: skips (read skips, then duplicates) are few and kept as an array. */
