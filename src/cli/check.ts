@@ -8,7 +8,7 @@ import { spoolStdin, type Spooled } from '../input/spool.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { reportFromStore, storeOf, withEntries, type PartialHead, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, type PartialHead } from '../engine/aggregate.js';
 import { partialFileChunks } from '../engine/partial-file.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
@@ -223,16 +223,13 @@ export async function readAndCheck(
       cacheable && options.cache !== undefined
         ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
         : undefined;
-    const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
+    const cached = key && options.cache !== undefined ? await readCachedRun(options.cache, key, entryBudgetFor(memoryBudgetBytes)) : undefined;
     const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
     let result: RunResult;
-    let parts: PartialReport[] | undefined;
     try {
       if (cached) {
-        parts = cached.parts;
-        // A cache entry is in memory: a store that only orders its entries.
-        const entries = storeOf(cached.parts);
-        result = { ...cached, partial: cached.parts[0] as PartialReport, report: reportFromStore(entries, cached.parts), entries };
+        const { fileErrors, filesRead, seen, ...partial } = cached.head;
+        result = { fileErrors, filesRead, seen, partial, report: reportFromStore(cached.entries, [partial]), entries: cached.entries };
         if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
       } else {
         const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
@@ -246,10 +243,9 @@ export async function readAndCheck(
       progress.stop();
     }
     if (key && options.cache !== undefined && !cached) {
-      const { fileErrors, filesRead, seen } = result;
-      // The cache keeps the whole part: its entries are read back into memory to be written.
-      parts ??= [withEntries(result.partial, result.entries)];
-      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+      const { fileErrors, filesRead, seen, partial } = result;
+      // Written from the store one entry at a time, as a shard's partial report is.
+      if (!writeCachedRun(options.cache, key, { ...partial, fileErrors, filesRead, seen }, result.entries)) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
     }
     const { report, identity } = result;
     if (identity && !options.quiet) warn(describeIdentity(identity));
@@ -290,6 +286,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       onConversation: transcripts && ((t) => transcripts.add(t)),
       entries,
     });
+    // A run read from --cache has a store of its own.
+    entries = run.entries;
     const { report, fileErrors, filesRead, partial, seen } = run;
     if (settings.shard) {
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
