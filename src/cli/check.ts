@@ -14,7 +14,7 @@ import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import { materialize, type Report, type ReportSource } from '../model/report.js';
+import type { Report, ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -296,13 +296,13 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    // A comparison needs every finding of both reports at once: then the report is read into memory.
-    const whole = baseline && options.baseline ? materialize(report) : undefined;
-    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison reads the findings of both reports in passes, holding only what changed.
+    const since =
+      baseline && options.baseline ? await diffReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
+    const compared: ReportSource = since ? Object.assign({}, report, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
