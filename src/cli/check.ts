@@ -193,7 +193,7 @@ export async function readAndCheck(
   const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
   const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
-    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat) : undefined;
+    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
     return await checkRead(spool);
   } finally {
     if (spoolFolder) removeTempFolder(spoolFolder);
@@ -259,6 +259,15 @@ export async function readAndCheck(
 }
 
 const STDIN_LABEL = '<stdin>';
+
+/** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
+const cannotSpool =
+  (folder: string) =>
+  (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UsageError(`standard input: cannot copy it to ${folder} to read it (${code}); set TMPDIR to a folder on a disk with room for the export`);
+  };
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
