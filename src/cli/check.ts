@@ -8,12 +8,13 @@ import { spoolStdin, type Spooled } from '../input/spool.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, type PartialHead } from '../engine/aggregate.js';
+import { partialFileChunks } from '../engine/partial-file.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import { materialize, type Report, type ReportSource } from '../model/report.js';
+import type { Report, ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -39,8 +40,8 @@ export interface CheckWorkerData {
   labels: Array<[path: string, label: string]> | undefined;
 }
 
-/** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
-export interface ShardFile extends PartialReport {
+/** A partial report as `--shard` writes it (see partial-file.ts): the engine's part, plus what the formatter needs later. */
+export interface ShardHead extends PartialHead {
   context: FormatContextFromRules;
 }
 
@@ -192,7 +193,7 @@ export async function readAndCheck(
   const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
   const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
-    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat) : undefined;
+    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
     return await checkRead(spool);
   } finally {
     if (spoolFolder) removeTempFolder(spoolFolder);
@@ -222,16 +223,13 @@ export async function readAndCheck(
       cacheable && options.cache !== undefined
         ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
         : undefined;
-    const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
+    const cached = key && options.cache !== undefined ? await readCachedRun(options.cache, key, entryBudgetFor(memoryBudgetBytes)) : undefined;
     const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
     let result: RunResult;
-    let parts: PartialReport[] | undefined;
     try {
       if (cached) {
-        parts = cached.parts;
-        // A cache entry is in memory: a store that only orders its entries.
-        const entries = storeOf(cached.parts);
-        result = { ...cached, partial: cached.parts[0] as PartialReport, report: reportFromStore(entries, cached.parts), entries };
+        const { fileErrors, filesRead, seen, ...partial } = cached.head;
+        result = { fileErrors, filesRead, seen, partial, report: reportFromStore(cached.entries, [partial]), entries: cached.entries };
         if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
       } else {
         const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
@@ -245,10 +243,9 @@ export async function readAndCheck(
       progress.stop();
     }
     if (key && options.cache !== undefined && !cached) {
-      const { fileErrors, filesRead, seen } = result;
-      // The cache keeps the whole part: its entries are read back into memory to be written.
-      parts ??= [withEntries(result.partial, result.entries)];
-      if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+      const { fileErrors, filesRead, seen, partial } = result;
+      // Written from the store one entry at a time, as a shard's partial report is.
+      if (!writeCachedRun(options.cache, key, { ...partial, fileErrors, filesRead, seen }, result.entries)) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
     }
     const { report, identity } = result;
     if (identity && !options.quiet) warn(describeIdentity(identity));
@@ -262,6 +259,15 @@ export async function readAndCheck(
 }
 
 const STDIN_LABEL = '<stdin>';
+
+/** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
+const cannotSpool =
+  (folder: string) =>
+  (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UsageError(`standard input: cannot copy it to ${folder} to read it (${code}); set TMPDIR to a folder on a disk with room for the export`);
+  };
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
@@ -289,21 +295,23 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       onConversation: transcripts && ((t) => transcripts.add(t)),
       entries,
     });
+    // A run read from --cache has a store of its own.
+    entries = run.entries;
     const { report, fileErrors, filesRead, partial, seen } = run;
     if (settings.shard) {
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      return await writeShard({ ...withEntries(partial, run.entries), context: formatContext(ruleset, timezone) }, unusable, options, io);
+      return await writeShard({ ...partial, context: formatContext(ruleset, timezone) }, run.entries, run.report.summary.conversations, unusable, options, io);
     }
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    // A comparison needs every finding of both reports at once: then the report is read into memory.
-    const whole = baseline && options.baseline ? materialize(report) : undefined;
-    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison reads the findings of both reports in passes, holding only what changed.
+    const since =
+      baseline && options.baseline ? await diffReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
+    const compared: ReportSource = since ? Object.assign({}, report, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
@@ -350,17 +358,18 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
  * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
  * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
  */
-async function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
+async function writeShard(head: ShardHead, entries: EntryStore, conversations: number, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   if (unusable) {
     warn(unusable);
     if (options.output) warn(`partial report not written; ${options.output} is left as it was`);
     return EXIT_USAGE;
   }
-  const text = `${JSON.stringify(file)}\n`;
+  // Written as the entries are read back from the store: a shard never holds its findings.
+  const text = partialFileChunks(head, entries);
   if (options.output) {
     await writeReport(options.output, text);
-    if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
+    if (!options.quiet) warn(`wrote ${options.output}: shard ${head.shard.index}/${head.shard.count}, ${conversations} conversations`);
   } else await writeToStream(io.stdout, text);
   return EXIT_OK;
 }

@@ -34,7 +34,7 @@ export interface RunResult {
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
-  /** What this run found besides its entries, for merging with other shards (withEntries makes the whole part). */
+  /** What this run found besides its entries, for merging with other shards (partial-file.ts writes it with them). */
   partial: PartialHead;
   /** The checked conversations' entries the report reads; whoever made the run closes it (removing what went to disk). */
   entries: EntryStore;
