@@ -59,6 +59,8 @@ export function policyOf(scoring: PartialScoring): ScoringPolicy {
   return { base: scoring.base, passMark: scoring.passMark, rules: new Map(scoring.rules) };
 }
 
+type AgentRow = ConversationEntry['agentMessages'][number];
+
 /** A checked conversation's entry: its summary and score, and what it adds to each agent's tally. */
 export function conversationEntry(
   conversation: Conversation,
@@ -73,6 +75,7 @@ export function conversationEntry(
   const firstFile = messages[0]?.source.file;
   let inFirstFile = 0;
   let byFile: Map<string, number> | undefined;
+  let last: AgentRow | undefined;
   for (const message of messages) {
     const file = message.source.file;
     if (byFile === undefined && file === firstFile) inFirstFile++;
@@ -80,13 +83,15 @@ export function conversationEntry(
       byFile ??= new Map([[firstFile as string, inFirstFile]]);
       byFile.set(file, (byFile.get(file) ?? 0) + 1);
     }
-    if (message.role !== 'agent' || message.agentId === undefined) continue;
-    const entry = agentMessages.find(([id]) => id === message.agentId);
-    if (entry === undefined) agentMessages.push([message.agentId, message.agentName ?? null, 1]);
-    else {
-      entry[1] ??= message.agentName ?? null;
-      entry[2]++;
-    }
+    const { agentId } = message;
+    if (message.role !== 'agent' || agentId === undefined) continue;
+    // Replies come in runs from one agent: the last one's row first, then a scan of the few others.
+    let entry = last !== undefined && last[0] === agentId ? last : undefined;
+    for (let i = 0; entry === undefined && i < agentMessages.length; i++) if ((agentMessages[i] as AgentRow)[0] === agentId) entry = agentMessages[i];
+    if (entry === undefined) agentMessages.push((entry = [agentId, message.agentName ?? null, 0]));
+    entry[1] ??= message.agentName ?? null;
+    entry[2]++;
+    last = entry;
   }
   const agentIds = agentMessages.map(([id]) => id);
   const score = scoreFindings(findings, policy);
