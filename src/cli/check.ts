@@ -186,11 +186,10 @@ export async function readAndCheck(
   const shard = settings.shard;
   // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
   // Lines files) and re-read for the conversations that continue after memory ran short; standard input is
-  // first copied to a private temporary file to be read the same way. Signatures (identity spans
-  // conversations) need every conversation checked once, and so may a caller of timelines (audit): those
-  // hold every message until the end (past the budget, on disk), in this thread. Timelines that take a
-  // conversation given again as replacing it (HTML) are checked piecewise in this thread.
-  const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
+  // first copied to a private temporary file to be read the same way. A caller of timelines that needs each
+  // conversation checked once (audit) holds every message until the end (past the budget, on disk). Timelines
+  // that take a conversation given again as replacing it (HTML), and agent signatures, are checked in this thread.
+  const holdAll = Boolean(engine.onConversation && engine.eachConversationOnce);
   const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
     const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
@@ -212,8 +211,8 @@ export async function readAndCheck(
     // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
     const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
     const bytes = inputBytes(inputs);
-    // Workers cannot hand their conversations to a timeline.
-    const jobs = piecewise && !engine.onConversation ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+    // Workers cannot hand their conversations to a timeline, nor resolve signatures across the night's counts.
+    const jobs = piecewise && !engine.onConversation && !settings.ruleset.input?.agentIdFrom ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
     boundHeapGrowth(bytes);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
