@@ -5,6 +5,7 @@ import type { InputEvent } from '../input/events.js';
 import { readFailedSpool, readFiles, readStdin } from '../input/read.js';
 import type { ReadOptions } from '../input/options.js';
 import { spoolStdin, type Spooled } from '../input/spool.js';
+import { STDIN_LABEL } from '../input/source.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
@@ -223,7 +224,7 @@ export async function readAndCheck(
         ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
         : undefined;
     const cached = key && options.cache !== undefined ? await readCachedRun(options.cache, key, entryBudgetFor(memoryBudgetBytes)) : undefined;
-    const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+    const progress = startProgress(io.stderr, inputs, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
     let result: RunResult;
     try {
       if (cached) {
@@ -256,8 +257,6 @@ export async function readAndCheck(
     return result;
   }
 }
-
-const STDIN_LABEL = '<stdin>';
 
 /** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
 const cannotSpool =
