@@ -4,6 +4,7 @@ import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.j
 import type { Conversation } from '../../src/model/message.js';
 import { isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
+import { requiredRun } from '../../src/text/needles.js';
 
 // The fast paths of matching, each held against the plain code they stand in for.
 
@@ -38,27 +39,27 @@ describe('repeated-message normalising', () => {
   });
 });
 
-describe('phrase matcher', () => {
-  /** Every match of each expression on its own, merged as findAll documents (the reference). */
-  function reference(phrases: string[], patterns: string[], ignoreCase: boolean, text: string) {
-    const flags = ignoreCase ? 'giu' : 'gu';
-    const folded = foldWidth(text);
-    const expressions: RegExp[] = [];
-    const literals = [...new Set(phrases)].sort((a, b) => b.length - a.length);
-    if (literals.length > 0) expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
-    for (const p of patterns) expressions.push(new RegExp(foldPatternSource(p), flags));
-    const found: Array<{ text: string; offset: number }> = [];
-    for (const e of expressions) {
-      const earlier = found.length;
-      for (const m of folded.matchAll(e)) {
-        if (m[0].length === 0) continue;
-        if (found.slice(0, earlier).some((f) => f.offset === m.index && f.text.length === m[0].length)) continue;
-        found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
-      }
+/** Every match of each expression on its own, merged as findAll documents (the reference). */
+function reference(phrases: string[], patterns: string[], ignoreCase: boolean, text: string) {
+  const flags = ignoreCase ? 'giu' : 'gu';
+  const folded = foldWidth(text);
+  const expressions: RegExp[] = [];
+  const literals = [...new Set(phrases)].sort((a, b) => b.length - a.length);
+  if (literals.length > 0) expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
+  for (const p of patterns) expressions.push(new RegExp(foldPatternSource(p), flags));
+  const found: Array<{ text: string; offset: number }> = [];
+  for (const e of expressions) {
+    const earlier = found.length;
+    for (const m of folded.matchAll(e)) {
+      if (m[0].length === 0) continue;
+      if (found.slice(0, earlier).some((f) => f.offset === m.index && f.text.length === m[0].length)) continue;
+      found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
     }
-    return found.sort((a, b) => a.offset - b.offset);
   }
+  return found.sort((a, b) => a.offset - b.offset);
+}
 
+describe('phrase matcher', () => {
   it('finds what each expression finds, whatever the needles of many matchers (shared numbering past its limit)', () => {
     // More needle characters than the shared numbering holds, spread over many matchers made before the one tested.
     const crowd: PhraseMatcher[] = [];
@@ -120,6 +121,8 @@ describe('phrase matcher', () => {
           for (const matcher of matchers) {
             expect(matcher.findAll(t, folded.at(i), folded.needlesAt(i))).toEqual(matcher.findAll(t));
             expect(matcher.test(t, folded.at(i), folded.needlesAt(i))).toBe(matcher.test(t));
+            expect(matcher.findAllIn(folded, i)).toEqual(matcher.findAll(t));
+            expect(matcher.testIn(folded, i)).toBe(matcher.test(t));
           }
         });
       }),
@@ -141,5 +144,75 @@ describe('phrase matcher', () => {
     const again = foldedTexts(conversation);
     expect(later.findAll(conversation.messages[0]?.text ?? '', again.at(0), again.needlesAt(0)).map((m) => m.text)).toEqual(['喵喵喵']);
     expect(needlesOf('喵').some((word) => word !== 0)).toBe(true);
+  });
+});
+
+describe('matching a message as written (no folded copy unless a pattern may match)', () => {
+  // Full-width forms, the ideographic space, case and word edges, CJK punctuation runs.
+  const unit = fc.constantFrom('a', 'A', 'ａ', 'Ａ', 'k', '\u212a', 's', '\u017f', '1', '１', ' ', '\u3000', '你', '们', '好', '！', '!', '？', '?', '。', '…', '.', '．', '稍', '等', '喂', '说');
+  const text = fc.array(unit, { maxLength: 20 }).map((u) => u.join(''));
+
+  it('finds the needles of a text as written that its folded form holds', () => {
+    // Number needles for every unit of the alphabet (folded forms only, as patterns are folded first).
+    new PhraseMatcher([], ['[aAk1 !?。….稍等喂说你们好]'], false);
+    fc.assert(
+      fc.property(text, (sample) => {
+        expect([...needlesOf(sample)]).toEqual([...needlesOf(foldWidth(sample))]);
+      }),
+      { numRuns: 1000, seed: 21 },
+    );
+  });
+
+  it('finds in a conversation exactly what matching each folded text alone finds, phrases and patterns mixed', () => {
+    const phrase = fc.array(unit, { minLength: 1, maxLength: 3 }).map((u) => u.join(''));
+    const pattern = fc.constantFrom('[!！]{2,}', '。{2,}', '…{2}', '\\.{3,}', '你们?', '稍等(?:一下)?', '喂.{0,2}说', '(?<![a-z])a', 'A1', '[?？]{2,}');
+    fc.assert(
+      fc.property(fc.array(phrase, { maxLength: 4 }), fc.array(pattern, { maxLength: 3 }), fc.boolean(), fc.array(text, { minLength: 1, maxLength: 5 }), (phrases, patterns, ignoreCase, texts) => {
+        const usable = phrases.filter((p) => p.length > 0);
+        if (usable.length + patterns.length === 0) return;
+        const matcher = new PhraseMatcher(usable, patterns, ignoreCase);
+        const conversation: Conversation = {
+          id: 'c',
+          messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
+          meta: {},
+        };
+        const folded = foldedTexts(conversation);
+        texts.forEach((t, i) => {
+          const expected = reference(usable, patterns, ignoreCase, t);
+          expect(matcher.findAll(t)).toEqual(expected);
+          expect(matcher.findAllIn(folded, i)).toEqual(expected);
+          expect(matcher.testIn(folded, i)).toBe(expected.length > 0);
+          const covered = matcher.coverageIn(folded, i);
+          const plainCoverage = matcher.coverage(t, foldWidth(t));
+          for (let start = 0; start < t.length; start++) for (let end = start + 1; end <= t.length; end++) expect(covered(start, end)).toBe(plainCoverage(start, end));
+        });
+      }),
+      { numRuns: 300, seed: 23 },
+    );
+  });
+
+  it('finds a required run only where every match holds it', () => {
+    expect(requiredRun('。{2,}')).toBe('。。');
+    expect(requiredRun('…{2}')).toBe('……');
+    expect(requiredRun('难道.{0,12}吗')).toBe('难道');
+    expect(requiredRun('再不说话.{0,3}挂(?:了|断|掉)')).toBe('再不说话');
+    expect(requiredRun('我不是(?:已经)?(?:说|讲)(?:过|了)')).toBe('我不是');
+    expect(requiredRun('请您?稍等')).toBe('稍等');
+    expect(requiredRun('稍{2}等+')).toBe('稍稍等');
+    // Nothing certain: an alternation at the top, a single character, ASCII (folded from full-width forms), escapes not read.
+    for (const source of ['谢谢|多谢', '你', '\\.{3,}', 'ab', '[。]{2}', '。?。', '\\u3002{2}', '(?:。。)?', '。*']) expect(requiredRun(source)).toBeUndefined();
+    const atom = fc.constantFrom('。', '…', '你', '们', '(?:你们)', '[你们]', '.', '\\s', '(?=你)', '(?<!们)', '^', '$', 'a');
+    const quantifier = fc.constantFrom('', '?', '*', '+', '{2}', '{2,}', '{0,2}', '{1,3}', '+?');
+    const source = fc.array(fc.tuple(atom, quantifier).map(([a, q]) => (a === '^' || a === '$' || a.startsWith('(?=') || a.startsWith('(?<') ? a : a + q)), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
+    const sample = fc.array(fc.constantFrom('。', '…', '你', '们', 'a', ' '), { maxLength: 16 }).map((u) => u.join(''));
+    fc.assert(
+      fc.property(source, fc.array(sample, { minLength: 1, maxLength: 6 }), (pattern, samples) => {
+        const run = requiredRun(pattern);
+        if (run === undefined) return;
+        const expression = new RegExp(pattern, 'gu');
+        for (const s of samples) for (const m of s.matchAll(expression)) if (m[0].length > 0) expect(m[0].includes(run)).toBe(true);
+      }),
+      { numRuns: 1000, seed: 29 },
+    );
   });
 });
