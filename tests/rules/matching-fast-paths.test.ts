@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.js';
 import type { Conversation } from '../../src/model/message.js';
-import { isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
+import { hashOf, isCaselessNonSpace, isNormal, normaliseMessage, normalHash } from '../../src/rules/kinds/repeated-message.js';
+import { conversation, msg, runRule } from '../helpers/rules.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 import { requiredRun } from '../../src/text/needles.js';
 
@@ -36,6 +37,52 @@ describe('repeated-message normalising', () => {
       { numRuns: 2000, seed: 3 },
     );
     for (const text of ['好的 谢谢', ' 好的', '好的 ', '好  的', 'OK 好的', '亲，您好😀', '\ud83d好']) expect(normaliseMessage(text)).toBe(plain(foldWidth(text)));
+  });
+
+  it('hashes a text as written as its folded form when that is normal, and only then', () => {
+    const unit = fc.constantFrom('a', 'Z', 'Ｚ', 'ｚ', ' ', '\u3000', '\t', '你', '好', '，', ',', '。', '😀', '\ud83d', '\ude00', 'Σ', '—', '\x7f');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const text = units.join('');
+        const folded = foldWidth(text);
+        expect(normalHash(text)).toBe(isNormal(folded) ? hashOf(folded) : -1);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+
+  it('finds the copies that comparing normalised texts finds (width, case, spacing, hash keys)', () => {
+    const RULE = 'id: no-copy-paste\nkind: repeated-message\nminLength: 2\nmax: 2';
+    const text = fc.constantFrom('好的，谢谢', '好的,谢谢', '好的， 谢谢', ' 好的，谢谢', '好的，  谢谢', 'ＯＫ', 'ok', 'OK', 'o k', '好', '😀😀', '好的\u3000谢谢', '好的 谢谢');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('customer', '7', '8'), text), { maxLength: 10 }), (specs) => {
+        const conv = conversation(...specs.map(([who, t], i) => msg(i, who, t)));
+        // The reference: every agent's normalised texts counted in a Map keyed by the text.
+        const expected: Array<[number, number]> = [];
+        const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
+        conv.messages.forEach((m, i) => {
+          if (m.role !== 'agent') return;
+          const key = normaliseMessage(m.text);
+          if ([...key].length < 2) return;
+          let state = perAgent.get(m.agentId ?? '');
+          if (!state) perAgent.set(m.agentId ?? '', (state = { previous: null, counts: new Map() }));
+          const count = (state.counts.get(key) ?? 0) + 1;
+          state.counts.set(key, count);
+          if (state.previous === key || count > 2) expected.push([i, count]);
+          state.previous = key;
+        });
+        expect(runRule(RULE, conv).map((f) => [f.messageIndex, Number(/\((\d+)×\)/.exec(f.message)?.[1])])).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('tells apart two texts whose hashes collide', () => {
+    const [a, b] = ['请的询谢好好', '为单请专好好'];
+    expect(hashOf(a)).toBe(hashOf(b));
+    const RULE = 'id: no-copy-paste\nkind: repeated-message\nmax: 1';
+    expect(runRule(RULE, conversation(msg(0, '7', a), msg(1, '7', b), msg(2, '7', b))).map((f) => f.messageIndex)).toEqual([2]);
+    expect(runRule(RULE, conversation(msg(0, '7', a), msg(1, '7', b), msg(2, '7', a))).map((f) => f.messageIndex)).toEqual([2]);
   });
 });
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
-import { foldWidth } from '../../text/fold.js';
-import { foldedTexts } from '../matcher.js';
+import type { Conversation, Message } from '../../model/message.js';
+import { foldUnit, foldWidth } from '../../text/fold.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
@@ -39,18 +38,61 @@ export function normaliseMessage(text: string, folded = foldWidth(text)): string
  * and between two such characters. Anything else is left to the full normalisation.
  */
 export function isNormal(text: string): boolean {
+  return normalHash(text) !== NOT_NORMAL;
+}
+
+const NOT_NORMAL = -1;
+
+/**
+ * For a text whose width-folded form is normal (see isNormal), the FNV-1a hash (30 bits) of the folded form's units
+ * (as hashOf gives it), read from the text as written: no folded copy. NOT_NORMAL for any other text.
+ */
+export function normalHash(text: string): number {
   const last = text.length - 1;
+  let hash = FNV_OFFSET;
   for (let i = 0; i <= last; i++) {
-    const c = text.charCodeAt(i);
+    const c = foldUnit(text.charCodeAt(i));
+    hash = Math.imul(hash ^ c, FNV_PRIME);
     if (c < 0x80) {
-      if (c > 0x20 ? c >= 0x41 && c <= 0x5a : c !== 0x20 || i === 0 || i === last || text.charCodeAt(i + 1) === 0x20) return false;
+      if (c > 0x20 ? c >= 0x41 && c <= 0x5a : c !== 0x20 || i === 0 || i === last || foldUnit(text.charCodeAt(i + 1)) === 0x20) return NOT_NORMAL;
     } else if (c >= 0xd83c && c <= 0xd83e) {
       // An emoji (U+1F000–U+1FBFF): a high surrogate and its low one.
       const low = text.charCodeAt(i + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return NOT_NORMAL;
+      hash = Math.imul(hash ^ low, FNV_PRIME);
       i++;
-    } else if (!isCaselessNonSpace(c)) return false;
+    } else if (!isCaselessNonSpace(c)) return NOT_NORMAL;
   }
+  return hash & SMALL;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Hashes are cut to 30 bits: a small integer keys a Map without a boxed number. */
+const SMALL = 0x3fffffff;
+
+/** The FNV-1a hash (30 bits) of a text's UTF-16 units (of a normalised text, the key of its copies). */
+export function hashOf(text: string): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash & SMALL;
+}
+
+/**
+ * One normalised text an agent sent: `text` is that text itself, or a text as written whose width-folded
+ * form it is (then `normalHash` of it is the key); `count` how often the agent sent it.
+ */
+interface Copy {
+  text: string;
+  count: number;
+  /** Another text whose key is the same (a hash collision). */
+  next: Copy | undefined;
+}
+
+/** Whether two texts are the same once width-folded (one normalised, or either as written with a normal fold). */
+function sameFolded(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (foldUnit(a.charCodeAt(i)) !== foldUnit(b.charCodeAt(i))) return false;
   return true;
 }
 
@@ -91,23 +133,37 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
   compile(rule) {
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
-      const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
-      const folded = foldedTexts(conversation);
-      conversation.messages.forEach((message, index) => {
-        if (message.role !== rule.role) return;
-        const text = normaliseMessage(message.text, folded.at(index));
-        if (shorterThan(text, rule.minLength)) return;
+      // Per agent, each normalised text by its hash, and the last one sent.
+      const perAgent = new Map<string, { previous: Copy | null; copies: Map<number, Copy> }>();
+      const { messages } = conversation;
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
+        if (message.role !== rule.role) continue;
+        // Most agent texts fold to a normal text: keyed by the folded form's hash, never copied.
+        let text = message.text;
+        let hash = normalHash(text);
+        if (hash === NOT_NORMAL) {
+          text = normaliseMessage(text);
+          hash = hashOf(text);
+        }
+        if (shorterThan(text, rule.minLength)) continue;
         const agent = message.agentId ?? '';
         let state = perAgent.get(agent);
-        if (!state) perAgent.set(agent, (state = { previous: null, counts: new Map() }));
-        const count = (state.counts.get(text) ?? 0) + 1;
-        state.counts.set(text, count);
-        if (state.previous === text || count > rule.max) {
+        if (!state) perAgent.set(agent, (state = { previous: null, copies: new Map() }));
+        const first = state.copies.get(hash);
+        let copy = first;
+        while (copy !== undefined && !sameFolded(copy.text, text)) copy = copy.next;
+        if (copy === undefined) {
+          copy = { text, count: 0, next: first };
+          state.copies.set(hash, copy);
+        }
+        const count = ++copy.count;
+        if (state.previous === copy || count > rule.max) {
           const trimmed = message.text.trim();
           findings.push({ messageIndex: index, match: trimmed, offset: message.text.indexOf(trimmed), data: { count, max: rule.max } });
         }
-        state.previous = text;
-      });
+        state.previous = copy;
+      }
       return findings;
     };
   },
