@@ -49,10 +49,11 @@ export class PhraseMatcher {
   /** Whether some expression has needle sets. */
   private readonly expressionsNeed: boolean;
   /**
-   * Needles of the whole matcher, as pairs (word, bits): one of them is in every text that the automaton or
-   * an expression may match (the union of each one's smallest set); undefined when one of them has none.
+   * Needle sets of the whole matcher, as pairs (word, bits): a text that the automaton or an expression may
+   * match holds a needle of each. The k-th is the union of every one's k-th set (or its last, when it has
+   * fewer): "稍" or "请" for two wait phrases, and "等" or "耐" too. Empty when one of them has no needles.
    */
-  private readonly gate: Int32Array | undefined;
+  private readonly gates: Int32Array[] = [];
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
@@ -72,7 +73,9 @@ export class PhraseMatcher {
     this.expressionsNeed = this.needs.some((n) => n !== undefined);
     const sets = [...(this.automaton ? [automatonSets] : []), ...expressionSets];
     if (sets.length > 0 && sets.every((s) => s !== undefined && s.length > 0)) {
-      this.gate = needleSetWords(sets.flatMap((s) => (s as string[][])[0] as string[]));
+      const parts = sets as string[][][];
+      const depth = Math.max(...parts.map((p) => p.length));
+      for (let k = 0; k < depth; k++) this.gates.push(needleSetWords(parts.flatMap((p) => p[Math.min(k, p.length - 1)] as string[])));
     }
   }
 
@@ -92,9 +95,9 @@ export class PhraseMatcher {
     return this.expressionsNeed ? texts.needlesAt(index) : NO_NEEDLES;
   }
 
-  /** Whether anything of this matcher may match message `index` (see gate). */
+  /** Whether anything of this matcher may match message `index` (see gates). */
   private mayHold(texts: FoldedTexts, index: number): boolean {
-    return this.gate === undefined || meets(this.gate, texts.needlesAt(index));
+    return this.gates.length === 0 || meetsAll(this.gates, texts.needlesAt(index));
   }
 
   /** Whether the automaton may find a phrase in message `index`. */

@@ -72,8 +72,9 @@ export class PhraseAutomaton {
 
   /** How the scan reads each unit (see FOLDED). */
   private readonly canonical: Uint16Array;
-  /** The first and the last unit of every phrase (see needleSets). */
+  /** The first, the second and the last unit of every phrase (see needleSets). */
   private readonly firsts = new Set<number>();
+  private readonly seconds = new Set<number>();
   private readonly lasts = new Set<number>();
 
   /**
@@ -87,6 +88,7 @@ export class PhraseAutomaton {
     this.canonical = ignoreCase ? FOLDED_LOWER : FOLDED;
     phrases.forEach((phrase, rank) => {
       this.firsts.add(phrase.charCodeAt(0));
+      this.seconds.add(phrase.charCodeAt(Math.min(1, phrase.length - 1)));
       this.lasts.add(phrase.charCodeAt(phrase.length - 1));
       let node = 0;
       for (let i = 0; i < phrase.length; i++) {
@@ -154,12 +156,13 @@ export class PhraseAutomaton {
 
   /**
    * Sets of characters a text must hold one of each for some phrase to occur in it (its folded form): the
-   * phrases' first units, and their last units, with every unit that folds or (ignoreCase) case-folds to
-   * one. A set too large to rule texts out is left out; none: the scan runs on every text.
+   * phrases' first units, their second units (the first of a phrase of one), and their last units, with
+   * every unit that (ignoreCase) case-folds to one. A set too large to rule texts out is left out; none:
+   * the scan runs on every text.
    */
   needleSets(): string[][] {
     const sets: string[][] = [];
-    for (const units of [this.firsts, this.lasts]) {
+    for (const units of [this.firsts, this.seconds, this.lasts]) {
       const chars = new Set<string>();
       for (const unit of units) {
         for (const variant of this.variants(unit)) chars.add(String.fromCharCode(variant));
