@@ -17,16 +17,16 @@ const KELVIN = 0x212a;
 const LONG_S = 0x17f;
 
 /**
- * Each UTF-16 unit as the scan compares it: width-folded (so the scan reads a message as written, without a
+ * A UTF-16 unit as the scan compares it: width-folded (so the scan reads a message as written, without a
  * folded copy: folding keeps every unit's position), and for ignoreCase also ASCII-lower-cased, with the
- * Kelvin sign and the long s as k and s.
+ * Kelvin sign and the long s as k and s. Worked out, not looked up: a table of 65,536 units would miss the
+ * cache on CJK text.
  */
-const FOLDED = new Uint16Array(65536);
-const FOLDED_LOWER = new Uint16Array(65536);
-for (let c = 0; c < 65536; c++) {
-  const folded = foldUnit(c);
-  FOLDED[c] = folded;
-  FOLDED_LOWER[c] = folded >= 0x41 && folded <= 0x5a ? folded + 32 : c === KELVIN ? 0x6b : c === LONG_S ? 0x73 : folded;
+function canonicalUnit(c: number, ignoreCase: boolean): number {
+  const folded = c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c;
+  if (!ignoreCase || folded < 0x41) return folded;
+  if (folded <= 0x5a) return folded + 32;
+  return folded === KELVIN ? 0x6b : folded === LONG_S ? 0x73 : folded;
 }
 
 /** At most this many characters in a needle set of an automaton: past it, the set rarely rules a text out. */
@@ -70,8 +70,6 @@ export class PhraseAutomaton {
     return true;
   }
 
-  /** How the scan reads each unit (see FOLDED). */
-  private readonly canonical: Uint16Array;
   /** The first, the second and the last unit of every phrase (see needleSets). */
   private readonly firsts = new Set<number>();
   private readonly seconds = new Set<number>();
@@ -85,7 +83,6 @@ export class PhraseAutomaton {
     phrases: readonly string[],
     private readonly ignoreCase: boolean,
   ) {
-    this.canonical = ignoreCase ? FOLDED_LOWER : FOLDED;
     phrases.forEach((phrase, rank) => {
       this.firsts.add(phrase.charCodeAt(0));
       this.seconds.add(phrase.charCodeAt(Math.min(1, phrase.length - 1)));
@@ -146,12 +143,12 @@ export class PhraseAutomaton {
   }
 
   private canon(c: number): number {
-    return this.canonical[c] as number;
+    return canonicalUnit(c, this.ignoreCase);
   }
 
   /** Whether `c` (as written) is a letter or digit to a word bound on the folded text. */
   private isWord(c: number): boolean {
-    return isAsciiWord(FOLDED[c] as number) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
+    return isAsciiWord(foldUnit(c)) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
   }
 
   /**
@@ -175,7 +172,7 @@ export class PhraseAutomaton {
   /** Every unit that can stand for the folded phrase unit `unit` in a folded text. */
   private variants(unit: number): number[] {
     if (!this.ignoreCase) return [unit];
-    const canonical = this.canonical[unit] as number;
+    const canonical = this.canon(unit);
     const variants = [canonical];
     if (canonical >= 0x61 && canonical <= 0x7a) variants.push(canonical - 32);
     if (canonical === 0x6b) variants.push(KELVIN);
@@ -193,11 +190,11 @@ export class PhraseAutomaton {
    * hitStarts/hitRanks; returns how many (stops after the first when `firstOnly`).
    */
   private scan(text: string, firstOnly: boolean): number {
-    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd, canonical } = this;
+    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd, ignoreCase } = this;
     let count = 0;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const unit = canonical[text.charCodeAt(i)] as number;
+      const unit = canonicalUnit(text.charCodeAt(i), ignoreCase);
       if (used[unit] === 0) {
         node = 0;
         continue;
