@@ -14,7 +14,7 @@ import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import { materialize, type Report, type ReportSource } from '../model/report.js';
+import type { Report, ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -193,7 +193,7 @@ export async function readAndCheck(
   const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
   const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
-    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat) : undefined;
+    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
     return await checkRead(spool);
   } finally {
     if (spoolFolder) removeTempFolder(spoolFolder);
@@ -260,6 +260,15 @@ export async function readAndCheck(
 
 const STDIN_LABEL = '<stdin>';
 
+/** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
+const cannotSpool =
+  (folder: string) =>
+  (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UsageError(`standard input: cannot copy it to ${folder} to read it (${code}); set TMPDIR to a folder on a disk with room for the export`);
+  };
+
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
   // Rule files and paths are input too: what they quote is made safe for the terminal.
@@ -296,13 +305,13 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    // A comparison needs every finding of both reports at once: then the report is read into memory.
-    const whole = baseline && options.baseline ? materialize(report) : undefined;
-    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison reads the findings of both reports in passes, holding only what changed.
+    const since =
+      baseline && options.baseline ? await diffReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
+    const compared: ReportSource = since ? Object.assign({}, report, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
