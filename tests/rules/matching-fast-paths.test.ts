@@ -6,6 +6,7 @@ import { copyKey, hashOf, isCaselessNonSpace, isNormal, normaliseMessage } from 
 import { conversation, msg, runRule } from '../helpers/rules.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 import { requiredRun } from '../../src/text/needles.js';
+import { loadRuleset } from '../../src/config/load.js';
 
 // The fast paths of matching, each held against the plain code they stand in for.
 
@@ -263,4 +264,64 @@ describe('matching a message as written (no folded copy unless a pattern may mat
       { numRuns: 1000, seed: 29 },
     );
   });
+});
+
+describe('the built-in packs through the fast paths', () => {
+  /** Every phrase set of a rule (its own phrases and patterns, exceptions, triggers, answers, prompts, closings). */
+  function phraseSets(rule: object): Array<{ phrases: string[]; patterns: string[] }> {
+    const sets: Array<{ phrases: string[]; patterns: string[] }> = [];
+    const visit = (value: unknown) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+      const record = value as Record<string, unknown>;
+      const phrases = Array.isArray(record['phrases']) ? (record['phrases'] as string[]) : [];
+      const patterns = Array.isArray(record['patterns']) ? (record['patterns'] as string[]) : [];
+      if (phrases.length + patterns.length > 0 && record['kind'] !== 'greeting') sets.push({ phrases, patterns });
+      for (const [key, inner] of Object.entries(record)) if (key !== 'examples') visit(inner);
+    };
+    visit(rule);
+    return sets;
+  }
+
+  for (const preset of ['zh-CN', 'en']) {
+    it(`finds with ${preset}'s own phrases and patterns what each expression finds on the folded text`, () => {
+      const sets = loadRuleset({ preset }).rules.flatMap((r) => phraseSets(r.rule));
+      expect(sets.length).toBeGreaterThan(5);
+      // Messages in many phrasings (waits with and without a time, full-width forms, case, word edges, empty).
+      const written = [
+        '',
+        '请稍等2分钟',
+        '请您稍等一下，我帮您查询',
+        '麻烦您稍等片刻',
+        '请您耐心等待一下',
+        '请稍等２分钟！！',
+        '稍等，快递还在路上',
+        '喂，说话呀',
+        '您再不说话我就挂断了',
+        '不是跟您说了吗。。。',
+        '你们的订单已发货……',
+        '嗯，好的',
+        'Please hold for 2 minutes',
+        'PLEASE HOLD',
+        'Thanks!! bye',
+        'ＴＨＡＮＫＳ，ＢＹＥ',
+        '谢谢，再见',
+        '请问您还在线吗？',
+        '感谢您的耐心等待，祝您生活愉快',
+      ];
+      // And texts made of the characters the patterns are written with.
+      const alphabet = [...new Set(sets.flatMap((set) => [...set.phrases, ...set.patterns].join('')).join('').replace(/[\\^$*+?()[\]{}|]/g, ''))];
+      const unit = fc.constantFrom(...alphabet, ' ', '\u3000', '，', '！', '？', 'Ａ', 'a', 'A');
+      const generated = fc.sample(fc.array(unit, { maxLength: 14 }).map((u) => u.join('')), { numRuns: 400, seed: 31 });
+      for (const set of sets) {
+        for (const ignoreCase of [true, false]) {
+          const matcher = new PhraseMatcher(set.phrases, set.patterns, ignoreCase);
+          for (const text of [...written, ...generated]) {
+            const expected = reference(set.phrases, set.patterns, ignoreCase, text);
+            expect(matcher.findAll(text), `${JSON.stringify(set)} on ${JSON.stringify(text)}`).toEqual(expected);
+            expect(matcher.test(text)).toBe(expected.length > 0);
+          }
+        }
+      }
+    });
+  }
 });
