@@ -31,7 +31,7 @@ export interface TextMatch {
  * since combining them would renumber their backreferences; one with needles (sets of characters every
  * match holds one of, see text/needles.ts) runs only on texts that hold a needle of each set, and one with a
  * required run ("。。" of "。{2,}") only on texts that hold it. The automaton reads a message as written
- * and has needles of its own (its phrases' first and last characters), so a message no pattern may match
+ * and has needles of its own (its phrases' first, second and last characters), so a message no pattern may match
  * is never width-folded.
  */
 export class PhraseMatcher {
