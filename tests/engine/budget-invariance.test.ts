@@ -128,4 +128,19 @@ describe('evicting grouper', () => {
     // B's records lie between lines 2 and 6: only those are read again.
     expect([...grouper.reopened]).toEqual([['B', [2, 6]]]);
   });
+
+  it('checks strictly by last activity: a conversation that just started stays, one quiet for longer goes', () => {
+    const checked: string[] = [];
+    const reopened: string[] = [];
+    // Room for five messages; a sixth evicts down to three quarters (about three messages' worth freed).
+    const grouper = new EvictingGrouper(1700, (g: Grouped) => checked.push(`${g.conversation.id}:${g.conversation.messages.length}`), (id) => reopened.push(id));
+    for (const [id, at] of [['A', 1], ['B', 2], ['A', 3], ['B', 4], ['C', 5], ['D', 6]] as const) grouper.add(message(id, at));
+    // C and D each said one thing, but after A and B last spoke: A and B are the least recently active.
+    expect(checked).toEqual(['A:2', 'B:2']);
+    grouper.add(message('C', 7));
+    grouper.add(message('D', 8));
+    grouper.finish();
+    expect(reopened).toEqual([]);
+    expect(checked).toEqual(['A:2', 'B:2', 'C:2', 'D:2']);
+  });
 });
