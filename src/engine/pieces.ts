@@ -41,16 +41,18 @@ export async function planPieces(files: string[], options: ReadOptions, forced: 
 
 /**
  * A piece's input events, numbered as a one-thread read of the whole file numbers them. `started` learns
- * where a range starts (a re-read of its lines starts scanning there).
+ * where a range starts, and the line positions its scan noted before that start (a re-read of some lines
+ * starts scanning at the nearest).
  */
-export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined, started?: (at: LinePosition) => void): AsyncIterable<InputEvent> {
+export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined, started?: (at: LinePosition, marks: LinePosition[]) => void): AsyncIterable<InputEvent> {
   if (!piece.range) {
     yield* readFiles([piece.file], options, forced);
     return;
   }
   let from = FILE_START;
+  const marks: LinePosition[] = [];
   try {
-    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options, marks);
   } catch (error) {
     // The file went away (or became unreadable) after it was planned: an unreadable file, as for any reader.
     const code = (error as NodeJS.ErrnoException).code;
@@ -58,7 +60,7 @@ export async function* readPiece(piece: Piece, options: ReadOptions, forced: str
     yield { type: 'file-error', file: piece.file, reason: `cannot read file: ${code}` };
     return;
   }
-  started?.(from);
+  started?.(from, marks);
   yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
 }
 

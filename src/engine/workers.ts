@@ -55,6 +55,8 @@ interface PieceDone {
   reopened: Array<[conversationId: string, window: LineWindow]>;
   /** Where a range started (lines and records before it). */
   start?: LinePosition | undefined;
+  /** Line positions its start scan noted before that (where a re-read of earlier pieces' lines can begin). */
+  marks?: LinePosition[] | undefined;
 }
 
 /** What the main thread posts to a check worker. */
@@ -75,7 +77,7 @@ const OPS_PER_POST = 500;
  * to `take` in the order they happen. Resolves to what the piece leaves besides.
  */
 async function checkPiece(
-  read: (started: (at: LinePosition) => void) => AsyncIterable<InputEvent>,
+  read: (started: (at: LinePosition, marks: LinePosition[]) => void) => AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
@@ -83,13 +85,17 @@ async function checkPiece(
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
   let start: LinePosition | undefined;
-  const events = read((at) => (start = at));
+  let marks: LinePosition[] | undefined;
+  const events = read((at, noted) => {
+    start = at;
+    marks = noted;
+  });
   const onGrouped = (grouped: Grouped) => {
     const window = groupedWindow(grouped);
     take({ entry: packer.pack(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
-  return { account, reopened: [...reopened], start };
+  return { account, reopened: [...reopened], start, marks };
 }
 
 /**
@@ -218,8 +224,9 @@ class PieceJoiner {
   /** Conversations to re-check whole, with every piece and window their records lie in. */
   readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
   private readonly accounts: ReadAccount[] = [];
-  /** Where each range piece started, for the re-read. */
+  /** Where each range piece started, and the line positions noted before, for the re-read. */
   readonly starts: Array<LinePosition | undefined> = [];
+  readonly marks: Array<LinePosition[] | undefined> = [];
   private readonly hookCalls: HookCall[][] = [];
   private replayed = 0;
 
@@ -264,6 +271,7 @@ class PieceJoiner {
   done(piece: number, done: PieceDone): void {
     this.accounts[piece] = done.account;
     this.starts[piece] = done.start;
+    this.marks[piece] = done.marks;
     this.hookCalls[piece] = done.hooks;
     for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
     for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
@@ -277,12 +285,46 @@ class PieceJoiner {
 /** Lines closer than this are re-read in one stretch (scanning the gap costs less than starting again). */
 const WINDOW_GAP_LINES = 5000;
 
+/** Lines of a piece to read again, and the nearest known position before them (where scanning for the first starts). */
+interface Stretch {
+  lines: LineWindow;
+  from: LinePosition;
+}
+
 /** A piece read again for the reopened conversations: only stretches of its lines, or (undefined) whole. */
 interface Reread {
   piece: Piece;
-  stretches: LineWindow[] | undefined;
-  /** Where the piece starts (lines and records before it). */
-  start: LinePosition;
+  stretches: Stretch[] | undefined;
+}
+
+/**
+ * The known line positions of each file: where range pieces start, and what their start scans noted on the
+ * way (about every MARK_BYTES), in byte order.
+ */
+function knownPositions(pieces: Piece[], joiner: PieceJoiner): Map<string, LinePosition[]> {
+  const byFile = new Map<string, LinePosition[]>();
+  for (const [index, piece] of pieces.entries()) {
+    if (!piece.range) continue;
+    const known = byFile.get(piece.file) ?? [FILE_START];
+    known.push(...(joiner.marks[index] ?? []));
+    const start = joiner.starts[index];
+    if (start) known.push(start);
+    byFile.set(piece.file, known);
+  }
+  for (const known of byFile.values()) known.sort((a, b) => a.byte - b.byte);
+  return byFile;
+}
+
+/** The last of `known` (in byte order) that lies before line `line`. */
+function positionBefore(known: readonly LinePosition[], line: number): LinePosition {
+  let low = 0;
+  let high = known.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((known[middle] as LinePosition).lines < line) low = middle;
+    else high = middle - 1;
+  }
+  return known[low] ?? FILE_START;
 }
 
 /** The pieces to read again for the reopened conversations, in read order, each with the stretches of lines where they lie. */
@@ -295,36 +337,39 @@ function rereadsOf(pieces: Piece[], joiner: PieceJoiner): Reread[] {
       byPiece.set(piece, list);
     }
   }
+  const positions = knownPositions(pieces, joiner);
   const rereads: Reread[] = [];
   for (const [index, piece] of pieces.entries()) {
     const windows = byPiece.get(index);
     if (!windows) continue;
-    const start = joiner.starts[index] ?? FILE_START;
     if (!piece.range || windows.some(([first]) => first === 0)) {
-      rereads.push({ piece, stretches: undefined, start });
+      rereads.push({ piece, stretches: undefined });
       continue;
     }
     windows.sort((a, b) => a[0] - b[0]);
-    const stretches: LineWindow[] = [];
+    const merged: LineWindow[] = [];
     for (const [first, last] of windows) {
-      const previous = stretches[stretches.length - 1];
+      const previous = merged[merged.length - 1];
       if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
-      else stretches.push([first, last]);
+      else merged.push([first, last]);
     }
-    rereads.push({ piece, stretches, start });
+    const known = positions.get(piece.file) ?? [FILE_START];
+    rereads.push({ piece, stretches: merged.map((lines) => ({ lines, from: positionBefore(known, lines[0]) })) });
   }
   return rereads;
 }
 
 /** The records of one re-read (records of conversations other than `ids` are not parsed). */
-async function* readAgain({ piece, stretches, start }: Reread, ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+async function* readAgain({ piece, stretches }: Reread, ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
   const options: ReadOptions = { ...readOptions, onlyConversations: ids };
   if (!stretches) {
     yield* readPiece(piece, options, forced);
     return;
   }
-  let at = start;
-  for (const [first, last] of stretches) {
+  let at = FILE_START;
+  for (const { lines: [first, last], from } of stretches) {
+    // From where the last stretch ended, or a known position nearer.
+    if (from.lines > at.lines) at = from;
     at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
     const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
     yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
@@ -451,7 +496,7 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
     again = messageEvents(await runWorkers(run, pieces, joiner, plan));
   } else {
     for (const [index, piece] of pieces.entries()) {
-      const read = (started: (at: LinePosition) => void) => {
+      const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
         const events = readPiece(piece, run.readOptions, run.forced, started);
         return run.track ? run.track(events) : events;
       };
