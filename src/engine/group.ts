@@ -50,6 +50,11 @@ export class ConversationCollector {
     return this.byId.size;
   }
 
+  /** The estimated heap bytes of the messages held in memory. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /**
    * Every conversation, each ordered by time, with its exact duplicates left out (see Grouped); empties the
    * collector. In memory they come ordered by first message, then id; after a spill, partition by partition

@@ -10,7 +10,7 @@ import type { ConversationEntry, PackedEntry } from './entry.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
-import { groupedWindow, type Grouped, type LineWindow } from './group.js';
+import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, groupedWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
 import {
@@ -45,7 +45,8 @@ export type FromWorker =
   | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'messages'; index: number; messages: Message[] }
-  | { type: 'reread-done'; index: number }
+  | { type: 'rechecked'; entries: PackedEntry[] }
+  | { type: 'reread-done'; index: number; overflowed?: boolean }
   | { type: 'error'; message: string };
 
 /** What a piece leaves besides its entries: read accounts, hook calls to replay, windows of its reopened conversations. */
@@ -60,7 +61,7 @@ interface PieceDone {
 }
 
 /** What the main thread posts to a check worker. */
-export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'reread'; index: number; reread: Reread; ids: string[] } | { type: 'exit' };
+export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'reread'; index: number; task: RereadTask } | { type: 'exit' };
 
 /** What a worker needs to check pieces as the main thread would. */
 export interface WorkerSetup {
@@ -113,7 +114,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       return;
     }
     if (message.type === 'reread') {
-      void rereadFor(message.index, message.reread, new Set(message.ids)).catch(fail);
+      void rereadFor(message.index, message.task).catch(fail);
       return;
     }
     const hooks: HookCall[] = [];
@@ -147,17 +148,45 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       })
       .catch(fail);
   });
-  /** Reads a piece again for the reopened conversations, posting their messages back in batches. */
-  const rereadFor = async (index: number, reread: Reread, ids: ReadonlySet<string>) => {
-    let messages: Message[] = [];
-    for await (const message of wantedMessages(readAgain(reread, ids, setup.readOptions, setup.forced), ids)) {
-      messages.push(message);
-      if (messages.length >= MESSAGES_PER_POST) {
-        post({ type: 'messages', index, messages });
-        messages = [];
+  /**
+   * Reads again for reopened conversations: checks them here and posts their entries when the task has all
+   * their lines, else posts their messages back in batches.
+   */
+  const rereadFor = async (index: number, { rereads, ids, check: checkHere }: RereadTask) => {
+    const wanted = new Set(ids);
+    const messages = wantedMessages(readAll(rereads, wanted, setup.readOptions, setup.forced), wanted);
+    if (checkHere) {
+      // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
+      const collector = new ConversationCollector(Infinity);
+      for await (const message of messages) {
+        collector.add(message);
+        if (collector.bytes > (setup.options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) {
+          post({ type: 'reread-done', index, overflowed: true });
+          post({ type: 'ready' });
+          return;
+        }
       }
+      let entries: PackedEntry[] = [];
+      const flush = () => {
+        post({ type: 'rechecked', entries }, packer.release());
+        entries = [];
+      };
+      for (const grouped of collector.drain()) {
+        entries.push(packer.pack(check(grouped)));
+        if (entries.length >= OPS_PER_POST) flush();
+      }
+      flush();
+    } else {
+      let batch: Message[] = [];
+      for await (const message of messages) {
+        batch.push(message);
+        if (batch.length >= MESSAGES_PER_POST) {
+          post({ type: 'messages', index, messages: batch });
+          batch = [];
+        }
+      }
+      if (batch.length > 0) post({ type: 'messages', index, messages: batch });
     }
-    if (messages.length > 0) post({ type: 'messages', index, messages });
     post({ type: 'reread-done', index });
     post({ type: 'ready' });
   };
@@ -248,6 +277,11 @@ class PieceJoiner {
     return windows;
   }
 
+  /** The entry of a reopened conversation, checked again whole. */
+  rechecked(entry: PackedEntry): void {
+    this.sink.addPacked(entry);
+  }
+
   take(piece: number, op: Op): void {
     if ('reopen' in op) {
       this.reopen(op.reopen);
@@ -327,13 +361,14 @@ function positionBefore(known: readonly LinePosition[], line: number): LinePosit
   return known[low] ?? FILE_START;
 }
 
-/** The pieces to read again for the reopened conversations, in read order, each with the stretches of lines where they lie. */
-function rereadsOf(pieces: Piece[], joiner: PieceJoiner): Reread[] {
+/** The pieces to read again for reopened conversations (`ids`), in read order, each with the stretches of lines where they lie. */
+function rereadsOf(pieces: Piece[], joiner: PieceJoiner, ids: readonly string[]): Reread[] {
   const byPiece = new Map<number, LineWindow[]>();
-  for (const windows of joiner.reopened.values()) {
-    for (const [piece, window] of windows) {
+  for (const id of ids) {
+    for (const [piece, window] of joiner.reopened.get(id) ?? []) {
       const list = byPiece.get(piece) ?? [];
-      list.push(window);
+      // A copy: stretches are merged in place.
+      list.push([window[0], window[1]]);
       byPiece.set(piece, list);
     }
   }
@@ -377,6 +412,37 @@ async function* readAgain({ piece, stretches }: Reread, ids: ReadonlySet<string>
   }
 }
 
+/** The records of several re-reads, in order. */
+async function* readAll(rereads: readonly Reread[], ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  for (const reread of rereads) yield* readAgain(reread, ids, readOptions, forced);
+}
+
+/**
+ * Work for the workers once every piece is done: re-reads for the reopened conversations `ids`. `check`:
+ * the re-reads cover every line of those conversations, so the worker checks them itself; else it sends
+ * their messages back and this thread checks them once every task is done.
+ */
+interface RereadTask {
+  rereads: Reread[];
+  ids: string[];
+  check: boolean;
+}
+
+/**
+ * The re-read tasks for `jobs` workers. When every piece to read again is a range read by stretches (one
+ * big JSON Lines file, the usual night), the reopened conversations are dealt out to the workers, and each
+ * reads the stretches of its own and checks them: records of the others are skipped unparsed. Otherwise
+ * (whole files: CSV, compressed) each task reads one piece for all of them.
+ */
+function rereadTasks(pieces: Piece[], joiner: PieceJoiner, jobs: number): RereadTask[] {
+  const ids = [...joiner.reopened.keys()];
+  const all = rereadsOf(pieces, joiner, ids);
+  if (all.length === 0) return [];
+  if (all.some((reread) => !reread.stretches)) return all.map((reread) => ({ rereads: [reread], ids, check: false }));
+  const shares = Array.from({ length: Math.min(jobs, ids.length) }, (_, k) => ids.filter((_id, i) => i % jobs === k));
+  return shares.map((share) => ({ rereads: rereadsOf(pieces, joiner, share), ids: share, check: true }));
+}
+
 /** The messages of the wanted conversations in re-read events, in read order (plain data: they are posted between threads). */
 async function* wantedMessages(events: AsyncIterable<InputEvent>, wanted: ReadonlySet<string>): AsyncIterable<Message> {
   for await (const event of events) {
@@ -396,14 +462,14 @@ const MESSAGES_PER_POST = 2000;
 
 /**
  * Runs the pieces on worker threads, handing what they post to the joiner; then, once every piece is done,
- * the re-reads for the reopened conversations (`plan` says which, from what the joiner learnt), spread over
- * the same workers. Resolves to the messages each re-read found, in the plan's order.
+ * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
+ * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => { rereads: Reread[]; ids: string[] }): Promise<Message[][]> {
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[]): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
-  let rereads: { rereads: Reread[]; ids: string[] } | undefined;
+  let rereads: RereadTask[] | undefined;
   let nextReread = 0;
   let rereadsDone = 0;
   const found: Message[][] = [];
@@ -425,14 +491,14 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         busy.add(worker);
         worker.postMessage({ type: 'piece', index, piece } satisfies ToWorker);
       } else if (!rereads) waiting.push(worker);
-      else if (nextReread < rereads.rereads.length) {
+      else if (nextReread < rereads.length) {
         const at = nextReread++;
         busy.add(worker);
-        worker.postMessage({ type: 'reread', index: at, reread: rereads.rereads[at] as Reread, ids: rereads.ids } satisfies ToWorker);
+        worker.postMessage({ type: 'reread', index: at, task: rereads[at] as RereadTask } satisfies ToWorker);
       } else worker.postMessage({ type: 'exit' } satisfies ToWorker);
     };
     const finishIfDone = () => {
-      if (rereads && rereadsDone === rereads.rereads.length) {
+      if (rereads && rereadsDone === rereads.length) {
         for (const worker of waiting.splice(0)) worker.postMessage({ type: 'exit' } satisfies ToWorker);
         resolve(found);
       }
@@ -460,8 +526,11 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
             finishIfDone();
           }
         } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
+        else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
         else if (message.type === 'reread-done') {
           busy.delete(worker);
+          // Too many messages to check within a worker's budget: sent back instead, and grouped here (past the budget, on disk).
+          if (message.overflowed) rereads?.push({ ...(rereads[message.index] as RereadTask), check: false });
           found[message.index] ??= [];
           rereadsDone++;
           finishIfDone();
@@ -489,11 +558,10 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   const joiner = new PieceJoiner(sink, hooks, pieces.length);
   const check = conversationChecker(ruleset, options);
   const packer = new EntryPacker();
-  const plan = () => ({ rereads: rereadsOf(pieces, joiner), ids: [...joiner.reopened.keys()] });
   let again: AsyncIterable<InputEvent>;
   if (run.jobs > 1 && pieces.length > 1) {
-    // The workers read again too, each a piece, and send back the reopened conversations' messages.
-    again = messageEvents(await runWorkers(run, pieces, joiner, plan));
+    // The workers read again too, and check the reopened conversations or send back their messages.
+    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs)));
   } else {
     for (const [index, piece] of pieces.entries()) {
       const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
@@ -503,14 +571,12 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
       const done = await checkPiece(read, hooks, options, check, packer, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
-    const { rereads, ids } = plan();
-    const wanted = new Set(ids);
-    again = (async function* () {
-      for (const reread of rereads) yield* readAgain(reread, wanted, run.readOptions, run.forced);
-    })();
+    const ids = [...joiner.reopened.keys()];
+    again = readAll(rereadsOf(pieces, joiner, ids), new Set(ids), run.readOptions, run.forced);
   }
   await enterPhase('grouping');
   if (joiner.reopened.size > 0) {
+    // Messages of the reopened conversations not checked on a worker (none when the workers checked them).
     const wanted = new Set(joiner.reopened.keys());
     await groupWhole(again, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
