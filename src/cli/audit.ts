@@ -53,6 +53,8 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
         else if (!worst || order(transcript.summary, worst.summary) < 0) worst = transcript;
       },
       entries,
+      // The worst so far cannot be taken back: each conversation is checked once.
+      eachConversationOnce: true,
     });
     // A timeline is for people: the report is read into memory.
     const report = materialize(run.report);

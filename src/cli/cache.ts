@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PartialReport } from '../engine/aggregate.js';
+import type { PartialHead } from '../engine/aggregate.js';
+import { EntryStore } from '../engine/entry-store.js';
+import { partialFileChunks, readPartialFile, readPartialHead } from '../engine/partial-file.js';
 import type { RunResult } from '../engine/run.js';
 import { TOOL } from '../model/tool.js';
 
-/** What `--cache` keeps of a run: its partial reports and what the CLI reports besides. */
-export interface CachedRun {
-  parts: PartialReport[];
+/** What `--cache` keeps of a run besides its entries: the partial report's head and what the CLI reports besides. */
+export interface CachedHead extends PartialHead {
   fileErrors: RunResult['fileErrors'];
   filesRead: number;
   seen: RunResult['seen'];
@@ -46,24 +47,47 @@ export function runKey(settings: unknown, files: readonly string[]): string {
   return hash.digest('hex');
 }
 
-export function readCachedRun(dir: string, key: string): CachedRun | undefined {
+/**
+ * A cached run's head, its entries read into a new store one at a time (past the store's budget, on disk);
+ * undefined when there is no usable entry (missing, foreign, cut short: then the run checks again).
+ */
+export async function readCachedRun(dir: string, key: string, budgetBytes: number): Promise<{ head: CachedHead; entries: EntryStore } | undefined> {
+  const path = join(dir, `${key}.json`);
+  let head: Partial<CachedHead>;
   try {
-    const value = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as CachedRun;
-    return Array.isArray(value.parts) && value.parts.every((p) => p.chatlintPartial === 1) ? value : undefined;
+    head = (await readPartialHead(path)) as Partial<CachedHead>;
   } catch {
+    return undefined;
+  }
+  if (head.chatlintPartial !== 1 || typeof head.filesRead !== 'number' || !head.seen || !Array.isArray(head.fileErrors)) return undefined;
+  const entries = new EntryStore(budgetBytes);
+  try {
+    const whole = await readPartialFile(path, (entry) => entries.add(entry));
+    return { head: whole as unknown as CachedHead, entries };
+  } catch {
+    entries.close();
     return undefined;
   }
 }
 
-/** Writes the entry through a temporary file, so a reader never sees half of one; a read-only cache is no failure. */
-export function writeCachedRun(dir: string, key: string, run: CachedRun): boolean {
+/**
+ * Writes the entry (the run's head, then its entries from the store, one per line) through a temporary file,
+ * so a reader never sees half of one; a read-only cache is no failure.
+ */
+export function writeCachedRun(dir: string, key: string, head: CachedHead, entries: EntryStore): boolean {
+  const temp = join(dir, `${key}.${process.pid}.tmp`);
+  let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });
-    const temp = join(dir, `${key}.${process.pid}.tmp`);
-    writeFileSync(temp, JSON.stringify(run));
+    fd = openSync(temp, 'w', 0o600);
+    for (const chunk of partialFileChunks(head, entries)) writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, join(dir, `${key}.json`));
     return true;
   } catch {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
     return false;
   }
 }

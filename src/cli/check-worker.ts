@@ -5,13 +5,13 @@ import { selectedConversations, settingsFrom } from './check-settings.js';
 import type { Io } from './io.js';
 
 /** One worker thread of `chatlint check --jobs N`: the same settings as the main thread, then the engine's worker loop. */
-const { options, memoryBudgetBytes } = workerData as CheckWorkerData;
+const { options, memoryBudgetBytes, labels } = workerData as CheckWorkerData;
 const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 const settings = await settingsFrom(options, io);
 if (parentPort) {
   serveChecks(parentPort, {
     ruleset: settings.ruleset,
-    readOptions: settings.readOptions,
+    readOptions: labels ? { ...settings.readOptions, labels: new Map(labels) } : settings.readOptions,
     forced: options.inputFormat,
     options: { waivers: settings.waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: selectedConversations(options.conversation), shard: settings.shard },
   });

@@ -2,10 +2,14 @@ import type { Ruleset } from '../config/ruleset.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
 import type { InputEvent } from '../input/events.js';
-import { readFiles, readStdin } from '../input/read.js';
+import { readFailedSpool, readFiles, readStdin } from '../input/read.js';
+import type { ReadOptions } from '../input/options.js';
+import { spoolStdin, type Spooled } from '../input/spool.js';
+import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
-import { reportFromStore, storeOf, withEntries, type PartialReport } from '../engine/aggregate.js';
+import { reportFromStore, type PartialHead } from '../engine/aggregate.js';
+import { partialFileChunks } from '../engine/partial-file.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
@@ -32,10 +36,12 @@ const CHECK_WORKER = new URL('../../dist/bundle/check-worker.js', import.meta.ur
 export interface CheckWorkerData {
   options: CheckOptions;
   memoryBudgetBytes: number;
+  /** ReadOptions.labels (standard input's temporary copy). */
+  labels: Array<[path: string, label: string]> | undefined;
 }
 
-/** A partial report as `--shard` writes it: the engine's part, plus what the formatter needs later. */
-export interface ShardFile extends PartialReport {
+/** A partial report as `--shard` writes it (see partial-file.ts): the engine's part, plus what the formatter needs later. */
+export interface ShardHead extends PartialHead {
   context: FormatContextFromRules;
 }
 
@@ -154,7 +160,7 @@ export async function readAndCheck(
   options: CheckOptions,
   settings: CheckSettings,
   io: Io,
-  engine: Pick<RunOptions, 'onConversation' | 'entries'> = {},
+  engine: Pick<RunOptions, 'onConversation' | 'entries'> & { eachConversationOnce?: boolean } = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
@@ -175,69 +181,84 @@ export async function readAndCheck(
     throw new UsageError(`${options.output}: holds a chat export, not a chatlint report; refusing to write the report over it (choose another -o path)`);
   }
 
-  async function* events(): AsyncIterable<InputEvent> {
-    if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
-    yield* readFiles(files, readOptions, options.inputFormat);
-  }
-
   const hooks = stderrHooks(options, warn, maxRepeatedSkips);
   const conversations = selectedConversations(options.conversation);
   const shard = settings.shard;
   // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
-  // Lines files) and re-read for the conversations that continue after memory ran short. Stdin cannot be read
-  // again, and signatures (identity spans conversations) and timelines need every conversation checked once:
-  // those hold every message until the end (past the budget, on disk), in this thread.
-  const piecewise = !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
-  // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
-  const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
-  const bytes = inputBytes(files);
-  const jobs = piecewise ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
-  boundHeapGrowth(bytes);
-  // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
-  const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
-  if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
-  const { mapping: _mapping, ...readSettings } = readOptions;
-  const key =
-    cacheable && options.cache !== undefined
-      ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
-      : undefined;
-  const cached = key && options.cache !== undefined ? readCachedRun(options.cache, key) : undefined;
-  const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
-  let result: RunResult;
-  let parts: PartialReport[] | undefined;
+  // Lines files) and re-read for the conversations that continue after memory ran short; standard input is
+  // first copied to a private temporary file to be read the same way. Signatures (identity spans
+  // conversations) need every conversation checked once, and so may a caller of timelines (audit): those
+  // hold every message until the end (past the budget, on disk), in this thread. Timelines that take a
+  // conversation given again as replacing it (HTML) are checked piecewise in this thread.
+  const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
+  const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
-    if (cached) {
-      parts = cached.parts;
-      // A cache entry is in memory: a store that only orders its entries.
-      const entries = storeOf(cached.parts);
-      result = { ...cached, partial: cached.parts[0] as PartialReport, report: reportFromStore(entries, cached.parts), entries };
-      if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
-    } else {
-      const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
-      if (piecewise) {
-        const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs) };
-        const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files, readOptions, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
-        result = await checkPieces(pieces, settings.ruleset, hooks, run);
-      } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
-    }
+    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat) : undefined;
+    return await checkRead(spool);
   } finally {
-    progress.stop();
+    if (spoolFolder) removeTempFolder(spoolFolder);
   }
-  if (key && options.cache !== undefined && !cached) {
-    const { fileErrors, filesRead, seen } = result;
-    // The cache keeps the whole part: its entries are read back into memory to be written.
-    parts ??= [withEntries(result.partial, result.entries)];
-    if (!writeCachedRun(options.cache, key, { parts, fileErrors, filesRead, seen })) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+
+  async function checkRead(spool: Spooled | undefined): Promise<RunResult> {
+    const spooled = spool && !spool.failure ? spool.path : undefined;
+    const piecewise = !holdAll && (!readsStdin || spooled !== undefined);
+    const inputs = spooled ? [spooled, ...files] : files;
+    const reading: ReadOptions = spooled ? { ...readOptions, labels: new Map([[spooled, STDIN_LABEL]]) } : readOptions;
+    async function* events(): AsyncIterable<InputEvent> {
+      if (spool?.failure) yield* readFailedSpool(spool.path, spool.failure, readOptions, options.inputFormat);
+      else if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
+      yield* readFiles(files, readOptions, options.inputFormat);
+    }
+    // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
+    const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
+    const bytes = inputBytes(inputs);
+    // Workers cannot hand their conversations to a timeline.
+    const jobs = piecewise && !engine.onConversation ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+    boundHeapGrowth(bytes);
+    // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
+    const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
+    if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
+    const { mapping: _mapping, ...readSettings } = readOptions;
+    const key =
+      cacheable && options.cache !== undefined
+        ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
+        : undefined;
+    const cached = key && options.cache !== undefined ? await readCachedRun(options.cache, key, entryBudgetFor(memoryBudgetBytes)) : undefined;
+    const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+    let result: RunResult;
+    try {
+      if (cached) {
+        const { fileErrors, filesRead, seen, ...partial } = cached.head;
+        result = { fileErrors, filesRead, seen, partial, report: reportFromStore(cached.entries, [partial]), entries: cached.entries };
+        if (!options.quiet) warn(`--cache: input, rules and settings unchanged; report read from ${options.cache} (nothing re-checked)`);
+      } else {
+        const run: RunOptions = { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations, shard, ...engine };
+        if (piecewise) {
+          const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs), labels: reading.labels && [...reading.labels] };
+          const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files: inputs, readOptions: reading, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
+          result = await checkPieces(pieces, settings.ruleset, hooks, run);
+        } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
+      }
+    } finally {
+      progress.stop();
+    }
+    if (key && options.cache !== undefined && !cached) {
+      const { fileErrors, filesRead, seen, partial } = result;
+      // Written from the store one entry at a time, as a shard's partial report is.
+      if (!writeCachedRun(options.cache, key, { ...partial, fileErrors, filesRead, seen }, result.entries)) warn(`--cache: cannot write in ${options.cache}; the next run will check again`);
+    }
+    const { report, identity } = result;
+    if (identity && !options.quiet) warn(describeIdentity(identity));
+    if (!options.quiet) {
+      for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
+    }
+    hooks.finish();
+    assertConversationsFound(conversations, report);
+    return result;
   }
-  const { report, identity } = result;
-  if (identity && !options.quiet) warn(describeIdentity(identity));
-  if (!options.quiet) {
-    for (const w of report.unusedWaivers) warn(`${w.source}: waiver matched no finding (${w.conversationId} ${w.ruleId}); prune it if it is stale`);
-  }
-  hooks.finish();
-  assertConversationsFound(conversations, report);
-  return result;
 }
+
+const STDIN_LABEL = '<stdin>';
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
@@ -265,10 +286,12 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       onConversation: transcripts && ((t) => transcripts.add(t)),
       entries,
     });
+    // A run read from --cache has a store of its own.
+    entries = run.entries;
     const { report, fileErrors, filesRead, partial, seen } = run;
     if (settings.shard) {
       const unusable = unusableInput(seen, filesRead, fileErrors.length, Boolean(options.strict));
-      return await writeShard({ ...withEntries(partial, run.entries), context: formatContext(ruleset, timezone) }, unusable, options, io);
+      return await writeShard({ ...partial, context: formatContext(ruleset, timezone) }, run.entries, run.report.summary.conversations, unusable, options, io);
     }
 
     const toTerminal = !options.output;
@@ -326,17 +349,18 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
  * A shard's output: its partial report, to -o or stdout, for `chatlint merge`. Findings decide at the
  * merge, so a shard exits 0, or 2 when its input is unusable (then -o is left as it was).
  */
-async function writeShard(file: ShardFile, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
+async function writeShard(head: ShardHead, entries: EntryStore, conversations: number, unusable: string | null, options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   if (unusable) {
     warn(unusable);
     if (options.output) warn(`partial report not written; ${options.output} is left as it was`);
     return EXIT_USAGE;
   }
-  const text = `${JSON.stringify(file)}\n`;
+  // Written as the entries are read back from the store: a shard never holds its findings.
+  const text = partialFileChunks(head, entries);
   if (options.output) {
     await writeReport(options.output, text);
-    if (!options.quiet) warn(`wrote ${options.output}: shard ${file.shard.index}/${file.shard.count}, ${file.conversations.length} conversations`);
+    if (!options.quiet) warn(`wrote ${options.output}: shard ${head.shard.index}/${head.shard.count}, ${conversations} conversations`);
   } else await writeToStream(io.stdout, text);
   return EXIT_OK;
 }

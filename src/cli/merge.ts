@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { buildReport } from '../engine/aggregate.js';
+import { reportFromStore } from '../engine/aggregate.js';
+import { EntryStore } from '../engine/entry-store.js';
+import { NotPartialFile, readPartialFile, readPartialHead } from '../engine/partial-file.js';
 import { ChatlintError, EXIT_USAGE, UsageError } from '../errors.js';
 import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { FORMAT_NAMES, formatFromExtension, loadFormatter } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeToStream } from '../report/write.js';
-import { writeReportFile, type ShardFile } from './check.js';
+import { writeReportFile, type ShardHead } from './check.js';
 import { nonNegativeInt, oneOf, useColor } from './check-settings.js';
 import { errorsOnly, exitCode, unusableInput } from './gates.js';
 import { reportError, writeFailed, type Io } from './io.js';
@@ -23,32 +24,38 @@ export interface MergeOptions {
   color?: boolean;
 }
 
-/** A shard file read back, or the reason it is not one. */
-function readShardFile(path: string): ShardFile {
-  let value: unknown;
+/** A shard file's head read back (see partial-file.ts), or the reason it is not one. */
+async function readShardHead(path: string): Promise<ShardHead> {
+  let part: Partial<ShardHead>;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    part = (await readPartialHead(path)) as Partial<ShardHead>;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code ? `cannot read it (${code})` : 'not JSON: it is not a file written by chatlint check --shard'}`);
+    throw notShard(path, error);
   }
-  const part = value as Partial<ShardFile> | null;
-  if (!part || typeof part !== 'object' || part.chatlintPartial !== 1 || !part.shard || !Array.isArray(part.conversations) || !part.context) {
+  if (part.chatlintPartial !== 1 || !part.shard || !part.context) {
     throw new UsageError(`${path}: not a partial report (write one with chatlint check --shard k/n)`);
   }
-  return part as ShardFile;
+  return part as ShardHead;
+}
+
+function notShard(path: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code) return new UsageError(`${path}: cannot read it (${code})`);
+  if (error instanceof NotPartialFile) return new UsageError(`${path}: ${error.message}: it is not a file written by chatlint check --shard`);
+  throw error;
 }
 
 /** The shards of one run, each once and all of them, in shard order; a usage error naming what is wrong. */
-function completeShards(paths: string[]): ShardFile[] {
+async function completeShards(paths: string[]): Promise<Array<{ path: string; head: ShardHead }>> {
   if (paths.length === 0) throw new UsageError('merge: give the partial reports written by chatlint check --shard k/n');
-  const parts = paths.map((path) => ({ path, part: readShardFile(path) }));
+  const parts: Array<{ path: string; head: ShardHead }> = [];
+  for (const path of paths) parts.push({ path, head: await readShardHead(path) });
   const first = parts[0] as (typeof parts)[number];
-  const count = first.part.shard.count;
+  const count = first.head.shard.count;
   const byIndex = new Map<number, string>();
-  for (const { path, part } of parts) {
-    if (part.tool.version !== first.part.tool.version) throw new UsageError(`${path}: written by chatlint ${part.tool.version}, ${first.path} by ${first.part.tool.version}`);
-    if (part.ruleset.hash !== first.part.ruleset.hash) throw new UsageError(`${path}: checked with other rules (ruleset ${part.ruleset.hash}) than ${first.path} (${first.part.ruleset.hash})`);
+  for (const { path, head: part } of parts) {
+    if (part.tool.version !== first.head.tool.version) throw new UsageError(`${path}: written by chatlint ${part.tool.version}, ${first.path} by ${first.head.tool.version}`);
+    if (part.ruleset.hash !== first.head.ruleset.hash) throw new UsageError(`${path}: checked with other rules (ruleset ${part.ruleset.hash}) than ${first.path} (${first.head.ruleset.hash})`);
     if (part.shard.count !== count) throw new UsageError(`${path}: is shard ${part.shard.index}/${part.shard.count}, ${first.path} is one of ${count}`);
     const other = byIndex.get(part.shard.index);
     if (other) throw new UsageError(`${path} and ${other} are both shard ${part.shard.index}/${count}`);
@@ -56,7 +63,23 @@ function completeShards(paths: string[]): ShardFile[] {
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
   if (missing.length > 0) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: a merged report needs every shard`);
-  return parts.map((p) => p.part).sort((a, b) => a.shard.index - b.shard.index);
+  return parts.sort((a, b) => a.head.shard.index - b.head.shard.index);
+}
+
+/** Every shard's conversations into the store (past its budget, on disk), and each shard's head with its waivers. */
+async function readShards(parts: Array<{ path: string; head: ShardHead }>, store: EntryStore): Promise<ShardHead[]> {
+  const heads: ShardHead[] = [];
+  for (const { path } of parts) {
+    let whole: Partial<ShardHead>;
+    try {
+      whole = (await readPartialFile(path, (entry) => store.add(entry))) as Partial<ShardHead>;
+    } catch (error) {
+      throw notShard(path, error);
+    }
+    if (!Array.isArray(whole.waivers)) throw new UsageError(`${path}: not a partial report (write one with chatlint check --shard k/n)`);
+    heads.push(whole as ShardHead);
+  }
+  return heads;
 }
 
 /**
@@ -65,9 +88,8 @@ function completeShards(paths: string[]): ShardFile[] {
  */
 export async function merge(paths: string[], options: MergeOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
+  let store: EntryStore | undefined;
   try {
-    const parts = completeShards(paths);
-    const report = buildReport(parts);
     const formatName = options.format ?? (options.output ? formatFromExtension(options.output) : undefined) ?? 'pretty';
     const formatter = await loadFormatter(formatName);
     if (!formatter) throw new UsageError(`--format must be one of: ${FORMAT_NAMES.join(', ')} (got "${formatName}")`);
@@ -79,9 +101,15 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
       throw new UsageError(`--fail-under must be a score from 0 to 100, such as 80 (got "${options.failUnder}")`);
     }
     const maxErrors = nonNegativeInt(options.maxErrors, '--max-errors', 0);
+    const parts = await completeShards(paths);
+    // The shards' conversations are read one at a time into a store (past its budget, on disk) and the report is
+    // written from it, so merging a big night holds no more than checking it did.
+    store = new EntryStore();
+    const heads = await readShards(parts, store);
+    const report = reportFromStore(store, heads);
     // --quiet shows errors only, as in check; the summary still counts everything.
     const shown = options.quiet ? errorsOnly(report) : report;
-    const context = { color: formatter.name === 'pretty' && useColor(options, io, !options.output), language, csvReport, bom: Boolean(options.bom), ...(parts[0] as ShardFile).context };
+    const context = { color: formatter.name === 'pretty' && useColor(options, io, !options.output), language, csvReport, bom: Boolean(options.bom), ...(heads[0] as ShardHead).context };
     const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
     const unusable = unusableInput(report.summary, report.summary.files, 0, false);
     if (unusable) {
@@ -95,5 +123,8 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
     if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
     if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
     throw error;
+  } finally {
+    // What went to disk for the report is removed, however the merge ended.
+    store?.close();
   }
 }

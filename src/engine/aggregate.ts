@@ -1,6 +1,5 @@
 import type { Conversation, SkippedRecord } from '../model/message.js';
 import {
-  materialize,
   printedList,
   SCHEMA_VERSION,
   type AgentSummary,
@@ -147,32 +146,6 @@ interface AgentTally {
 
 /** What a partial report says besides its entries (they are in an EntryStore). */
 export type PartialHead = Omit<PartialReport, 'conversations'>;
-
-/** The parts' entries in a store that orders them (they are in memory already, so it holds them). */
-export function storeOf(parts: readonly PartialReport[]): EntryStore {
-  const store = new EntryStore(Number.POSITIVE_INFINITY);
-  for (const part of parts) for (const entry of part.conversations) store.add(entry);
-  return store;
-}
-
-/** A whole partial report (a shard file, a cache entry, a worker's result): every entry, in report order. */
-export function withEntries(head: PartialHead, store: EntryStore): PartialReport {
-  const { waivers, ...rest } = head;
-  return { ...rest, conversations: Array.from(store.entries('all'), (stored) => stored.whole()), waivers };
-}
-
-/**
- * The report from one or more partial reports of the same run (the same rules and inputs), in memory:
- * for `merge`, `--cache` and worker threads' parts. See reportFromStore.
- */
-export function buildReport(parts: readonly PartialReport[]): Report {
-  const store = storeOf(parts);
-  try {
-    return materialize(reportFromStore(store, parts));
-  } finally {
-    store.close();
-  }
-}
 
 /** A report read from an EntryStore: skips (read skips, then duplicates) are few and kept as an array. */
 export type StoreReport = Omit<ReportSource, 'skipped'> & Pick<Report, 'skipped'>;

@@ -44,6 +44,13 @@ export class IdHashTable {
     return this.values[slot * this.width + k] as number;
   }
 
+  /** Stores the numbers for the id, in place of any it had. */
+  set(id: string, ...values: number[]): void {
+    // The slot first: inserting may grow the table.
+    const slot = this.insert(id, ...values);
+    this.values.set(values, slot * this.width);
+  }
+
   /** Stores the numbers for the id, unless it is there already; returns its slot either way. */
   insert(id: string, ...values: number[]): number {
     if ((this.count + 1) * 2 > this.keys.length) this.grow();

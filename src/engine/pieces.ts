@@ -1,5 +1,5 @@
 import type { InputEvent } from '../input/events.js';
-import type { ReadOptions } from '../input/options.js';
+import { labelOf, type ReadOptions } from '../input/options.js';
 import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLines, splittableJsonLines, type LinePosition } from '../input/ranges.js';
 import { readFiles } from '../input/read.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -57,7 +57,7 @@ export async function* readPiece(piece: Piece, options: ReadOptions, forced: str
     // The file went away (or became unreadable) after it was planned: an unreadable file, as for any reader.
     const code = (error as NodeJS.ErrnoException).code;
     if (!code) throw error;
-    yield { type: 'file-error', file: piece.file, reason: `cannot read file: ${code}` };
+    yield { type: 'file-error', file: labelOf(piece.file, options), reason: `cannot read file: ${code}` };
     return;
   }
   started?.(from, marks);

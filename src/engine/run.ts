@@ -34,7 +34,7 @@ export interface RunResult {
   filesRead: number;
   /** What agent identity resolution did, when input.agentIdFrom is set (also in report.summary.agentIdentity). */
   identity?: AgentIdentitySummary;
-  /** What this run found besides its entries, for merging with other shards (withEntries makes the whole part). */
+  /** What this run found besides its entries, for merging with other shards (partial-file.ts writes it with them). */
   partial: PartialHead;
   /** The checked conversations' entries the report reads; whoever made the run closes it (removing what went to disk). */
   entries: EntryStore;
@@ -56,6 +56,9 @@ export interface RunOptions {
   /**
    * Called with every checked conversation, its messages, reply delays, findings and score, for timelines
    * (audit, HTML). The caller decides what to keep: the engine itself holds nothing beyond one conversation.
+   * Checked piece by piece (checkPieces, in this thread), a conversation checked early and again whole
+   * (its later records were read after memory ran short, or another piece had some) is given again: the
+   * later call replaces the earlier. runCheck gives each conversation once.
    */
   onConversation?(transcript: Transcript): void;
   /** Check only the conversations of this shard (and keep the skips it owns, see ownsSkip). */

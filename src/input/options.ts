@@ -19,9 +19,14 @@ export interface ReadOptions {
   shard?: Shard | undefined;
   /** When re-reading for some conversations only: JSON Lines records that certainly belong to others are not parsed. */
   onlyConversations?: ReadonlySet<string> | undefined;
+  /** What reports call a file read under another path: standard input copied to a temporary file (spool.ts). */
+  labels?: ReadonlyMap<string, string> | undefined;
   /** Reading a JSON Lines file from the middle (see ranges.ts): lines and records before the first byte read. */
   linesBefore?: number | undefined;
   recordsBefore?: number | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** The name reports give the file at `path`. */
+export const labelOf = (path: string, options: Pick<ReadOptions, 'labels'>): string => options.labels?.get(path) ?? path;

@@ -7,7 +7,7 @@ import { detectEncoding } from './detect-encoding.js';
 import type { InputEvent } from './events.js';
 import { readJsonLines } from './jsonl.js';
 import { DEFAULT_MAX_MESSAGE_CHARS, limitMessageLength } from './limits.js';
-import type { ReadOptions } from './options.js';
+import { labelOf, type ReadOptions } from './options.js';
 import { readInput } from './read.js';
 import { HEAD_BYTES, openInput, type OpenedInput } from './source.js';
 import type { ReadEvent } from '../model/message.js';
@@ -138,9 +138,9 @@ export async function scanJsonLines(path: string, from: LinePosition, until: { b
 }
 
 /** The bytes `from.byte` up to `endByte` (or the end) of a file, as an input (no sniffing: the file is known JSON Lines). */
-function openRange(path: string, from: number, endByte: number | undefined): Promise<OpenedInput> {
+function openRange(path: string, label: string, from: number, endByte: number | undefined): Promise<OpenedInput> {
   const end = endByte === undefined ? undefined : endByte - 1;
-  return openInput(path, createReadStream(path, { start: from, ...(end === undefined ? {} : { end }), highWaterMark: CHUNK_BYTES }));
+  return openInput(label, createReadStream(path, { start: from, ...(end === undefined ? {} : { end }), highWaterMark: CHUNK_BYTES }));
 }
 
 /**
@@ -150,10 +150,11 @@ function openRange(path: string, from: number, endByte: number | undefined): Pro
  */
 export async function* readJsonLinesPart(path: string, from: LinePosition, endByte: number | undefined, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
   let input: OpenedInput;
+  const file = labelOf(path, options);
   try {
-    input = await openRange(path, from.byte, endByte);
+    input = await openRange(path, file, from.byte, endByte);
   } catch (error) {
-    yield { type: 'file-error', file: path, reason: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    yield { type: 'file-error', file, reason: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
     return;
   }
   try {

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { readDelimited } from './csv.js';
 import { InputError } from '../errors.js';
@@ -8,7 +9,7 @@ import type { ProductFormat } from './formats/types.js';
 import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import { describeShape, guardUnknownShape } from './unknown-shape.js';
-import type { ReadOptions } from './options.js';
+import { labelOf, type ReadOptions } from './options.js';
 import { HEAD_BYTES, openFile, openInput, openStdin, readAll, type OpenedInput } from './source.js';
 import { DecompressionError, isZip, withoutCompression, zipEntries } from './compressed.js';
 import { binaryKind } from './binary.js';
@@ -275,16 +276,40 @@ export async function* readStdin(stream: AsyncIterable<Buffer | string>, options
   yield* readOpened(input, options, forced);
 }
 
+/**
+ * Standard input that failed to decompress part-way (spoolStdin kept its whole lines in `path`), read as
+ * readStdin reads it: the records before the failure, then the failure.
+ */
+export async function* readFailedSpool(path: string, failure: DecompressionError, options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  async function* replay(): AsyncIterable<Buffer> {
+    yield* createReadStream(path) as AsyncIterable<Buffer>;
+    throw failure;
+  }
+  let input: OpenedInput;
+  try {
+    input = await openInput('<stdin>', replay());
+  } catch (error) {
+    if (error !== failure) throw error;
+    yield { type: 'file-error', file: '<stdin>', reason: failure.message };
+    return;
+  }
+  yield* readOpened(input, options, forced);
+}
+
+/** Whether content that starts with `head` is read as JSON Lines when nothing names its format (standard input). */
+export const sniffsAsJsonLines = (head: Buffer): boolean => sniffCanonical(new TextDecoder().decode(stripUtf8Bom(head))) === 'jsonl';
+
 /** Reads every file in order; a file that cannot be opened is a file-error, never a crash. */
-export async function* readFiles(files: string[], options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
-  for (const file of files) {
-    if (isZip(file)) {
-      yield* readZip(file, options, forced);
+export async function* readFiles(paths: string[], options: ReadOptions, forced?: string): AsyncIterable<InputEvent> {
+  for (const path of paths) {
+    const file = labelOf(path, options);
+    if (isZip(path)) {
+      yield* readZip(path, options, forced);
       continue;
     }
     let input: OpenedInput;
     try {
-      input = await openFile(file);
+      input = await openFile(path, file);
     } catch (error) {
       if (error instanceof DecompressionError) {
         yield { type: 'file-error', file, reason: error.message };

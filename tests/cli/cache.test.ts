@@ -44,4 +44,23 @@ describe('--cache', () => {
     expect(changedInput.stderr).not.toContain(FROM_CACHE);
     expect(changedInput.stdout).not.toBe(changedRules.stdout);
   });
+
+  it('a cache file that is garbage, foreign or cut short is a miss: checked again, the same report, the file rewritten', async () => {
+    const own = join(dir, 'cache-of-its-own');
+    const run = () => chatlint(['check', input, '--rules', rules, '-f', 'json', '--cache', own]);
+    const first = await run();
+    const [name] = readdirSync(own).filter((f) => f.endsWith('.json'));
+    const file = join(own, name as string);
+    const good = readFileSync(file, 'utf8');
+    // Written like a shard's partial report: the head, then one conversation per line, then the waivers.
+    expect(good.split('\n')).toHaveLength((JSON.parse(good) as { conversations: unknown[] }).conversations.length + 3);
+    for (const content of ['garbage', '{"parts":[]}', good.split('\n').slice(0, 4).join('\n'), good.replace('"chatlintPartial":1', '"chatlintPartial":2')]) {
+      writeFileSync(file, content);
+      const again = await run();
+      expect(again.stderr, content.slice(0, 40)).not.toContain(FROM_CACHE);
+      expect(again.stdout).toBe(first.stdout);
+      expect(readFileSync(file, 'utf8')).toBe(good);
+    }
+    expect((await run()).stderr).toContain(FROM_CACHE);
+  });
 });

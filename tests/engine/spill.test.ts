@@ -13,9 +13,11 @@ describe('grouping past the memory budget', () => {
     try {
       const args = ['check', 'fixtures/nightly', 'fixtures/csv', 'fixtures/broken/bad-lines.jsonl', '-f', 'json'];
       const inMemory = await chatlint(args);
-      // Standard input cannot be read again: past the budget its messages go through the spill.
-      const stdin = await chatlint(['check', '-', '-f', 'json', '--memory-budget', '0'], { input: readFixture() });
-      const stdinInMemory = await chatlint(['check', '-', '-f', 'json'], { input: readFixture() });
+      // Agent signatures need every conversation checked once: past the budget their messages go through the spill.
+      const signed = ['check', '-', '-f', 'json', '--rules', 'examples/twitter-support.yaml'];
+      const stdin = await chatlint([...signed, '--memory-budget', '0'], { input: readFixture() });
+      const stdinInMemory = await chatlint(signed, { input: readFixture() });
+      expect(JSON.parse(stdin.stdout)).toHaveProperty('summary.agentIdentity');
       const spilled = await chatlint([...args, '--memory-budget', '0', '--jobs', '1']);
       expect(spilled.code).toBe(inMemory.code);
       expect(spilled.stdout).toBe(inMemory.stdout);
