@@ -11,7 +11,7 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames } from '../input/read.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { parseShard, type Shard } from '../model/shard.js';
-import { loadReportFile } from '../input/report-file.js';
+import { openReportFile } from '../input/report-file.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
 import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from '../report/formatter.js';
 import { FORMAT_NAMES, formatFromExtension, loadFormatter } from '../report/formatters/index.js';
@@ -149,7 +149,8 @@ export async function settingsFrom(options: CheckOptions, io: Io) {
   }
   const waivers = options.waivers ? loadWaivers(options.waivers) : [];
   if (options.failOnNew && !options.baseline) throw new UsageError('--fail-on-new needs --baseline <last-night.json> (or compare two reports with chatlint diff)');
-  const baseline = options.baseline ? loadReportFile(options.baseline) : undefined;
+  // The baseline's head is read and checked now (a bad file stops the run before it reads anything); its findings on each pass of the comparison.
+  const baseline = options.baseline ? await openReportFile(options.baseline) : undefined;
   const readOptions = {
     timezone,
     encoding,

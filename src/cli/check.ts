@@ -5,6 +5,7 @@ import type { InputEvent } from '../input/events.js';
 import { readFailedSpool, readFiles, readStdin } from '../input/read.js';
 import type { ReadOptions } from '../input/options.js';
 import { spoolStdin, type Spooled } from '../input/spool.js';
+import { STDIN_LABEL } from '../input/source.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 import { runCheck, type RunOptions, type RunResult } from '../engine/run.js';
 import { enterPhase } from '../engine/progress.js';
@@ -14,7 +15,7 @@ import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
 import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
-import { materialize, type Report, type ReportSource } from '../model/report.js';
+import type { Report, ReportSource } from '../model/report.js';
 import { isBinary } from '../report/formatter.js';
 import { TranscriptKeeper } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -186,14 +187,13 @@ export async function readAndCheck(
   const shard = settings.shard;
   // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
   // Lines files) and re-read for the conversations that continue after memory ran short; standard input is
-  // first copied to a private temporary file to be read the same way. Signatures (identity spans
-  // conversations) need every conversation checked once, and so may a caller of timelines (audit): those
-  // hold every message until the end (past the budget, on disk), in this thread. Timelines that take a
-  // conversation given again as replacing it (HTML) are checked piecewise in this thread.
-  const holdAll = Boolean(settings.ruleset.input?.agentIdFrom) || Boolean(engine.onConversation && engine.eachConversationOnce);
+  // first copied to a private temporary file to be read the same way. A caller of timelines that needs each
+  // conversation checked once (audit) holds every message until the end (past the budget, on disk). Timelines
+  // that take a conversation given again as replacing it (HTML), and agent signatures, are checked in this thread.
+  const holdAll = Boolean(engine.onConversation && engine.eachConversationOnce);
   const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
-    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat) : undefined;
+    const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
     return await checkRead(spool);
   } finally {
     if (spoolFolder) removeTempFolder(spoolFolder);
@@ -212,8 +212,8 @@ export async function readAndCheck(
     // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
     const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
     const bytes = inputBytes(inputs);
-    // Workers cannot hand their conversations to a timeline.
-    const jobs = piecewise && !engine.onConversation ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+    // Workers cannot hand their conversations to a timeline, nor resolve signatures across the night's counts.
+    const jobs = piecewise && !engine.onConversation && !settings.ruleset.input?.agentIdFrom ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
     boundHeapGrowth(bytes);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
@@ -224,7 +224,7 @@ export async function readAndCheck(
         ? runKey({ rules: settings.ruleset.hash, input: settings.ruleset.input ?? null, readSettings, inputFormat: options.inputFormat ?? null, redact: Boolean(options.redact), waivers, conversations: conversations ? [...conversations] : null }, files)
         : undefined;
     const cached = key && options.cache !== undefined ? await readCachedRun(options.cache, key, entryBudgetFor(memoryBudgetBytes)) : undefined;
-    const progress = startProgress(io.stderr, files, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
+    const progress = startProgress(io.stderr, inputs, cached || (options.quiet && options.progress === undefined) ? false : options.progress);
     let result: RunResult;
     try {
       if (cached) {
@@ -258,7 +258,14 @@ export async function readAndCheck(
   }
 }
 
-const STDIN_LABEL = '<stdin>';
+/** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
+const cannotSpool =
+  (folder: string) =>
+  (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new UsageError(`standard input: cannot copy it to ${folder} to read it (${code}); set TMPDIR to a folder on a disk with room for the export`);
+  };
 
 /** The exit code for an expected error (written to stderr), or for an unreadable path; rethrows a bug. */
 export function usageExitCode(error: unknown, io: Io): number {
@@ -296,13 +303,13 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    // A comparison needs every finding of both reports at once: then the report is read into memory.
-    const whole = baseline && options.baseline ? materialize(report) : undefined;
-    const since = baseline && whole && options.baseline ? diffReports(baseline, whole, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison reads the findings of both reports in passes, holding only what changed.
+    const since =
+      baseline && options.baseline ? await diffReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: ReportSource = since ? Object.assign({}, whole, { baseline: since }) : report;
+    const compared: ReportSource = since ? Object.assign({}, report, { baseline: since }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),

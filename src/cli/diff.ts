@@ -1,5 +1,5 @@
 import { diffReports } from '../engine/diff.js';
-import { loadReportFile } from '../input/report-file.js';
+import { openReportFile } from '../input/report-file.js';
 import { DIFF_FORMATS, diffCaveats, formatDiff, type DiffFormat } from '../report/diff-format.js';
 import { formatFromExtension } from '../report/formatters/index.js';
 import { terminalSafe } from '../report/terminal-safe.js';
@@ -22,9 +22,10 @@ export async function diff(baselinePath: string, currentPath: string, options: D
   try {
     const fromExtension = options.output ? formatFromExtension(options.output) : undefined;
     const format = (options.format ?? (fromExtension && (DIFF_FORMATS as readonly string[]).includes(fromExtension) ? fromExtension : 'pretty')) as DiffFormat;
-    const baseline = loadReportFile(baselinePath);
-    const current = loadReportFile(currentPath);
-    const result = diffReports(baseline, current, { baseline: baselinePath, current: currentPath });
+    // Both reports are read in passes, their findings one at a time (see openReportFile).
+    const baseline = await openReportFile(baselinePath);
+    const current = await openReportFile(currentPath);
+    const result = await diffReports({ ...baseline.head, findings: baseline.findings }, { ...current.head, findings: current.findings }, { baseline: baselinePath, current: currentPath });
     if (format !== 'pretty') for (const caveat of diffCaveats(result)) warn(caveat);
     const text = formatDiff(result, format, format === 'pretty' && useColor(options, io, !options.output));
     if (options.output) await writeReport(options.output, text);

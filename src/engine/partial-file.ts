@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { textLines as linesOf } from '../input/text-lines.js';
 import type { PartialHead } from './aggregate.js';
 import type { ConversationEntry } from './entry.js';
 import type { EntryStore } from './entry-store.js';
@@ -36,24 +36,6 @@ export class NotPartialFile extends Error {}
 
 /** A partial file's fields but its conversations, which went to `add` one by one in the file's order. */
 export type ReadPartial = Record<string, unknown> & { conversations: [] };
-
-const LF = 0x0a;
-
-/** Lines of a file as text, without holding more than one line (plus a read chunk). */
-async function* linesOf(path: string): AsyncGenerator<string> {
-  let pending: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, start)) {
-      const piece = chunk.subarray(start, at);
-      yield (pending.length > 0 ? Buffer.concat([...pending, piece]) : piece).toString('utf8');
-      pending = [];
-      start = at + 1;
-    }
-    if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
-  }
-  if (pending.length > 0) yield Buffer.concat(pending).toString('utf8');
-}
 
 function parsed(text: string, what: string): unknown {
   try {

@@ -239,6 +239,12 @@ export class Reading {
   }
 }
 
+/** Agent identity from signatures, when the options (else the rule file) ask for it. */
+export function identityStep(ruleset: Ruleset, options: RunOptions): AgentIdentityStep | undefined {
+  const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
+  return agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+}
+
 /** Checks grouped conversations: identity (when given), rules, waivers, redaction, the entry; tells onConversation. */
 export function conversationChecker(ruleset: Ruleset, options: RunOptions, identity?: AgentIdentityStep): (grouped: Grouped) => ConversationEntry {
   const policy = policyOf(scoringOf(ruleset));
@@ -319,9 +325,9 @@ export function messagesOf(wanted: ReadonlySet<string>): (add: (message: Message
 
 /**
  * The middle of the pipeline: input events in, conversations grouped and checked, report out. Every message
- * is held (past the budget, on disk) until the input ends: the way for stdin (it cannot be read again),
- * agent identity (its summary spans conversations) and timelines. Files otherwise go through checkPieces
- * (engine/workers.ts), which checks conversations as memory runs short.
+ * is held (past the budget, on disk) until the input ends, so each conversation is checked once: the way
+ * for input that cannot be read again and for callers that need each conversation once (audit). Files
+ * otherwise go through checkPieces (engine/workers.ts), which checks conversations as memory runs short.
  */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,
@@ -330,8 +336,7 @@ export async function runCheck(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const sink = options.entries ?? new EntryStore();
-  const agentIdFrom = options.agentIdFrom === undefined ? ruleset.input?.agentIdFrom : options.agentIdFrom;
-  const identity = agentIdFrom ? new AgentIdentityStep(agentIdFrom) : undefined;
+  const identity = identityStep(ruleset, options);
   const check = conversationChecker(ruleset, options, identity);
   await enterPhase('reading');
   let reading: Reading | undefined;

@@ -16,6 +16,7 @@ import { inputBytes } from '../input/source.js';
 import {
   groupEvicting,
   conversationChecker,
+  identityStep,
   finishRun,
   groupWhole,
   messagesOf,
@@ -556,10 +557,12 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   await enterPhase('reading');
   const sink = options.entries ?? new EntryStore();
   const joiner = new PieceJoiner(sink, hooks, pieces.length);
-  const check = conversationChecker(ruleset, options);
+  // Signatures are resolved in this thread (a conversation checked again replaces what it counted).
+  const identity = identityStep(ruleset, options);
+  const check = conversationChecker(ruleset, options, identity);
   const packer = new EntryPacker();
   let again: AsyncIterable<InputEvent>;
-  if (run.jobs > 1 && pieces.length > 1) {
+  if (run.jobs > 1 && pieces.length > 1 && !identity) {
     // The workers read again too, and check the reopened conversations or send back their messages.
     again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs)));
   } else {
@@ -580,5 +583,5 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
     const wanted = new Set(joiner.reopened.keys());
     await groupWhole(again, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
-  return finishRun(ruleset, options, hooks, joiner.account(), sink);
+  return finishRun(ruleset, options, hooks, joiner.account(), sink, identity);
 }

@@ -10,7 +10,7 @@ import { readJsonDocument } from './json.js';
 import { readJsonLines } from './jsonl.js';
 import { describeShape, guardUnknownShape } from './unknown-shape.js';
 import { labelOf, type ReadOptions } from './options.js';
-import { HEAD_BYTES, openFile, openInput, openStdin, readAll, type OpenedInput } from './source.js';
+import { HEAD_BYTES, openFile, openInput, openStdin, readAll, STDIN_LABEL, type OpenedInput } from './source.js';
 import { DecompressionError, isZip, withoutCompression, zipEntries } from './compressed.js';
 import { binaryKind } from './binary.js';
 import { DEFAULT_MAX_MESSAGE_CHARS, limitMessageLength } from './limits.js';
@@ -270,7 +270,7 @@ export async function* readStdin(stream: AsyncIterable<Buffer | string>, options
     input = await openStdin(stream);
   } catch (error) {
     if (!(error instanceof DecompressionError)) throw error;
-    yield { type: 'file-error', file: '<stdin>', reason: error.message };
+    yield { type: 'file-error', file: STDIN_LABEL, reason: error.message };
     return;
   }
   yield* readOpened(input, options, forced);
@@ -287,10 +287,10 @@ export async function* readFailedSpool(path: string, failure: DecompressionError
   }
   let input: OpenedInput;
   try {
-    input = await openInput('<stdin>', replay());
+    input = await openInput(STDIN_LABEL, replay());
   } catch (error) {
     if (error !== failure) throw error;
-    yield { type: 'file-error', file: '<stdin>', reason: failure.message };
+    yield { type: 'file-error', file: STDIN_LABEL, reason: failure.message };
     return;
   }
   yield* readOpened(input, options, forced);

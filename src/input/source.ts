@@ -60,7 +60,10 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
 }
 
 /** Standard input, decompressed as it streams when it starts like gzip or zstd (`zcat` not needed). */
-export async function openStdin(stream: AsyncIterable<Buffer | string>, label = '<stdin>'): Promise<OpenedInput> {
+/** What reports call standard input. */
+export const STDIN_LABEL = '<stdin>';
+
+export async function openStdin(stream: AsyncIterable<Buffer | string>, label = STDIN_LABEL): Promise<OpenedInput> {
   const input = await openInput(label, stream);
   const suffix = compressionByMagic(input.head);
   return suffix ? openInput(label, decompressed(`stdin${suffix}`, Readable.from(input.chunks()))) : input;

@@ -23,23 +23,23 @@ function report(findings: Finding[], agents: AgentSummary[] = [], averageScore: 
 const FILES = { baseline: 'yesterday.json', current: 'today.json' };
 
 describe('diffReports', () => {
-  it('a finding that moved to another message index is unchanged', () => {
+  it('a finding that moved to another message index is unchanged', async () => {
     const before = report([finding('c1', 'rude', '7', '天啊', 3)]);
     const after = report([finding('c1', 'rude', '7', '天啊', 5)]);
-    const diff = diffReports(before, after, FILES);
+    const diff = await diffReports(before, after, FILES);
     expect(diff.totals).toMatchObject({ new: 0, resolved: 0, unchanged: 1 });
     expect(diff.worse).toBe(false);
     expect(diff.newFindings).toEqual([]);
   });
 
-  it('counts as a multiset: two identical yesterday and three today is two unchanged and one new', () => {
+  it('counts as a multiset: two identical yesterday and three today is two unchanged and one new', async () => {
     const same = (i: number) => finding('c1', 'rude', '7', '天啊', i);
-    const diff = diffReports(report([same(1), same(2)]), report([same(1), same(4), same(6)]), FILES);
+    const diff = await diffReports(report([same(1), same(2)]), report([same(1), same(4), same(6)]), FILES);
     expect(diff.totals).toMatchObject({ new: 1, resolved: 0, unchanged: 2 });
     expect(diff.newFindings.map((f) => f.messageIndex)).toEqual([6]);
     expect(diff.worse).toBe(true);
     // And the other way round: one resolved.
-    const back = diffReports(report([same(1), same(4), same(6)]), report([same(1), same(2)]), FILES);
+    const back = await diffReports(report([same(1), same(4), same(6)]), report([same(1), same(2)]), FILES);
     expect(back.totals).toMatchObject({ new: 0, resolved: 1, unchanged: 2 });
     expect(back.worse).toBe(false);
   });
@@ -49,18 +49,18 @@ describe('diffReports', () => {
     ['another rule', finding('c1', 'slow', '7', '天啊')],
     ['another agent', finding('c1', 'rude', '8', '天啊')],
     ['another text', finding('c1', 'rude', '7', '我晕')],
-  ])('%s is a different finding: one new, one resolved', (_, other) => {
-    const diff = diffReports(report([finding('c1', 'rude', '7', '天啊')]), report([other]), FILES);
+  ])('%s is a different finding: one new, one resolved', async (_, other) => {
+    const diff = await diffReports(report([finding('c1', 'rude', '7', '天啊')]), report([other]), FILES);
     expect(diff.totals).toMatchObject({ new: 1, resolved: 1, unchanged: 0 });
   });
 
-  it('a finding without a match is identified by its excerpt', () => {
+  it('a finding without a match is identified by its excerpt', async () => {
     const late = (excerpt: string, seconds: number): Finding => ({ ...finding('c1', 'slow', '7', 'x'), match: null, excerpt, seconds });
-    expect(diffReports(report([late('已为您查到', 95)]), report([late('已为您查到', 97)]), FILES).totals.unchanged).toBe(1);
-    expect(diffReports(report([late('已为您查到', 95)]), report([late('好的', 95)]), FILES).totals).toMatchObject({ new: 1, resolved: 1 });
+    expect((await diffReports(report([late('已为您查到', 95)]), report([late('已为您查到', 97)]), FILES)).totals.unchanged).toBe(1);
+    expect((await diffReports(report([late('已为您查到', 95)]), report([late('好的', 95)]), FILES)).totals).toMatchObject({ new: 1, resolved: 1 });
   });
 
-  it('tallies per agent and per rule, with each agent score change', () => {
+  it('tallies per agent and per rule, with each agent score change', async () => {
     const before = report(
       [finding('c1', 'rude', '7', 'a'), finding('c1', 'slow', '7', 'b'), finding('c2', 'rude', '8', 'c')],
       [agent('7', 80), agent('8', 90)],
@@ -71,7 +71,7 @@ describe('diffReports', () => {
       [agent('7', 95), agent('8', 90), agent('9', 70)],
       84.96,
     );
-    const diff = diffReports(before, after, FILES);
+    const diff = await diffReports(before, after, FILES);
     expect(reportDiffSchema.parse(diff)).toEqual(diff);
     expect(diff.totals).toEqual({ new: 2, resolved: 1, unchanged: 2, scoreBefore: 85, scoreAfter: 84.96, scoreChange: 0 });
     expect(diff.agents).toEqual([
@@ -86,9 +86,9 @@ describe('diffReports', () => {
     expect(diff.resolvedFindings.map((f) => f.ruleId)).toEqual(['slow']);
   });
 
-  it('says when the rules changed or a report lists fewer findings than it counts', () => {
+  it('says when the rules changed or a report lists fewer findings than it counts', async () => {
     const quiet = { ...report([finding('c1', 'rude', '7', 'a')]), summary: { ...TEMPLATE.summary, findings: 3 } };
-    const diff = diffReports(quiet, report([], [], null, 'h2'), FILES);
+    const diff = await diffReports(quiet, report([], [], null, 'h2'), FILES);
     expect(diff.rulesChanged).toBe(true);
     expect(diff.baseline).toMatchObject({ file: 'yesterday.json', findings: 3, listed: 1 });
     expect(diff.totals).toMatchObject({ new: 0, resolved: 1, scoreChange: null });

@@ -1,8 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatlint } from '../helpers/cli.js';
+import { loadRuleset } from '../../src/config/load.js';
+import { runCheck } from '../../src/engine/run.js';
+import { readFiles } from '../../src/input/read.js';
+import { materialize } from '../../src/model/report.js';
 
 describe('grouping past the memory budget', () => {
   it('gives the same report when every message goes through the disk spill', async () => {
@@ -13,15 +17,18 @@ describe('grouping past the memory budget', () => {
     try {
       const args = ['check', 'fixtures/nightly', 'fixtures/csv', 'fixtures/broken/bad-lines.jsonl', '-f', 'json'];
       const inMemory = await chatlint(args);
-      // Agent signatures need every conversation checked once: past the budget their messages go through the spill.
-      const signed = ['check', '-', '-f', 'json', '--rules', 'examples/twitter-support.yaml'];
-      const stdin = await chatlint([...signed, '--memory-budget', '0'], { input: readFixture() });
-      const stdinInMemory = await chatlint(signed, { input: readFixture() });
-      expect(JSON.parse(stdin.stdout)).toHaveProperty('summary.agentIdentity');
+      // Holding every message (runCheck, as audit does): past the budget they go through the spill.
+      const ruleset = loadRuleset({ cwd: process.cwd() });
+      const held = async (memoryBudgetBytes?: number) => {
+        const run = await runCheck(readFiles(['fixtures/nightly', 'fixtures/broken/bad-lines.jsonl'].flatMap(filesIn), {}), ruleset, {}, { memoryBudgetBytes });
+        const text = JSON.stringify(materialize(run.report));
+        run.entries.close();
+        return text;
+      };
       const spilled = await chatlint([...args, '--memory-budget', '0', '--jobs', '1']);
       expect(spilled.code).toBe(inMemory.code);
       expect(spilled.stdout).toBe(inMemory.stdout);
-      expect(stdin.stdout).toBe(stdinInMemory.stdout);
+      expect(await held(0)).toBe(await held());
       // No spill folder is left.
       expect(readdirSync(tmp)).toEqual([]);
     } finally {
@@ -32,9 +39,6 @@ describe('grouping past the memory budget', () => {
   });
 });
 
-function readFixture(): string {
-  return readdirSync('fixtures/nightly')
-    .filter((name) => name.endsWith('.jsonl'))
-    .map((name) => readFileSync(join('fixtures/nightly', name), 'utf8'))
-    .join('');
+function filesIn(path: string): string[] {
+  return path.endsWith('.jsonl') ? [path] : readdirSync(path).filter((name) => name.endsWith('.jsonl')).map((name) => join(path, name));
 }

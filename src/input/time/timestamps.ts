@@ -31,6 +31,8 @@ const DATE_TIME_12H =
 /** What luxon's IANAZone.isValidZone does, without loading luxon for it. */
 function isValidZone(zone: string): boolean {
   if (!zone) return false;
+  // UTC is no entry of ICU's list of canonical zones, and the default when a rule file names none.
+  if (zone === 'UTC' || zone === 'Etc/UTC') return true;
   // A canonical name is looked up in ICU's list (~1 ms); building a formatter to try it costs 15-30 ms
   // of a small run's start-up. Aliases (US/Eastern, Etc/UTC) and bad names still go the slow way.
   if (canonicalZones().has(zone)) return true;
