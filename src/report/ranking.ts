@@ -1,4 +1,4 @@
-import type { AgentSummary, ConversationSummary, Report } from '../model/report.js';
+import type { AgentSummary, ConversationSummary, Finding } from '../model/report.js';
 
 /** Conversations worst first: lowest score (when scored), then most findings, then earliest. */
 export function worstFirst(scored: boolean) {
@@ -16,16 +16,37 @@ export function agentsWorstFirst(agents: readonly AgentSummary[], scored: boolea
   );
 }
 
-/** Lowest score first (when scoring), then most findings; conversations without findings are left out. */
-export function conversationsWorstFirst(conversations: readonly ConversationSummary[], scored: boolean): ConversationSummary[] {
-  return conversations
-    .filter((c) => c.findings > 0 || (scored && !c.passed))
-    .sort((a, b) => (scored ? a.score - b.score : 0) || b.findings - a.findings || a.conversationId.localeCompare(b.conversationId, 'en', { numeric: true }));
+/** Lowest score first (when scoring), then most findings, then by id (numbers in order). */
+const conversationOrder =
+  (scored: boolean) =>
+  (a: ConversationSummary, b: ConversationSummary): number =>
+    (scored ? a.score - b.score : 0) || b.findings - a.findings || a.conversationId.localeCompare(b.conversationId, 'en', { numeric: true });
+
+/**
+ * The `limit` worst conversations with findings (or failed, when scoring), in conversationOrder, and how many
+ * there are in all: one pass over a sequence that may be read from disk, holding no more than `limit`. Ties
+ * keep the order they came in, as a stable sort of them all would.
+ */
+export function worstConversations(conversations: Iterable<ConversationSummary>, scored: boolean, limit: number): { worst: ConversationSummary[]; total: number } {
+  const order = conversationOrder(scored);
+  const worst: ConversationSummary[] = [];
+  let total = 0;
+  for (const c of conversations) {
+    if (!(c.findings > 0 || (scored && !c.passed))) continue;
+    total++;
+    if (worst.length === limit && order(c, worst[limit - 1] as ConversationSummary) >= 0) continue;
+    // After every one it does not sort before: a later equal one stays after an earlier.
+    let at = worst.length;
+    while (at > 0 && order(c, worst[at - 1] as ConversationSummary) < 0) at--;
+    worst.splice(at, 0, c);
+    if (worst.length > limit) worst.pop();
+  }
+  return { worst, total };
 }
 
 /** Findings per rule id, most first. */
-export function findingsByRule(report: Report): Array<[ruleId: string, count: number]> {
+export function findingsByRule(findings: Iterable<Pick<Finding, 'ruleId'>>): Array<[ruleId: string, count: number]> {
   const counts = new Map<string, number>();
-  for (const f of report.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }

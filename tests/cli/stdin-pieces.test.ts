@@ -22,11 +22,9 @@ async function asIfPiped(file: string, args: string[]): Promise<string> {
 
 describe('standard input is read like a file (copied to a private temporary file first)', () => {
   const night = generatedNight(dir, 'night.jsonl', 'time');
-  const shuffled = generatedNight(dir, 'shuffled.jsonl', 'shuffled');
 
   it.each([
     ['time-ordered, 2 workers, budget 0', night, ['--jobs', '2', '--memory-budget', '0']],
-    ['shuffled, one thread, budget 0', shuffled, ['--jobs', '1', '--memory-budget', '0']],
   ])('%s: the same report as the file by name', async (_label, file, variant) => {
     const args = ['-f', 'json', ...variant];
     const piped = await chatlint(['check', '-', ...args], { input: readFileSync(file), env: CUT_SMALL_FILES });

@@ -1,7 +1,7 @@
-import { materialize, type ReportSource } from '../../model/report.js';
+import type { ReportSource } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { strings } from '../i18n.js';
-import { agentsWorstFirst, conversationsWorstFirst, findingsByRule } from '../ranking.js';
+import { agentsWorstFirst, findingsByRule, worstConversations } from '../ranking.js';
 
 /** Rows past this in one table become "… N more": a ticket is read, not scrolled. */
 const MAX_ROWS = 20;
@@ -31,8 +31,8 @@ const percent = (value: number | null) => (value === null ? '-' : `${Math.round(
 export const markdown: Formatter = {
   name: 'markdown',
   *format(source: ReportSource, context: FormatterContext): Generator<string> {
-    // For people: the whole report at once (grouping, ranking, charts).
-    const report = materialize(source);
+    // One pass over each big list: rule counts, and the worst conversations kept as they stream by.
+    const report = source;
     const t = strings(context.language);
     const s = report.summary;
     const lines = [`# ${t.reportTitle}`, ''];
@@ -62,23 +62,23 @@ export const markdown: Formatter = {
       lines.push(...table(head, rows, head.map((_, i) => i >= 2)), ...more(report.agents.length, context.language), '');
     }
 
-    const byRule = findingsByRule(report);
+    const byRule = findingsByRule(report.findings);
     if (byRule.length > 0) {
       lines.push(`## ${t.topRulesTitle}`, '');
       lines.push(...table([t.rule, t.findings], byRule.slice(0, MAX_ROWS).map(([id, n]) => [markdownText(id), String(n)]), [false, true]));
       lines.push(...more(byRule.length, context.language), '');
     }
 
-    const worst = conversationsWorstFirst(report.conversations, context.scored);
-    if (worst.length > 0) {
+    const { worst, total } = worstConversations(report.conversations, context.scored, MAX_ROWS);
+    if (total > 0) {
       lines.push(`## ${t.worstConversations}`, '');
       const scoreHead = t.score100;
       const head = [t.conversation, ...(context.scored ? [scoreHead] : []), t.findings, t.agent, t.file];
-      const rows = worst.slice(0, MAX_ROWS).map((c) => [
+      const rows = worst.map((c) => [
         markdownText(c.conversationId), ...(context.scored ? [String(c.score)] : []), String(c.findings),
         markdownText(c.agents.join(', ')), markdownText(c.source.file),
       ]);
-      lines.push(...table(head, rows, head.map((h) => h === scoreHead || h === t.findings)), ...more(worst.length, context.language), '');
+      lines.push(...table(head, rows, head.map((h) => h === scoreHead || h === t.findings)), ...more(total, context.language), '');
     }
     if (s.findings === 0) lines.push(t.noFindings, '');
     yield `${lines.join('\n')}`;

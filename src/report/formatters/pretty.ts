@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { materialize, type Finding, type ReportSource, type Severity } from '../../model/report.js';
+import type { ConversationSummary, Finding, ReportSource, Severity } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { counted, strings } from '../i18n.js';
 import { padEnd, terminalSafe } from '../terminal-text.js';
@@ -23,35 +23,59 @@ function highlighted(c: ChalkInstance, color: boolean, finding: Finding): string
   return c.dim(text.slice(0, at)) + marked + c.dim(text.slice(at + match.length));
 }
 
-function groupByConversation(findings: Finding[]): Map<string, Finding[]> {
-  const groups = new Map<string, Finding[]>();
+/**
+ * The findings of each conversation in turn: a report lists them conversation by conversation, in the
+ * order of its conversations; a conversation seen again later (a list in another order) is a new group.
+ */
+function* byConversation(findings: Iterable<Finding>): Generator<Finding[]> {
+  let group: Finding[] = [];
   for (const f of findings) {
-    const list = groups.get(f.conversationId);
-    if (list) list.push(f);
-    else groups.set(f.conversationId, [f]);
+    if (group.length > 0 && (group[0] as Finding).conversationId !== f.conversationId) {
+      yield group;
+      group = [];
+    }
+    group.push(f);
   }
-  return groups;
+  if (group.length > 0) yield group;
 }
 
+/**
+ * Each conversation's summary, looked up in the order the findings come: the conversations list is read
+ * alongside (the same report order), from the start again only when an id is not ahead.
+ */
+function summariesAlong(conversations: Iterable<ConversationSummary>): (conversationId: string) => ConversationSummary | undefined {
+  let reader = conversations[Symbol.iterator]();
+  return (conversationId) => {
+    for (let restarted = false; ; ) {
+      for (let next = reader.next(); !next.done; next = reader.next()) if (next.value.conversationId === conversationId) return next.value;
+      if (restarted) return undefined;
+      reader = conversations[Symbol.iterator]();
+      restarted = true;
+    }
+  };
+}
 
 /** For a person at a terminal: findings grouped by conversation, then a per-agent table, then totals. */
 export const pretty: Formatter = {
   name: 'pretty',
   *format(source: ReportSource, context: FormatterContext): Generator<string> {
-    // For people: the whole report at once (grouping, ranking, charts).
-    const report = materialize(source);
+    // Findings stream out a conversation at a time; nothing per finding or conversation is held.
+    const report = source;
     const c = new Chalk({ level: context.color ? 1 : 0 });
     const t = strings(context.language);
     const lines: string[] = [];
 
-    const scores = new Map(report.conversations.map((conv) => [conv.conversationId, conv]));
-    for (const [conversationId, findings] of groupByConversation(report.findings)) {
-      const first = findings[0];
-      const scored = context.scored ? scores.get(conversationId) : undefined;
+    const summaryOf = summariesAlong(report.conversations);
+    let listed = 0;
+    for (const findings of byConversation(report.findings)) {
+      const first = findings[0] as Finding;
+      const conversationId = first.conversationId;
+      listed += findings.length;
+      const scored = context.scored ? summaryOf(conversationId) : undefined;
       const verdict = scored
         ? `  ${t.score} ${scored.score}${scored.critical ? ` ${c.red.bold(`(${t.criticalFail})`)}` : scored.passed ? '' : ` ${c.red(`(${t.failed})`)}`}`
         : '';
-      lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}${verdict}  ${c.dim(terminalSafe(first?.source.file ?? ''))}`);
+      lines.push(`${c.bold.underline(`${t.conversation} ${terminalSafe(conversationId)}`)}${verdict}  ${c.dim(terminalSafe(first.source.file))}`);
       for (const f of findings) {
         const who = f.agentId ? `${terminalSafe(f.agentId)}${f.agentName ? ` ${terminalSafe(f.agentName)}` : ''}` : '-';
         // People count messages from 1; JSON keeps the 0-based messageIndex.
@@ -71,7 +95,7 @@ export const pretty: Formatter = {
       yield `${lines.join('\n')}\n`;
       lines.length = 0;
     }
-    if (report.findings.length === 0) lines.push(c.green(t.noFindings), '');
+    if (listed === 0) lines.push(c.green(t.noFindings), '');
 
     if (report.agents.length > 0) {
       lines.push(c.bold(t.perAgent));
@@ -89,12 +113,14 @@ export const pretty: Formatter = {
       lines.push(`  ${c.dim(rendered[0] ?? '')}`, ...rendered.slice(1).map((r) => `  ${r}`), '');
     }
 
-    if (report.skipped.length > 0) {
-      lines.push(c.yellow.bold(t.skippedTitle));
-      for (const s of report.skipped.slice(0, 20)) {
-        lines.push(`  ${terminalSafe(s.file)}${s.line !== null ? `:${s.line}` : s.record ? `#${s.record}` : ''}  ${terminalSafe(s.reason)}`);
-      }
-      if (report.skipped.length > 20) lines.push(`  … ${report.skipped.length - 20} ${t.more}`);
+    const skipped: string[] = [];
+    let skips = 0;
+    for (const skip of report.skipped) {
+      if (skips++ < 20) skipped.push(`  ${terminalSafe(skip.file)}${skip.line !== null ? `:${skip.line}` : skip.record ? `#${skip.record}` : ''}  ${terminalSafe(skip.reason)}`);
+    }
+    if (skips > 0) {
+      lines.push(c.yellow.bold(t.skippedTitle), ...skipped);
+      if (skips > 20) lines.push(`  … ${skips - 20} ${t.more}`);
       lines.push('');
     }
 
