@@ -50,6 +50,11 @@ export class ConversationCollector {
     return this.byId.size;
   }
 
+  /** The estimated heap bytes of the messages held in memory. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /**
    * Every conversation, each ordered by time, with its exact duplicates left out (see Grouped); empties the
    * collector. In memory they come ordered by first message, then id; after a spill, partition by partition
@@ -86,26 +91,23 @@ export class ConversationCollector {
   }
 }
 
-/** A conversation being gathered: its messages as read, when it was placed in the queue and last active. */
+/** A conversation being gathered: its messages as read, and when it was last active (a message count). */
 interface Held {
   id: string;
   messages: Message[];
   bytes: number;
-  placed: number;
   last: number;
 }
 
 /**
  * Groups a stream of messages in bounded memory, for exports that are roughly in time order (most
- * conversations end long before the file does). Conversations wait in least-recently-active order; past
- * the memory budget the least recently active ones are checked at once (down to three quarters of it) and
- * remembered as evicted. A later message of an evicted conversation "reopens" it: `onReopen` is told (its
- * early entry no longer counts) and its messages from then on are dropped here; the caller re-reads the
- * reopened conversations whole at the end. So the report is the same whatever the budget.
+ * conversations end long before the file does). Past the memory budget the least recently active
+ * conversations are checked at once (down to three quarters of it) and remembered as evicted. A later
+ * message of an evicted conversation "reopens" it: `onReopen` is told (its early entry no longer counts) and
+ * its messages from then on are dropped here; the caller re-reads the reopened conversations whole at the
+ * end. So the report is the same whatever the budget.
  */
 export class EvictingGrouper {
-  // Map order is placement order; a conversation active since its placement is moved to the back lazily,
-  // when it reaches the front, so a message costs no re-insertion.
   private readonly held = new Map<string, Held>();
   // Per evicted conversation: the first line its messages came from (0 when not known), for the re-read.
   private readonly evicted = new IdHashTable(1);
@@ -126,11 +128,13 @@ export class EvictingGrouper {
   add(message: Message): void {
     const id = message.conversationId;
     const known = this.held.get(id);
+    const bytes = heapBytes(message);
     if (known) {
       // Every record parsed its own copy of the id: keep one per conversation.
       message.conversationId = known.id;
       known.messages.push(message);
       known.last = ++this.clock;
+      known.bytes += bytes;
     } else {
       const window = this.reopened.get(id);
       if (window) {
@@ -146,32 +150,26 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-    }
-    const bytes = heapBytes(message);
-    if (known) known.bytes += bytes;
-    else {
-      const now = ++this.clock;
-      this.held.set(id, { id, messages: [message], bytes, placed: now, last: now });
+      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock });
     }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
   }
 
-  /** Checks the least recently active conversations until the held bytes are down to `target`. */
+  /**
+   * Checks the least recently active conversations until the held bytes are down to `target`. Strictly by
+   * last activity: a conversation that just started (one message so far) is as live as one that just
+   * spoke, and checking it early would make it reopen. A sort per eviction is a few thousand conversations
+   * every tens of thousands of messages.
+   */
   private evict(target: number): void {
-    // Entries re-inserted while iterating are visited again at the end, by then with placed === last.
-    for (const held of this.held.values()) {
+    const byActivity = [...this.held.values()].sort((a, b) => a.last - b.last);
+    for (const held of byActivity) {
       if (this.heldBytes <= target) break;
-      const { id } = held;
-      this.held.delete(id);
-      if (held.last > held.placed) {
-        held.placed = held.last;
-        this.held.set(id, held);
-        continue;
-      }
+      this.held.delete(held.id);
       this.heldBytes -= held.bytes;
-      this.evicted.insert(id, firstLine(held.messages));
-      this.onGrouped(groupedConversation(id, held.messages.sort(byTime)));
+      this.evicted.insert(held.id, firstLine(held.messages));
+      this.onGrouped(groupedConversation(held.id, held.messages.sort(byTime)));
     }
   }
 
@@ -227,7 +225,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, placed: 0, last: 0 };
+const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0 };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {

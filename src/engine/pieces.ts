@@ -2,7 +2,7 @@ import type { InputEvent } from '../input/events.js';
 import { labelOf, type ReadOptions } from '../input/options.js';
 import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLines, splittableJsonLines, type LinePosition } from '../input/ranges.js';
 import { readFiles } from '../input/read.js';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
@@ -41,16 +41,18 @@ export async function planPieces(files: string[], options: ReadOptions, forced: 
 
 /**
  * A piece's input events, numbered as a one-thread read of the whole file numbers them. `started` learns
- * where a range starts (a re-read of its lines starts scanning there).
+ * where a range starts, and the line positions its scan noted before that start (a re-read of some lines
+ * starts scanning at the nearest).
  */
-export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined, started?: (at: LinePosition) => void): AsyncIterable<InputEvent> {
+export async function* readPiece(piece: Piece, options: ReadOptions, forced: string | undefined, started?: (at: LinePosition, marks: LinePosition[]) => void): AsyncIterable<InputEvent> {
   if (!piece.range) {
     yield* readFiles([piece.file], options, forced);
     return;
   }
   let from = FILE_START;
+  const marks: LinePosition[] = [];
   try {
-    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options);
+    if (piece.range.start > 0) from = await scanJsonLines(piece.file, FILE_START, { byte: piece.range.start }, options, marks);
   } catch (error) {
     // The file went away (or became unreadable) after it was planned: an unreadable file, as for any reader.
     const code = (error as NodeJS.ErrnoException).code;
@@ -58,16 +60,21 @@ export async function* readPiece(piece: Piece, options: ReadOptions, forced: str
     yield { type: 'file-error', file: labelOf(piece.file, options), reason: `cannot read file: ${code}` };
     return;
   }
-  started?.(from);
+  started?.(from, marks);
   yield* readJsonLinesPart(piece.file, from, piece.range.end, options, forced);
 }
 
-/** The bytes of the files to read (an unreadable file counts nothing: the reader reports it). */
+/**
+ * The bytes the reader will see in the files: a gzip file counts what its trailer says it holds, a zstd
+ * file what its first frame's header says (when it says), anything else its size. An unreadable file
+ * counts nothing: the reader reports it.
+ */
 export function inputBytes(files: readonly string[]): number {
   let bytes = 0;
   for (const file of files) {
     try {
-      bytes += statSync(file).size;
+      const size = statSync(file).size;
+      bytes += Math.max(size, contentBytes(file, size) ?? 0);
     } catch {
       // Reported by the reader.
     }
@@ -75,8 +82,42 @@ export function inputBytes(files: readonly string[]): number {
   return bytes;
 }
 
+/** The bytes a compressed file holds, by its own account, or undefined (not compressed, or not told). */
+function contentBytes(file: string, size: number): number | undefined {
+  const suffix = /\.(gz|zst)$/i.exec(file)?.[1]?.toLowerCase();
+  if (!suffix || size < 18) return undefined;
+  const descriptor = openSync(file, 'r');
+  try {
+    // gzip: ISIZE, the last member's length mod 2^32 (a bigger or multi-member file is underestimated,
+    // never below its compressed size).
+    if (suffix === 'gz') return readAt(descriptor, size - 4, 4).readUInt32LE(0);
+    return zstdContentSize(readAt(descriptor, 0, 18));
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function readAt(descriptor: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  readSync(descriptor, buffer, 0, length, position);
+  return buffer;
+}
+
+/** Frame_Content_Size of a zstd frame header (RFC 8878, 3.1.1.1), when the header carries it. */
+function zstdContentSize(head: Buffer): number | undefined {
+  if (head.readUInt32LE(0) !== 0xfd2fb528) return undefined;
+  const descriptor = head[4] as number;
+  const singleSegment = (descriptor >> 5) & 1;
+  const sizeFlag = descriptor >> 6;
+  const at = 5 + (singleSegment ? 0 : 1) + ([0, 1, 2, 4][descriptor & 3] as number);
+  if (sizeFlag === 0) return singleSegment ? head[at] : undefined;
+  if (sizeFlag === 1) return head.readUInt16LE(at) + 256;
+  if (sizeFlag === 2) return head.readUInt32LE(at);
+  return Number(head.readBigUInt64LE(at));
+}
+
 /**
- * Input size from which worker threads pay for themselves. Workers cost CPU of their own (each compiles the
+ * Input size (as read: compressed files count what they hold) from which worker threads pay for themselves. Workers cost CPU of their own (each compiles the
  * rules, warms up, collects its own garbage, and checks again what two pieces both saw), while one thread
  * already has V8's collector working on a second core: on 2 cores, two workers took 15% longer than one
  * thread on 100 MB and 13–16% less time on 300 MB and 1 GB (docs/performance.md, round six).

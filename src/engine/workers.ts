@@ -10,7 +10,7 @@ import type { ConversationEntry, PackedEntry } from './entry.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
-import { groupedWindow, type Grouped, type LineWindow } from './group.js';
+import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, groupedWindow, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
 import {
@@ -46,7 +46,8 @@ export type FromWorker =
   | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'messages'; index: number; messages: Message[] }
-  | { type: 'reread-done'; index: number }
+  | { type: 'rechecked'; entries: PackedEntry[] }
+  | { type: 'reread-done'; index: number; overflowed?: boolean }
   | { type: 'error'; message: string };
 
 /** What a piece leaves besides its entries: read accounts, hook calls to replay, windows of its reopened conversations. */
@@ -56,10 +57,12 @@ interface PieceDone {
   reopened: Array<[conversationId: string, window: LineWindow]>;
   /** Where a range started (lines and records before it). */
   start?: LinePosition | undefined;
+  /** Line positions its start scan noted before that (where a re-read of earlier pieces' lines can begin). */
+  marks?: LinePosition[] | undefined;
 }
 
 /** What the main thread posts to a check worker. */
-export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'reread'; index: number; reread: Reread; ids: string[] } | { type: 'exit' };
+export type ToWorker = { type: 'piece'; index: number; piece: Piece } | { type: 'reread'; index: number; task: RereadTask } | { type: 'exit' };
 
 /** What a worker needs to check pieces as the main thread would. */
 export interface WorkerSetup {
@@ -76,7 +79,7 @@ const OPS_PER_POST = 500;
  * to `take` in the order they happen. Resolves to what the piece leaves besides.
  */
 async function checkPiece(
-  read: (started: (at: LinePosition) => void) => AsyncIterable<InputEvent>,
+  read: (started: (at: LinePosition, marks: LinePosition[]) => void) => AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
   check: (grouped: Grouped) => ConversationEntry,
@@ -84,13 +87,17 @@ async function checkPiece(
   take: (op: Op) => void,
 ): Promise<Omit<PieceDone, 'hooks'>> {
   let start: LinePosition | undefined;
-  const events = read((at) => (start = at));
+  let marks: LinePosition[] | undefined;
+  const events = read((at, noted) => {
+    start = at;
+    marks = noted;
+  });
   const onGrouped = (grouped: Grouped) => {
     const window = groupedWindow(grouped);
     take({ entry: packer.pack(check(grouped)), window });
   };
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
-  return { account, reopened: [...reopened], start };
+  return { account, reopened: [...reopened], start, marks };
 }
 
 /**
@@ -108,7 +115,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       return;
     }
     if (message.type === 'reread') {
-      void rereadFor(message.index, message.reread, new Set(message.ids)).catch(fail);
+      void rereadFor(message.index, message.task).catch(fail);
       return;
     }
     const hooks: HookCall[] = [];
@@ -142,17 +149,45 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       })
       .catch(fail);
   });
-  /** Reads a piece again for the reopened conversations, posting their messages back in batches. */
-  const rereadFor = async (index: number, reread: Reread, ids: ReadonlySet<string>) => {
-    let messages: Message[] = [];
-    for await (const message of wantedMessages(readAgain(reread, ids, setup.readOptions, setup.forced), ids)) {
-      messages.push(message);
-      if (messages.length >= MESSAGES_PER_POST) {
-        post({ type: 'messages', index, messages });
-        messages = [];
+  /**
+   * Reads again for reopened conversations: checks them here and posts their entries when the task has all
+   * their lines, else posts their messages back in batches.
+   */
+  const rereadFor = async (index: number, { rereads, ids, check: checkHere }: RereadTask) => {
+    const wanted = new Set(ids);
+    const messages = wantedMessages(readAll(rereads, wanted, setup.readOptions, setup.forced), wanted);
+    if (checkHere) {
+      // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
+      const collector = new ConversationCollector(Infinity);
+      for await (const message of messages) {
+        collector.add(message);
+        if (collector.bytes > (setup.options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) {
+          post({ type: 'reread-done', index, overflowed: true });
+          post({ type: 'ready' });
+          return;
+        }
       }
+      let entries: PackedEntry[] = [];
+      const flush = () => {
+        post({ type: 'rechecked', entries }, packer.release());
+        entries = [];
+      };
+      for (const grouped of collector.drain()) {
+        entries.push(packer.pack(check(grouped)));
+        if (entries.length >= OPS_PER_POST) flush();
+      }
+      flush();
+    } else {
+      let batch: Message[] = [];
+      for await (const message of messages) {
+        batch.push(message);
+        if (batch.length >= MESSAGES_PER_POST) {
+          post({ type: 'messages', index, messages: batch });
+          batch = [];
+        }
+      }
+      if (batch.length > 0) post({ type: 'messages', index, messages: batch });
     }
-    if (messages.length > 0) post({ type: 'messages', index, messages });
     post({ type: 'reread-done', index });
     post({ type: 'ready' });
   };
@@ -219,8 +254,9 @@ class PieceJoiner {
   /** Conversations to re-check whole, with every piece and window their records lie in. */
   readonly reopened = new Map<string, Array<[piece: number, window: LineWindow]>>();
   private readonly accounts: ReadAccount[] = [];
-  /** Where each range piece started, for the re-read. */
+  /** Where each range piece started, and the line positions noted before, for the re-read. */
   readonly starts: Array<LinePosition | undefined> = [];
+  readonly marks: Array<LinePosition[] | undefined> = [];
   private readonly hookCalls: HookCall[][] = [];
   private replayed = 0;
 
@@ -240,6 +276,11 @@ class PieceJoiner {
       if (slot >= 0) windows.push([this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]);
     }
     return windows;
+  }
+
+  /** The entry of a reopened conversation, checked again whole. */
+  rechecked(entry: PackedEntry): void {
+    this.sink.addPacked(entry);
   }
 
   take(piece: number, op: Op): void {
@@ -265,6 +306,7 @@ class PieceJoiner {
   done(piece: number, done: PieceDone): void {
     this.accounts[piece] = done.account;
     this.starts[piece] = done.start;
+    this.marks[piece] = done.marks;
     this.hookCalls[piece] = done.hooks;
     for (; this.replayed < this.pieces && this.hookCalls[this.replayed]; this.replayed++) replay(this.hooks, this.hookCalls[this.replayed] as HookCall[]);
     for (const [id, window] of done.reopened) this.reopen(id).push([piece, window]);
@@ -278,59 +320,128 @@ class PieceJoiner {
 /** Lines closer than this are re-read in one stretch (scanning the gap costs less than starting again). */
 const WINDOW_GAP_LINES = 5000;
 
+/** Lines of a piece to read again, and the nearest known position before them (where scanning for the first starts). */
+interface Stretch {
+  lines: LineWindow;
+  from: LinePosition;
+}
+
 /** A piece read again for the reopened conversations: only stretches of its lines, or (undefined) whole. */
 interface Reread {
   piece: Piece;
-  stretches: LineWindow[] | undefined;
-  /** Where the piece starts (lines and records before it). */
-  start: LinePosition;
+  stretches: Stretch[] | undefined;
 }
 
-/** The pieces to read again for the reopened conversations, in read order, each with the stretches of lines where they lie. */
-function rereadsOf(pieces: Piece[], joiner: PieceJoiner): Reread[] {
+/**
+ * The known line positions of each file: where range pieces start, and what their start scans noted on the
+ * way (about every MARK_BYTES), in byte order.
+ */
+function knownPositions(pieces: Piece[], joiner: PieceJoiner): Map<string, LinePosition[]> {
+  const byFile = new Map<string, LinePosition[]>();
+  for (const [index, piece] of pieces.entries()) {
+    if (!piece.range) continue;
+    const known = byFile.get(piece.file) ?? [FILE_START];
+    known.push(...(joiner.marks[index] ?? []));
+    const start = joiner.starts[index];
+    if (start) known.push(start);
+    byFile.set(piece.file, known);
+  }
+  for (const known of byFile.values()) known.sort((a, b) => a.byte - b.byte);
+  return byFile;
+}
+
+/** The last of `known` (in byte order) that lies before line `line`. */
+function positionBefore(known: readonly LinePosition[], line: number): LinePosition {
+  let low = 0;
+  let high = known.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((known[middle] as LinePosition).lines < line) low = middle;
+    else high = middle - 1;
+  }
+  return known[low] ?? FILE_START;
+}
+
+/** The pieces to read again for reopened conversations (`ids`), in read order, each with the stretches of lines where they lie. */
+function rereadsOf(pieces: Piece[], joiner: PieceJoiner, ids: readonly string[]): Reread[] {
   const byPiece = new Map<number, LineWindow[]>();
-  for (const windows of joiner.reopened.values()) {
-    for (const [piece, window] of windows) {
+  for (const id of ids) {
+    for (const [piece, window] of joiner.reopened.get(id) ?? []) {
       const list = byPiece.get(piece) ?? [];
-      list.push(window);
+      // A copy: stretches are merged in place.
+      list.push([window[0], window[1]]);
       byPiece.set(piece, list);
     }
   }
+  const positions = knownPositions(pieces, joiner);
   const rereads: Reread[] = [];
   for (const [index, piece] of pieces.entries()) {
     const windows = byPiece.get(index);
     if (!windows) continue;
-    const start = joiner.starts[index] ?? FILE_START;
     if (!piece.range || windows.some(([first]) => first === 0)) {
-      rereads.push({ piece, stretches: undefined, start });
+      rereads.push({ piece, stretches: undefined });
       continue;
     }
     windows.sort((a, b) => a[0] - b[0]);
-    const stretches: LineWindow[] = [];
+    const merged: LineWindow[] = [];
     for (const [first, last] of windows) {
-      const previous = stretches[stretches.length - 1];
+      const previous = merged[merged.length - 1];
       if (previous && first <= previous[1] + WINDOW_GAP_LINES) previous[1] = Math.max(previous[1], last);
-      else stretches.push([first, last]);
+      else merged.push([first, last]);
     }
-    rereads.push({ piece, stretches, start });
+    const known = positions.get(piece.file) ?? [FILE_START];
+    rereads.push({ piece, stretches: merged.map((lines) => ({ lines, from: positionBefore(known, lines[0]) })) });
   }
   return rereads;
 }
 
 /** The records of one re-read (records of conversations other than `ids` are not parsed). */
-async function* readAgain({ piece, stretches, start }: Reread, ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+async function* readAgain({ piece, stretches }: Reread, ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
   const options: ReadOptions = { ...readOptions, onlyConversations: ids };
   if (!stretches) {
     yield* readPiece(piece, options, forced);
     return;
   }
-  let at = start;
-  for (const [first, last] of stretches) {
+  let at = FILE_START;
+  for (const { lines: [first, last], from } of stretches) {
+    // From where the last stretch ended, or a known position nearer.
+    if (from.lines > at.lines) at = from;
     at = await scanJsonLines(piece.file, at, { line: first - 1 }, readOptions);
     const end = await scanJsonLines(piece.file, at, { line: last }, readOptions);
     yield* readJsonLinesPart(piece.file, at, end.byte, options, forced);
     at = end;
   }
+}
+
+/** The records of several re-reads, in order. */
+async function* readAll(rereads: readonly Reread[], ids: ReadonlySet<string>, readOptions: ReadOptions, forced: string | undefined): AsyncIterable<InputEvent> {
+  for (const reread of rereads) yield* readAgain(reread, ids, readOptions, forced);
+}
+
+/**
+ * Work for the workers once every piece is done: re-reads for the reopened conversations `ids`. `check`:
+ * the re-reads cover every line of those conversations, so the worker checks them itself; else it sends
+ * their messages back and this thread checks them once every task is done.
+ */
+interface RereadTask {
+  rereads: Reread[];
+  ids: string[];
+  check: boolean;
+}
+
+/**
+ * The re-read tasks for `jobs` workers. When every piece to read again is a range read by stretches (one
+ * big JSON Lines file, the usual night), the reopened conversations are dealt out to the workers, and each
+ * reads the stretches of its own and checks them: records of the others are skipped unparsed. Otherwise
+ * (whole files: CSV, compressed) each task reads one piece for all of them.
+ */
+function rereadTasks(pieces: Piece[], joiner: PieceJoiner, jobs: number): RereadTask[] {
+  const ids = [...joiner.reopened.keys()];
+  const all = rereadsOf(pieces, joiner, ids);
+  if (all.length === 0) return [];
+  if (all.some((reread) => !reread.stretches)) return all.map((reread) => ({ rereads: [reread], ids, check: false }));
+  const shares = Array.from({ length: Math.min(jobs, ids.length) }, (_, k) => ids.filter((_id, i) => i % jobs === k));
+  return shares.map((share) => ({ rereads: rereadsOf(pieces, joiner, share), ids: share, check: true }));
 }
 
 /** The messages of the wanted conversations in re-read events, in read order (plain data: they are posted between threads). */
@@ -352,14 +463,14 @@ const MESSAGES_PER_POST = 2000;
 
 /**
  * Runs the pieces on worker threads, handing what they post to the joiner; then, once every piece is done,
- * the re-reads for the reopened conversations (`plan` says which, from what the joiner learnt), spread over
- * the same workers. Resolves to the messages each re-read found, in the plan's order.
+ * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
+ * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => { rereads: Reread[]; ids: string[] }): Promise<Message[][]> {
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[]): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
-  let rereads: { rereads: Reread[]; ids: string[] } | undefined;
+  let rereads: RereadTask[] | undefined;
   let nextReread = 0;
   let rereadsDone = 0;
   const found: Message[][] = [];
@@ -381,14 +492,14 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         busy.add(worker);
         worker.postMessage({ type: 'piece', index, piece } satisfies ToWorker);
       } else if (!rereads) waiting.push(worker);
-      else if (nextReread < rereads.rereads.length) {
+      else if (nextReread < rereads.length) {
         const at = nextReread++;
         busy.add(worker);
-        worker.postMessage({ type: 'reread', index: at, reread: rereads.rereads[at] as Reread, ids: rereads.ids } satisfies ToWorker);
+        worker.postMessage({ type: 'reread', index: at, task: rereads[at] as RereadTask } satisfies ToWorker);
       } else worker.postMessage({ type: 'exit' } satisfies ToWorker);
     };
     const finishIfDone = () => {
-      if (rereads && rereadsDone === rereads.rereads.length) {
+      if (rereads && rereadsDone === rereads.length) {
         for (const worker of waiting.splice(0)) worker.postMessage({ type: 'exit' } satisfies ToWorker);
         resolve(found);
       }
@@ -416,8 +527,11 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
             finishIfDone();
           }
         } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
+        else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
         else if (message.type === 'reread-done') {
           busy.delete(worker);
+          // Too many messages to check within a worker's budget: sent back instead, and grouped here (past the budget, on disk).
+          if (message.overflowed) rereads?.push({ ...(rereads[message.index] as RereadTask), check: false });
           found[message.index] ??= [];
           rereadsDone++;
           finishIfDone();
@@ -447,28 +561,25 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   const identity = identityStep(ruleset, options);
   const check = conversationChecker(ruleset, options, identity);
   const packer = new EntryPacker();
-  const plan = () => ({ rereads: rereadsOf(pieces, joiner), ids: [...joiner.reopened.keys()] });
   let again: AsyncIterable<InputEvent>;
   if (run.jobs > 1 && pieces.length > 1 && !identity) {
-    // The workers read again too, each a piece, and send back the reopened conversations' messages.
-    again = messageEvents(await runWorkers(run, pieces, joiner, plan));
+    // The workers read again too, and check the reopened conversations or send back their messages.
+    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs)));
   } else {
     for (const [index, piece] of pieces.entries()) {
-      const read = (started: (at: LinePosition) => void) => {
+      const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
         const events = readPiece(piece, run.readOptions, run.forced, started);
         return run.track ? run.track(events) : events;
       };
       const done = await checkPiece(read, hooks, options, check, packer, (op) => joiner.take(index, op));
       joiner.done(index, { ...done, hooks: [] });
     }
-    const { rereads, ids } = plan();
-    const wanted = new Set(ids);
-    again = (async function* () {
-      for (const reread of rereads) yield* readAgain(reread, wanted, run.readOptions, run.forced);
-    })();
+    const ids = [...joiner.reopened.keys()];
+    again = readAll(rereadsOf(pieces, joiner, ids), new Set(ids), run.readOptions, run.forced);
   }
   await enterPhase('grouping');
   if (joiner.reopened.size > 0) {
+    // Messages of the reopened conversations not checked on a worker (none when the workers checked them).
     const wanted = new Set(joiner.reopened.keys());
     await groupWhole(again, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }

@@ -78,12 +78,28 @@ function recordsOfLine(buffer: Buffer, start: number, end: number, number: numbe
 }
 
 /**
- * Counts lines and records from `from` up to `until`: the first line that starts at or after `until.byte`,
- * or the line after `until.line`, or the end of the file. Returns the position there.
+ * At most this many bytes between the line positions a scan to a byte notes on its way (`marks`), and about
+ * MARKS_PER_SCAN of them on a shorter scan: a later re-read of a few lines scans from the nearest.
  */
-export async function scanJsonLines(path: string, from: LinePosition, until: { byte?: number; line?: number }, options: ReadOptions): Promise<LinePosition> {
+const MARK_BYTES = 1 << 20;
+const MARKS_PER_SCAN = 256;
+
+/**
+ * Counts lines and records from `from` up to `until`: the first line that starts at or after `until.byte`,
+ * or the line after `until.line`, or the end of the file. Returns the position there. On a scan to a byte,
+ * line positions noted on the way go to `marks` (see MARK_BYTES).
+ */
+export async function scanJsonLines(path: string, from: LinePosition, until: { byte?: number; line?: number }, options: ReadOptions, marks?: LinePosition[]): Promise<LinePosition> {
   let { byte, lines, records } = from;
-  const stopsAt = (lineStart: number, number: number) => (until.byte !== undefined && lineStart >= until.byte) || (until.line !== undefined && number > until.line);
+  const markBytes = marks && until.byte !== undefined ? Math.max(1, Math.min(MARK_BYTES, Math.ceil((until.byte - byte) / MARKS_PER_SCAN))) : Infinity;
+  let nextMark = byte + markBytes;
+  const stopsAt = (lineStart: number, number: number) => {
+    if (lineStart >= nextMark) {
+      marks?.push({ byte: lineStart, lines: number - 1, records });
+      nextMark = lineStart + markBytes;
+    }
+    return (until.byte !== undefined && lineStart >= until.byte) || (until.line !== undefined && number > until.line);
+  };
   let pending: Buffer[] = [];
   const stream = createReadStream(path, { start: from.byte, highWaterMark: CHUNK_BYTES });
   try {

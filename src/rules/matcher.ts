@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../model/message.js';
-import { foldPatternSource, foldWidth, literalSource } from '../text/fold.js';
-import { regexNeedles } from '../text/needles.js';
+import { foldPatternSource, foldUnit, foldWidth, literalSource } from '../text/fold.js';
+import { regexNeedles, requiredRun } from '../text/needles.js';
 import { PhraseAutomaton } from '../text/phrase-automaton.js';
 import { regexSource } from './schema.js';
 
@@ -29,17 +29,31 @@ export interface TextMatch {
  * alternation of them, longest first, would: "真是的" wins over a shorter overlap); when case-insensitive
  * phrases hold non-ASCII letters, they share one alternation RegExp instead. User patterns run one by one,
  * since combining them would renumber their backreferences; one with needles (sets of characters every
- * match holds one of, see text/needles.ts) runs only on texts that hold a needle of each set.
+ * match holds one of, see text/needles.ts) runs only on texts that hold a needle of each set, and one with a
+ * required run ("。。" of "。{2,}") only on texts that hold it. The automaton reads a message as written
+ * and has needles of its own (its phrases' first, second and last characters), so a message no pattern may match
+ * is never width-folded.
  */
 export class PhraseMatcher {
   private readonly automaton: PhraseAutomaton | undefined;
+  /** The automaton's needle sets as pairs (word, bits), or undefined to scan every text. */
+  private readonly automatonNeeds: Int32Array[] | undefined;
   private readonly expressions: RegExp[];
   /**
    * Per expression: its needle sets, each as pairs (word, bits) of the needles' numbers (a text must hold a
    * needle of every set), or undefined to run on every text.
    */
   private readonly needs: Array<Int32Array[] | undefined>;
-  private readonly hasNeeds: boolean;
+  /** Per expression: characters every match holds in a row, found in the text as written (see requiredRun). */
+  private readonly runs: Array<string | undefined>;
+  /** Whether some expression has needle sets. */
+  private readonly expressionsNeed: boolean;
+  /**
+   * Needle sets of the whole matcher, as pairs (word, bits): a text that the automaton or an expression may
+   * match holds a needle of each. The k-th is the union of every one's k-th set (or its last, when it has
+   * fewer): "稍" or "请" for two wait phrases, and "等" or "耐" too. Empty when one of them has no needles.
+   */
+  private readonly gates: Int32Array[] = [];
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
@@ -50,23 +64,45 @@ export class PhraseMatcher {
       if (PhraseAutomaton.canCompile(folded, ignoreCase)) this.automaton = new PhraseAutomaton(folded, ignoreCase);
       else this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
     }
+    const automatonSets = this.automaton?.needleSets();
+    this.automatonNeeds = automatonSets && automatonSets.length > 0 ? automatonSets.map(needleSetWords) : undefined;
     for (const pattern of patterns) this.expressions.push(new RegExp(foldPatternSource(pattern), flags));
-    this.needs = this.expressions.map((e) => regexNeedles(e.source, ignoreCase)?.map(needleSetWords));
-    this.hasNeeds = this.needs.some((n) => n !== undefined);
+    const expressionSets = this.expressions.map((e) => regexNeedles(e.source, ignoreCase));
+    this.needs = expressionSets.map((sets) => sets?.map(needleSetWords));
+    this.runs = this.expressions.map((e) => requiredRun(e.source));
+    this.expressionsNeed = this.needs.some((n) => n !== undefined);
+    const sets = [...(this.automaton ? [automatonSets] : []), ...expressionSets];
+    if (sets.length > 0 && sets.every((s) => s !== undefined && s.length > 0)) {
+      const parts = sets as string[][][];
+      const depth = Math.max(...parts.map((p) => p.length));
+      for (let k = 0; k < depth; k++) this.gates.push(needleSetWords(parts.flatMap((p) => p[Math.min(k, p.length - 1)] as string[])));
+    }
   }
 
-  /** The needles `folded` holds, when the caller did not give them (see needlesOf). */
-  private presence(folded: string, given: Int32Array | undefined): Int32Array {
-    if (given !== undefined || !this.hasNeeds) return given ?? NO_NEEDLES;
-    return needlesOf(folded, scratch);
-  }
-
-  /** Whether expression `i` may match a text holding the needles `presence` (false when a needle set is missing). */
-  private mayMatch(i: number, presence: Int32Array): boolean {
+  /**
+   * Whether expression `i` may match a text (as written) holding the needles `presence` (false when a
+   * needle set or its required run is missing).
+   */
+  private mayMatch(i: number, text: string, presence: Int32Array): boolean {
+    const run = this.runs[i];
+    if (run !== undefined && !text.includes(run)) return false;
     const needs = this.needs[i];
-    if (needs === undefined) return true;
-    for (const set of needs) if (!meets(set, presence)) return false;
-    return true;
+    return needs === undefined || meetsAll(needs, presence);
+  }
+
+  /** The needles of message `index` when some expression has needle sets, else an empty set (not read). */
+  private presence(texts: FoldedTexts, index: number): Int32Array {
+    return this.expressionsNeed ? texts.needlesAt(index) : NO_NEEDLES;
+  }
+
+  /** Whether anything of this matcher may match message `index` (see gates). */
+  private mayHold(texts: FoldedTexts, index: number): boolean {
+    return this.gates.length === 0 || meetsAll(this.gates, texts.needlesAt(index));
+  }
+
+  /** Whether the automaton may find a phrase in message `index`. */
+  private mayScan(texts: FoldedTexts, index: number): boolean {
+    return this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, texts.needlesAt(index));
   }
 
   /** A matcher for a phrase set (see phraseSetSchema). */
@@ -80,23 +116,32 @@ export class PhraseMatcher {
 
   /**
    * All matches in `text`, ordered by offset; an occurrence found by two expressions is reported once.
-   * `folded` is foldWidth(text) and `needles` needlesOf(folded), when the caller has them (see foldedTexts).
+   * `folded` is foldWidth(text) and `needles` needlesOf(text), when the caller has them.
    */
-  findAll(text: string, folded = foldWidth(text), needles?: Int32Array): readonly TextMatch[] {
+  findAll(text: string, folded?: string, needles?: Int32Array): readonly TextMatch[] {
+    return this.findAllIn(oneText(text, folded, needles), 0);
+  }
+
+  /** findAll on message `index` of a conversation's texts (see foldedTexts). */
+  findAllIn(texts: FoldedTexts, index: number): readonly TextMatch[] {
+    if (!this.mayHold(texts, index)) return NO_MATCHES;
+    const text = texts.textAt(index);
     let found: TextMatch[] | undefined;
-    if (this.automaton) {
-      const hits = this.automaton.findAll(folded);
+    if (this.automaton && this.mayScan(texts, index)) {
+      const hits = this.automaton.findAll(text);
       if (hits.length > 0) {
         found = [];
         for (const hit of hits) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
       }
-      // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
-      if (this.expressions.length === 0) return found ?? NO_MATCHES;
     }
+    // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
+    if (this.expressions.length === 0) return found ?? NO_MATCHES;
     let sources = found ? 1 : 0;
-    const presence = this.presence(folded, needles);
+    const presence = this.presence(texts, index);
+    let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, presence)) continue;
+      if (!this.mayMatch(i, text, presence)) continue;
+      folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       // Hits of earlier expressions (one expression alone finds each occurrence once, in offset order).
       const earlier = found ? found.length : 0;
@@ -121,15 +166,26 @@ export class PhraseMatcher {
    * matches count: every position where an expression matches is tried, so an exception "你们" covers the
    * "你" of "好你们" even when another exception "好你" matched just before it. One pass over the text.
    */
-  coverage(text: string, folded = foldWidth(text), needles?: Int32Array): (start: number, end: number) => boolean {
+  coverage(text: string, folded?: string, needles?: Int32Array): (start: number, end: number) => boolean {
+    return this.coverageIn(oneText(text, folded, needles), 0);
+  }
+
+  /** coverage of message `index` of a conversation's texts (see foldedTexts). */
+  coverageIn(texts: FoldedTexts, index: number): (start: number, end: number) => boolean {
+    if (!this.mayHold(texts, index)) return NOTHING_COVERED;
+    const text = texts.textAt(index);
     // reach[i]: the furthest end of a match starting at or before i.
-    const reach = new Array<number>(folded.length + 1).fill(-1);
-    this.automaton?.forEach(folded, (at, length) => {
-      reach[at] = Math.max(reach[at] ?? -1, at + length);
-    });
-    const presence = this.presence(folded, needles);
+    const reach = new Array<number>(text.length + 1).fill(-1);
+    if (this.automaton && this.mayScan(texts, index)) {
+      this.automaton.forEach(text, (at, length) => {
+        reach[at] = Math.max(reach[at] ?? -1, at + length);
+      });
+    }
+    const presence = this.presence(texts, index);
+    let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, presence)) continue;
+      if (!this.mayMatch(i, text, presence)) continue;
+      folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
       for (let m = expression.exec(folded); m !== null; m = expression.exec(folded)) {
@@ -144,46 +200,73 @@ export class PhraseMatcher {
   }
 
   /** True when any expression matches somewhere in `text`. */
-  test(text: string, folded = foldWidth(text), needles?: Int32Array): boolean {
-    if (this.automaton?.test(folded)) return true;
+  test(text: string, folded?: string, needles?: Int32Array): boolean {
+    return this.testIn(oneText(text, folded, needles), 0);
+  }
+
+  /** test on message `index` of a conversation's texts (see foldedTexts). */
+  testIn(texts: FoldedTexts, index: number): boolean {
+    if (!this.mayHold(texts, index)) return false;
+    const text = texts.textAt(index);
+    if (this.automaton && this.mayScan(texts, index) && this.automaton.test(text)) return true;
     if (this.expressions.length === 0) return false;
-    const presence = this.presence(folded, needles);
+    const presence = this.presence(texts, index);
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, presence)) continue;
+      if (!this.mayMatch(i, text, presence)) continue;
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
-      if (expression.test(folded)) return true;
+      if (expression.test(texts.at(index))) return true;
     }
     return false;
   }
 }
 
+/** One text seen as the only message of a conversation, folded and searched for needles on first use. */
+function oneText(text: string, folded: string | undefined, needles: Int32Array | undefined): FoldedTexts {
+  let numbered = needleCount;
+  const one: FoldedTexts = {
+    textAt: () => text,
+    at: () => (folded ??= foldWidth(text)),
+    needlesAt() {
+      if (numbered !== needleCount) {
+        needles = undefined;
+        numbered = needleCount;
+      }
+      return (needles ??= needlesOf(text));
+    },
+  };
+  return one;
+}
+
 /**
  * Each needle character's number, shared by all matchers: one pass over a message finds the needles of
  * every rule (see needlesOf). 0 for a character that is nobody's needle; past MAX_NEEDLE_INDEX characters
- * share the last number, which only costs a needless run.
+ * share the last number, which only costs a needless run. Needles are characters of the width-folded text;
+ * NEEDLE_INDEX gives each unit as written the number of the unit it folds to ("！" that of "!"), so a
+ * message is searched for needles without folding it.
  */
 const NEEDLE_INDEX = new Uint16Array(65536);
+/** The number of each needle character (a unit of folded text). */
+const NEEDLE_NUMBER = new Uint16Array(65536);
 const MAX_NEEDLE_INDEX = 1023;
 let needleCount = 0;
 
 /**
- * The needle characters a width-folded text holds: bit (n & 31) of word (n >> 5) for needle number n.
- * Made for the needles numbered so far (a matcher made later may number more: see foldedTexts).
+ * The needle characters a text holds once width-folded (the text may be given as written or folded): bit
+ * (n & 31) of word (n >> 5) for needle number n. Made for the needles numbered so far (a matcher made later
+ * may number more: see foldedTexts).
  */
-export function needlesOf(folded: string, into?: Int32Array): Int32Array {
-  const words = (Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1;
-  const presence = into !== undefined && into.length >= words ? into.fill(0) : new Int32Array(words);
-  for (let i = 0; i < folded.length; i++) {
-    const n = NEEDLE_INDEX[folded.charCodeAt(i)] as number;
+export function needlesOf(text: string): Int32Array {
+  const presence = new Int32Array((Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1);
+  for (let i = 0; i < text.length; i++) {
+    const n = NEEDLE_INDEX[text.charCodeAt(i)] as number;
     if (n !== 0) presence[n >> 5] = (presence[n >> 5] as number) | (1 << (n & 31));
   }
   return presence;
 }
 
-/** Where a matcher called without the caller's needles finds them (one at a time: nothing here is re-entered). */
-const scratch = new Int32Array((MAX_NEEDLE_INDEX >> 5) + 1);
 const NO_NEEDLES = new Int32Array(0);
+const NOTHING_COVERED = (): boolean => false;
 
 /** A needle set as pairs (word, bits) of its characters' numbers. */
 function needleSetWords(needles: readonly string[]): Int32Array {
@@ -195,6 +278,12 @@ function needleSetWords(needles: readonly string[]): Int32Array {
   return Int32Array.from([...bitsByWord].flat());
 }
 
+/** Whether a text holding the needles `presence` holds one of each set. */
+function meetsAll(sets: readonly Int32Array[], presence: Int32Array): boolean {
+  for (const set of sets) if (!meets(set, presence)) return false;
+  return true;
+}
+
 /** Whether a text holding the needles `presence` holds one of the set (a word past its end: not known, so yes). */
 function meets(set: Int32Array, presence: Int32Array): boolean {
   for (let k = 0; k < set.length; k += 2) {
@@ -204,11 +293,17 @@ function meets(set: Int32Array, presence: Int32Array): boolean {
   return false;
 }
 
+/** The number of needle character `code` (a unit of folded text), numbered on first use. */
 function needleIndex(code: number): number {
-  let index = NEEDLE_INDEX[code] as number;
+  let index = NEEDLE_NUMBER[code] as number;
   if (index === 0) {
     index = Math.min(++needleCount, MAX_NEEDLE_INDEX);
-    NEEDLE_INDEX[code] = index;
+    NEEDLE_NUMBER[code] = index;
+    // The units written that fold to it: itself (a full-width form folds to another unit, so no text holds it
+    // folded), its full-width form, and for a space the ideographic space.
+    if (foldUnit(code) === code) NEEDLE_INDEX[code] = index;
+    if (code >= 0x21 && code <= 0x7e) NEEDLE_INDEX[code + 0xfee0] = index;
+    if (code === 0x20) NEEDLE_INDEX[0x3000] = index;
   }
   return index;
 }
@@ -225,18 +320,21 @@ function foundAt(found: readonly TextMatch[], count: number, offset: number, len
   return false;
 }
 
-/** The width-folded texts of one conversation's messages, each folded on first use. */
+/** The texts of one conversation's messages, each folded and searched for needles on first use. */
 export interface FoldedTexts {
+  /** The text of message `index` as written. */
+  textAt(index: number): string;
   /** foldWidth of message `index`'s text. */
   at(index: number): string;
-  /** needlesOf its folded text, for the PhraseMatchers of every rule. */
+  /** needlesOf its text, for the PhraseMatchers of every rule. */
   needlesAt(index: number): Int32Array;
 }
 
 // Rules run one after another over the same conversation: its messages are folded once, and searched for
-// needles once, whatever the number of rules reading them (most agent texts hold a full-width comma or
-// question mark, so folding copies). Each folded text is kept with the text it came from, so a conversation
-// whose messages change between two checks (re-sorted, or more of them) never gets a stale one.
+// needles once, whatever the number of rules reading them; a message is folded only when some pattern may
+// match it (most agent texts hold a full-width comma or question mark, so folding copies). Each folded
+// text and needle set is kept with the text it came from, so a conversation whose messages change between
+// two checks (re-sorted, or more of them) never gets a stale one.
 let lastMessages: readonly Message[] | undefined;
 let lastFolded: FoldedTexts | undefined;
 
@@ -245,27 +343,33 @@ export function foldedTexts(conversation: Conversation): FoldedTexts {
   const { messages } = conversation;
   if (messages === lastMessages && lastFolded) return lastFolded;
   const originals: Array<string | undefined> = [];
-  const texts: string[] = [];
+  const texts: Array<string | undefined> = [];
   const needles: Array<Int32Array | undefined> = [];
   // Needles numbered after some were found (a rule compiled since) make every presence found so far stale.
   let numbered = needleCount;
+  /** Message `index`'s text, forgetting what was found for another text at that index. */
+  const current = (index: number): string => {
+    const original = messages[index]?.text ?? '';
+    if (originals[index] !== original) {
+      originals[index] = original;
+      texts[index] = undefined;
+      needles[index] = undefined;
+    }
+    return original;
+  };
   const folded: FoldedTexts = {
+    textAt: (index) => messages[index]?.text ?? '',
     at(index) {
-      const original = messages[index]?.text ?? '';
-      if (originals[index] !== original) {
-        originals[index] = original;
-        texts[index] = foldWidth(original);
-        needles[index] = undefined;
-      }
-      return texts[index] as string;
+      const original = current(index);
+      return (texts[index] ??= foldWidth(original));
     },
     needlesAt(index) {
-      const text = folded.at(index);
+      const original = current(index);
       if (numbered !== needleCount) {
         needles.length = 0;
         numbered = needleCount;
       }
-      return (needles[index] ??= needlesOf(text));
+      return (needles[index] ??= needlesOf(original));
     },
   };
   lastMessages = messages;

@@ -27,6 +27,11 @@ export function foldWidth(text: string): string {
   return out + text.slice(from);
 }
 
+/** The UTF-16 unit foldWidth turns `c` into (every other unit is kept). */
+export function foldUnit(c: number): number {
+  return c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c;
+}
+
 const WORD_EDGE = /[A-Za-z0-9]/;
 
 /** Characters that must be escaped to be literal in a `u`-mode regular expression. */

@@ -238,3 +238,93 @@ const isSurrogate = (c: string) => {
   const code = c.charCodeAt(0);
   return code >= 0xd800 && code <= 0xdfff;
 };
+
+/** Shortest run worth a search of its own: a single character is a needle already. */
+const MIN_RUN = 2;
+
+/**
+ * Units that foldWidth keeps and no other unit folds to, and that have no case: CJK ideographs and
+ * punctuation, kana, Hangul, general punctuation ("。", "…"). A run of them is in the folded text exactly
+ * where it is in the text as written, with or without ignoreCase.
+ */
+function isRunUnit(c: number): boolean {
+  return (c >= 0x3001 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e);
+}
+
+/**
+ * A run of characters every match of `source` (a `u`-mode pattern) holds in a row, two or more of them,
+ * all of them units for which isRunUnit holds: "。。" for "。{2,}", "难道" for "难道.{0,12}吗". The search
+ * for it is a plain substring search of the text as written, cheaper than the RegExp. Only a top-level
+ * sequence is read (an alternation at the top, or anything not understood, gives no run); a group, class,
+ * escape, anchor or lookaround ends a run.
+ */
+export function requiredRun(source: string): string | undefined {
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  let at = 0;
+  while (at < source.length) {
+    const c = source[at] as string;
+    let unit: string | undefined;
+    if (c === '|') return undefined;
+    if (c === '(' || c === '[') {
+      at = skipBracketed(source, at);
+      if (at < 0) return undefined;
+    } else if (c === '\\') {
+      // Only escapes of one character are skipped whole; \u{…}, \p{…}, \k<…>, \x…, \c… are not read.
+      const e = source[at + 1];
+      if (e === undefined || 'upPkxc0123456789'.includes(e)) return undefined;
+      at += 2;
+    } else if (c === ')' || c === ']' || c === '*' || c === '+' || c === '?' || c === '{' || c === '}') {
+      return undefined;
+    } else {
+      const code = c.charCodeAt(0);
+      if (isRunUnit(code)) unit = c;
+      at += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    }
+    const quantifier = /^(?:([*+?])|\{(\d+)(,(\d*))?\})\??/.exec(source.slice(at, at + 24));
+    if (!quantifier) {
+      if (unit !== undefined) run += unit;
+      else end();
+      continue;
+    }
+    at += quantifier[0].length;
+    const min = quantifier[1] === '+' ? 1 : quantifier[1] !== undefined ? 0 : Number(quantifier[2]);
+    const exact = quantifier[1] === undefined && quantifier[3] === undefined;
+    if (unit !== undefined && min > 0) run += unit.repeat(Math.min(min, 64));
+    // More copies than the minimum may follow, so what comes next is not known to come right after.
+    if (unit === undefined || !exact || min > 64) end();
+  }
+  end();
+  return best.length >= MIN_RUN ? best : undefined;
+}
+
+/** The index after the group or class that starts at `at` (escapes and classes inside skipped), or -1. */
+function skipBracketed(source: string, at: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = at; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') {
+        inClass = false;
+        if (depth === 0) return i + 1;
+      }
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}

@@ -9,10 +9,28 @@
  * (see `canCompile`); the caller keeps the RegExp for the rest.
  */
 
+import { foldUnit } from './fold.js';
+
 const isAsciiWord = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 // Under /iu, [A-Za-z] also matches the Kelvin sign (K) and the long s (ſ), which fold to k and s.
 const KELVIN = 0x212a;
 const LONG_S = 0x17f;
+
+/**
+ * A UTF-16 unit as the scan compares it: width-folded (so the scan reads a message as written, without a
+ * folded copy: folding keeps every unit's position), and for ignoreCase also ASCII-lower-cased, with the
+ * Kelvin sign and the long s as k and s. Worked out, not looked up: a table of 65,536 units would miss the
+ * cache on CJK text.
+ */
+function canonicalUnit(c: number, ignoreCase: boolean): number {
+  const folded = c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c;
+  if (!ignoreCase || folded < 0x41) return folded;
+  if (folded <= 0x5a) return folded + 32;
+  return folded === KELVIN ? 0x6b : folded === LONG_S ? 0x73 : folded;
+}
+
+/** At most this many characters in a needle set of an automaton: past it, the set rarely rules a text out. */
+const MAX_AUTOMATON_NEEDLES = 32;
 
 /** One occurrence: where it starts and how long it is, in UTF-16 units. */
 export interface PhraseHit {
@@ -52,12 +70,23 @@ export class PhraseAutomaton {
     return true;
   }
 
-  /** `phrases` already width-folded and ordered as the alternation would list them (longest first). */
+  /** The first, the second and the last unit of every phrase (see needleSets). */
+  private readonly firsts = new Set<number>();
+  private readonly seconds = new Set<number>();
+  private readonly lasts = new Set<number>();
+
+  /**
+   * `phrases` width-folded and ordered as the alternation would list them (longest first). Texts may be
+   * given as written or width-folded: the scan folds each unit as it reads it.
+   */
   constructor(
     phrases: readonly string[],
     private readonly ignoreCase: boolean,
   ) {
     phrases.forEach((phrase, rank) => {
+      this.firsts.add(phrase.charCodeAt(0));
+      this.seconds.add(phrase.charCodeAt(Math.min(1, phrase.length - 1)));
+      this.lasts.add(phrase.charCodeAt(phrase.length - 1));
       let node = 0;
       for (let i = 0; i < phrase.length; i++) {
         const unit = this.canon(phrase.charCodeAt(i));
@@ -114,15 +143,41 @@ export class PhraseAutomaton {
   }
 
   private canon(c: number): number {
-    if (!this.ignoreCase) return c;
-    if (c >= 0x41 && c <= 0x5a) return c + 32;
-    if (c === KELVIN) return 0x6b;
-    if (c === LONG_S) return 0x73;
-    return c;
+    return canonicalUnit(c, this.ignoreCase);
   }
 
+  /** Whether `c` (as written) is a letter or digit to a word bound on the folded text. */
   private isWord(c: number): boolean {
-    return isAsciiWord(c) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
+    return isAsciiWord(foldUnit(c)) || (this.ignoreCase && (c === KELVIN || c === LONG_S));
+  }
+
+  /**
+   * Sets of characters a text must hold one of each for some phrase to occur in it (its folded form): the
+   * phrases' first units, their second units (the first of a phrase of one), and their last units, with
+   * every unit that (ignoreCase) case-folds to one. A set too large to rule texts out is left out; none:
+   * the scan runs on every text.
+   */
+  needleSets(): string[][] {
+    const sets: string[][] = [];
+    for (const units of [this.firsts, this.seconds, this.lasts]) {
+      const chars = new Set<string>();
+      for (const unit of units) {
+        for (const variant of this.variants(unit)) chars.add(String.fromCharCode(variant));
+      }
+      if (chars.size <= MAX_AUTOMATON_NEEDLES) sets.push([...chars]);
+    }
+    return sets;
+  }
+
+  /** Every unit that can stand for the folded phrase unit `unit` in a folded text. */
+  private variants(unit: number): number[] {
+    if (!this.ignoreCase) return [unit];
+    const canonical = this.canon(unit);
+    const variants = [canonical];
+    if (canonical >= 0x61 && canonical <= 0x7a) variants.push(canonical - 32);
+    if (canonical === 0x6b) variants.push(KELVIN);
+    if (canonical === 0x73) variants.push(LONG_S);
+    return variants;
   }
 
   // Hits of the last scan (where each starts, and its phrase), reused from call to call: a text with no hit,
@@ -135,13 +190,11 @@ export class PhraseAutomaton {
    * hitStarts/hitRanks; returns how many (stops after the first when `firstOnly`).
    */
   private scan(text: string, firstOnly: boolean): number {
-    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd } = this;
-    const ignoreCase = this.ignoreCase;
+    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd, ignoreCase } = this;
     let count = 0;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const unit = ignoreCase ? this.canon(c) : c;
+      const unit = canonicalUnit(text.charCodeAt(i), ignoreCase);
       if (used[unit] === 0) {
         node = 0;
         continue;

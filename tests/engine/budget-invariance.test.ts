@@ -65,7 +65,8 @@ describe('the number of workers never changes the report', () => {
     const waivers = join(dir, 'waivers.csv');
     writeFileSync(waivers, 'conversationId,ruleId,messageIndex,reason,reviewer,date\nB0050,greeting-with-id,,reviewed,QA,2026-11-28\nB0100,reply-within-60s,,reviewed,QA,2026-11-28\nB9998,reply-within-60s,,stale,QA,2026-11-01\n');
     for (const filter of [['--shard', '2/3'], ['--conversation', 'B0050', '--conversation', 'B0100', '--conversation', 'B0007', '--redact', '--waivers', waivers]]) {
-      await sameReports(paths, ['-f', 'json', ...filter], [['--jobs', '1', '--memory-budget', '0'], ['--jobs', '3', '--memory-budget', '0']]);
+      // Budget 0: the workers send reopened conversations' messages back; unlimited: they re-check them themselves.
+      await sameReports(paths, ['-f', 'json', ...filter], [['--jobs', '1', '--memory-budget', '0'], ['--jobs', '3', '--memory-budget', '0'], ['--jobs', '2', '--memory-budget', '100000']]);
     }
   });
 });
@@ -90,5 +91,20 @@ describe('evicting grouper', () => {
     expect(checked).toEqual(['B:1', 'A:2', 'C:1']);
     // B's records lie between lines 2 and 6: only those are read again.
     expect([...grouper.reopened]).toEqual([['B', [2, 6]]]);
+  });
+
+  it('checks strictly by last activity: a conversation that just started stays, one quiet for longer goes', () => {
+    const checked: string[] = [];
+    const reopened: string[] = [];
+    // Room for five messages; a sixth evicts down to three quarters (about three messages' worth freed).
+    const grouper = new EvictingGrouper(1700, (g: Grouped) => checked.push(`${g.conversation.id}:${g.conversation.messages.length}`), (id) => reopened.push(id));
+    for (const [id, at] of [['A', 1], ['B', 2], ['A', 3], ['B', 4], ['C', 5], ['D', 6]] as const) grouper.add(message(id, at));
+    // C and D each said one thing, but after A and B last spoke: A and B are the least recently active.
+    expect(checked).toEqual(['A:2', 'B:2']);
+    grouper.add(message('C', 7));
+    grouper.add(message('D', 8));
+    grouper.finish();
+    expect(reopened).toEqual([]);
+    expect(checked).toEqual(['A:2', 'B:2', 'C:2', 'D:2']);
   });
 });

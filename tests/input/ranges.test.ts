@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eachEvent, type InputEvent } from '../../src/input/events.js';
-import { cutPoints, FILE_START, readJsonLinesPart, scanJsonLines, splittableJsonLines } from '../../src/input/ranges.js';
+import { cutPoints, FILE_START, readJsonLinesPart, scanJsonLines, splittableJsonLines, type LinePosition } from '../../src/input/ranges.js';
 import { readFiles } from '../../src/input/read.js';
 import type { ReadEvent } from '../../src/model/message.js';
 import { BASE_OPTIONS } from '../helpers/reading.js';
@@ -65,6 +65,20 @@ describe('reading a JSON Lines file from the middle', () => {
       parts.push(...(await events(readJsonLinesPart(path, at, cuts[k + 1], options))));
     }
     expect(parts).toEqual(whole);
+  });
+
+  it('notes line positions on a scan to a byte, each one exactly what a scan to its line gives', async () => {
+    const whole = await events(readFiles([path], options));
+    const end = await scanJsonLines(path, FILE_START, { line: LINES.length + 2 }, options);
+    const marks: LinePosition[] = [];
+    expect(await scanJsonLines(path, FILE_START, { byte: end.byte }, options, marks)).toEqual(end);
+    // A short scan notes a position at most lines (blank ones are shorter than the spacing).
+    expect(marks.length).toBeGreaterThan(LINES.length / 2);
+    for (const mark of marks) {
+      expect(await scanJsonLines(path, FILE_START, { line: mark.lines }, options)).toEqual(mark);
+      const rest = await events(readJsonLinesPart(path, mark, undefined, options));
+      expect(rest).toEqual(whole.filter((e) => (lineOf(e) ?? 0) > mark.lines));
+    }
   });
 
   it('cuts only uncompressed UTF-8 JSON Lines files that start with a message', async () => {

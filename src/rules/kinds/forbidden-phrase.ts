@@ -49,14 +49,14 @@ export function occurrenceChecker(matcher: PhraseMatcher, role: string, options:
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index] as Message;
       if (message.role !== role) continue;
-      let hits: readonly TextMatch[] = matcher.findAll(message.text, folded.at(index), folded.needlesAt(index));
+      let hits: readonly TextMatch[] = matcher.findAllIn(folded, index);
       if (hits.length === 0) continue;
       if (atStart) {
         const start = (LEADING.exec(message.text)?.[0] ?? '').length;
         hits = hits.filter((h) => h.offset === start);
       }
       if (exceptions && hits.length > 0) {
-        const covered = exceptions.coverage(message.text, folded.at(index), folded.needlesAt(index));
+        const covered = exceptions.coverageIn(folded, index);
         hits = hits.filter((h) => !covered(h.offset, h.offset + h.text.length));
       }
       for (const hit of hits) findings.push({ messageIndex: index, match: hit.text, offset: hit.offset });

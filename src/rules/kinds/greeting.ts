@@ -119,7 +119,6 @@ export const greeting = defineKind<GreetingRule>({
       wrongId: boolean;
     }
     return (conversation: Conversation): RawFinding[] => {
-      const exempt = exemptIndex(conversation);
       // Each agent, in order of their first message.
       const seen = new Map<string, AgentState>();
       const texts = foldedTexts(conversation);
@@ -143,8 +142,13 @@ export const greeting = defineKind<GreetingRule>({
         else if (anyIdExpressions.some((e) => e.test(folded))) state.wrongId = true;
       }
       const findings: RawFinding[] = [];
+      // Whether the customer asked first matters only for an agent who did not greet (few): looked at then.
+      let exempt: { index: number | null } | undefined;
       for (const state of seen.values()) {
-        if (!state.greeted && (state.first !== exempt || state.wrongId)) findings.push({ messageIndex: state.first, agentId: state.agentId, data: { within: rule.within } });
+        if (state.greeted) continue;
+        exempt ??= { index: exemptIndex(conversation) };
+        if (state.first === exempt.index && !state.wrongId) continue;
+        findings.push({ messageIndex: state.first, agentId: state.agentId, data: { within: rule.within } });
       }
       return findings;
     };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
-import { foldWidth } from '../../text/fold.js';
-import { foldedTexts } from '../matcher.js';
+import type { Conversation, Message } from '../../model/message.js';
+import { foldUnit, foldWidth } from '../../text/fold.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
@@ -39,18 +38,79 @@ export function normaliseMessage(text: string, folded = foldWidth(text)): string
  * and between two such characters. Anything else is left to the full normalisation.
  */
 export function isNormal(text: string): boolean {
+  return scanNormal(text, false) !== NOT_NORMAL;
+}
+
+const NOT_NORMAL = -1;
+
+/**
+ * The key of a text's copies, read from the text as written (no folded copy): when its normalised form
+ * is its width-folded form with ASCII capitals lower-cased (no other case, no whitespace to trim or
+ * collapse), the FNV-1a hash (30 bits) of that form's units, as hashOf gives it. NOT_NORMAL for any other
+ * text (normaliseMessage it, then hashOf).
+ */
+export function copyKey(text: string): number {
+  return scanNormal(text, true);
+}
+
+/** isNormal of the width-folded text, ASCII capitals allowed (read as lower case) when `capitals`; the hash as copyKey. */
+function scanNormal(text: string, capitals: boolean): number {
   const last = text.length - 1;
+  let hash = FNV_OFFSET;
   for (let i = 0; i <= last; i++) {
-    const c = text.charCodeAt(i);
+    let c = foldUnit(text.charCodeAt(i));
     if (c < 0x80) {
-      if (c > 0x20 ? c >= 0x41 && c <= 0x5a : c !== 0x20 || i === 0 || i === last || text.charCodeAt(i + 1) === 0x20) return false;
+      if (c >= 0x41 && c <= 0x5a) {
+        if (!capitals) return NOT_NORMAL;
+        c += 0x20;
+      } else if (c <= 0x20 && (c !== 0x20 || i === 0 || i === last || foldUnit(text.charCodeAt(i + 1)) === 0x20)) return NOT_NORMAL;
     } else if (c >= 0xd83c && c <= 0xd83e) {
       // An emoji (U+1F000–U+1FBFF): a high surrogate and its low one.
       const low = text.charCodeAt(i + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) return false;
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return NOT_NORMAL;
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      c = low;
       i++;
-    } else if (!isCaselessNonSpace(c)) return false;
+    } else if (!isCaselessNonSpace(c)) return NOT_NORMAL;
+    hash = Math.imul(hash ^ c, FNV_PRIME);
   }
+  return hash & SMALL;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Hashes are cut to 30 bits: a small integer keys a Map without a boxed number. */
+const SMALL = 0x3fffffff;
+
+/** The FNV-1a hash (30 bits) of a text's UTF-16 units (of a normalised text, the key of its copies). */
+export function hashOf(text: string): number {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash & SMALL;
+}
+
+/**
+ * One normalised text an agent sent: `text` is that text itself, or a text as written it stands for (see
+ * copyKey); `count` how often the agent sent it.
+ */
+interface Copy {
+  agent: string;
+  text: string;
+  count: number;
+  /** Another text whose key is the same (another agent's, or a hash collision). */
+  next: Copy | undefined;
+}
+
+/** The unit `c` is in a normalised text when copyKey reads it (width-folded, ASCII lower case). */
+const keyUnit = (c: number): number => {
+  const folded = foldUnit(c);
+  return folded >= 0x41 && folded <= 0x5a ? folded + 0x20 : folded;
+};
+
+/** Whether two texts normalise alike, each normalised already or as written with a copyKey. */
+function sameNormalised(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (keyUnit(a.charCodeAt(i)) !== keyUnit(b.charCodeAt(i))) return false;
   return true;
 }
 
@@ -91,23 +151,36 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
   compile(rule) {
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
-      const perAgent = new Map<string, { previous: string | null; counts: Map<string, number> }>();
-      const folded = foldedTexts(conversation);
-      conversation.messages.forEach((message, index) => {
-        if (message.role !== rule.role) return;
-        const text = normaliseMessage(message.text, folded.at(index));
-        if (shorterThan(text, rule.minLength)) return;
+      // Every agent's normalised texts by key, and each agent's last one.
+      const copies = new Map<number, Copy>();
+      const previous = new Map<string, Copy>();
+      const { messages } = conversation;
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
+        if (message.role !== rule.role) continue;
+        // Most agent texts normalise unit by unit: keyed as written, never copied.
+        let text = message.text;
+        let key = copyKey(text);
+        if (key === NOT_NORMAL) {
+          text = normaliseMessage(text);
+          key = hashOf(text);
+        }
+        if (shorterThan(text, rule.minLength)) continue;
         const agent = message.agentId ?? '';
-        let state = perAgent.get(agent);
-        if (!state) perAgent.set(agent, (state = { previous: null, counts: new Map() }));
-        const count = (state.counts.get(text) ?? 0) + 1;
-        state.counts.set(text, count);
-        if (state.previous === text || count > rule.max) {
+        const first = copies.get(key);
+        let copy = first;
+        while (copy !== undefined && (copy.agent !== agent || !sameNormalised(copy.text, text))) copy = copy.next;
+        if (copy === undefined) {
+          copy = { agent, text, count: 0, next: first };
+          copies.set(key, copy);
+        }
+        const count = ++copy.count;
+        if (previous.get(agent) === copy || count > rule.max) {
           const trimmed = message.text.trim();
           findings.push({ messageIndex: index, match: trimmed, offset: message.text.indexOf(trimmed), data: { count, max: rule.max } });
         }
-        state.previous = text;
-      });
+        previous.set(agent, copy);
+      }
       return findings;
     };
   },

@@ -52,8 +52,8 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
           continue;
         }
         if (message.role !== rule.triggerRole || pendingSince !== null) continue;
-        const [hit] = trigger.findAll(message.text, folded.at(i), folded.needlesAt(i));
-        if (!hit || unless?.test(message.text, folded.at(i), folded.needlesAt(i))) continue;
+        const [hit] = trigger.findAllIn(folded, i);
+        if (!hit || unless?.testIn(folded, i)) continue;
         pendingSince = i;
         if (rule.once && checked > 0) continue;
         checked++;
@@ -62,7 +62,7 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
           if (messages[j]?.role === rule.role) replies.push(j);
         }
         if (replies.length === 0) continue;
-        if (replies.some((j) => expected.test(messages[j]?.text ?? '', folded.at(j), folded.needlesAt(j)))) continue;
+        if (replies.some((j) => expected.testIn(folded, j))) continue;
         findings.push({ messageIndex: replies[0] as number, data: { trigger: hit.text, within: rule.within } });
       }
       return findings;

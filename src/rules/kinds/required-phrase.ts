@@ -42,13 +42,13 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
   compile(rule) {
     const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
     /** The finding for one group of checked messages (their indexes, in order), or null when the phrase is there. */
-    const judge = (indexes: readonly number[], messages: readonly Message[], folded: FoldedTexts): RawFinding | null => {
+    const judge = (indexes: readonly number[], folded: FoldedTexts): RawFinding | null => {
       if (indexes.length === 0) return null;
       const from = rule.position === 'last' ? Math.max(0, indexes.length - rule.within) : 0;
       const to = rule.position === 'first' ? Math.min(indexes.length, rule.within) : indexes.length;
       for (let k = from; k < to; k++) {
         const index = indexes[k] as number;
-        if (matcher.test((messages[index] as Message).text, folded.at(index), folded.needlesAt(index))) return null;
+        if (matcher.testIn(folded, index)) return null;
       }
       const at = (rule.position === 'last' ? indexes[indexes.length - 1] : indexes[0]) as number;
       return { messageIndex: at, data: { position: rule.position, within: rule.within } };
@@ -73,7 +73,7 @@ export const requiredPhrase = defineKind<RequiredPhraseRule>({
       const findings: RawFinding[] = [];
       const folded = foldedTexts(conversation);
       for (const indexes of groups ? groups.values() : [all]) {
-        const finding = judge(indexes, messages, folded);
+        const finding = judge(indexes, folded);
         if (finding) findings.push(finding);
       }
       return findings;

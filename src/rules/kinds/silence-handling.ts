@@ -58,8 +58,8 @@ export const silenceHandling = defineKind<SilenceHandlingRule>({
           return;
         }
         if (message.role !== rule.role || closed) return;
-        const isPrompt = prompt.test(message.text, folded.at(index), folded.needlesAt(index));
-        const isClose = closing?.test(message.text, folded.at(index), folded.needlesAt(index)) === true || (index === lastTalk && !isPrompt);
+        const isPrompt = prompt.testIn(folded, index);
+        const isClose = closing?.testIn(folded, index) === true || (index === lastTalk && !isPrompt);
         if (anchor === null) {
           anchor = index;
           picks = [];

@@ -67,7 +67,7 @@ export const waitNotice = defineKind<WaitNoticeRule>({
       const folded = foldedTexts(conversation);
       messages.forEach((message, index) => {
         if (message.role !== rule.role) return;
-        const [notice] = matcher.findAll(message.text, folded.at(index), folded.needlesAt(index));
+        const [notice] = matcher.findAllIn(folded, index);
         if (!notice) return;
         const promise = findDurations(message.text)
           .filter((d) => !d.past)
