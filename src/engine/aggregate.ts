@@ -59,6 +59,8 @@ export function policyOf(scoring: PartialScoring): ScoringPolicy {
   return { base: scoring.base, passMark: scoring.passMark, rules: new Map(scoring.rules) };
 }
 
+type AgentRow = ConversationEntry['agentMessages'][number];
+
 /** A checked conversation's entry: its summary and score, and what it adds to each agent's tally. */
 export function conversationEntry(
   conversation: Conversation,
@@ -73,6 +75,7 @@ export function conversationEntry(
   const firstFile = messages[0]?.source.file;
   let inFirstFile = 0;
   let byFile: Map<string, number> | undefined;
+  let last: AgentRow | undefined;
   for (const message of messages) {
     const file = message.source.file;
     if (byFile === undefined && file === firstFile) inFirstFile++;
@@ -80,13 +83,15 @@ export function conversationEntry(
       byFile ??= new Map([[firstFile as string, inFirstFile]]);
       byFile.set(file, (byFile.get(file) ?? 0) + 1);
     }
-    if (message.role !== 'agent' || message.agentId === undefined) continue;
-    const entry = agentMessages.find(([id]) => id === message.agentId);
-    if (entry === undefined) agentMessages.push([message.agentId, message.agentName ?? null, 1]);
-    else {
-      entry[1] ??= message.agentName ?? null;
-      entry[2]++;
-    }
+    const { agentId } = message;
+    if (message.role !== 'agent' || agentId === undefined) continue;
+    // Replies come in runs from one agent: the last one's row first, then a scan of the few others.
+    let entry = last !== undefined && last[0] === agentId ? last : undefined;
+    for (let i = 0; entry === undefined && i < agentMessages.length; i++) if ((agentMessages[i] as AgentRow)[0] === agentId) entry = agentMessages[i];
+    if (entry === undefined) agentMessages.push((entry = [agentId, message.agentName ?? null, 0]));
+    entry[1] ??= message.agentName ?? null;
+    entry[2]++;
+    last = entry;
   }
   const agentIds = agentMessages.map(([id]) => id);
   const score = scoreFindings(findings, policy);
@@ -194,39 +199,49 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   let findings = 0;
   let waived = 0;
   for (const stored of store.entries()) {
-    const [entryMessages, score, critical, entryAgents, agentMessages, messagesByFile, entryDuplicates, tally, waivers] = stored.head();
+    // The head's fields in their order (see FlatHead); the findings' tally, not the findings: this pass never reads them from disk.
+    const head = stored.head();
     conversations++;
-    messages += entryMessages;
-    scores.push(score, critical);
-    for (const [agentId, agentName, count] of agentMessages) {
-      const tally = agent(agentId, agentName);
-      tally.messages += count;
+    messages += head.number();
+    scores.push(head.number(), head.flag());
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), head.name());
+      tally.messages += head.number();
       tally.conversations++;
     }
-    // The findings' tally, not the findings: this pass never reads them from disk.
-    const {
-      bySeverity: [error, warning, info],
-      agents: byAgent,
-    } = tally;
+    const error = head.number();
+    const warning = head.number();
+    const info = head.number();
     findings += error + warning + info;
     bySeverity.error += error;
     bySeverity.warning += warning;
     bySeverity.info += info;
-    for (const [agentId, agentName, count, byRule] of byAgent) {
-      const tally = agent(agentId, agentName);
-      tally.findings += count;
-      for (const [ruleId, n] of byRule) tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + n;
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), head.name());
+      tally.findings += head.number();
+      for (let rules = head.number(); rules > 0; rules--) {
+        const ruleId = head.string();
+        tally.byRule[ruleId] = (own(tally.byRule, ruleId) ?? 0) + head.number();
+      }
     }
-    for (const [agentId, agentScore, agentCritical] of entryAgents) agent(agentId, null).scores.push(agentScore, agentCritical);
-    for (const [file, count] of messagesByFile) inputOf(file).records += count;
-    for (const duplicate of entryDuplicates) {
+    for (let n = head.number(); n > 0; n--) {
+      const tally = agent(head.string(), null);
+      const agentScore = head.number();
+      tally.scores.push(agentScore, head.flag());
+    }
+    for (let n = head.number(); n > 0; n--) {
+      const input = inputOf(head.string());
+      input.records += head.number();
+    }
+    for (const duplicate of head.skips()) {
       const input = inputOf(duplicate.file);
       input.records++;
       input.skipped++;
       duplicates.push(duplicate);
     }
-    waived += waivers.length;
-    for (const key of waivers) usedWaivers.add(key);
+    const used = head.number();
+    waived += used;
+    for (let n = used; n > 0; n--) usedWaivers.add(head.string());
   }
   // byRule lists rules in pack order, whatever order conversations were checked in.
   const ruleOrder = first.scoring.rules.map(([id]) => id);

@@ -6,14 +6,26 @@ import { own } from '../model/records.js';
 import type { ConversationEntry, PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
+import { printSummary } from './print-summary.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
 
-/** Runs of one level merged into one run of the next once there are this many (so few files are ever open). */
-const FAN_IN = 16;
-/** Bytes read from a run at a time, per open run and part. */
+/**
+ * Runs of one level merged into one run of the next once there are this many. Runs share their level's
+ * files, so the count costs no descriptors, only read buffers (READ_BUDGET): a merge this wide rewrites
+ * nothing below about 4 GB of lists at the default budget, and a budget of 0 (a run per entry) stays a
+ * heap of at most this many.
+ */
+const DEFAULT_FAN_IN = 512;
+/** Bytes read from a run at a time, per open run and part, at most; less when many are open (READ_BUDGET). */
 const READ_CHUNK = 64 * 1024;
+const MIN_READ_CHUNK = 4 * 1024;
+/** Bytes of read buffers a merge aims at over all its runs and parts. */
+const READ_BUDGET = 4 * 1024 * 1024;
+
+/** How much each of `readers` reads at a time. */
+const chunkFor = (readers: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, readers))));
 /** Characters gathered before one write. */
 const WRITE_CHUNK = 1 << 20;
 /** Pieces written with one call (IOV_MAX on Linux). */
@@ -21,59 +33,82 @@ const MAX_PIECES_PER_WRITE = 1024;
 /** What a held entry costs beyond its texts (the object, its array, the key). */
 const HELD_OVERHEAD_BYTES = 160;
 
-/**
- * What an entry's findings add to the report's head, so the pass that folds it never reads the findings:
- * counts by severity, and per agent (in order of their first finding) the first name given, the count and
- * the count per rule (rules in order of first finding).
- */
-export interface FindingTally {
-  bySeverity: [error: number, warning: number, info: number];
-  agents: Array<[agentId: string, agentName: string | null, findings: number, byRule: Array<[ruleId: string, findings: number]>]>;
-}
-
-const SEVERITY_INDEX = { error: 0, warning: 1, info: 2 } as const;
-
-export function tallyFindings(findings: readonly Finding[]): FindingTally {
-  const tally: FindingTally = { bySeverity: [0, 0, 0], agents: [] };
-  const agents = new Map<string, { at: number; rules: Map<string, number> }>();
-  for (const finding of findings) {
-    tally.bySeverity[SEVERITY_INDEX[finding.severity]]++;
-    if (finding.agentId === null) continue;
-    let agent = agents.get(finding.agentId);
-    if (!agent) {
-      agent = { at: tally.agents.length, rules: new Map() };
-      agents.set(finding.agentId, agent);
-      tally.agents.push([finding.agentId, finding.agentName, 0, []]);
-    }
-    const row = tally.agents[agent.at] as FindingTally['agents'][number];
-    row[1] ??= finding.agentName;
-    row[2]++;
-    agent.rules.set(finding.ruleId, (agent.rules.get(finding.ruleId) ?? 0) + 1);
-  }
-  for (const [, { at, rules }] of agents) (tally.agents[at] as FindingTally['agents'][number])[3] = [...rules];
-  return tally;
-}
-
 /** A waiver as one string, to tell which waivers some conversation used. */
 export const waiverKey = (w: Waiver) => `${w.source}\u0000${w.conversationId}\u0000${w.ruleId}\u0000${w.messageIndex ?? ''}`;
 
 /**
- * What the report's head (summary, agents, unused waivers) needs of an entry, in one small array: the
- * conversation's messages, score and whether a bottom-line rule failed it; per agent of summary.agents its
- * own score and bottom-line flag; the per-agent message counts, messages per file, duplicates, the
- * findings' tally and the waivers its waived findings used.
+ * What the report's head (summary, agents, unused waivers) needs of an entry, as one flat array (JSON.parse
+ * reads a flat array of numbers and strings a few times faster than nested arrays), in the order the fold
+ * (reportFromStore) takes them; each list as its length and then its items' fields, flags as 0 or 1:
+ * - the conversation's messages, score, bottom-line flag;
+ * - per agent who wrote (agentMessages): id, first name given or null, messages;
+ * - its findings' counts by severity (error, warning, info), then per agent with findings (in order of their
+ *   first finding): id, first name given or null, findings, and per rule (in order of first finding): rule
+ *   id, findings;
+ * - per agent of summary.agents: id, own score, bottom-line flag;
+ * - per input file (messagesByFile): file, messages;
+ * - its duplicates, as one array of skips;
+ * - the waivers its waived findings used (waiverKey).
  */
-export type EntryHead = [
-  messages: number,
-  score: number,
-  critical: boolean,
-  agents: Array<[agentId: string, score: number, critical: boolean]>,
-  agentMessages: ConversationEntry['agentMessages'],
-  messagesByFile: ConversationEntry['messagesByFile'],
-  duplicates: SkippedRecord[],
-  tally: FindingTally,
-  waivers: string[],
-];
+export type FlatHead = Array<string | number | null | SkippedRecord[]>;
+
+/** An entry's FlatHead. */
+export function flatHead(entry: ConversationEntry): FlatHead {
+  const { summary, findings } = entry;
+  const head: FlatHead = [summary.messages, summary.score, summary.critical ? 1 : 0, entry.agentMessages.length];
+  for (const [agentId, agentName, messages] of entry.agentMessages) head.push(agentId, agentName, messages);
+  let error = 0;
+  let warning = 0;
+  let info = 0;
+  const agents = new Map<string, { name: string | null; findings: number; rules: Map<string, number> }>();
+  for (const finding of findings) {
+    if (finding.severity === 'error') error++;
+    else if (finding.severity === 'warning') warning++;
+    else info++;
+    if (finding.agentId === null) continue;
+    let agent = agents.get(finding.agentId);
+    if (!agent) agents.set(finding.agentId, (agent = { name: finding.agentName, findings: 0, rules: new Map() }));
+    agent.name ??= finding.agentName;
+    agent.findings++;
+    agent.rules.set(finding.ruleId, (agent.rules.get(finding.ruleId) ?? 0) + 1);
+  }
+  head.push(error, warning, info, agents.size);
+  for (const [agentId, { name, findings: count, rules }] of agents) {
+    head.push(agentId, name, count, rules.size);
+    for (const [ruleId, n] of rules) head.push(ruleId, n);
+  }
+  head.push(summary.agents.length);
+  summary.agents.forEach((agentId, i) => head.push(agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ? 1 : 0));
+  head.push(entry.messagesByFile.length);
+  for (const [file, messages] of entry.messagesByFile) head.push(file, messages);
+  head.push(entry.duplicates, entry.waived.length);
+  for (const { waiver } of entry.waived) head.push(waiverKey(waiver));
+  return head;
+}
+
+/** Reads a FlatHead's fields in order. */
+export class HeadReader {
+  private at = 0;
+  constructor(private readonly head: FlatHead) {}
+  number(): number {
+    return this.head[this.at++] as number;
+  }
+  skip(fields: number): void {
+    this.at += fields;
+  }
+  flag(): boolean {
+    return this.head[this.at++] === 1;
+  }
+  string(): string {
+    return this.head[this.at++] as string;
+  }
+  name(): string | null {
+    return this.head[this.at++] as string | null;
+  }
+  skips(): SkippedRecord[] {
+    return this.head[this.at++] as SkippedRecord[];
+  }
+}
 
 /** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
 export type EntryList = 'conversations' | 'findings' | 'waived';
@@ -100,21 +135,11 @@ export class EntryPacker {
 
   pack(entry: ConversationEntry): PackedEntry {
     const { summary } = entry;
-    const head: EntryHead = [
-      summary.messages,
-      summary.score,
-      summary.critical,
-      summary.agents.map((agentId, i) => [agentId, own(summary.agentScores, agentId) ?? 0, entry.agentCritical[i] ?? false]),
-      entry.agentMessages,
-      entry.messagesByFile,
-      entry.duplicates,
-      tallyFindings(entry.findings),
-      entry.waived.map((w) => waiverKey(w.waiver)),
-    ];
-    const lists = [jsonElements([summary]), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
-    const headText = JSON.stringify(head);
-    // UTF-8 takes at most three bytes per UTF-16 unit (the key's sizes are numbers of at most 16 digits).
-    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length + summary.startedAt.length + summary.conversationId.length) + 128;
+    const lists = [printSummary(summary), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
+    const headText = JSON.stringify(flatHead(entry));
+    // UTF-8 takes at most three bytes per UTF-16 unit; the key's strings are printed as JSON here, at most six
+    // bytes per unit (an escape), and its sizes are numbers of at most 16 digits.
+    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length) + 6 * (summary.startedAt.length + summary.conversationId.length) + 128;
     if (this.used + most > this.slab.length) {
       if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
@@ -122,17 +147,18 @@ export class EntryPacker {
       this.inSlab = [];
     }
     const start = this.used;
-    // The lists go after the line, whose key holds their sizes: written first, then moved into place.
-    const listSizes = lists.map((text) => {
-      const written = this.slab.write(text, this.used, 'utf8');
-      this.used += written;
-      return written;
-    });
-    const line = Buffer.from(`${JSON.stringify([summary.startedAt, summary.conversationId, ...listSizes])}\t${headText}\t`, 'utf8');
-    this.slab.copyWithin(start + line.length, start, this.used);
-    line.copy(this.slab, start);
-    this.used += line.length;
-    const sizes = [line.length, ...listSizes] as PackedEntry['sizes'];
+    // The lists come first and the line after them (its key holds their sizes), so nothing is moved.
+    const slab = this.slab;
+    const conversationSize = slab.write(lists[0], this.used, 'utf8');
+    this.used += conversationSize;
+    const findingsSize = slab.write(lists[1], this.used, 'utf8');
+    this.used += findingsSize;
+    const waivedSize = slab.write(lists[2], this.used, 'utf8');
+    this.used += waivedSize;
+    const line = `${JSON.stringify([summary.startedAt, summary.conversationId, conversationSize, findingsSize, waivedSize])}\t${headText}\t`;
+    const lineSize = slab.write(line, this.used, 'utf8');
+    this.used += lineSize;
+    const sizes: PackedEntry['sizes'] = [lineSize, conversationSize, findingsSize, waivedSize];
     const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
     if (this.transfers) this.inSlab.push(packed);
     return packed;
@@ -162,7 +188,7 @@ export class EntryPacker {
   }
 }
 
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 
 /** The elements of a printed list, parsed back. */
 function parseElements<T>(bytes: Uint8Array): T[] {
@@ -173,13 +199,13 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 export class StoredEntry {
   constructor(
     /** The start of its line (see PackedEntry), as read from disk or as packed. */
-    private readonly line: string | Uint8Array,
+    private readonly line: Uint8Array,
     private readonly lists: ReadonlyArray<Uint8Array | undefined>,
   ) {}
 
-  head(): EntryHead {
-    const line = typeof this.line === 'string' ? this.line : asBuffer(this.line).toString('utf8');
-    return JSON.parse(line.slice(line.indexOf('\t') + 1, -1)) as EntryHead;
+  head(): HeadReader {
+    const line = asBuffer(this.line);
+    return new HeadReader(JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1, line.length - 1)) as FlatHead);
   }
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
@@ -203,8 +229,18 @@ export class StoredEntry {
 
   /** Every field (for what needs whole entries: shard files, the cache); the pass must have read every list. */
   whole(): ConversationEntry {
-    const [, , , agents, agentMessages, messagesByFile, duplicates] = this.head();
-    return { summary: this.summary(), findings: this.findings(), waived: this.waived(), agentMessages, agentCritical: agents.map(([, , critical]) => critical), messagesByFile, duplicates };
+    const head = this.head();
+    head.skip(3);
+    const agentMessages: ConversationEntry['agentMessages'] = Array.from({ length: head.number() }, () => [head.string(), head.name(), head.number()]);
+    head.skip(3);
+    for (let agents = head.number(); agents > 0; agents--) {
+      head.skip(3);
+      head.skip(2 * head.number());
+    }
+    const agentCritical = Array.from({ length: head.number() }, () => (head.skip(2), head.flag()));
+    const messagesByFile: ConversationEntry['messagesByFile'] = Array.from({ length: head.number() }, () => [head.string(), head.number()]);
+    const duplicates = head.skips();
+    return { summary: this.summary(), findings: this.findings(), waived: this.waived(), agentMessages, agentCritical, messagesByFile, duplicates };
   }
 }
 
@@ -222,6 +258,9 @@ interface Held {
 }
 
 const NEWLINE = 10;
+const TAB = 9;
+const ZERO = 48;
+const EMPTY = new Uint8Array(0);
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
@@ -234,12 +273,13 @@ class RangeReader {
     private readonly fd: number,
     private position: number,
     private readonly stop: number,
+    private readonly chunk: number,
   ) {}
 
   /** Reads the next chunk; what is left of the current one comes first. */
   private more(least: number): void {
     const left = this.end - this.start;
-    const size = Math.max(READ_CHUNK, least);
+    const size = Math.max(this.chunk, least);
     const next = Buffer.allocUnsafeSlow(size);
     this.buffer.copy(next, 0, this.start, this.end);
     const wanted = Math.min(size - left, this.stop - this.position);
@@ -252,11 +292,11 @@ class RangeReader {
   }
 
   /** The next line (without its newline), or undefined at the end of the range. */
-  line(): string | undefined {
+  line(): Buffer | undefined {
     for (;;) {
       const at = this.buffer.indexOf(NEWLINE, this.start);
       if (at !== -1 && at < this.end) {
-        const line = this.buffer.toString('utf8', this.start, at);
+        const line = this.buffer.subarray(this.start, at);
         this.start = at + 1;
         return line;
       }
@@ -326,7 +366,7 @@ class LevelFile {
 /** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
 interface Cursor {
   key: SortKey;
-  line: string | Uint8Array;
+  line: Uint8Array;
   /** All three for a held entry, else those the pass asked for. */
   read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
@@ -342,24 +382,27 @@ type Level = LevelFile[];
 
 
 /** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
-function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
-  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]));
+function runCursor(run: Run, level: Level, lists: readonly number[], chunk: number): Cursor {
+  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
   const heads = reader(0);
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: '',
+    line: EMPTY,
     read: [],
     advance() {
       const line = heads.line();
       if (line === undefined) return false;
-      // The line is its packed start, then the order it was added in.
-      const seqAt = line.lastIndexOf('\t') + 1;
-      const [startedAt, id, ...sizes] = JSON.parse(line.slice(0, line.indexOf('\t'))) as [string, string, number, number, number];
+      // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
+      // that reads no heads never decodes them.
+      const seqAt = line.lastIndexOf(TAB) + 1;
+      const [startedAt, id, ...sizes] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [string, string, number, number, number];
       const read: Array<Uint8Array | undefined> = [];
       for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
-      cursor.key = [startedAt, id, Number(line.slice(seqAt))];
-      cursor.line = line.slice(0, seqAt);
+      let seq = 0;
+      for (let at = seqAt; at < line.length; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
+      cursor.key = [startedAt, id, seq];
+      cursor.line = line.subarray(0, seqAt);
       cursor.read = read;
       return true;
     },
@@ -367,18 +410,22 @@ function runCursor(run: Run, level: Level, lists: readonly number[]): Cursor {
   return cursor;
 }
 
-/** A held entry's parts (the start of its line, its lists), each a view of its bytes. */
-function partsOf({ sizes, bytes }: Held): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  for (let part = 0, at = 0; part < sizes.length; at += sizes[part] as number, part++) parts.push(bytes.subarray(at, at + (sizes[part] as number)));
-  return parts;
+/** A held entry's parts (the start of its line, its lists), each a view of its bytes (the lists, then the line: see PackedEntry). */
+function partsOf({ sizes: [line, conversation, findings, waived], bytes }: Held): Uint8Array[] {
+  const lists = conversation + findings + waived;
+  return [
+    bytes.subarray(lists, lists + line),
+    bytes.subarray(0, conversation),
+    bytes.subarray(conversation, conversation + findings),
+    bytes.subarray(conversation + findings, lists),
+  ];
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: '',
+    line: EMPTY,
     read: [],
     advance() {
       const item = held[next++];
@@ -439,7 +486,7 @@ const ALL_LISTS = [0, 1, 2];
  * Checked conversations' entries until the report is written, in any order and never all in memory:
  * packed entries (see PackedEntry) held up to a budget of bytes, then sorted into report order and
  * appended as a run (in a private temporary folder, one file per level and part: heads, with each entry's
- * key and lists' sizes, then one per list); runs are merged sixteen at a time into the next level as they
+ * key and lists' sizes, then one per list); runs are merged many at a time (DEFAULT_FAN_IN) into the next level as they
  * pile up. Reading (entries()) merges the runs and what is still held into report order, as often as the
  * report's passes ask, reading from disk only the heads and the list a pass asks for; entries superseded
  * by a later check of their conversation are left out. close() removes the folder (as does exit, or an
@@ -457,7 +504,11 @@ export class EntryStore implements EntrySink {
   private sealed = false;
   private readonly packer = new EntryPacker();
 
-  constructor(private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES) {}
+  constructor(
+    private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES,
+    /** Runs per level before they are merged into one (tests make it small to exercise the merge). */
+    private readonly fanIn = DEFAULT_FAN_IN,
+  ) {}
 
   /** The private folder of the runs, once entries went to disk. */
   get spillFolder(): string | undefined {
@@ -500,7 +551,7 @@ export class EntryStore implements EntrySink {
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
     const heads = files[0] as LevelFile;
     for (const { key, line, read } of entries) {
-      heads.append(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+      heads.append(line);
       heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
       for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
     }
@@ -525,19 +576,20 @@ export class EntryStore implements EntrySink {
     for (const files of this.levels) for (const file of files) file.flush();
   }
 
-  /** While one level has FAN_IN runs, they become one run of the next level (superseded entries dropped). */
+  /** While one level has fanIn runs, they become one run of the next level (superseded entries dropped). */
   private compact(): void {
     for (let index = 0; ; index++) {
       const same = this.runs.filter((run) => run.level === index);
-      if (same.length < FAN_IN) return;
+      if (same.length < this.fanIn) return;
       this.flush();
       const level = this.level(index);
       this.runs = this.runs.filter((run) => run.level !== index);
       const store = this;
+      const chunk = chunkFor(same.length * (1 + LISTS));
       this.appendRun(
         index + 1,
         (function* () {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS)))) if (store.counts(cursor.key)) yield cursor;
+          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
@@ -564,7 +616,8 @@ export class EntryStore implements EntrySink {
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists)), heldCursor(this.held)];
+    const chunk = chunkFor(this.runs.length * (1 + lists.length));
+    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
     }

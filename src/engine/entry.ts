@@ -22,17 +22,18 @@ export interface ConversationEntry {
 
 /**
  * An entry as the store keeps it, made once by whoever checked the conversation (a worker thread, in
- * parallel, see EntryPacker in entry-store.ts): its sort key, its head as JSON, and its lists (its summary as an element of `conversations`,
+ * parallel, see EntryPacker in entry-store.ts): its sort key, its lists (its summary as an element of `conversations`,
  * its findings, its waived findings) as the JSON report prints their elements (`JSON.stringify(report,
- * null, 2)`, four spaces in; nothing for an empty list), in UTF-8 back to back. So neither holding,
+ * null, 2)`, four spaces in; nothing for an empty list) and its head as JSON, in UTF-8 back to back. So neither holding,
  * spilling, posting between threads nor writing the JSON report stringifies, parses or encodes it again.
  */
 export interface PackedEntry {
   startedAt: string;
   conversationId: string;
   /**
-   * Bytes of each part in `bytes`: the start of its line in a run's heads file (its key and lists' sizes as
-   * JSON, so a tab or newline in an id is escaped; a tab; its head; a tab), then its lists.
+   * Bytes of each part: the start of its line in a run's heads file (its key and lists' sizes as JSON, so a
+   * tab or newline in an id is escaped; a tab; its head; a tab), then its lists. In `bytes` the lists come
+   * first, in this order, and the line last.
    */
   sizes: [line: number, conversation: number, findings: number, waived: number];
   bytes: Uint8Array;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { enterPhase } from '../engine/progress.js';
 import { basename, dirname, join } from 'node:path';
@@ -38,15 +38,21 @@ function existingMode(path: string): number | undefined {
 }
 
 const BATCH_CHARS = 1 << 20;
+/** Pieces written with one call (IOV_MAX on Linux). */
+const MAX_PIECES_PER_WRITE = 1024;
 
 /** What a report is written from: one string or byte array, or a sequence of them (see Formatter). */
 export type ReportData = string | Uint8Array | Iterable<string | Uint8Array>;
 
 /**
  * Joins small chunks into pieces of about a megabyte: few system calls, never one giant string. Text alone
- * is joined as text; once bytes come (lists printed ahead), text around them is encoded and joined with them.
+ * is joined as text; once bytes come (lists printed ahead), text around them is encoded and joined with them,
+ * or, when `gather` (a file descriptor's writer, see writeAll), handed over as the list of pieces to write
+ * with one call, uncopied.
  */
-export function* batched(data: ReportData): Generator<string | Uint8Array> {
+export function batched(data: ReportData): Generator<string | Uint8Array>;
+export function batched(data: ReportData, gather: true): Generator<string | Uint8Array | Uint8Array[]>;
+export function* batched(data: ReportData, gather = false): Generator<string | Uint8Array | Uint8Array[]> {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     yield data;
     return;
@@ -88,15 +94,15 @@ export function* batched(data: ReportData): Generator<string | Uint8Array> {
       }
       encodePending();
     }
-    if (byteSize >= BATCH_CHARS) {
-      yield Buffer.concat(bytes, byteSize);
+    if (byteSize >= BATCH_CHARS || (gather && bytes.length >= MAX_PIECES_PER_WRITE)) {
+      yield gather ? bytes : Buffer.concat(bytes, byteSize);
       bytes = [];
       byteSize = 0;
     }
   }
   if (bytes.length > 0) {
     encodePending();
-    yield Buffer.concat(bytes, byteSize);
+    yield gather ? bytes : Buffer.concat(bytes, byteSize);
   } else if (pending.length > 0) yield pending.join('');
 }
 
@@ -142,7 +148,22 @@ export function isSpecialTarget(path: string): boolean {
   return stats !== null && !stats.isFile() && !stats.isDirectory();
 }
 
-function writeAll(fd: number, piece: string | Uint8Array): void {
+function writeAll(fd: number, piece: string | Uint8Array | Uint8Array[]): void {
+  if (Array.isArray(piece)) {
+    // Pieces IOV_MAX at a time; what a short write left goes out one piece at a time.
+    for (let first = 0; first < piece.length; first += MAX_PIECES_PER_WRITE) {
+      const pieces = piece.slice(first, first + MAX_PIECES_PER_WRITE);
+      let written = writevSync(fd, pieces);
+      for (const bytes of pieces) {
+        if (written >= bytes.length) written -= bytes.length;
+        else {
+          writeAll(fd, bytes.subarray(written));
+          written = 0;
+        }
+      }
+    }
+    return;
+  }
   const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
@@ -160,7 +181,7 @@ export async function writeReport(path: string, data: ReportData): Promise<void>
     try {
       fd = openSync(path, 'w');
       await enterPhase('writing');
-      for (const piece of batched(data)) {
+      for (const piece of batched(data, true)) {
         writeAll(fd, piece);
         await nextTurn();
       }
@@ -177,7 +198,7 @@ export async function writeReport(path: string, data: ReportData): Promise<void>
     const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);
     try {
       await enterPhase('writing');
-      for (const piece of batched(data)) {
+      for (const piece of batched(data, true)) {
         writeAll(fd, piece);
         await nextTurn();
       }

@@ -45,9 +45,12 @@ describe('EntryStore', () => {
   it('gives entries in report order, the same whether all are held or every one went to disk', () => {
     const inMemory = new EntryStore(Number.POSITIVE_INFINITY);
     const onDisk = new EntryStore(0);
+    // Runs merged four at a time: 600 runs pile up through four levels.
+    const merging = new EntryStore(0, 4);
     for (const entry of entries) {
       inMemory.add(entry);
       onDisk.add(entry);
+      merging.add(entry);
     }
     expect(inMemory.spillFolder).toBeUndefined();
     const folder = onDisk.spillFolder;
@@ -57,6 +60,8 @@ describe('EntryStore', () => {
       .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]));
     expect(read(inMemory)).toEqual(expected);
     expect(read(onDisk)).toEqual(expected);
+    expect(read(merging)).toEqual(expected);
+    merging.close();
     // Every pass reads everything again.
     expect(read(onDisk)).toEqual(expected);
     onDisk.close();
@@ -64,8 +69,8 @@ describe('EntryStore', () => {
   });
 
   it('counts only the entries of a conversation added after it was superseded, held or on disk', () => {
-    for (const budget of [0, 2_000, Number.POSITIVE_INFINITY]) {
-      const store = new EntryStore(budget);
+    for (const [budget, fanIn] of [[0, 3], [0, undefined], [2_000, undefined], [Number.POSITIVE_INFINITY, undefined]] as const) {
+      const store = new EntryStore(budget, fanIn);
       const early = entryOf('X1', '2026-11-27T00:00:00.000Z', 2, random, ' early');
       store.add(early);
       for (const entry of entries.slice(0, 40)) store.add(entry);
@@ -75,7 +80,7 @@ describe('EntryStore', () => {
       store.add(whole);
       store.supersede('X2'); // a conversation never added
       const read = [...store.entries('all')].filter((e) => e.summary().conversationId === 'X1');
-      expect(read.map((e) => e.findings()), `budget ${budget}`).toEqual([whole.findings]);
+      expect(read.map((e) => e.findings()), `budget ${budget}, fan-in ${fanIn}`).toEqual([whole.findings]);
       expect([...store.entries()]).toHaveLength(41);
       store.close();
     }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatToString, isBinary } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/all.js';
 import { jsonElements, printedList, replayable, filtered, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
-import { batched } from '../../src/report/write.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { batched, writeReport } from '../../src/report/write.js';
 import { expectedOutput } from '../helpers/cli.js';
 
 const CONTEXT = { color: false, language: 'en' as const, timezone: 'UTC', csvReport: 'findings' as const, bom: false, ruleIds: [], scored: true };
@@ -104,6 +107,25 @@ describe('formatters stream their output', () => {
       const got = Buffer.concat(batches.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
       expect(got.equals(expected), `${shape.length} pieces`).toBe(true);
       expect(batches.every((piece) => piece.length > 0)).toBe(true);
+      // Gathered for a file's writer: the same bytes, as lists of at most IOV_MAX pieces.
+      const gathered = [...batched(shape, true)];
+      const flat = gathered.flatMap((piece) => (typeof piece === 'string' ? [Buffer.from(piece, 'utf8')] : Array.isArray(piece) ? piece : [piece]));
+      expect(Buffer.concat(flat).equals(expected), `${shape.length} pieces gathered`).toBe(true);
+      // About IOV_MAX pieces a list (text encoded with a piece may top it by one; the writer splits there).
+      expect(gathered.every((piece) => !Array.isArray(piece) || (piece.length > 0 && piece.length <= 1025))).toBe(true);
+    }
+  });
+
+  it('writes a report of text and bytes to a file exactly, gathered', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'chatlint-write-'));
+    try {
+      const shape = Array.from({ length: 6000 }, (_, i) => (i % 3 ? `line ${i}\n` : Buffer.from(`字节 ${i}\n`)));
+      const path = join(folder, 'out.txt');
+      await writeReport(path, shape);
+      const expected = Buffer.concat(shape.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+      expect(readFileSync(path).equals(expected)).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });
