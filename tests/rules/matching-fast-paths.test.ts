@@ -10,6 +10,15 @@ import { loadRuleset } from '../../src/config/load.js';
 
 // The fast paths of matching, each held against the plain code they stand in for.
 
+/** One conversation of agent messages with these texts, in order. */
+function agentConversation(texts: string[]): Conversation {
+  return {
+    id: 'c',
+    messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
+    meta: {},
+  };
+}
+
 describe('repeated-message normalising', () => {
   const plain = (folded: string) => folded.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -160,12 +169,7 @@ describe('phrase matcher', () => {
     fc.assert(
       fc.property(fc.array(fc.array(pattern, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), fc.array(text, { minLength: 1, maxLength: 5 }), (patternSets, texts) => {
         const matchers = patternSets.map((patterns) => new PhraseMatcher([], patterns, true));
-        const conversation: Conversation = {
-          id: 'c',
-          messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
-          meta: {},
-        };
-        const folded = foldedTexts(conversation);
+        const folded = foldedTexts(agentConversation(texts));
         texts.forEach((t, i) => {
           for (const matcher of matchers) {
             expect(matcher.findAll(t, folded.at(i), folded.needlesAt(i))).toEqual(matcher.findAll(t));
@@ -220,12 +224,7 @@ describe('matching a message as written (no folded copy unless a pattern may mat
         const usable = phrases.filter((p) => p.length > 0);
         if (usable.length + patterns.length === 0) return;
         const matcher = new PhraseMatcher(usable, patterns, ignoreCase);
-        const conversation: Conversation = {
-          id: 'c',
-          messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
-          meta: {},
-        };
-        const folded = foldedTexts(conversation);
+        const folded = foldedTexts(agentConversation(texts));
         texts.forEach((t, i) => {
           const expected = reference(usable, patterns, ignoreCase, t);
           expect(matcher.findAll(t)).toEqual(expected);
