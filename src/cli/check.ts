@@ -213,7 +213,9 @@ export async function readAndCheck(
     const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
     const bytes = inputBytes(inputs);
     // Workers cannot hand their conversations to a timeline, nor resolve signatures across the night's counts.
-    const jobs = piecewise && !engine.onConversation && !settings.ruleset.input?.agentIdFrom ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
+    const oneThread = !piecewise ? undefined : engine.onConversation ? 'timelines' : settings.ruleset.input?.agentIdFrom ? 'agent signatures (input.agentIdFrom)' : undefined;
+    if (oneThread && settings.jobs !== undefined && settings.jobs > 1 && !options.quiet) warn(`--jobs ${settings.jobs} is not used: ${oneThread} are checked in one thread`);
+    const jobs = piecewise && !oneThread ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
     boundHeapGrowth(bytes);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
