@@ -1,4 +1,4 @@
-import { textLines as linesOf } from '../input/text-lines.js';
+import { textLines } from '../input/text-lines.js';
 import type { PartialHead } from './aggregate.js';
 import type { ConversationEntry } from './entry.js';
 import type { EntryStore } from './entry-store.js';
@@ -49,7 +49,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** The fields of a partial file before its conversations (its first line, all but the waivers), without reading further. */
 export async function readPartialHead(path: string): Promise<ReadPartial> {
-  const lines = linesOf(path);
+  const lines = textLines(path);
   try {
     const first = await lines.next();
     const line = first.done ? '' : first.value;
@@ -70,7 +70,7 @@ function headOf(line: string): ReadPartial {
 
 /** Reads a partial file, giving each conversation's entry to `add` in the file's order. */
 export async function readPartialFile(path: string, add: (entry: ConversationEntry) => void): Promise<ReadPartial> {
-  const lines = linesOf(path);
+  const lines = textLines(path);
   const first = await lines.next();
   const line = first.done ? '' : first.value;
   if (!line.endsWith(OPEN_LIST)) {

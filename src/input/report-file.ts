@@ -69,13 +69,14 @@ export async function openReportFile(path: string): Promise<ReportForDiff> {
   const headLines: string[] = [];
   let laidOut = false;
   try {
-    for await (const line of textLines(path)) {
-      if (headLines.length === 0 && line.replace(/^\uFEFF/, '') !== '{') break;
+    for await (const read of textLines(path)) {
+      const line = headLines.length === 0 ? read.replace(/^\uFEFF/, '') : read;
+      if (headLines.length === 0 && line !== '{') break;
       if (line === FINDINGS_OPEN || NO_FINDINGS.test(line)) {
         laidOut = true;
         break;
       }
-      headLines.push(line.replace(/^\uFEFF/, ''));
+      headLines.push(line);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
