@@ -6,7 +6,9 @@ import { own } from '../model/records.js';
 import type { ConversationEntry, PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
-import { printSummary } from './print-summary.js';
+import { printSummaryInto } from './print-summary.js';
+import { printFindingsInto } from './print-finding.js';
+import { JsonPrinter } from './json-printer.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -86,6 +88,117 @@ export function flatHead(entry: ConversationEntry): FlatHead {
   return head;
 }
 
+/** Indexes of each agent's first finding (in order), and of each rule's first among one agent's findings: scratch for printHeadInto. */
+const firstOfAgent: number[] = [];
+const firstOfRule: number[] = [];
+
+/** The first of `indexes` whose finding has this agent id (when given) and rule id (when given), or -1. */
+function indexWith(findings: readonly Finding[], indexes: readonly number[], agentId: string | undefined, ruleId: string | undefined): number {
+  for (const index of indexes) {
+    const finding = findings[index] as Finding;
+    if ((agentId === undefined || finding.agentId === agentId) && (ruleId === undefined || finding.ruleId === ruleId)) return index;
+  }
+  return -1;
+}
+
+/** JSON.stringify(flatHead(entry)), printed straight into the printer's buffer without making the array. */
+export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): void {
+  const { summary, findings, agentMessages } = entry;
+  printer.ascii('[');
+  printer.number(summary.messages);
+  printer.comma();
+  printer.number(summary.score);
+  printer.ascii(summary.critical ? ',1,' : ',0,');
+  printer.number(agentMessages.length);
+  for (let i = 0; i < agentMessages.length; i++) {
+    const [agentId, agentName, messages] = agentMessages[i] as ConversationEntry['agentMessages'][number];
+    printer.comma();
+    printer.string(agentId);
+    printer.comma();
+    printer.nullableString(agentName ?? null);
+    printer.comma();
+    printer.number(messages);
+  }
+  let error = 0;
+  let warning = 0;
+  let info = 0;
+  firstOfAgent.length = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i] as Finding;
+    if (finding.severity === 'error') error++;
+    else if (finding.severity === 'warning') warning++;
+    else info++;
+    if (finding.agentId !== null && indexWith(findings, firstOfAgent, finding.agentId, undefined) === -1) firstOfAgent.push(i);
+  }
+  printer.comma();
+  printer.number(error);
+  printer.comma();
+  printer.number(warning);
+  printer.comma();
+  printer.number(info);
+  printer.comma();
+  printer.number(firstOfAgent.length);
+  for (const first of firstOfAgent) {
+    const agentId = (findings[first] as Finding).agentId;
+    // Its name: the first one its findings give; its findings; its rules in order of first finding, and their findings.
+    let name: string | null = null;
+    let count = 0;
+    firstOfRule.length = 0;
+    for (let i = first; i < findings.length; i++) {
+      const finding = findings[i] as Finding;
+      if (finding.agentId !== agentId) continue;
+      name ??= finding.agentName;
+      count++;
+      if (indexWith(findings, firstOfRule, undefined, finding.ruleId) === -1) firstOfRule.push(i);
+    }
+    printer.comma();
+    printer.string(agentId as string);
+    printer.comma();
+    printer.nullableString(name ?? null);
+    printer.comma();
+    printer.number(count);
+    printer.comma();
+    printer.number(firstOfRule.length);
+    for (const rule of firstOfRule) {
+      const { ruleId } = findings[rule] as Finding;
+      let n = 0;
+      for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;
+      printer.comma();
+      printer.string(ruleId);
+      printer.comma();
+      printer.number(n);
+    }
+  }
+  printer.comma();
+  printer.number(summary.agents.length);
+  for (let i = 0; i < summary.agents.length; i++) {
+    const agentId = summary.agents[i] as string;
+    printer.comma();
+    printer.string(agentId);
+    printer.comma();
+    printer.number(own(summary.agentScores, agentId) ?? 0);
+    printer.ascii(entry.agentCritical[i] ? ',1' : ',0');
+  }
+  printer.comma();
+  printer.number(entry.messagesByFile.length);
+  for (const [file, messages] of entry.messagesByFile) {
+    printer.comma();
+    printer.string(file);
+    printer.comma();
+    printer.number(messages);
+  }
+  printer.comma();
+  if (entry.duplicates.length === 0) printer.ascii('[]');
+  else printer.text(JSON.stringify(entry.duplicates));
+  printer.comma();
+  printer.number(entry.waived.length);
+  for (const { waiver } of entry.waived) {
+    printer.comma();
+    printer.string(waiverKey(waiver));
+  }
+  printer.ascii(']');
+}
+
 /** Reads a FlatHead's fields in order. */
 export class HeadReader {
   private at = 0;
@@ -124,7 +237,7 @@ const SLAB_BYTES = 1 << 20;
  * worker's); else a slab is kept only by the entries in it.
  */
 export class EntryPacker {
-  private slab = Buffer.allocUnsafeSlow(0);
+  private slab: Buffer = Buffer.allocUnsafeSlow(0);
   private used = 0;
   private filled: ArrayBuffer[] = [];
 
@@ -133,32 +246,51 @@ export class EntryPacker {
   /** The entries packed into the current slab (their views move if it is trimmed). */
   private inSlab: PackedEntry[] = [];
 
+  /** Prints into the current slab; a full slab is left to the entries in it (see renew). */
+  private readonly printer = new JsonPrinter(this.slab, 0, (least) => this.renew(least));
+
+  /** A fresh slab for an entry that does not fit in the current one (the printer copies what it printed of it). */
+  private renew(least: number): Buffer {
+    if (this.printer.marked > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
+    // An entry that fills a slab of its own is big: room for it to grow without a copy per field.
+    this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, this.printer.marked === 0 ? 2 * least : least));
+    this.inSlab = [];
+    return this.slab;
+  }
+
   pack(entry: ConversationEntry): PackedEntry {
     const { summary } = entry;
-    const lists = [printSummary(summary), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
-    const headText = JSON.stringify(flatHead(entry));
-    // UTF-8 takes at most three bytes per UTF-16 unit; the key's strings are printed as JSON here, at most six
-    // bytes per unit (an escape), and its sizes are numbers of at most 16 digits.
-    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length) + 6 * (summary.startedAt.length + summary.conversationId.length) + 128;
-    if (this.used + most > this.slab.length) {
-      if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
-      this.used = 0;
-      this.inSlab = [];
-    }
-    const start = this.used;
-    // The lists come first and the line after them (its key holds their sizes), so nothing is moved.
-    const slab = this.slab;
-    const conversationSize = slab.write(lists[0], this.used, 'utf8');
-    this.used += conversationSize;
-    const findingsSize = slab.write(lists[1], this.used, 'utf8');
-    this.used += findingsSize;
-    const waivedSize = slab.write(lists[2], this.used, 'utf8');
-    this.used += waivedSize;
-    const line = `${JSON.stringify([summary.startedAt, summary.conversationId, conversationSize, findingsSize, waivedSize])}\t${headText}\t`;
-    const lineSize = slab.write(line, this.used, 'utf8');
-    this.used += lineSize;
-    const sizes: PackedEntry['sizes'] = [lineSize, conversationSize, findingsSize, waivedSize];
+    const printer = this.printer;
+    printer.bytes = this.slab;
+    printer.at = this.used;
+    printer.mark();
+    // The lists come first and the line after them (its key holds their sizes), so nothing is moved; each is
+    // printed straight into the slab.
+    printSummaryInto(printer, summary);
+    const conversationSize = printer.at - printer.marked;
+    printFindingsInto(printer, entry.findings);
+    const findingsSize = printer.at - printer.marked - conversationSize;
+    if (entry.waived.length > 0) printer.text(jsonElements(entry.waived));
+    const lists = printer.at - printer.marked;
+    const waivedSize = lists - conversationSize - findingsSize;
+    // The line: [startedAt, conversationId, the lists' sizes] as JSON, a tab, the head (JSON.stringify(flatHead(entry))), a tab.
+    printer.ascii('[');
+    printer.string(summary.startedAt);
+    printer.ascii(',');
+    printer.string(summary.conversationId);
+    printer.ascii(',');
+    printer.number(conversationSize);
+    printer.ascii(',');
+    printer.number(findingsSize);
+    printer.ascii(',');
+    printer.number(waivedSize);
+    printer.ascii(']\t');
+    printHeadInto(printer, entry);
+    printer.ascii('\t');
+    const start = printer.marked;
+    this.slab = printer.bytes;
+    this.used = printer.at;
+    const sizes: PackedEntry['sizes'] = [this.used - start - lists, conversationSize, findingsSize, waivedSize];
     const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
     if (this.transfers) this.inSlab.push(packed);
     return packed;
