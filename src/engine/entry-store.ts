@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -28,10 +28,8 @@ const READ_BUDGET = 4 * 1024 * 1024;
 
 /** How much each of `readers` reads at a time. */
 const chunkFor = (readers: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, readers))));
-/** Characters gathered before one write. */
-const WRITE_CHUNK = 1 << 20;
-/** Pieces written with one call (IOV_MAX on Linux). */
-const MAX_PIECES_PER_WRITE = 1024;
+/** Bytes gathered per level file before one write. */
+const WRITE_BUFFER = 256 * 1024;
 /** What a held entry costs beyond its texts (the object, its array, the key). */
 const HELD_OVERHEAD_BYTES = 160;
 
@@ -226,6 +224,8 @@ export class HeadReader {
 /** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
 export type EntryList = 'conversations' | 'findings' | 'waived';
 const LIST_INDEX: Record<EntryList, number> = { conversations: 0, findings: 1, waived: 2 };
+const LIST_NAMES: readonly EntryList[] = ['conversations', 'findings', 'waived'];
+const ALL_LISTS = [0, 1, 2];
 const LISTS = 3;
 
 /** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
@@ -328,23 +328,15 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 }
 
 /** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
-export class StoredEntry {
-  constructor(
-    /** The start of its line (see PackedEntry), as read from disk or as packed. */
-    private readonly line: Uint8Array,
-    private readonly lists: ReadonlyArray<Uint8Array | undefined>,
-  ) {}
-
-  head(): HeadReader {
-    const line = asBuffer(this.line);
-    return new HeadReader(JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1, line.length - 1)) as FlatHead);
-  }
+export abstract class StoredEntry {
+  /** Its head as JSON (see FlatHead). */
+  protected abstract headText(): string;
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
-  printed(list: EntryList): Uint8Array {
-    const bytes = this.lists[LIST_INDEX[list]];
-    if (bytes === undefined) throw new Error(`EntryStore: ${list} not read in this pass`);
-    return bytes;
+  abstract printed(list: EntryList): Uint8Array;
+
+  head(): HeadReader {
+    return new HeadReader(JSON.parse(this.headText()) as FlatHead);
   }
 
   summary(): ConversationEntry['summary'] {
@@ -376,6 +368,71 @@ export class StoredEntry {
   }
 }
 
+/** The head in a line's bytes from `start` to `end` (its key, a tab, the head, a tab). */
+const headIn = (bytes: Buffer, start: number, end: number) => bytes.toString('utf8', bytes.indexOf(TAB, start) + 1, end - 1);
+
+/**
+ * An entry read from a run: where its line and each list read are in the chunks they were read into (a
+ * view is made only of what a pass uses).
+ */
+class ReadEntry extends StoredEntry {
+  constructor(
+    private readonly line: Buffer,
+    private readonly lineStart: number,
+    private readonly lineEnd: number,
+    private readonly lists: ListsRead,
+  ) {
+    super();
+  }
+
+  protected headText(): string {
+    return headIn(this.line, this.lineStart, this.lineEnd);
+  }
+
+  printed(list: EntryList): Uint8Array {
+    return listView(this.lists, LIST_INDEX[list]);
+  }
+}
+
+/** Where a list of an entry was read: a chunk, and a range of it. */
+class ListRead {
+  constructor(
+    readonly chunk: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+/** Each list a pass read of an entry, by LIST_INDEX (none for a pass that reads heads only). */
+type ListsRead = ReadonlyArray<ListRead | undefined>;
+const NO_LISTS: ListsRead = [];
+
+function listView(lists: ListsRead, index: number): Uint8Array {
+  const read = lists[index];
+  if (read === undefined) throw new Error(`EntryStore: ${LIST_NAMES[index] as EntryList} not read in this pass`);
+  return read.start === read.end ? EMPTY : read.chunk.subarray(read.start, read.end);
+}
+
+/** An entry held in memory: views of its bytes are made only for what a pass uses. */
+class HeldEntry extends StoredEntry {
+  constructor(private readonly held: Held) {
+    super();
+  }
+
+  protected headText(): string {
+    const [line, conversation, findings, waived] = this.held.sizes;
+    const lists = conversation + findings + waived;
+    return headIn(this.held.bytes, lists, lists + line);
+  }
+
+  printed(list: EntryList): Uint8Array {
+    const [, conversation, findings, waived] = this.held.sizes;
+    const start = list === 'conversations' ? 0 : list === 'findings' ? conversation : conversation + findings;
+    const size = list === 'conversations' ? conversation : list === 'findings' ? findings : waived;
+    return size === 0 ? EMPTY : this.held.bytes.subarray(start, start + size);
+  }
+}
+
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
 type SortKey = [startedAt: string, conversationId: string, seq: number];
 
@@ -386,13 +443,14 @@ function compareKeys(a: SortKey, b: SortKey): number {
 interface Held {
   key: SortKey;
   sizes: PackedEntry['sizes'];
-  bytes: Uint8Array;
+  bytes: Buffer;
 }
 
 const NEWLINE = 10;
 const TAB = 9;
 const ZERO = 48;
 const EMPTY = new Uint8Array(0);
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
@@ -423,26 +481,36 @@ class RangeReader {
     this.end = left + read;
   }
 
-  /** The next line (without its newline), or undefined at the end of the range. */
-  line(): Buffer | undefined {
+  /** Reads the next line: true with it from `lineStart` to `lineEnd` (its newline) of `current`, false at the end of the range. */
+  line(): boolean {
     for (;;) {
       const at = this.buffer.indexOf(NEWLINE, this.start);
       if (at !== -1 && at < this.end) {
-        const line = this.buffer.subarray(this.start, at);
+        this.lineStart = this.start;
+        this.lineEnd = at;
         this.start = at + 1;
-        return line;
+        return true;
       }
-      if (this.position >= this.stop) return undefined;
+      if (this.position >= this.stop) return false;
       this.more(2 * (this.end - this.start));
     }
   }
 
-  /** The next `size` bytes. */
-  bytes(size: number): Uint8Array {
+  /** Where the last line read starts and ends in `current`. */
+  lineStart = 0;
+  lineEnd = 0;
+
+  /** The chunk the last line or bytes read are in (a later read may move on to another). */
+  get current(): Buffer {
+    return this.buffer;
+  }
+
+  /** Reads the next `size` bytes: where they start in `current`. */
+  bytes(size: number): number {
     if (this.end - this.start < size) this.more(size);
-    const bytes = this.buffer.subarray(this.start, this.start + size);
+    const start = this.start;
     this.start += size;
-    return bytes;
+    return start;
   }
 }
 
@@ -454,37 +522,50 @@ class LevelFile {
   readonly fd: number;
   /** Bytes in the file, written or pending. */
   size = 0;
-  private pending: Uint8Array[] = [];
+  /**
+   * What is appended is copied here until it is full (a copy costs less than a view of each piece for
+   * writev: spilling made four views and a buffer per entry).
+   */
+  private readonly pending = Buffer.allocUnsafeSlow(WRITE_BUFFER);
   private pendingBytes = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.size += bytes.length;
-    if (this.pendingBytes >= WRITE_CHUNK || this.pending.length >= MAX_PIECES_PER_WRITE) this.flush();
+  /** Appends `from` bytes `start` to `end`. */
+  append(from: Buffer, start: number, end: number): void {
+    const size = end - start;
+    if (size <= 0) return;
+    if (this.pendingBytes + size > this.pending.length) this.flush();
+    if (size > this.pending.length) writeAll(this.fd, from, start, size, this.size);
+    else {
+      from.copy(this.pending, this.pendingBytes, start, end);
+      this.pendingBytes += size;
+    }
+    this.size += size;
+  }
+
+  /** Appends a whole number and a newline (an entry's sequence number, after its line). */
+  appendNumberLine(n: number): void {
+    if (this.pendingBytes + 17 > this.pending.length) this.flush();
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.pendingBytes + digits;
+    this.pending[at] = NEWLINE;
+    for (let rest = n; at > this.pendingBytes; rest = Math.floor(rest / 10)) this.pending[--at] = ZERO + (rest % 10);
+    this.pendingBytes += digits + 1;
+    this.size += digits + 1;
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
-    const at = this.size - this.pendingBytes;
-    // One system call for the pieces as they are; what a short write left goes out copied together.
-    const written = writevSync(this.fd, this.pending, at);
-    if (written < this.pendingBytes) {
-      const rest = Buffer.concat(this.pending, this.pendingBytes).subarray(written);
-      for (let offset = 0; offset < rest.length; ) offset += writeSync(this.fd, rest, offset, rest.length - offset, at + written + offset);
-    }
-    this.pending = [];
+    if (this.pendingBytes === 0) return;
+    writeAll(this.fd, this.pending, 0, this.pendingBytes, this.size - this.pendingBytes);
     this.pendingBytes = 0;
   }
 
   /** Every run in it was merged into the next level: it is empty again. */
   reset(): void {
-    this.pending = [];
     this.pendingBytes = 0;
     this.size = 0;
     ftruncateSync(this.fd, 0);
@@ -495,13 +576,19 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
+/** Writes `size` bytes of `from` from `start` at `position`, over as many writes as it takes. */
+function writeAll(fd: number, from: Uint8Array, start: number, size: number, position: number): void {
+  for (let offset = 0; offset < size; ) offset += writeSync(fd, from, start + offset, size - offset, position + offset);
+}
+
+/** A source of entries in report order, for the merge: its next entry's key, that entry, and its parts to append to a run. */
 interface Cursor {
   key: SortKey;
-  line: Uint8Array;
-  /** All three for a held entry, else those the pass asked for. */
-  read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
+  /** The current entry, for a pass. */
+  entry(): StoredEntry;
+  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
+  appendTo(files: Level): void;
 }
 
 /** A run: its records' byte ranges in its level's files (heads, then one per list). */
@@ -518,56 +605,76 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
   const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
   const heads = reader(0);
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
-  const cursor: Cursor = {
-    key: ['', '', 0],
-    line: EMPTY,
-    read: [],
+  let line: Buffer = EMPTY_BUFFER;
+  let lineStart = 0;
+  let lineEnd = 0;
+  let read = NO_LISTS;
+  // The key is read into the same array each time (the merge compares keys only while they are current).
+  const key: SortKey = ['', '', 0];
+  return {
+    key,
     advance() {
-      const line = heads.line();
-      if (line === undefined) return false;
+      if (!heads.line()) return false;
+      line = heads.current;
+      lineStart = heads.lineStart;
+      const end = heads.lineEnd;
       // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
       // that reads no heads never decodes them.
-      const seqAt = line.lastIndexOf(TAB) + 1;
-      const [startedAt, id, ...sizes] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [string, string, number, number, number];
-      const read: Array<Uint8Array | undefined> = [];
-      for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
+      const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
+      const keyFields = JSON.parse(line.toString('utf8', lineStart, line.indexOf(TAB, lineStart))) as [string, string, number, number, number];
+      if (readers.length > 0) {
+        const lists: Array<ListRead | undefined> = [];
+        for (const [list, listReader] of readers) {
+          const size = keyFields[2 + list] as number;
+          const start = listReader.bytes(size);
+          lists[list] = new ListRead(listReader.current, start, start + size);
+        }
+        read = lists;
+      }
       let seq = 0;
-      for (let at = seqAt; at < line.length; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
-      cursor.key = [startedAt, id, seq];
-      cursor.line = line.subarray(0, seqAt);
-      cursor.read = read;
+      for (let at = seqAt; at < end; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
+      key[0] = keyFields[0];
+      key[1] = keyFields[1];
+      key[2] = seq;
+      lineEnd = seqAt;
       return true;
     },
+    entry: () => new ReadEntry(line, lineStart, lineEnd, read),
+    appendTo(files) {
+      (files[0] as LevelFile).append(line, lineStart, lineEnd);
+      (files[0] as LevelFile).appendNumberLine(key[2]);
+      for (let list = 0; list < LISTS; list++) {
+        const listRead = read[list];
+        if (listRead === undefined) throw new Error(`EntryStore: ${LIST_NAMES[list] as EntryList} not read in this pass`);
+        (files[list + 1] as LevelFile).append(listRead.chunk, listRead.start, listRead.end);
+      }
+    },
   };
-  return cursor;
 }
 
-/** A held entry's parts (the start of its line, its lists), each a view of its bytes (the lists, then the line: see PackedEntry). */
-function partsOf({ sizes: [line, conversation, findings, waived], bytes }: Held): Uint8Array[] {
+/** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
+function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
   const lists = conversation + findings + waived;
-  return [
-    bytes.subarray(lists, lists + line),
-    bytes.subarray(0, conversation),
-    bytes.subarray(conversation, conversation + findings),
-    bytes.subarray(conversation + findings, lists),
-  ];
+  (files[0] as LevelFile).append(bytes, lists, lists + line);
+  (files[0] as LevelFile).appendNumberLine(key[2]);
+  (files[1] as LevelFile).append(bytes, 0, conversation);
+  (files[2] as LevelFile).append(bytes, conversation, conversation + findings);
+  (files[3] as LevelFile).append(bytes, conversation + findings, lists);
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
+  let item: Held | undefined;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: EMPTY,
-    read: [],
     advance() {
-      const item = held[next++];
+      item = held[next++];
       if (!item) return false;
-      const [line, ...lists] = partsOf(item);
       cursor.key = item.key;
-      cursor.line = line as Uint8Array;
-      cursor.read = lists;
       return true;
     },
+    entry: () => new HeldEntry(item as Held),
+    appendTo: (files) => appendHeld(item as Held, files),
   };
   return cursor;
 }
@@ -612,7 +719,6 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
   }
 }
 
-const ALL_LISTS = [0, 1, 2];
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
@@ -653,7 +759,7 @@ export class EntryStore implements EntrySink {
 
   addPacked({ startedAt, conversationId, sizes, bytes }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes });
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes: asBuffer(bytes) });
     this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + bytes.length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
@@ -681,12 +787,7 @@ export class EntryStore implements EntrySink {
   private appendRun(index: number, entries: Iterable<Cursor>): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    const heads = files[0] as LevelFile;
-    for (const { key, line, read } of entries) {
-      heads.append(line);
-      heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
-      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
-    }
+    for (const cursor of entries) cursor.appendTo(files);
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
@@ -741,17 +842,14 @@ export class EntryStore implements EntrySink {
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) {
-        const [line, ...lists] = partsOf(item);
-        yield new StoredEntry(line as Uint8Array, lists);
-      }
+      for (const item of this.held) yield new HeldEntry(item);
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const chunk = chunkFor(this.runs.length * (1 + lists.length));
     const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
+      if (this.counts(cursor.key)) yield cursor.entry();
     }
   }
 

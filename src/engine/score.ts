@@ -23,12 +23,36 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * Any finding of a critical rule sets the score to 0 (质量否决权).
  */
 export function scoreFindings(findings: readonly Finding[], policy: ScoringPolicy): ConversationScore {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return scoreOf(findings, policy, false, null);
+}
+
+/** scoreFindings of the findings of one agent (agentId) among `findings`. */
+export function agentScore(findings: readonly Finding[], policy: ScoringPolicy, agentId: string | null): ConversationScore {
+  return scoreOf(findings, policy, true, agentId);
+}
+
+/** Rules in order of their first finding, and their findings: scratch for scoreOf (a conversation has few rules with findings). */
+const ruleIds: string[] = [];
+const ruleCounts: number[] = [];
+
+function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: boolean, agentId: string | null): ConversationScore {
+  ruleIds.length = 0;
+  ruleCounts.length = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i] as Finding;
+    if (oneAgent && f.agentId !== agentId) continue;
+    const at = ruleIds.indexOf(f.ruleId);
+    if (at === -1) {
+      ruleIds.push(f.ruleId);
+      ruleCounts.push(1);
+    } else ruleCounts[at] = (ruleCounts[at] as number) + 1;
+  }
   const deductions = keyedByInput<number>();
   let critical = false;
   let total = 0;
-  for (const [ruleId, count] of counts) {
+  for (let r = 0; r < ruleIds.length; r++) {
+    const ruleId = ruleIds[r] as string;
+    const count = ruleCounts[r] as number;
     const rule = policy.rules.get(ruleId);
     if (!rule) continue;
     if (rule.critical) critical = true;
