@@ -71,6 +71,7 @@ export class JsonPrinter {
     this.room(6 * text.length + 2);
     const bytes = this.bytes;
     let at = this.at;
+    if (text.length >= NATIVE_FROM && this.native(text)) return;
     bytes[at++] = QUOTE;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -109,6 +110,26 @@ export class JsonPrinter {
     this.at = at;
   }
 
+  /**
+   * A longer string encoded by Buffer.write (native, and fast on strings made by concatenation), when it
+   * needs no escape: false (nothing printed) when it has a quote, backslash or control character, or
+   * wrote U+FFFD (which a lone surrogate becomes, and JSON.stringify escapes).
+   */
+  private native(text: string): boolean {
+    const bytes = this.bytes;
+    const start = this.at + 1;
+    const end = start + bytes.write(text, start, 'utf8');
+    for (let i = start; i < end; i++) {
+      const b = bytes[i] as number;
+      if (b < 0x20 || b === QUOTE || b === BACKSLASH) return false;
+      if (b === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) return false;
+    }
+    bytes[this.at] = QUOTE;
+    bytes[end] = QUOTE;
+    this.at = end + 1;
+    return true;
+  }
+
   /** A number as JSON.stringify prints it. */
   number(n: number): void {
     if (n >= 0 && n < 1e9 && Number.isInteger(n)) {
@@ -141,6 +162,8 @@ export class JsonPrinter {
 }
 
 const QUOTE = 0x22;
+/** Strings this long or longer are encoded natively (see native): below it, a call costs more than the loop. */
+const NATIVE_FROM = 16;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 const HEX = '0123456789abcdef';
