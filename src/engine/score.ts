@@ -23,19 +23,29 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * Any finding of a critical rule sets the score to 0 (质量否决权).
  */
 export function scoreFindings(findings: readonly Finding[], policy: ScoringPolicy): ConversationScore {
-  return scoreOf(findings, policy, false, null);
+  const deductions = findings.length === 0 ? NO_DEDUCTIONS : keyedByInput<number>();
+  const { score, critical } = scoreOf(findings, policy, false, null, deductions === NO_DEDUCTIONS ? undefined : deductions);
+  return { score, passed: score >= policy.passMark, critical, deductions };
 }
 
-/** scoreFindings of the findings of one agent (agentId) among `findings`. */
-export function agentScore(findings: readonly Finding[], policy: ScoringPolicy, agentId: string | null): ConversationScore {
-  return scoreOf(findings, policy, true, agentId);
+/** The deductions of no findings, shared (nobody writes to a summary's deductions). */
+const NO_DEDUCTIONS: Record<string, number> = Object.freeze(keyedByInput<number>());
+
+/**
+ * An agent's own score among `findings` (those with their agentId) and whether a bottom-line rule failed
+ * them: one object, overwritten by the next call (read it at once).
+ */
+export function agentScore(findings: readonly Finding[], policy: ScoringPolicy, agentId: string | null): Readonly<{ score: number; critical: boolean }> {
+  return scoreOf(findings, policy, true, agentId, undefined);
 }
 
 /** Rules in order of their first finding, and their findings: scratch for scoreOf (a conversation has few rules with findings). */
 const ruleIds: string[] = [];
 const ruleCounts: number[] = [];
+const scored = { score: 0, critical: false };
 
-function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: boolean, agentId: string | null): ConversationScore {
+/** The score of `findings` (of one agent's when oneAgent), each rule's deduction written to `deductions` when given. */
+function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: boolean, agentId: string | null, deductions: Record<string, number> | undefined): typeof scored {
   ruleIds.length = 0;
   ruleCounts.length = 0;
   for (let i = 0; i < findings.length; i++) {
@@ -47,7 +57,6 @@ function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: 
       ruleCounts.push(1);
     } else ruleCounts[at] = (ruleCounts[at] as number) + 1;
   }
-  const deductions = keyedByInput<number>();
   let critical = false;
   let total = 0;
   for (let r = 0; r < ruleIds.length; r++) {
@@ -58,11 +67,12 @@ function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: 
     if (rule.critical) critical = true;
     if (!rule.points) continue;
     const deduction = Math.min(rule.points * count, rule.maxPoints ?? rule.points);
-    deductions[ruleId] = round2(deduction);
+    if (deductions) deductions[ruleId] = round2(deduction);
     total += deduction;
   }
-  const score = critical ? 0 : round2(Math.max(0, policy.base - total));
-  return { score, passed: score >= policy.passMark, critical, deductions };
+  scored.score = critical ? 0 : round2(Math.max(0, policy.base - total));
+  scored.critical = critical;
+  return scored;
 }
 
 /** Average, median, pass rate and critical count over scored conversations. */

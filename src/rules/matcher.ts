@@ -370,8 +370,9 @@ const originals: Array<string | undefined> = [];
 const folds: Array<string | undefined> = [];
 let found = new Uint8Array(64);
 let words = new Int32Array(64);
-/** Words per message in `words`, for the needles numbered when they were found. */
+/** Words per message in `words`, for the needles numbered when they were found (`numbered`). */
 let width = 1;
+let numbered = 0;
 
 class ConversationTexts implements FoldedTexts {
   constructor(readonly messages: readonly Message[]) {}
@@ -388,7 +389,8 @@ class ConversationTexts implements FoldedTexts {
   needleBase(index: number): number {
     const original = this.current(index);
     // Needles numbered after some were found (a rule compiled since) make every presence found so far stale.
-    if (width !== needleWidth() || words.length < width * found.length) {
+    if (numbered !== needleCount || words.length < width * found.length) {
+      numbered = needleCount;
       width = needleWidth();
       words = new Int32Array(width * found.length);
       found.fill(0);

@@ -42,4 +42,16 @@ describe('folded texts shared by the rules of one conversation', () => {
     expect([0, 1, 2].map((i) => b.at(i))).toEqual(['请稍等', '你好??', '!!']);
     expect([0, 1, 2].map((i) => matcher.testIn(b, i))).toEqual([false, true, true]);
   });
+
+  it('finds needles numbered after the texts were searched, however many were numbered before', () => {
+    // Each new character is numbered by the matcher made for it: one at a time, most in the same word of needles.
+    const fresh = ['鑫', '龘', '齉', '靐', '爩', '馫', '麤', '灪'];
+    const conversation: Conversation = { id: 'n', meta: {}, messages: [message(fresh.map((c) => `${c}${c}`).join(' '), 1)] };
+    for (const c of fresh) {
+      const texts = foldedTexts(conversation);
+      new PhraseMatcher([], ['好'], false).testIn(texts, 0);
+      const matcher = new PhraseMatcher([], [`${c}{2}`], false);
+      expect(matcher.findAllIn(foldedTexts(conversation), 0).map((m) => m.text)).toEqual([`${c}${c}`]);
+    }
+  });
 });
