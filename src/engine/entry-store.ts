@@ -865,5 +865,6 @@ export class EntryStore implements EntrySink {
 
 /** The share of the memory budget (`--memory-budget`) entries may take before they go to disk: 0 sends every one. */
 export function entryBudgetFor(memoryBudgetBytes: number): number {
-  return Math.min(DEFAULT_ENTRY_BUDGET_BYTES, memoryBudgetBytes / 8);
+  // The default budget's 6 MB: fewer runs make a smaller merge (an eighth, 2 MB, took ~40 MB more at 1 GB).
+  return Math.min(DEFAULT_ENTRY_BUDGET_BYTES, (memoryBudgetBytes * 3) / 8);
 }

@@ -8,7 +8,10 @@ const EMPTY: [string, Message[]] = ['', []];
 /** Rough heap cost of a message beyond its text: object, source, ids, map entry. */
 const MESSAGE_OVERHEAD_BYTES = 320;
 const heapBytes = (message: Message) => message.text.length * 2 + MESSAGE_OVERHEAD_BYTES;
-export const DEFAULT_MEMORY_BUDGET_BYTES = 48 * 1024 * 1024;
+// Past the conversations still open (a few hundred on a night), what is held is mostly finished ones waiting
+// to be checked: 16 MB keeps a conversation ~40,000 messages after its last, and a smaller live heap lets V8
+// collect less often (docs/performance.md, round eight).
+export const DEFAULT_MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
  * Gathers messages into conversations, whatever order and files they arrive in, then orders each

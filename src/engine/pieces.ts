@@ -132,9 +132,10 @@ export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): numb
 /**
  * V8 lets a heap grow to several times what survived its last full collection before collecting again, so a
  * night whose live data stays small (messages past the budget are checked and let go) still took 430–600 MB.
- * Growing by half at most keeps peak RSS near the live data, for ~15% more time on a big input
- * (docs/performance.md, round five). Process-wide, so worker threads started afterwards follow it too.
+ * Growing by as much as survived at most keeps peak RSS near twice the live data; by half at most cost ~15%
+ * more CPU in full collections for ~20 MB less (docs/performance.md, rounds five and eight). Process-wide,
+ * so worker threads started afterwards follow it too.
  */
 export function boundHeapGrowth(bytes: number, minBytes = MIN_RANGE_BYTES): void {
-  if (bytes >= minBytes) setFlagsFromString('--heap-growing-percent=50');
+  if (bytes >= minBytes) setFlagsFromString('--heap-growing-percent=100');
 }
