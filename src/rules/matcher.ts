@@ -121,10 +121,8 @@ export class PhraseMatcher {
     let found: TextMatch[] | undefined;
     if (this.automaton && this.mayScan(texts, index)) {
       const hits = this.automaton.findAll(text);
-      if (hits.length > 0) {
-        found = [];
-        for (const hit of hits) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
-      }
+      // Arrays made at their size: one grown by push keeps room for 17 (most messages have one hit).
+      if (hits.length > 0) found = hits.map((hit) => ({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start }));
     }
     // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
     if (this.expressions.length === 0) return found ?? NO_MATCHES;
@@ -144,7 +142,9 @@ export class PhraseMatcher {
         }
         if (found && earlier > 0 && foundAt(found, earlier, m.index, m[0].length)) continue;
         // Report the text as the agent wrote it, not the folded form.
-        (found ??= []).push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
+        const hit = { text: text.slice(m.index, m.index + m[0].length), offset: m.index };
+        if (found) found.push(hit);
+        else found = [hit];
       }
       if (found && found.length > earlier) sources++;
     }
