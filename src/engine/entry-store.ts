@@ -86,13 +86,17 @@ export function flatHead(entry: ConversationEntry): FlatHead {
   return head;
 }
 
-/** Indexes of each agent's first finding (in order), and of each rule's first among one agent's findings: scratch for printHeadInto. */
+/**
+ * Indexes of each agent's first finding (in order), and of each rule's first among one agent's findings:
+ * scratch for printHeadInto, with counts of what is in use (V8 drops an emptied array's storage).
+ */
 const firstOfAgent: number[] = [];
 const firstOfRule: number[] = [];
 
-/** The first of `indexes` whose finding has this agent id (when given) and rule id (when given), or -1. */
-function indexWith(findings: readonly Finding[], indexes: readonly number[], agentId: string | undefined, ruleId: string | undefined): number {
-  for (const index of indexes) {
+/** The first of the first `count` indexes whose finding has this agent id (when given) and rule id (when given), or -1. */
+function indexWith(findings: readonly Finding[], indexes: readonly number[], count: number, agentId: string | undefined, ruleId: string | undefined): number {
+  for (let i = 0; i < count; i++) {
+    const index = indexes[i] as number;
     const finding = findings[index] as Finding;
     if ((agentId === undefined || finding.agentId === agentId) && (ruleId === undefined || finding.ruleId === ruleId)) return index;
   }
@@ -120,13 +124,13 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   let error = 0;
   let warning = 0;
   let info = 0;
-  firstOfAgent.length = 0;
+  let agents = 0;
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i] as Finding;
     if (finding.severity === 'error') error++;
     else if (finding.severity === 'warning') warning++;
     else info++;
-    if (finding.agentId !== null && indexWith(findings, firstOfAgent, finding.agentId, undefined) === -1) firstOfAgent.push(i);
+    if (finding.agentId !== null && indexWith(findings, firstOfAgent, agents, finding.agentId, undefined) === -1) firstOfAgent[agents++] = i;
   }
   printer.comma();
   printer.number(error);
@@ -135,19 +139,20 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   printer.comma();
   printer.number(info);
   printer.comma();
-  printer.number(firstOfAgent.length);
-  for (const first of firstOfAgent) {
+  printer.number(agents);
+  for (let a = 0; a < agents; a++) {
+    const first = firstOfAgent[a] as number;
     const agentId = (findings[first] as Finding).agentId;
     // Its name: the first one its findings give; its findings; its rules in order of first finding, and their findings.
     let name: string | null = null;
     let count = 0;
-    firstOfRule.length = 0;
+    let rules = 0;
     for (let i = first; i < findings.length; i++) {
       const finding = findings[i] as Finding;
       if (finding.agentId !== agentId) continue;
       name ??= finding.agentName;
       count++;
-      if (indexWith(findings, firstOfRule, undefined, finding.ruleId) === -1) firstOfRule.push(i);
+      if (indexWith(findings, firstOfRule, rules, undefined, finding.ruleId) === -1) firstOfRule[rules++] = i;
     }
     printer.comma();
     printer.string(agentId as string);
@@ -156,8 +161,9 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
     printer.comma();
     printer.number(count);
     printer.comma();
-    printer.number(firstOfRule.length);
-    for (const rule of firstOfRule) {
+    printer.number(rules);
+    for (let r = 0; r < rules; r++) {
+      const rule = firstOfRule[r] as number;
       const { ruleId } = findings[rule] as Finding;
       let n = 0;
       for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;

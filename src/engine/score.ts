@@ -46,20 +46,21 @@ const scored = { score: 0, critical: false };
 
 /** The score of `findings` (of one agent's when oneAgent), each rule's deduction written to `deductions` when given. */
 function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: boolean, agentId: string | null, deductions: Record<string, number> | undefined): typeof scored {
-  ruleIds.length = 0;
-  ruleCounts.length = 0;
+  // A count of rules, not length = 0: V8 drops an emptied array's storage, and pushing makes it again.
+  let rules = 0;
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i] as Finding;
     if (oneAgent && f.agentId !== agentId) continue;
-    const at = ruleIds.indexOf(f.ruleId);
-    if (at === -1) {
-      ruleIds.push(f.ruleId);
-      ruleCounts.push(1);
+    let at = 0;
+    while (at < rules && ruleIds[at] !== f.ruleId) at++;
+    if (at === rules) {
+      ruleIds[rules] = f.ruleId;
+      ruleCounts[rules++] = 1;
     } else ruleCounts[at] = (ruleCounts[at] as number) + 1;
   }
   let critical = false;
   let total = 0;
-  for (let r = 0; r < ruleIds.length; r++) {
+  for (let r = 0; r < rules; r++) {
     const ruleId = ruleIds[r] as string;
     const count = ruleCounts[r] as number;
     const rule = policy.rules.get(ruleId);
