@@ -615,8 +615,9 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
   let lineStart = 0;
   let lineEnd = 0;
   let read = NO_LISTS;
-  // The key is read into the same array each time (the merge compares keys only while they are current).
+  // The key is read into the same arrays each time (the merge compares keys only while they are current).
   const key: SortKey = ['', '', 0];
+  const keyFields: KeyFields = ['', '', 0, 0, 0];
   return {
     key,
     advance() {
@@ -627,7 +628,7 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
       // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
       // that reads no heads never decodes them.
       const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
-      const keyFields = JSON.parse(line.toString('utf8', lineStart, line.indexOf(TAB, lineStart))) as [string, string, number, number, number];
+      readKey(line, lineStart, line.indexOf(TAB, lineStart), keyFields);
       if (readers.length > 0) {
         const lists: Array<ListRead | undefined> = [];
         for (const [list, listReader] of readers) {
@@ -657,6 +658,51 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
     },
   };
 }
+
+/** A line's key: the entry's first message time and conversation id, and its lists' sizes. */
+type KeyFields = [startedAt: string, conversationId: string, conversation: number, findings: number, waived: number];
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Reads the key `line` holds from `start` to `end` (JSON: two strings and three whole numbers, as the
+ * packer prints them) into `into`: without JSON.parse (and the text and array it makes) when its strings
+ * hold no escape.
+ */
+function readKey(line: Buffer, start: number, end: number, into: KeyFields): void {
+  const quotes: number[] = keyQuotes;
+  let count = 0;
+  let plain = line[start] === 0x5b;
+  for (let at = start + 1; plain && at < end; at++) {
+    const b = line[at] as number;
+    if (b === BACKSLASH) plain = false;
+    else if (b === QUOTE) {
+      if (count === 4) plain = false;
+      else quotes[count++] = at;
+    }
+  }
+  if (!plain || count !== 4) {
+    const [startedAt, conversationId, conversation, findings, waived] = JSON.parse(line.toString('utf8', start, end)) as KeyFields;
+    into[0] = startedAt;
+    into[1] = conversationId;
+    into[2] = conversation;
+    into[3] = findings;
+    into[4] = waived;
+    return;
+  }
+  into[0] = line.toString('utf8', (quotes[0] as number) + 1, quotes[1] as number);
+  into[1] = line.toString('utf8', (quotes[2] as number) + 1, quotes[3] as number);
+  // ,c,f,w]
+  let at = (quotes[3] as number) + 2;
+  for (let field = 2; field < 5; field++) {
+    let n = 0;
+    for (let b = line[at] as number; b >= ZERO && b <= ZERO + 9; b = line[++at] as number) n = n * 10 + (b - ZERO);
+    into[field] = n;
+    at++;
+  }
+}
+const keyQuotes: number[] = [0, 0, 0, 0];
 
 /** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
 function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
