@@ -205,27 +205,103 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
 
 /** Reads a FlatHead's fields in order. */
 export class HeadReader {
-  private at = 0;
-  constructor(private readonly head: FlatHead) {}
+  /** The next field's first byte. */
+  private at: number;
+
+  /**
+   * Reads the head printed (JSON, see printHeadInto) in `bytes` from `start` to `end`, field by field as
+   * asked, without parsing it whole: a string is decoded only when read, and no array is made of it.
+   */
+  constructor(
+    private readonly bytes: Buffer,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.at = start + 1;
+  }
+
   number(): number {
-    return this.head[this.at++] as number;
+    const bytes = this.bytes;
+    const start = this.at;
+    let n = 0;
+    let at = start;
+    for (let b = bytes[at] as number; b >= ZERO && b <= ZERO + 9; b = bytes[++at] as number) n = n * 10 + (b - ZERO);
+    // Whole numbers of up to 15 digits are exact this way; anything else (a fraction, a sign, an exponent, null) as JSON reads it.
+    const next = bytes[at];
+    if (at === start || at - start > 15 || (next !== COMMA && next !== CLOSE)) {
+      at = this.valueEnd(start);
+      n = JSON.parse(bytes.toString('latin1', start, at)) as number;
+    }
+    this.at = at + 1;
+    return n;
   }
+
   skip(fields: number): void {
-    this.at += fields;
+    for (let i = 0; i < fields; i++) this.at = this.valueEnd(this.at) + 1;
   }
+
   flag(): boolean {
-    return this.head[this.at++] === 1;
+    return this.number() === 1;
   }
+
   string(): string {
-    return this.head[this.at++] as string;
+    const bytes = this.bytes;
+    const start = this.at;
+    this.escaped = false;
+    const end = this.valueEnd(start);
+    this.at = end + 1;
+    // Without an escape the text between the quotes is the string, in UTF-8.
+    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
   }
+
+  /** Whether a string valueEnd went over held an escape. */
+  private escaped = false;
+
   name(): string | null {
-    return this.head[this.at++] as string | null;
+    if (this.bytes[this.at] === NULL_START) {
+      this.at = this.valueEnd(this.at) + 1;
+      return null;
+    }
+    return this.string();
   }
+
   skips(): SkippedRecord[] {
-    return this.head[this.at++] as SkippedRecord[];
+    const start = this.at;
+    const end = this.valueEnd(start);
+    this.at = end + 1;
+    return end - start === 2 ? [] : (JSON.parse(this.bytes.toString('utf8', start, end)) as SkippedRecord[]);
+  }
+
+  /** Where the value starting at `start` ends (the comma or bracket after it). */
+  private valueEnd(start: number): number {
+    const bytes = this.bytes;
+    let depth = 0;
+    let inString = false;
+    for (let at = start; at < this.end; at++) {
+      const b = bytes[at] as number;
+      if (inString) {
+        if (b === BACKSLASH) {
+          this.escaped = true;
+          at++;
+        } else if (b === QUOTE) inString = false;
+      } else if (b === QUOTE) inString = true;
+      else if (b === OPEN) depth++;
+      else if (b === CLOSE || b === CLOSE_BRACE) {
+        if (depth === 0) return at;
+        depth--;
+      } else if (b === OPEN_BRACE) depth++;
+      else if (b === COMMA && depth === 0) return at;
+    }
+    return this.end;
   }
 }
+
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const NULL_START = 0x6e;
 
 /** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
 export type EntryList = 'conversations' | 'findings' | 'waived';
@@ -335,15 +411,11 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 
 /** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
 export abstract class StoredEntry {
-  /** Its head as JSON (see FlatHead). */
-  protected abstract headText(): string;
+  /** Its head (see FlatHead), read field by field. */
+  abstract head(): HeadReader;
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
   abstract printed(list: EntryList): Uint8Array;
-
-  head(): HeadReader {
-    return new HeadReader(JSON.parse(this.headText()) as FlatHead);
-  }
 
   summary(): ConversationEntry['summary'] {
     return (parseElements(this.printed('conversations')) as Array<ConversationEntry['summary']>)[0] as ConversationEntry['summary'];
@@ -375,7 +447,7 @@ export abstract class StoredEntry {
 }
 
 /** The head in a line's bytes from `start` to `end` (its key, a tab, the head, a tab). */
-const headIn = (bytes: Buffer, start: number, end: number) => bytes.toString('utf8', bytes.indexOf(TAB, start) + 1, end - 1);
+const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, bytes.indexOf(TAB, start) + 1, end - 1);
 
 /**
  * An entry read from a run: where its line and each list read are in the chunks they were read into (a
@@ -391,7 +463,7 @@ class ReadEntry extends StoredEntry {
     super();
   }
 
-  protected headText(): string {
+  head(): HeadReader {
     return headIn(this.line, this.lineStart, this.lineEnd);
   }
 
@@ -425,7 +497,7 @@ class HeldEntry extends StoredEntry {
     super();
   }
 
-  protected headText(): string {
+  head(): HeadReader {
     const [line, conversation, findings, waived] = this.held.sizes;
     const lists = conversation + findings + waived;
     return headIn(this.held.bytes, lists, lists + line);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatHead, printHeadInto } from '../../src/engine/entry-store.js';
+import { flatHead, HeadReader, printHeadInto, type FlatHead } from '../../src/engine/entry-store.js';
 import type { ConversationEntry } from '../../src/engine/entry.js';
 import { printedText } from '../../src/engine/json-printer.js';
 import { printFindings, printsByHand } from '../../src/engine/print-finding.js';
@@ -89,7 +89,31 @@ describe('printHeadInto', () => {
         messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [randomString(random), Math.floor(random() * 50)]),
         duplicates: random() < 0.2 ? [{ file: randomString(random), line: null, record: 3, reason: randomString(random) }] : [],
       };
-      expect(printedText((printer) => printHeadInto(printer, entry))).toBe(JSON.stringify(flatHead(entry)));
+      const printed = printedText((printer) => printHeadInto(printer, entry));
+      expect(printed).toBe(JSON.stringify(flatHead(entry)));
+      // Read back field by field from the bytes, as the report's fold reads it: what JSON.parse reads.
+      const bytes = Buffer.from(`\t${printed}\t`);
+      expect(readAll(new HeadReader(bytes, 1, bytes.length - 1))).toEqual(JSON.parse(printed));
+      const skipping = new HeadReader(bytes, 1, bytes.length - 1);
+      skipping.skip(3);
+      expect(skipping.number()).toBe(entry.agentMessages.length);
     }
   });
 });
+
+/** Every field of a head, in FlatHead's layout, read with a HeadReader. */
+function readAll(head: HeadReader): FlatHead {
+  const out: FlatHead = [head.number(), head.number(), head.flag() ? 1 : 0];
+  const count = (n: number) => (out.push(n), n);
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.name(), head.number());
+  out.push(head.number(), head.number(), head.number());
+  for (let n = count(head.number()); n > 0; n--) {
+    out.push(head.string(), head.name(), head.number());
+    for (let rules = count(head.number()); rules > 0; rules--) out.push(head.string(), head.number());
+  }
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.number(), head.flag() ? 1 : 0);
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.number());
+  out.push(head.skips());
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string());
+  return out;
+}
