@@ -108,18 +108,14 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   const { summary, findings, agentMessages } = entry;
   printer.ascii('[');
   printer.number(summary.messages);
-  printer.comma();
-  printer.number(summary.score);
+  printer.commaNumber(summary.score);
   printer.ascii(summary.critical ? ',1,' : ',0,');
   printer.number(agentMessages.length);
   for (let i = 0; i < agentMessages.length; i++) {
     const [agentId, agentName, messages] = agentMessages[i] as ConversationEntry['agentMessages'][number];
-    printer.comma();
-    printer.string(agentId);
-    printer.comma();
-    printer.nullableString(agentName ?? null);
-    printer.comma();
-    printer.number(messages);
+    printer.commaString(agentId);
+    printer.commaName(agentName ?? null);
+    printer.commaNumber(messages);
   }
   let error = 0;
   let warning = 0;
@@ -132,14 +128,10 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
     else info++;
     if (finding.agentId !== null && indexWith(findings, firstOfAgent, agents, finding.agentId, undefined) === -1) firstOfAgent[agents++] = i;
   }
-  printer.comma();
-  printer.number(error);
-  printer.comma();
-  printer.number(warning);
-  printer.comma();
-  printer.number(info);
-  printer.comma();
-  printer.number(agents);
+  printer.commaNumber(error);
+  printer.commaNumber(warning);
+  printer.commaNumber(info);
+  printer.commaNumber(agents);
   for (let a = 0; a < agents; a++) {
     const first = firstOfAgent[a] as number;
     const agentId = (findings[first] as Finding).agentId;
@@ -154,51 +146,37 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
       count++;
       if (indexWith(findings, firstOfRule, rules, undefined, finding.ruleId) === -1) firstOfRule[rules++] = i;
     }
-    printer.comma();
-    printer.string(agentId as string);
-    printer.comma();
-    printer.nullableString(name ?? null);
-    printer.comma();
-    printer.number(count);
-    printer.comma();
-    printer.number(rules);
+    printer.commaString(agentId as string);
+    printer.commaName(name ?? null);
+    printer.commaNumber(count);
+    printer.commaNumber(rules);
     for (let r = 0; r < rules; r++) {
       const rule = firstOfRule[r] as number;
       const { ruleId } = findings[rule] as Finding;
       let n = 0;
       for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;
-      printer.comma();
-      printer.string(ruleId);
-      printer.comma();
-      printer.number(n);
+      printer.commaString(ruleId);
+      printer.commaNumber(n);
     }
   }
-  printer.comma();
-  printer.number(summary.agents.length);
+  printer.commaNumber(summary.agents.length);
   for (let i = 0; i < summary.agents.length; i++) {
     const agentId = summary.agents[i] as string;
-    printer.comma();
-    printer.string(agentId);
-    printer.comma();
-    printer.number(own(summary.agentScores, agentId) ?? 0);
+    printer.commaString(agentId);
+    printer.commaNumber(own(summary.agentScores, agentId) ?? 0);
     printer.ascii(entry.agentCritical[i] ? ',1' : ',0');
   }
-  printer.comma();
-  printer.number(entry.messagesByFile.length);
+  printer.commaNumber(entry.messagesByFile.length);
   for (const [file, messages] of entry.messagesByFile) {
-    printer.comma();
-    printer.string(file);
-    printer.comma();
-    printer.number(messages);
+    printer.commaString(file);
+    printer.commaNumber(messages);
   }
   printer.comma();
   if (entry.duplicates.length === 0) printer.ascii('[]');
   else printer.text(JSON.stringify(entry.duplicates));
-  printer.comma();
-  printer.number(entry.waived.length);
+  printer.commaNumber(entry.waived.length);
   for (const { waiver } of entry.waived) {
-    printer.comma();
-    printer.string(waiverKey(waiver));
+    printer.commaString(waiverKey(waiver));
   }
   printer.ascii(']');
 }
@@ -358,14 +336,10 @@ export class EntryPacker {
     // The line: [startedAt, conversationId, the lists' sizes] as JSON, a tab, the head (JSON.stringify(flatHead(entry))), a tab.
     printer.ascii('[');
     printer.string(summary.startedAt);
-    printer.ascii(',');
-    printer.string(summary.conversationId);
-    printer.ascii(',');
-    printer.number(conversationSize);
-    printer.ascii(',');
-    printer.number(findingsSize);
-    printer.ascii(',');
-    printer.number(waivedSize);
+    printer.commaString(summary.conversationId);
+    printer.commaNumber(conversationSize);
+    printer.commaNumber(findingsSize);
+    printer.commaNumber(waivedSize);
     printer.ascii(']\t');
     printHeadInto(printer, entry);
     printer.ascii('\t');

@@ -59,6 +59,24 @@ export class JsonPrinter {
     this.bytes[this.at++] = 0x2c;
   }
 
+  /** A comma and a number (the next field of a flat array). */
+  commaNumber(n: number): void {
+    this.comma();
+    this.number(n);
+  }
+
+  /** A comma and a string. */
+  commaString(text: string): void {
+    this.comma();
+    this.string(text);
+  }
+
+  /** A comma and a string or null. */
+  commaName(text: string | null): void {
+    this.comma();
+    this.nullableString(text);
+  }
+
   /** Any text, as it is (text JSON.stringify printed). */
   text(text: string): void {
     this.room(3 * text.length);
