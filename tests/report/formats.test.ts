@@ -4,7 +4,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { chatlint, tempDir, jsonLine as line } from '../helpers/cli.js';
 import { markdownText } from '../../src/report/formatters/markdown.js';
-import { workbook, xlsx } from '../../src/report/formatters/xlsx.js';
+import { serialClock, workbook, xlsx } from '../../src/report/formatters/xlsx.js';
+import { wallClockDate } from '../../src/report/local-time.js';
 import { replayable, type Finding, type Report, type ReportSource } from '../../src/model/report.js';
 
 /** Shanghai is UTC+8: 02:00 UTC is 10:00 on the wall clock. */
@@ -250,6 +251,22 @@ describe('xlsx written as a stream', () => {
     expect(book.cell('Conversations', 'A2')).toMatchObject({ type: 's', value: '会话0001' });
     const messages = [2, 3, 4, 5].map((r) => book.cell('Findings', `H${r}`)?.value ?? '');
     expect(messages.some((message) => /[\u4e00-\u9fff]/.test(message))).toBe(true);
+  });
+});
+
+describe('xlsx date cells', () => {
+  it('hold the wall clock wallClockDate gives, across offset changes and in zones off the hour', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Europe/London', 'UTC'];
+    // Around 2026's DST changes (New York, London, Lord Howe's half hour), every 7 minutes 13.25 seconds, and a time of 1900 (local mean time).
+    const starts = [Date.UTC(2026, 2, 8, 5), Date.UTC(2026, 2, 29, 0), Date.UTC(2026, 3, 4, 14), Date.UTC(2026, 9, 3, 15), Date.UTC(2026, 10, 1, 5)];
+    const times = [...starts.flatMap((start) => Array.from({ length: 40 }, (_, i) => start - 2 * 3600_000 + i * 433_250)), Date.UTC(1900, 0, 1, 3, 4, 5)];
+    for (const zone of zones) {
+      const serial = serialClock(zone);
+      for (const time of times) {
+        const iso = new Date(time).toISOString();
+        expect(serial(iso), `${zone} ${iso}`).toBe(wallClockDate(iso, zone).getTime() / 86_400_000 + 25_569);
+      }
+    }
   });
 });
 

@@ -146,13 +146,39 @@ function agentsSheet(report: ReportSource, context: FormatterContext): SheetPart
   return { name: 'Agents', xml: sheetXml(columns, lookahead(rows), Infinity, true) };
 }
 
-/** Excel's serial number of the wall-clock time `iso` shows in the context's zone (date cells have no zone). */
-const serial = (iso: string, context: FormatterContext) => wallClockDate(iso, context.timezone).getTime() / DAY_MS + UNIX_EPOCH_SERIAL;
+/** Minutes whose zone offset is remembered, at most (a night's times fall in a few thousand). */
+const MAX_CACHED_MINUTES = 100_000;
+
+/**
+ * Excel's serial number of the wall-clock time an ISO time shows in `timezone` (date cells have no zone).
+ * Formatting a time in a zone is slow, so the zone's offset is found once per UTC minute, where it is the
+ * same at the minute's start and end (a zone changes its offset at most once a minute): the time plus that
+ * offset is the same number wallClockDate gives.
+ */
+export function serialClock(timezone: string): (iso: string) => number {
+  const offsets = new Map<number, number>();
+  const wallClock = (iso: string) => wallClockDate(iso, timezone).getTime();
+  const offsetAt = (ms: number) => wallClock(new Date(ms).toISOString()) - ms;
+  return (iso) => {
+    const ms = Date.parse(iso);
+    if (!Number.isFinite(ms)) return wallClock(iso) / DAY_MS + UNIX_EPOCH_SERIAL;
+    const minute = Math.floor(ms / 60_000);
+    let offset = offsets.get(minute);
+    if (offset === undefined) {
+      offset = offsetAt(minute * 60_000);
+      if (offset !== offsetAt(minute * 60_000 + 59_000)) return wallClock(iso) / DAY_MS + UNIX_EPOCH_SERIAL;
+      if (offsets.size >= MAX_CACHED_MINUTES) offsets.clear();
+      offsets.set(minute, offset);
+    }
+    return (ms + offset) / DAY_MS + UNIX_EPOCH_SERIAL;
+  };
+}
 
 function* conversationRows(report: ReportSource, context: FormatterContext, ruleIds: string[]): Generator<Row> {
+  const serial = serialClock(context.timezone);
   for (const c of report.conversations) {
     yield [
-      c.conversationId, serial(c.startedAt, context), c.agents.join(' '), c.messages, c.findings, c.score,
+      c.conversationId, serial(c.startedAt), c.agents.join(' '), c.messages, c.findings, c.score,
       c.passed, c.critical, c.source.file, ...ruleIds.map((id) => own(c.deductions, id) ?? 0),
     ];
   }
@@ -176,9 +202,10 @@ const FINDING_COLUMNS = [
 ];
 
 function* findingRows(report: ReportSource, context: FormatterContext): Generator<Row> {
+  const serial = serialClock(context.timezone);
   for (const f of report.findings) {
     yield [
-      f.conversationId, serial(f.timestamp, context), f.agentId, f.agentName, f.ruleId, f.kind, f.severity, f.message, f.match,
+      f.conversationId, serial(f.timestamp), f.agentId, f.agentName, f.ruleId, f.kind, f.severity, f.message, f.match,
       f.offset, f.seconds, f.messageIndex, f.excerpt, f.source.file, f.source.line, f.source.record, f.timestamp,
     ];
   }
