@@ -235,6 +235,11 @@ describe('xlsx written as a stream', () => {
     expect(book.sheets.get('Findings')).toContain('<autoFilter ref="A1:Q1"/>');
     expect(book.sheets.get('Skipped')).toContain('</row></sheetData><autoFilter ref="A1:D1"/>');
     expect(book.cell('Findings', 'A2')).toBeNull();
+    // An empty text (a conversation no agent answered) is an empty cell, as it was.
+    const unanswered = { ...(report.conversations[0] as Report['conversations'][number]), agents: [] };
+    const alone = readWorkbook(workbook(asSequences({ ...empty, conversations: [unanswered] }), CONTEXT));
+    expect(alone.cell('Conversations', 'A2')?.value).toBe(unanswered.conversationId);
+    expect(alone.cell('Conversations', 'C2')).toBeNull();
   });
 
   it('keeps Chinese text and counts each character two wide', async () => {

@@ -66,7 +66,8 @@ const textCell = (ref: string, text: string, style = '') =>
 const valueCell = (ref: string, value: number | string, attributes = '') => `<c r="${ref}"${attributes}><v>${value}</v></c>`;
 
 function cellXml(kind: Kind, ref: string, value: Value): string {
-  if (value === null || value === undefined) return '';
+  // An empty text is an empty cell (a conversation with no agent), not a cell holding "".
+  if (value === null || value === undefined || value === '') return '';
   if (kind === 'text') return textCell(ref, cut(String(value)));
   if (kind === 'flag') return valueCell(ref, value ? 1 : 0, ' t="b"');
   if (typeof value !== 'number' || !Number.isFinite(value)) return '';
