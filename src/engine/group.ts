@@ -100,6 +100,8 @@ interface Held {
   messages: Message[];
   bytes: number;
   last: number;
+  /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
+  first: number;
 }
 
 /**
@@ -138,6 +140,11 @@ export class EvictingGrouper {
       known.messages.push(message);
       known.last = ++this.clock;
       known.bytes += bytes;
+      // Noted while the message is at hand: at eviction the messages are scattered over the heap.
+      // A 0 (or unknown) line makes it 0 for good, as lineWindow's window.
+      const line = message.source.line;
+      if (line === null) known.first = 0;
+      else if (line < known.first) known.first = line;
     } else {
       const window = this.reopened.get(id);
       if (window) {
@@ -153,7 +160,7 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock });
+      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock, first: message.source.line ?? 0 });
     }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
@@ -162,17 +169,16 @@ export class EvictingGrouper {
   /**
    * Checks the least recently active conversations until the held bytes are down to `target`. Strictly by
    * last activity: a conversation that just started (one message so far) is as live as one that just
-   * spoke, and checking it early would make it reopen. A sort per eviction is a few thousand conversations
-   * every tens of thousands of messages.
+   * spoke, and checking it early would make it reopen. Only the conversations that can be among those
+   * checked are sorted: the ones older than an activity bound found from a histogram of the held bytes.
    */
   private evict(target: number): void {
-    const byActivity = [...this.held.values()].sort((a, b) => a.last - b.last);
-    for (const held of byActivity) {
+    for (const held of leastRecentlyActive(this.held.values(), this.clock, this.heldBytes - target)) {
       if (this.heldBytes <= target) break;
       this.held.delete(held.id);
       this.heldBytes -= held.bytes;
-      this.evicted.insert(held.id, firstLine(held.messages));
-      this.onGrouped(groupedConversation(held.id, held.messages.sort(byTime)));
+      this.evicted.insert(held.id, held.first);
+      this.onGrouped(groupedConversation(held.id, sortedByTime(held.messages)));
     }
   }
 
@@ -181,7 +187,7 @@ export class EvictingGrouper {
     const rest = [...this.held.values()];
     this.held.clear();
     this.heldBytes = 0;
-    for (const held of rest) held.messages.sort(byTime);
+    for (const held of rest) sortedByTime(held.messages);
     rest.sort((a, b) => (a.messages[0] as Message).timestamp - (b.messages[0] as Message).timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (let i = 0; i < rest.length; i++) {
       const held = rest[i] as Held;
@@ -192,6 +198,40 @@ export class EvictingGrouper {
 }
 
 const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
+
+/** Messages sorted by time (stable), in place; most come in time order, and a check is cheaper than a sort. */
+function sortedByTime(messages: Message[]): Message[] {
+  for (let i = 1; i < messages.length; i++) {
+    if ((messages[i] as Message).timestamp < (messages[i - 1] as Message).timestamp) return messages.sort(byTime);
+  }
+  return messages;
+}
+
+const ACTIVITY_BUCKETS = 64;
+
+/**
+ * The held conversations that hold at least `bytes` between them when taken least recently active first,
+ * in that order (a few more: the last bucket is taken whole). A histogram of bytes over last activity finds
+ * the bound, so only those are sorted, not every conversation held.
+ */
+function leastRecentlyActive(all: Iterable<Held>, clock: number, bytes: number): Held[] {
+  const held = [...all];
+  let oldest = clock;
+  for (const h of held) if (h.last < oldest) oldest = h.last;
+  const span = clock - oldest + 1;
+  const bucketOf = (h: Held) => Math.floor(((h.last - oldest) * ACTIVITY_BUCKETS) / span);
+  const inBucket = new Float64Array(ACTIVITY_BUCKETS);
+  for (const h of held) {
+    const bucket = bucketOf(h);
+    inBucket[bucket] = (inBucket[bucket] as number) + h.bytes;
+  }
+  let bound = 0;
+  for (let sum = 0; bound < ACTIVITY_BUCKETS - 1; bound++) {
+    sum += inBucket[bound] as number;
+    if (sum >= bytes) break;
+  }
+  return held.filter((h) => bucketOf(h) <= bound).sort((a, b) => a.last - b.last);
+}
 
 /** The first and last line a conversation's records lie on in one input; [0, 0] when a record has no line. */
 export type LineWindow = [first: number, last: number];
@@ -208,19 +248,6 @@ function widen(window: LineWindow, line: number | null): void {
   if (line > window[1]) window[1] = line;
 }
 
-/** The first line of some messages' window (see lineWindow), without making the window. */
-export function firstLine(messages: readonly Message[]): number {
-  if (messages.length === 0) return 0;
-  let first = Infinity;
-  for (const m of messages) {
-    const line = m.source.line;
-    // An unknown line (or a 0) makes the window unknown, as widen does.
-    if (line === null || line === 0) return 0;
-    if (line < first) first = line;
-  }
-  return first;
-}
-
 /** The window of some messages (duplicates included: they were records too). */
 export function lineWindow(messages: readonly Message[]): LineWindow {
   const first = messages[0]?.source.line ?? null;
@@ -228,7 +255,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0 };
+const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0 };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {

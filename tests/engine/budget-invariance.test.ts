@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatlint } from '../helpers/cli.js';
 import { generatedNight } from '../helpers/night.js';
-import { EvictingGrouper, type Grouped } from '../../src/engine/group.js';
+import { EvictingGrouper, lineWindow, type Grouped, type LineWindow } from '../../src/engine/group.js';
 import type { Message } from '../../src/model/message.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-budget-'));
@@ -107,4 +108,66 @@ describe('evicting grouper', () => {
     expect(reopened).toEqual([]);
     expect(checked).toEqual(['A:2', 'B:2', 'C:2', 'D:2']);
   });
+
+  it('checks what a full sort by last activity would check, in that order, and notes where reopened ones start', () => {
+    const record = fc.record({ id: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F'), line: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }), size: fc.integer({ min: 0, max: 400 }) });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 60 }), fc.integer({ min: 0, max: 4000 }), (records, budget) => {
+        const messages = records.map(({ id, line, size }, i): Message => ({ conversationId: id, timestamp: i % 7, role: 'customer', text: 'x'.repeat(size), source: { file: 'a', line, record: i + 1 } }));
+        const checked: string[] = [];
+        const grouper = new EvictingGrouper(budget, (g) => checked.push(`${g.conversation.id}:${g.conversation.messages.map((m) => m.source.record).join(',')}`), () => undefined);
+        for (const m of messages) grouper.add(m);
+        grouper.finish();
+        const expected = referenceGrouping(messages, budget);
+        expect(checked).toEqual(expected.checked);
+        expect([...grouper.reopened]).toEqual([...expected.reopened]);
+      }),
+      { numRuns: 500, seed: 19 },
+    );
+  });
 });
+
+/** EvictingGrouper as first written: every held conversation sorted by last activity at each eviction. */
+function referenceGrouping(messages: Message[], budget: number): { checked: string[]; reopened: Map<string, LineWindow> } {
+  const bytesOf = (m: Message) => m.text.length * 2 + 320;
+  const held = new Map<string, { messages: Message[]; bytes: number; last: number }>();
+  const evicted = new Map<string, Message[]>();
+  const reopened = new Map<string, LineWindow>();
+  const checked: string[] = [];
+  const check = (id: string, list: Message[]) => checked.push(`${id}:${[...list].sort((a, b) => a.timestamp - b.timestamp).map((m) => m.source.record).join(',')}`);
+  let heldBytes = 0;
+  let clock = 0;
+  for (const m of messages) {
+    const id = m.conversationId;
+    const known = held.get(id);
+    if (known) {
+      known.messages.push(m);
+      known.last = ++clock;
+      known.bytes += bytesOf(m);
+    } else if (reopened.has(id) || evicted.has(id)) {
+      // The window starts where the evicted messages started (unknown when any line is), then takes each later line.
+      const window = reopened.get(id) ?? [lineWindow(evicted.get(id) as Message[])[0], lineWindow(evicted.get(id) as Message[])[0]];
+      if (window[0] !== 0) {
+        const line = m.source.line;
+        if (line === null) window.splice(0, 2, 0, 0);
+        else window.splice(0, 2, Math.min(window[0], line), Math.max(window[1], line));
+      }
+      reopened.set(id, window);
+      continue;
+    } else held.set(id, { messages: [m], bytes: bytesOf(m), last: ++clock });
+    heldBytes += bytesOf(m);
+    if (heldBytes > budget) {
+      for (const [oldest, h] of [...held].sort(([, a], [, b]) => a.last - b.last)) {
+        if (heldBytes <= budget * 0.75) break;
+        held.delete(oldest);
+        heldBytes -= h.bytes;
+        evicted.set(oldest, h.messages);
+        check(oldest, h.messages);
+      }
+    }
+  }
+  const rest = [...held].map(([id, h]) => [id, [...h.messages].sort((a, b) => a.timestamp - b.timestamp)] as const);
+  rest.sort(([a, x], [b, y]) => (x[0] as Message).timestamp - (y[0] as Message).timestamp || (a < b ? -1 : a > b ? 1 : 0));
+  for (const [id, list] of rest) check(id, list);
+  return { checked, reopened };
+}
