@@ -168,6 +168,12 @@ describe('xlsx written as a stream', () => {
     expect(parts(workbook(asSequences(report), CONTEXT, 1))).toEqual(parts(workbook(report, CONTEXT, 1)));
   });
 
+  it('starts with a package part and has an xl/ part third, where file-type sniffers look', async () => {
+    const names = Object.keys(unzipSync(workbook(await jsonReport(), CONTEXT)));
+    expect(names.slice(0, 3)).toEqual(['_rels/.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']);
+    expect(names).toContain('[Content_Types].xml');
+  });
+
   it('yields the zip in pieces as the sheets are written', async () => {
     const report = await jsonReport();
     const finding = report.findings[0] as Finding;

@@ -251,7 +251,7 @@ const STYLES =
 
 const attribute = (value: string) => xmlText(value).replace(/"/g, '&quot;');
 
-/** The package parts that list the sheets, written after them (a zip's order does not matter to readers). */
+/** The package parts that list the sheets, written after them, when the Findings sheets are counted. */
 function workbookParts(names: string[]): Array<[string, string]> {
   const sheetPath = (i: number) => `worksheets/sheet${i + 1}.xml`;
   return [
@@ -260,7 +260,6 @@ function workbookParts(names: string[]): Array<[string, string]> {
     ['xl/_rels/workbook.xml.rels', `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}">` +
       names.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="${sheetPath(i)}"/>`).join('') +
       `<Relationship Id="rId${names.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`],
-    ['_rels/.rels', `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
     ['[Content_Types].xml', `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
       `<Override PartName="/xl/workbook.xml" ContentType="${CONTENT_TYPE}.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="${CONTENT_TYPE}.styles+xml"/>` +
@@ -276,8 +275,16 @@ function* sheets(report: ReportSource, context: FormatterContext, findingsPerShe
   yield skippedSheet(report);
 }
 
-/** Every part of the workbook in zip order: styles, the sheets as their rows are read, then the parts naming them. */
+/** The package's relationship to its workbook; it names no sheet, so it can go first. */
+const PACKAGE_RELS = `${XML_HEAD}<Relationships xmlns="${PACKAGE_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
+
+/**
+ * Every part of the workbook in zip order: the package's relationships and styles, the sheets as their rows
+ * are read, then the parts naming the sheets. Readers take the parts from the zip's directory in any order;
+ * type sniffers (`file`) want a package part first and an xl/ part third, which this order gives.
+ */
 function* parts(report: ReportSource, context: FormatterContext, findingsPerSheet: number): Generator<[string, Iterable<string>]> {
+  yield ['_rels/.rels', [PACKAGE_RELS]];
   yield ['xl/styles.xml', [STYLES]];
   const names: string[] = [];
   for (const sheet of sheets(report, context, findingsPerSheet)) {
