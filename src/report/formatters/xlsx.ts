@@ -294,31 +294,49 @@ function* parts(report: ReportSource, context: FormatterContext, findingsPerShee
   for (const [path, xml] of workbookParts(names)) yield [path, [xml]];
 }
 
+/** Sizes and offsets a zip without its 64-bit extension can hold (fflate writes none). */
+const ZIP32_LIMIT = 0xffff_ffff;
+
+/** A workbook past what a zip without 64-bit sizes holds: reported as a file too large, never written corrupt. */
+function tooLarge(): Error {
+  return Object.assign(new Error('the workbook is past 4 GB, more than a zip without 64-bit sizes holds; use -f csv'), { code: 'EFBIG' });
+}
+
 /** The parts deflated into one zip, its bytes yielded as the compressor gives them. */
 function* zipped(entries: Iterable<[string, Iterable<string>]>): Generator<Uint8Array> {
   const out: Uint8Array[] = [];
+  let written = 0;
   const zip = new Zip((error, chunk) => {
     if (error) throw error;
+    written += chunk.length;
     out.push(chunk);
   });
   for (const [path, pieces] of entries) {
     const file = new ZipDeflate(path, { level: 6 });
     zip.add(file);
+    let raw = 0;
     let pending: string[] = [];
     let size = 0;
+    const push = (final: boolean) => {
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      raw += bytes.length;
+      if (raw > ZIP32_LIMIT || written > ZIP32_LIMIT) throw tooLarge();
+      file.push(bytes, final);
+      pending = [];
+      size = 0;
+    };
     for (const piece of pieces) {
       pending.push(piece);
       size += piece.length;
       if (size < PUSH_CHARS) continue;
-      file.push(Buffer.from(pending.join(''), 'utf8'));
-      pending = [];
-      size = 0;
+      push(false);
       yield* out.splice(0);
     }
-    file.push(Buffer.from(pending.join(''), 'utf8'), true);
+    push(true);
     yield* out.splice(0);
   }
   zip.end();
+  if (written > ZIP32_LIMIT) throw tooLarge();
   yield* out.splice(0);
 }
 
