@@ -185,6 +185,24 @@ describe('xlsx written as a stream', () => {
     expect(book.cell('Findings', 'M5001')?.value).toBe(`4999 ${'x'.repeat(4999 % 97)}`);
   });
 
+  it('ends the findings sequence when the writer stops midway (its finally blocks run)', async () => {
+    const report = await jsonReport();
+    const finding = report.findings[0] as Finding;
+    let reading = false;
+    let ended = false;
+    const findings = replayable(function* () {
+      reading = true;
+      try {
+        for (let i = 0; i < 5_000; i++) yield { ...finding, messageIndex: i, excerpt: `${i} ${'y'.repeat(200)}` };
+      } finally {
+        ended = true;
+      }
+    });
+    for (const _piece of xlsx.format({ ...report, findings }, CONTEXT)) if (reading) break;
+    expect(reading).toBe(true);
+    expect(ended).toBe(true);
+  });
+
   it('keeps XML-special text, drops characters XML cannot hold, and leaves formula-like text as text', async () => {
     const report = await jsonReport();
     const finding = report.findings[0] as Finding;

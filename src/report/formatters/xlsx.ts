@@ -96,6 +96,10 @@ function lookahead<T>(items: Iterable<T>) {
       head = iterator.next();
       return value;
     },
+    /** Lets the sequence end early (its generators' finally blocks run), as a for-of left midway does. */
+    close() {
+      if (head.done !== true) iterator.return?.();
+    },
   };
 }
 type Rows = ReturnType<typeof lookahead<Row>>;
@@ -130,6 +134,16 @@ function* sheetXml(columns: Column[], rows: Rows, limit: number, first: boolean)
   yield `</sheetData><autoFilter ref="A1:${letters.at(-1) ?? 'A'}${count}"/></worksheet>`;
 }
 
+/** A sheet holding all of `items`; the sequence is read only when the sheet is written. */
+function* wholeSheetXml(columns: Column[], items: Iterable<Row>, first: boolean): Generator<string> {
+  const rows = lookahead(items);
+  try {
+    yield* sheetXml(columns, rows, Infinity, first);
+  } finally {
+    rows.close();
+  }
+}
+
 /** A sheet of the workbook: its tab name and its XML. */
 type SheetPart = { name: string; xml: Iterable<string> };
 
@@ -144,7 +158,7 @@ function agentsSheet(report: ReportSource, context: FormatterContext): SheetPart
     a.agentId, a.agentName, a.conversations, a.messages, a.findings, a.conversationsScored,
     a.averageScore, a.medianScore, a.passRate, a.criticalCount, ...ruleIds.map((id) => own(a.byRule, id) ?? 0),
   ]);
-  return { name: 'Agents', xml: sheetXml(columns, lookahead(rows), Infinity, true) };
+  return { name: 'Agents', xml: wholeSheetXml(columns, rows, true) };
 }
 
 /** Minutes whose zone offset is remembered, at most (a night's times fall in a few thousand). */
@@ -192,7 +206,7 @@ function conversationsSheet(report: ReportSource, context: FormatterContext): Sh
     col('conversationId', 'text'), col('startedAt', 'date'), col('agents', 'text'), col('messages', 'number'), col('findings', 'number'),
     col('score', 'number'), col('passed', 'flag'), col('critical', 'flag'), col('file', 'text', 40), ...ruleIds.map((id) => col(`deduction:${id}`, 'number')),
   ];
-  return { name: 'Conversations', xml: sheetXml(columns, lookahead(conversationRows(report, context, ruleIds)), Infinity, false) };
+  return { name: 'Conversations', xml: wholeSheetXml(columns, conversationRows(report, context, ruleIds), false) };
 }
 
 const FINDING_COLUMNS = [
@@ -215,8 +229,12 @@ function* findingRows(report: ReportSource, context: FormatterContext): Generato
 /** "Findings", then "Findings (2)" … each with up to `perSheet` rows; always at least the first. */
 function* findingsSheets(report: ReportSource, context: FormatterContext, perSheet: number): Generator<SheetPart> {
   const rows = lookahead(findingRows(report, context));
-  for (let n = 1; n === 1 || !rows.done; n++) {
-    yield { name: n === 1 ? 'Findings' : `Findings (${n})`, xml: sheetXml(FINDING_COLUMNS, rows, perSheet, false) };
+  try {
+    for (let n = 1; n === 1 || !rows.done; n++) {
+      yield { name: n === 1 ? 'Findings' : `Findings (${n})`, xml: sheetXml(FINDING_COLUMNS, rows, perSheet, false) };
+    }
+  } finally {
+    rows.close();
   }
 }
 
@@ -225,7 +243,7 @@ function skippedSheet(report: ReportSource): SheetPart {
   const rows = (function* () {
     for (const s of report.skipped) yield [s.file, s.line, s.record, s.reason];
   })();
-  return { name: 'Skipped', xml: sheetXml(columns, lookahead(rows), Infinity, false) };
+  return { name: 'Skipped', xml: wholeSheetXml(columns, rows, false) };
 }
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
