@@ -50,7 +50,7 @@ const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;
 const escapeChar = (char: string) => XML_ESCAPES[char] ?? '';
 
 /** Text for XML element content: escaped, forbidden characters dropped (Excel does not open a file that has them). */
-export function xmlText(value: string): string {
+function xmlText(value: string): string {
   return value.replace(XML_UNSAFE, escapeChar);
 }
 
@@ -104,9 +104,10 @@ function lookahead<T>(items: Iterable<T>) {
 }
 type Rows = ReturnType<typeof lookahead<Row>>;
 
-const SHEET_HEAD =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-  '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const SHEET_HEAD = `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">`;
 
 /**
  * One sheet's XML, a row at a time: up to `limit` rows from `rows`. Column widths come from the first rows,
@@ -246,9 +247,6 @@ function skippedSheet(report: ReportSource): SheetPart {
   return { name: 'Skipped', xml: wholeSheetXml(columns, rows, false) };
 }
 
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PACKAGE_REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
