@@ -11,7 +11,7 @@ import {
   type ScoreStats,
   type Waiver,
 } from '../model/report.js';
-import { scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
+import { agentScore, scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
 import { isoTimestamp } from './apply-rules.js';
 import { EntryStore, waiverKey, type EntryList, type StoredEntry } from './entry-store.js';
 import type { ConversationEntry } from './entry.js';
@@ -96,10 +96,10 @@ export function conversationEntry(
   const agentIds = agentMessages.map(([id]) => id);
   const score = scoreFindings(findings, policy);
   // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-  const agentScores = keyedByInput<number>();
+  const agentScores = agentIds.some(startsWithDigit) ? keyedBySparseIndexes<number>() : keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
-    const own = findings.length === 0 ? score : scoreFindings(findings.filter((f) => f.agentId === agentId), policy);
+    const own = findings.length === 0 ? score : agentScore(findings, policy, agentId);
     agentScores[agentId] = own.score;
     agentCritical.push(own.critical);
   }
@@ -110,12 +110,33 @@ export function conversationEntry(
     startedAt: first ? isoTimestamp(first.timestamp) : '',
     messages: messages.length,
     findings: findings.length,
-    ...score,
+    // The score's fields one by one, in its order (a spread here makes a slower, bigger object).
+    score: score.score,
+    passed: score.passed,
+    critical: score.critical,
+    deductions: score.deductions,
     agentScores,
     source: { file: first?.source.file ?? '' },
   };
   const messagesByFile: Array<[string, number]> = byFile ? [...byFile] : firstFile === undefined ? [] : [[firstFile, inFirstFile]];
   return { summary, findings, waived, agentMessages, agentCritical, messagesByFile, duplicates };
+}
+
+const startsWithDigit = (key: string) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39;
+
+/** Past every index V8 keeps in an array: setting it makes an object's indexed keys a dictionary for good. */
+const DICTIONARY_INDEX = 2 ** 32 - 2;
+
+/**
+ * A keyedByInput record for keys that may be array indexes (agent "1000"): V8 gives an object whose first
+ * index key is below about 1024 an array as long as the index (12 KB for agent 1000, per conversation);
+ * an index past any array makes its indexed keys a dictionary from the start (keys and order unchanged).
+ */
+function keyedBySparseIndexes<T>(): Record<string, T> {
+  const record = keyedByInput<T>() as Record<string | number, T>;
+  record[DICTIONARY_INDEX] = undefined as T;
+  delete record[DICTIONARY_INDEX];
+  return record;
 }
 
 /** Scores kept compactly (8 bytes each) for averages and medians, with how many a bottom-line rule failed. */

@@ -7,19 +7,23 @@ import { excerpt } from './excerpt.js';
 import { own } from '../model/records.js';
 
 const DAY_MS = 86_400_000;
-// Findings of one night fall on a day or two: the date part of the last day written is kept.
+// Findings of one night fall on a day or two: the date part of the last day written is kept, as its
+// eleven character codes ("2026-11-27T").
 let lastDay = Number.NaN;
-let lastDayText = '';
-// Hours, minutes and seconds as two digits and milliseconds as three, looked up (a finding's time costs no padding).
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+const dayCodes = new Array<number>(11).fill(0);
+const ZERO = 48;
 
-/** new Date(ms).toISOString(), without a Date per finding for whole milliseconds in 1970–9999. */
+/**
+ * new Date(ms).toISOString(), without a Date per finding for whole milliseconds in 1970–9999, made as one
+ * flat string from its character codes (a template of its parts made a string per part, and a copy when
+ * the report printed it).
+ */
 export function isoTimestamp(ms: number): string {
   if (!Number.isInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
   const day = Math.floor(ms / DAY_MS);
   if (day !== lastDay) {
-    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    const text = new Date(day * DAY_MS).toISOString();
+    for (let i = 0; i < 11; i++) dayCodes[i] = text.charCodeAt(i);
     lastDay = day;
   }
   let rest = ms - day * DAY_MS;
@@ -28,8 +32,26 @@ export function isoTimestamp(ms: number): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  return `${lastDayText}${TWO_DIGITS[hours] as string}:${TWO_DIGITS[minutes] as string}:${TWO_DIGITS[seconds] as string}.${THREE_DIGITS[rest - seconds * 1000] as string}Z`;
+  const millis = rest - seconds * 1000;
+  const d = dayCodes;
+  return String.fromCharCode(
+    d[0] as number, d[1] as number, d[2] as number, d[3] as number, d[4] as number, d[5] as number, d[6] as number, d[7] as number, d[8] as number, d[9] as number, d[10] as number,
+    ZERO + Math.floor(hours / 10), ZERO + (hours % 10), 0x3a,
+    ZERO + Math.floor(minutes / 10), ZERO + (minutes % 10), 0x3a,
+    ZERO + Math.floor(seconds / 10), ZERO + (seconds % 10), 0x2e,
+    ZERO + Math.floor(millis / 100), ZERO + (Math.floor(millis / 10) % 10), ZERO + (millis % 10), 0x5a,
+  );
 }
+
+/** What a rule's message template may name, for the finding being made: one object, filled anew for each. */
+const templateValues: Record<string, string | number | null | undefined> & {
+  ruleId: string;
+  agentId: string | null;
+  agentName: string | null;
+  conversationId: string;
+  match: string | undefined;
+  seconds: number | undefined;
+} = { ruleId: '', agentId: null, agentName: null, conversationId: '', match: undefined, seconds: undefined };
 
 function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawFinding): Finding {
   const message = conversation.messages[raw.messageIndex];
@@ -38,14 +60,13 @@ function toFinding(compiled: CompiledRule, conversation: Conversation, raw: RawF
   const agentName =
     agentId === message.agentId ? message.agentName ?? null : conversation.messages.find((m) => m.agentId === agentId)?.agentName ?? null;
   const { rule, kind } = compiled;
-  const values = {
-    ruleId: rule.id,
-    agentId,
-    agentName: agentName ?? agentId,
-    conversationId: conversation.id,
-    match: raw.match,
-    seconds: raw.seconds,
-  };
+  const values = templateValues;
+  values.ruleId = rule.id;
+  values.agentId = agentId;
+  values.agentName = agentName ?? agentId;
+  values.conversationId = conversation.id;
+  values.match = raw.match;
+  values.seconds = raw.seconds;
   return {
     ruleId: rule.id,
     kind: kind.kind,

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -6,7 +6,9 @@ import { own } from '../model/records.js';
 import type { ConversationEntry, PackedEntry } from './entry.js';
 import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
-import { printSummary } from './print-summary.js';
+import { printSummaryInto } from './print-summary.js';
+import { printFindingsInto } from './print-finding.js';
+import { JsonPrinter } from './json-printer.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -26,10 +28,8 @@ const READ_BUDGET = 4 * 1024 * 1024;
 
 /** How much each of `readers` reads at a time. */
 const chunkFor = (readers: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, readers))));
-/** Characters gathered before one write. */
-const WRITE_CHUNK = 1 << 20;
-/** Pieces written with one call (IOV_MAX on Linux). */
-const MAX_PIECES_PER_WRITE = 1024;
+/** Bytes gathered per level file before one write. */
+const WRITE_BUFFER = 256 * 1024;
 /** What a held entry costs beyond its texts (the object, its array, the key). */
 const HELD_OVERHEAD_BYTES = 160;
 
@@ -86,33 +86,206 @@ export function flatHead(entry: ConversationEntry): FlatHead {
   return head;
 }
 
+/**
+ * Indexes of each agent's first finding (in order), and of each rule's first among one agent's findings:
+ * scratch for printHeadInto, with counts of what is in use (V8 drops an emptied array's storage).
+ */
+const firstOfAgent: number[] = [];
+const firstOfRule: number[] = [];
+
+/** The first of the first `count` indexes whose finding has this agent id (when given) and rule id (when given), or -1. */
+function indexWith(findings: readonly Finding[], indexes: readonly number[], count: number, agentId: string | undefined, ruleId: string | undefined): number {
+  for (let i = 0; i < count; i++) {
+    const index = indexes[i] as number;
+    const finding = findings[index] as Finding;
+    if ((agentId === undefined || finding.agentId === agentId) && (ruleId === undefined || finding.ruleId === ruleId)) return index;
+  }
+  return -1;
+}
+
+/** JSON.stringify(flatHead(entry)), printed straight into the printer's buffer without making the array. */
+export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): void {
+  const { summary, findings, agentMessages } = entry;
+  printer.ascii('[');
+  printer.number(summary.messages);
+  printer.commaNumber(summary.score);
+  printer.ascii(summary.critical ? ',1,' : ',0,');
+  printer.number(agentMessages.length);
+  for (let i = 0; i < agentMessages.length; i++) {
+    const [agentId, agentName, messages] = agentMessages[i] as ConversationEntry['agentMessages'][number];
+    printer.commaString(agentId);
+    printer.commaName(agentName ?? null);
+    printer.commaNumber(messages);
+  }
+  let error = 0;
+  let warning = 0;
+  let info = 0;
+  let agents = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i] as Finding;
+    if (finding.severity === 'error') error++;
+    else if (finding.severity === 'warning') warning++;
+    else info++;
+    if (finding.agentId !== null && indexWith(findings, firstOfAgent, agents, finding.agentId, undefined) === -1) firstOfAgent[agents++] = i;
+  }
+  printer.commaNumber(error);
+  printer.commaNumber(warning);
+  printer.commaNumber(info);
+  printer.commaNumber(agents);
+  for (let a = 0; a < agents; a++) {
+    const first = firstOfAgent[a] as number;
+    const agentId = (findings[first] as Finding).agentId;
+    // Its name: the first one its findings give; its findings; its rules in order of first finding, and their findings.
+    let name: string | null = null;
+    let count = 0;
+    let rules = 0;
+    for (let i = first; i < findings.length; i++) {
+      const finding = findings[i] as Finding;
+      if (finding.agentId !== agentId) continue;
+      name ??= finding.agentName;
+      count++;
+      if (indexWith(findings, firstOfRule, rules, undefined, finding.ruleId) === -1) firstOfRule[rules++] = i;
+    }
+    printer.commaString(agentId as string);
+    printer.commaName(name ?? null);
+    printer.commaNumber(count);
+    printer.commaNumber(rules);
+    for (let r = 0; r < rules; r++) {
+      const rule = firstOfRule[r] as number;
+      const { ruleId } = findings[rule] as Finding;
+      let n = 0;
+      for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;
+      printer.commaString(ruleId);
+      printer.commaNumber(n);
+    }
+  }
+  printer.commaNumber(summary.agents.length);
+  for (let i = 0; i < summary.agents.length; i++) {
+    const agentId = summary.agents[i] as string;
+    printer.commaString(agentId);
+    printer.commaNumber(own(summary.agentScores, agentId) ?? 0);
+    printer.ascii(entry.agentCritical[i] ? ',1' : ',0');
+  }
+  printer.commaNumber(entry.messagesByFile.length);
+  for (const [file, messages] of entry.messagesByFile) {
+    printer.commaString(file);
+    printer.commaNumber(messages);
+  }
+  printer.comma();
+  if (entry.duplicates.length === 0) printer.ascii('[]');
+  else printer.text(JSON.stringify(entry.duplicates));
+  printer.commaNumber(entry.waived.length);
+  for (const { waiver } of entry.waived) {
+    printer.commaString(waiverKey(waiver));
+  }
+  printer.ascii(']');
+}
+
 /** Reads a FlatHead's fields in order. */
 export class HeadReader {
-  private at = 0;
-  constructor(private readonly head: FlatHead) {}
+  /** The next field's first byte. */
+  private at: number;
+
+  /**
+   * Reads the head printed (JSON, see printHeadInto) in `bytes` from `start` to `end`, field by field as
+   * asked, without parsing it whole: a string is decoded only when read, and no array is made of it.
+   */
+  constructor(
+    private readonly bytes: Buffer,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.at = start + 1;
+  }
+
   number(): number {
-    return this.head[this.at++] as number;
+    const bytes = this.bytes;
+    const start = this.at;
+    let n = 0;
+    let at = start;
+    for (let b = bytes[at] as number; b >= ZERO && b <= ZERO + 9; b = bytes[++at] as number) n = n * 10 + (b - ZERO);
+    // Whole numbers of up to 15 digits are exact this way; anything else (a fraction, a sign, an exponent, null) as JSON reads it.
+    const next = bytes[at];
+    if (at === start || at - start > 15 || (next !== COMMA && next !== CLOSE)) {
+      at = this.valueEnd(start);
+      n = JSON.parse(bytes.toString('latin1', start, at)) as number;
+    }
+    this.at = at + 1;
+    return n;
   }
+
   skip(fields: number): void {
-    this.at += fields;
+    for (let i = 0; i < fields; i++) this.at = this.valueEnd(this.at) + 1;
   }
+
   flag(): boolean {
-    return this.head[this.at++] === 1;
+    return this.number() === 1;
   }
+
   string(): string {
-    return this.head[this.at++] as string;
+    const bytes = this.bytes;
+    const start = this.at;
+    this.escaped = false;
+    const end = this.valueEnd(start);
+    this.at = end + 1;
+    // Without an escape the text between the quotes is the string, in UTF-8.
+    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
   }
+
+  /** Whether a string valueEnd went over held an escape. */
+  private escaped = false;
+
   name(): string | null {
-    return this.head[this.at++] as string | null;
+    if (this.bytes[this.at] === NULL_START) {
+      this.at = this.valueEnd(this.at) + 1;
+      return null;
+    }
+    return this.string();
   }
+
   skips(): SkippedRecord[] {
-    return this.head[this.at++] as SkippedRecord[];
+    const start = this.at;
+    const end = this.valueEnd(start);
+    this.at = end + 1;
+    return end - start === 2 ? [] : (JSON.parse(this.bytes.toString('utf8', start, end)) as SkippedRecord[]);
+  }
+
+  /** Where the value starting at `start` ends (the comma or bracket after it). */
+  private valueEnd(start: number): number {
+    const bytes = this.bytes;
+    let depth = 0;
+    let inString = false;
+    for (let at = start; at < this.end; at++) {
+      const b = bytes[at] as number;
+      if (inString) {
+        if (b === BACKSLASH) {
+          this.escaped = true;
+          at++;
+        } else if (b === QUOTE) inString = false;
+      } else if (b === QUOTE) inString = true;
+      else if (b === OPEN) depth++;
+      else if (b === CLOSE || b === CLOSE_BRACE) {
+        if (depth === 0) return at;
+        depth--;
+      } else if (b === OPEN_BRACE) depth++;
+      else if (b === COMMA && depth === 0) return at;
+    }
+    return this.end;
   }
 }
+
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const NULL_START = 0x6e;
 
 /** An entry's lists, each printed ahead (see PackedEntry) and a stream of its own on disk: a pass reads the heads and at most one list. */
 export type EntryList = 'conversations' | 'findings' | 'waived';
 const LIST_INDEX: Record<EntryList, number> = { conversations: 0, findings: 1, waived: 2 };
+const LIST_NAMES: readonly EntryList[] = ['conversations', 'findings', 'waived'];
+const ALL_LISTS = [0, 1, 2];
 const LISTS = 3;
 
 /** Bytes of lists packed into one allocation: a worker posts its slabs whole (moved, not copied). */
@@ -124,7 +297,7 @@ const SLAB_BYTES = 1 << 20;
  * worker's); else a slab is kept only by the entries in it.
  */
 export class EntryPacker {
-  private slab = Buffer.allocUnsafeSlow(0);
+  private slab: Buffer = Buffer.allocUnsafeSlow(0);
   private used = 0;
   private filled: ArrayBuffer[] = [];
 
@@ -133,32 +306,47 @@ export class EntryPacker {
   /** The entries packed into the current slab (their views move if it is trimmed). */
   private inSlab: PackedEntry[] = [];
 
+  /** Prints into the current slab; a full slab is left to the entries in it (see renew). */
+  private readonly printer = new JsonPrinter(this.slab, 0, (least) => this.renew(least));
+
+  /** A fresh slab for an entry that does not fit in the current one (the printer copies what it printed of it). */
+  private renew(least: number): Buffer {
+    if (this.printer.marked > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
+    // An entry that fills a slab of its own is big: room for it to grow without a copy per field.
+    this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, this.printer.marked === 0 ? 2 * least : least));
+    this.inSlab = [];
+    return this.slab;
+  }
+
   pack(entry: ConversationEntry): PackedEntry {
     const { summary } = entry;
-    const lists = [printSummary(summary), jsonElements(entry.findings), jsonElements(entry.waived)] as const;
-    const headText = JSON.stringify(flatHead(entry));
-    // UTF-8 takes at most three bytes per UTF-16 unit; the key's strings are printed as JSON here, at most six
-    // bytes per unit (an escape), and its sizes are numbers of at most 16 digits.
-    const most = 3 * (lists[0].length + lists[1].length + lists[2].length + headText.length) + 6 * (summary.startedAt.length + summary.conversationId.length) + 128;
-    if (this.used + most > this.slab.length) {
-      if (this.used > 0 && this.transfers) this.filled.push(this.slab.buffer as ArrayBuffer);
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
-      this.used = 0;
-      this.inSlab = [];
-    }
-    const start = this.used;
-    // The lists come first and the line after them (its key holds their sizes), so nothing is moved.
-    const slab = this.slab;
-    const conversationSize = slab.write(lists[0], this.used, 'utf8');
-    this.used += conversationSize;
-    const findingsSize = slab.write(lists[1], this.used, 'utf8');
-    this.used += findingsSize;
-    const waivedSize = slab.write(lists[2], this.used, 'utf8');
-    this.used += waivedSize;
-    const line = `${JSON.stringify([summary.startedAt, summary.conversationId, conversationSize, findingsSize, waivedSize])}\t${headText}\t`;
-    const lineSize = slab.write(line, this.used, 'utf8');
-    this.used += lineSize;
-    const sizes: PackedEntry['sizes'] = [lineSize, conversationSize, findingsSize, waivedSize];
+    const printer = this.printer;
+    printer.bytes = this.slab;
+    printer.at = this.used;
+    printer.mark();
+    // The lists come first and the line after them (its key holds their sizes), so nothing is moved; each is
+    // printed straight into the slab.
+    printSummaryInto(printer, summary);
+    const conversationSize = printer.at - printer.marked;
+    printFindingsInto(printer, entry.findings);
+    const findingsSize = printer.at - printer.marked - conversationSize;
+    if (entry.waived.length > 0) printer.text(jsonElements(entry.waived));
+    const lists = printer.at - printer.marked;
+    const waivedSize = lists - conversationSize - findingsSize;
+    // The line: [startedAt, conversationId, the lists' sizes] as JSON, a tab, the head (JSON.stringify(flatHead(entry))), a tab.
+    printer.ascii('[');
+    printer.string(summary.startedAt);
+    printer.commaString(summary.conversationId);
+    printer.commaNumber(conversationSize);
+    printer.commaNumber(findingsSize);
+    printer.commaNumber(waivedSize);
+    printer.ascii(']\t');
+    printHeadInto(printer, entry);
+    printer.ascii('\t');
+    const start = printer.marked;
+    this.slab = printer.bytes;
+    this.used = printer.at;
+    const sizes: PackedEntry['sizes'] = [this.used - start - lists, conversationSize, findingsSize, waivedSize];
     const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
     if (this.transfers) this.inSlab.push(packed);
     return packed;
@@ -196,24 +384,12 @@ function parseElements<T>(bytes: Uint8Array): T[] {
 }
 
 /** One entry as a pass reads it: its head, and the list the pass asked for (every one for a held entry). */
-export class StoredEntry {
-  constructor(
-    /** The start of its line (see PackedEntry), as read from disk or as packed. */
-    private readonly line: Uint8Array,
-    private readonly lists: ReadonlyArray<Uint8Array | undefined>,
-  ) {}
-
-  head(): HeadReader {
-    const line = asBuffer(this.line);
-    return new HeadReader(JSON.parse(line.toString('utf8', line.indexOf(TAB) + 1, line.length - 1)) as FlatHead);
-  }
+export abstract class StoredEntry {
+  /** Its head (see FlatHead), read field by field. */
+  abstract head(): HeadReader;
 
   /** A list's elements as the JSON report prints them, in UTF-8 (empty for an empty list). */
-  printed(list: EntryList): Uint8Array {
-    const bytes = this.lists[LIST_INDEX[list]];
-    if (bytes === undefined) throw new Error(`EntryStore: ${list} not read in this pass`);
-    return bytes;
-  }
+  abstract printed(list: EntryList): Uint8Array;
 
   summary(): ConversationEntry['summary'] {
     return (parseElements(this.printed('conversations')) as Array<ConversationEntry['summary']>)[0] as ConversationEntry['summary'];
@@ -244,6 +420,71 @@ export class StoredEntry {
   }
 }
 
+/** The head in a line's bytes from `start` to `end` (its key, a tab, the head, a tab). */
+const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, bytes.indexOf(TAB, start) + 1, end - 1);
+
+/**
+ * An entry read from a run: where its line and each list read are in the chunks they were read into (a
+ * view is made only of what a pass uses).
+ */
+class ReadEntry extends StoredEntry {
+  constructor(
+    private readonly line: Buffer,
+    private readonly lineStart: number,
+    private readonly lineEnd: number,
+    private readonly lists: ListsRead,
+  ) {
+    super();
+  }
+
+  head(): HeadReader {
+    return headIn(this.line, this.lineStart, this.lineEnd);
+  }
+
+  printed(list: EntryList): Uint8Array {
+    return listView(this.lists, LIST_INDEX[list]);
+  }
+}
+
+/** Where a list of an entry was read: a chunk, and a range of it. */
+class ListRead {
+  constructor(
+    readonly chunk: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+/** Each list a pass read of an entry, by LIST_INDEX (none for a pass that reads heads only). */
+type ListsRead = ReadonlyArray<ListRead | undefined>;
+const NO_LISTS: ListsRead = [];
+
+function listView(lists: ListsRead, index: number): Uint8Array {
+  const read = lists[index];
+  if (read === undefined) throw new Error(`EntryStore: ${LIST_NAMES[index] as EntryList} not read in this pass`);
+  return read.start === read.end ? EMPTY : read.chunk.subarray(read.start, read.end);
+}
+
+/** An entry held in memory: views of its bytes are made only for what a pass uses. */
+class HeldEntry extends StoredEntry {
+  constructor(private readonly held: Held) {
+    super();
+  }
+
+  head(): HeadReader {
+    const [line, conversation, findings, waived] = this.held.sizes;
+    const lists = conversation + findings + waived;
+    return headIn(this.held.bytes, lists, lists + line);
+  }
+
+  printed(list: EntryList): Uint8Array {
+    const [, conversation, findings, waived] = this.held.sizes;
+    const start = list === 'conversations' ? 0 : list === 'findings' ? conversation : conversation + findings;
+    const size = list === 'conversations' ? conversation : list === 'findings' ? findings : waived;
+    return size === 0 ? EMPTY : this.held.bytes.subarray(start, start + size);
+  }
+}
+
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
 type SortKey = [startedAt: string, conversationId: string, seq: number];
 
@@ -254,13 +495,14 @@ function compareKeys(a: SortKey, b: SortKey): number {
 interface Held {
   key: SortKey;
   sizes: PackedEntry['sizes'];
-  bytes: Uint8Array;
+  bytes: Buffer;
 }
 
 const NEWLINE = 10;
 const TAB = 9;
 const ZERO = 48;
 const EMPTY = new Uint8Array(0);
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 /** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
 class RangeReader {
@@ -291,26 +533,36 @@ class RangeReader {
     this.end = left + read;
   }
 
-  /** The next line (without its newline), or undefined at the end of the range. */
-  line(): Buffer | undefined {
+  /** Reads the next line: true with it from `lineStart` to `lineEnd` (its newline) of `current`, false at the end of the range. */
+  line(): boolean {
     for (;;) {
       const at = this.buffer.indexOf(NEWLINE, this.start);
       if (at !== -1 && at < this.end) {
-        const line = this.buffer.subarray(this.start, at);
+        this.lineStart = this.start;
+        this.lineEnd = at;
         this.start = at + 1;
-        return line;
+        return true;
       }
-      if (this.position >= this.stop) return undefined;
+      if (this.position >= this.stop) return false;
       this.more(2 * (this.end - this.start));
     }
   }
 
-  /** The next `size` bytes. */
-  bytes(size: number): Uint8Array {
+  /** Where the last line read starts and ends in `current`. */
+  lineStart = 0;
+  lineEnd = 0;
+
+  /** The chunk the last line or bytes read are in (a later read may move on to another). */
+  get current(): Buffer {
+    return this.buffer;
+  }
+
+  /** Reads the next `size` bytes: where they start in `current`. */
+  bytes(size: number): number {
     if (this.end - this.start < size) this.more(size);
-    const bytes = this.buffer.subarray(this.start, this.start + size);
+    const start = this.start;
     this.start += size;
-    return bytes;
+    return start;
   }
 }
 
@@ -322,37 +574,50 @@ class LevelFile {
   readonly fd: number;
   /** Bytes in the file, written or pending. */
   size = 0;
-  private pending: Uint8Array[] = [];
+  /**
+   * What is appended is copied here until it is full (a copy costs less than a view of each piece for
+   * writev: spilling made four views and a buffer per entry).
+   */
+  private readonly pending = Buffer.allocUnsafeSlow(WRITE_BUFFER);
   private pendingBytes = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.size += bytes.length;
-    if (this.pendingBytes >= WRITE_CHUNK || this.pending.length >= MAX_PIECES_PER_WRITE) this.flush();
+  /** Appends `from` bytes `start` to `end`. */
+  append(from: Buffer, start: number, end: number): void {
+    const size = end - start;
+    if (size <= 0) return;
+    if (this.pendingBytes + size > this.pending.length) this.flush();
+    if (size > this.pending.length) writeAll(this.fd, from, start, size, this.size);
+    else {
+      from.copy(this.pending, this.pendingBytes, start, end);
+      this.pendingBytes += size;
+    }
+    this.size += size;
+  }
+
+  /** Appends a whole number and a newline (an entry's sequence number, after its line). */
+  appendNumberLine(n: number): void {
+    if (this.pendingBytes + 17 > this.pending.length) this.flush();
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.pendingBytes + digits;
+    this.pending[at] = NEWLINE;
+    for (let rest = n; at > this.pendingBytes; rest = Math.floor(rest / 10)) this.pending[--at] = ZERO + (rest % 10);
+    this.pendingBytes += digits + 1;
+    this.size += digits + 1;
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
-    const at = this.size - this.pendingBytes;
-    // One system call for the pieces as they are; what a short write left goes out copied together.
-    const written = writevSync(this.fd, this.pending, at);
-    if (written < this.pendingBytes) {
-      const rest = Buffer.concat(this.pending, this.pendingBytes).subarray(written);
-      for (let offset = 0; offset < rest.length; ) offset += writeSync(this.fd, rest, offset, rest.length - offset, at + written + offset);
-    }
-    this.pending = [];
+    if (this.pendingBytes === 0) return;
+    writeAll(this.fd, this.pending, 0, this.pendingBytes, this.size - this.pendingBytes);
     this.pendingBytes = 0;
   }
 
   /** Every run in it was merged into the next level: it is empty again. */
   reset(): void {
-    this.pending = [];
     this.pendingBytes = 0;
     this.size = 0;
     ftruncateSync(this.fd, 0);
@@ -363,13 +628,19 @@ class LevelFile {
   }
 }
 
-/** A source of entries in report order, for the merge: its next entry's key, the start of its line, its lists read. */
+/** Writes `size` bytes of `from` from `start` at `position`, over as many writes as it takes. */
+function writeAll(fd: number, from: Uint8Array, start: number, size: number, position: number): void {
+  for (let offset = 0; offset < size; ) offset += writeSync(fd, from, start + offset, size - offset, position + offset);
+}
+
+/** A source of entries in report order, for the merge: its next entry's key, that entry, and its parts to append to a run. */
 interface Cursor {
   key: SortKey;
-  line: Uint8Array;
-  /** All three for a held entry, else those the pass asked for. */
-  read: ReadonlyArray<Uint8Array | undefined>;
   advance(): boolean;
+  /** The current entry, for a pass. */
+  entry(): StoredEntry;
+  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
+  appendTo(files: Level): void;
 }
 
 /** A run: its records' byte ranges in its level's files (heads, then one per list). */
@@ -386,56 +657,122 @@ function runCursor(run: Run, level: Level, lists: readonly number[], chunk: numb
   const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
   const heads = reader(0);
   const readers = lists.map((list) => [list, reader(list + 1)] as const);
-  const cursor: Cursor = {
-    key: ['', '', 0],
-    line: EMPTY,
-    read: [],
+  let line: Buffer = EMPTY_BUFFER;
+  let lineStart = 0;
+  let lineEnd = 0;
+  let read = NO_LISTS;
+  // The key is read into the same arrays each time (the merge compares keys only while they are current).
+  const key: SortKey = ['', '', 0];
+  const keyFields: KeyFields = ['', '', 0, 0, 0];
+  return {
+    key,
     advance() {
-      const line = heads.line();
-      if (line === undefined) return false;
+      if (!heads.line()) return false;
+      line = heads.current;
+      lineStart = heads.lineStart;
+      const end = heads.lineEnd;
       // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
       // that reads no heads never decodes them.
-      const seqAt = line.lastIndexOf(TAB) + 1;
-      const [startedAt, id, ...sizes] = JSON.parse(line.toString('utf8', 0, line.indexOf(TAB))) as [string, string, number, number, number];
-      const read: Array<Uint8Array | undefined> = [];
-      for (const [list, lists] of readers) read[list] = lists.bytes(sizes[list] as number);
+      const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
+      readKey(line, lineStart, line.indexOf(TAB, lineStart), keyFields);
+      if (readers.length > 0) {
+        const lists: Array<ListRead | undefined> = [];
+        for (const [list, listReader] of readers) {
+          const size = keyFields[2 + list] as number;
+          const start = listReader.bytes(size);
+          lists[list] = new ListRead(listReader.current, start, start + size);
+        }
+        read = lists;
+      }
       let seq = 0;
-      for (let at = seqAt; at < line.length; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
-      cursor.key = [startedAt, id, seq];
-      cursor.line = line.subarray(0, seqAt);
-      cursor.read = read;
+      for (let at = seqAt; at < end; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
+      key[0] = keyFields[0];
+      key[1] = keyFields[1];
+      key[2] = seq;
+      lineEnd = seqAt;
       return true;
     },
+    entry: () => new ReadEntry(line, lineStart, lineEnd, read),
+    appendTo(files) {
+      (files[0] as LevelFile).append(line, lineStart, lineEnd);
+      (files[0] as LevelFile).appendNumberLine(key[2]);
+      for (let list = 0; list < LISTS; list++) {
+        const listRead = read[list];
+        if (listRead === undefined) throw new Error(`EntryStore: ${LIST_NAMES[list] as EntryList} not read in this pass`);
+        (files[list + 1] as LevelFile).append(listRead.chunk, listRead.start, listRead.end);
+      }
+    },
   };
-  return cursor;
 }
 
-/** A held entry's parts (the start of its line, its lists), each a view of its bytes (the lists, then the line: see PackedEntry). */
-function partsOf({ sizes: [line, conversation, findings, waived], bytes }: Held): Uint8Array[] {
+/** A line's key: the entry's first message time and conversation id, and its lists' sizes. */
+type KeyFields = [startedAt: string, conversationId: string, conversation: number, findings: number, waived: number];
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Reads the key `line` holds from `start` to `end` (JSON: two strings and three whole numbers, as the
+ * packer prints them) into `into`: without JSON.parse (and the text and array it makes) when its strings
+ * hold no escape.
+ */
+function readKey(line: Buffer, start: number, end: number, into: KeyFields): void {
+  const quotes: number[] = keyQuotes;
+  let count = 0;
+  let plain = line[start] === 0x5b;
+  for (let at = start + 1; plain && at < end; at++) {
+    const b = line[at] as number;
+    if (b === BACKSLASH) plain = false;
+    else if (b === QUOTE) {
+      if (count === 4) plain = false;
+      else quotes[count++] = at;
+    }
+  }
+  if (!plain || count !== 4) {
+    const [startedAt, conversationId, conversation, findings, waived] = JSON.parse(line.toString('utf8', start, end)) as KeyFields;
+    into[0] = startedAt;
+    into[1] = conversationId;
+    into[2] = conversation;
+    into[3] = findings;
+    into[4] = waived;
+    return;
+  }
+  into[0] = line.toString('utf8', (quotes[0] as number) + 1, quotes[1] as number);
+  into[1] = line.toString('utf8', (quotes[2] as number) + 1, quotes[3] as number);
+  // ,c,f,w]
+  let at = (quotes[3] as number) + 2;
+  for (let field = 2; field < 5; field++) {
+    let n = 0;
+    for (let b = line[at] as number; b >= ZERO && b <= ZERO + 9; b = line[++at] as number) n = n * 10 + (b - ZERO);
+    into[field] = n;
+    at++;
+  }
+}
+const keyQuotes: number[] = [0, 0, 0, 0];
+
+/** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
+function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
   const lists = conversation + findings + waived;
-  return [
-    bytes.subarray(lists, lists + line),
-    bytes.subarray(0, conversation),
-    bytes.subarray(conversation, conversation + findings),
-    bytes.subarray(conversation + findings, lists),
-  ];
+  (files[0] as LevelFile).append(bytes, lists, lists + line);
+  (files[0] as LevelFile).appendNumberLine(key[2]);
+  (files[1] as LevelFile).append(bytes, 0, conversation);
+  (files[2] as LevelFile).append(bytes, conversation, conversation + findings);
+  (files[3] as LevelFile).append(bytes, conversation + findings, lists);
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
   let next = 0;
+  let item: Held | undefined;
   const cursor: Cursor = {
     key: ['', '', 0],
-    line: EMPTY,
-    read: [],
     advance() {
-      const item = held[next++];
+      item = held[next++];
       if (!item) return false;
-      const [line, ...lists] = partsOf(item);
       cursor.key = item.key;
-      cursor.line = line as Uint8Array;
-      cursor.read = lists;
       return true;
     },
+    entry: () => new HeldEntry(item as Held),
+    appendTo: (files) => appendHeld(item as Held, files),
   };
   return cursor;
 }
@@ -480,7 +817,6 @@ function* merged(cursors: Cursor[]): Generator<Cursor> {
   }
 }
 
-const ALL_LISTS = [0, 1, 2];
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
@@ -521,7 +857,7 @@ export class EntryStore implements EntrySink {
 
   addPacked({ startedAt, conversationId, sizes, bytes }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes });
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes: asBuffer(bytes) });
     this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + bytes.length;
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
@@ -549,12 +885,7 @@ export class EntryStore implements EntrySink {
   private appendRun(index: number, entries: Iterable<Cursor>): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    const heads = files[0] as LevelFile;
-    for (const { key, line, read } of entries) {
-      heads.append(line);
-      heads.append(Buffer.from(`${key[2]}\n`, 'latin1'));
-      for (let list = 0; list < LISTS; list++) (files[list + 1] as LevelFile).append(read[list] as Uint8Array);
-    }
+    for (const cursor of entries) cursor.appendTo(files);
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
@@ -609,17 +940,14 @@ export class EntryStore implements EntrySink {
       this.flush();
     }
     if (this.runs.length === 0) {
-      for (const item of this.held) {
-        const [line, ...lists] = partsOf(item);
-        yield new StoredEntry(line as Uint8Array, lists);
-      }
+      for (const item of this.held) yield new HeldEntry(item);
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const chunk = chunkFor(this.runs.length * (1 + lists.length));
     const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.key)) yield new StoredEntry(cursor.line, cursor.read);
+      if (this.counts(cursor.key)) yield cursor.entry();
     }
   }
 

@@ -1,88 +1,106 @@
 import { jsonElements, type ConversationSummary } from '../model/report.js';
+import { hasKeys, isPlainObject, printedText, type JsonPrinter } from './json-printer.js';
 
 /**
  * A conversation summary as jsonElements([summary]) prints it (an element of the JSON report's
- * `conversations`, four spaces in), by hand: JSON.stringify with a gap takes its slow path on the
- * summary's per-rule and per-agent maps (null-prototype objects), and this is about twice as fast.
- * Anything but the shape conversationEntry makes (other keys or key order, a value of another type, a
- * toJSON) is printed by jsonElements itself, so the text is always exactly JSON.stringify's.
+ * `conversations`, four spaces in), by hand and straight into the printer's buffer: JSON.stringify with a
+ * gap takes its slow path on the summary's per-rule and per-agent maps (null-prototype objects), and this
+ * is about twice as fast and makes no string. Anything but the shape conversationEntry makes (other keys or
+ * key order, a value of another type, a toJSON) is printed by jsonElements itself, so the text is always
+ * exactly JSON.stringify's.
  */
+export function printSummaryInto(printer: JsonPrinter, summary: ConversationSummary): void {
+  const from = printer.at - printer.marked;
+  if (printByHand(printer, summary)) return;
+  // Not the usual shape: what was printed of it goes, JSON.stringify prints it.
+  printer.at = printer.marked + from;
+  printer.text(jsonElements([summary]));
+}
+
+/** printSummaryInto's text as a string. */
 export function printSummary(summary: ConversationSummary): string {
-  return handPrinted(summary) ?? jsonElements([summary]);
-}
-
-const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];
-
-const quote = JSON.stringify;
-
-/** Whether an object has exactly these enumerable keys (own or inherited), in this order, and no toJSON. */
-function hasKeys(value: object, keys: readonly string[]): boolean {
-  if ('toJSON' in value) return false;
-  let at = 0;
-  for (const key in value) if (key !== keys[at++]) return false;
-  return at === keys.length;
-}
-
-const isPlainObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value) && !('toJSON' in value);
-
-/** A number as JSON prints it (non-finite ones as null). */
-const printNumber = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
-
-/** An object of numbers (its keys in JSON.stringify's order: Object.keys'), at the summary's depth; undefined for any other value. */
-function numbers(map: unknown): string | undefined {
-  if (!isPlainObject(map)) return undefined;
-  const keys = Object.keys(map);
-  if (keys.length === 0) return '{}';
-  let text = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const value = (map as Record<string, unknown>)[key];
-    if (typeof value !== 'number') return undefined;
-    text += `${i === 0 ? '\n' : ',\n'}        ${quote(key)}: ${printNumber(value)}`;
-  }
-  return `${text}\n      }`;
-}
-
-/** An array of strings at the summary's depth; undefined for any other value. */
-function strings(list: unknown): string | undefined {
-  if (!Array.isArray(list) || 'toJSON' in list) return undefined;
-  if (list.length === 0) return '[]';
-  let text = '[';
-  for (let i = 0; i < list.length; i++) {
-    const item: unknown = list[i];
-    if (typeof item !== 'string') return undefined;
-    text += `${i === 0 ? '\n' : ',\n'}        ${quote(item)}`;
-  }
-  return `${text}\n      ]`;
+  return printedText((printer) => printSummaryInto(printer, summary));
 }
 
 /** The summary printed by hand, or undefined when it is not of the shape conversationEntry makes. */
 export function handPrinted(summary: ConversationSummary): string | undefined {
-  if (!isPlainObject(summary) || !hasKeys(summary, SUMMARY_KEYS)) return undefined;
+  let printed = true;
+  const text = printedText((printer) => (printed = printByHand(printer, summary)));
+  return printed ? text : undefined;
+}
+
+const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];
+
+/** An object of numbers (its keys in JSON.stringify's order: Object.keys'), at the summary's depth; false for any other value. */
+function numbers(printer: JsonPrinter, map: unknown): boolean {
+  if (!isPlainObject(map)) return false;
+  const keys = Object.keys(map);
+  if (keys.length === 0) {
+    printer.ascii('{}');
+    return true;
+  }
+  printer.ascii('{');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = (map as Record<string, unknown>)[key];
+    if (typeof value !== 'number') return false;
+    printer.ascii(i === 0 ? '\n        ' : ',\n        ');
+    printer.string(key);
+    printer.ascii(': ');
+    printer.number(value);
+  }
+  printer.ascii('\n      }');
+  return true;
+}
+
+/** An array of strings at the summary's depth; false for any other value. */
+function strings(printer: JsonPrinter, list: unknown): boolean {
+  if (!Array.isArray(list) || 'toJSON' in list) return false;
+  if (list.length === 0) {
+    printer.ascii('[]');
+    return true;
+  }
+  printer.ascii('[');
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    if (typeof item !== 'string') return false;
+    printer.ascii(i === 0 ? '\n        ' : ',\n        ');
+    printer.string(item);
+  }
+  printer.ascii('\n      ]');
+  return true;
+}
+
+/** Prints the summary by hand; false (something printed, to be taken back) when it is not of the shape conversationEntry makes. */
+function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolean {
+  if (!isPlainObject(summary) || !hasKeys(summary, SUMMARY_KEYS)) return false;
   const { conversationId, startedAt, messages, findings, score, passed, critical, source } = summary as Record<keyof ConversationSummary, unknown>;
-  if (typeof conversationId !== 'string' || typeof startedAt !== 'string') return undefined;
-  if (typeof messages !== 'number' || typeof findings !== 'number' || typeof score !== 'number') return undefined;
-  if (typeof passed !== 'boolean' || typeof critical !== 'boolean') return undefined;
-  if (!isPlainObject(source) || !hasKeys(source, ['file'])) return undefined;
+  if (typeof conversationId !== 'string' || typeof startedAt !== 'string') return false;
+  if (typeof messages !== 'number' || typeof findings !== 'number' || typeof score !== 'number') return false;
+  if (typeof passed !== 'boolean' || typeof critical !== 'boolean') return false;
+  if (!isPlainObject(source) || !hasKeys(source, ['file'])) return false;
   const { file } = source as { file: unknown };
-  if (typeof file !== 'string') return undefined;
-  const agents = strings(summary.agents);
-  const deductions = numbers(summary.deductions);
-  const agentScores = numbers(summary.agentScores);
-  if (agents === undefined || deductions === undefined || agentScores === undefined) return undefined;
-  return `    {
-      "conversationId": ${quote(conversationId)},
-      "agents": ${agents},
-      "startedAt": ${quote(startedAt)},
-      "messages": ${printNumber(messages)},
-      "findings": ${printNumber(findings)},
-      "score": ${printNumber(score)},
-      "passed": ${passed},
-      "critical": ${critical},
-      "deductions": ${deductions},
-      "agentScores": ${agentScores},
-      "source": {
-        "file": ${quote(file)}
-      }
-    }`;
+  if (typeof file !== 'string') return false;
+  printer.ascii('    {\n      "conversationId": ');
+  printer.string(conversationId);
+  printer.ascii(',\n      "agents": ');
+  if (!strings(printer, summary.agents)) return false;
+  printer.ascii(',\n      "startedAt": ');
+  printer.string(startedAt);
+  printer.ascii(',\n      "messages": ');
+  printer.number(messages);
+  printer.ascii(',\n      "findings": ');
+  printer.number(findings);
+  printer.ascii(',\n      "score": ');
+  printer.number(score);
+  printer.ascii(passed ? ',\n      "passed": true' : ',\n      "passed": false');
+  printer.ascii(critical ? ',\n      "critical": true' : ',\n      "critical": false');
+  printer.ascii(',\n      "deductions": ');
+  if (!numbers(printer, summary.deductions)) return false;
+  printer.ascii(',\n      "agentScores": ');
+  if (!numbers(printer, summary.agentScores)) return false;
+  printer.ascii(',\n      "source": {\n        "file": ');
+  printer.string(file);
+  printer.ascii('\n      }\n    }');
+  return true;
 }

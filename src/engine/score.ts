@@ -23,22 +23,57 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * Any finding of a critical rule sets the score to 0 (质量否决权).
  */
 export function scoreFindings(findings: readonly Finding[], policy: ScoringPolicy): ConversationScore {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  const deductions = keyedByInput<number>();
+  const deductions = findings.length === 0 ? NO_DEDUCTIONS : keyedByInput<number>();
+  const { score, critical } = scoreOf(findings, policy, false, null, deductions === NO_DEDUCTIONS ? undefined : deductions);
+  return { score, passed: score >= policy.passMark, critical, deductions };
+}
+
+/** The deductions of no findings, shared (nobody writes to a summary's deductions). */
+const NO_DEDUCTIONS: Record<string, number> = Object.freeze(keyedByInput<number>());
+
+/**
+ * An agent's own score among `findings` (those with their agentId) and whether a bottom-line rule failed
+ * them: one object, overwritten by the next call (read it at once).
+ */
+export function agentScore(findings: readonly Finding[], policy: ScoringPolicy, agentId: string | null): Readonly<{ score: number; critical: boolean }> {
+  return scoreOf(findings, policy, true, agentId, undefined);
+}
+
+/** Rules in order of their first finding, and their findings: scratch for scoreOf (a conversation has few rules with findings). */
+const ruleIds: string[] = [];
+const ruleCounts: number[] = [];
+const scored = { score: 0, critical: false };
+
+/** The score of `findings` (of one agent's when oneAgent), each rule's deduction written to `deductions` when given. */
+function scoreOf(findings: readonly Finding[], policy: ScoringPolicy, oneAgent: boolean, agentId: string | null, deductions: Record<string, number> | undefined): typeof scored {
+  // A count of rules, not length = 0: V8 drops an emptied array's storage, and pushing makes it again.
+  let rules = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i] as Finding;
+    if (oneAgent && f.agentId !== agentId) continue;
+    let at = 0;
+    while (at < rules && ruleIds[at] !== f.ruleId) at++;
+    if (at === rules) {
+      ruleIds[rules] = f.ruleId;
+      ruleCounts[rules++] = 1;
+    } else ruleCounts[at] = (ruleCounts[at] as number) + 1;
+  }
   let critical = false;
   let total = 0;
-  for (const [ruleId, count] of counts) {
+  for (let r = 0; r < rules; r++) {
+    const ruleId = ruleIds[r] as string;
+    const count = ruleCounts[r] as number;
     const rule = policy.rules.get(ruleId);
     if (!rule) continue;
     if (rule.critical) critical = true;
     if (!rule.points) continue;
     const deduction = Math.min(rule.points * count, rule.maxPoints ?? rule.points);
-    deductions[ruleId] = round2(deduction);
+    if (deductions) deductions[ruleId] = round2(deduction);
     total += deduction;
   }
-  const score = critical ? 0 : round2(Math.max(0, policy.base - total));
-  return { score, passed: score >= policy.passMark, critical, deductions };
+  scored.score = critical ? 0 : round2(Math.max(0, policy.base - total));
+  scored.critical = critical;
+  return scored;
 }
 
 /** Average, median, pass rate and critical count over scored conversations. */

@@ -46,8 +46,6 @@ export class PhraseMatcher {
   private readonly needs: Array<Int32Array[] | undefined>;
   /** Per expression: characters every match holds in a row, found in the text as written (see requiredRun). */
   private readonly runs: Array<string | undefined>;
-  /** Whether some expression has needle sets. */
-  private readonly expressionsNeed: boolean;
   /**
    * Needle sets of the whole matcher, as pairs (word, bits): a text that the automaton or an expression may
    * match holds a needle of each. The k-th is the union of every one's k-th set (or its last, when it has
@@ -70,7 +68,6 @@ export class PhraseMatcher {
     const expressionSets = this.expressions.map((e) => regexNeedles(e.source, ignoreCase));
     this.needs = expressionSets.map((sets) => sets?.map(needleSetWords));
     this.runs = this.expressions.map((e) => requiredRun(e.source));
-    this.expressionsNeed = this.needs.some((n) => n !== undefined);
     const sets = [...(this.automaton ? [automatonSets] : []), ...expressionSets];
     if (sets.length > 0 && sets.every((s) => s !== undefined && s.length > 0)) {
       const parts = sets as string[][][];
@@ -83,26 +80,21 @@ export class PhraseMatcher {
    * Whether expression `i` may match a text (as written) holding the needles `presence` (false when a
    * needle set or its required run is missing).
    */
-  private mayMatch(i: number, text: string, presence: Int32Array): boolean {
+  private mayMatch(i: number, text: string, texts: FoldedTexts, index: number): boolean {
     const run = this.runs[i];
     if (run !== undefined && !text.includes(run)) return false;
     const needs = this.needs[i];
-    return needs === undefined || meetsAll(needs, presence);
-  }
-
-  /** The needles of message `index` when some expression has needle sets, else an empty set (not read). */
-  private presence(texts: FoldedTexts, index: number): Int32Array {
-    return this.expressionsNeed ? texts.needlesAt(index) : NO_NEEDLES;
+    return needs === undefined || meetsAll(needs, texts, index);
   }
 
   /** Whether anything of this matcher may match message `index` (see gates). */
   private mayHold(texts: FoldedTexts, index: number): boolean {
-    return this.gates.length === 0 || meetsAll(this.gates, texts.needlesAt(index));
+    return this.gates.length === 0 || meetsAll(this.gates, texts, index);
   }
 
   /** Whether the automaton may find a phrase in message `index`. */
   private mayScan(texts: FoldedTexts, index: number): boolean {
-    return this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, texts.needlesAt(index));
+    return this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, texts, index);
   }
 
   /** A matcher for a phrase set (see phraseSetSchema). */
@@ -129,18 +121,15 @@ export class PhraseMatcher {
     let found: TextMatch[] | undefined;
     if (this.automaton && this.mayScan(texts, index)) {
       const hits = this.automaton.findAll(text);
-      if (hits.length > 0) {
-        found = [];
-        for (const hit of hits) found.push({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start });
-      }
+      // Arrays made at their size: one grown by push keeps room for 17 (most messages have one hit).
+      if (hits.length > 0) found = hits.map((hit) => ({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start }));
     }
     // Automaton hits come ordered and without overlaps: nothing to merge when it is alone.
     if (this.expressions.length === 0) return found ?? NO_MATCHES;
     let sources = found ? 1 : 0;
-    const presence = this.presence(texts, index);
     let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, presence)) continue;
+      if (!this.mayMatch(i, text, texts, index)) continue;
       folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       // Hits of earlier expressions (one expression alone finds each occurrence once, in offset order).
@@ -153,7 +142,9 @@ export class PhraseMatcher {
         }
         if (found && earlier > 0 && foundAt(found, earlier, m.index, m[0].length)) continue;
         // Report the text as the agent wrote it, not the folded form.
-        (found ??= []).push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
+        const hit = { text: text.slice(m.index, m.index + m[0].length), offset: m.index };
+        if (found) found.push(hit);
+        else found = [hit];
       }
       if (found && found.length > earlier) sources++;
     }
@@ -181,10 +172,9 @@ export class PhraseMatcher {
         reach[at] = Math.max(reach[at] ?? -1, at + length);
       });
     }
-    const presence = this.presence(texts, index);
     let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, presence)) continue;
+      if (!this.mayMatch(i, text, texts, index)) continue;
       folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
@@ -210,9 +200,8 @@ export class PhraseMatcher {
     const text = texts.textAt(index);
     if (this.automaton && this.mayScan(texts, index) && this.automaton.test(text)) return true;
     if (this.expressions.length === 0) return false;
-    const presence = this.presence(texts, index);
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, presence)) continue;
+      if (!this.mayMatch(i, text, texts, index)) continue;
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
       if (expression.test(texts.at(index))) return true;
@@ -223,19 +212,41 @@ export class PhraseMatcher {
 
 /** One text seen as the only message of a conversation, folded and searched for needles on first use. */
 function oneText(text: string, folded: string | undefined, needles: Int32Array | undefined): FoldedTexts {
-  let numbered = needleCount;
-  const one: FoldedTexts = {
-    textAt: () => text,
-    at: () => (folded ??= foldWidth(text)),
-    needlesAt() {
-      if (numbered !== needleCount) {
-        needles = undefined;
-        numbered = needleCount;
-      }
-      return (needles ??= needlesOf(text));
-    },
-  };
-  return one;
+  return new OneText(text, folded, needles);
+}
+
+class OneText implements FoldedTexts {
+  private numbered = needleCount;
+  needleWords: Int32Array = NO_NEEDLES;
+  needleWidth = 0;
+
+  constructor(
+    private readonly text: string,
+    private folded: string | undefined,
+    private needles: Int32Array | undefined,
+  ) {}
+
+  textAt(): string {
+    return this.text;
+  }
+
+  at(): string {
+    return (this.folded ??= foldWidth(this.text));
+  }
+
+  needlesAt(): Int32Array {
+    if (this.numbered !== needleCount) {
+      this.needles = undefined;
+      this.numbered = needleCount;
+    }
+    return (this.needles ??= needlesOf(this.text));
+  }
+
+  needleBase(): number {
+    this.needleWords = this.needlesAt();
+    this.needleWidth = this.needleWords.length;
+    return 0;
+  }
 }
 
 /**
@@ -257,12 +268,20 @@ let needleCount = 0;
  * may number more: see foldedTexts).
  */
 export function needlesOf(text: string): Int32Array {
-  const presence = new Int32Array((Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1);
+  const presence = new Int32Array(needleWidth());
+  findNeedles(text, presence, 0);
+  return presence;
+}
+
+/** Words of a presence set for the needles numbered so far. */
+const needleWidth = () => (Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1;
+
+/** Sets the bits of the needles `text` holds in the presence set at `base` of `words` (which holds zeros there). */
+function findNeedles(text: string, words: Int32Array, base: number): void {
   for (let i = 0; i < text.length; i++) {
     const n = NEEDLE_INDEX[text.charCodeAt(i)] as number;
-    if (n !== 0) presence[n >> 5] = (presence[n >> 5] as number) | (1 << (n & 31));
+    if (n !== 0) words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
   }
-  return presence;
 }
 
 const NO_NEEDLES = new Int32Array(0);
@@ -278,17 +297,20 @@ function needleSetWords(needles: readonly string[]): Int32Array {
   return Int32Array.from([...bitsByWord].flat());
 }
 
-/** Whether a text holding the needles `presence` holds one of each set. */
-function meetsAll(sets: readonly Int32Array[], presence: Int32Array): boolean {
-  for (const set of sets) if (!meets(set, presence)) return false;
+/** Whether message `index` holds a needle of each set. */
+function meetsAll(sets: readonly Int32Array[], texts: FoldedTexts, index: number): boolean {
+  const base = texts.needleBase(index);
+  const presence = texts.needleWords;
+  const width = texts.needleWidth;
+  for (let s = 0; s < sets.length; s++) if (!meets(sets[s] as Int32Array, presence, base, width)) return false;
   return true;
 }
 
-/** Whether a text holding the needles `presence` holds one of the set (a word past its end: not known, so yes). */
-function meets(set: Int32Array, presence: Int32Array): boolean {
+/** Whether a text holding the needles at `base` of `presence` (`width` words) holds one of the set (a word past them: not known, so yes). */
+function meets(set: Int32Array, presence: Int32Array, base: number, width: number): boolean {
   for (let k = 0; k < set.length; k += 2) {
     const word = set[k] as number;
-    if (word >= presence.length || ((presence[word] as number) & (set[k + 1] as number)) !== 0) return true;
+    if (word >= width || ((presence[base + word] as number) & (set[k + 1] as number)) !== 0) return true;
   }
   return false;
 }
@@ -326,53 +348,122 @@ export interface FoldedTexts {
   textAt(index: number): string;
   /** foldWidth of message `index`'s text. */
   at(index: number): string;
-  /** needlesOf its text, for the PhraseMatchers of every rule. */
+  /** needlesOf its text, for the PhraseMatchers of every rule (a copy). */
   needlesAt(index: number): Int32Array;
+  /** Where message `index`'s needles start in needleWords (read both after this call: they may move). */
+  needleBase(index: number): number;
+  /** The needles found, needleWidth words per message. */
+  readonly needleWords: Int32Array;
+  readonly needleWidth: number;
 }
 
 // Rules run one after another over the same conversation: its messages are folded once, and searched for
 // needles once, whatever the number of rules reading them; a message is folded only when some pattern may
 // match it (most agent texts hold a full-width comma or question mark, so folding copies). Each folded
 // text and needle set is kept with the text it came from, so a conversation whose messages change between
-// two checks (re-sorted, or more of them) never gets a stale one.
+// two checks (re-sorted, or more of them) never gets a stale one. What is found is kept in arrays shared by
+// all conversations (one is checked at a time), so a conversation costs no arrays of its own: the texts of
+// another conversation, used again, take the arrays back (and find again).
+let current: ConversationTexts | undefined;
+/** Per message of the current conversation: the text folded or searched, its fold, whether its needles were found. */
+const originals: Array<string | undefined> = [];
+const folds: Array<string | undefined> = [];
+let found = new Uint8Array(64);
+let words = new Int32Array(64);
+/** Words per message in `words`, for the needles numbered when they were found (`numbered`). */
+let width = 1;
+let numbered = 0;
+
+class ConversationTexts implements FoldedTexts {
+  constructor(readonly messages: readonly Message[]) {}
+
+  textAt(index: number): string {
+    return this.messages[index]?.text ?? '';
+  }
+
+  at(index: number): string {
+    const original = this.current(index);
+    return (folds[index] ??= foldWidth(original));
+  }
+
+  needleBase(index: number): number {
+    const original = this.current(index);
+    // Needles numbered after some were found (a rule compiled since) make every presence found so far stale.
+    if (numbered !== needleCount || words.length < width * found.length) {
+      numbered = needleCount;
+      width = needleWidth();
+      words = new Int32Array(width * found.length);
+      found.fill(0);
+    }
+    const base = index * width;
+    if (found[index] === 0) {
+      words.fill(0, base, base + width);
+      findNeedles(original, words, base);
+      found[index] = 1;
+    }
+    return base;
+  }
+
+  get needleWords(): Int32Array {
+    return words;
+  }
+
+  get needleWidth(): number {
+    return width;
+  }
+
+  needlesAt(index: number): Int32Array {
+    const base = this.needleBase(index);
+    return words.slice(base, base + width);
+  }
+
+  /** Message `index`'s text, forgetting what was found for another text at that index (or another conversation). */
+  private current(index: number): string {
+    if (current !== this) this.takeArrays();
+    if (index >= found.length) grow(index + 1);
+    const original = this.messages[index]?.text ?? '';
+    if (originals[index] !== original) {
+      originals[index] = original;
+      folds[index] = undefined;
+      found[index] = 0;
+    }
+    return original;
+  }
+
+  /** The shared arrays are this conversation's now. */
+  takeArrays(): void {
+    current = this;
+    lastMessages = this.messages;
+    const size = Math.max(this.messages.length, 1);
+    if (size > found.length) grow(size);
+    found.fill(0, 0, size);
+    originals.fill(undefined, 0, size);
+    folds.fill(undefined, 0, size);
+  }
+}
+
+/** Room for `size` messages in the shared arrays. */
+function grow(size: number): void {
+  const capacity = Math.max(size, 2 * found.length);
+  const grown = new Uint8Array(capacity);
+  grown.set(found);
+  found = grown;
+  const more = new Int32Array(capacity * width);
+  more.set(words.subarray(0, Math.min(words.length, more.length)));
+  words = more;
+  while (originals.length < capacity) {
+    originals.push(undefined);
+    folds.push(undefined);
+  }
+}
+
 let lastMessages: readonly Message[] | undefined;
-let lastFolded: FoldedTexts | undefined;
 
 /** The folded texts of `conversation`, shared by every rule that checks it. */
 export function foldedTexts(conversation: Conversation): FoldedTexts {
   const { messages } = conversation;
-  if (messages === lastMessages && lastFolded) return lastFolded;
-  const originals: Array<string | undefined> = [];
-  const texts: Array<string | undefined> = [];
-  const needles: Array<Int32Array | undefined> = [];
-  // Needles numbered after some were found (a rule compiled since) make every presence found so far stale.
-  let numbered = needleCount;
-  /** Message `index`'s text, forgetting what was found for another text at that index. */
-  const current = (index: number): string => {
-    const original = messages[index]?.text ?? '';
-    if (originals[index] !== original) {
-      originals[index] = original;
-      texts[index] = undefined;
-      needles[index] = undefined;
-    }
-    return original;
-  };
-  const folded: FoldedTexts = {
-    textAt: (index) => messages[index]?.text ?? '',
-    at(index) {
-      const original = current(index);
-      return (texts[index] ??= foldWidth(original));
-    },
-    needlesAt(index) {
-      const original = current(index);
-      if (numbered !== needleCount) {
-        needles.length = 0;
-        numbered = needleCount;
-      }
-      return (needles[index] ??= needlesOf(original));
-    },
-  };
-  lastMessages = messages;
-  lastFolded = folded;
-  return folded;
+  if (messages === lastMessages && current) return current;
+  const texts = new ConversationTexts(messages);
+  texts.takeArrays();
+  return texts;
 }

@@ -105,6 +105,21 @@ describe('packed entries', () => {
     store.close();
   });
 
+  it('ids with and without escapes come back from runs on disk, in order, with their lists', () => {
+    // Keys without escapes are read without JSON.parse: CJK, emoji, spaces; the rest (quotes, controls, lone surrogates) with it.
+    const ids = ['会话-001', 'C 😀 2', 'plain', 'q"uote', 'back\\slash', 'lone \ud800', 'x'.repeat(300), '好'];
+    const store = new EntryStore(0, 3);
+    const made = ids.map((id, n) => {
+      const entry = entryOf(n, n % 3);
+      return { ...entry, summary: { ...entry.summary, conversationId: id } };
+    });
+    for (const entry of made) store.add(entry);
+    const order = [...made].sort((a, b) => (a.summary.startedAt < b.summary.startedAt ? -1 : a.summary.startedAt > b.summary.startedAt ? 1 : a.summary.conversationId < b.summary.conversationId ? -1 : 1));
+    expect([...store.entries('findings')].map((stored) => Buffer.from(stored.printed('findings')).toString('utf8'))).toEqual(order.map((e) => jsonElements(e.findings)));
+    expect([...store.entries('conversations')].map((stored) => stored.summary().conversationId)).toEqual(order.map((e) => e.summary.conversationId));
+    store.close();
+  });
+
   it('reading a list a pass did not ask for is refused', () => {
     const store = new EntryStore(0);
     for (const entry of entries.slice(0, 5)) store.add(entry);

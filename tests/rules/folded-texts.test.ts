@@ -27,4 +27,31 @@ describe('folded texts shared by the rules of one conversation', () => {
     expect(found()).toEqual([0, 1, 1, 0, 1]);
     expect(hits()).toEqual([0, 1, 1, 0, 1]);
   });
+
+  it('keeps what it found right when texts of two conversations are used in turn (they share their arrays)', () => {
+    const first: Conversation = { id: 'a', meta: {}, messages: [message('好！！', 1), message('ＯＫ', 2)] };
+    const second: Conversation = { id: 'b', meta: {}, messages: [message('请稍等', 1), message('你好？？', 2), message('！！', 3)] };
+    const matcher = new PhraseMatcher([], ['[!?]{2,}'], false);
+    const a = foldedTexts(first);
+    expect([a.at(0), a.at(1)]).toEqual(['好!!', 'OK']);
+    const b = foldedTexts(second);
+    expect([0, 1, 2].map((i) => matcher.findAllIn(b, i).length)).toEqual([0, 1, 1]);
+    // The first conversation's texts, used again after the second's, find again.
+    expect([0, 1].map((i) => matcher.findAllIn(a, i).length)).toEqual([1, 0]);
+    expect([a.at(0), a.at(1), [...a.needlesAt(0)].some((word) => word !== 0)]).toEqual(['好!!', 'OK', true]);
+    expect([0, 1, 2].map((i) => b.at(i))).toEqual(['请稍等', '你好??', '!!']);
+    expect([0, 1, 2].map((i) => matcher.testIn(b, i))).toEqual([false, true, true]);
+  });
+
+  it('finds needles numbered after the texts were searched, however many were numbered before', () => {
+    // Each new character is numbered by the matcher made for it: one at a time, most in the same word of needles.
+    const fresh = ['鑫', '龘', '齉', '靐', '爩', '馫', '麤', '灪'];
+    const conversation: Conversation = { id: 'n', meta: {}, messages: [message(fresh.map((c) => `${c}${c}`).join(' '), 1)] };
+    for (const c of fresh) {
+      const texts = foldedTexts(conversation);
+      new PhraseMatcher([], ['好'], false).testIn(texts, 0);
+      const matcher = new PhraseMatcher([], [`${c}{2}`], false);
+      expect(matcher.findAllIn(foldedTexts(conversation), 0).map((m) => m.text)).toEqual([`${c}${c}`]);
+    }
+  });
 });

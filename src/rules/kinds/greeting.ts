@@ -66,6 +66,12 @@ function instantiate(pattern: string, agentId: string, agentName: string | undef
   return source.split('{agentId}').join(`(?:${literalSource(agentId)})`);
 }
 
+/** Whether one of the expressions matches the text. */
+function anyTests(expressions: readonly RegExp[], text: string): boolean {
+  for (let i = 0; i < expressions.length; i++) if ((expressions[i] as RegExp).test(text)) return true;
+  return false;
+}
+
 export const greeting = defineKind<GreetingRule>({
   kind: 'greeting',
   summary:
@@ -75,17 +81,27 @@ export const greeting = defineKind<GreetingRule>({
   schema,
   compile(rule) {
     const flags = rule.ignoreCase ? 'iu' : 'u';
-    const cache = new Map<string, RegExp[]>();
+    // Per agent id, then per name given: a name per id is the rule, so no key string is made per lookup.
+    const cache = new Map<string, Map<string, RegExp[]>>();
+    let cached = 0;
     const expressionsFor = (message: Message): RegExp[] => {
-      const key = `${message.agentId ?? ''}\u0000${message.agentName ?? ''}`;
-      let expressions = cache.get(key);
+      const agentId = message.agentId ?? '';
+      const agentName = message.agentName ?? '';
+      let byName = cache.get(agentId);
+      let expressions = byName?.get(agentName);
       if (!expressions) {
         expressions = rule.patterns
-          .map((p) => instantiate(p, message.agentId ?? '', message.agentName))
+          .map((p) => instantiate(p, agentId, message.agentName))
           .filter((s): s is string => s !== null)
           .map((s) => new RegExp(s, flags));
-        if (cache.size > 5_000) cache.clear();
-        cache.set(key, expressions);
+        if (cached > 5_000) {
+          cache.clear();
+          cached = 0;
+          byName = undefined;
+        }
+        if (!byName) cache.set(agentId, (byName = new Map()));
+        byName.set(agentName, expressions);
+        cached++;
       }
       return expressions;
     };
@@ -118,9 +134,11 @@ export const greeting = defineKind<GreetingRule>({
       greeted: boolean;
       wrongId: boolean;
     }
+    // Each agent of the conversation being checked, in order of their first message: kept from one
+    // conversation to the next (a conversation is checked at a time), so checking one makes none.
+    const states: AgentState[] = [];
     return (conversation: Conversation): RawFinding[] => {
-      // Each agent, in order of their first message.
-      const seen = new Map<string, AgentState>();
+      let agents = 0;
       const texts = foldedTexts(conversation);
       const { messages } = conversation;
       let last: AgentState | undefined;
@@ -128,23 +146,31 @@ export const greeting = defineKind<GreetingRule>({
         const message = messages[index] as Message;
         if (message.role !== rule.role) continue;
         const agent = message.agentId ?? '';
-        // An agent usually sends several messages in a row.
-        let state = last !== undefined && last.agentId === agent ? last : seen.get(agent);
+        // An agent usually sends several messages in a row, and a conversation has few agents.
+        let state = last !== undefined && last.agentId === agent ? last : undefined;
+        for (let i = 0; state === undefined && i < agents; i++) if ((states[i] as AgentState).agentId === agent) state = states[i];
         if (!state) {
-          state = { agentId: agent, first: index, count: 0, greeted: false, wrongId: false };
-          seen.set(agent, state);
+          state = states[agents];
+          if (!state) states.push((state = { agentId: agent, first: index, count: 0, greeted: false, wrongId: false }));
+          state.agentId = agent;
+          state.first = index;
+          state.count = 0;
+          state.greeted = false;
+          state.wrongId = false;
+          agents++;
         }
         last = state;
         if (state.greeted || state.count >= rule.within) continue;
         state.count++;
         const folded = texts.at(index);
-        if (expressionsFor(message).some((e) => e.test(folded))) state.greeted = true;
-        else if (anyIdExpressions.some((e) => e.test(folded))) state.wrongId = true;
+        if (anyTests(expressionsFor(message), folded)) state.greeted = true;
+        else if (anyTests(anyIdExpressions, folded)) state.wrongId = true;
       }
       const findings: RawFinding[] = [];
       // Whether the customer asked first matters only for an agent who did not greet (few): looked at then.
       let exempt: { index: number | null } | undefined;
-      for (const state of seen.values()) {
+      for (let i = 0; i < agents; i++) {
+        const state = states[i] as AgentState;
         if (state.greeted) continue;
         exempt ??= { index: exemptIndex(conversation) };
         if (state.first === exempt.index && !state.wrongId) continue;

@@ -17,6 +17,7 @@ const schema = z.strictObject({
 export type ResponseTimeRule = z.infer<typeof schema>;
 
 const noWait = () => false;
+const NO_WAITS: CheckContext['announcedWaits'] = [];
 
 /** Rounds to milliseconds so 61.0004 s prints as 61 and binary noise never shows. */
 const toSeconds = (ms: number) => Math.round(ms) / 1000;
@@ -28,7 +29,7 @@ const toSeconds = (ms: number) => Math.round(ms) / 1000;
  */
 export function replyAncestors(messages: readonly Message[]): Array<Set<number>> | null {
   // Most exports link no replies: nothing to build.
-  if (!messages.some((m) => m.replyTo !== undefined)) return null;
+  if (!linksReplies(messages)) return null;
   const position = new Map<string, number>();
   messages.forEach((m, i) => {
     if (m.id !== undefined && !position.has(m.id)) position.set(m.id, i);
@@ -55,20 +56,11 @@ export function replyAncestors(messages: readonly Message[]): Array<Set<number>>
  * to, directly or through later messages of the same branch (one without a link stops every open clock,
  * as in time order); its wait is the longest it ends.
  */
-export function replyWaits(messages: readonly Message[], role: string, quiet: (index: number) => boolean = () => false): Array<number | null> {
+export function replyWaits(messages: readonly Message[], role: string, quiet: (index: number) => boolean = noWait): Array<number | null> {
   const waits = new Array<number | null>(messages.length).fill(null);
   const ancestors = replyAncestors(messages);
   if (!ancestors) {
-    let waitingSince: number | null = null;
-    for (let index = 0; index < messages.length; index++) {
-      const message = messages[index] as Message;
-      if (message.role === 'customer') {
-        if (waitingSince === null && !quiet(index)) waitingSince = message.timestamp;
-      } else if (message.role === role && waitingSince !== null) {
-        waits[index] = message.timestamp - waitingSince;
-        waitingSince = null;
-      }
-    }
+    timeOrderWaits(messages, role, quiet, (index, wait) => (waits[index] = wait));
     return waits;
   }
   const open = new Set<number>();
@@ -89,6 +81,29 @@ export function replyWaits(messages: readonly Message[], role: string, quiet: (i
   return waits;
 }
 
+/** Whether some message says which message it replies to. */
+function linksReplies(messages: readonly Message[]): boolean {
+  for (let i = 0; i < messages.length; i++) if ((messages[i] as Message).replyTo !== undefined) return true;
+  return false;
+}
+
+/**
+ * replyWaits in time order (no reply links): each wait, as `wait(index, ms)` for the message of `role`
+ * that ends it, from the oldest customer message not yet answered.
+ */
+function timeOrderWaits(messages: readonly Message[], role: string, quiet: (index: number) => boolean, wait: (index: number, ms: number) => void): void {
+  let waitingSince: number | null = null;
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index] as Message;
+    if (message.role === 'customer') {
+      if (waitingSince === null && !quiet(index)) waitingSince = message.timestamp;
+    } else if (message.role === role && waitingSince !== null) {
+      wait(index, message.timestamp - waitingSince);
+      waitingSince = null;
+    }
+  }
+}
+
 export const responseTime = defineKind<ResponseTimeRule>({
   kind: 'response-time',
   summary:
@@ -98,15 +113,25 @@ export const responseTime = defineKind<ResponseTimeRule>({
   schema,
   compile(rule) {
     const limitMs = rule.maxSeconds * 1000;
+    // The same for every finding, and only read.
+    const data = { maxSeconds: rule.maxSeconds };
     return (conversation: Conversation, context: CheckContext): RawFinding[] => {
       const findings: RawFinding[] = [];
-      const waits = rule.honourWaitNotices ? context.announcedWaits : [];
+      const waits = rule.honourWaitNotices ? context.announcedWaits : NO_WAITS;
       const duringAnnouncedWait =
         waits.length === 0 ? noWait : (index: number) => waits.some((w) => w.noticeIndex < index && (w.returnIndex === null || index < w.returnIndex));
-      const late = replyWaits(conversation.messages, rule.role, duringAnnouncedWait);
+      const { messages } = conversation;
+      // Most exports link no replies: the waits in time order, without an array of them.
+      if (!linksReplies(messages)) {
+        timeOrderWaits(messages, rule.role, duringAnnouncedWait, (index, wait) => {
+          if (wait > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(wait), data });
+        });
+        return findings;
+      }
+      const late = replyWaits(messages, rule.role, duringAnnouncedWait);
       for (let index = 0; index < late.length; index++) {
         const wait = late[index] as number | null;
-        if (wait !== null && wait > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(wait), data: { maxSeconds: rule.maxSeconds } });
+        if (wait !== null && wait > limitMs) findings.push({ messageIndex: index, seconds: toSeconds(wait), data });
       }
       return findings;
     };

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { flatHead, HeadReader, printHeadInto, type FlatHead } from '../../src/engine/entry-store.js';
+import type { ConversationEntry } from '../../src/engine/entry.js';
+import { printedText } from '../../src/engine/json-printer.js';
+import { printFindings, printsByHand } from '../../src/engine/print-finding.js';
+import { jsonElements, type Finding } from '../../src/model/report.js';
+import { keyedByInput } from '../../src/model/records.js';
+import { pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
+
+const maybe = <T>(random: () => number, value: () => T): T | null => (random() < 0.3 ? null : value());
+const FEW = ['3007', '3008', 'rule-a', 'rule-b', 'error', 'warning', 'info'];
+
+function randomFinding(random: () => number): Finding {
+  return {
+    ruleId: random() < 0.5 ? pick(random, FEW) : randomString(random),
+    kind: randomString(random),
+    severity: pick(random, ['error', 'warning', 'info'] as const),
+    agentId: maybe(random, () => (random() < 0.7 ? pick(random, FEW) : randomString(random))),
+    agentName: maybe(random, () => randomString(random)),
+    conversationId: randomString(random),
+    messageIndex: random() < 0.8 ? Math.floor(random() * 2000) : randomNumber(random),
+    timestamp: randomString(random),
+    message: randomString(random),
+    match: maybe(random, () => randomString(random)),
+    offset: maybe(random, () => randomNumber(random)),
+    seconds: maybe(random, () => randomNumber(random)),
+    excerpt: randomString(random),
+    source: { file: randomString(random), line: maybe(random, () => randomNumber(random)), record: randomNumber(random) },
+  };
+}
+
+describe('printFindings', () => {
+  it('prints random and adversarial findings exactly as jsonElements (JSON.stringify with a gap) does', () => {
+    const random = seeded(23);
+    for (let i = 0; i < 1500; i++) {
+      const findings = Array.from({ length: Math.floor(random() * 4) }, () => randomFinding(random));
+      expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
+      for (const finding of findings) expect(printsByHand(finding)).toBe(true);
+    }
+  });
+
+  it('prints a finding of any other shape as JSON.stringify does, among hand-printed ones', () => {
+    const random = seeded(7);
+    const base = () => randomFinding(random);
+    const odd: unknown[] = [
+      { ...base(), extra: 1 },
+      { ...base(), offset: undefined },
+      { ...base(), match: 3 },
+      { ...base(), messageIndex: '1' },
+      { ...base(), source: { file: 'a', line: 1 } },
+      { ...base(), source: { line: 1, file: 'a', record: 1 } },
+      { ...base(), source: { file: 'a', line: 1, record: 1, column: 2 } },
+      { ...base(), toJSON: () => 'x' },
+      { ...base(), source: { file: 'a', line: 1, record: 1, toJSON: () => 'y' } },
+      Object.fromEntries(Object.entries(base()).reverse()),
+    ];
+    for (const finding of odd) expect(printsByHand(finding as Finding), JSON.stringify(finding)).toBe(false);
+    const mixed = [base(), ...odd, base()] as Finding[];
+    expect(printFindings(mixed)).toBe(jsonElements(mixed));
+  });
+});
+
+describe('printHeadInto', () => {
+  it('prints JSON.stringify(flatHead(entry)) for random entries', () => {
+    const random = seeded(31);
+    for (let i = 0; i < 1500; i++) {
+      const findings = Array.from({ length: Math.floor(random() * 12) }, () => randomFinding(random));
+      const agents = Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.7 ? pick(random, FEW) : randomString(random)));
+      const agentScores = keyedByInput<number>();
+      for (const agent of agents) if (random() < 0.8) agentScores[agent] = randomNumber(random);
+      const entry: ConversationEntry = {
+        summary: {
+          conversationId: randomString(random),
+          agents,
+          startedAt: randomString(random),
+          messages: Math.floor(random() * 100),
+          findings: findings.length,
+          score: randomNumber(random),
+          passed: random() < 0.5,
+          critical: random() < 0.5,
+          deductions: keyedByInput<number>(),
+          agentScores,
+          source: { file: randomString(random) },
+        },
+        findings,
+        waived: random() < 0.2 ? findings.slice(0, 2).map((f) => ({ ...f, waiver: { source: randomString(random), conversationId: f.conversationId, ruleId: f.ruleId, messageIndex: maybe(random, () => 3), reason: 'r', reviewer: null, date: null } })) : [],
+        agentMessages: Array.from({ length: Math.floor(random() * 3) }, () => [randomString(random), maybe(random, () => randomString(random)), Math.floor(random() * 50)]),
+        agentCritical: agents.map(() => random() < 0.5),
+        messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [randomString(random), Math.floor(random() * 50)]),
+        duplicates: random() < 0.2 ? [{ file: randomString(random), line: null, record: 3, reason: randomString(random) }] : [],
+      };
+      const printed = printedText((printer) => printHeadInto(printer, entry));
+      expect(printed).toBe(JSON.stringify(flatHead(entry)));
+      // Read back field by field from the bytes, as the report's fold reads it: what JSON.parse reads.
+      const bytes = Buffer.from(`\t${printed}\t`);
+      expect(readAll(new HeadReader(bytes, 1, bytes.length - 1))).toEqual(JSON.parse(printed));
+      const skipping = new HeadReader(bytes, 1, bytes.length - 1);
+      skipping.skip(3);
+      expect(skipping.number()).toBe(entry.agentMessages.length);
+    }
+  });
+});
+
+/** Every field of a head, in FlatHead's layout, read with a HeadReader. */
+function readAll(head: HeadReader): FlatHead {
+  const out: FlatHead = [head.number(), head.number(), head.flag() ? 1 : 0];
+  const count = (n: number) => (out.push(n), n);
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.name(), head.number());
+  out.push(head.number(), head.number(), head.number());
+  for (let n = count(head.number()); n > 0; n--) {
+    out.push(head.string(), head.name(), head.number());
+    for (let rules = count(head.number()); rules > 0; rules--) out.push(head.string(), head.number());
+  }
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.number(), head.flag() ? 1 : 0);
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string(), head.number());
+  out.push(head.skips());
+  for (let n = count(head.number()); n > 0; n--) out.push(head.string());
+  return out;
+}
