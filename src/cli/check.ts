@@ -325,7 +325,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
       criticalRuleIds: ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id),
       transcripts,
     };
-    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const output = async () => formatter.format(shown, context);
     const toStdout = async () => {
       await writeToStream(io.stdout, await output());
       if (since && diffText && formatter.name === 'pretty') for (const piece of diffText.formatDiff(since, 'pretty', context.color)) await writeToStream(io.stdout, `\n${piece}`);

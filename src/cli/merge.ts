@@ -110,7 +110,7 @@ export async function merge(paths: string[], options: MergeOptions, io: Io): Pro
     // --quiet shows errors only, as in check; the summary still counts everything.
     const shown = options.quiet ? errorsOnly(report) : report;
     const context = { color: formatter.name === 'pretty' && useColor(options, io, !options.output), language, csvReport, bom: Boolean(options.bom), ...(heads[0] as ShardHead).context };
-    const output = async () => (isBinary(formatter) ? formatter.render(shown, context) : formatter.format(shown, context));
+    const output = async () => formatter.format(shown, context);
     const unusable = unusableInput(report.summary, report.summary.files, 0, false);
     if (unusable) {
       warn(unusable);

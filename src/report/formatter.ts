@@ -51,11 +51,9 @@ export interface Formatter {
   format: (report: ReportSource, context: FormatterContext) => Iterable<string | Uint8Array>;
 }
 
-/** A format whose output is bytes, not text (xlsx): never printed to a terminal, built once, then written. */
-export interface BinaryFormatter {
-  name: string;
+/** A format whose output is bytes, not text (xlsx): written as it comes like any other, but never to a terminal. */
+export interface BinaryFormatter extends Formatter {
   binary: true;
-  render: (report: ReportSource, context: FormatterContext) => Promise<Uint8Array>;
 }
 
 export type AnyFormatter = Formatter | BinaryFormatter;

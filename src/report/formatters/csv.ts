@@ -58,7 +58,7 @@ export const CONVERSATION_COLUMNS = [
 ] as const;
 
 /** Rules some conversation deducted for, in order of first mention (one pass over the conversations). */
-function* deductedRules(report: ReportSource): Generator<string> {
+export function* deductedRules(report: ReportSource): Generator<string> {
   for (const c of report.conversations) yield* Object.keys(c.deductions);
 }
 
