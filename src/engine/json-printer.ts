@@ -44,6 +44,13 @@ export class JsonPrinter {
     this.at = kept;
   }
 
+  /** Bytes as they are (a piece of JSON syntax encoded ahead: see syntax()). */
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.bytes.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
   /** Text of ASCII characters, as it is (the JSON syntax around values). */
   ascii(text: string): void {
     this.room(text.length);
@@ -222,3 +229,6 @@ export function printedText(print: (printer: JsonPrinter) => void): string {
   print(printer);
   return printer.bytes.toString('utf8', 0, printer.at);
 }
+
+/** ASCII text encoded once, for raw(): copying it costs less than encoding it again each time. */
+export const syntax = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

@@ -1,5 +1,5 @@
 import { jsonElements, type Finding } from '../model/report.js';
-import { hasKeys, isPlainObject, printedText, type JsonPrinter } from './json-printer.js';
+import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * Findings as jsonElements(findings) prints them (elements of the JSON report's `findings`, four spaces
@@ -36,6 +36,25 @@ const SOURCE_KEYS = ['file', 'line', 'record'];
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isNullableNumber = (value: unknown): value is number | null => value === null || typeof value === 'number';
 
+// The JSON around the values, encoded once.
+const FINDING_RULE_ID = syntax('    {\n      "ruleId": ');
+const KIND = syntax(',\n      "kind": ');
+const SEVERITY = syntax(',\n      "severity": ');
+const AGENT_ID = syntax(',\n      "agentId": ');
+const AGENT_NAME = syntax(',\n      "agentName": ');
+const CONVERSATION_ID = syntax(',\n      "conversationId": ');
+const MESSAGE_INDEX = syntax(',\n      "messageIndex": ');
+const TIMESTAMP = syntax(',\n      "timestamp": ');
+const MESSAGE = syntax(',\n      "message": ');
+const MATCH = syntax(',\n      "match": ');
+const OFFSET = syntax(',\n      "offset": ');
+const SECONDS = syntax(',\n      "seconds": ');
+const EXCERPT = syntax(',\n      "excerpt": ');
+const SOURCE_FILE = syntax(',\n      "source": {\n        "file": ');
+const SOURCE_LINE = syntax(',\n        "line": ');
+const SOURCE_RECORD = syntax(',\n        "record": ');
+const FINDING_END = syntax('\n      }\n    }');
+
 /** Prints a finding by hand; false (something printed, to be taken back) when it is not of the shape checking makes. */
 function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(finding) || !hasKeys(finding, FINDING_KEYS)) return false;
@@ -49,38 +68,38 @@ function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(source) || !hasKeys(source, SOURCE_KEYS)) return false;
   const { file, line, record } = source as Record<keyof Finding['source'], unknown>;
   if (typeof file !== 'string' || !isNullableNumber(line) || typeof record !== 'number') return false;
-  printer.ascii('    {\n      "ruleId": ');
+  printer.raw(FINDING_RULE_ID);
   printer.string(ruleId);
-  printer.ascii(',\n      "kind": ');
+  printer.raw(KIND);
   printer.string(kind);
-  printer.ascii(',\n      "severity": ');
+  printer.raw(SEVERITY);
   printer.string(severity);
-  printer.ascii(',\n      "agentId": ');
+  printer.raw(AGENT_ID);
   printer.nullableString(agentId);
-  printer.ascii(',\n      "agentName": ');
+  printer.raw(AGENT_NAME);
   printer.nullableString(agentName);
-  printer.ascii(',\n      "conversationId": ');
+  printer.raw(CONVERSATION_ID);
   printer.string(conversationId);
-  printer.ascii(',\n      "messageIndex": ');
+  printer.raw(MESSAGE_INDEX);
   printer.number(messageIndex);
-  printer.ascii(',\n      "timestamp": ');
+  printer.raw(TIMESTAMP);
   printer.string(timestamp);
-  printer.ascii(',\n      "message": ');
+  printer.raw(MESSAGE);
   printer.string(message);
-  printer.ascii(',\n      "match": ');
+  printer.raw(MATCH);
   printer.nullableString(match);
-  printer.ascii(',\n      "offset": ');
+  printer.raw(OFFSET);
   printer.nullableNumber(offset);
-  printer.ascii(',\n      "seconds": ');
+  printer.raw(SECONDS);
   printer.nullableNumber(seconds);
-  printer.ascii(',\n      "excerpt": ');
+  printer.raw(EXCERPT);
   printer.string(excerpt);
-  printer.ascii(',\n      "source": {\n        "file": ');
+  printer.raw(SOURCE_FILE);
   printer.string(file);
-  printer.ascii(',\n        "line": ');
+  printer.raw(SOURCE_LINE);
   printer.nullableNumber(line);
-  printer.ascii(',\n        "record": ');
+  printer.raw(SOURCE_RECORD);
   printer.number(record);
-  printer.ascii('\n      }\n    }');
+  printer.raw(FINDING_END);
   return true;
 }

@@ -1,5 +1,5 @@
 import { jsonElements, type ConversationSummary } from '../model/report.js';
-import { hasKeys, isPlainObject, printedText, type JsonPrinter } from './json-printer.js';
+import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * A conversation summary as jsonElements([summary]) prints it (an element of the JSON report's
@@ -31,6 +31,24 @@ export function handPrinted(summary: ConversationSummary): string | undefined {
 
 const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];
 
+// The JSON around the values, encoded once.
+const MAP_END = syntax('\n      }');
+const LIST_END = syntax('\n      ]');
+const SUMMARY_CONVERSATION_ID = syntax('    {\n      "conversationId": ');
+const AGENTS = syntax(',\n      "agents": ');
+const STARTED_AT = syntax(',\n      "startedAt": ');
+const MESSAGES = syntax(',\n      "messages": ');
+const FINDINGS = syntax(',\n      "findings": ');
+const SCORE = syntax(',\n      "score": ');
+const DEDUCTIONS = syntax(',\n      "deductions": ');
+const AGENT_SCORES = syntax(',\n      "agentScores": ');
+const SOURCE_FILE = syntax(',\n      "source": {\n        "file": ');
+const SUMMARY_END = syntax('\n      }\n    }');
+const PASSED = syntax(',\n      "passed": true');
+const NOT_PASSED = syntax(',\n      "passed": false');
+const CRITICAL = syntax(',\n      "critical": true');
+const NOT_CRITICAL = syntax(',\n      "critical": false');
+
 /** An object of numbers (its keys in JSON.stringify's order: Object.keys'), at the summary's depth; false for any other value. */
 function numbers(printer: JsonPrinter, map: unknown): boolean {
   if (!isPlainObject(map)) return false;
@@ -49,7 +67,7 @@ function numbers(printer: JsonPrinter, map: unknown): boolean {
     printer.ascii(': ');
     printer.number(value);
   }
-  printer.ascii('\n      }');
+  printer.raw(MAP_END);
   return true;
 }
 
@@ -67,7 +85,7 @@ function strings(printer: JsonPrinter, list: unknown): boolean {
     printer.ascii(i === 0 ? '\n        ' : ',\n        ');
     printer.string(item);
   }
-  printer.ascii('\n      ]');
+  printer.raw(LIST_END);
   return true;
 }
 
@@ -81,26 +99,26 @@ function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolea
   if (!isPlainObject(source) || !hasKeys(source, ['file'])) return false;
   const { file } = source as { file: unknown };
   if (typeof file !== 'string') return false;
-  printer.ascii('    {\n      "conversationId": ');
+  printer.raw(SUMMARY_CONVERSATION_ID);
   printer.string(conversationId);
-  printer.ascii(',\n      "agents": ');
+  printer.raw(AGENTS);
   if (!strings(printer, summary.agents)) return false;
-  printer.ascii(',\n      "startedAt": ');
+  printer.raw(STARTED_AT);
   printer.string(startedAt);
-  printer.ascii(',\n      "messages": ');
+  printer.raw(MESSAGES);
   printer.number(messages);
-  printer.ascii(',\n      "findings": ');
+  printer.raw(FINDINGS);
   printer.number(findings);
-  printer.ascii(',\n      "score": ');
+  printer.raw(SCORE);
   printer.number(score);
-  printer.ascii(passed ? ',\n      "passed": true' : ',\n      "passed": false');
-  printer.ascii(critical ? ',\n      "critical": true' : ',\n      "critical": false');
-  printer.ascii(',\n      "deductions": ');
+  printer.raw(passed ? PASSED : NOT_PASSED);
+  printer.raw(critical ? CRITICAL : NOT_CRITICAL);
+  printer.raw(DEDUCTIONS);
   if (!numbers(printer, summary.deductions)) return false;
-  printer.ascii(',\n      "agentScores": ');
+  printer.raw(AGENT_SCORES);
   if (!numbers(printer, summary.agentScores)) return false;
-  printer.ascii(',\n      "source": {\n        "file": ');
+  printer.raw(SOURCE_FILE);
   printer.string(file);
-  printer.ascii('\n      }\n    }');
+  printer.raw(SUMMARY_END);
   return true;
 }
