@@ -222,6 +222,25 @@ export function hasKeys(value: object, keys: readonly string[]): boolean {
 
 export const isPlainObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value) && !('toJSON' in value);
 
+/**
+ * Prints `value` by hand, or, when `byHand` declines its shape (after printing part of it), takes that part
+ * back and prints `stringified(value)` (JSON.stringify's text) instead.
+ */
+export function printByHandOr<T>(printer: JsonPrinter, value: T, byHand: (printer: JsonPrinter, value: T) => boolean, stringified: (value: T) => string): void {
+  // Relative to the mark: a renewed buffer moves what was printed of the piece to its start.
+  const from = printer.at - printer.marked;
+  if (byHand(printer, value)) return;
+  printer.at = printer.marked + from;
+  printer.text(stringified(value));
+}
+
+/** What `byHand` prints of `value` alone, or undefined when it declines its shape. */
+export function handPrintedText<T>(value: T, byHand: (printer: JsonPrinter, value: T) => boolean): string | undefined {
+  let printed = true;
+  const text = printedText((printer) => (printed = byHand(printer, value)));
+  return printed ? text : undefined;
+}
+
 /** What a scratch printer prints, as a string (for tests, and for printing one thing alone). */
 export function printedText(print: (printer: JsonPrinter) => void): string {
   let buffer = Buffer.allocUnsafe(256);

@@ -1,5 +1,5 @@
 import { jsonElements, type Finding } from '../model/report.js';
-import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from './json-printer.js';
+import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * Findings as jsonElements(findings) prints them (elements of the JSON report's `findings`, four spaces
@@ -10,11 +10,7 @@ import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from '.
 export function printFindingsInto(printer: JsonPrinter, findings: readonly Finding[]): void {
   for (let i = 0; i < findings.length; i++) {
     if (i > 0) printer.ascii(',\n');
-    const finding = findings[i] as Finding;
-    const from = printer.at - printer.marked;
-    if (printByHand(printer, finding)) continue;
-    printer.at = printer.marked + from;
-    printer.text(jsonElements([finding]));
+    printByHandOr(printer, findings[i] as Finding, printByHand, stringified);
   }
 }
 
@@ -25,10 +21,10 @@ export function printFindings(findings: readonly Finding[]): string {
 
 /** Whether a finding is printed by hand (it has the shape checking makes). */
 export function printsByHand(finding: Finding): boolean {
-  let printed = true;
-  printedText((printer) => (printed = printByHand(printer, finding)));
-  return printed;
+  return handPrintedText(finding, printByHand) !== undefined;
 }
+
+const stringified = (finding: Finding) => jsonElements([finding]);
 
 const FINDING_KEYS = ['ruleId', 'kind', 'severity', 'agentId', 'agentName', 'conversationId', 'messageIndex', 'timestamp', 'message', 'match', 'offset', 'seconds', 'excerpt', 'source'];
 const SOURCE_KEYS = ['file', 'line', 'record'];

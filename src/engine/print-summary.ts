@@ -1,5 +1,5 @@
 import { jsonElements, type ConversationSummary } from '../model/report.js';
-import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from './json-printer.js';
+import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * A conversation summary as jsonElements([summary]) prints it (an element of the JSON report's
@@ -10,12 +10,10 @@ import { hasKeys, isPlainObject, printedText, syntax, type JsonPrinter } from '.
  * exactly JSON.stringify's.
  */
 export function printSummaryInto(printer: JsonPrinter, summary: ConversationSummary): void {
-  const from = printer.at - printer.marked;
-  if (printByHand(printer, summary)) return;
-  // Not the usual shape: what was printed of it goes, JSON.stringify prints it.
-  printer.at = printer.marked + from;
-  printer.text(jsonElements([summary]));
+  printByHandOr(printer, summary, printByHand, stringified);
 }
+
+const stringified = (summary: ConversationSummary) => jsonElements([summary]);
 
 /** printSummaryInto's text as a string. */
 export function printSummary(summary: ConversationSummary): string {
@@ -24,9 +22,7 @@ export function printSummary(summary: ConversationSummary): string {
 
 /** The summary printed by hand, or undefined when it is not of the shape conversationEntry makes. */
 export function handPrinted(summary: ConversationSummary): string | undefined {
-  let printed = true;
-  const text = printedText((printer) => (printed = printByHand(printer, summary)));
-  return printed ? text : undefined;
+  return handPrintedText(summary, printByHand);
 }
 
 const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];

@@ -382,12 +382,12 @@ class ConversationTexts implements FoldedTexts {
   }
 
   at(index: number): string {
-    const original = this.current(index);
+    const original = this.textOf(index);
     return (folds[index] ??= foldWidth(original));
   }
 
   needleBase(index: number): number {
-    const original = this.current(index);
+    const original = this.textOf(index);
     // Needles numbered after some were found (a rule compiled since) make every presence found so far stale.
     if (numbered !== needleCount || words.length < width * found.length) {
       numbered = needleCount;
@@ -418,7 +418,7 @@ class ConversationTexts implements FoldedTexts {
   }
 
   /** Message `index`'s text, forgetting what was found for another text at that index (or another conversation). */
-  private current(index: number): string {
+  private textOf(index: number): string {
     if (current !== this) this.takeArrays();
     if (index >= found.length) grow(index + 1);
     const original = this.messages[index]?.text ?? '';
