@@ -62,6 +62,15 @@ export interface PageConversation {
  */
 export interface TimelineStream {
   conversations(): Iterable<PageConversation>;
+  /** What a pass over the conversations would count, when known without one. */
+  totals?(): TimelineTotals | undefined;
+}
+
+/** Counts over every conversation of the report: how many have each score, how many replies took each delay, and the rules deducted for. */
+export interface TimelineTotals {
+  scores: ReadonlyMap<number, number>;
+  delays: ReadonlyMap<number, number>;
+  deducted: ReadonlySet<string>;
 }
 
 export function isTimelineStream(set: TranscriptSet | TimelineStream): set is TimelineStream {

@@ -45,9 +45,18 @@ export function localTime(iso: string, timezone: string): string {
     offsets.set(hour, offset);
   }
   if (Number.isNaN(offset)) return intlLocalTime(new Date(iso), timezone);
-  const d = new Date(ms + offset);
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  const wall = ms + offset;
+  const minute = Math.floor(wall / 60_000);
+  // Times come close together (a conversation's messages): the date, hour and minute are printed once a minute.
+  if (minute !== lastMinute) {
+    const d = new Date(minute * 60_000);
+    lastPrefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+    lastMinute = minute;
+  }
+  return lastPrefix + two(Math.floor((wall - minute * 60_000) / 1000));
 }
+let lastMinute = Number.NaN;
+let lastPrefix = '';
 /** Past 9999 years print differently (and a wall clock one day off could cross it). */
 const MAX_FAST_MS = Date.UTC(9999, 0, 1);
 

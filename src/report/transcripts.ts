@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
-import type { PageConversation, PageTimeline, TimelineFinding, TimelineStream, TranscriptSet } from './formatter.js';
+import type { PageConversation, PageTimeline, TimelineFinding, TimelineStream, TimelineTotals, TranscriptSet } from './formatter.js';
 import { worstFirst } from './ranking.js';
 import { IdHashTable } from '../engine/id-table.js';
 import { EntryStore } from '../engine/entry-store.js';
@@ -122,6 +122,9 @@ function splitBody(body: string | Uint8Array): { findings: TimelineFinding[]; me
   return { findings: JSON.parse(bytes.toString('utf8', 0, tab)) as TimelineFinding[], messages: bytes.subarray(tab + 1) };
 }
 
+/** Distinct scores and delays counted as the conversations come, at most (past it, the report counts them in a pass). */
+const MAX_TOTALS = 100_000;
+
 /** Bytes of records held in memory before they go to disk as a sorted run. */
 export const DEFAULT_TIMELINE_SPILL_BYTES = 4 * 1024 * 1024;
 
@@ -166,6 +169,7 @@ export class TranscriptSpill implements TimelineStream {
   private wholeFile: AppendFile | undefined;
   private wholeChars = 0;
   private wholeById: Map<string, WholeTimeline> | undefined;
+  private counted: { scores: Map<number, number>; delays: Map<number, number>; deducted: Set<string> } | undefined = { scores: new Map(), delays: new Map(), deducted: new Set() };
 
   constructor(
     scored: boolean,
@@ -212,6 +216,7 @@ export class TranscriptSpill implements TimelineStream {
     if (this.superseded.has(conversationId)) this.superseded.set(conversationId, seq);
     const delays: number[] = [];
     for (const m of transcript.messages) if (m.replySeconds !== null) delays.push(m.replySeconds);
+    this.count(summary, delays);
     const head: RecordHead = [
       summary.startedAt, conversationId, seq, summary.agents, summary.messages, summary.findings, summary.score,
       summary.passed, summary.critical, summary.deductions, summary.source.file, delays,
@@ -233,6 +238,33 @@ export class TranscriptSpill implements TimelineStream {
     this.records.add([summary.startedAt, conversationId, seq], JSON.stringify(head), body);
   }
 
+  /** Counts a conversation into the totals, while they stay small. */
+  private count(summary: ConversationSummary, delays: readonly number[]): void {
+    const totals = this.counted;
+    if (!totals) return;
+    totals.scores.set(summary.score, (totals.scores.get(summary.score) ?? 0) + 1);
+    for (const d of delays) totals.delays.set(d, (totals.delays.get(d) ?? 0) + 1);
+    for (const id in summary.deductions) totals.deducted.add(id);
+    if (totals.delays.size + totals.scores.size > MAX_TOTALS) this.counted = undefined;
+  }
+
+  /** The totals of every conversation given, when each was given once (else a pass over the records leaves out the replaced ones). */
+  totals(): TimelineTotals | undefined {
+    this.finish();
+    return this.superseded.size === 0 ? this.counted : undefined;
+  }
+
+  /** The end of the run: the last conversation given counts, and the whole timelines are chosen. */
+  private finish(): Map<string, WholeTimeline> {
+    if (!this.wholeById) {
+      if (this.pending) this.commit(this.pending);
+      this.pending = undefined;
+      if (this.wholeChars > this.budgetChars) this.trim();
+      this.wholeById = new Map(this.whole.map((t) => [t.conversationId, t]));
+    }
+    return this.wholeById;
+  }
+
   /** Drops the whole timeline held for a conversation given before. */
   private forget(conversationId: string): void {
     const at = this.whole.findIndex((t) => t.conversationId === conversationId);
@@ -252,13 +284,7 @@ export class TranscriptSpill implements TimelineStream {
   }
 
   *conversations(): Generator<PageConversation> {
-    if (!this.wholeById) {
-      if (this.pending) this.commit(this.pending);
-      this.pending = undefined;
-      if (this.wholeChars > this.budgetChars) this.trim();
-      this.wholeById = new Map(this.whole.map((t) => [t.conversationId, t]));
-    }
-    const wholeById = this.wholeById;
+    const wholeById = this.finish();
     const readWhole = (whole: WholeTimeline) => (this.wholeFile as AppendFile).read(whole.at, whole.bytes);
     for (const { fields, body } of this.records.records()) {
       const [startedAt, conversationId, seq, agents, messages, findings, score, passed, critical, deductions, file, delays] = fields as RecordHead;

@@ -134,9 +134,17 @@ function tally(source: ReportSource, context: FormatterContext, conversations: I
   const base = source.summary.scoring.base;
   const limit = context.replyLimitSeconds ?? null;
   const scores = scoreBins([], base);
-  // Timelines in memory count every delay at once; streamed ones give each conversation's.
-  const inMemory = context.transcripts && !isTimelineStream(context.transcripts) ? context.transcripts.replyDelays : NO_DELAYS;
+  // Timelines in memory count every delay at once; streamed ones give each conversation's, or their totals.
+  const set = context.transcripts;
+  const inMemory = set && !isTimelineStream(set) ? set.replyDelays : NO_DELAYS;
   const delays = delayBins(inMemory, limit, l.reply === 'reply' ? 's' : '秒');
+  const totals = set && isTimelineStream(set) ? set.totals?.() : undefined;
+  // Totals do not say in which order rules were first deducted for: only good when every such rule has its index already.
+  if (totals && [...totals.deducted].every((id) => ruleIndex.has(id))) {
+    if (context.scored) for (const [score, n] of totals.scores) (scores[scoreBinOf(score, base)] as Bar).value += n;
+    for (const [d, n] of totals.delays) (delays.bars[delayBinOf(d, limit)] as Bar).value += n;
+    return { byRule, ruleIndex, scores, delays };
+  }
   for (const { summary, delays: replies } of conversations) {
     for (const id of Object.keys(summary.deductions)) if (!ruleIndex.has(id)) ruleIndex.set(id, ruleIndex.size);
     if (context.scored) (scores[scoreBinOf(summary.score, base)] as Bar).value++;
