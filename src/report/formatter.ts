@@ -52,7 +52,7 @@ export interface PageConversation {
   summary: Pick<ConversationSummary, 'conversationId' | 'startedAt' | 'agents' | 'messages' | 'findings' | 'score' | 'passed' | 'critical' | 'deductions' | 'source'>;
   /** Its agent replies' delays in seconds. */
   delays: readonly number[];
-  /** Its timeline when it has findings, else null (read only when asked for: a pass for the table never reads it). */
+  /** Its timeline when it has findings, else null: read only when asked for (a pass for the table never reads it), while it is the pass's current one. */
   timeline(): PageTimeline | null;
 }
 

@@ -11,6 +11,7 @@ export type RecordKey = [startedAt: string, conversationId: string, seq: number]
  */
 export interface SortedRecord {
   fields: unknown[];
+  /** Only while this record is the pass's current one (the pass reads bodies forward). */
   body(): string | Uint8Array;
 }
 
@@ -216,7 +217,13 @@ function runCursor(run: Run): Cursor {
       // The body of this record only: a later advance moves on.
       const at = bodyAt;
       const length = bodyLength;
-      return { fields, body: () => (at === bodyAt && length === bodyLength ? body() : EMPTY) };
+      return {
+        fields,
+        body: () => {
+          if (at !== bodyAt || length !== bodyLength) throw new Error('SortedRecords: a body is read while its record is the current one');
+          return body();
+        },
+      };
     },
     copyTo(headsOut, bodiesOut) {
       headsOut.write(line);
