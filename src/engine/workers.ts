@@ -100,6 +100,18 @@ async function checkPiece(
   return { account, reopened: [...reopened], start, marks };
 }
 
+/** Hooks that note their calls, to be replayed by the main thread in read order. */
+function recordingHooks(): { hooks: HookCall[]; recorder: RunHooks } {
+  const hooks: HookCall[] = [];
+  const recorder: RunHooks = {
+    onSkip: (skip) => hooks.push({ hook: 'onSkip', skip }),
+    onFileError: (file, reason) => hooks.push({ hook: 'onFileError', file, reason }),
+    onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
+    onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
+  };
+  return { hooks, recorder };
+}
+
 /**
  * The worker side: checks the pieces the main thread sends, one at a time, posting entries in batches as
  * they are made (nothing per finding stays here) and, per piece, what it leaves besides.
@@ -118,13 +130,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       void rereadFor(message.index, message.task).catch(fail);
       return;
     }
-    const hooks: HookCall[] = [];
-    const recorder: RunHooks = {
-      onSkip: (skip) => hooks.push({ hook: 'onSkip', skip }),
-      onFileError: (file, reason) => hooks.push({ hook: 'onFileError', file, reason }),
-      onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
-      onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
-    };
+    const { hooks, recorder } = recordingHooks();
     let ops: Op[] = [];
     let postedRecords = currentProgress().records;
     let postedBytes = inputBytes.read;
@@ -466,7 +472,7 @@ const MESSAGES_PER_POST = 2000;
  * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
  * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[]): Promise<Message[][]> {
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[], checkHere: (index: number, piece: Piece) => Promise<PieceDone>): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
@@ -504,7 +510,21 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         resolve(found);
       }
     };
-    for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
+    const pieceDone = (index: number, left: PieceDone) => {
+      joiner.done(index, left);
+      if (++done === pieces.length) {
+        rereads = plan();
+        for (const idle of waiting.splice(0)) give(idle);
+        finishIfDone();
+      }
+    };
+    // This thread checks pieces too, between handling what the workers post: one isolate fewer to warm up
+    // and collect for, and its entries go to the store without crossing threads.
+    const checkPiecesHere = async () => {
+      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await checkHere(index, pieces[index] as Piece));
+    };
+    checkPiecesHere().catch(fail);
+    for (let w = 0; w < Math.min(run.jobs - 1, pieces.length); w++) {
       // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
       // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
       const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
@@ -518,14 +538,9 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
           for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
           busy.delete(worker);
-          joiner.done(message.piece, message.done);
           const piece = pieces[message.piece];
           run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
-          if (++done === pieces.length) {
-            rereads = plan();
-            for (const idle of waiting.splice(0)) give(idle);
-            finishIfDone();
-          }
+          pieceDone(message.piece, message.done);
         } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
         else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
         else if (message.type === 'reread-done') {
@@ -564,7 +579,17 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   let again: AsyncIterable<InputEvent>;
   if (run.jobs > 1 && pieces.length > 1 && !identity) {
     // The workers read again too, and check the reopened conversations or send back their messages.
-    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs)));
+    const share: RunOptions = { ...options, memoryBudgetBytes: Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / run.jobs) };
+    const checkHere = async (index: number, piece: Piece): Promise<PieceDone> => {
+      const { hooks: calls, recorder } = recordingHooks();
+      const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
+        const events = readPiece(piece, run.readOptions, run.forced, started);
+        return run.track ? run.track(events) : events;
+      };
+      const done = await checkPiece(read, recorder, share, check, packer, (op) => joiner.take(index, op));
+      return { ...done, hooks: calls };
+    };
+    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs), checkHere));
   } else {
     for (const [index, piece] of pieces.entries()) {
       const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
