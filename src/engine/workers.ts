@@ -100,6 +100,57 @@ async function checkPiece(
   return { account, reopened: [...reopened], start, marks };
 }
 
+/** Where a re-read's results go: entries of conversations checked again, or messages to check elsewhere. */
+interface RereadResults {
+  rechecked(entries: PackedEntry[]): void;
+  messages(messages: Message[]): void;
+}
+
+/**
+ * Reads again for a task's reopened conversations: checks them when the task has all their lines, else
+ * gives their messages back in batches. True when they did not fit the budget (to be given back instead).
+ */
+async function rereadAndCheck(
+  { rereads, ids, check: checkHere }: RereadTask,
+  readOptions: ReadOptions,
+  forced: string | undefined,
+  memoryBudgetBytes: number | undefined,
+  check: (grouped: Grouped) => ConversationEntry,
+  packer: EntryPacker,
+  results: RereadResults,
+): Promise<boolean> {
+  const wanted = new Set(ids);
+  const messages = wantedMessages(readAll(rereads, wanted, readOptions, forced), wanted);
+  if (checkHere) {
+    // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
+    const collector = new ConversationCollector(Infinity);
+    for await (const message of messages) {
+      collector.add(message);
+      if (collector.bytes > (memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) return true;
+    }
+    let entries: PackedEntry[] = [];
+    for (const grouped of collector.drain()) {
+      entries.push(packer.pack(check(grouped)));
+      if (entries.length >= OPS_PER_POST) {
+        results.rechecked(entries);
+        entries = [];
+      }
+    }
+    results.rechecked(entries);
+  } else {
+    let batch: Message[] = [];
+    for await (const message of messages) {
+      batch.push(message);
+      if (batch.length >= MESSAGES_PER_POST) {
+        results.messages(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) results.messages(batch);
+  }
+  return false;
+}
+
 /** Hooks that note their calls, to be replayed by the main thread in read order. */
 function recordingHooks(): { hooks: HookCall[]; recorder: RunHooks } {
   const hooks: HookCall[] = [];
@@ -155,46 +206,12 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       })
       .catch(fail);
   });
-  /**
-   * Reads again for reopened conversations: checks them here and posts their entries when the task has all
-   * their lines, else posts their messages back in batches.
-   */
-  const rereadFor = async (index: number, { rereads, ids, check: checkHere }: RereadTask) => {
-    const wanted = new Set(ids);
-    const messages = wantedMessages(readAll(rereads, wanted, setup.readOptions, setup.forced), wanted);
-    if (checkHere) {
-      // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
-      const collector = new ConversationCollector(Infinity);
-      for await (const message of messages) {
-        collector.add(message);
-        if (collector.bytes > (setup.options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) {
-          post({ type: 'reread-done', index, overflowed: true });
-          post({ type: 'ready' });
-          return;
-        }
-      }
-      let entries: PackedEntry[] = [];
-      const flush = () => {
-        post({ type: 'rechecked', entries }, packer.release());
-        entries = [];
-      };
-      for (const grouped of collector.drain()) {
-        entries.push(packer.pack(check(grouped)));
-        if (entries.length >= OPS_PER_POST) flush();
-      }
-      flush();
-    } else {
-      let batch: Message[] = [];
-      for await (const message of messages) {
-        batch.push(message);
-        if (batch.length >= MESSAGES_PER_POST) {
-          post({ type: 'messages', index, messages: batch });
-          batch = [];
-        }
-      }
-      if (batch.length > 0) post({ type: 'messages', index, messages: batch });
-    }
-    post({ type: 'reread-done', index });
+  const rereadFor = async (index: number, task: RereadTask) => {
+    const overflowed = await rereadAndCheck(task, setup.readOptions, setup.forced, setup.options.memoryBudgetBytes, check, packer, {
+      rechecked: (entries) => post({ type: 'rechecked', entries }, packer.release()),
+      messages: (messages) => post({ type: 'messages', index, messages }),
+    });
+    post({ type: 'reread-done', index, overflowed });
     post({ type: 'ready' });
   };
   post({ type: 'ready' });
@@ -464,6 +481,12 @@ async function* messageEvents(lists: readonly Message[][]): AsyncIterable<InputE
   for (const list of lists) yield { type: 'batch', events: list.map((message) => ({ type: 'message', message })) };
 }
 
+/** What this thread does beside the workers: a piece (its leftovers to join), a re-read task (true: it overflowed). */
+interface WorkHere {
+  piece(index: number, piece: Piece): Promise<PieceDone>;
+  reread(task: RereadTask, results: RereadResults): Promise<boolean>;
+}
+
 /** Messages per post when a worker sends back what it read again. */
 const MESSAGES_PER_POST = 2000;
 
@@ -472,7 +495,7 @@ const MESSAGES_PER_POST = 2000;
  * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
  * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[], checkHere: (index: number, piece: Piece) => Promise<PieceDone>): Promise<Message[][]> {
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[], here: WorkHere): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
@@ -510,20 +533,39 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         resolve(found);
       }
     };
+    let rereadsKnown: () => void = () => {};
+    const planned = new Promise<void>((known) => (rereadsKnown = known));
     const pieceDone = (index: number, left: PieceDone) => {
       joiner.done(index, left);
       if (++done === pieces.length) {
         rereads = plan();
+        rereadsKnown();
         for (const idle of waiting.splice(0)) give(idle);
         finishIfDone();
       }
     };
-    // This thread checks pieces too, between handling what the workers post: one isolate fewer to warm up
-    // and collect for, and its entries go to the store without crossing threads.
-    const checkPiecesHere = async () => {
-      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await checkHere(index, pieces[index] as Piece));
+    const rereadDone = (index: number, overflowed: boolean | undefined) => {
+      // Too many messages to check within a thread's share of the budget: sent back instead, and grouped here (past the budget, on disk).
+      if (overflowed) rereads?.push({ ...(rereads[index] as RereadTask), check: false });
+      found[index] ??= [];
+      rereadsDone++;
+      finishIfDone();
     };
-    checkPiecesHere().catch(fail);
+    // This thread takes pieces and re-reads too, between handling what the workers post: one isolate fewer
+    // to warm up and collect for, and its entries go to the store without crossing threads.
+    const workHere = async () => {
+      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece));
+      await planned;
+      while (rereads && nextReread < rereads.length && !failed) {
+        const index = nextReread++;
+        const results: RereadResults = {
+          rechecked: (entries) => entries.forEach((entry) => joiner.rechecked(entry)),
+          messages: (messages) => (found[index] ??= []).push(...messages),
+        };
+        rereadDone(index, await here.reread(rereads[index] as RereadTask, results));
+      }
+    };
+    workHere().catch(fail);
     for (let w = 0; w < Math.min(run.jobs - 1, pieces.length); w++) {
       // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
       // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
@@ -545,11 +587,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
         else if (message.type === 'reread-done') {
           busy.delete(worker);
-          // Too many messages to check within a worker's budget: sent back instead, and grouped here (past the budget, on disk).
-          if (message.overflowed) rereads?.push({ ...(rereads[message.index] as RereadTask), check: false });
-          found[message.index] ??= [];
-          rereadsDone++;
-          finishIfDone();
+          rereadDone(message.index, message.overflowed);
         } else fail(new Error(message.message));
       });
       worker.on('error', fail);
@@ -580,16 +618,19 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   if (run.jobs > 1 && pieces.length > 1 && !identity) {
     // The workers read again too, and check the reopened conversations or send back their messages.
     const share: RunOptions = { ...options, memoryBudgetBytes: Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / run.jobs) };
-    const checkHere = async (index: number, piece: Piece): Promise<PieceDone> => {
-      const { hooks: calls, recorder } = recordingHooks();
-      const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
-        const events = readPiece(piece, run.readOptions, run.forced, started);
-        return run.track ? run.track(events) : events;
-      };
-      const done = await checkPiece(read, recorder, share, check, packer, (op) => joiner.take(index, op));
-      return { ...done, hooks: calls };
+    const here: WorkHere = {
+      async piece(index, piece) {
+        const { hooks: calls, recorder } = recordingHooks();
+        const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
+          const events = readPiece(piece, run.readOptions, run.forced, started);
+          return run.track ? run.track(events) : events;
+        };
+        const done = await checkPiece(read, recorder, share, check, packer, (op) => joiner.take(index, op));
+        return { ...done, hooks: calls };
+      },
+      reread: (task, results) => rereadAndCheck(task, run.readOptions, run.forced, share.memoryBudgetBytes, check, packer, results),
     };
-    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs), checkHere));
+    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs), here));
   } else {
     for (const [index, piece] of pieces.entries()) {
       const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
