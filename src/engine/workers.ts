@@ -253,7 +253,7 @@ export interface PieceCheck {
   /** The compiled worker script (it builds a WorkerSetup from `workerData` and calls serveChecks). */
   workerUrl: URL;
   workerData: unknown;
-  /** Worker threads; 1 checks every piece in this thread. */
+  /** Threads that check pieces: this one and jobs-1 workers (1: this one only). */
   jobs: number;
   files: string[];
   readOptions: ReadOptions;
@@ -491,9 +491,9 @@ interface WorkHere {
 const MESSAGES_PER_POST = 2000;
 
 /**
- * Runs the pieces on worker threads, handing what they post to the joiner; then, once every piece is done,
+ * Runs the pieces on worker threads and this one, handing what they give to the joiner; then, once every piece is done,
  * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
- * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
+ * over the same threads. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
 function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[], here: WorkHere): Promise<Message[][]> {
   const workers: Worker[] = [];
@@ -599,7 +599,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
 }
 
 /**
- * Checks files in bounded memory, on `jobs` worker threads or in this one: the files (and byte ranges of
+ * Checks files in bounded memory, in this thread and jobs-1 worker threads: the files (and byte ranges of
  * big JSON Lines files) are pieces; each is grouped and checked as memory runs short (EvictingGrouper). A
  * conversation that more than one piece saw, or that continued after its early check, is superseded and
  * re-checked whole at the end from a re-read of the lines where it lies, so the report is byte-identical
