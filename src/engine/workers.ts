@@ -566,7 +566,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
       }
     };
     workHere().catch(fail);
-    for (let w = 0; w < Math.min(run.jobs - 1, pieces.length); w++) {
+    for (let w = 0; w < Math.min(run.jobs, pieces.length) - 1; w++) {
       // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
       // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
       const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
