@@ -33,6 +33,8 @@ const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
  * Anything else (an hour that holds a change, years outside 1970–9999, a time Date cannot read) goes to Intl.
  */
 export function localTime(iso: string, timezone: string): string {
+  // The same UTC minute as the last time printed (in toISOString's form): the same local minute, the same seconds.
+  if (timezone === lastZone && iso.length === 24 && iso.charCodeAt(23) === Z && iso.startsWith(lastUtcMinute)) return lastPrefix + iso.slice(17, 19);
   const ms = Date.parse(iso);
   if (!(ms >= 0 && ms < MAX_FAST_MS)) return intlLocalTime(new Date(iso), timezone);
   let offsets = hourOffsets.get(timezone);
@@ -53,10 +55,16 @@ export function localTime(iso: string, timezone: string): string {
     lastPrefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
     lastMinute = minute;
   }
+  // Offsets of whole minutes keep the seconds: the next time in this UTC minute is printed from the last.
+  lastZone = offset % 60_000 === 0 && iso.length === 24 && iso.charCodeAt(23) === Z ? timezone : '';
+  lastUtcMinute = iso.slice(0, 17);
   return lastPrefix + two(Math.floor((wall - minute * 60_000) / 1000));
 }
+const Z = 0x5a;
 let lastMinute = Number.NaN;
 let lastPrefix = '';
+let lastZone = '';
+let lastUtcMinute = '';
 /** Past 9999 years print differently (and a wall clock one day off could cross it). */
 const MAX_FAST_MS = Date.UTC(9999, 0, 1);
 
