@@ -23,7 +23,11 @@ interface Held {
 
 /** Runs of one level merged into one of the next once there are this many (each open run costs read buffers). */
 const FAN_IN = 128;
+/** Bytes read from a run's file at a time: at most, at least, and what all the open files read at once aim at. */
 const READ_CHUNK = 64 * 1024;
+const MIN_READ_CHUNK = 4 * 1024;
+const READ_BUDGET = 4 * 1024 * 1024;
+const chunkFor = (files: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, files))));
 const WRITE_CHARS = 256 * 1024;
 /** What a held record costs beyond its text. */
 const HELD_OVERHEAD_BYTES = 120;
@@ -50,6 +54,7 @@ class ForwardReader {
   constructor(
     readonly path: string,
     private readonly size: number,
+    private readonly chunk: number,
   ) {
     this.fd = openSync(path, 'r');
   }
@@ -57,7 +62,7 @@ class ForwardReader {
   /** Makes the buffer hold `least` bytes from `start` on (or all that is left of the file). */
   private fill(least: number): void {
     const left = this.end - this.start;
-    const next = Buffer.allocUnsafeSlow(Math.max(READ_CHUNK, least));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.chunk, least));
     this.buffer.copy(next, 0, this.start, this.end);
     const from = this.base + this.end;
     const wanted = Math.min(next.length - left, this.size - from);
@@ -110,7 +115,7 @@ class ForwardReader {
   }
 }
 
-/** Appends text (as UTF-8) and bytes to a new file, written in pieces of about WRITE_CHARS. */
+/** Appends text (as UTF-8, or UTF-16 when asked) and bytes to a new file, written in pieces of about WRITE_CHARS. */
 export class AppendFile {
   private readonly fd: number;
   private pending: string[] = [];
@@ -118,7 +123,11 @@ export class AppendFile {
   /** Bytes written so far, pending ones included. */
   size = 0;
 
-  constructor(readonly path: string) {
+  /** `encoding`: UTF-16 costs a copy where UTF-8 costs a transcoding (Chinese text), for more bytes on disk. */
+  constructor(
+    readonly path: string,
+    private readonly encoding: 'utf8' | 'utf16le' = 'utf8',
+  ) {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
@@ -133,14 +142,14 @@ export class AppendFile {
     }
     this.pending.push(piece);
     this.chars += piece.length;
-    this.size += Buffer.byteLength(piece);
+    this.size += this.encoding === 'utf16le' ? 2 * piece.length : Buffer.byteLength(piece);
     if (this.chars >= WRITE_CHARS) this.flush();
     return at;
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    const bytes = Buffer.from(this.pending.join(''), this.encoding);
     writeAll(this.fd, bytes, this.size - bytes.length);
     this.pending = [];
     this.chars = 0;
@@ -187,8 +196,8 @@ interface Cursor {
   close(): void;
 }
 
-function runCursor(run: Run): Cursor {
-  const heads = new ForwardReader(run.heads, run.headBytes);
+function runCursor(run: Run, chunk: number): Cursor {
+  const heads = new ForwardReader(run.heads, run.headBytes, chunk);
   let bodies: ForwardReader | undefined;
   let line: Buffer = Buffer.alloc(0);
   let tab = 0;
@@ -197,7 +206,7 @@ function runCursor(run: Run): Cursor {
   let fields: unknown[] = [];
   const body = (): Uint8Array => {
     if (bodyLength === 0) return EMPTY;
-    bodies ??= new ForwardReader(run.bodies, run.bodyBytes);
+    bodies ??= new ForwardReader(run.bodies, run.bodyBytes, chunk);
     return bodies.bytes(bodyAt, bodyLength);
   };
   const cursor: Cursor = {
@@ -363,7 +372,8 @@ export class SortedRecords {
       const same = this.runs.filter((run) => run.level === level);
       if (same.length < FAN_IN) return;
       this.runs = this.runs.filter((run) => run.level !== level);
-      this.newRun(level + 1, merged(same.map(runCursor)));
+      const chunk = chunkFor(2 * same.length);
+      this.newRun(level + 1, merged(same.map((run) => runCursor(run, chunk))));
       for (const run of same) {
         unlinkSync(run.heads);
         unlinkSync(run.bodies);
@@ -377,7 +387,8 @@ export class SortedRecords {
       this.sealed = true;
       this.held.sort((a, b) => compareKeys(a.key, b.key));
     }
-    for (const cursor of merged([...this.runs.map(runCursor), heldCursor(this.held)])) yield cursor.record();
+    const chunk = chunkFor(2 * this.runs.length);
+    for (const cursor of merged([...this.runs.map((run) => runCursor(run, chunk)), heldCursor(this.held)])) yield cursor.record();
   }
 
   close(): void {

@@ -147,12 +147,13 @@ interface WholeTimeline {
 /**
  * What the HTML report keeps of a run's conversations, in bounded memory: for every conversation given, a
  * record on disk (see SortedRecords) with its table row, its reply delays and, when it has findings, its
- * findings and its flagged messages as the page prints them; read back in report order. Whole timelines
- * are held in memory for the worst conversations only, within the budget of characters, exactly as
- * TranscriptKeeper chooses them (the same steps in the same order, so the same timelines stay whole).
+ * findings and its flagged messages as the page prints them; read back in report order. The whole timeline
+ * of each conversation with findings is printed to a file as it comes; which stay whole (the worst, within
+ * the budget of characters) is chosen from what ranks them, held in memory, by the same steps in the same
+ * order as TranscriptKeeper, so the same timelines stay whole.
  *
  * A conversation given again replaces what was kept of it. The engine gives one again only after, or just
- * before, its entry store supersedes it (see the EntryStore that supersedes() returns): a transcript is
+ * before, its entry store supersedes it (see the EntryStore that storeFor() returns): a transcript is
  * held back until the next one comes, so a supersede that follows its own conversation's transcript
  * still drops the earlier one first, as TranscriptKeeper did at once with a table of every id. Of a
  * superseded conversation only the last record counts, as in the store.
@@ -164,7 +165,7 @@ export class TranscriptSpill implements TimelineStream {
   private seq = 0;
   /** Superseded conversations: the sequence number of the record given last since (-1: none yet). */
   private readonly superseded = new Map<string, number>();
-  // Printed on disk, not held: the messages of two million characters of text take ~80 MB as objects.
+  // Printed on disk, not held: the messages of two million characters of text took ~80 MB more peak RSS as objects.
   private whole: WholeTimeline[] = [];
   private wholeFile: AppendFile | undefined;
   private wholeChars = 0;
@@ -228,7 +229,7 @@ export class TranscriptSpill implements TimelineStream {
       const rows = transcript.messages.map((m) => messageRow(m, this.timezone));
       body = `${JSON.stringify(compact)}\t${printedMessages(rows.filter((row) => flagged.has(row[0])))}`;
       const chars = textChars(transcript);
-      const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole')));
+      const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole'), 'utf16le'));
       const at = file.size;
       file.write(printedMessages(rows));
       this.whole.push({ conversationId, summary, chars, at, bytes: file.size - at });
@@ -285,7 +286,7 @@ export class TranscriptSpill implements TimelineStream {
 
   *conversations(): Generator<PageConversation> {
     const wholeById = this.finish();
-    const readWhole = (whole: WholeTimeline) => (this.wholeFile as AppendFile).read(whole.at, whole.bytes);
+    const readWhole = (whole: WholeTimeline) => (this.wholeFile as AppendFile).read(whole.at, whole.bytes).toString('utf16le');
     for (const { fields, body } of this.records.records()) {
       const [startedAt, conversationId, seq, agents, messages, findings, score, passed, critical, deductions, file, delays] = fields as RecordHead;
       const last = this.superseded.get(conversationId);
