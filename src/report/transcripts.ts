@@ -1,7 +1,7 @@
 import type { ConversationSummary } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import type { PageConversation, PageTimeline, TimelineFinding, TimelineStream, TimelineTotals, TranscriptSet } from './formatter.js';
-import { worstFirst } from './ranking.js';
+import { worstFirst, type Ranked } from './ranking.js';
 import { IdHashTable } from '../engine/id-table.js';
 import { EntryStore } from '../engine/entry-store.js';
 import { AppendFile, SortedRecords } from './transcript-runs.js';
@@ -137,7 +137,8 @@ type RecordHead = [
 /** A timeline that may be kept whole: what ranks it, its characters of text, where its messages are as the page prints them. */
 interface WholeTimeline {
   conversationId: string;
-  summary: ConversationSummary;
+  /** Only what ranks it: a summary holds on to more. */
+  rank: Ranked;
   chars: number;
   /** Where in the file of whole timelines, and how many bytes. */
   at: number;
@@ -180,7 +181,7 @@ export class TranscriptSpill implements TimelineStream {
   ) {
     const byScore = worstFirst(scored);
     // As TranscriptKeeper orders them.
-    this.order = (a, b) => byScore(a.summary, b.summary) || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
+    this.order = (a, b) => byScore(a.rank, b.rank) || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
     this.records = new SortedRecords('chatlint-timelines-', spillBytes);
   }
 
@@ -232,7 +233,7 @@ export class TranscriptSpill implements TimelineStream {
       const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole'), 'utf16le'));
       const at = file.size;
       file.write(printedMessages(rows));
-      this.whole.push({ conversationId, summary, chars, at, bytes: file.size - at });
+      this.whole.push({ conversationId, rank: { score: summary.score, findings: summary.findings, startedAt: summary.startedAt }, chars, at, bytes: file.size - at });
       this.wholeChars += chars;
       if (this.wholeChars > this.budgetChars * TRIM_SLACK) this.trim();
     }
