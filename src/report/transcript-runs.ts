@@ -120,8 +120,8 @@ export class AppendFile {
   private readonly fd: number;
   private pending: string[] = [];
   private chars = 0;
-  /** Bytes written so far, pending ones included. */
-  size = 0;
+  /** Bytes in the file (not those pending). */
+  private written = 0;
 
   /** `encoding`: UTF-16 costs a copy where UTF-8 costs a transcoding (Chinese text), for more bytes on disk. */
   constructor(
@@ -131,26 +131,29 @@ export class AppendFile {
     this.fd = openSync(path, 'wx+', 0o600);
   }
 
-  /** Appends; returns where it starts. */
-  write(piece: string | Uint8Array): number {
-    const at = this.size;
+  /** Bytes appended so far: in UTF-16 counted as they come; in UTF-8 once encoded (asking writes what is pending). */
+  get size(): number {
+    if (this.encoding === 'utf8') this.flush();
+    return this.written + 2 * this.chars;
+  }
+
+  append(piece: string | Uint8Array): void {
     if (typeof piece !== 'string') {
       this.flush();
-      writeAll(this.fd, piece, this.size);
-      this.size += piece.length;
-      return at;
+      writeAll(this.fd, piece, this.written);
+      this.written += piece.length;
+      return;
     }
     this.pending.push(piece);
     this.chars += piece.length;
-    this.size += this.encoding === 'utf16le' ? 2 * piece.length : Buffer.byteLength(piece);
     if (this.chars >= WRITE_CHARS) this.flush();
-    return at;
   }
 
   flush(): void {
     if (this.pending.length === 0) return;
     const bytes = Buffer.from(this.pending.join(''), this.encoding);
-    writeAll(this.fd, bytes, this.size - bytes.length);
+    writeAll(this.fd, bytes, this.written);
+    this.written += bytes.length;
     this.pending = [];
     this.chars = 0;
   }
@@ -235,9 +238,9 @@ function runCursor(run: Run, chunk: number): Cursor {
       };
     },
     copyTo(headsOut, bodiesOut) {
-      headsOut.write(line);
-      headsOut.write(NEWLINE_BYTES);
-      if (bodyLength > 0) bodiesOut.write(body());
+      headsOut.append(line);
+      headsOut.append(NEWLINE_BYTES);
+      if (bodyLength > 0) bodiesOut.append(body());
     },
     close() {
       heads.close();
@@ -265,8 +268,8 @@ function heldCursor(held: readonly Held[]): Cursor {
     },
     copyTo(heads, bodies) {
       const { head, body } = item as Held;
-      heads.write(`${Buffer.byteLength(body)}\t${head}\n`);
-      if (body !== '') bodies.write(body);
+      heads.append(`${body === '' ? 0 : Buffer.byteLength(body)}\t${head}\n`);
+      if (body !== '') bodies.append(body);
     },
     close: () => undefined,
   };

@@ -232,7 +232,7 @@ export class TranscriptSpill implements TimelineStream {
       const chars = textChars(transcript);
       const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole'), 'utf16le'));
       const at = file.size;
-      file.write(printedMessages(rows));
+      file.append(printedMessages(rows));
       this.whole.push({ conversationId, rank: { score: summary.score, findings: summary.findings, startedAt: summary.startedAt }, chars, at, bytes: file.size - at });
       this.wholeChars += chars;
       if (this.wholeChars > this.budgetChars * TRIM_SLACK) this.trim();
