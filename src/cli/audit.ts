@@ -47,7 +47,7 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
     let ranked: RankedConversations | undefined;
     const shown: Transcript[] = [];
     entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
-    const run = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
+    const run = await readAndCheck(paths, options, settings, io, {
       entries,
       async whileOpen({ report }, readAgain) {
         if (report.summary.conversations === 0) return;
