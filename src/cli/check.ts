@@ -260,7 +260,8 @@ export async function readAndCheck(
     const readAgain: ReadAgain = async (wanted, onConversation) => {
       const store = new EntryStore(entryBudgetFor(memoryBudgetBytes));
       try {
-        await runCheck(events({ ...reading, onlyConversations: wanted }), settings.ruleset, {}, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: wanted, shard, onConversation, entries: store });
+        const records = result.readAgain?.(wanted) ?? events({ ...reading, onlyConversations: wanted });
+        await runCheck(records, settings.ruleset, {}, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: wanted, shard, onConversation, entries: store });
       } finally {
         store.close();
       }

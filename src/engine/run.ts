@@ -40,6 +40,12 @@ export interface RunResult {
   entries: EntryStore;
   /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
   seen: { recordsRead: number; messages: number; skippedRecords: number };
+  /**
+   * The input's records of some of the checked conversations, read again where the run saw them (checked piece
+   * by piece: only the lines where they lie; JSON Lines records of others are not parsed). Skips and notes
+   * among them were counted the first time.
+   */
+  readAgain?: (conversations: ReadonlySet<string>) => AsyncIterable<InputEvent>;
 }
 
 export interface RunOptions {
