@@ -155,7 +155,8 @@ function assertConversationsFound(selected: ReadonlySet<string> | undefined, rep
 
 /**
  * Reads the input and runs the engine, telling the user on stderr about skips, file errors and notes:
- * what `check` and `audit` share. Usage errors are thrown (see usageExitCode).
+ * what `check` and `audit` share. Usage errors are thrown (see usageExitCode). `whileOpen` is called with the
+ * run before standard input's temporary copy is removed, and may read some conversations again (ReadAgain).
  */
 export async function readAndCheck(
   paths: string[],
