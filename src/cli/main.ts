@@ -114,7 +114,7 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--max-repeated-skips <n>', 'on stderr, list at most n skips with the same reason per file, then one line with the count (default 20; the JSON report keeps them all)')
     .option('--strict', 'exit 2 when any record had to be skipped')
     .option('--memory-budget <size>', 'estimated memory for messages held while grouping (MB, or with a unit: 512MB, 2GB); past it the least recently active conversations are checked early (default 16, shared by the workers)')
-    .option('--jobs <n>', 'worker threads that read and check files (and parts of big JSON Lines files) side by side (default: one per core for inputs of 192 MB or more, else 1; 1 runs everything in one thread); the report is the same for any number')
+    .option('--jobs <n>', 'threads that read and check files (and parts of big JSON Lines files) side by side: this one and N-1 workers (default: one per core for inputs of 192 MB or more, else 1; 1 runs everything in one thread); the report is the same for any number')
     .option('--cache <dir>', 'keep partial reports in dir, keyed by the input files\' contents, tool version, rules and settings: a re-run over unchanged input checks nothing')
     .option('--shard <k/n>', 'check only the conversations of shard k of n (by a hash of the conversation id) and write a partial report for `chatlint merge`')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')

@@ -100,6 +100,69 @@ async function checkPiece(
   return { account, reopened: [...reopened], start, marks };
 }
 
+/** Where a re-read's results go: entries of conversations checked again, or messages to check elsewhere. */
+interface RereadResults {
+  rechecked(entries: PackedEntry[]): void;
+  messages(messages: Message[]): void;
+}
+
+/**
+ * Reads again for a task's reopened conversations: checks them when the task has all their lines, else
+ * gives their messages back in batches. True when they did not fit the budget (to be given back instead).
+ */
+async function rereadAndCheck(
+  { rereads, ids, check: checkHere }: RereadTask,
+  readOptions: ReadOptions,
+  forced: string | undefined,
+  memoryBudgetBytes: number | undefined,
+  check: (grouped: Grouped) => ConversationEntry,
+  packer: EntryPacker,
+  results: RereadResults,
+): Promise<boolean> {
+  const wanted = new Set(ids);
+  const messages = wantedMessages(readAll(rereads, wanted, readOptions, forced), wanted);
+  if (checkHere) {
+    // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
+    const collector = new ConversationCollector(Infinity);
+    for await (const message of messages) {
+      collector.add(message);
+      if (collector.bytes > (memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) return true;
+    }
+    let entries: PackedEntry[] = [];
+    for (const grouped of collector.drain()) {
+      entries.push(packer.pack(check(grouped)));
+      if (entries.length >= OPS_PER_POST) {
+        results.rechecked(entries);
+        entries = [];
+      }
+    }
+    results.rechecked(entries);
+  } else {
+    let batch: Message[] = [];
+    for await (const message of messages) {
+      batch.push(message);
+      if (batch.length >= MESSAGES_PER_POST) {
+        results.messages(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) results.messages(batch);
+  }
+  return false;
+}
+
+/** Hooks that note their calls, to be replayed by the main thread in read order. */
+function recordingHooks(): { hooks: HookCall[]; recorder: RunHooks } {
+  const hooks: HookCall[] = [];
+  const recorder: RunHooks = {
+    onSkip: (skip) => hooks.push({ hook: 'onSkip', skip }),
+    onFileError: (file, reason) => hooks.push({ hook: 'onFileError', file, reason }),
+    onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
+    onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
+  };
+  return { hooks, recorder };
+}
+
 /**
  * The worker side: checks the pieces the main thread sends, one at a time, posting entries in batches as
  * they are made (nothing per finding stays here) and, per piece, what it leaves besides.
@@ -118,13 +181,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       void rereadFor(message.index, message.task).catch(fail);
       return;
     }
-    const hooks: HookCall[] = [];
-    const recorder: RunHooks = {
-      onSkip: (skip) => hooks.push({ hook: 'onSkip', skip }),
-      onFileError: (file, reason) => hooks.push({ hook: 'onFileError', file, reason }),
-      onNote: (file, note) => hooks.push({ hook: 'onNote', file, message: note }),
-      onEmptyFile: (file) => hooks.push({ hook: 'onEmptyFile', file }),
-    };
+    const { hooks, recorder } = recordingHooks();
     let ops: Op[] = [];
     let postedRecords = currentProgress().records;
     let postedBytes = inputBytes.read;
@@ -149,46 +206,12 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       })
       .catch(fail);
   });
-  /**
-   * Reads again for reopened conversations: checks them here and posts their entries when the task has all
-   * their lines, else posts their messages back in batches.
-   */
-  const rereadFor = async (index: number, { rereads, ids, check: checkHere }: RereadTask) => {
-    const wanted = new Set(ids);
-    const messages = wantedMessages(readAll(rereads, wanted, setup.readOptions, setup.forced), wanted);
-    if (checkHere) {
-      // Held in memory only: a worker never spills to disk (its exit handlers do not run when it is stopped).
-      const collector = new ConversationCollector(Infinity);
-      for await (const message of messages) {
-        collector.add(message);
-        if (collector.bytes > (setup.options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES)) {
-          post({ type: 'reread-done', index, overflowed: true });
-          post({ type: 'ready' });
-          return;
-        }
-      }
-      let entries: PackedEntry[] = [];
-      const flush = () => {
-        post({ type: 'rechecked', entries }, packer.release());
-        entries = [];
-      };
-      for (const grouped of collector.drain()) {
-        entries.push(packer.pack(check(grouped)));
-        if (entries.length >= OPS_PER_POST) flush();
-      }
-      flush();
-    } else {
-      let batch: Message[] = [];
-      for await (const message of messages) {
-        batch.push(message);
-        if (batch.length >= MESSAGES_PER_POST) {
-          post({ type: 'messages', index, messages: batch });
-          batch = [];
-        }
-      }
-      if (batch.length > 0) post({ type: 'messages', index, messages: batch });
-    }
-    post({ type: 'reread-done', index });
+  const rereadFor = async (index: number, task: RereadTask) => {
+    const overflowed = await rereadAndCheck(task, setup.readOptions, setup.forced, setup.options.memoryBudgetBytes, check, packer, {
+      rechecked: (entries) => post({ type: 'rechecked', entries }, packer.release()),
+      messages: (messages) => post({ type: 'messages', index, messages }),
+    });
+    post({ type: 'reread-done', index, overflowed });
     post({ type: 'ready' });
   };
   post({ type: 'ready' });
@@ -230,7 +253,7 @@ export interface PieceCheck {
   /** The compiled worker script (it builds a WorkerSetup from `workerData` and calls serveChecks). */
   workerUrl: URL;
   workerData: unknown;
-  /** Worker threads; 1 checks every piece in this thread. */
+  /** Threads that check pieces: this one and jobs-1 workers (1: this one only). */
   jobs: number;
   files: string[];
   readOptions: ReadOptions;
@@ -466,15 +489,21 @@ async function* messageEvents(lists: readonly Message[][]): AsyncIterable<InputE
   for (const list of lists) yield { type: 'batch', events: list.map((message) => ({ type: 'message', message })) };
 }
 
+/** What this thread does beside the workers: a piece (its leftovers to join), a re-read task (true: it overflowed). */
+interface WorkHere {
+  piece(index: number, piece: Piece): Promise<PieceDone>;
+  reread(task: RereadTask, results: RereadResults): Promise<boolean>;
+}
+
 /** Messages per post when a worker sends back what it read again. */
 const MESSAGES_PER_POST = 2000;
 
 /**
- * Runs the pieces on worker threads, handing what they post to the joiner; then, once every piece is done,
+ * Runs the pieces on worker threads and this one, handing what they give to the joiner; then, once every piece is done,
  * the re-read tasks for the reopened conversations (`plan` says which, from what the joiner learnt), spread
- * over the same workers. Resolves to the messages sent back by tasks that did not check, in the plan's order.
+ * over the same threads. Resolves to the messages sent back by tasks that did not check, in the plan's order.
  */
-function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[]): Promise<Message[][]> {
+function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan: () => RereadTask[], here: WorkHere): Promise<Message[][]> {
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
@@ -512,7 +541,40 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         resolve(found);
       }
     };
-    for (let w = 0; w < Math.min(run.jobs, pieces.length); w++) {
+    let rereadsKnown: () => void = () => {};
+    const planned = new Promise<void>((known) => (rereadsKnown = known));
+    const pieceDone = (index: number, left: PieceDone) => {
+      joiner.done(index, left);
+      if (++done === pieces.length) {
+        rereads = plan();
+        rereadsKnown();
+        for (const idle of waiting.splice(0)) give(idle);
+        finishIfDone();
+      }
+    };
+    const rereadDone = (index: number, overflowed: boolean | undefined) => {
+      // Too many messages to check within a thread's share of the budget: sent back instead, and grouped here (past the budget, on disk).
+      if (overflowed) rereads?.push({ ...(rereads[index] as RereadTask), check: false });
+      found[index] ??= [];
+      rereadsDone++;
+      finishIfDone();
+    };
+    // This thread takes pieces and re-reads too, between handling what the workers post: one isolate fewer
+    // to warm up and collect for, and its entries go to the store without crossing threads.
+    const workHere = async () => {
+      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece));
+      await planned;
+      while (rereads && nextReread < rereads.length && !failed) {
+        const index = nextReread++;
+        const results: RereadResults = {
+          rechecked: (entries) => entries.forEach((entry) => joiner.rechecked(entry)),
+          messages: (messages) => (found[index] ??= []).push(...messages),
+        };
+        rereadDone(index, await here.reread(rereads[index] as RereadTask, results));
+      }
+    };
+    workHere().catch(fail);
+    for (let w = 0; w < Math.min(run.jobs, pieces.length) - 1; w++) {
       // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
       // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
       const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
@@ -526,23 +588,14 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
           for (const op of message.ops) joiner.take(message.piece, op);
         } else if (message.type === 'piece-done') {
           busy.delete(worker);
-          joiner.done(message.piece, message.done);
           const piece = pieces[message.piece];
           run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
-          if (++done === pieces.length) {
-            rereads = plan();
-            for (const idle of waiting.splice(0)) give(idle);
-            finishIfDone();
-          }
+          pieceDone(message.piece, message.done);
         } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
         else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
         else if (message.type === 'reread-done') {
           busy.delete(worker);
-          // Too many messages to check within a worker's budget: sent back instead, and grouped here (past the budget, on disk).
-          if (message.overflowed) rereads?.push({ ...(rereads[message.index] as RereadTask), check: false });
-          found[message.index] ??= [];
-          rereadsDone++;
-          finishIfDone();
+          rereadDone(message.index, message.overflowed);
         } else fail(new Error(message.message));
       });
       worker.on('error', fail);
@@ -554,7 +607,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
 }
 
 /**
- * Checks files in bounded memory, on `jobs` worker threads or in this one: the files (and byte ranges of
+ * Checks files in bounded memory, in this thread and jobs-1 worker threads: the files (and byte ranges of
  * big JSON Lines files) are pieces; each is grouped and checked as memory runs short (EvictingGrouper). A
  * conversation that more than one piece saw, or that continued after its early check, is superseded and
  * re-checked whole at the end from a re-read of the lines where it lies, so the report is byte-identical
@@ -572,7 +625,20 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
   let again: AsyncIterable<InputEvent>;
   if (run.jobs > 1 && pieces.length > 1 && !identity) {
     // The workers read again too, and check the reopened conversations or send back their messages.
-    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs)));
+    const share: RunOptions = { ...options, memoryBudgetBytes: Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / run.jobs) };
+    const here: WorkHere = {
+      async piece(index, piece) {
+        const { hooks: calls, recorder } = recordingHooks();
+        const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
+          const events = readPiece(piece, run.readOptions, run.forced, started);
+          return run.track ? run.track(events) : events;
+        };
+        const done = await checkPiece(read, recorder, share, check, packer, (op) => joiner.take(index, op));
+        return { ...done, hooks: calls };
+      },
+      reread: (task, results) => rereadAndCheck(task, run.readOptions, run.forced, share.memoryBudgetBytes, check, packer, results),
+    };
+    again = messageEvents(await runWorkers(run, pieces, joiner, () => rereadTasks(pieces, joiner, run.jobs), here));
   } else {
     for (const [index, piece] of pieces.entries()) {
       const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
