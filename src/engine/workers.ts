@@ -489,10 +489,21 @@ async function* messageEvents(lists: readonly Message[][]): AsyncIterable<InputE
   for (const list of lists) yield { type: 'batch', events: list.map((message) => ({ type: 'message', message })) };
 }
 
-/** What this thread does beside the workers: a piece (its leftovers to join), a re-read task (true: it overflowed). */
+/**
+ * What this thread does beside the workers: a piece (its leftovers to join; it stops reading once `stopped`
+ * says so, when a worker failed), a re-read task (true: it overflowed).
+ */
 interface WorkHere {
-  piece(index: number, piece: Piece): Promise<PieceDone>;
+  piece(index: number, piece: Piece, stopped: () => boolean): Promise<PieceDone>;
   reread(task: RereadTask, results: RereadResults): Promise<boolean>;
+}
+
+/** The events until `stopped` says so (the file is closed then, as for a finished read). */
+async function* untilStopped(events: AsyncIterable<InputEvent>, stopped: () => boolean): AsyncIterable<InputEvent> {
+  for await (const event of events) {
+    if (stopped()) return;
+    yield event;
+  }
 }
 
 /** Messages per post when a worker sends back what it read again. */
@@ -562,7 +573,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
     // This thread takes pieces and re-reads too, between handling what the workers post: one isolate fewer
     // to warm up and collect for, and its entries go to the store without crossing threads.
     const workHere = async () => {
-      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece));
+      for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece, () => failed));
       await planned;
       while (rereads && nextReread < rereads.length && !failed) {
         const index = nextReread++;
@@ -627,10 +638,10 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
     // The workers read again too, and check the reopened conversations or send back their messages.
     const share: RunOptions = { ...options, memoryBudgetBytes: Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / run.jobs) };
     const here: WorkHere = {
-      async piece(index, piece) {
+      async piece(index, piece, stopped) {
         const { hooks: calls, recorder } = recordingHooks();
         const read = (started: (at: LinePosition, marks: LinePosition[]) => void) => {
-          const events = readPiece(piece, run.readOptions, run.forced, started);
+          const events = untilStopped(readPiece(piece, run.readOptions, run.forced, started), stopped);
           return run.track ? run.track(events) : events;
         };
         const done = await checkPiece(read, recorder, share, check, packer, (op) => joiner.take(index, op));
