@@ -59,15 +59,21 @@ describe('audit ranks the whole night and shows the worst, however the check is 
   const night = generatedNight(dir, 'night.jsonl', 'time');
   const shuffled = generatedNight(dir, 'shuffled.jsonl', 'shuffled');
 
+  // Rules without points: no scores, the list ranks by findings (then start).
+  const unscored = join(dir, 'unscored.yaml');
+  writeFileSync(unscored, ['name: unscored', 'timezone: Asia/Shanghai', 'rules:', '  - id: no-rude', '    kind: forbidden-phrase', '    severity: warning', "    phrases: ['我晕', '怎么这样']", ''].join('\n'));
+  const zh = ['--preset', 'zh-CN'];
+
   it.each([
-    ['time-ordered night, English labels', () => night, [], VARIANTS],
-    ['shuffled night (every conversation open to the end)', () => shuffled, [], ENDS],
-    ['time-ordered night, Chinese labels', () => night, ['--lang', 'zh-CN'], [VARIANTS[0]] as typeof VARIANTS],
-  ])('%s: the list is the stable worst-first sort of the report, the timeline the worst, the same for every variant', async (_label, fileOf, labels, variants) => {
-    const rules = ['--preset', 'zh-CN', ...labels];
+    ['time-ordered night, English labels', () => night, zh, [], VARIANTS],
+    ['shuffled night (every conversation open to the end)', () => shuffled, zh, [], ENDS],
+    ['time-ordered night, Chinese labels', () => night, zh, ['--lang', 'zh-CN'], [VARIANTS[0]] as typeof VARIANTS],
+    ['unscored rules (warnings only: exit 0)', () => night, ['--rules', unscored], [], ENDS],
+  ])('%s: the list is the stable worst-first sort of the report, the timeline the worst, the same for every variant', async (_label, fileOf, ruleArgs, labels, variants) => {
+    const rules = [...ruleArgs, ...labels];
     {
       const file = fileOf();
-      const expected = await expectedRanking([file], ['--preset', 'zh-CN'], true);
+      const expected = await expectedRanking([file], ruleArgs, ruleArgs === zh);
       const outputs = new Set<string>();
       for (const [, args, env] of variants) {
         const run = await chatlint(['audit', file, ...rules, '--width', '80', ...args], { env });
@@ -77,6 +83,7 @@ describe('audit ranks the whole night and shows the worst, however the check is 
         expect(total).toBe(expected.total);
         if (rules.includes('--lang')) expect(run.stdout).toContain(`审阅最差的会话: ${expected.ids[0]}`);
         else expect(auditing).toBe(expected.ids[0]);
+        expect(run.stdout.split('\n')[1]?.includes('Score')).toBe(ruleArgs === zh && labels.length === 0);
         outputs.add(run.stdout);
       }
       expect(outputs.size).toBe(1);
