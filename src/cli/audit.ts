@@ -1,12 +1,11 @@
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
-import { materialize } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import { strings } from '../report/i18n.js';
 import { terminalSafe } from '../report/terminal-safe.js';
-import { renderConversationList, renderTimeline, worstFirst, type TimelineContext } from '../report/timeline.js';
+import { LISTED_CONVERSATIONS, rankConversations, renderConversationList, renderTimeline, type RankedConversations, type TimelineContext } from '../report/timeline.js';
 import { isScored, readAndCheck, replyLimitSeconds, usageExitCode } from './check.js';
 import { settingsFrom, useColor, type CheckOptions } from './check-settings.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
 export interface AuditOptions extends Omit<CheckOptions, 'format' | 'output' | 'csvReport' | 'bom'> {
@@ -32,6 +31,10 @@ function widthFrom(option: string | undefined, io: Io): number {
  * `chatlint audit <file> [--conversation <id>]`: a conversation as a timeline for a team lead. Without
  * --conversation, a file with several conversations lists them worst first, then shows the worst.
  * Exit codes as check: 1 when a shown conversation has an error finding.
+ *
+ * Two passes, in bounded memory: a check as `check` runs it (piece by piece, on workers) gives every
+ * conversation's summary, read from its store once to rank them (only the worst few are held); then the
+ * input is read again for the conversations to show only, which are checked whole into their timelines.
  */
 export async function audit(paths: string[], options: AuditOptions, io: Io): Promise<number> {
   let entries: EntryStore | undefined;
@@ -41,24 +44,30 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
     const settings = await settingsFrom(options, io);
     const { ruleset } = settings;
     const scored = isScored(ruleset);
-    const order = worstFirst(scored);
-    const chosen = new Set(options.conversation ?? []);
+    let ranked: RankedConversations | undefined;
     const shown: Transcript[] = [];
-    let worst: Transcript | undefined;
-    // Only the conversations to show are kept: the asked-for ones, else the worst seen so far.
     entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
-    const run = await readAndCheck(paths, { ...options, csvReport: 'findings' }, settings, io, {
-      onConversation(transcript) {
-        if (chosen.size > 0) shown.push(transcript);
-        else if (!worst || order(transcript.summary, worst.summary) < 0) worst = transcript;
-      },
+    const run = await readAndCheck(paths, options, settings, io, {
       entries,
-      // The worst so far cannot be taken back: each conversation is checked once.
-      eachConversationOnce: true,
+      async whileOpen({ report }, readAgain) {
+        if (report.summary.conversations === 0) return;
+        // The asked-for conversations (the run checked only those) in report order, else the worst.
+        let ids: string[];
+        if (options.conversation) ids = Array.from(report.conversations, (c) => c.conversationId);
+        else {
+          ranked = rankConversations(report.conversations, scored, LISTED_CONVERSATIONS);
+          ids = ranked.first.slice(0, 1).map((c) => c.conversationId);
+        }
+        const byId = new Map<string, Transcript>();
+        await readAgain(new Set(ids), (transcript) => byId.set(transcript.conversationId, transcript));
+        for (const id of ids) {
+          const transcript = byId.get(id);
+          if (!transcript) throw new UsageError(`conversation ${JSON.stringify(id)} was not found when the input was read again (did a file change during the run?)`);
+          shown.push(transcript);
+        }
+      },
     });
-    // A timeline is for people: the report is read into memory.
-    const report = materialize(run.report);
-    if (report.conversations.length === 0) {
+    if (run.report.summary.conversations === 0) {
       io.stderr.write('chatlint: no conversations in the input\n');
       return EXIT_USAGE;
     }
@@ -69,15 +78,13 @@ export async function audit(paths: string[], options: AuditOptions, io: Io): Pro
       width,
       replyLimitSeconds: replyLimitSeconds(ruleset),
       scored,
-      scoring: report.summary.scoring,
+      scoring: run.report.summary.scoring,
       criticalRules: new Set(ruleset.rules.filter((r) => r.rule.enabled && r.rule.critical).map((r) => r.rule.id)),
     };
-    if (chosen.size === 0 && worst) {
-      if (report.conversations.length > 1) {
-        io.stdout.write(`${renderConversationList(report.conversations, context)}\n`);
-        io.stdout.write(`${strings(settings.language).auditingWorst.replace('{id}', terminalSafe(worst.conversationId))}\n\n`);
-      }
-      shown.push(worst);
+    const [worst] = shown;
+    if (ranked && worst && ranked.total > 1) {
+      io.stdout.write(`${renderConversationList(ranked, context)}\n`);
+      io.stdout.write(`${strings(settings.language).auditingWorst.replace('{id}', terminalSafe(worst.conversationId))}\n\n`);
     }
     shown.forEach((transcript, i) => io.stdout.write(`${i > 0 ? '\n' : ''}${renderTimeline(transcript, context)}`));
     return shown.some((t) => t.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;

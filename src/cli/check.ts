@@ -2,7 +2,7 @@ import type { Ruleset } from '../config/ruleset.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
 import type { InputEvent } from '../input/events.js';
-import { readFailedSpool, readFiles, readStdin } from '../input/read.js';
+import { readFailedSpool, readFiles } from '../input/read.js';
 import type { ReadOptions } from '../input/options.js';
 import { spoolStdin, type Spooled } from '../input/spool.js';
 import { STDIN_LABEL } from '../input/source.js';
@@ -16,6 +16,7 @@ import { diffReports } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report, ReportSource } from '../model/report.js';
+import type { Transcript } from '../model/transcript.js';
 import { isBinary } from '../report/formatter.js';
 import { DEFAULT_TIMELINE_BUDGET_CHARS, DEFAULT_TIMELINE_SPILL_BYTES, TranscriptKeeper, TranscriptSpill } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
@@ -154,14 +155,15 @@ function assertConversationsFound(selected: ReadonlySet<string> | undefined, rep
 
 /**
  * Reads the input and runs the engine, telling the user on stderr about skips, file errors and notes:
- * what `check` and `audit` share. Usage errors are thrown (see usageExitCode).
+ * what `check` and `audit` share. Usage errors are thrown (see usageExitCode). `whileOpen` is called with the
+ * run before standard input's temporary copy is removed, and may read some conversations again (ReadAgain).
  */
 export async function readAndCheck(
   paths: string[],
   options: CheckOptions,
   settings: CheckSettings,
   io: Io,
-  engine: Pick<RunOptions, 'onConversation' | 'entries'> & { eachConversationOnce?: boolean } = {},
+  engine: Pick<RunOptions, 'onConversation' | 'entries'> & { whileOpen?: (run: RunResult, readAgain: ReadAgain) => Promise<void> } = {},
 ): Promise<RunResult> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   const { waivers, readOptions, memoryBudgetBytes, maxRepeatedSkips } = settings;
@@ -187,11 +189,10 @@ export async function readAndCheck(
   const shard = settings.shard;
   // Files are checked piece by piece in bounded memory (worker threads take files and byte ranges of big JSON
   // Lines files) and re-read for the conversations that continue after memory ran short; standard input is
-  // first copied to a private temporary file to be read the same way. A caller of timelines that needs each
-  // conversation checked once (audit) holds every message until the end (past the budget, on disk). Timelines
-  // that take a conversation given again as replacing it (HTML), and agent signatures, are checked in this thread.
-  const holdAll = Boolean(engine.onConversation && engine.eachConversationOnce);
-  const spoolFolder = readsStdin && !holdAll ? makeTempFolder('chatlint-stdin-') : undefined;
+  // first copied to a private temporary file to be read the same way. Timelines that take a conversation given
+  // again as replacing it (HTML), and agent signatures, are checked in this thread. A caller that needs a few
+  // conversations checked once, whole (audit), reads them again in `whileOpen`, while that copy still exists.
+  const spoolFolder = readsStdin ? makeTempFolder('chatlint-stdin-') : undefined;
   try {
     const spool = spoolFolder ? await spoolStdin(io.stdin, spoolFolder, options.inputFormat).catch(cannotSpool(spoolFolder)) : undefined;
     return await checkRead(spool);
@@ -201,13 +202,13 @@ export async function readAndCheck(
 
   async function checkRead(spool: Spooled | undefined): Promise<RunResult> {
     const spooled = spool && !spool.failure ? spool.path : undefined;
-    const piecewise = !holdAll && (!readsStdin || spooled !== undefined);
+    const piecewise = !readsStdin || spooled !== undefined;
     const inputs = spooled ? [spooled, ...files] : files;
     const reading: ReadOptions = spooled ? { ...readOptions, labels: new Map([[spooled, STDIN_LABEL]]) } : readOptions;
-    async function* events(): AsyncIterable<InputEvent> {
-      if (spool?.failure) yield* readFailedSpool(spool.path, spool.failure, readOptions, options.inputFormat);
-      else if (readsStdin) yield* readStdin(io.stdin, readOptions, options.inputFormat);
-      yield* readFiles(files, readOptions, options.inputFormat);
+    // Read in this thread: standard input that failed to decompress part-way (what was copied, then the failure), and the files.
+    async function* events(using: ReadOptions): AsyncIterable<InputEvent> {
+      if (spool?.failure) yield* readFailedSpool(spool.path, spool.failure, using, options.inputFormat);
+      yield* readFiles(inputs, using, options.inputFormat);
     }
     // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
     const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
@@ -239,7 +240,7 @@ export async function readAndCheck(
           const workerData: CheckWorkerData = { options, memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs), labels: reading.labels && [...reading.labels] };
           const pieces = { workerUrl: CHECK_WORKER, workerData, jobs, files: inputs, readOptions: reading, forced: options.inputFormat, minRangeBytes, track: (e: AsyncIterable<InputEvent>) => progress.track(e), counted: progress.count };
           result = await checkPieces(pieces, settings.ruleset, hooks, run);
-        } else result = await runCheck(progress.track(events()), settings.ruleset, hooks, run);
+        } else result = await runCheck(progress.track(events(reading)), settings.ruleset, hooks, run);
       }
     } finally {
       progress.stop();
@@ -256,9 +257,27 @@ export async function readAndCheck(
     }
     hooks.finish();
     assertConversationsFound(conversations, report);
+    // Standard input's copy is still there: read again from it, and from the files, telling nobody (the first read told the user).
+    const readAgain: ReadAgain = async (wanted, onConversation) => {
+      const store = new EntryStore(entryBudgetFor(memoryBudgetBytes));
+      try {
+        const records = result.readAgain?.(wanted) ?? events({ ...reading, onlyConversations: wanted });
+        await runCheck(records, settings.ruleset, {}, { waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: wanted, shard, onConversation, entries: store });
+      } finally {
+        store.close();
+      }
+    };
+    await engine.whileOpen?.(result, readAgain);
     return result;
   }
 }
+
+/**
+ * The input read once more for a few conversations only (JSON Lines records of others are not parsed), each
+ * given to `onConversation` once, checked whole: what a caller that cannot take conversations checked piece by
+ * piece (audit's timeline) needs after the run.
+ */
+export type ReadAgain = (conversations: ReadonlySet<string>, onConversation: (transcript: Transcript) => void) => Promise<void>;
 
 /** A failure to copy standard input (a full disk, most likely) as a usage error that says where to make room. */
 const cannotSpool =

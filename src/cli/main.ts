@@ -152,6 +152,8 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
     .option('--width <columns>', 'wrap to this many columns (default: the terminal width, else 100)')
     .option('--waivers <file>', 'reviewed false positives')
     .option('--redact', 'mask e-mail addresses, phone numbers, Chinese ID numbers and bank card numbers')
+    .option('--memory-budget <size>', 'as for check: estimated memory for messages held while grouping (default 16)')
+    .option('--jobs <n>', 'as for check: threads that read and check the input, this one and N-1 workers (the conversations shown are then read again in this one)')
     .option('-q, --quiet', 'print errors only');
   withColorOptions(auditCommand).action(async (paths: string[], options: AuditOptions) => {
     exitCode = await (await import('./audit.js')).audit(paths, options, reportIo);

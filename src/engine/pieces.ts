@@ -7,6 +7,12 @@ import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
 /**
+ * The part of a worker's share of a file that this thread's range gets: it stores every entry the workers
+ * send besides checking its own (on 2 cores the worker otherwise waited ~7% of a 1 GB run for it).
+ */
+const THIS_THREAD_SHARE = 0.9;
+
+/**
  * A unit of parallel reading: a whole file (any format, compressed, an archive), or a byte range of one
  * big JSON Lines file (cut at line starts). Pieces in this order are the read order of a one-thread run.
  */
@@ -33,7 +39,8 @@ export async function planPieces(files: string[], options: ReadOptions, forced: 
     // A file gets ranges in proportion to its share of the bytes that can be cut (one range with one job: a
     // range can be re-read by lines, for the conversations that continue after memory ran short).
     const parts = Math.max(1, Math.round((jobs * size) / splittable));
-    const cuts = parts > 1 ? await cutPoints(file, size, parts) : [0];
+    // The first piece is this thread's, which also stores what the workers send: it gets a smaller range.
+    const cuts = parts > 1 ? await cutPoints(file, size, parts, i === 0 ? THIS_THREAD_SHARE / parts : 1 / parts) : [0];
     cuts.forEach((start, k) => pieces.push({ file, range: { start, end: cuts[k + 1] } }));
   }
   return pieces;

@@ -40,6 +40,12 @@ export interface RunResult {
   entries: EntryStore;
   /** Records read in all shards (a shard's report counts only its own): whether the input was usable at all. */
   seen: { recordsRead: number; messages: number; skippedRecords: number };
+  /**
+   * The input's records of some of the checked conversations, read again where the run saw them (checked piece
+   * by piece: only the lines where they lie; JSON Lines records of others are not parsed). Skips and notes
+   * among them were counted the first time.
+   */
+  readAgain?: (conversations: ReadonlySet<string>) => AsyncIterable<InputEvent>;
 }
 
 export interface RunOptions {
@@ -326,8 +332,9 @@ export function messagesOf(wanted: ReadonlySet<string>): (add: (message: Message
 /**
  * The middle of the pipeline: input events in, conversations grouped and checked, report out. Every message
  * is held (past the budget, on disk) until the input ends, so each conversation is checked once: the way
- * for input that cannot be read again and for callers that need each conversation once (audit). Files
- * otherwise go through checkPieces (engine/workers.ts), which checks conversations as memory runs short.
+ * for input that cannot be read again (standard input cut short) and for a few conversations read again to be
+ * checked whole (audit's timelines). Files otherwise go through checkPieces (engine/workers.ts), which checks
+ * conversations as memory runs short.
  */
 export async function runCheck(
   events: AsyncIterable<InputEvent>,

@@ -301,6 +301,14 @@ class PieceJoiner {
     return windows;
   }
 
+  /** Every piece and window the records of conversation `id` lie in: a reopened one's, else those of the one piece that gave its entry. */
+  windowsOf(id: string): Array<[piece: number, window: LineWindow]> {
+    const reopened = this.reopened.get(id);
+    if (reopened) return reopened;
+    const slot = this.seenIn.find(id);
+    return slot < 0 ? [] : [[this.seenIn.value(slot, 0), [this.seenIn.value(slot, 1), this.seenIn.value(slot, 2)]]];
+  }
+
   /** The entry of a reopened conversation, checked again whole. */
   rechecked(entry: PackedEntry): void {
     this.sink.addPacked(entry);
@@ -385,11 +393,11 @@ function positionBefore(known: readonly LinePosition[], line: number): LinePosit
   return known[low] ?? FILE_START;
 }
 
-/** The pieces to read again for reopened conversations (`ids`), in read order, each with the stretches of lines where they lie. */
+/** The pieces to read again for conversations (`ids`: reopened ones, or any the run checked), in read order, each with the stretches of lines where they lie. */
 function rereadsOf(pieces: Piece[], joiner: PieceJoiner, ids: readonly string[]): Reread[] {
   const byPiece = new Map<number, LineWindow[]>();
   for (const id of ids) {
-    for (const [piece, window] of joiner.reopened.get(id) ?? []) {
+    for (const [piece, window] of joiner.windowsOf(id)) {
       const list = byPiece.get(piece) ?? [];
       // A copy: stretches are merged in place.
       list.push([window[0], window[1]]);
@@ -660,5 +668,7 @@ export async function checkPieces(run: PieceCheck, ruleset: Ruleset, hooks: RunH
     const wanted = new Set(joiner.reopened.keys());
     await groupWhole(again, options.memoryBudgetBytes, (grouped) => sink.add(check(grouped)), messagesOf(wanted));
   }
-  return finishRun(ruleset, options, hooks, joiner.account(), sink, identity);
+  const result = finishRun(ruleset, options, hooks, joiner.account(), sink, identity);
+  // Only the lines where the conversations lie, as for the reopened ones.
+  return { ...result, readAgain: (ids) => readAll(rereadsOf(pieces, joiner, [...ids]), ids, run.readOptions, run.forced) };
 }

@@ -211,14 +211,15 @@ export async function splittableJsonLines(path: string, options: ReadOptions, fo
   return size;
 }
 
-/** Byte offsets that cut a file into `parts` ranges of about equal size, each at the start of a line. */
-export async function cutPoints(path: string, size: number, parts: number): Promise<number[]> {
+/** Byte offsets that cut a file into `parts` ranges, each at the start of a line: the first `firstShare` of the bytes, the rest in equal parts. */
+export async function cutPoints(path: string, size: number, parts: number, firstShare = 1 / parts): Promise<number[]> {
   const cuts: number[] = [0];
+  const first = size * firstShare;
   const handle = await open(path, 'r');
   try {
     const probe = Buffer.alloc(64 * 1024);
     for (let k = 1; k < parts; k++) {
-      let at = Math.max(Math.floor((size * k) / parts), (cuts[cuts.length - 1] as number) + 1);
+      let at = Math.max(Math.floor(first + ((size - first) * (k - 1)) / (parts - 1)), (cuts[cuts.length - 1] as number) + 1);
       // The first line start at or after `at`: just past the first LF at or after at - 1.
       let found = -1;
       for (let from = at - 1; found === -1 && from < size; from += probe.length) {

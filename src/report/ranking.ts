@@ -26,25 +26,35 @@ const conversationOrder =
     (scored ? a.score - b.score : 0) || b.findings - a.findings || a.conversationId.localeCompare(b.conversationId, 'en', { numeric: true });
 
 /**
+ * The first `limit` items in `order`, as a stable sort of them all would give them (ties keep the order they
+ * came in), and how many there were: one pass over a sequence that may be read from disk, holding no more
+ * than `limit`.
+ */
+export function firstInOrder<T>(items: Iterable<T>, order: (a: T, b: T) => number, limit: number): { first: T[]; total: number } {
+  const first: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    total++;
+    if (limit <= 0 || (first.length === limit && order(item, first[limit - 1] as T) >= 0)) continue;
+    // After every one it does not sort before: a later equal one stays after an earlier.
+    let at = first.length;
+    while (at > 0 && order(item, first[at - 1] as T) < 0) at--;
+    first.splice(at, 0, item);
+    if (first.length > limit) first.pop();
+  }
+  return { first, total };
+}
+
+/**
  * The `limit` worst conversations with findings (or failed, when scoring), in conversationOrder, and how many
- * there are in all: one pass over a sequence that may be read from disk, holding no more than `limit`. Ties
- * keep the order they came in, as a stable sort of them all would.
+ * there are in all (see firstInOrder).
  */
 export function worstConversations(conversations: Iterable<ConversationSummary>, scored: boolean, limit: number): { worst: ConversationSummary[]; total: number } {
-  const order = conversationOrder(scored);
-  const worst: ConversationSummary[] = [];
-  let total = 0;
-  for (const c of conversations) {
-    if (!(c.findings > 0 || (scored && !c.passed))) continue;
-    total++;
-    if (worst.length === limit && order(c, worst[limit - 1] as ConversationSummary) >= 0) continue;
-    // After every one it does not sort before: a later equal one stays after an earlier.
-    let at = worst.length;
-    while (at > 0 && order(c, worst[at - 1] as ConversationSummary) < 0) at--;
-    worst.splice(at, 0, c);
-    if (worst.length > limit) worst.pop();
+  function* wanting(): Generator<ConversationSummary> {
+    for (const c of conversations) if (c.findings > 0 || (scored && !c.passed)) yield c;
   }
-  return { worst, total };
+  const { first, total } = firstInOrder(wanting(), conversationOrder(scored), limit);
+  return { worst: first, total };
 }
 
 /** Findings per rule id, most first. */

@@ -4,7 +4,7 @@ import type { Transcript, TranscriptMessage } from '../model/transcript.js';
 import type { Language } from './formatter.js';
 import { strings } from './i18n.js';
 import { localTime } from './local-time.js';
-import { worstFirst } from './ranking.js';
+import { firstInOrder, worstFirst } from './ranking.js';
 import { displayWidth, padEnd, padStart, terminalSafe, terminalSafeKeepingLines, wrapStyled, type StyledRun } from './terminal-text.js';
 
 export interface TimelineContext {
@@ -24,8 +24,6 @@ export interface TimelineContext {
 }
 
 type Strings = ReturnType<typeof strings>;
-
-export { worstFirst };
 
 /** Where each finding's match sits in its message text, as [start, end) ranges, merged. */
 function matchRanges(text: string, findings: readonly Finding[]): Array<[number, number]> {
@@ -155,13 +153,29 @@ export function renderTimeline(transcript: Transcript, context: TimelineContext)
   return `${out.join('\n')}\n`;
 }
 
-/** The conversations of a file, worst first, with score and finding count (the first `limit` of them). */
-export function renderConversationList(conversations: readonly ConversationSummary[], context: TimelineContext, limit = 20): string {
+/** How many conversations the list shows. */
+export const LISTED_CONVERSATIONS = 20;
+
+/** The worst `limit` conversations (worst first, ties in the order given) and how many there are in all. */
+export interface RankedConversations {
+  first: ConversationSummary[];
+  total: number;
+}
+
+/**
+ * The conversations worst first, as a stable sort of them all would order them, in one pass holding no more
+ * than `limit` (the list may be read from disk, conversation by conversation).
+ */
+export function rankConversations(conversations: Iterable<ConversationSummary>, scored: boolean, limit = LISTED_CONVERSATIONS): RankedConversations {
+  return firstInOrder(conversations, worstFirst(scored), limit);
+}
+
+/** The conversations of a file, worst first, with score and finding count (the first of them, ranked by rankConversations). */
+export function renderConversationList(ranked: RankedConversations, context: TimelineContext): string {
   const c = new Chalk({ level: context.color ? 1 : 0 });
   const t = strings(context.language);
-  const sorted = [...conversations].sort(worstFirst(context.scored));
   const heads = [t.conversation, t.started, t.agents, t.messages, t.findings, ...(context.scored ? [t.score100] : [])];
-  const rows = sorted.slice(0, limit).map((conv) => [
+  const rows = ranked.first.map((conv) => [
     terminalSafe(conv.conversationId),
     conv.startedAt ? localTime(conv.startedAt, context.timezone) : '',
     terminalSafe(conv.agents.join(', ')),
@@ -172,8 +186,8 @@ export function renderConversationList(conversations: readonly ConversationSumma
   const right = heads.map((_, i) => i >= 3);
   const widths = heads.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const render = (r: string[]) => r.map((cell, i) => (right[i] ? padStart(cell, widths[i] ?? 0) : padEnd(cell, widths[i] ?? 0))).join('  ').trimEnd();
-  const out = [c.bold(t.conversationsInFile.replace('{n}', String(conversations.length))), `  ${c.dim(render(heads))}`];
+  const out = [c.bold(t.conversationsInFile.replace('{n}', String(ranked.total))), `  ${c.dim(render(heads))}`];
   for (const row of rows) out.push(`  ${render(row)}`);
-  if (sorted.length > limit) out.push(`  … ${sorted.length - limit} ${t.more}`);
+  if (ranked.total > rows.length) out.push(`  … ${ranked.total - rows.length} ${t.more}`);
   return `${out.join('\n')}\n`;
 }
