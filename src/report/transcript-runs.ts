@@ -26,7 +26,7 @@ const FAN_IN = 128;
 /** Bytes read from a run's file at a time: at most, at least, and what all the open files read at once aim at. */
 const READ_CHUNK = 64 * 1024;
 const MIN_READ_CHUNK = 4 * 1024;
-const READ_BUDGET = 4 * 1024 * 1024;
+const READ_BUDGET = 2 * 1024 * 1024;
 const chunkFor = (files: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, files))));
 const WRITE_CHARS = 256 * 1024;
 /** What a held record costs beyond its text. */

@@ -126,7 +126,7 @@ function splitBody(body: string | Uint8Array): { findings: TimelineFinding[]; me
 const MAX_TOTALS = 100_000;
 
 /** Bytes of records held in memory before they go to disk as a sorted run. */
-export const DEFAULT_TIMELINE_SPILL_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_TIMELINE_SPILL_BYTES = 2 * 1024 * 1024;
 
 /** A record's head: its key, what the conversations table shows, and its reply delays (see TranscriptSpill). */
 type RecordHead = [
