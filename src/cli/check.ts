@@ -384,7 +384,8 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 function keptTimelines(scored: boolean, timezone: string, memoryBudgetBytes: number, env: NodeJS.ProcessEnv): TranscriptSpill | TranscriptKeeper {
   const chars = env.CHATLINT_TEST_TIMELINE_BUDGET_CHARS ? Number(env.CHATLINT_TEST_TIMELINE_BUDGET_CHARS) : DEFAULT_TIMELINE_BUDGET_CHARS;
   if (env.CHATLINT_TEST_TIMELINES_IN_MEMORY) return new TranscriptKeeper(scored, chars);
-  const bytes = env.CHATLINT_TEST_TIMELINE_SPILL_BYTES ? Number(env.CHATLINT_TEST_TIMELINE_SPILL_BYTES) : Math.min(DEFAULT_TIMELINE_SPILL_BYTES, entryBudgetFor(memoryBudgetBytes));
+  // At least 256 KB a run, whatever the budget: a run is two files, and tens of thousands of them cost more than they save.
+  const bytes = env.CHATLINT_TEST_TIMELINE_SPILL_BYTES ? Number(env.CHATLINT_TEST_TIMELINE_SPILL_BYTES) : Math.max(256 * 1024, Math.min(DEFAULT_TIMELINE_SPILL_BYTES, entryBudgetFor(memoryBudgetBytes)));
   return new TranscriptSpill(scored, timezone, chars, bytes);
 }
 
