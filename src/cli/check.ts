@@ -18,7 +18,7 @@ import type { SkippedRecord } from '../model/message.js';
 import type { Report, ReportSource } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 import { isBinary } from '../report/formatter.js';
-import { TranscriptKeeper } from '../report/transcripts.js';
+import { DEFAULT_TIMELINE_BUDGET_CHARS, DEFAULT_TIMELINE_SPILL_BYTES, TranscriptKeeper, TranscriptSpill } from '../report/transcripts.js';
 import { holdsChatExport } from '../report/output-guard.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeReport, writeToStream, type ReportData } from '../report/write.js';
@@ -304,14 +304,17 @@ export function usageExitCode(error: unknown, io: Io): number {
 export async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   let entries: EntryStore | undefined;
+  let transcripts: TranscriptSpill | TranscriptKeeper | undefined;
   try {
     const settings = await settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
-    const transcripts = !isBinary(formatter) && formatter.needsTranscripts ? new TranscriptKeeper(isScored(ruleset)) : undefined;
+    // Timelines (HTML) go to disk as they are checked, like the entries; the store tells them which conversations it supersedes.
+    const timelines = !isBinary(formatter) && formatter.needsTranscripts ? keptTimelines(isScored(ruleset), timezone, settings.memoryBudgetBytes, io.env) : undefined;
+    transcripts = timelines;
     // Checked conversations past a share of the memory budget go to disk until the report is written.
-    entries = new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
+    entries = timelines instanceof TranscriptSpill ? timelines.storeFor(entryBudgetFor(settings.memoryBudgetBytes)) : new EntryStore(entryBudgetFor(settings.memoryBudgetBytes));
     const run = await readAndCheck(paths, options, settings, io, {
-      onConversation: transcripts && ((t) => transcripts.add(t)),
+      onConversation: timelines && ((t) => timelines.add(t)),
       entries,
     });
     // A run read from --cache has a store of its own.
@@ -370,7 +373,20 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   } finally {
     // The report is written (or could not be): what went to disk for it is removed.
     entries?.close();
+    if (transcripts instanceof TranscriptSpill) transcripts.close();
   }
+}
+
+/**
+ * The HTML report's timelines, on disk. Tests make the budgets small (CHATLINT_TEST_TIMELINE_*) to exercise
+ * trimming and spilling, and compare with the timelines held in memory (CHATLINT_TEST_TIMELINES_IN_MEMORY).
+ */
+function keptTimelines(scored: boolean, timezone: string, memoryBudgetBytes: number, env: NodeJS.ProcessEnv): TranscriptSpill | TranscriptKeeper {
+  const chars = env.CHATLINT_TEST_TIMELINE_BUDGET_CHARS ? Number(env.CHATLINT_TEST_TIMELINE_BUDGET_CHARS) : DEFAULT_TIMELINE_BUDGET_CHARS;
+  if (env.CHATLINT_TEST_TIMELINES_IN_MEMORY) return new TranscriptKeeper(scored, chars);
+  // At least 256 KB a run, whatever the budget: a run is two files, and tens of thousands of them cost more than they save.
+  const bytes = env.CHATLINT_TEST_TIMELINE_SPILL_BYTES ? Number(env.CHATLINT_TEST_TIMELINE_SPILL_BYTES) : Math.max(256 * 1024, Math.min(DEFAULT_TIMELINE_SPILL_BYTES, entryBudgetFor(memoryBudgetBytes)));
+  return new TranscriptSpill(scored, timezone, chars, bytes);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ReportSource } from '../model/report.js';
+import type { ConversationSummary, ReportSource, Severity } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -25,7 +25,7 @@ export interface FormatterContext {
   /** Bottom-line rules (any finding sets the score to 0), named where a score is explained. */
   criticalRuleIds?: string[];
   /** For formatters that show timelines (needsTranscripts): what the run kept of its conversations. */
-  transcripts?: TranscriptSet;
+  transcripts?: TranscriptSet | TimelineStream;
 }
 
 /** What a run keeps for timelines: whole conversations with findings, and every reply delay. */
@@ -33,6 +33,48 @@ export interface TranscriptSet {
   byConversation: ReadonlyMap<string, Transcript>;
   /** Every agent reply's delay in seconds, across all conversations (findings or not). */
   replyDelays: readonly number[];
+}
+
+/** A finding as a timeline shows it: message position, rule, severity, offset, match, the rule's message. */
+export type TimelineFinding = [messageIndex: number, ruleId: string, severity: Severity, offset: number | null, match: string | null, message: string];
+
+/** A conversation's timeline as the HTML report embeds it. */
+export interface PageTimeline {
+  /** Whole (true), or only the messages that have findings. */
+  complete: boolean;
+  /** Its messages as the page's JSON prints them: the elements of the array, script-safe, without the brackets. */
+  messages: string | Uint8Array;
+  findings: TimelineFinding[];
+}
+
+/** One conversation of the report as the HTML report shows it: its table row, its reply delays, its timeline. */
+export interface PageConversation {
+  summary: Pick<ConversationSummary, 'conversationId' | 'startedAt' | 'agents' | 'messages' | 'findings' | 'score' | 'passed' | 'critical' | 'deductions' | 'source'>;
+  /** Its agent replies' delays in seconds. */
+  delays: readonly number[];
+  /** Its timeline when it has findings, else null: read only when asked for (a pass for the table never reads it), while it is the pass's current one. */
+  timeline(): PageTimeline | null;
+}
+
+/**
+ * What a run kept of its conversations for timelines, on disk: every conversation of the report in report
+ * order, read afresh on each pass (so a night of any size is written in bounded memory).
+ */
+export interface TimelineStream {
+  conversations(): Iterable<PageConversation>;
+  /** What a pass over the conversations would count, when known without one. */
+  totals?(): TimelineTotals | undefined;
+}
+
+/** Counts over every conversation of the report: how many have each score, how many replies took each delay, and the rules deducted for. */
+export interface TimelineTotals {
+  scores: ReadonlyMap<number, number>;
+  delays: ReadonlyMap<number, number>;
+  deducted: ReadonlySet<string>;
+}
+
+export function isTimelineStream(set: TranscriptSet | TimelineStream): set is TimelineStream {
+  return 'conversations' in set;
 }
 
 /**

@@ -1,18 +1,72 @@
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** An ISO UTC time as the wall clock shows it in `timezone`: `2026-11-27 19:03:27`. */
-export function localTime(iso: string, timezone: string): string {
+/** Intl's wall clock for an instant: `2026-11-27 19:03:27` (sv-SE prints ISO-like dates whatever the machine's locale). */
+function intlLocalTime(date: Date, timezone: string): string {
   let format = timeFormats.get(timezone);
   if (!format) {
-    // sv-SE prints ISO-like dates (year first, 24-hour clock) whatever the machine's locale.
     format = new Intl.DateTimeFormat('sv-SE', {
       timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit',
       hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
     });
     timeFormats.set(timezone, format);
   }
-  return format.format(new Date(iso));
+  return format.format(date);
 }
+
+const HOUR_MS = 3_600_000;
+/** Per zone, per UTC hour: the zone's offset in milliseconds through that hour, or NaN when it changes within it. */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/** The offset Intl shows at a whole second: its wall clock read as UTC, less the instant. */
+function offsetAt(ms: number, timezone: string): number {
+  const wall = intlLocalTime(new Date(ms), timezone);
+  const wallMs = Date.UTC(+wall.slice(0, 4), +wall.slice(5, 7) - 1, +wall.slice(8, 10), +wall.slice(11, 13), +wall.slice(14, 16), +wall.slice(17, 19));
+  return wall.length === 19 ? wallMs - ms : Number.NaN;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * An ISO UTC time as the wall clock shows it in `timezone`: `2026-11-27 19:03:27`. Intl formats it, once per
+ * UTC hour and zone: the offset it shows at both ends of the hour holds through it (offsets change at most
+ * once in an hour), so the other times of that hour are that offset added and printed the same way.
+ * Anything else (an hour that holds a change, years outside 1970–9999, a time Date cannot read) goes to Intl.
+ */
+export function localTime(iso: string, timezone: string): string {
+  // The same UTC minute as the last time printed (in toISOString's form): the same local minute, the same seconds.
+  if (timezone === lastZone && iso.length === 24 && iso.charCodeAt(23) === Z && iso.startsWith(lastUtcMinute)) return lastPrefix + iso.slice(17, 19);
+  const ms = Date.parse(iso);
+  if (!(ms >= 0 && ms < MAX_FAST_MS)) return intlLocalTime(new Date(iso), timezone);
+  let offsets = hourOffsets.get(timezone);
+  if (!offsets) hourOffsets.set(timezone, (offsets = new Map()));
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const start = offsetAt(hour * HOUR_MS, timezone);
+    offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timezone) ? start : Number.NaN;
+    offsets.set(hour, offset);
+  }
+  if (Number.isNaN(offset)) return intlLocalTime(new Date(iso), timezone);
+  const wall = ms + offset;
+  const minute = Math.floor(wall / 60_000);
+  // Times come close together (a conversation's messages): the date, hour and minute are printed once a minute.
+  if (minute !== lastMinute) {
+    const d = new Date(minute * 60_000);
+    lastPrefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+    lastMinute = minute;
+  }
+  // Offsets of whole minutes keep the seconds: the next time in this UTC minute is printed from the last.
+  lastZone = offset % 60_000 === 0 && iso.length === 24 && iso.charCodeAt(23) === Z ? timezone : '';
+  lastUtcMinute = iso.slice(0, 17);
+  return lastPrefix + two(Math.floor((wall - minute * 60_000) / 1000));
+}
+const Z = 0x5a;
+let lastMinute = Number.NaN;
+let lastPrefix = '';
+let lastZone = '';
+let lastUtcMinute = '';
+/** Past 9999 years print differently (and a wall clock one day off could cross it). */
+const MAX_FAST_MS = Date.UTC(9999, 0, 1);
 
 /**
  * The same wall-clock time as a Date whose UTC fields hold it. Spreadsheet date cells have no zone: a

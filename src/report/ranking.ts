@@ -1,8 +1,11 @@
 import type { AgentSummary, ConversationSummary, Finding } from '../model/report.js';
 
+/** What ranks a conversation. */
+export type Ranked = Pick<ConversationSummary, 'score' | 'findings' | 'startedAt'>;
+
 /** Conversations worst first: lowest score (when scored), then most findings, then earliest. */
 export function worstFirst(scored: boolean) {
-  return (a: ConversationSummary, b: ConversationSummary): number =>
+  return (a: Ranked, b: Ranked): number =>
     (scored ? a.score - b.score : 0) || b.findings - a.findings || (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0);
 }
 

@@ -1,7 +1,12 @@
+import type { ConversationSummary } from '../model/report.js';
 import type { Transcript } from '../model/transcript.js';
-import type { TranscriptSet } from './formatter.js';
-import { worstFirst } from './ranking.js';
+import type { PageConversation, PageTimeline, TimelineFinding, TimelineStream, TimelineTotals, TranscriptSet } from './formatter.js';
+import { worstFirst, type Ranked } from './ranking.js';
 import { IdHashTable } from '../engine/id-table.js';
+import { EntryStore } from '../engine/entry-store.js';
+import { AppendFile, SortedRecords } from './transcript-runs.js';
+import { join } from 'node:path';
+import { messageRow, printedMessages } from './formatters/html-json.js';
 
 /** Characters of message text kept as whole timelines: about 10 MB of HTML for Chinese text (measured). */
 export const DEFAULT_TIMELINE_BUDGET_CHARS = 2_000_000;
@@ -103,5 +108,208 @@ export class TranscriptKeeper implements TranscriptSet {
     while (fit < this.whole.length && chars + textChars(this.whole[fit] as Transcript) <= this.budgetChars) chars += textChars(this.whole[fit++] as Transcript);
     for (const dropped of this.whole.splice(fit)) this.kept.set(dropped.conversationId, partial(dropped));
     this.wholeChars = chars;
+  }
+}
+
+/** A record's body: its findings (JSON), a tab, its flagged messages as the page prints them (kept as they are). */
+function splitBody(body: string | Uint8Array): { findings: TimelineFinding[]; messages: string | Uint8Array } {
+  if (typeof body === 'string') {
+    const tab = body.indexOf('\t');
+    return { findings: JSON.parse(body.slice(0, tab)) as TimelineFinding[], messages: body.slice(tab + 1) };
+  }
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
+  const tab = bytes.indexOf(9);
+  return { findings: JSON.parse(bytes.toString('utf8', 0, tab)) as TimelineFinding[], messages: bytes.subarray(tab + 1) };
+}
+
+/** Distinct scores and delays counted as the conversations come, at most (past it, the report counts them in a pass). */
+const MAX_TOTALS = 100_000;
+
+/** Bytes of records held in memory before they go to disk as a sorted run. */
+export const DEFAULT_TIMELINE_SPILL_BYTES = 2 * 1024 * 1024;
+
+/** A record's head: its key, what the conversations table shows, and its reply delays (see TranscriptSpill). */
+type RecordHead = [
+  startedAt: string, conversationId: string, seq: number, agents: string[], messages: number, findings: number, score: number,
+  passed: boolean, critical: boolean, deductions: Record<string, number>, file: string, delays: number[],
+];
+
+/** A timeline that may be kept whole: what ranks it, its characters of text, where its messages are as the page prints them. */
+interface WholeTimeline {
+  conversationId: string;
+  /** Only what ranks it: a summary holds on to more. */
+  rank: Ranked;
+  chars: number;
+  /** Where in the file of whole timelines, and how many bytes. */
+  at: number;
+  bytes: number;
+}
+
+/**
+ * What the HTML report keeps of a run's conversations, in bounded memory: for every conversation given, a
+ * record on disk (see SortedRecords) with its table row, its reply delays and, when it has findings, its
+ * findings and its flagged messages as the page prints them; read back in report order. The whole timeline
+ * of each conversation with findings is printed to a file as it comes; which stay whole (the worst, within
+ * the budget of characters) is chosen from what ranks them, held in memory, by the same steps in the same
+ * order as TranscriptKeeper, so the same timelines stay whole.
+ *
+ * A conversation given again replaces what was kept of it. The engine gives one again only after, or just
+ * before, its entry store supersedes it (see the EntryStore that storeFor() returns): a transcript is
+ * held back until the next one comes, so a supersede that follows its own conversation's transcript
+ * still drops the earlier one first, as TranscriptKeeper did at once with a table of every id. Of a
+ * superseded conversation only the last record counts, as in the store.
+ */
+export class TranscriptSpill implements TimelineStream {
+  private readonly records: SortedRecords;
+  private readonly order: (a: WholeTimeline, b: WholeTimeline) => number;
+  private pending: Transcript | undefined;
+  private seq = 0;
+  /** Superseded conversations: the sequence number of the record given last since (-1: none yet). */
+  private readonly superseded = new Map<string, number>();
+  // Printed on disk, not held: the messages of two million characters of text took ~80 MB more peak RSS as objects.
+  private whole: WholeTimeline[] = [];
+  private wholeFile: AppendFile | undefined;
+  private wholeChars = 0;
+  private wholeById: Map<string, WholeTimeline> | undefined;
+  private counted: { scores: Map<number, number>; delays: Map<number, number>; deducted: Set<string> } | undefined = { scores: new Map(), delays: new Map(), deducted: new Set() };
+
+  constructor(
+    scored: boolean,
+    private readonly timezone: string,
+    private readonly budgetChars = DEFAULT_TIMELINE_BUDGET_CHARS,
+    spillBytes = DEFAULT_TIMELINE_SPILL_BYTES,
+  ) {
+    const byScore = worstFirst(scored);
+    // As TranscriptKeeper orders them.
+    this.order = (a, b) => byScore(a.rank, b.rank) || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
+    this.records = new SortedRecords('chatlint-timelines-', spillBytes);
+  }
+
+  add(transcript: Transcript): void {
+    if (this.pending) this.commit(this.pending);
+    if (this.superseded.has(transcript.conversationId)) this.forget(transcript.conversationId);
+    this.pending = transcript;
+  }
+
+  /** The run's entries stop counting for this conversation (see EntrySink.supersede). */
+  supersede(conversationId: string): void {
+    if (this.pending?.conversationId === conversationId) {
+      this.forget(conversationId);
+      this.commit(this.pending);
+      this.pending = undefined;
+    }
+    if (!this.superseded.has(conversationId)) this.superseded.set(conversationId, -1);
+  }
+
+  /** An entry store for the run that tells this keeper what it supersedes. */
+  storeFor(budgetBytes: number): EntryStore {
+    const keeper = this;
+    return new (class extends EntryStore {
+      override supersede(conversationId: string): void {
+        super.supersede(conversationId);
+        keeper.supersede(conversationId);
+      }
+    })(budgetBytes);
+  }
+
+  private commit(transcript: Transcript): void {
+    const { conversationId, summary, findings } = transcript;
+    const seq = this.seq++;
+    if (this.superseded.has(conversationId)) this.superseded.set(conversationId, seq);
+    const delays: number[] = [];
+    for (const m of transcript.messages) if (m.replySeconds !== null) delays.push(m.replySeconds);
+    this.count(summary, delays);
+    const head: RecordHead = [
+      summary.startedAt, conversationId, seq, summary.agents, summary.messages, summary.findings, summary.score,
+      summary.passed, summary.critical, summary.deductions, summary.source.file, delays,
+    ];
+    let body = '';
+    if (findings.length > 0) {
+      const flagged = new Set(findings.map((f) => f.messageIndex));
+      const compact = findings.map((f): TimelineFinding => [f.messageIndex, f.ruleId, f.severity, f.offset, f.match, f.message]);
+      const rows = transcript.messages.map((m) => messageRow(m, this.timezone));
+      body = `${JSON.stringify(compact)}\t${printedMessages(rows.filter((row) => flagged.has(row[0])))}`;
+      const chars = textChars(transcript);
+      const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole'), 'utf16le'));
+      const at = file.size;
+      file.append(printedMessages(rows));
+      this.whole.push({ conversationId, rank: { score: summary.score, findings: summary.findings, startedAt: summary.startedAt }, chars, at, bytes: file.size - at });
+      this.wholeChars += chars;
+      if (this.wholeChars > this.budgetChars * TRIM_SLACK) this.trim();
+    }
+    this.records.add([summary.startedAt, conversationId, seq], JSON.stringify(head), body);
+  }
+
+  /** Counts a conversation into the totals, while they stay small. */
+  private count(summary: ConversationSummary, delays: readonly number[]): void {
+    const totals = this.counted;
+    if (!totals) return;
+    totals.scores.set(summary.score, (totals.scores.get(summary.score) ?? 0) + 1);
+    for (const d of delays) totals.delays.set(d, (totals.delays.get(d) ?? 0) + 1);
+    for (const id in summary.deductions) totals.deducted.add(id);
+    if (totals.delays.size + totals.scores.size > MAX_TOTALS) this.counted = undefined;
+  }
+
+  /** The totals of every conversation given, when each was given once (else a pass over the records leaves out the replaced ones). */
+  totals(): TimelineTotals | undefined {
+    this.finish();
+    return this.superseded.size === 0 ? this.counted : undefined;
+  }
+
+  /** The end of the run: the last conversation given counts, and the whole timelines are chosen. */
+  private finish(): Map<string, WholeTimeline> {
+    if (!this.wholeById) {
+      if (this.pending) this.commit(this.pending);
+      this.pending = undefined;
+      if (this.wholeChars > this.budgetChars) this.trim();
+      this.wholeById = new Map(this.whole.map((t) => [t.conversationId, t]));
+    }
+    return this.wholeById;
+  }
+
+  /** Drops the whole timeline held for a conversation given before. */
+  private forget(conversationId: string): void {
+    const at = this.whole.findIndex((t) => t.conversationId === conversationId);
+    if (at < 0) return;
+    this.wholeChars -= (this.whole[at] as WholeTimeline).chars;
+    this.whole.splice(at, 1);
+  }
+
+  /** Keeps whole the worst timelines that fit the budget, up to the first that does not. */
+  private trim(): void {
+    this.whole.sort(this.order);
+    let chars = 0;
+    let fit = 0;
+    while (fit < this.whole.length && chars + (this.whole[fit] as WholeTimeline).chars <= this.budgetChars) chars += (this.whole[fit++] as WholeTimeline).chars;
+    this.whole.splice(fit);
+    this.wholeChars = chars;
+  }
+
+  *conversations(): Generator<PageConversation> {
+    const wholeById = this.finish();
+    const readWhole = (whole: WholeTimeline) => (this.wholeFile as AppendFile).read(whole.at, whole.bytes).toString('utf16le');
+    for (const { fields, body } of this.records.records()) {
+      const [startedAt, conversationId, seq, agents, messages, findings, score, passed, critical, deductions, file, delays] = fields as RecordHead;
+      const last = this.superseded.get(conversationId);
+      if (last !== undefined && last !== seq) continue;
+      const summary: PageConversation['summary'] = { conversationId, startedAt, agents, messages, findings, score, passed, critical, deductions, source: { file } };
+      yield {
+        summary,
+        delays,
+        timeline(): PageTimeline | null {
+          if (findings === 0) return null;
+          const { findings: found, messages: flagged } = splitBody(body());
+          const whole = wholeById.get(conversationId);
+          return { complete: whole !== undefined, messages: whole ? readWhole(whole) : flagged, findings: found };
+        },
+      };
+    }
+  }
+
+  /** Removes what went to disk. */
+  close(): void {
+    this.wholeFile?.close();
+    this.wholeFile = undefined;
+    this.records.close();
   }
 }

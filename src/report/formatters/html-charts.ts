@@ -68,32 +68,39 @@ export function columns(title: string, bars: readonly Bar[], marker?: { atBar: n
 }
 
 /** Scores in ten bins: 0–9, 10–19, …, 90–100 (scaled to the scoring base). */
-export function scoreBins(scores: readonly number[], base: number): Bar[] {
+export function scoreBins(scores: Iterable<number>, base: number): Bar[] {
   const bins = Array.from({ length: 10 }, (_, i) => ({ label: `${Math.round((i * base) / 10)}`, value: 0 }));
-  for (const score of scores) {
-    const i = Math.min(9, Math.max(0, Math.floor((score / base) * 10)));
-    (bins[i] as Bar).value++;
-  }
+  for (const score of scores) (bins[scoreBinOf(score, base)] as Bar).value++;
   return bins;
+}
+
+/** The bin of scoreBins a score falls in. */
+export function scoreBinOf(score: number, base: number): number {
+  return Math.min(9, Math.max(0, Math.floor((score / base) * 10)));
 }
 
 /**
  * Reply delays in bins a quarter of the limit wide, up to three times the limit, then one bin for the rest;
  * bins past the limit are marked late. Without a limit, 15-second bins up to two minutes.
  */
-export function delayBins(delays: readonly number[], limit: number | null, unit: string): { bars: Bar[]; limitAt: number | null } {
-  const width = limit !== null ? limit / 4 : 15;
-  const count = limit !== null ? 12 : 8;
+export function delayBins(delays: Iterable<number>, limit: number | null, unit: string): { bars: Bar[]; limitAt: number | null } {
+  const { width, count } = delayScale(limit);
   const fmt = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)}`;
   const bars: Bar[] = Array.from({ length: count + 1 }, (_, i) => ({
     label: i < count ? `${fmt(i * width)}` : `>${fmt(count * width)}${unit}`,
     value: 0,
     tone: limit !== null && i >= 4 ? 'late' : undefined,
   }));
-  for (const d of delays) {
-    // A delay exactly at the limit is in time (the rule's "above maxSeconds"), so it stays left of the line.
-    const i = d > 0 && Number.isInteger(d / width) ? d / width - 1 : Math.floor(d / width);
-    (bars[Math.min(count, Math.max(0, i))] as Bar).value++;
-  }
+  for (const d of delays) (bars[delayBinOf(d, limit)] as Bar).value++;
   return { bars, limitAt: limit !== null ? 4 : null };
+}
+
+const delayScale = (limit: number | null) => ({ width: limit !== null ? limit / 4 : 15, count: limit !== null ? 12 : 8 });
+
+/** The bar of delayBins a delay falls in. */
+export function delayBinOf(delay: number, limit: number | null): number {
+  const { width, count } = delayScale(limit);
+  // A delay exactly at the limit is in time (the rule's "above maxSeconds"), so it stays left of the line.
+  const i = delay > 0 && Number.isInteger(delay / width) ? delay / width - 1 : Math.floor(delay / width);
+  return Math.min(count, Math.max(0, i));
 }

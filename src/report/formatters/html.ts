@@ -1,9 +1,13 @@
-import { materialize, type Report, type ReportSource } from '../../model/report.js';
-import type { Transcript } from '../../model/transcript.js';
-import type { Formatter, FormatterContext, Language } from '../formatter.js';
+import { printedElements, replayable, type Finding, type ReportSource } from '../../model/report.js';
+import {
+  isTimelineStream, type Formatter, type FormatterContext, type Language, type PageConversation, type PageTimeline, type TimelineFinding,
+} from '../formatter.js';
 import { localTime } from '../local-time.js';
-import { columns, delayBins, escapeHtml, horizontalBars, scoreBins } from './html-charts.js';
+import { columns, delayBinOf, delayBins, escapeHtml, horizontalBars, scoreBinOf, scoreBins, type Bar } from './html-charts.js';
+import { scriptSafeJson, timelineMessages } from './html-json.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-page.js';
+
+export { scriptSafeJson };
 
 const LABELS = {
   en: {
@@ -38,20 +42,6 @@ const LABELS = {
 type Labels = (typeof LABELS)['en'];
 
 const SEVERITIES = ['error', 'warning', 'info'] as const;
-const ROLES = ['agent', 'customer', 'bot', 'system'] as const;
-
-/**
- * JSON for a `<script type="application/json">`: `<`, `>` and `&` become \u escapes, so no string in the
- * data can close the script element (`</script`) or open a comment (`<!--`); JSON.parse reads them back.
- */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
 
 /** Strings that repeat across a night (rule messages, file names) stored once, referred to by index. */
 class StringTable {
@@ -68,17 +58,99 @@ class StringTable {
   }
 }
 
+const NO_DELAYS: readonly number[] = [];
+const timelineFinding = (f: Finding): TimelineFinding => [f.messageIndex, f.ruleId, f.severity, f.offset, f.match, f.message];
+
 /**
- * One conversation's timeline, compact: complete (1) or only the messages with findings (0); messages as
- * [position, local time, role, agent id, agent name, text, reply seconds]; findings as [message position,
- * rule, severity, offset, match, rule message (index into the notes table)].
+ * The page's conversations in report order, read afresh on each pass: from the run's timelines on disk
+ * (a TimelineStream), else from the report's conversations, with the timelines held in memory if any.
  */
-function compactTranscript(transcript: Transcript, ruleIndex: Map<string, number>, notes: StringTable, timezone: string): unknown {
-  return {
-    c: transcript.complete ? 1 : 0,
-    m: transcript.messages.map((m) => [m.index, localTime(m.timestamp, timezone), ROLES.indexOf(m.role), m.agentId, m.agentName, m.text, m.replySeconds]),
-    f: transcript.findings.map((f) => [f.messageIndex, ruleIndex.get(f.ruleId) ?? -1, SEVERITIES.indexOf(f.severity), f.offset, f.match, notes.of(f.message)]),
-  };
+function pageConversations(source: ReportSource, context: FormatterContext): Iterable<PageConversation> {
+  const set = context.transcripts;
+  if (set && isTimelineStream(set)) return replayable(() => set.conversations()[Symbol.iterator]());
+  const byConversation = set?.byConversation;
+  const timezone = context.timezone;
+  return replayable(function* () {
+    for (const summary of source.conversations) {
+      const transcript = byConversation?.get(summary.conversationId);
+      const timeline = (): PageTimeline | null =>
+        transcript ? { complete: transcript.complete, messages: timelineMessages(transcript.messages, timezone), findings: transcript.findings.map(timelineFinding) } : null;
+      yield { summary, delays: NO_DELAYS, timeline };
+    }
+  });
+}
+
+/** `"ruleId": "` as the report prints each finding's first field (see jsonElements): a raw newline is never inside a string. */
+const RULE_ID_FIELD = Buffer.from('{\n      "ruleId": "');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Findings per rule, rules in order of their first finding. From the findings as the run's store printed
+ * them when it has them (rule ids read from the bytes: no finding is parsed), else from the findings.
+ */
+function findingsByRule(findings: Iterable<Finding>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const printed = printedElements(findings);
+  if (!printed) {
+    for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+    return counts;
+  }
+  for (const piece of printed) {
+    const bytes = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+    for (let at = bytes.indexOf(RULE_ID_FIELD); at !== -1; at = bytes.indexOf(RULE_ID_FIELD, at)) {
+      const start = at + RULE_ID_FIELD.length;
+      let end = start;
+      let escaped = false;
+      for (let b = bytes[end]; b !== QUOTE; b = bytes[++end]) {
+        if (b === undefined) throw new Error('html: a finding printed without its rule id');
+        if (b === BACKSLASH) {
+          escaped = true;
+          end++;
+        }
+      }
+      const ruleId = escaped ? (JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as string) : bytes.toString('utf8', start, end);
+      counts.set(ruleId, (counts.get(ruleId) ?? 0) + 1);
+      at = end;
+    }
+  }
+  return counts;
+}
+
+/** What the summary above the tables counts, and the rules' indexes, from passes over the findings and the conversations. */
+interface Tally {
+  byRule: Map<string, number>;
+  /** Rule ids in pack order, then any other rule a finding names, then any other a conversation deducted for. */
+  ruleIndex: Map<string, number>;
+  scores: Bar[];
+  delays: { bars: Bar[]; limitAt: number | null };
+}
+
+function tally(source: ReportSource, context: FormatterContext, conversations: Iterable<PageConversation>, l: Labels): Tally {
+  const byRule = findingsByRule(source.findings);
+  const ruleIndex = new Map<string, number>();
+  for (const id of context.ruleIds) ruleIndex.set(id, ruleIndex.size);
+  for (const id of byRule.keys()) if (!ruleIndex.has(id)) ruleIndex.set(id, ruleIndex.size);
+  const base = source.summary.scoring.base;
+  const limit = context.replyLimitSeconds ?? null;
+  const scores = scoreBins([], base);
+  // Timelines in memory count every delay at once; streamed ones give each conversation's, or their totals.
+  const set = context.transcripts;
+  const inMemory = set && !isTimelineStream(set) ? set.replyDelays : NO_DELAYS;
+  const delays = delayBins(inMemory, limit, l.reply === 'reply' ? 's' : '秒');
+  const totals = set && isTimelineStream(set) ? set.totals?.() : undefined;
+  // Totals do not say in which order rules were first deducted for: only good when every such rule has its index already.
+  if (totals && [...totals.deducted].every((id) => ruleIndex.has(id))) {
+    if (context.scored) for (const [score, n] of totals.scores) (scores[scoreBinOf(score, base)] as Bar).value += n;
+    for (const [d, n] of totals.delays) (delays.bars[delayBinOf(d, limit)] as Bar).value += n;
+    return { byRule, ruleIndex, scores, delays };
+  }
+  for (const { summary, delays: replies } of conversations) {
+    for (const id of Object.keys(summary.deductions)) if (!ruleIndex.has(id)) ruleIndex.set(id, ruleIndex.size);
+    if (context.scored) (scores[scoreBinOf(summary.score, base)] as Bar).value++;
+    for (const d of replies) (delays.bars[delayBinOf(d, limit)] as Bar).value++;
+  }
+  return { byRule, ruleIndex, scores, delays };
 }
 
 function tile(label: string, value: string): string {
@@ -90,7 +162,7 @@ function figure(title: string, svg: string): string {
 }
 
 /** What the page shows before any script runs: tiles and charts. */
-function staticSummary(report: Report, context: FormatterContext, l: Labels): string {
+function staticSummary(report: ReportSource, context: FormatterContext, l: Labels, counted: Tally): string {
   const s = report.summary;
   const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n * 100)}%`);
   const tiles = [
@@ -102,14 +174,12 @@ function staticSummary(report: Report, context: FormatterContext, l: Labels): st
     tile(l.skipped, String(s.skippedRecords)),
   ];
   const perAgent = [...report.agents].filter((a) => a.findings > 0).sort((a, b) => b.findings - a.findings).slice(0, 15);
-  const byRule = new Map<string, number>();
-  for (const f of report.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   const limit = context.replyLimitSeconds ?? null;
-  const delays = delayBins(context.transcripts?.replyDelays ?? [], limit, l.reply === 'reply' ? 's' : '秒');
+  const { delays } = counted;
   const charts = [
     figure(l.findingsPerAgent, horizontalBars(l.findingsPerAgent, perAgent.map((a) => ({ label: a.agentName ? `${a.agentId} ${a.agentName}` : a.agentId, value: a.findings })), l.noData)),
-    figure(l.findingsByRule, horizontalBars(l.findingsByRule, [...byRule].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })), l.noData)),
-    figure(l.scoreDistribution, context.scored ? columns(l.scoreDistribution, scoreBins(report.conversations.map((c) => c.score), s.scoring.base)) : `<p class="empty">${escapeHtml(l.noScore)}</p>`),
+    figure(l.findingsByRule, horizontalBars(l.findingsByRule, [...counted.byRule].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value })), l.noData)),
+    figure(l.scoreDistribution, context.scored ? columns(l.scoreDistribution, counted.scores) : `<p class="empty">${escapeHtml(l.noScore)}</p>`),
     figure(
       l.replyDelays,
       columns(l.replyDelays, delays.bars, delays.limitAt !== null && limit !== null ? { atBar: delays.limitAt, label: l.limit.replace('{n}', String(limit)) } : undefined),
@@ -118,11 +188,16 @@ function staticSummary(report: Report, context: FormatterContext, l: Labels): st
   return `<section class="tiles">${tiles.join('')}</section><section class="charts">${charts.join('')}</section>`;
 }
 
-/** The data the page's script renders tables and timelines from (embedded as JSON, never as markup). */
-function pageData(report: Report, context: FormatterContext, l: Labels, ruleIndex: Map<string, number>) {
-  const files = new StringTable();
+/** Rows of the conversations table stringified together: one JSON.stringify per slice, not per row. */
+const ROWS_PER_SLICE = 512;
+
+/**
+ * The data the page's script renders tables and timelines from (embedded as JSON, never as markup), without
+ * its closing brace: the conversations table written a slice of rows at a time as they are read.
+ */
+function* pageData(report: ReportSource, context: FormatterContext, l: Labels, ruleIndex: Map<string, number>, conversations: Iterable<PageConversation>): Generator<string> {
   const rules = [...ruleIndex.keys()];
-  return {
+  const head = {
     labels: l,
     timezone: context.timezone,
     scored: context.scored,
@@ -131,8 +206,20 @@ function pageData(report: Report, context: FormatterContext, l: Labels, ruleInde
     rules,
     criticalRules: rules.filter((id) => context.criticalRuleIds?.includes(id)),
     agents: report.agents.map((a) => [a.agentId, a.agentName, a.conversations, a.messages, a.findings, a.averageScore, a.passRate, a.criticalCount]),
+  };
+  yield `${scriptSafeJson(head).slice(0, -1)},"conversations":[`;
+  const files = new StringTable();
+  let slice: unknown[] = [];
+  let first = true;
+  const flush = () => {
+    const text = `${first ? '' : ','}${scriptSafeJson(slice).slice(1, -1)}`;
+    first = false;
+    slice = [];
+    return text;
+  };
+  for (const { summary: c } of conversations) {
     // [id, local start, agents, messages, findings, score, passed, critical, [rule, points, …], file]
-    conversations: report.conversations.map((c) => [
+    slice.push([
       c.conversationId,
       c.startedAt ? localTime(c.startedAt, context.timezone) : '',
       c.agents,
@@ -143,49 +230,57 @@ function pageData(report: Report, context: FormatterContext, l: Labels, ruleInde
       c.critical ? 1 : 0,
       Object.entries(c.deductions).flatMap(([id, points]) => [ruleIndex.get(id) ?? -1, points]),
       files.of(c.source.file),
-    ]),
-    files: files.values,
-  };
+    ]);
+    if (slice.length === ROWS_PER_SLICE) yield flush();
+  }
+  if (slice.length > 0) yield flush();
+  yield `],"files":${scriptSafeJson(files.values)}`;
 }
 
-/** Rule ids in pack order, then any other rule a finding names. */
-function ruleIndexOf(report: Report, context: FormatterContext): Map<string, number> {
-  const index = new Map<string, number>();
-  for (const id of context.ruleIds) index.set(id, index.size);
-  for (const f of report.findings) if (!index.has(f.ruleId)) index.set(f.ruleId, index.size);
-  for (const c of report.conversations) for (const id of Object.keys(c.deductions)) if (!index.has(id)) index.set(id, index.size);
-  return index;
+/**
+ * One conversation's timeline, compact: complete (1) or only the messages with findings (0); messages as
+ * [position, local time, role, agent id, agent name, text, reply seconds]; findings as [message position,
+ * rule, severity, offset, match, rule message (index into the notes table)].
+ */
+function* compactTranscript(timeline: PageTimeline, ruleIndex: Map<string, number>, notes: StringTable): Generator<string | Uint8Array> {
+  yield `{"c":${timeline.complete ? 1 : 0},"m":[`;
+  yield timeline.messages;
+  const findings = timeline.findings.map(([messageIndex, ruleId, severity, offset, match, message]) => [messageIndex, ruleIndex.get(ruleId) ?? -1, SEVERITIES.indexOf(severity), offset, match, notes.of(message)]);
+  yield `],"f":${scriptSafeJson(findings)}}`;
 }
 
 /** For a manager: one self-contained HTML file (inline CSS, SVG and script; no network) with drill-down. */
 export const html: Formatter = {
   name: 'html',
   needsTranscripts: true,
-  *format(source: ReportSource, context: FormatterContext): Generator<string> {
-    // For people: the whole report at once (grouping, ranking, charts).
-    const report = materialize(source);
+  *format(source: ReportSource, context: FormatterContext): Generator<string | Uint8Array> {
+    // Passes over the report and the timelines, none holding a list: counts for the summary first, then the
+    // conversations table, then the timelines, each conversation as it is read.
     const l = LABELS[context.language];
+    const conversations = pageConversations(source, context);
+    const counted = tally(source, context, conversations, l);
     const lang = context.language === 'zh-CN' ? 'zh-CN' : 'en';
-    const subtitle = `${l.ruleset}: ${report.ruleset.name} · ${l.generated}: ${report.summary.files} · ${l.timesIn.replace('{zone}', context.timezone)} · ${report.tool.name} ${report.tool.version}`;
+    const subtitle = `${l.ruleset}: ${source.ruleset.name} · ${l.generated}: ${source.summary.files} · ${l.timesIn.replace('{zone}', context.timezone)} · ${source.tool.name} ${source.tool.version}`;
     yield '<!DOCTYPE html>\n';
     yield `<html lang="${lang}"><head><meta charset="utf-8">`;
     // Nothing may load from anywhere: the file is read from a mail attachment or a share, offline.
     yield `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`;
     yield `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(l.title)}</title><style>${HTML_STYLE}</style></head><body>`;
     yield `<header><h1>${escapeHtml(l.title)}</h1><p class="sub">${escapeHtml(subtitle)}</p></header><main>`;
-    yield `<div id="overview">${staticSummary(report, context, l)}<section id="agents"></section></div>`;
+    yield `<div id="overview">${staticSummary(source, context, l, counted)}<section id="agents"></section></div>`;
     yield `<section id="detail" hidden></section><noscript><p>${escapeHtml(l.noJs)}</p></noscript></main>`;
     yield `<script type="application/json" id="report-data">`;
-    const ruleIndex = ruleIndexOf(report, context);
-    yield scriptSafeJson(pageData(report, context, l, ruleIndex)).slice(0, -1);
+    yield* pageData(source, context, l, counted.ruleIndex, conversations);
     // Timelines of conversations with findings, one piece each so a big night streams out.
     yield ',"transcripts":[';
     const notes = new StringTable();
     let first = true;
-    for (const c of report.conversations) {
-      const transcript = context.transcripts?.byConversation.get(c.conversationId);
-      yield `${first ? '' : ','}${transcript ? scriptSafeJson(compactTranscript(transcript, ruleIndex, notes, context.timezone)) : 'null'}`;
+    for (const c of conversations) {
+      const timeline = c.timeline();
+      if (!first) yield ',';
       first = false;
+      if (timeline) yield* compactTranscript(timeline, counted.ruleIndex, notes);
+      else yield 'null';
     }
     yield `],"notes":${scriptSafeJson(notes.values)}}</script>`;
     yield `<script>${HTML_SCRIPT}</script></body></html>\n`;
