@@ -25,7 +25,7 @@ import { ReportWriteError, writeReport, writeToStream, type ReportData } from '.
 import { reportError, writeFailed, type Io } from './io.js';
 import { startProgress } from './progress.js';
 import { checkPieces } from '../engine/workers.js';
-import { boundHeapGrowth, defaultJobs, inputBytes } from '../engine/pieces.js';
+import { defaultJobs, inputBytes, tuneV8 } from '../engine/pieces.js';
 import { readCachedRun, runKey, writeCachedRun } from './cache.js';
 import { selectedConversations, settingsFrom, useColor, type CheckOptions, type CheckSettings } from './check-settings.js';
 import { errorsOnly, exitCode, unusableInput } from './gates.js';
@@ -217,7 +217,7 @@ export async function readAndCheck(
     const oneThread = !piecewise ? undefined : engine.onConversation ? 'timelines' : settings.ruleset.input?.agentIdFrom ? 'agent signatures (input.agentIdFrom)' : undefined;
     if (oneThread && settings.jobs !== undefined && settings.jobs > 1 && !options.quiet) warn(`--jobs ${settings.jobs} is not used: ${oneThread} are checked in one thread`);
     const jobs = piecewise && !oneThread ? (settings.jobs ?? defaultJobs(bytes, minRangeBytes)) : 1;
-    boundHeapGrowth(bytes);
+    tuneV8(bytes);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
     if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');
