@@ -9,6 +9,7 @@ import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
 import { JsonPrinter } from './json-printer.js';
+import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -486,11 +487,6 @@ class HeldEntry extends StoredEntry {
 }
 
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
-type SortKey = [startedAt: string, conversationId: string, seq: number];
-
-function compareKeys(a: SortKey, b: SortKey): number {
-  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
-}
 
 interface Held {
   key: SortKey;
@@ -634,9 +630,7 @@ function writeAll(fd: number, from: Uint8Array, start: number, size: number, pos
 }
 
 /** A source of entries in report order, for the merge: its next entry's key, that entry, and its parts to append to a run. */
-interface Cursor {
-  key: SortKey;
-  advance(): boolean;
+interface Cursor extends KeyedCursor {
   /** The current entry, for a pass. */
   entry(): StoredEntry;
   /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
@@ -777,45 +771,6 @@ function heldCursor(held: readonly Held[]): Cursor {
   return cursor;
 }
 
-/** The cursors' entries in key order (a k-way merge on a binary heap). */
-function* merged(cursors: Cursor[]): Generator<Cursor> {
-  const heap: Cursor[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
-  const swap = (i: number, j: number) => {
-    const t = heap[i] as Cursor;
-    heap[i] = heap[j] as Cursor;
-    heap[j] = t;
-  };
-  const down = (from: number) => {
-    for (let i = from; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < heap.length && less(l, least)) least = l;
-      if (r < heap.length && less(r, least)) least = r;
-      if (least === i) return;
-      swap(i, least);
-      i = least;
-    }
-  };
-  for (const cursor of cursors) {
-    if (!cursor.advance()) continue;
-    heap.push(cursor);
-    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-  }
-  while (heap.length > 0) {
-    const top = heap[0] as Cursor;
-    yield top;
-    if (top.advance()) down(0);
-    else {
-      const last = heap.pop() as Cursor;
-      if (heap.length > 0) {
-        heap[0] = last;
-        down(0);
-      }
-    }
-  }
-}
 
 
 /**

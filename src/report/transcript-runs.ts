@@ -1,9 +1,10 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { compareKeys, merged, type KeyedCursor, type SortKey } from '../engine/sorted-merge.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 
 /** A record's place: the report's order (first message, conversation id), then the order records were added. */
-export type RecordKey = [startedAt: string, conversationId: string, seq: number];
+export type RecordKey = SortKey;
 
 /**
  * One record as a pass reads it: its head (JSON of an array whose first three fields are its key, parsed),
@@ -34,10 +35,6 @@ const HELD_OVERHEAD_BYTES = 120;
 const NEWLINE = 10;
 const TAB = 9;
 const EMPTY = new Uint8Array(0);
-
-function compareKeys(a: RecordKey, b: RecordKey): number {
-  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
-}
 
 /**
  * A file read forward a chunk at a time from `position` up to `size`: lines, or byte ranges at given
@@ -190,9 +187,7 @@ interface Run {
 }
 
 /** A source of records in key order for the merge. */
-interface Cursor {
-  key: RecordKey;
-  advance(): boolean;
+interface Cursor extends KeyedCursor {
   record(): SortedRecord;
   /** Appends the current record to a run being written. */
   copyTo(heads: AppendFile, bodies: AppendFile): void;
@@ -276,52 +271,17 @@ function heldCursor(held: readonly Held[]): Cursor {
   return cursor;
 }
 
-/** The cursors' records in key order (a k-way merge on a binary heap); closes them at the end. */
-function* merged(cursors: Cursor[]): Generator<Cursor> {
-  const heap: Cursor[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as Cursor).key, (heap[j] as Cursor).key) < 0;
-  const swap = (i: number, j: number) => {
-    const t = heap[i] as Cursor;
-    heap[i] = heap[j] as Cursor;
-    heap[j] = t;
-  };
-  const down = (from: number) => {
-    for (let i = from; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < heap.length && less(l, least)) least = l;
-      if (r < heap.length && less(r, least)) least = r;
-      if (least === i) return;
-      swap(i, least);
-      i = least;
-    }
-  };
+/** The cursors' records in key order; closes them at the end. */
+function* mergedClosing(cursors: Cursor[]): Generator<Cursor> {
   try {
-    for (const cursor of cursors) {
-      if (!cursor.advance()) continue;
-      heap.push(cursor);
-      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-    }
-    while (heap.length > 0) {
-      const top = heap[0] as Cursor;
-      yield top;
-      if (top.advance()) down(0);
-      else {
-        const last = heap.pop() as Cursor;
-        if (heap.length > 0) {
-          heap[0] = last;
-          down(0);
-        }
-      }
-    }
+    yield* merged(cursors);
   } finally {
     for (const cursor of cursors) cursor.close();
   }
 }
 
 /**
- * Records (a head: JSON without a newline; a body: any text) kept in key order without holding them: up to
+ * Records (a head: JSON without a newline; a body: other text) kept in key order without holding them: up to
  * `budgetBytes` in memory, then sorted and written as a run in a private temporary folder, heads apart
  * from bodies so a pass that reads no body reads only heads; runs are merged FAN_IN at a time into the
  * next level as they pile up. records() merges the runs and what is held into key order, as often as
@@ -370,13 +330,13 @@ export class SortedRecords {
     const held = this.held.sort((a, b) => compareKeys(a.key, b.key));
     this.held = [];
     this.heldBytes = 0;
-    this.newRun(0, merged([heldCursor(held)]));
+    this.newRun(0, mergedClosing([heldCursor(held)]));
     for (let level = 0; ; level++) {
       const same = this.runs.filter((run) => run.level === level);
       if (same.length < FAN_IN) return;
       this.runs = this.runs.filter((run) => run.level !== level);
       const chunk = chunkFor(2 * same.length);
-      this.newRun(level + 1, merged(same.map((run) => runCursor(run, chunk))));
+      this.newRun(level + 1, mergedClosing(same.map((run) => runCursor(run, chunk))));
       for (const run of same) {
         unlinkSync(run.heads);
         unlinkSync(run.bodies);
@@ -391,7 +351,7 @@ export class SortedRecords {
       this.held.sort((a, b) => compareKeys(a.key, b.key));
     }
     const chunk = chunkFor(2 * this.runs.length);
-    for (const cursor of merged([...this.runs.map((run) => runCursor(run, chunk)), heldCursor(this.held)])) yield cursor.record();
+    for (const cursor of mergedClosing([...this.runs.map((run) => runCursor(run, chunk)), heldCursor(this.held)])) yield cursor.record();
   }
 
   close(): void {

@@ -1,0 +1,52 @@
+/** Report order's key: when a conversation started, its id, then the order it was given in. */
+export type SortKey = [startedAt: string, conversationId: string, seq: number];
+
+export function compareKeys(a: SortKey, b: SortKey): number {
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
+}
+
+/** A position in a sorted run: its current key, moved on by advance() (false at the end). */
+export interface KeyedCursor {
+  key: SortKey;
+  advance(): boolean;
+}
+
+/** The cursors' items in key order (a k-way merge on a binary heap): each cursor is yielded at each of its items. */
+export function* merged<C extends KeyedCursor>(cursors: C[]): Generator<C> {
+  const heap: C[] = [];
+  const less = (i: number, j: number) => compareKeys((heap[i] as C).key, (heap[j] as C).key) < 0;
+  const swap = (i: number, j: number) => {
+    const t = heap[i] as C;
+    heap[i] = heap[j] as C;
+    heap[j] = t;
+  };
+  const down = (from: number) => {
+    for (let i = from; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < heap.length && less(l, least)) least = l;
+      if (r < heap.length && less(r, least)) least = r;
+      if (least === i) return;
+      swap(i, least);
+      i = least;
+    }
+  };
+  for (const cursor of cursors) {
+    if (!cursor.advance()) continue;
+    heap.push(cursor);
+    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+  }
+  while (heap.length > 0) {
+    const top = heap[0] as C;
+    yield top;
+    if (top.advance()) down(0);
+    else {
+      const last = heap.pop() as C;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
+      }
+    }
+  }
+}
