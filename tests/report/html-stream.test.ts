@@ -57,17 +57,17 @@ function embedded(page: string): { conversations: unknown[][]; transcripts: Arra
   return JSON.parse(text);
 }
 
-/** The page with the timelines held in memory (TranscriptKeeper, as before) and spilled to disk, in several ways. */
-async function samePages(paths: string[], args: string[], chars?: number): Promise<string> {
+/**
+ * The page with the timelines held in memory (TranscriptKeeper, as before) and spilled to disk: in many small
+ * runs (merged as they pile up) when `spill` is a size, else as a run does by default.
+ */
+async function samePages(paths: string[], args: string[], chars: number | undefined, spill: string): Promise<string> {
   const budget = chars === undefined ? {} : { CHATLINT_TEST_TIMELINE_BUDGET_CHARS: String(chars) };
   const reference = await chatlint(['check', ...paths, '-f', 'html', ...args], { env: { ...budget, CHATLINT_TEST_TIMELINES_IN_MEMORY: '1' } });
   expect([0, 1]).toContain(reference.code);
-  // Many small runs on disk (merged as they pile up), and the default.
-  for (const spill of ['20000', '']) {
-    const spilled = await chatlint(['check', ...paths, '-f', 'html', ...args], { env: { ...budget, CHATLINT_TEST_TIMELINE_SPILL_BYTES: spill } });
-    expect(spilled.code, `spill ${spill}`).toBe(reference.code);
-    expect(spilled.stdout === reference.stdout, `${args.join(' ')} spill ${spill} chars ${chars}`).toBe(true);
-  }
+  const spilled = await chatlint(['check', ...paths, '-f', 'html', ...args], { env: { ...budget, CHATLINT_TEST_TIMELINE_SPILL_BYTES: spill } });
+  expect(spilled.code, `spill ${spill}`).toBe(reference.code);
+  expect(spilled.stdout === reference.stdout, `${args.join(' ')} spill ${spill} chars ${chars}`).toBe(true);
   const data = embedded(reference.stdout);
   expect(data.transcripts).toHaveLength(data.conversations.length);
   return reference.stdout;
@@ -87,16 +87,17 @@ afterEach(() => {
 
 describe('the HTML page from timelines on disk is the page from timelines in memory', () => {
   // --memory-budget 1 (MB): long-lived conversations are checked early and reopened; two files: pieces share conversations.
-  const cases: Array<[string, string[], string[], number | undefined]> = [
-    ['time-ordered, every agent message, reopened, trimmed', INPUTS['time-ordered'] as string[], ['-r', rules.every, '--memory-budget', '1'], 300],
-    ['shuffled, every agent message, reopened', INPUTS.shuffled as string[], ['-r', rules.every, '--memory-budget', '1'], undefined],
-    ['split in two files, every agent message, trimmed', INPUTS['split in two files'] as string[], ['-r', rules.every], 300],
-    ['split in two files, default rules, reopened', INPUTS['split in two files'] as string[], ['--memory-budget', '1'], undefined],
-    ['shuffled, default rules in Chinese, errors only, redacted', INPUTS.shuffled as string[], ['--lang', 'zh-CN', '-q', '--redact'], 500],
-    ['the bundled fixtures, zh-CN pack', ['fixtures/nightly', 'fixtures/hostile/split-1.jsonl', 'fixtures/hostile/split-2.jsonl'], ['--preset', 'zh-CN'], undefined],
+  // Spilled in many small runs ('20000' bytes) or as by default (''), alternately.
+  const cases: Array<[string, string[], string[], number | undefined, string]> = [
+    ['time-ordered, every agent message, reopened, trimmed', INPUTS['time-ordered'] as string[], ['-r', rules.every, '--memory-budget', '1'], 300, '20000'],
+    ['shuffled, every agent message, reopened', INPUTS.shuffled as string[], ['-r', rules.every, '--memory-budget', '1'], undefined, ''],
+    ['split in two files, every agent message, trimmed', INPUTS['split in two files'] as string[], ['-r', rules.every], 300, ''],
+    ['split in two files, default rules, reopened', INPUTS['split in two files'] as string[], ['--memory-budget', '1'], undefined, '20000'],
+    ['shuffled, default rules in Chinese, errors only, redacted', INPUTS.shuffled as string[], ['--lang', 'zh-CN', '-q', '--redact'], 500, '20000'],
+    ['the bundled fixtures, zh-CN pack', ['fixtures/nightly', 'fixtures/hostile/split-1.jsonl', 'fixtures/hostile/split-2.jsonl'], ['--preset', 'zh-CN'], undefined, ''],
   ];
-  it.each(cases)('%s', async (_name, paths, args, chars) => {
-    const data = embedded(await samePages(paths, args, chars));
+  it.each(cases)('%s', async (_name, paths, args, chars, spill) => {
+    const data = embedded(await samePages(paths, args, chars, spill));
     if (chars !== undefined) {
       // Trimmed: some timelines whole, others only their flagged messages.
       expect(data.transcripts.some((t) => t?.c === 1)).toBe(true);
@@ -107,7 +108,7 @@ describe('the HTML page from timelines on disk is the page from timelines in mem
   });
 
   it('no findings at all: no timeline, every delay counted', async () => {
-    const page = await samePages(INPUTS['time-ordered'] as string[], ['-r', rules.never]);
+    const page = await samePages(INPUTS['time-ordered'] as string[], ['-r', rules.never], undefined, '20000');
     expect(embedded(page).transcripts.every((t) => t === null)).toBe(true);
     expect(page).toMatch(/<title>0: \d{2,}<\/title>/);
   });
