@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -9,7 +9,8 @@ import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
 import { JsonPrinter } from './json-printer.js';
-import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
+import { compareKeys, listCursor, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
+import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -21,14 +22,8 @@ export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
  * heap of at most this many.
  */
 const DEFAULT_FAN_IN = 512;
-/** Bytes read from a run at a time, per open run and part, at most; less when many are open (READ_BUDGET). */
-const READ_CHUNK = 64 * 1024;
-const MIN_READ_CHUNK = 4 * 1024;
 /** Bytes of read buffers a merge aims at over all its runs and parts. */
 const READ_BUDGET = 4 * 1024 * 1024;
-
-/** How much each of `readers` reads at a time. */
-const chunkFor = (readers: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, readers))));
 /** Bytes gathered per level file before one write. */
 const WRITE_BUFFER = 256 * 1024;
 /** What a held entry costs beyond its texts (the object, its array, the key). */
@@ -500,68 +495,6 @@ const ZERO = 48;
 const EMPTY = new Uint8Array(0);
 const EMPTY_BUFFER = Buffer.alloc(0);
 
-/** The records of a byte range of a part file, read forward a chunk at a time at their own position. */
-class RangeReader {
-  // A fresh chunk per read: the lists handed out are views into it.
-  private buffer = Buffer.allocUnsafeSlow(0);
-  private start = 0;
-  private end = 0;
-
-  constructor(
-    private readonly fd: number,
-    private position: number,
-    private readonly stop: number,
-    private readonly chunk: number,
-  ) {}
-
-  /** Reads the next chunk; what is left of the current one comes first. */
-  private more(least: number): void {
-    const left = this.end - this.start;
-    const size = Math.max(this.chunk, least);
-    const next = Buffer.allocUnsafeSlow(size);
-    this.buffer.copy(next, 0, this.start, this.end);
-    const wanted = Math.min(size - left, this.stop - this.position);
-    const read = wanted > 0 ? readSync(this.fd, next, left, wanted, this.position) : 0;
-    if (read === 0) throw new Error('EntryStore: a run ends before its last record');
-    this.position += read;
-    this.buffer = next;
-    this.start = 0;
-    this.end = left + read;
-  }
-
-  /** Reads the next line: true with it from `lineStart` to `lineEnd` (its newline) of `current`, false at the end of the range. */
-  line(): boolean {
-    for (;;) {
-      const at = this.buffer.indexOf(NEWLINE, this.start);
-      if (at !== -1 && at < this.end) {
-        this.lineStart = this.start;
-        this.lineEnd = at;
-        this.start = at + 1;
-        return true;
-      }
-      if (this.position >= this.stop) return false;
-      this.more(2 * (this.end - this.start));
-    }
-  }
-
-  /** Where the last line read starts and ends in `current`. */
-  lineStart = 0;
-  lineEnd = 0;
-
-  /** The chunk the last line or bytes read are in (a later read may move on to another). */
-  get current(): Buffer {
-    return this.buffer;
-  }
-
-  /** Reads the next `size` bytes: where they start in `current`. */
-  bytes(size: number): number {
-    if (this.end - this.start < size) this.more(size);
-    const start = this.start;
-    this.start += size;
-    return start;
-  }
-}
-
 /**
  * One file per level and part that runs are appended to, each run a byte range: a spill costs no file of
  * its own, and a level whose runs were all merged into the next starts over.
@@ -624,10 +557,6 @@ class LevelFile {
   }
 }
 
-/** Writes `size` bytes of `from` from `start` at `position`, over as many writes as it takes. */
-function writeAll(fd: number, from: Uint8Array, start: number, size: number, position: number): void {
-  for (let offset = 0; offset < size; ) offset += writeSync(fd, from, start + offset, size - offset, position + offset);
-}
 
 /** A source of entries in report order, for the merge: its next entry's key, that entry, and its parts to append to a run. */
 interface Cursor extends KeyedCursor {
@@ -755,20 +684,8 @@ function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes 
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
-  let next = 0;
-  let item: Held | undefined;
-  const cursor: Cursor = {
-    key: ['', '', 0],
-    advance() {
-      item = held[next++];
-      if (!item) return false;
-      cursor.key = item.key;
-      return true;
-    },
-    entry: () => new HeldEntry(item as Held),
-    appendTo: (files) => appendHeld(item as Held, files),
-  };
-  return cursor;
+  const list = listCursor(held);
+  return Object.assign(list, { entry: () => new HeldEntry(list.item()), appendTo: (files: Level) => appendHeld(list.item(), files) });
 }
 
 
@@ -871,7 +788,7 @@ export class EntryStore implements EntrySink {
       const level = this.level(index);
       this.runs = this.runs.filter((run) => run.level !== index);
       const store = this;
-      const chunk = chunkFor(same.length * (1 + LISTS));
+      const chunk = chunkFor(same.length * (1 + LISTS), READ_BUDGET);
       this.appendRun(
         index + 1,
         (function* () {
@@ -899,7 +816,7 @@ export class EntryStore implements EntrySink {
       return;
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
-    const chunk = chunkFor(this.runs.length * (1 + lists.length));
+    const chunk = chunkFor(this.runs.length * (1 + lists.length), READ_BUDGET);
     const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (this.counts(cursor.key)) yield cursor.entry();

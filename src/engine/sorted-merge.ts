@@ -11,6 +11,23 @@ export interface KeyedCursor {
   advance(): boolean;
 }
 
+/** A cursor over items already in key order (what a store still holds): `item()` is the current one. */
+export function listCursor<T extends { key: SortKey }>(items: readonly T[]): KeyedCursor & { item(): T } {
+  let next = 0;
+  let current: T | undefined;
+  const cursor = {
+    key: ['', '', 0] as SortKey,
+    advance() {
+      current = items[next++];
+      if (!current) return false;
+      cursor.key = current.key;
+      return true;
+    },
+    item: () => current as T,
+  };
+  return cursor;
+}
+
 /** The cursors' items in key order (a k-way merge on a binary heap): each cursor is yielded at each of its items. */
 export function* merged<C extends KeyedCursor>(cursors: C[]): Generator<C> {
   const heap: C[] = [];

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareKeys, merged, type KeyedCursor, type SortKey } from '../engine/sorted-merge.js';
+import { compareKeys, listCursor, merged, type KeyedCursor, type SortKey } from '../engine/sorted-merge.js';
+import { chunkFor, RangeReader, writeAll } from '../engine/file-ranges.js';
 import { makeTempFolder, removeTempFolder } from '../engine/temp-folder.js';
 
 /** A record's place: the report's order (first message, conversation id), then the order records were added. */
@@ -24,93 +25,14 @@ interface Held {
 
 /** Runs of one level merged into one of the next once there are this many (each open run costs read buffers). */
 const FAN_IN = 128;
-/** Bytes read from a run's file at a time: at most, at least, and what all the open files read at once aim at. */
-const READ_CHUNK = 64 * 1024;
-const MIN_READ_CHUNK = 4 * 1024;
+/** Bytes of read buffers a merge aims at over all its open files. */
 const READ_BUDGET = 2 * 1024 * 1024;
-const chunkFor = (files: number) => Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, Math.floor(READ_BUDGET / Math.max(1, files))));
 const WRITE_CHARS = 256 * 1024;
 /** What a held record costs beyond its text. */
 const HELD_OVERHEAD_BYTES = 120;
 const NEWLINE = 10;
 const TAB = 9;
 const EMPTY = new Uint8Array(0);
-
-/**
- * A file read forward a chunk at a time from `position` up to `size`: lines, or byte ranges at given
- * offsets (never backwards). Each chunk is fresh, so views of it stay valid after the next read.
- */
-class ForwardReader {
-  private readonly fd: number;
-  private buffer = Buffer.alloc(0);
-  /** File position of buffer[0]. */
-  private base = 0;
-  private start = 0;
-  private end = 0;
-
-  constructor(
-    readonly path: string,
-    private readonly size: number,
-    private readonly chunk: number,
-  ) {
-    this.fd = openSync(path, 'r');
-  }
-
-  /** Makes the buffer hold `least` bytes from `start` on (or all that is left of the file). */
-  private fill(least: number): void {
-    const left = this.end - this.start;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.chunk, least));
-    this.buffer.copy(next, 0, this.start, this.end);
-    const from = this.base + this.end;
-    const wanted = Math.min(next.length - left, this.size - from);
-    let read = 0;
-    while (read < wanted) {
-      const n = readSync(this.fd, next, left + read, wanted - read, from + read);
-      if (n === 0) throw new Error(`${this.path}: shorter than written`);
-      read += n;
-    }
-    this.base += this.start;
-    this.buffer = next;
-    this.start = 0;
-    this.end = left + read;
-  }
-
-  /** The next line without its newline, or undefined at the end. */
-  line(): Buffer | undefined {
-    for (;;) {
-      const at = this.buffer.indexOf(NEWLINE, this.start);
-      if (at !== -1 && at < this.end) {
-        const line = this.buffer.subarray(this.start, at);
-        this.start = at + 1;
-        return line;
-      }
-      if (this.base + this.end >= this.size) {
-        if (this.start < this.end) throw new Error(`${this.path}: ends inside a record`);
-        return undefined;
-      }
-      this.fill(2 * (this.end - this.start));
-    }
-  }
-
-  /** `length` bytes at file offset `offset` (at or after what was read last). */
-  bytes(offset: number, length: number): Buffer {
-    if (offset < this.base + this.start) throw new Error(`${this.path}: read backwards`);
-    if (offset > this.base + this.end) {
-      // Past what is buffered: start over there.
-      this.base = offset;
-      this.start = 0;
-      this.end = 0;
-    } else this.start = offset - this.base;
-    if (this.end - this.start < length) this.fill(length);
-    const bytes = this.buffer.subarray(this.start, this.start + length);
-    this.start += length;
-    return bytes;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
 
 /** Appends text (as UTF-8, or UTF-16 when asked) and bytes to a new file, written in pieces of about WRITE_CHARS. */
 export class AppendFile {
@@ -137,7 +59,7 @@ export class AppendFile {
   append(piece: string | Uint8Array): void {
     if (typeof piece !== 'string') {
       this.flush();
-      writeAll(this.fd, piece, this.written);
+      writeAll(this.fd, piece, 0, piece.length, this.written);
       this.written += piece.length;
       return;
     }
@@ -149,7 +71,7 @@ export class AppendFile {
   flush(): void {
     if (this.pending.length === 0) return;
     const bytes = Buffer.from(this.pending.join(''), this.encoding);
-    writeAll(this.fd, bytes, this.written);
+    writeAll(this.fd, bytes, 0, bytes.length, this.written);
     this.written += bytes.length;
     this.pending = [];
     this.chars = 0;
@@ -173,10 +95,6 @@ export class AppendFile {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
 /** A sorted run: a file of head lines (`<body bytes>\t<head>`), and one of the bodies one after another. */
 interface Run {
   level: number;
@@ -194,9 +112,17 @@ interface Cursor extends KeyedCursor {
   close(): void;
 }
 
+/** A whole file read forward (see RangeReader), with its descriptor. */
+function fileReader(path: string, size: number, chunk: number): { reader: RangeReader; close(): void } {
+  const fd = openSync(path, 'r');
+  return { reader: new RangeReader(fd, 0, size, chunk), close: () => closeSync(fd) };
+}
+
 function runCursor(run: Run, chunk: number): Cursor {
-  const heads = new ForwardReader(run.heads, run.headBytes, chunk);
-  let bodies: ForwardReader | undefined;
+  const heads = fileReader(run.heads, run.headBytes, chunk);
+  let bodies: ReturnType<typeof fileReader> | undefined;
+  // Bytes of the bodies file passed so far: bodies not asked for are skipped, not read.
+  let bodiesPassed = 0;
   let line: Buffer = Buffer.alloc(0);
   let tab = 0;
   let bodyAt = 0;
@@ -204,16 +130,19 @@ function runCursor(run: Run, chunk: number): Cursor {
   let fields: unknown[] = [];
   const body = (): Uint8Array => {
     if (bodyLength === 0) return EMPTY;
-    bodies ??= new ForwardReader(run.bodies, run.bodyBytes, chunk);
-    return bodies.bytes(bodyAt, bodyLength);
+    bodies ??= fileReader(run.bodies, run.bodyBytes, chunk);
+    if (bodyAt < bodiesPassed) throw new Error(`${run.bodies}: a body is read twice`);
+    bodies.reader.skip(bodyAt - bodiesPassed);
+    const start = bodies.reader.bytes(bodyLength);
+    bodiesPassed = bodyAt + bodyLength;
+    return bodies.reader.current.subarray(start, start + bodyLength);
   };
   const cursor: Cursor = {
     key: ['', '', 0],
     advance() {
-      const next = heads.line();
-      if (next === undefined) return false;
+      if (!heads.reader.line()) return false;
       bodyAt += bodyLength;
-      line = next;
+      line = heads.reader.current.subarray(heads.reader.lineStart, heads.reader.lineEnd);
       tab = line.indexOf(TAB);
       bodyLength = Number(line.toString('latin1', 0, tab));
       fields = JSON.parse(line.toString('utf8', tab + 1)) as unknown[];
@@ -247,28 +176,19 @@ function runCursor(run: Run, chunk: number): Cursor {
 const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
 
 function heldCursor(held: readonly Held[]): Cursor {
-  let next = 0;
-  let item: Held | undefined;
-  const cursor: Cursor = {
-    key: ['', '', 0],
-    advance() {
-      item = held[next++];
-      if (!item) return false;
-      cursor.key = item.key;
-      return true;
-    },
-    record() {
-      const { head, body } = item as Held;
+  const list = listCursor(held);
+  return Object.assign(list, {
+    record(): SortedRecord {
+      const { head, body } = list.item();
       return { fields: JSON.parse(head) as unknown[], body: () => body };
     },
-    copyTo(heads, bodies) {
-      const { head, body } = item as Held;
+    copyTo(heads: AppendFile, bodies: AppendFile) {
+      const { head, body } = list.item();
       heads.append(`${body === '' ? 0 : Buffer.byteLength(body)}\t${head}\n`);
       if (body !== '') bodies.append(body);
     },
     close: () => undefined,
-  };
-  return cursor;
+  });
 }
 
 /** The cursors' records in key order; closes them at the end. */
@@ -335,7 +255,7 @@ export class SortedRecords {
       const same = this.runs.filter((run) => run.level === level);
       if (same.length < FAN_IN) return;
       this.runs = this.runs.filter((run) => run.level !== level);
-      const chunk = chunkFor(2 * same.length);
+      const chunk = chunkFor(2 * same.length, READ_BUDGET);
       this.newRun(level + 1, mergedClosing(same.map((run) => runCursor(run, chunk))));
       for (const run of same) {
         unlinkSync(run.heads);
@@ -350,7 +270,7 @@ export class SortedRecords {
       this.sealed = true;
       this.held.sort((a, b) => compareKeys(a.key, b.key));
     }
-    const chunk = chunkFor(2 * this.runs.length);
+    const chunk = chunkFor(2 * this.runs.length, READ_BUDGET);
     for (const cursor of mergedClosing([...this.runs.map((run) => runCursor(run, chunk)), heldCursor(this.held)])) yield cursor.record();
   }
 
