@@ -1,5 +1,9 @@
-import { DIFF_SCHEMA_VERSION, type DiffCounts, type ReportDiff } from '../model/diff.js';
-import type { Finding, Report } from '../model/report.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIFF_FIRST_KEPT, DIFF_SCHEMA_VERSION, type DiffCounts, type DiffFindings, type ListedDiff, type ReportDiff } from '../model/diff.js';
+import { jsonElements, type Finding, type Report } from '../model/report.js';
+import { writeAll } from './file-ranges.js';
+import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
 /**
  * What makes two findings on different nights the same finding: conversation, rule, agent and the text
@@ -28,92 +32,74 @@ export interface DiffSide {
   findings: AsyncIterable<Finding> | Iterable<Finding>;
 }
 
-/** What is counted of one identity: its order among identities (baseline first), and its findings on each side. */
-interface IdentityTally {
-  rank: number;
-  before: number;
-  after: number;
-  seen: number;
-}
+/** Conversation ids and rule ids as the diff's lists and tables order them (what localeCompare did). */
+const conversationOrder = new Intl.Collator('en', { numeric: true });
+const ruleOrder = new Intl.Collator();
+const order = (a: string, b: string) => conversationOrder.compare(a, b);
 
-/** A new or resolved finding, with what puts it back in the order the lists are built in. */
+/** Ranks of identities seen only tonight come after every identity of the baseline (the Map's insertion order). */
+const TONIGHT_ONLY = 2 ** 40;
+/** Tallies of resolved findings come after every tally of tonight's findings. */
+const RESOLVED_PHASE = 2 ** 40;
+
+/** A new or resolved finding, with what puts it in the order the lists were built in: its identity's rank, then its position. */
 interface Placed {
   finding: Finding;
   rank: number;
   seq: number;
 }
 
-/**
- * Compares a baseline report with a current one as multisets of findings: for each identity, the
- * smaller count is unchanged and the rest is new (more tonight) or resolved (fewer tonight); two
- * identical findings yesterday and three today are two unchanged and one new. Reads the baseline's findings
- * twice and the current's once, holding a count per identity and only the new and resolved findings.
- */
-export async function diffReports(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }): Promise<ReportDiff> {
-  const identities = new Map<string, IdentityTally>();
-  const tallyOf = (f: Finding): IdentityTally => {
-    const key = findingIdentity(f);
-    let tally = identities.get(key);
-    if (!tally) identities.set(key, (tally = { rank: identities.size, before: 0, after: 0, seen: 0 }));
-    return tally;
-  };
-  const agents = new Map<string, DiffCounts>();
-  const rules = new Map<string, DiffCounts>();
-  const totals = zero();
-  const tally = (f: Finding, kind: keyof DiffCounts) => {
-    totals[kind]++;
-    const agent = agents.get(f.agentId ?? '') ?? zero();
-    agent[kind]++;
-    agents.set(f.agentId ?? '', agent);
-    const rule = rules.get(f.ruleId) ?? zero();
-    rule[kind]++;
-    rules.set(f.ruleId, rule);
-  };
+/** The lists' order: by conversation, message position and rule; findings alike in those keep the order the lists were built in. */
+function placedOrder(a: Placed, b: Placed): number {
+  const x = a.finding;
+  const y = b.finding;
+  return (
+    conversationOrder.compare(x.conversationId, y.conversationId) ||
+    x.messageIndex - y.messageIndex ||
+    ruleOrder.compare(x.ruleId, y.ruleId) ||
+    a.rank - b.rank ||
+    a.seq - b.seq
+  );
+}
 
-  let listedBefore = 0;
-  for await (const f of baseline.findings) {
-    tallyOf(f).before++;
-    listedBefore++;
-  }
-  // Oldest first on both sides, so the findings matched as unchanged are the earliest ones.
-  const newFindings: Placed[] = [];
-  let listedAfter = 0;
-  for await (const f of current.findings) {
-    const identity = tallyOf(f);
-    identity.after++;
-    if (identity.seen++ < identity.before) tally(f, 'unchanged');
-    else {
-      tally(f, 'new');
-      newFindings.push({ finding: f, rank: identity.rank, seq: listedAfter });
-    }
-    listedAfter++;
-  }
-  for (const identity of identities.values()) identity.seen = 0;
-  const resolvedFindings: Placed[] = [];
-  let seq = 0;
-  for await (const f of baseline.findings) {
-    const identity = tallyOf(f);
-    if (identity.seen++ >= identity.after) {
-      tally(f, 'resolved');
-      resolvedFindings.push({ finding: f, rank: identity.rank, seq });
-    }
-    seq++;
-  }
-  if (seq !== listedBefore) throw new Error(`${files.baseline}: its findings changed while it was read`);
+/** Counts by kind, in total, per agent and per rule, with when each agent and rule was first counted (their tie order). */
+class Tallies {
+  readonly totals = zero();
+  readonly agents = new Map<string, { counts: DiffCounts; at: number }>();
+  readonly rules = new Map<string, { counts: DiffCounts; at: number }>();
 
+  /** `at`: where the in-memory comparison counted it (tonight's findings in order, then the resolved ones). */
+  add(f: Finding, kind: keyof DiffCounts, at: number): void {
+    this.totals[kind]++;
+    count(this.agents, f.agentId ?? '', kind, at);
+    count(this.rules, f.ruleId, kind, at);
+  }
+}
+
+function count(map: Map<string, { counts: DiffCounts; at: number }>, key: string, kind: keyof DiffCounts, at: number): void {
+  let entry = map.get(key);
+  if (!entry) map.set(key, (entry = { counts: zero(), at }));
+  entry.counts[kind]++;
+  if (at < entry.at) entry.at = at;
+}
+
+/** Keys in the order they were first counted. */
+const inCountOrder = (map: Map<string, { counts: DiffCounts; at: number }>) => [...map].sort(([, a], [, b]) => a.at - b.at);
+
+/** Everything of a diff but its lists, in the key order the JSON prints. */
+function diffHead(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }, listed: { before: number; after: number }, tallies: Tallies): Omit<ReportDiff, 'newFindings' | 'resolvedFindings'> {
+  const agents = new Map(inCountOrder(tallies.agents).map(([id, { counts }]) => [id, counts]));
   const agentsBefore = new Map(baseline.agents.map((a) => [a.agentId, a]));
   const agentsAfter = new Map(current.agents.map((a) => [a.agentId, a]));
   const agentIds = new Set([...agentsBefore.keys(), ...agentsAfter.keys(), ...agents.keys()]);
-  const order = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-  const side = (report: DiffSide, file: string, listed: number) => ({ file, ruleset: report.ruleset, findings: report.summary.findings, listed });
-
+  const side = (report: DiffSide, file: string, count: number) => ({ file, ruleset: report.ruleset, findings: report.summary.findings, listed: count });
   return {
     diffSchemaVersion: DIFF_SCHEMA_VERSION,
-    baseline: side(baseline, files.baseline, listedBefore),
-    current: side(current, files.current, listedAfter),
+    baseline: side(baseline, files.baseline, listed.before),
+    current: side(current, files.current, listed.after),
     rulesChanged: baseline.ruleset.hash !== current.ruleset.hash,
-    worse: totals.new > 0,
-    totals: { ...totals, ...scoreChange(baseline.summary.averageScore, current.summary.averageScore) },
+    worse: tallies.totals.new > 0,
+    totals: { ...tallies.totals, ...scoreChange(baseline.summary.averageScore, current.summary.averageScore) },
     agents: [...agentIds].sort(order).map((agentId) => {
       const then = agentsBefore.get(agentId);
       const now = agentsAfter.get(agentId);
@@ -124,21 +110,284 @@ export async function diffReports(baseline: DiffSide, current: DiffSide, files: 
         ...scoreChange(then?.averageScore, now?.averageScore),
       };
     }),
-    rules: [...rules].sort(([a], [b]) => order(a, b)).map(([ruleId, counts]) => ({ ruleId, ...counts })),
-    newFindings: sortFindings(inListOrder(newFindings)),
-    resolvedFindings: sortFindings(inListOrder(resolvedFindings)),
+    rules: inCountOrder(tallies.rules)
+      .sort(([a], [b]) => order(a, b))
+      .map(([ruleId, { counts }]) => ({ ruleId, ...counts })),
   };
 }
 
-/** The findings as the lists were first built: identity by identity (baseline's first), each oldest first. */
-function inListOrder(placed: Placed[]): Finding[] {
-  return placed.sort((a, b) => a.rank - b.rank || a.seq - b.seq).map((p) => p.finding);
+/** What is counted of one identity: its rank among identities (baseline first), and its findings on each side. */
+interface IdentityTally {
+  rank: number;
+  before: number;
+  after: number;
+  seen: number;
 }
 
-/** Report order: by conversation, then message position, then rule. */
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      a.conversationId.localeCompare(b.conversationId, 'en', { numeric: true }) || a.messageIndex - b.messageIndex || a.ruleId.localeCompare(b.ruleId),
-  );
+/**
+ * Compares a baseline report with a current one as multisets of findings: for each identity, the
+ * smaller count is unchanged and the rest is new (more tonight) or resolved (fewer tonight); two
+ * identical findings yesterday and three today are two unchanged and one new. Holds a count per identity
+ * and the new and resolved findings (compareReports holds one conversation's).
+ */
+export async function diffReports(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }): Promise<ReportDiff> {
+  const identities = new Map<string, IdentityTally>();
+  let onlyTonight = 0;
+  const tallyOf = (f: Finding, tonight: boolean): IdentityTally => {
+    const key = findingIdentity(f);
+    let tally = identities.get(key);
+    if (!tally) identities.set(key, (tally = { rank: tonight ? TONIGHT_ONLY + onlyTonight++ : identities.size, before: 0, after: 0, seen: 0 }));
+    return tally;
+  };
+  const tallies = new Tallies();
+
+  let listedBefore = 0;
+  for await (const f of baseline.findings) {
+    tallyOf(f, false).before++;
+    listedBefore++;
+  }
+  // Oldest first on both sides, so the findings matched as unchanged are the earliest ones.
+  const newFindings: Placed[] = [];
+  let listedAfter = 0;
+  for await (const f of current.findings) {
+    const identity = tallyOf(f, true);
+    identity.after++;
+    if (identity.seen++ < identity.before) tallies.add(f, 'unchanged', listedAfter);
+    else {
+      tallies.add(f, 'new', listedAfter);
+      newFindings.push({ finding: f, rank: identity.rank, seq: listedAfter });
+    }
+    listedAfter++;
+  }
+  for (const identity of identities.values()) identity.seen = 0;
+  const resolvedFindings: Placed[] = [];
+  let seq = 0;
+  for await (const f of baseline.findings) {
+    const identity = tallyOf(f, false);
+    if (identity.seen++ >= identity.after) {
+      tallies.add(f, 'resolved', RESOLVED_PHASE + seq);
+      resolvedFindings.push({ finding: f, rank: identity.rank, seq });
+    }
+    seq++;
+  }
+  if (seq !== listedBefore) throw new Error(`${files.baseline}: its findings changed while it was read`);
+  return {
+    ...diffHead(baseline, current, files, { before: listedBefore, after: listedAfter }, tallies),
+    newFindings: newFindings.sort(placedOrder).map((p) => p.finding),
+    resolvedFindings: resolvedFindings.sort(placedOrder).map((p) => p.finding),
+  };
+}
+
+/** The lists of an in-memory diff as the writers read them. */
+export function listedDiff(diff: ReportDiff): ListedDiff {
+  return { ...diff, newFindings: findingsInMemory(diff.newFindings), resolvedFindings: findingsInMemory(diff.resolvedFindings) };
+}
+
+/** Findings printed a slice at a time (one JSON.stringify per slice). */
+const SLICE = 512;
+
+function findingsInMemory(findings: readonly Finding[]): DiffFindings {
+  return {
+    count: findings.length,
+    first: findings.slice(0, DIFF_FIRST_KEPT),
+    *elements() {
+      for (let at = 0; at < findings.length; at += SLICE) yield `${at > 0 ? ',\n' : ''}${jsonElements(findings.slice(at, at + SLICE))}`;
+    },
+  };
+}
+
+/** Bytes of a spilled list read back at a time. */
+const READ_CHUNK = 1 << 20;
+
+/** New or resolved findings in their final order, printed and written to a file a slice at a time as they come. */
+class SpilledFindings implements DiffFindings {
+  count = 0;
+  readonly first: Finding[] = [];
+  private slice: Finding[] = [];
+  private fd: number | undefined;
+  private written = 0;
+
+  constructor(private readonly file: () => string) {}
+
+  add(f: Finding): void {
+    this.count++;
+    if (this.first.length < DIFF_FIRST_KEPT) this.first.push(f);
+    this.slice.push(f);
+    if (this.slice.length === SLICE) this.flush();
+  }
+
+  private printedSlice(): string {
+    return this.slice.length === 0 ? '' : `${this.count > this.slice.length ? ',\n' : ''}${jsonElements(this.slice)}`;
+  }
+
+  private flush(): void {
+    const bytes = Buffer.from(this.printedSlice());
+    this.fd ??= openSync(this.file(), 'w+', 0o600);
+    writeAll(this.fd, bytes, 0, bytes.length, this.written);
+    this.written += bytes.length;
+    this.slice = [];
+  }
+
+  *elements(): Generator<string | Uint8Array> {
+    for (let position = 0; this.fd !== undefined && position < this.written; ) {
+      // A fresh buffer per chunk: a writer may still hold the last one.
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, this.written - position));
+      const read = readSync(this.fd, chunk, 0, chunk.length, position);
+      if (read === 0) throw new Error('a diff list on disk ends early');
+      position += read;
+      yield chunk.subarray(0, read);
+    }
+    const rest = this.printedSlice();
+    if (rest) yield rest;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** A report's findings are not grouped by conversation in the lists' conversation order: compared in memory instead. */
+class NotInOrder extends Error {}
+
+/** Conversations in the lists' order, ids that collate alike in code-unit order (so each id has one place). */
+const conversationsInOrder = (a: string, b: string) => conversationOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** One conversation's findings on one side, and the position of its first finding in its report. */
+interface ConversationFindings {
+  id: string;
+  findings: Finding[];
+  firstSeq: number;
+}
+
+/** A report's findings a conversation at a time; NotInOrder when a conversation comes back or comes too early. */
+async function* conversationsOf(findings: AsyncIterable<Finding> | Iterable<Finding>): AsyncGenerator<ConversationFindings> {
+  let current: ConversationFindings | undefined;
+  let seq = 0;
+  for await (const f of findings) {
+    if (current?.id === f.conversationId) current.findings.push(f);
+    else {
+      if (current) {
+        if (conversationsInOrder(current.id, f.conversationId) >= 0) throw new NotInOrder();
+        yield current;
+      }
+      current = { id: f.conversationId, findings: [f], firstSeq: seq };
+    }
+    seq++;
+  }
+  if (current) yield current;
+}
+
+/** The same conversation on both sides (one may be missing). */
+interface Pair {
+  then: ConversationFindings | undefined;
+  now: ConversationFindings | undefined;
+}
+
+/** Matches one conversation's findings as diffReports matches a whole report's: ranks and positions are the reports'. */
+function matchConversation({ then, now }: Pair, tallies: Tallies, added: Placed[], gone: Placed[]): void {
+  const identities = new Map<string, IdentityTally>();
+  // The conversation is the same on both sides: the rest of the identity tells findings apart.
+  const key = (f: Finding) => JSON.stringify([f.ruleId, f.agentId, f.match ?? f.excerpt]);
+  const before = then?.findings ?? [];
+  const after = now?.findings ?? [];
+  const beforeAt = then?.firstSeq ?? 0;
+  const afterAt = now?.firstSeq ?? 0;
+  for (const [i, f] of before.entries()) {
+    const k = key(f);
+    let identity = identities.get(k);
+    if (!identity) identities.set(k, (identity = { rank: beforeAt + i, before: 0, after: 0, seen: 0 }));
+    identity.before++;
+  }
+  for (const [i, f] of after.entries()) {
+    const k = key(f);
+    let identity = identities.get(k);
+    if (!identity) identities.set(k, (identity = { rank: TONIGHT_ONLY + afterAt + i, before: 0, after: 0, seen: 0 }));
+    identity.after++;
+    if (identity.seen++ < identity.before) tallies.add(f, 'unchanged', afterAt + i);
+    else {
+      tallies.add(f, 'new', afterAt + i);
+      added.push({ finding: f, rank: identity.rank, seq: afterAt + i });
+    }
+  }
+  for (const identity of identities.values()) identity.seen = 0;
+  for (const [i, f] of before.entries()) {
+    const identity = identities.get(key(f)) as IdentityTally;
+    if (identity.seen++ >= identity.after) {
+      tallies.add(f, 'resolved', RESOLVED_PHASE + beforeAt + i);
+      gone.push({ finding: f, rank: identity.rank, seq: beforeAt + i });
+    }
+  }
+}
+
+/** A comparison as the command line writes it; close() removes what its lists put on disk. */
+export interface Comparison {
+  diff: ListedDiff;
+  close(): void;
+}
+
+/**
+ * diffReports in bounded memory, for reports whose findings come a conversation at a time in the lists'
+ * conversation order (as chatlint writes a night whose conversation ids grow with their start times): both
+ * reports are read once, side by side, and each conversation compared on its own; its new and resolved
+ * findings then already come in their final order and go to disk as they come. Reports in any other order
+ * are compared in memory by diffReports. The result is the same either way, to the byte.
+ */
+export async function compareReports(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }): Promise<Comparison> {
+  let folder: string | undefined;
+  const fileFor = (name: string) => () => join((folder ??= makeTempFolder('chatlint-diff-')), name);
+  const added = new SpilledFindings(fileFor('new.json'));
+  const gone = new SpilledFindings(fileFor('resolved.json'));
+  const close = () => {
+    added.close();
+    gone.close();
+    if (folder) removeTempFolder(folder);
+    folder = undefined;
+  };
+  try {
+    const listed = await compareByConversation(baseline, current, added, gone);
+    return { diff: { ...diffHead(baseline, current, files, listed, listed.tallies), newFindings: added, resolvedFindings: gone }, close };
+  } catch (error) {
+    close();
+    if (!(error instanceof NotInOrder)) throw error;
+    return { diff: listedDiff(await diffReports(baseline, current, files)), close: () => undefined };
+  }
+}
+
+/** The merge of both reports by conversation; conversations whose ids collate alike are sorted together. */
+async function compareByConversation(baseline: DiffSide, current: DiffSide, added: SpilledFindings, gone: SpilledFindings) {
+  const tallies = new Tallies();
+  const thenSide = conversationsOf(baseline.findings);
+  const nowSide = conversationsOf(current.findings);
+  let group: Pair[] = [];
+  const flush = () => {
+    const newOnes: Placed[] = [];
+    const goneOnes: Placed[] = [];
+    for (const pair of group) matchConversation(pair, tallies, newOnes, goneOnes);
+    for (const p of newOnes.sort(placedOrder)) added.add(p.finding);
+    for (const p of goneOnes.sort(placedOrder)) gone.add(p.finding);
+    group = [];
+  };
+  const listed = { before: 0, after: 0, tallies };
+  try {
+    let then = await thenSide.next();
+    let now = await nowSide.next();
+    while (!then.done || !now.done) {
+      const side = then.done ? 1 : now.done ? -1 : conversationsInOrder(then.value.id, now.value.id);
+      const pair: Pair = { then: side <= 0 && !then.done ? then.value : undefined, now: side >= 0 && !now.done ? now.value : undefined };
+      const id = (pair.then ?? pair.now)?.id ?? '';
+      const head = group[0];
+      if (head && conversationOrder.compare((head.then ?? head.now)?.id ?? '', id) !== 0) flush();
+      group.push(pair);
+      listed.before += pair.then?.findings.length ?? 0;
+      listed.after += pair.now?.findings.length ?? 0;
+      if (pair.then) then = await thenSide.next();
+      if (pair.now) now = await nowSide.next();
+    }
+    flush();
+    return listed;
+  } finally {
+    await thenSide.return(undefined);
+    await nowSide.return(undefined);
+  }
 }
