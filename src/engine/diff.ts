@@ -323,6 +323,8 @@ function matchConversation({ then, now }: Pair, tallies: Tallies, added: Placed[
 /** A comparison as the command line writes it; close() removes what its lists put on disk. */
 export interface Comparison {
   diff: ListedDiff;
+  /** True when the reports were compared a conversation at a time; false when in memory. */
+  byConversation: boolean;
   close(): void;
 }
 
@@ -346,11 +348,11 @@ export async function compareReports(baseline: DiffSide, current: DiffSide, file
   };
   try {
     const listed = await compareByConversation(baseline, current, added, gone);
-    return { diff: { ...diffHead(baseline, current, files, listed, listed.tallies), newFindings: added, resolvedFindings: gone }, close };
+    return { diff: { ...diffHead(baseline, current, files, listed, listed.tallies), newFindings: added, resolvedFindings: gone }, byConversation: true, close };
   } catch (error) {
     close();
     if (!(error instanceof NotInOrder)) throw error;
-    return { diff: listedDiff(await diffReports(baseline, current, files)), close: () => undefined };
+    return { diff: listedDiff(await diffReports(baseline, current, files)), byConversation: false, close: () => undefined };
   }
 }
 
