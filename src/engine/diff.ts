@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIFF_FIRST_KEPT, DIFF_SCHEMA_VERSION, type DiffCounts, type DiffFindings, type ListedDiff, type ReportDiff } from '../model/diff.js';
-import { jsonElements, type Finding, type Report } from '../model/report.js';
-import { writeAll } from './file-ranges.js';
+import { jsonElements, replayable, type Finding, type Report } from '../model/report.js';
+import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
+import { merged } from './sorted-merge.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 
 /**
@@ -247,35 +248,112 @@ class SpilledFindings implements DiffFindings {
   }
 }
 
-/** A report's findings are not grouped by conversation in the lists' conversation order: compared in memory instead. */
-class NotInOrder extends Error {}
+/** A report's findings are not grouped by conversation in the lists' conversation order: that side is sorted first. */
+class NotInOrder extends Error {
+  constructor(readonly side: keyof Sorted) {
+    super(`the ${side} report's findings are not in conversation order`);
+  }
+}
+
+/** Which reports were sorted by conversation before they were compared. */
+export interface Sorted {
+  baseline: boolean;
+  current: boolean;
+}
 
 /** Conversations in the lists' order, ids that collate alike in code-unit order (so each id has one place). */
 const conversationsInOrder = (a: string, b: string) => conversationOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
-/** One conversation's findings on one side, and the position of its first finding in its report. */
+/** A finding and its position in its report. */
+interface Positioned {
+  finding: Finding;
+  seq: number;
+}
+
+type Findings = AsyncIterable<Finding> | Iterable<Finding>;
+
+async function* numbered(findings: Findings): AsyncGenerator<Positioned> {
+  let seq = 0;
+  for await (const finding of findings) yield { finding, seq: seq++ };
+}
+
+/** One conversation's findings on one side, with their positions in their report. */
 interface ConversationFindings {
   id: string;
   findings: Finding[];
-  firstSeq: number;
+  seqs: number[];
 }
 
 /** A report's findings a conversation at a time; NotInOrder when a conversation comes back or comes too early. */
-async function* conversationsOf(findings: AsyncIterable<Finding> | Iterable<Finding>): AsyncGenerator<ConversationFindings> {
+async function* conversationsOf(findings: AsyncIterable<Positioned> | Iterable<Positioned>, side: keyof Sorted): AsyncGenerator<ConversationFindings> {
   let current: ConversationFindings | undefined;
-  let seq = 0;
-  for await (const f of findings) {
-    if (current?.id === f.conversationId) current.findings.push(f);
-    else {
+  for await (const { finding, seq } of findings) {
+    if (current?.id !== finding.conversationId) {
       if (current) {
-        if (conversationsInOrder(current.id, f.conversationId) >= 0) throw new NotInOrder();
+        if (conversationsInOrder(current.id, finding.conversationId) >= 0) throw new NotInOrder(side);
         yield current;
       }
-      current = { id: f.conversationId, findings: [f], firstSeq: seq };
+      current = { id: finding.conversationId, findings: [], seqs: [] };
     }
-    seq++;
+    current.findings.push(finding);
+    current.seqs.push(seq);
   }
   if (current) yield current;
+}
+
+/** JSON text of findings held per sorted run before it goes to disk. */
+const RUN_CHARS = 16 * 1024 * 1024;
+/** What the sorted runs' read buffers come to together. */
+const RUN_READ_BUDGET = 8 * 1024 * 1024;
+
+/**
+ * A report's findings sorted by conversation (each keeping its position), for a report in another order:
+ * sorted runs of a bounded size in one file on disk, merged as they are read back.
+ */
+async function sortedByConversation(findings: Findings, file: string, runChars: number): Promise<{ findings: Iterable<Positioned>; close(): void }> {
+  const fd = openSync(file, 'w+', 0o600);
+  const runs: Array<{ start: number; end: number }> = [];
+  let held: Array<{ id: string; seq: number; json: string }> = [];
+  let chars = 0;
+  let written = 0;
+  const writeRun = () => {
+    held.sort((a, b) => conversationsInOrder(a.id, b.id) || a.seq - b.seq);
+    const bytes = Buffer.from(held.map((h) => `${h.seq}\t${h.json}\n`).join(''));
+    writeAll(fd, bytes, 0, bytes.length, written);
+    runs.push({ start: written, end: (written += bytes.length) });
+    held = [];
+    chars = 0;
+  };
+  let seq = 0;
+  for await (const f of findings) {
+    const json = JSON.stringify(f);
+    held.push({ id: f.conversationId, seq: seq++, json });
+    chars += json.length;
+    if (chars >= runChars) writeRun();
+  }
+  if (held.length > 0) writeRun();
+  const sortedFindings = replayable(function* () {
+    const chunk = chunkFor(runs.length, RUN_READ_BUDGET);
+    const cursors = runs.map(({ start, end }) => {
+      const reader = new RangeReader(fd, start, end, chunk);
+      const cursor = {
+        item: undefined as Positioned | undefined,
+        advance() {
+          if (!reader.line()) return false;
+          const line = reader.current.toString('utf8', reader.lineStart, reader.lineEnd);
+          const tab = line.indexOf('\t');
+          cursor.item = { seq: Number(line.slice(0, tab)), finding: JSON.parse(line.slice(tab + 1)) as Finding };
+          return true;
+        },
+      };
+      return cursor;
+    });
+    const itemOf = (cursor: (typeof cursors)[number]) => cursor.item as Positioned;
+    const compare = (a: (typeof cursors)[number], b: (typeof cursors)[number]) =>
+      conversationsInOrder(itemOf(a).finding.conversationId, itemOf(b).finding.conversationId) || itemOf(a).seq - itemOf(b).seq;
+    for (const cursor of merged(cursors, compare)) yield itemOf(cursor);
+  });
+  return { findings: sortedFindings, close: () => closeSync(fd) };
 }
 
 /** The same conversation on both sides (one may be missing). */
@@ -291,76 +369,106 @@ function matchConversation({ then, now }: Pair, tallies: Tallies, added: Placed[
   const key = (f: Finding) => JSON.stringify([f.ruleId, f.agentId, f.match ?? f.excerpt]);
   const before = then?.findings ?? [];
   const after = now?.findings ?? [];
-  const beforeAt = then?.firstSeq ?? 0;
-  const afterAt = now?.firstSeq ?? 0;
+  const beforeSeqs = then?.seqs ?? [];
+  const afterSeqs = now?.seqs ?? [];
   for (const [i, f] of before.entries()) {
     const k = key(f);
     let identity = identities.get(k);
-    if (!identity) identities.set(k, (identity = { rank: beforeAt + i, before: 0, after: 0, seen: 0 }));
+    if (!identity) identities.set(k, (identity = { rank: beforeSeqs[i] as number, before: 0, after: 0, seen: 0 }));
     identity.before++;
   }
   for (const [i, f] of after.entries()) {
     const k = key(f);
+    const seq = afterSeqs[i] as number;
     let identity = identities.get(k);
-    if (!identity) identities.set(k, (identity = { rank: TONIGHT_ONLY + afterAt + i, before: 0, after: 0, seen: 0 }));
+    if (!identity) identities.set(k, (identity = { rank: TONIGHT_ONLY + seq, before: 0, after: 0, seen: 0 }));
     identity.after++;
-    if (identity.seen++ < identity.before) tallies.add(f, 'unchanged', afterAt + i);
+    if (identity.seen++ < identity.before) tallies.add(f, 'unchanged', seq);
     else {
-      tallies.add(f, 'new', afterAt + i);
-      added.push({ finding: f, rank: identity.rank, seq: afterAt + i });
+      tallies.add(f, 'new', seq);
+      added.push({ finding: f, rank: identity.rank, seq });
     }
   }
   for (const identity of identities.values()) identity.seen = 0;
   for (const [i, f] of before.entries()) {
     const identity = identities.get(key(f)) as IdentityTally;
+    const seq = beforeSeqs[i] as number;
     if (identity.seen++ >= identity.after) {
-      tallies.add(f, 'resolved', RESOLVED_PHASE + beforeAt + i);
-      gone.push({ finding: f, rank: identity.rank, seq: beforeAt + i });
+      tallies.add(f, 'resolved', RESOLVED_PHASE + seq);
+      gone.push({ finding: f, rank: identity.rank, seq });
     }
   }
 }
 
-/** A comparison as the command line writes it; close() removes what its lists put on disk. */
+/** A comparison as the command line writes it; close() removes what it put on disk. */
 export interface Comparison {
   diff: ListedDiff;
-  /** True when the reports were compared a conversation at a time; false when in memory. */
-  byConversation: boolean;
+  sorted: Sorted;
   close(): void;
 }
 
 /**
- * diffReports in bounded memory, for reports whose findings come a conversation at a time in the lists'
- * conversation order (as chatlint writes a night whose conversation ids grow with their start times): both
- * reports are read once, side by side, and each conversation compared on its own; its new and resolved
- * findings then already come in their final order and go to disk as they come. Reports in any other order
- * are compared in memory by diffReports. The result is the same either way, to the byte.
+ * diffReports in bounded memory: both reports are read side by side a conversation at a time, in the
+ * lists' conversation order, and each conversation compared on its own; its new and resolved findings then
+ * come in their final order and go to disk as they come. A report whose findings are not in that order
+ * (chatlint lists conversations by start time: ids that do not grow with it) is sorted on disk first,
+ * once it shows. It holds one conversation's findings and the counts; the result is diffReports', to the byte.
  */
-export async function compareReports(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }): Promise<Comparison> {
+export async function compareReports(
+  baseline: DiffSide,
+  current: DiffSide,
+  files: { baseline: string; current: string },
+  /** Tests make the sorted runs small, to merge many. */
+  runChars = RUN_CHARS,
+): Promise<Comparison> {
   let folder: string | undefined;
-  const fileFor = (name: string) => () => join((folder ??= makeTempFolder('chatlint-diff-')), name);
-  const added = new SpilledFindings(fileFor('new.json'));
-  const gone = new SpilledFindings(fileFor('resolved.json'));
+  const fileFor = (name: string) => join((folder ??= makeTempFolder('chatlint-diff-')), name);
+  const sorted: Sorted = { baseline: false, current: false };
+  const sortedSides: Partial<Record<keyof Sorted, Iterable<Positioned>>> = {};
+  let lists: SpilledFindings[] = [];
+  const sortedFiles: Array<{ close(): void }> = [];
   const close = () => {
-    added.close();
-    gone.close();
+    for (const list of [...lists, ...sortedFiles]) list.close();
+    sortedFiles.length = 0;
     if (folder) removeTempFolder(folder);
     folder = undefined;
   };
+  const sideOf = (side: keyof Sorted, findings: Findings) => sortedSides[side] ?? numbered(findings);
   try {
-    const listed = await compareByConversation(baseline, current, added, gone);
-    return { diff: { ...diffHead(baseline, current, files, listed, listed.tallies), newFindings: added, resolvedFindings: gone }, byConversation: true, close };
+    for (let attempt = 0; ; attempt++) {
+      const added = new SpilledFindings(() => fileFor(`new-${attempt}.json`));
+      const gone = new SpilledFindings(() => fileFor(`resolved-${attempt}.json`));
+      lists = [added, gone];
+      try {
+        const listed = await compareByConversation(sideOf('baseline', baseline.findings), sideOf('current', current.findings), added, gone);
+        const diff = { ...diffHead(baseline, current, files, listed, listed.tallies), newFindings: added, resolvedFindings: gone };
+        return { diff, sorted, close };
+      } catch (error) {
+        if (!(error instanceof NotInOrder) || sorted[error.side]) throw error;
+        added.close();
+        gone.close();
+        sorted[error.side] = true;
+        const sortedSide = await sortedByConversation(error.side === 'baseline' ? baseline.findings : current.findings, fileFor(`${error.side}.sorted`), runChars);
+        sortedFiles.push(sortedSide);
+        sortedSides[error.side] = sortedSide.findings;
+      }
+    }
   } catch (error) {
     close();
-    if (!(error instanceof NotInOrder)) throw error;
-    return { diff: listedDiff(await diffReports(baseline, current, files)), byConversation: false, close: () => undefined };
+    throw error;
   }
 }
 
 /** The merge of both reports by conversation; conversations whose ids collate alike are sorted together. */
-async function compareByConversation(baseline: DiffSide, current: DiffSide, added: SpilledFindings, gone: SpilledFindings) {
+async function compareByConversation(
+  baseline: AsyncIterable<Positioned> | Iterable<Positioned>,
+  current: AsyncIterable<Positioned> | Iterable<Positioned>,
+  added: SpilledFindings,
+  gone: SpilledFindings,
+) {
   const tallies = new Tallies();
-  const thenSide = conversationsOf(baseline.findings);
-  const nowSide = conversationsOf(current.findings);
+  const thenSide = conversationsOf(baseline, 'baseline');
+  const nowSide = conversationsOf(current, 'current');
   let group: Pair[] = [];
   const flush = () => {
     const newOnes: Placed[] = [];

@@ -151,7 +151,7 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
       const after = report(tonight, tonight.length + (round % 9 === 0 ? 2 : 0), round % 4 === 0 ? 'h2' : 'h1');
       const comparison = await compareReports(sideOf(before), sideOf(after), FILES);
       try {
-        expect(comparison.byConversation, `round ${round}`).toBe(true);
+        expect(comparison.sorted, `round ${round}`).toEqual({ baseline: false, current: false });
         expect(printed(comparison.diff), `round ${round}`).toEqual(printedByReference(referenceDiff(before, after)));
       } finally {
         comparison.close();
@@ -168,7 +168,7 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
     const after = report(tonight, tonight.length, 'h1');
     const comparison = await compareReports(sideOf(before), sideOf(after), FILES);
     try {
-      expect(comparison.byConversation).toBe(true);
+      expect(comparison.sorted).toEqual({ baseline: false, current: false });
       expect(comparison.diff.newFindings.count).toBeGreaterThan(1500);
       expect(printed(comparison.diff)).toEqual(printedByReference(referenceDiff(before, after)));
     } finally {
@@ -176,17 +176,22 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
     }
   });
 
-  it('reports whose conversations come back or out of order are compared in memory, to the same bytes', async () => {
+  it('reports whose conversations come back or come out of order are sorted on disk first, to the same bytes', async () => {
     for (let round = 0; round < 40; round++) {
       const { random, night, report } = randomNights(1000 + round);
       const yesterday = night();
       const tonight = [...yesterday.filter(() => random(2) > 0), ...night()];
+      const grouped = [...tonight].sort((a, b) => inOrder(a.conversationId, b.conversationId));
       // Shuffled findings: a conversation comes back, or a later id comes first.
       const shuffle = (findings: Finding[]) => findings.map((f) => ({ f, at: random(1000) })).sort((a, b) => a.at - b.at).map(({ f }) => f);
-      const before = report(round % 2 === 0 ? shuffle(yesterday) : yesterday, yesterday.length, 'h1');
-      const after = report(round % 3 === 0 ? tonight : shuffle(tonight), tonight.length, 'h1');
-      const comparison = await compareReports(sideOf(before), sideOf(after), FILES);
+      const mode = round % 4;
+      const before = report(mode === 1 ? yesterday : shuffle(yesterday), yesterday.length, 'h1');
+      // Tonight as it came (yesterday's findings, then new ones: conversations come back), shuffled, or grouped in order.
+      const after = report(mode === 0 ? grouped : mode === 3 ? tonight : shuffle(tonight), tonight.length, 'h1');
+      // Sorted runs of a few findings each: many runs to merge.
+      const comparison = await compareReports(sideOf(before), sideOf(after), FILES, round % 2 === 0 ? 2000 : 1 << 24);
       try {
+        expect(comparison.sorted, `round ${round}`).toEqual({ baseline: mode !== 1, current: mode !== 0 });
         expect(printed(comparison.diff), `round ${round}`).toEqual(printedByReference(referenceDiff(before, after)));
       } finally {
         comparison.close();
@@ -195,7 +200,7 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
     const { report } = randomNights(5);
     const backwards = report([{ ...BASE_FINDING, conversationId: 'c2' }, { ...BASE_FINDING, conversationId: 'c1' }], 2, 'h1');
     const comparison = await compareReports(sideOf(backwards), sideOf(report([], 0, 'h1')), FILES);
-    expect(comparison.byConversation).toBe(false);
+    expect(comparison.sorted).toEqual({ baseline: true, current: false });
     expect(comparison.diff.resolvedFindings.count).toBe(2);
   });
 });
@@ -219,7 +224,7 @@ describe('chatlint diff and check --baseline print what the comparison in memory
     const quiet = await report('quiet.json', [nightFile, '--quiet']);
     const empty = join(dir, 'empty.json');
     writeFileSync(empty, JSON.stringify({ ...loadReportFile(night), findings: [] }, null, 2));
-    // The same findings out of order: compared in memory.
+    // The same findings out of order: sorted before they are compared.
     const reordered = join(dir, 'reordered.json');
     const whole = loadReportFile(other);
     writeFileSync(reordered, `${JSON.stringify({ ...whole, findings: [...whole.findings].reverse() }, null, 2)}\n`);
