@@ -5,7 +5,7 @@ import { formatFromExtension } from '../report/formatters/index.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { ReportWriteError, writeReport, writeToStream } from '../report/write.js';
 import { writeFailed } from './io.js';
-import { ChatlintError, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
+import { ChatlintError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { useColor } from './check-settings.js';
 import { reportError, type Io } from './io.js';
 
@@ -36,6 +36,12 @@ export async function diff(baselinePath: string, currentPath: string, options: D
   } catch (error) {
     if (error instanceof ChatlintError) return reportError(error, io, terminalSafe);
     if (error instanceof ReportWriteError) return writeFailed(error, options.output, io);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'ENOENT' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT') {
+      // The lists and sorted runs of a comparison wait in the temporary folder.
+      warn(`cannot keep the comparison in the temporary folder (${(error as Error).message}); set TMPDIR to a folder on a disk with room`);
+      return EXIT_USAGE;
+    }
     throw error;
   } finally {
     comparison?.close();

@@ -202,6 +202,7 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
     const comparison = await compareReports(sideOf(backwards), sideOf(report([], 0, 'h1')), FILES);
     expect(comparison.sorted).toEqual({ baseline: true, current: false });
     expect(comparison.diff.resolvedFindings.count).toBe(2);
+    comparison.close();
   });
 });
 
@@ -237,13 +238,16 @@ describe('chatlint diff and check --baseline print what the comparison in memory
       [night, reordered],
       [night, night],
     ];
-    for (const [a, b] of pairs) {
+    const loaded = new Map([night, other, quiet, empty, reordered].map((path) => [path, loadReportFile(path)]));
+    for (const [i, [a, b]] of pairs.entries()) {
       const label = `${a} → ${b}`;
-      const reference = referenceDiff(loadReportFile(a), loadReportFile(b));
+      const reference = referenceDiff(loaded.get(a) as Report, loaded.get(b) as Report);
       const expected = { ...reference, baseline: { ...reference.baseline, file: a }, current: { ...reference.current, file: b } };
       const json = await chatlint(['diff', a, b, '-f', 'json', '--fail-on-new']);
       expect(json.stdout, label).toBe(`${JSON.stringify(expected, null, 2)}\n`);
       expect(json.code, label).toBe(expected.worse ? 1 : 0);
+      // The other formats print the same comparison: a few pairs are enough.
+      if (i > 2) continue;
       const [, , csv, pretty] = printedByReference(expected);
       expect((await chatlint(['diff', a, b, '-f', 'csv'])).stdout, label).toBe(csv);
       expect((await chatlint(['diff', a, b, '--no-color'])).stdout, label).toBe(pretty);
@@ -268,5 +272,20 @@ describe('chatlint diff and check --baseline print what the comparison in memory
     const prettyRun = await chatlint(['check', nightFile, '--no-color', '--baseline', baseline]);
     const prettyPlain = await chatlint(['check', nightFile, '--no-color']);
     expect(prettyRun.stdout).toBe(`${prettyPlain.stdout}\n${pretty}`);
+  });
+
+  it('a temporary folder that cannot be written is exit 2 saying to set TMPDIR', async () => {
+    const night = join(dir, 'night.json');
+    const reordered = join(dir, 'reordered.json');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'no-such-folder');
+    try {
+      const run = await chatlint(['diff', night, reordered, '-f', 'csv']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('set TMPDIR');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
