@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compareReports, findingIdentity, listedDiff, type DiffSide } from '../../src/engine/diff.js';
 import { loadReportFile } from '../../src/input/report-file.js';
 import { DIFF_SCHEMA_VERSION, type DiffCounts, type ListedDiff, type ReportDiff } from '../../src/model/diff.js';
@@ -213,22 +213,23 @@ describe('chatlint diff and check --baseline print what the comparison in memory
   const rules = join(dir, 'strict.yaml');
   writeFileSync(rules, 'name: strict\nrules:\n  - id: runs\n    kind: forbidden-punctuation\n    patterns: ["[!！。]{2,}"]\n  - id: rude\n    kind: forbidden-phrase\n    phrases: ["我晕", "系统"]\n');
 
-  it('every format and -o, against reports of other rules, of a reordered night, of --quiet, of nothing', async () => {
+  /** Reports of the nights: by other rules, with --quiet, of nothing, and one whose findings are out of order. */
+  beforeAll(async () => {
     const report = async (name: string, args: string[]) => {
-      const path = join(dir, name);
-      const run = await chatlint(['check', ...args, '-f', 'json', '-o', path]);
+      const run = await chatlint(['check', ...args, '-f', 'json', '-o', join(dir, name)]);
       expect(run.code, `${name}: ${run.stderr}`).toBeLessThan(2);
-      return path;
     };
-    const night = await report('night.json', [nightFile]);
-    const other = await report('other.json', [otherNight, '--rules', rules]);
-    const quiet = await report('quiet.json', [nightFile, '--quiet']);
-    const empty = join(dir, 'empty.json');
-    writeFileSync(empty, JSON.stringify({ ...loadReportFile(night), findings: [] }, null, 2));
+    await report('night.json', [nightFile]);
+    await report('other.json', [otherNight, '--rules', rules]);
+    await report('quiet.json', [nightFile, '--quiet']);
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify({ ...loadReportFile(join(dir, 'night.json')), findings: [] }, null, 2));
     // The same findings out of order: sorted before they are compared.
-    const reordered = join(dir, 'reordered.json');
-    const whole = loadReportFile(other);
-    writeFileSync(reordered, `${JSON.stringify({ ...whole, findings: [...whole.findings].reverse() }, null, 2)}\n`);
+    const whole = loadReportFile(join(dir, 'other.json'));
+    writeFileSync(join(dir, 'reordered.json'), `${JSON.stringify({ ...whole, findings: [...whole.findings].reverse() }, null, 2)}\n`);
+  });
+
+  it('every format and -o, against reports of other rules, of a reordered night, of --quiet, of nothing', async () => {
+    const [night, other, quiet, empty, reordered] = ['night', 'other', 'quiet', 'empty', 'reordered'].map((name) => join(dir, `${name}.json`)) as [string, string, string, string, string];
     const pairs: Array<[string, string]> = [
       [night, other],
       [other, night],
@@ -274,15 +275,22 @@ describe('chatlint diff and check --baseline print what the comparison in memory
     expect(prettyRun.stdout).toBe(`${prettyPlain.stdout}\n${pretty}`);
   });
 
-  it('a temporary folder that cannot be written is exit 2 saying to set TMPDIR', async () => {
+  it('what a comparison put on disk is removed; a temporary folder that cannot be written is exit 2 saying to set TMPDIR', async () => {
     const night = join(dir, 'night.json');
     const reordered = join(dir, 'reordered.json');
     const saved = process.env.TMPDIR;
-    process.env.TMPDIR = join(dir, 'no-such-folder');
     try {
-      const run = await chatlint(['diff', night, reordered, '-f', 'csv']);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain('set TMPDIR');
+      const own = join(dir, 'tmp');
+      mkdirSync(own);
+      process.env.TMPDIR = own;
+      // Sorted runs and a list of over a slice of findings on disk.
+      const run = await chatlint(['diff', join(dir, 'empty.json'), reordered, '-f', 'csv']);
+      expect(run.code).toBe(0);
+      expect(readdirSync(own)).toEqual([]);
+      process.env.TMPDIR = join(dir, 'no-such-folder');
+      const failed = await chatlint(['diff', night, reordered, '-f', 'csv']);
+      expect(failed.code).toBe(2);
+      expect(failed.stderr).toContain('set TMPDIR');
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
