@@ -128,52 +128,23 @@ interface IdentityTally {
 /**
  * Compares a baseline report with a current one as multisets of findings: for each identity, the
  * smaller count is unchanged and the rest is new (more tonight) or resolved (fewer tonight); two
- * identical findings yesterday and three today are two unchanged and one new. Holds a count per identity
- * and the new and resolved findings (compareReports holds one conversation's).
+ * identical findings yesterday and three today are two unchanged and one new. Holds both reports'
+ * findings (compareReports, which the command line uses, holds one conversation's).
  */
 export async function diffReports(baseline: DiffSide, current: DiffSide, files: { baseline: string; current: string }): Promise<ReportDiff> {
-  const identities = new Map<string, IdentityTally>();
-  let onlyTonight = 0;
-  const tallyOf = (f: Finding, tonight: boolean): IdentityTally => {
-    const key = findingIdentity(f);
-    let tally = identities.get(key);
-    if (!tally) identities.set(key, (tally = { rank: tonight ? TONIGHT_ONLY + onlyTonight++ : identities.size, before: 0, after: 0, seen: 0 }));
-    return tally;
+  const all = async (findings: Findings): Promise<ConversationFindings> => {
+    const held: Finding[] = [];
+    for await (const f of findings) held.push(f);
+    return { id: '', findings: held, seqs: held.map((_, i) => i) };
   };
   const tallies = new Tallies();
-
-  let listedBefore = 0;
-  for await (const f of baseline.findings) {
-    tallyOf(f, false).before++;
-    listedBefore++;
-  }
-  // Oldest first on both sides, so the findings matched as unchanged are the earliest ones.
   const newFindings: Placed[] = [];
-  let listedAfter = 0;
-  for await (const f of current.findings) {
-    const identity = tallyOf(f, true);
-    identity.after++;
-    if (identity.seen++ < identity.before) tallies.add(f, 'unchanged', listedAfter);
-    else {
-      tallies.add(f, 'new', listedAfter);
-      newFindings.push({ finding: f, rank: identity.rank, seq: listedAfter });
-    }
-    listedAfter++;
-  }
-  for (const identity of identities.values()) identity.seen = 0;
   const resolvedFindings: Placed[] = [];
-  let seq = 0;
-  for await (const f of baseline.findings) {
-    const identity = tallyOf(f, false);
-    if (identity.seen++ >= identity.after) {
-      tallies.add(f, 'resolved', RESOLVED_PHASE + seq);
-      resolvedFindings.push({ finding: f, rank: identity.rank, seq });
-    }
-    seq++;
-  }
-  if (seq !== listedBefore) throw new Error(`${files.baseline}: its findings changed while it was read`);
+  const pair = { then: await all(baseline.findings), now: await all(current.findings) };
+  matchFindings(pair, findingIdentity, tallies, newFindings, resolvedFindings);
+  const listed = { before: pair.then.findings.length, after: pair.now.findings.length };
   return {
-    ...diffHead(baseline, current, files, { before: listedBefore, after: listedAfter }, tallies),
+    ...diffHead(baseline, current, files, listed, tallies),
     newFindings: newFindings.sort(placedOrder).map((p) => p.finding),
     resolvedFindings: resolvedFindings.sort(placedOrder).map((p) => p.finding),
   };
@@ -356,23 +327,28 @@ async function sortedByConversation(findings: Findings, file: string, runChars: 
   return { findings: sortedFindings, close: () => closeSync(fd) };
 }
 
+/** Within one conversation, the rest of the identity tells findings apart. */
+const identityInConversation = (f: Finding) => JSON.stringify([f.ruleId, f.agentId, f.match ?? f.excerpt]);
+
 /** The same conversation on both sides (one may be missing). */
 interface Pair {
   then: ConversationFindings | undefined;
   now: ConversationFindings | undefined;
 }
 
-/** Matches one conversation's findings as diffReports matches a whole report's: ranks and positions are the reports'. */
-function matchConversation({ then, now }: Pair, tallies: Tallies, added: Placed[], gone: Placed[]): void {
+/**
+ * Matches findings by identity: the earliest findings of an identity on each side are unchanged, the rest
+ * new (tonight) or resolved (baseline). Ranks and positions are the reports', so lists of several calls
+ * sort as one.
+ */
+function matchFindings({ then, now }: Pair, key: (f: Finding) => string, tallies: Tallies, added: Placed[], gone: Placed[]): void {
   const identities = new Map<string, IdentityTally>();
-  // The conversation is the same on both sides: the rest of the identity tells findings apart.
-  const key = (f: Finding) => JSON.stringify([f.ruleId, f.agentId, f.match ?? f.excerpt]);
   const before = then?.findings ?? [];
   const after = now?.findings ?? [];
   const beforeSeqs = then?.seqs ?? [];
   const afterSeqs = now?.seqs ?? [];
-  for (const [i, f] of before.entries()) {
-    const k = key(f);
+  const beforeKeys = before.map(key);
+  for (const [i, k] of beforeKeys.entries()) {
     let identity = identities.get(k);
     if (!identity) identities.set(k, (identity = { rank: beforeSeqs[i] as number, before: 0, after: 0, seen: 0 }));
     identity.before++;
@@ -391,7 +367,7 @@ function matchConversation({ then, now }: Pair, tallies: Tallies, added: Placed[
   }
   for (const identity of identities.values()) identity.seen = 0;
   for (const [i, f] of before.entries()) {
-    const identity = identities.get(key(f)) as IdentityTally;
+    const identity = identities.get(beforeKeys[i] as string) as IdentityTally;
     const seq = beforeSeqs[i] as number;
     if (identity.seen++ >= identity.after) {
       tallies.add(f, 'resolved', RESOLVED_PHASE + seq);
@@ -473,7 +449,7 @@ async function compareByConversation(
   const flush = () => {
     const newOnes: Placed[] = [];
     const goneOnes: Placed[] = [];
-    for (const pair of group) matchConversation(pair, tallies, newOnes, goneOnes);
+    for (const pair of group) matchFindings(pair, identityInConversation, tallies, newOnes, goneOnes);
     for (const p of newOnes.sort(placedOrder)) added.add(p.finding);
     for (const p of goneOnes.sort(placedOrder)) gone.add(p.finding);
     group = [];

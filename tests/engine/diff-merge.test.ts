@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareReports, findingIdentity, listedDiff, type DiffSide } from '../../src/engine/diff.js';
+import { compareReports, diffReports, findingIdentity, listedDiff, type DiffSide } from '../../src/engine/diff.js';
 import { loadReportFile } from '../../src/input/report-file.js';
 import { DIFF_SCHEMA_VERSION, type DiffCounts, type ListedDiff, type ReportDiff } from '../../src/model/diff.js';
 import type { AgentSummary, Finding, Report } from '../../src/model/report.js';
@@ -153,6 +153,8 @@ describe('compareReports: a conversation at a time, the same bytes as the compar
       try {
         expect(comparison.sorted, `round ${round}`).toEqual({ baseline: false, current: false });
         expect(printed(comparison.diff), `round ${round}`).toEqual(printedByReference(referenceDiff(before, after)));
+        // The library's diffReports (everything in memory) too.
+        expect(await diffReports(sideOf(before), sideOf(after), FILES), `round ${round}`).toEqual(referenceDiff(before, after));
       } finally {
         comparison.close();
       }
