@@ -243,11 +243,6 @@ interface Positioned {
 
 type Findings = AsyncIterable<Finding> | Iterable<Finding>;
 
-async function* numbered(findings: Findings): AsyncGenerator<Positioned> {
-  let seq = 0;
-  for await (const finding of findings) yield { finding, seq: seq++ };
-}
-
 /** One conversation's findings on one side, with their positions in their report. */
 interface ConversationFindings {
   id: string;
@@ -256,18 +251,37 @@ interface ConversationFindings {
 }
 
 /** A report's findings a conversation at a time; NotInOrder when a conversation comes back or comes too early. */
-async function* conversationsOf(findings: AsyncIterable<Positioned> | Iterable<Positioned>, side: keyof Sorted): AsyncGenerator<ConversationFindings> {
+async function* conversationsOf(side: { findings: Findings } | { sorted: Iterable<Positioned> }, name: keyof Sorted): AsyncGenerator<ConversationFindings> {
   let current: ConversationFindings | undefined;
-  for await (const { finding, seq } of findings) {
+  let seq = 0;
+  /** Adds a finding; gives the conversation it ends, if it starts another. */
+  const add = (finding: Finding, at: number): ConversationFindings | undefined => {
+    let ended: ConversationFindings | undefined;
     if (current?.id !== finding.conversationId) {
-      if (current) {
-        if (conversationsInOrder(current.id, finding.conversationId) >= 0) throw new NotInOrder(side);
-        yield current;
-      }
+      if (current && conversationsInOrder(current.id, finding.conversationId) >= 0) throw new NotInOrder(name);
+      ended = current;
       current = { id: finding.conversationId, findings: [], seqs: [] };
     }
     current.findings.push(finding);
-    current.seqs.push(seq);
+    current.seqs.push(at);
+    return ended;
+  };
+  // A sequence in memory or merged from disk is read without a wait per finding (`for await` would take one).
+  if ('sorted' in side) {
+    for (const { finding, seq: at } of side.sorted) {
+      const ended = add(finding, at);
+      if (ended) yield ended;
+    }
+  } else if (Symbol.iterator in side.findings) {
+    for (const finding of side.findings) {
+      const ended = add(finding, seq++);
+      if (ended) yield ended;
+    }
+  } else {
+    for await (const finding of side.findings) {
+      const ended = add(finding, seq++);
+      if (ended) yield ended;
+    }
   }
   if (current) yield current;
 }
@@ -409,7 +423,10 @@ export async function compareReports(
     if (folder) removeTempFolder(folder);
     folder = undefined;
   };
-  const sideOf = (side: keyof Sorted, findings: Findings) => sortedSides[side] ?? numbered(findings);
+  const sideOf = (side: keyof Sorted, findings: Findings) => {
+    const sortedSide = sortedSides[side];
+    return sortedSide ? { sorted: sortedSide } : { findings };
+  };
   try {
     for (let attempt = 0; ; attempt++) {
       const added = new SpilledFindings(() => fileFor(`new-${attempt}.json`));
@@ -436,9 +453,11 @@ export async function compareReports(
 }
 
 /** The merge of both reports by conversation; conversations whose ids collate alike are sorted together. */
+type SideFindings = Parameters<typeof conversationsOf>[0];
+
 async function compareByConversation(
-  baseline: AsyncIterable<Positioned> | Iterable<Positioned>,
-  current: AsyncIterable<Positioned> | Iterable<Positioned>,
+  baseline: SideFindings,
+  current: SideFindings,
   added: SpilledFindings,
   gone: SpilledFindings,
 ) {
