@@ -62,8 +62,7 @@ function* jsonChunks(report: object): Generator<string | Uint8Array> {
       yield `  ${JSON.stringify(key)}: `;
       yield* value[PRINTED_JSON]('  ');
       yield `${comma}\n`;
-    }
-    else if (isList(value)) yield* listChunks(key, value, comma);
+    } else if (isList(value)) yield* listChunks(key, value, comma);
     else yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
   }
   yield '}\n';
