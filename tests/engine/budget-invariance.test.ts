@@ -61,6 +61,15 @@ describe('the number of workers never changes the report', () => {
     await sameReports(paths, ['-f', 'json'], variants[name] as string[][]);
   });
 
+  // The HTML report's timelines are printed on the worker that checked them and stored here, in the order
+  // this thread would have been given them: the same page, whole timelines and all.
+  it.each([
+    ['time-ordered', runs(['1', '100000'], ['2', '0'], ['3', '100000'])],
+    ['shuffled', runs(['1', '0'], ['2', '100000'], ['3', '0'])],
+  ])('%s: the HTML page for 1, 2 and 3 threads, budget 0 and unlimited', async (name, variants) => {
+    await sameReports(inputs[name] as string[], ['-f', 'html', '--lang', 'zh-CN'], variants);
+  });
+
   it('with --shard, --conversation, --redact and a waiver, as in one thread', async () => {
     const paths = inputs['time-ordered'] as string[];
     const waivers = join(dir, 'waivers.csv');
