@@ -216,7 +216,8 @@ export async function readAndCheck(
       if (spool?.failure) yield* readFailedSpool(spool.path, spool.failure, using, options.inputFormat);
       yield* readFiles(inputs, using, options.inputFormat);
     }
-    // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES).
+    // Tests cut small files into ranges too, and start workers for them (CHATLINT_TEST_MIN_RANGE_BYTES), and may
+    // leave every piece to the workers (CHATLINT_TEST_WORKERS_ONLY).
     const minRangeBytes = io.env.CHATLINT_TEST_MIN_RANGE_BYTES ? Number(io.env.CHATLINT_TEST_MIN_RANGE_BYTES) : undefined;
     const bytes = inputBytes(inputs);
     // Workers cannot resolve signatures across the night's counts, nor hand conversations to a caller that needs
@@ -261,6 +262,7 @@ export async function readAndCheck(
             workerUrl: CHECK_WORKER, workerData, jobs, files: inputs, readOptions: reading, forced: options.inputFormat, minRangeBytes,
             track: (e: AsyncIterable<InputEvent>) => progress.track(e),
             counted: progress.count,
+            workersOnly: Boolean(io.env.CHATLINT_TEST_WORKERS_ONLY),
             ...(timelines ? { onDescribed: (described: unknown) => timelines.add(described as FormattedTimeline) } : {}),
           };
           result = await checkPieces(pieces, settings.ruleset, hooks, run);

@@ -275,6 +275,8 @@ export interface PieceCheck {
   track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
   /** What worker threads read: records, bytes, files done (the progress bar counts them). */
   counted?: (records: number, bytes: number, files: number) => void;
+  /** Tests: this thread leaves every piece and re-read to the workers, so what they send is sure to be used. */
+  workersOnly?: boolean | undefined;
   /** Takes what a worker's WorkerSetup.describe made of a conversation it checked (see there). */
   onDescribed?: (described: unknown) => void;
 }
@@ -586,6 +588,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
     // This thread takes pieces and re-reads too, between handling what the workers post: one isolate fewer
     // to warm up and collect for, and its entries go to the store without crossing threads.
     const workHere = async () => {
+      if (run.workersOnly) return;
       for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece, () => failed));
       await planned;
       while (rereads && nextReread < rereads.length && !failed) {
