@@ -12,7 +12,7 @@ import { enterPhase } from '../engine/progress.js';
 import { reportFromStore, type PartialHead } from '../engine/aggregate.js';
 import { partialFileChunks } from '../engine/partial-file.js';
 import { EntryStore, entryBudgetFor } from '../engine/entry-store.js';
-import { diffReports } from '../engine/diff.js';
+import { compareReports, type Comparison } from '../engine/diff.js';
 import type { AgentIdentitySummary } from '../engine/identity.js';
 import type { SkippedRecord } from '../model/message.js';
 import type { Report, ReportSource } from '../model/report.js';
@@ -332,6 +332,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
   const warn = (text: string) => io.stderr.write(`chatlint: ${text}\n`);
   let entries: EntryStore | undefined;
   let transcripts: TranscriptSpill | TranscriptKeeper | undefined;
+  let comparison: Comparison | undefined;
   try {
     const settings = await settingsFrom(options, io);
     const { ruleset, timezone, formatter, csvReport, language, maxErrors, failUnder, baseline } = settings;
@@ -356,13 +357,14 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
 
     const toTerminal = !options.output;
     // --quiet shows errors only, in every format (ESLint's meaning); the summary still counts everything.
-    // A comparison reads the findings of both reports in passes, holding only what changed.
-    const since =
-      baseline && options.baseline ? await diffReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    // A comparison reads both reports' findings a conversation at a time; what changed waits on disk.
+    comparison =
+      baseline && options.baseline ? await compareReports({ ...baseline.head, findings: baseline.findings }, report, { baseline: options.baseline, current: options.output ?? '(this run)' }) : undefined;
+    const since = comparison?.diff;
     // The diff's wording (and the table widths it needs) is loaded only with --baseline.
     const diffText = since ? await import('../report/diff-format.js') : undefined;
     // The JSON report carries the comparison as `baseline` (a field older readers ignore).
-    const compared: ReportSource = since ? Object.assign({}, report, { baseline: since }) : report;
+    const compared: ReportSource = since && diffText ? Object.assign({}, report, { baseline: diffText.printableDiff(since) }) : report;
     const shown = options.quiet ? errorsOnly(compared) : compared;
     const context = {
       color: formatter.name === 'pretty' && useColor(options, io, toTerminal),
@@ -403,6 +405,7 @@ export async function check(paths: string[], options: CheckOptions, io: Io): Pro
     // The report is written (or could not be): what went to disk for it is removed.
     entries?.close();
     if (transcripts instanceof TranscriptSpill) transcripts.close();
+    comparison?.close();
   }
 }
 

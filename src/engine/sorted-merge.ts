@@ -28,10 +28,17 @@ export function listCursor<T extends { key: SortKey }>(items: readonly T[]): Key
   return cursor;
 }
 
-/** The cursors' items in key order (a k-way merge on a binary heap): each cursor is yielded at each of its items. */
-export function* merged<C extends KeyedCursor>(cursors: C[]): Generator<C> {
+const byKey = (a: KeyedCursor, b: KeyedCursor) => compareKeys(a.key, b.key);
+
+/**
+ * The cursors' items in key order (a k-way merge on a binary heap): each cursor is yielded at each of its
+ * items. Cursors of another order (the diff's conversation order) say it with `compare`.
+ */
+export function merged<C extends KeyedCursor>(cursors: C[]): Generator<C>;
+export function merged<C extends { advance(): boolean }>(cursors: C[], compare: (a: C, b: C) => number): Generator<C>;
+export function* merged<C extends { advance(): boolean }>(cursors: C[], compare = byKey as unknown as (a: C, b: C) => number): Generator<C> {
   const heap: C[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as C).key, (heap[j] as C).key) < 0;
+  const less = (i: number, j: number) => compare(heap[i] as C, heap[j] as C) < 0;
   const swap = (i: number, j: number) => {
     const t = heap[i] as C;
     heap[i] = heap[j] as C;

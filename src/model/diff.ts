@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { findingSchema } from './report.js';
+import { findingSchema, type Finding } from './report.js';
 
 /** Bumped when a field of the diff is renamed or removed. */
 export const DIFF_SCHEMA_VERSION = 1;
+
+/** New findings the pretty diff lists one by one before "… N more" (kept in memory when the lists are on disk). */
+export const DIFF_FIRST_KEPT = 50;
 
 /** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
 export const diffCountsSchema = z.object({
@@ -45,3 +48,29 @@ export const reportDiffSchema = z.object({
   resolvedFindings: z.array(findingSchema),
 });
 export type ReportDiff = z.infer<typeof reportDiffSchema>;
+
+/** The new or resolved findings of a diff as its writers read them: how many, the first few, and their JSON text. */
+export interface DiffFindings {
+  readonly count: number;
+  /** The first findings in order (the pretty diff lists up to 50 of them). */
+  readonly first: readonly Finding[];
+  /** The elements as `JSON.stringify(diff, null, 2)` prints them in their list (four spaces in, ",\n" between), in pieces; nothing when empty. */
+  elements(): Iterable<string | Uint8Array>;
+}
+
+/** A diff as the command line writes it: its lists may be on disk (close() removes them). */
+export type ListedDiff = Omit<ReportDiff, 'newFindings' | 'resolvedFindings'> & {
+  newFindings: DiffFindings;
+  resolvedFindings: DiffFindings;
+};
+
+/** Where a value that prints itself gives its JSON: as `JSON.stringify(value, null, 2)` prints it, each newline followed by `pad`. */
+export const PRINTED_JSON = Symbol('chatlint.printedJson');
+
+export interface PrintsJson {
+  [PRINTED_JSON](pad: string): Iterable<string | Uint8Array>;
+}
+
+export function printsJson(value: unknown): value is PrintsJson {
+  return typeof value === 'object' && value !== null && PRINTED_JSON in value;
+}

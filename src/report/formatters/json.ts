@@ -1,3 +1,4 @@
+import { PRINTED_JSON, printsJson } from '../../model/diff.js';
 import { jsonElements, printedElements } from '../../model/report.js';
 import type { Formatter } from '../formatter.js';
 
@@ -56,7 +57,12 @@ function* jsonChunks(report: object): Generator<string | Uint8Array> {
     const comma = i < entries.length - 1 ? ',' : '';
     const printed = printedElements(value);
     if (printed) yield* printedChunks(key, printed, comma);
-    else if (isList(value)) yield* listChunks(key, value, comma);
+    else if (printsJson(value)) {
+      // A value that prints itself (the baseline diff, whose lists may be on disk).
+      yield `  ${JSON.stringify(key)}: `;
+      yield* value[PRINTED_JSON]('  ');
+      yield `${comma}\n`;
+    } else if (isList(value)) yield* listChunks(key, value, comma);
     else yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
   }
   yield '}\n';
