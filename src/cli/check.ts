@@ -232,7 +232,7 @@ export async function readAndCheck(
     if (oneThread && settings.jobs !== undefined && settings.jobs > 1 && !options.quiet) warn(`--jobs ${settings.jobs} is not used: ${oneThread} are checked in one thread`);
     // Timelines on more threads cost ~40 MB more peak RSS at 1 GB than the JSON report's (past 256 MB): only when asked for.
     const jobs = piecewise && !oneThread ? (settings.jobs ?? (engine.timelines ? 1 : defaultJobs(bytes, minRangeBytes))) : 1;
-    tuneV8(bytes);
+    tuneV8(bytes, jobs);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
     if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');

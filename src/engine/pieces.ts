@@ -146,8 +146,9 @@ export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): numb
  *   whole printers and readers, and each isolate spent ~0.6 s of a 100 MB run compiling them on helper threads.
  *   At 300 the code runs as fast and two threads finished a 1 GB night 12% sooner (docs/performance.md, round nine).
  */
-export function tuneV8(bytes: number, minBytes = MIN_RANGE_BYTES): void {
+export function tuneV8(bytes: number, threads: number, minBytes = MIN_RANGE_BYTES): void {
   if (bytes < minBytes) return;
-  setFlagsFromString('--heap-growing-percent=100');
+  // Each thread has a heap of its own: with more than one, three quarters keep two near the one-thread peak.
+  setFlagsFromString(threads > 1 ? '--heap-growing-percent=75' : '--heap-growing-percent=100');
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
 }
