@@ -96,7 +96,7 @@ export function conversationEntry(
   const agentIds = agentMessages.map(([id]) => id);
   const score = scoreFindings(findings, policy);
   // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-  const agentScores = agentIds.some(startsWithDigit) ? keyedBySparseIndexes<number>() : keyedByInput<number>();
+  const agentScores = agentIds.some(isSmallIndex) ? keyedBySparseIndexes<number>() : keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
     const own = findings.length === 0 ? score : agentScore(findings, policy, agentId);
@@ -122,7 +122,20 @@ export function conversationEntry(
   return { summary, findings, waived, agentMessages, agentCritical, messagesByFile, duplicates };
 }
 
-const startsWithDigit = (key: string) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39;
+/** Index keys from here on go to a dictionary anyway: V8 makes no array for an index this far past its elements (its kMaxGap). */
+const FAR_INDEX = 1024;
+
+/** Whether a key is an array index below FAR_INDEX ("7", "1000"; not "01", "1273" or "A12"). */
+function isSmallIndex(key: string): boolean {
+  if (key.length === 0 || key.length > 4 || (key.length > 1 && key.charCodeAt(0) === 0x30)) return false;
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const digit = key.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return false;
+    n = n * 10 + digit;
+  }
+  return n < FAR_INDEX;
+}
 
 /** Past every index V8 keeps in an array: setting it makes an object's indexed keys a dictionary for good. */
 const DICTIONARY_INDEX = 2 ** 32 - 2;
@@ -131,6 +144,7 @@ const DICTIONARY_INDEX = 2 ** 32 - 2;
  * A keyedByInput record for keys that may be array indexes (agent "1000"): V8 gives an object whose first
  * index key is below about 1024 an array as long as the index (12 KB for agent 1000, per conversation);
  * an index past any array makes its indexed keys a dictionary from the start (keys and order unchanged).
+ * Only for small indexes: a far one (agent "1273") makes the dictionary itself, at half the cost.
  */
 function keyedBySparseIndexes<T>(): Record<string, T> {
   const record = keyedByInput<T>() as Record<string | number, T>;

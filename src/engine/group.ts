@@ -102,6 +102,8 @@ interface Held {
   last: number;
   /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
   first: number;
+  /** The last line its messages came from (the window's end when `first` is not 0). */
+  lastLine: number;
 }
 
 /**
@@ -126,7 +128,8 @@ export class EvictingGrouper {
 
   constructor(
     private readonly memoryBudgetBytes: number,
-    private readonly onGrouped: (grouped: Grouped) => void,
+    /** Each conversation grouped, with the window of lines its records (duplicates too) lie between. */
+    private readonly onGrouped: (grouped: Grouped, window: LineWindow) => void,
     private readonly onReopen: (conversationId: string) => void,
   ) {}
 
@@ -140,11 +143,14 @@ export class EvictingGrouper {
       known.messages.push(message);
       known.last = ++this.clock;
       known.bytes += bytes;
-      // Noted while the message is at hand: at eviction the messages are scattered over the heap.
+      // The window, noted while the message is at hand: at eviction the messages are scattered over the heap.
       // A 0 (or unknown) line makes it 0 for good, as lineWindow's window.
       const line = message.source.line;
       if (line === null) known.first = 0;
-      else if (line < known.first) known.first = line;
+      else {
+        if (line < known.first) known.first = line;
+        if (line > known.lastLine) known.lastLine = line;
+      }
     } else {
       const window = this.reopened.get(id);
       if (window) {
@@ -160,7 +166,8 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock, first: message.source.line ?? 0 });
+      const line = message.source.line ?? 0;
+      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock, first: line, lastLine: line });
     }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
@@ -178,7 +185,7 @@ export class EvictingGrouper {
       this.held.delete(held.id);
       this.heldBytes -= held.bytes;
       this.evicted.insert(held.id, held.first);
-      this.onGrouped(groupedConversation(held.id, sortedByTime(held.messages)));
+      this.onGrouped(groupedConversation(held.id, sortedByTime(held.messages)), heldWindow(held));
     }
   }
 
@@ -192,10 +199,13 @@ export class EvictingGrouper {
     for (let i = 0; i < rest.length; i++) {
       const held = rest[i] as Held;
       rest[i] = EMPTY_HELD;
-      this.onGrouped(groupedConversation(held.id, held.messages));
+      this.onGrouped(groupedConversation(held.id, held.messages), heldWindow(held));
     }
   }
 }
+
+/** The window of a held conversation's records, as lineWindow gives it over them (an unknown one is [0, 0]). */
+const heldWindow = (held: Held): LineWindow => (held.first === 0 ? [0, 0] : [held.first, held.lastLine]);
 
 const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
 
@@ -255,7 +265,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0 };
+const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0, lastLine: 0 };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {
@@ -303,14 +313,4 @@ function withoutDuplicates(sorted: Message[]): { messages: Message[]; duplicates
     start = end;
   }
   return { messages: kept ?? sorted, duplicates };
-}
-
-/** The window of a grouped conversation's records: its messages and the duplicates left out of it. */
-export function groupedWindow(grouped: Grouped): LineWindow {
-  const { messages } = grouped.conversation;
-  const first = (messages[0] ?? grouped.duplicates[0]?.copy)?.source.line ?? null;
-  const window: LineWindow = [first ?? 0, first ?? 0];
-  for (const m of messages) widen(window, m.source.line);
-  for (const { copy } of grouped.duplicates) widen(window, copy.source.line);
-  return window;
 }
