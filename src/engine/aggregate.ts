@@ -1,4 +1,4 @@
-import type { Conversation, SkippedRecord } from '../model/message.js';
+import type { Conversation, Message, SkippedRecord } from '../model/message.js';
 import {
   printedList,
   SCHEMA_VERSION,
@@ -61,27 +61,34 @@ export function policyOf(scoring: PartialScoring): ScoringPolicy {
 
 type AgentRow = ConversationEntry['agentMessages'][number];
 
-/** A checked conversation's entry: its summary and score, and what it adds to each agent's tally. */
+/**
+ * A checked conversation's entry: its summary and score, and what it adds to each agent's tally. `oneFile`:
+ * the file every message came from, when the caller knows it (grouping notes it), so no message's source is
+ * looked at.
+ */
 export function conversationEntry(
   conversation: Conversation,
   findings: Finding[],
   waived: Report['waived'],
   policy: ScoringPolicy,
   duplicates: SkippedRecord[] = [],
+  oneFile?: string,
 ): ConversationEntry {
   const agentMessages: ConversationEntry['agentMessages'] = [];
   // Most conversations come from one file and have one to three agents: no Map for either until needed.
   const { messages } = conversation;
-  const firstFile = messages[0]?.source.file;
-  let inFirstFile = 0;
+  const firstFile = messages.length === 0 ? undefined : (oneFile ?? (messages[0] as Message).source.file);
+  let inFirstFile = oneFile === undefined ? 0 : messages.length;
   let byFile: Map<string, number> | undefined;
   let last: AgentRow | undefined;
   for (const message of messages) {
-    const file = message.source.file;
-    if (byFile === undefined && file === firstFile) inFirstFile++;
-    else {
-      byFile ??= new Map([[firstFile as string, inFirstFile]]);
-      byFile.set(file, (byFile.get(file) ?? 0) + 1);
+    if (oneFile === undefined) {
+      const file = message.source.file;
+      if (byFile === undefined && file === firstFile) inFirstFile++;
+      else {
+        byFile ??= new Map([[firstFile as string, inFirstFile]]);
+        byFile.set(file, (byFile.get(file) ?? 0) + 1);
+      }
     }
     const { agentId } = message;
     if (message.role !== 'agent' || agentId === undefined) continue;
@@ -116,7 +123,7 @@ export function conversationEntry(
     critical: score.critical,
     deductions: score.deductions,
     agentScores,
-    source: { file: first?.source.file ?? '' },
+    source: { file: firstFile ?? '' },
   };
   const messagesByFile: Array<[string, number]> = byFile ? [...byFile] : firstFile === undefined ? [] : [[firstFile, inFirstFile]];
   return { summary, findings, waived, agentMessages, agentCritical, messagesByFile, duplicates };

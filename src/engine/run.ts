@@ -261,14 +261,14 @@ export function conversationChecker(ruleset: Ruleset, options: RunOptions, ident
   const book = new WaiverBook(options.waivers ?? []);
   const redact = Boolean(options.redact);
   const toSkip = duplicateSkip(redact);
-  return ({ conversation: grouped, duplicates }) => {
+  return ({ conversation: grouped, duplicates, file }) => {
     const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
     if (redact) {
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.length === 0 ? NO_SKIPS : duplicates.map(toSkip));
+    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.length === 0 ? NO_SKIPS : duplicates.map(toSkip), file);
     options.onConversation?.(transcriptOf(conversation, kept, entry.summary, redact));
     return entry;
   };

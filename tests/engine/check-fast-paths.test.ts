@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkConversation, isoTimestamp } from '../../src/engine/apply-rules.js';
 import { conversationEntry, policyOf } from '../../src/engine/aggregate.js';
-import { EvictingGrouper, lineWindow, type LineWindow } from '../../src/engine/group.js';
+import { ConversationCollector, EvictingGrouper, lineWindow, type Grouped, type LineWindow } from '../../src/engine/group.js';
 import type { CompiledRule } from '../../src/config/ruleset.js';
 import type { Conversation, Message } from '../../src/model/message.js';
 import type { Finding } from '../../src/model/report.js';
@@ -158,6 +158,9 @@ describe('conversationEntry tallies', () => {
         );
         const entry = conversationEntry(conversation, findings, [], policy);
         const expected = referenceTallies(conversation, findings, policy);
+        const files = new Set(conversation.messages.map((m) => m.source.file));
+        // Told the one file (as grouping tells it), the entry is the same.
+        if (files.size === 1) expect(conversationEntry(conversation, findings, [], policy, [], [...files][0])).toEqual(entry);
         expect(entry.agentMessages).toEqual(expected.agentMessages);
         expect(entry.messagesByFile).toEqual(expected.messagesByFile);
         expect(entry.summary.agentScores).toEqual(expected.agentScores);
@@ -165,6 +168,57 @@ describe('conversationEntry tallies', () => {
         expect(entry.summary.startedAt).toBe(expected.startedAt);
       }),
       { numRuns: 300, seed: 11 },
+    );
+  });
+});
+
+describe('grouping from notes', () => {
+  it('the evicting grouper hands out what the collector does: order, duplicates, meta; and the one file when there is one', () => {
+    const recordArb = fc.record({
+      conversation: fc.constantFrom('c1', 'c2', 'c3'),
+      second: fc.integer({ min: 0, max: 6 }),
+      role: fc.constantFrom<Message['role']>('agent', 'customer'),
+      text: fc.constantFrom('好', '在吗', '好'),
+      file: fc.constantFrom('a.jsonl', 'a.jsonl', 'b.jsonl'),
+      meta: fc.option(fc.constantFrom({ team: 'x' }, { team: 'y', queue: 'q' }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 30 }), fc.boolean(), (records, evict) => {
+        const messages = (): Message[] =>
+          records.map((r, i) => ({
+            conversationId: r.conversation,
+            timestamp: BASE + r.second * 1000,
+            role: r.role,
+            ...(r.role === 'agent' ? { agentId: '7' } : {}),
+            text: r.text,
+            source: { file: r.file, line: i + 1, record: i + 1 },
+            ...(r.meta ? { meta: r.meta } : {}),
+          }));
+        const shape = (g: Grouped) => ({
+          id: g.conversation.id,
+          records: g.conversation.messages.map((m) => m.source.record),
+          meta: { ...g.conversation.meta },
+          duplicates: g.duplicates.map((d) => [d.copy.source.record, d.original.source.record]),
+        });
+        const collector = new ConversationCollector(Infinity);
+        for (const m of messages()) collector.add(m);
+        const expected = new Map([...collector.drain()].map((g) => [g.conversation.id, shape(g)]));
+        const got = new Map<string, ReturnType<typeof shape>>();
+        const grouper = new EvictingGrouper(evict ? 2000 : Infinity, (g) => {
+          got.set(g.conversation.id, shape(g));
+          const files = new Set([...g.conversation.messages, ...g.duplicates.map((d) => d.copy)].map((m) => m.source.file));
+          expect(g.file).toBe(files.size === 1 ? [...files][0] : undefined);
+        }, () => undefined);
+        const reopened = new Set<string>();
+        const all = messages();
+        const tracking = new EvictingGrouper(evict ? 2000 : Infinity, () => undefined, (id) => reopened.add(id));
+        for (const m of all) tracking.add({ ...m });
+        for (const m of messages()) grouper.add(m);
+        grouper.finish();
+        // A conversation that reopened is checked again whole elsewhere: compare the rest.
+        for (const [id, shaped] of expected) if (!reopened.has(id)) expect(got.get(id)).toEqual(shaped);
+      }),
+      { numRuns: 400, seed: 9 },
     );
   });
 });
