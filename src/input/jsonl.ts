@@ -1,6 +1,7 @@
 import type { ReadEvent } from '../model/message.js';
 import { afterUtf8Bom, decodeRange } from './encoding.js';
 import { splitLines } from './lines.js';
+import { FlatRecordReader } from './flat-json.js';
 import { countKeys, markDuplicateKeys, mayRepeatKeys, textHasMoreKeys } from './json-guard.js';
 import { isJsonObject } from './json-shape.js';
 import type { ReadOptions } from './options.js';
@@ -63,6 +64,8 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const plain = !mapping && (options.encoding === 'utf8' || options.encoding === 'auto');
   const shard = options.shard && options.shard.count > 1 && plain ? options.shard : undefined;
   const only = plain ? options.onlyConversations : undefined;
+  // The common record is read from its bytes; the shard and conversation filters want the line's text first.
+  const flat = plain && !shard && !only ? new FlatRecordReader(plan) : undefined;
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
     const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
@@ -72,6 +75,11 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
         continue;
       }
       const start = line.number === 1 ? afterUtf8Bom(line.buffer, line.start, line.end) : line.start;
+      const read = flat?.read(line.buffer, start, line.end);
+      if (read) {
+        pushPlannedRecord(batch, read, file, line.number, nextRecord, options.timezone);
+        continue;
+      }
       const text = decodeRange(line.buffer, start, line.end, options.encoding);
       if (text === null) {
         skipLine(line.number, `not valid ${options.encoding === 'utf8' ? 'UTF-8' : options.encoding.toUpperCase()} text (try --encoding)`);

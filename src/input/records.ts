@@ -77,7 +77,7 @@ export function* eventsFromJson(
 }
 
 /** What a key of a message object is for: a canonical field or meta, and whether it can name a message list. */
-interface KeyRole {
+export interface KeyRole {
   field: CanonicalField | 'meta';
   /** The field's index in CANONICAL_FIELDS, or -1 for meta. */
   slot: number;
@@ -118,7 +118,6 @@ export class KeyPlan {
     // Fields go to numbered slots first (an array store per key), then to the record by name, once each.
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) slots[i] = undefined;
-    const { lastKeys, lastRoles } = this;
     let meta: Record<string, string> | undefined;
     let keys = 0;
     let flat = true;
@@ -127,13 +126,7 @@ export class KeyPlan {
     let shortestText = 1;
     for (const key in value) {
       const field = value[key];
-      // Records of one export list the same keys in the same order: the last record's roles are reused.
-      let role = lastRoles[keys];
-      if (lastKeys[keys] !== key || role === undefined) {
-        role = this.roleOf(key);
-        lastKeys[keys] = key;
-        lastRoles[keys] = role;
-      }
+      const role = this.roleAt(keys, key);
       keys++;
       if (role.mark || (role.list && Array.isArray(field))) return undefined;
       if (typeof field === 'string') shortestText += key.length + field.length + 6;
@@ -157,6 +150,16 @@ export class KeyPlan {
     return planned;
   }
 
+  /** The role of the key at `position` in a record: records of one export list the same keys in the same order, so the last record's are reused. */
+  roleAt(position: number, key: string): KeyRole {
+    const last = this.lastRoles[position];
+    if (last !== undefined && this.lastKeys[position] === key) return last;
+    const role = this.roleOf(key);
+    this.lastKeys[position] = key;
+    this.lastRoles[position] = role;
+    return role;
+  }
+
   private readonly slots: unknown[] = CANONICAL_FIELDS.map(() => undefined);
   private readonly lastKeys: string[] = [];
   private readonly lastRoles: KeyRole[] = [];
@@ -169,7 +172,7 @@ export class KeyPlan {
   };
 }
 
-const CANONICAL_FIELDS = Object.keys(FIELD_SYNONYMS) as CanonicalField[];
+export const CANONICAL_FIELDS = Object.keys(FIELD_SYNONYMS) as CanonicalField[];
 /** Each canonical field's slot (its index in CANONICAL_FIELDS). */
 const SLOT = Object.fromEntries(CANONICAL_FIELDS.map((field, i) => [field, i])) as Record<CanonicalField, number>;
 
@@ -290,7 +293,7 @@ export class ColumnPlan {
 }
 
 /** The canonical fields of a record from its numbered slots, always every key, so records keep one shape. */
-function fillFields(fields: MappedRecord['fields'], slots: readonly unknown[]): void {
+export function fillFields(fields: MappedRecord['fields'], slots: readonly unknown[]): void {
   fields.conversationId = slots[SLOT.conversationId];
   fields.timestamp = slots[SLOT.timestamp];
   fields.role = slots[SLOT.role];
