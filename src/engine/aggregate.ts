@@ -100,10 +100,18 @@ export function conversationEntry(
     entry[2]++;
     last = entry;
   }
-  const agentIds = agentMessages.map(([id]) => id);
+  // A loop, not map and some: an empty list from map is an array of another kind, and code made for one kind
+  // is thrown away and compiled again when the other comes.
+  const agentIds: string[] = [];
+  let smallIndex = false;
+  for (let i = 0; i < agentMessages.length; i++) {
+    const agentId = (agentMessages[i] as AgentRow)[0];
+    agentIds.push(agentId);
+    if (isSmallIndex(agentId)) smallIndex = true;
+  }
   const score = scoreFindings(findings, policy);
   // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-  const agentScores = agentIds.some(isSmallIndex) ? keyedBySparseIndexes<number>() : keyedByInput<number>();
+  const agentScores = smallIndex ? keyedBySparseIndexes<number>() : keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
     const own = findings.length === 0 ? score : agentScore(findings, policy, agentId);
