@@ -9,7 +9,7 @@ import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
 import { JsonPrinter } from './json-printer.js';
-import { compareKeys, listCursor, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
+import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
@@ -579,7 +579,9 @@ type Level = LevelFile[];
 function runCursor(run: Run, level: Level, lists: readonly number[], chunk: number): Cursor {
   const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
   const heads = reader(0);
-  const readers = lists.map((list) => [list, reader(list + 1)] as const);
+  // Pushed, not lists.map: an empty list from map is an array of another kind than a full one (see heldCursor).
+  const readers: Array<readonly [number, RangeReader]> = [];
+  for (const list of lists) readers.push([list, reader(list + 1)]);
   let line: Buffer = EMPTY_BUFFER;
   let lineStart = 0;
   let lineEnd = 0;
@@ -684,9 +686,24 @@ function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes 
 }
 
 function heldCursor(held: readonly Held[]): Cursor {
-  const list = listCursor(held);
-  return Object.assign(list, { entry: () => new HeldEntry(list.item()), appendTo: (files: Level) => appendHeld(list.item(), files) });
+  let next = 0;
+  let current = EMPTY_HELD;
+  // The shape of runCursor's cursors (key, advance, entry, appendTo): the merge and each pass see one kind of
+  // cursor, and are not compiled again when the other kind comes.
+  const cursor: Cursor = {
+    key: current.key,
+    advance() {
+      if (next === held.length) return false;
+      current = held[next++] as Held;
+      cursor.key = current.key;
+      return true;
+    },
+    entry: () => new HeldEntry(current),
+    appendTo: (files) => appendHeld(current, files),
+  };
+  return cursor;
 }
+const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
 
 
 

@@ -31,39 +31,44 @@ export function listCursor<T extends { key: SortKey }>(items: readonly T[]): Key
 /** The cursors' items in key order (a k-way merge on a binary heap): each cursor is yielded at each of its items. */
 export function* merged<C extends KeyedCursor>(cursors: C[]): Generator<C> {
   const heap: C[] = [];
-  const less = (i: number, j: number) => compareKeys((heap[i] as C).key, (heap[j] as C).key) < 0;
-  const swap = (i: number, j: number) => {
-    const t = heap[i] as C;
-    heap[i] = heap[j] as C;
-    heap[j] = t;
-  };
-  const down = (from: number) => {
-    for (let i = from; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < heap.length && less(l, least)) least = l;
-      if (r < heap.length && less(r, least)) least = r;
-      if (least === i) return;
-      swap(i, least);
-      i = least;
-    }
-  };
   for (const cursor of cursors) {
     if (!cursor.advance()) continue;
     heap.push(cursor);
-    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    for (let i = heap.length - 1; i > 0 && less(heap, i, (i - 1) >> 1); i = (i - 1) >> 1) swap(heap, i, (i - 1) >> 1);
   }
   while (heap.length > 0) {
     const top = heap[0] as C;
     yield top;
-    if (top.advance()) down(0);
+    if (top.advance()) down(heap, 0);
     else {
       const last = heap.pop() as C;
       if (heap.length > 0) {
         heap[0] = last;
-        down(0);
+        down(heap, 0);
       }
     }
+  }
+}
+
+// The heap's helpers are module functions, not closures made per merge: every report pass and spill merges
+// again, and code that called one merge's closures was thrown away and compiled again for the next's.
+const less = (heap: readonly KeyedCursor[], i: number, j: number) => compareKeys((heap[i] as KeyedCursor).key, (heap[j] as KeyedCursor).key) < 0;
+
+function swap<C>(heap: C[], i: number, j: number): void {
+  const t = heap[i] as C;
+  heap[i] = heap[j] as C;
+  heap[j] = t;
+}
+
+function down(heap: KeyedCursor[], from: number): void {
+  for (let i = from; ; ) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let least = i;
+    if (l < heap.length && less(heap, l, least)) least = l;
+    if (r < heap.length && less(heap, r, least)) least = r;
+    if (least === i) return;
+    swap(heap, i, least);
+    i = least;
   }
 }
