@@ -3,9 +3,10 @@ import { serveChecks } from '../engine/workers.js';
 import type { CheckWorkerData } from './check.js';
 import { selectedConversations, settingsFrom } from './check-settings.js';
 import type { Io } from './io.js';
+import { formatTimeline } from '../report/transcripts.js';
 
 /** One worker thread of `chatlint check --jobs N`: the same settings as the main thread, then the engine's worker loop. */
-const { options, memoryBudgetBytes, labels } = workerData as CheckWorkerData;
+const { options, memoryBudgetBytes, labels, timelines } = workerData as CheckWorkerData;
 const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 const settings = await settingsFrom(options, io);
 if (parentPort) {
@@ -14,5 +15,6 @@ if (parentPort) {
     readOptions: labels ? { ...settings.readOptions, labels: new Map(labels) } : settings.readOptions,
     forced: options.inputFormat,
     options: { waivers: settings.waivers, memoryBudgetBytes, redact: Boolean(options.redact), conversations: selectedConversations(options.conversation), shard: settings.shard },
+    describe: timelines && ((transcript) => formatTimeline(transcript, timelines.timezone)),
   });
 }

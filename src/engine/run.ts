@@ -6,7 +6,7 @@ import type { InputEvent } from '../input/events.js';
 import { TOOL } from '../model/tool.js';
 import { conversationEntry, policyOf, reportFromStore, type ConversationEntry, type PartialHead, type PartialScoring } from './aggregate.js';
 import { inShard, ownsSkip, WHOLE_RUN, type Shard } from '../model/shard.js';
-import { checkConversation } from './apply-rules.js';
+import { checkConversation, isoTimestamp } from './apply-rules.js';
 import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, EvictingGrouper, type Grouped, type LineWindow } from './group.js';
 import { EntryStore } from './entry-store.js';
 import { redactFindings, redactSkip, redactText } from './redact.js';
@@ -92,7 +92,7 @@ function transcriptOf(conversation: Conversation, findings: Finding[], summary: 
     complete: true,
     messages: conversation.messages.map((m, index) => ({
       index,
-      timestamp: new Date(m.timestamp).toISOString(),
+      timestamp: isoTimestamp(m.timestamp),
       role: m.role,
       agentId: m.agentId ?? null,
       agentName: m.agentName ?? null,

@@ -3,6 +3,7 @@ import type { Ruleset } from '../config/ruleset.js';
 import type { InputEvent } from '../input/events.js';
 import type { ReadOptions } from '../input/options.js';
 import type { Message, SkippedRecord } from '../model/message.js';
+import type { Transcript } from '../model/transcript.js';
 import type { InputFile } from '../model/report.js';
 import type { EntrySink } from './entry-sink.js';
 import { EntryPacker, EntryStore } from './entry-store.js';
@@ -38,7 +39,7 @@ type HookCall =
  * thread cheaply, and it stores them as they are), with the lines its records lie between in the piece; or
  * a conversation reopened there.
  */
-type Op = { entry: PackedEntry; window: LineWindow } | { reopen: string };
+type Op = { entry: PackedEntry; window: LineWindow; described?: unknown } | { reopen: string };
 
 /** What a check worker posts. */
 export type FromWorker =
@@ -46,7 +47,7 @@ export type FromWorker =
   | { type: 'ops'; piece: number; ops: Op[]; records: number; bytes: number }
   | { type: 'piece-done'; piece: number; done: PieceDone }
   | { type: 'messages'; index: number; messages: Message[] }
-  | { type: 'rechecked'; entries: PackedEntry[] }
+  | { type: 'rechecked'; entries: PackedEntry[]; described?: unknown[] }
   | { type: 'reread-done'; index: number; overflowed?: boolean }
   | { type: 'error'; message: string };
 
@@ -70,6 +71,12 @@ export interface WorkerSetup {
   readOptions: ReadOptions;
   forced: string | undefined;
   options: RunOptions;
+  /**
+   * What the main thread keeps of each checked conversation besides its entry (the HTML report's timeline),
+   * made here and sent with the entry: it reaches PieceCheck.onDescribed where onConversation would have been
+   * called, had the conversation been checked in the main thread.
+   */
+  describe?: ((transcript: Transcript) => unknown) | undefined;
 }
 
 const OPS_PER_POST = 500;
@@ -165,7 +172,10 @@ function recordingHooks(): { hooks: HookCall[]; recorder: RunHooks } {
  * they are made (nothing per finding stays here) and, per piece, what it leaves besides.
  */
 export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
-  const check = conversationChecker(setup.ruleset, setup.options);
+  // What describe made of each conversation checked, in the order checked: one per entry packed.
+  const described: unknown[] = [];
+  const { describe } = setup;
+  const check = conversationChecker(setup.ruleset, describe ? { ...setup.options, onConversation: (t) => described.push(describe(t)) } : setup.options);
   const packer = new EntryPacker(true);
   const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const fail = (error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -192,6 +202,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
       ops = [];
     };
     const take = (op: Op) => {
+      if (describe && 'entry' in op) op.described = described.shift();
       ops.push(op);
       if (ops.length >= OPS_PER_POST) flush();
     };
@@ -205,7 +216,7 @@ export function serveChecks(port: MessagePort, setup: WorkerSetup): void {
   });
   const rereadFor = async (index: number, task: RereadTask) => {
     const overflowed = await rereadAndCheck(task, setup.readOptions, setup.forced, setup.options.memoryBudgetBytes, check, packer, {
-      rechecked: (entries) => post({ type: 'rechecked', entries }, packer.release()),
+      rechecked: (entries) => post({ type: 'rechecked', entries, ...(describe ? { described: described.splice(0, entries.length) } : {}) }, packer.release()),
       messages: (messages) => post({ type: 'messages', index, messages }),
     });
     post({ type: 'reread-done', index, overflowed });
@@ -261,6 +272,10 @@ export interface PieceCheck {
   track?: (events: AsyncIterable<InputEvent>) => AsyncIterable<InputEvent>;
   /** What worker threads read: records, bytes, files done (the progress bar counts them). */
   counted?: (records: number, bytes: number, files: number) => void;
+  /** Tests: this thread leaves every piece and re-read to the workers, so what they send is sure to be used. */
+  workersOnly?: boolean | undefined;
+  /** Takes what a worker's WorkerSetup.describe made of a conversation it checked (see there). */
+  onDescribed?: (described: unknown) => void;
 }
 
 /**
@@ -570,6 +585,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
     // This thread takes pieces and re-reads too, between handling what the workers post: one isolate fewer
     // to warm up and collect for, and its entries go to the store without crossing threads.
     const workHere = async () => {
+      if (run.workersOnly) return;
       for (let index = next++; index < pieces.length && !failed; index = next++) pieceDone(index, await here.piece(index, pieces[index] as Piece, () => failed));
       await planned;
       while (rereads && nextReread < rereads.length && !failed) {
@@ -593,14 +609,22 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
         else if (message.type === 'ops') {
           countRecords(message.records);
           run.counted?.(message.records, message.bytes, 0);
-          for (const op of message.ops) joiner.take(message.piece, op);
+          for (const op of message.ops) {
+            if ('entry' in op && op.described !== undefined) run.onDescribed?.(op.described);
+            joiner.take(message.piece, op);
+          }
         } else if (message.type === 'piece-done') {
           busy.delete(worker);
           const piece = pieces[message.piece];
           run.counted?.(0, 0, piece && (piece.range?.start ?? 0) === 0 ? 1 : 0);
           pieceDone(message.piece, message.done);
         } else if (message.type === 'messages') (found[message.index] ??= []).push(...message.messages);
-        else if (message.type === 'rechecked') for (const entry of message.entries) joiner.rechecked(entry);
+        else if (message.type === 'rechecked') {
+          message.entries.forEach((entry, i) => {
+            if (message.described) run.onDescribed?.(message.described[i]);
+            joiner.rechecked(entry);
+          });
+        }
         else if (message.type === 'reread-done') {
           busy.delete(worker);
           rereadDone(message.index, message.overflowed);

@@ -128,6 +128,32 @@ const MAX_TOTALS = 100_000;
 /** Bytes of records held in memory before they go to disk as a sorted run. */
 export const DEFAULT_TIMELINE_SPILL_BYTES = 2 * 1024 * 1024;
 
+/**
+ * What the HTML report keeps of one checked conversation, printed where it was checked (a worker thread
+ * prints it for the main thread, which only stores it): its summary and reply delays; with findings, its
+ * findings and flagged messages as the page prints them (`body`), and its whole timeline, printed, with the
+ * characters of text that count against the budget of whole timelines.
+ */
+export interface FormattedTimeline {
+  conversationId: string;
+  summary: ConversationSummary;
+  delays: number[];
+  body: string;
+  whole: { printed: string; chars: number } | null;
+}
+
+export function formatTimeline(transcript: Transcript, timezone: string): FormattedTimeline {
+  const { conversationId, summary, findings } = transcript;
+  const delays: number[] = [];
+  for (const m of transcript.messages) if (m.replySeconds !== null) delays.push(m.replySeconds);
+  if (findings.length === 0) return { conversationId, summary, delays, body: '', whole: null };
+  const flagged = new Set(findings.map((f) => f.messageIndex));
+  const compact = findings.map((f): TimelineFinding => [f.messageIndex, f.ruleId, f.severity, f.offset, f.match, f.message]);
+  const rows = transcript.messages.map((m) => messageRow(m, timezone));
+  const body = `${JSON.stringify(compact)}\t${printedMessages(rows.filter((row) => flagged.has(row[0])))}`;
+  return { conversationId, summary, delays, body, whole: { printed: printedMessages(rows), chars: textChars(transcript) } };
+}
+
 /** A record's head: its key, what the conversations table shows, and its reply delays (see TranscriptSpill). */
 type RecordHead = [
   startedAt: string, conversationId: string, seq: number, agents: string[], messages: number, findings: number, score: number,
@@ -162,7 +188,7 @@ interface WholeTimeline {
 export class TranscriptSpill implements TimelineStream {
   private readonly records: SortedRecords;
   private readonly order: (a: WholeTimeline, b: WholeTimeline) => number;
-  private pending: Transcript | undefined;
+  private pending: FormattedTimeline | undefined;
   private seq = 0;
   /** Superseded conversations: the sequence number of the record given last since (-1: none yet). */
   private readonly superseded = new Map<string, number>();
@@ -186,9 +212,14 @@ export class TranscriptSpill implements TimelineStream {
   }
 
   add(transcript: Transcript): void {
+    this.addFormatted(formatTimeline(transcript, this.timezone));
+  }
+
+  /** A conversation as formatTimeline printed it (in a worker thread, or by add). */
+  addFormatted(timeline: FormattedTimeline): void {
     if (this.pending) this.commit(this.pending);
-    if (this.superseded.has(transcript.conversationId)) this.forget(transcript.conversationId);
-    this.pending = transcript;
+    if (this.superseded.has(timeline.conversationId)) this.forget(timeline.conversationId);
+    this.pending = timeline;
   }
 
   /** The run's entries stop counting for this conversation (see EntrySink.supersede). */
@@ -212,29 +243,20 @@ export class TranscriptSpill implements TimelineStream {
     })(budgetBytes);
   }
 
-  private commit(transcript: Transcript): void {
-    const { conversationId, summary, findings } = transcript;
+  private commit({ conversationId, summary, delays, body, whole }: FormattedTimeline): void {
     const seq = this.seq++;
     if (this.superseded.has(conversationId)) this.superseded.set(conversationId, seq);
-    const delays: number[] = [];
-    for (const m of transcript.messages) if (m.replySeconds !== null) delays.push(m.replySeconds);
     this.count(summary, delays);
     const head: RecordHead = [
       summary.startedAt, conversationId, seq, summary.agents, summary.messages, summary.findings, summary.score,
       summary.passed, summary.critical, summary.deductions, summary.source.file, delays,
     ];
-    let body = '';
-    if (findings.length > 0) {
-      const flagged = new Set(findings.map((f) => f.messageIndex));
-      const compact = findings.map((f): TimelineFinding => [f.messageIndex, f.ruleId, f.severity, f.offset, f.match, f.message]);
-      const rows = transcript.messages.map((m) => messageRow(m, this.timezone));
-      body = `${JSON.stringify(compact)}\t${printedMessages(rows.filter((row) => flagged.has(row[0])))}`;
-      const chars = textChars(transcript);
+    if (whole) {
       const file = (this.wholeFile ??= new AppendFile(join(this.records.folder(), 'whole'), 'utf16le'));
       const at = file.size;
-      file.append(printedMessages(rows));
-      this.whole.push({ conversationId, rank: { score: summary.score, findings: summary.findings, startedAt: summary.startedAt }, chars, at, bytes: file.size - at });
-      this.wholeChars += chars;
+      file.append(whole.printed);
+      this.whole.push({ conversationId, rank: { score: summary.score, findings: summary.findings, startedAt: summary.startedAt }, chars: whole.chars, at, bytes: file.size - at });
+      this.wholeChars += whole.chars;
       if (this.wholeChars > this.budgetChars * TRIM_SLACK) this.trim();
     }
     this.records.add([summary.startedAt, conversationId, seq], JSON.stringify(head), body);

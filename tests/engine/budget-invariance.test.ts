@@ -25,12 +25,12 @@ const FORMATS = [['-f', 'ndjson'], ['-f', 'csv', '--csv-report', 'agents'], ['-f
 const CUT_SMALL_FILES = { env: { CHATLINT_TEST_MIN_RANGE_BYTES: '1' } };
 
 /** The report of each variant is the bytes of the first. */
-async function sameReports(paths: string[], format: string[], variants: string[][]): Promise<void> {
+async function sameReports(paths: string[], format: string[], variants: string[][], cut = CUT_SMALL_FILES): Promise<void> {
   const [first, ...others] = variants as [string[], ...string[][]];
   const expected = await chatlint(['check', ...paths, ...format, ...first]);
   expect([0, 1]).toContain(expected.code);
   for (const variant of others) {
-    const other = await chatlint(['check', ...paths, ...format, ...variant], CUT_SMALL_FILES);
+    const other = await chatlint(['check', ...paths, ...format, ...variant], cut);
     expect(other.code, variant.join(' ')).toBe(expected.code);
     expect(withoutTime(other.stdout), variant.join(' ')).toBe(withoutTime(expected.stdout));
     expect(other.stderr, variant.join(' ')).toBe(expected.stderr);
@@ -59,6 +59,16 @@ describe('the number of workers never changes the report', () => {
   };
   it.each(Object.entries(inputs))('%s: JSON for 1, 2 and 3 workers, budget 0 and unlimited', async (name, paths) => {
     await sameReports(paths, ['-f', 'json'], variants[name] as string[][]);
+  });
+
+  // The HTML report's timelines are printed on the worker that checked them and stored here, in the order
+  // this thread would have been given them: the same page, whole timelines and all.
+  it.each([
+    ['time-ordered', runs(['1', '100000'], ['2', '0'], ['3', '100000'])],
+    ['shuffled', runs(['1', '0'], ['2', '100000'], ['3', '0'])],
+  ])('%s: the HTML page for 1, 2 and 3 threads, budget 0 and unlimited', async (name, variants) => {
+    // Every piece on a worker, so every timeline crosses from one.
+    await sameReports(inputs[name] as string[], ['-f', 'html', '--lang', 'zh-CN'], variants, { env: { ...CUT_SMALL_FILES.env, CHATLINT_TEST_WORKERS_ONLY: '1' } });
   });
 
   it('with --shard, --conversation, --redact and a waiver, as in one thread', async () => {
