@@ -1,4 +1,4 @@
-import type { Conversation, SkippedRecord } from '../model/message.js';
+import type { Conversation, Message, SkippedRecord } from '../model/message.js';
 import {
   printedList,
   SCHEMA_VERSION,
@@ -61,27 +61,34 @@ export function policyOf(scoring: PartialScoring): ScoringPolicy {
 
 type AgentRow = ConversationEntry['agentMessages'][number];
 
-/** A checked conversation's entry: its summary and score, and what it adds to each agent's tally. */
+/**
+ * A checked conversation's entry: its summary and score, and what it adds to each agent's tally. `oneFile`:
+ * the file every message came from, when the caller knows it (grouping notes it), so no message's source is
+ * looked at.
+ */
 export function conversationEntry(
   conversation: Conversation,
   findings: Finding[],
   waived: Report['waived'],
   policy: ScoringPolicy,
   duplicates: SkippedRecord[] = [],
+  oneFile?: string,
 ): ConversationEntry {
   const agentMessages: ConversationEntry['agentMessages'] = [];
   // Most conversations come from one file and have one to three agents: no Map for either until needed.
   const { messages } = conversation;
-  const firstFile = messages[0]?.source.file;
-  let inFirstFile = 0;
+  const firstFile = messages.length === 0 ? undefined : (oneFile ?? (messages[0] as Message).source.file);
+  let inFirstFile = oneFile === undefined ? 0 : messages.length;
   let byFile: Map<string, number> | undefined;
   let last: AgentRow | undefined;
   for (const message of messages) {
-    const file = message.source.file;
-    if (byFile === undefined && file === firstFile) inFirstFile++;
-    else {
-      byFile ??= new Map([[firstFile as string, inFirstFile]]);
-      byFile.set(file, (byFile.get(file) ?? 0) + 1);
+    if (oneFile === undefined) {
+      const file = message.source.file;
+      if (byFile === undefined && file === firstFile) inFirstFile++;
+      else {
+        byFile ??= new Map([[firstFile as string, inFirstFile]]);
+        byFile.set(file, (byFile.get(file) ?? 0) + 1);
+      }
     }
     const { agentId } = message;
     if (message.role !== 'agent' || agentId === undefined) continue;
@@ -93,10 +100,18 @@ export function conversationEntry(
     entry[2]++;
     last = entry;
   }
-  const agentIds = agentMessages.map(([id]) => id);
+  // A loop, not map and some: an empty list from map is an array of another kind, and code made for one kind
+  // is thrown away and compiled again when the other comes.
+  const agentIds: string[] = [];
+  let smallIndex = false;
+  for (let i = 0; i < agentMessages.length; i++) {
+    const agentId = (agentMessages[i] as AgentRow)[0];
+    agentIds.push(agentId);
+    if (isSmallIndex(agentId)) smallIndex = true;
+  }
   const score = scoreFindings(findings, policy);
   // An agent is scored on their own findings, so a colleague's slow reply after a transfer is not theirs.
-  const agentScores = agentIds.some(startsWithDigit) ? keyedBySparseIndexes<number>() : keyedByInput<number>();
+  const agentScores = smallIndex ? keyedBySparseIndexes<number>() : keyedByInput<number>();
   const agentCritical: boolean[] = [];
   for (const agentId of agentIds) {
     const own = findings.length === 0 ? score : agentScore(findings, policy, agentId);
@@ -116,13 +131,26 @@ export function conversationEntry(
     critical: score.critical,
     deductions: score.deductions,
     agentScores,
-    source: { file: first?.source.file ?? '' },
+    source: { file: firstFile ?? '' },
   };
   const messagesByFile: Array<[string, number]> = byFile ? [...byFile] : firstFile === undefined ? [] : [[firstFile, inFirstFile]];
   return { summary, findings, waived, agentMessages, agentCritical, messagesByFile, duplicates };
 }
 
-const startsWithDigit = (key: string) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39;
+/** Index keys from here on go to a dictionary anyway: V8 makes no array for an index this far past its elements (its kMaxGap). */
+const FAR_INDEX = 1024;
+
+/** Whether a key is an array index below FAR_INDEX ("7", "1000"; not "01", "1273" or "A12"). */
+function isSmallIndex(key: string): boolean {
+  if (key.length === 0 || key.length > 4 || (key.length > 1 && key.charCodeAt(0) === 0x30)) return false;
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const digit = key.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return false;
+    n = n * 10 + digit;
+  }
+  return n < FAR_INDEX;
+}
 
 /** Past every index V8 keeps in an array: setting it makes an object's indexed keys a dictionary for good. */
 const DICTIONARY_INDEX = 2 ** 32 - 2;
@@ -131,6 +159,7 @@ const DICTIONARY_INDEX = 2 ** 32 - 2;
  * A keyedByInput record for keys that may be array indexes (agent "1000"): V8 gives an object whose first
  * index key is below about 1024 an array as long as the index (12 KB for agent 1000, per conversation);
  * an index past any array makes its indexed keys a dictionary from the start (keys and order unchanged).
+ * Only for small indexes: a far one (agent "1273") makes the dictionary itself, at half the cost.
  */
 function keyedBySparseIndexes<T>(): Record<string, T> {
   const record = keyedByInput<T>() as Record<string | number, T>;

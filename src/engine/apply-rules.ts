@@ -143,9 +143,14 @@ export function checkConversation(rules: readonly CompiledRule[], conversation: 
   if (sorted || !ruleOrders) return findings;
   const orders = ruleOrders;
   // A stable sort of positions: findings equal in message, rule and offset keep the order they were made in.
-  const order = findings.map((_, i) => i);
+  const order: number[] = [];
+  for (let i = 0; i < findings.length; i++) order.push(i);
   order.sort((a, b) => compareFindings(findings[a] as Finding, orders[a] as number, findings[b] as Finding, orders[b] as number));
-  return order.map((i) => findings[i] as Finding);
+  // Pushed, not order.map: map makes a holey array, and code made for the packed lists every other
+  // conversation has is thrown away and compiled again when one comes.
+  const inOrder: Finding[] = [];
+  for (const i of order) inOrder.push(findings[i] as Finding);
+  return inOrder;
 }
 
 /** Message, then rule, then offset; 0 for findings the sort keeps in the order they were made. */

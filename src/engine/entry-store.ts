@@ -9,7 +9,7 @@ import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
 import { JsonPrinter } from './json-printer.js';
-import { compareKeys, listCursor, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
+import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
@@ -575,57 +575,79 @@ interface Run {
 type Level = LevelFile[];
 
 
-/** A run's entries, reading the heads and the lists in `lists` (entry for entry). */
-function runCursor(run: Run, level: Level, lists: readonly number[], chunk: number): Cursor {
-  const reader = (part: number) => new RangeReader((level[part] as LevelFile).fd, ...(run.ranges[part] as [number, number]), chunk);
-  const heads = reader(0);
-  const readers = lists.map((list) => [list, reader(list + 1)] as const);
-  let line: Buffer = EMPTY_BUFFER;
-  let lineStart = 0;
-  let lineEnd = 0;
-  let read = NO_LISTS;
+/**
+ * A run's entries, reading the heads and the lists in `lists` (entry for entry). Cursors are classes, not
+ * objects of closures: the merge and each pass call the same methods whatever the run, and code compiled
+ * for one run's closures was thrown away for the next's.
+ */
+class RunCursor implements Cursor {
+  private readonly heads: RangeReader;
+  private readonly readers: Array<readonly [number, RangeReader]> = [];
+  private line: Buffer = EMPTY_BUFFER;
+  private lineStart = 0;
+  private lineEnd = 0;
+  private read = NO_LISTS;
   // The key is read into the same arrays each time (the merge compares keys only while they are current).
-  const key: SortKey = ['', '', 0];
-  const keyFields: KeyFields = ['', '', 0, 0, 0];
-  return {
-    key,
-    advance() {
-      if (!heads.line()) return false;
-      line = heads.current;
-      lineStart = heads.lineStart;
-      const end = heads.lineEnd;
-      // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
-      // that reads no heads never decodes them.
-      const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
-      readKey(line, lineStart, line.indexOf(TAB, lineStart), keyFields);
-      if (readers.length > 0) {
-        const lists: Array<ListRead | undefined> = [];
-        for (const [list, listReader] of readers) {
-          const size = keyFields[2 + list] as number;
-          const start = listReader.bytes(size);
-          lists[list] = new ListRead(listReader.current, start, start + size);
-        }
-        read = lists;
+  readonly key: SortKey = ['', '', 0];
+  private readonly keyFields: KeyFields = ['', '', 0, 0, 0];
+
+  constructor(
+    private readonly run: Run,
+    private readonly level: Level,
+    lists: readonly number[],
+    private readonly chunk: number,
+  ) {
+    this.heads = this.reader(0);
+    for (const list of lists) this.readers.push([list, this.reader(list + 1)]);
+  }
+
+  private reader(part: number): RangeReader {
+    const [start, end] = this.run.ranges[part] as [number, number];
+    return new RangeReader((this.level[part] as LevelFile).fd, start, end, this.chunk);
+  }
+
+  advance(): boolean {
+    const { heads, keyFields } = this;
+    if (!heads.line()) return false;
+    const line = heads.current;
+    this.line = line;
+    this.lineStart = heads.lineStart;
+    const end = heads.lineEnd;
+    // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
+    // that reads no heads never decodes them.
+    const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
+    readKey(line, this.lineStart, line.indexOf(TAB, this.lineStart), keyFields);
+    if (this.readers.length > 0) {
+      const lists: Array<ListRead | undefined> = [];
+      for (const [list, listReader] of this.readers) {
+        const size = keyFields[2 + list] as number;
+        const start = listReader.bytes(size);
+        lists[list] = new ListRead(listReader.current, start, start + size);
       }
-      let seq = 0;
-      for (let at = seqAt; at < end; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
-      key[0] = keyFields[0];
-      key[1] = keyFields[1];
-      key[2] = seq;
-      lineEnd = seqAt;
-      return true;
-    },
-    entry: () => new ReadEntry(line, lineStart, lineEnd, read),
-    appendTo(files) {
-      (files[0] as LevelFile).append(line, lineStart, lineEnd);
-      (files[0] as LevelFile).appendNumberLine(key[2]);
-      for (let list = 0; list < LISTS; list++) {
-        const listRead = read[list];
-        if (listRead === undefined) throw new Error(`EntryStore: ${LIST_NAMES[list] as EntryList} not read in this pass`);
-        (files[list + 1] as LevelFile).append(listRead.chunk, listRead.start, listRead.end);
-      }
-    },
-  };
+      this.read = lists;
+    }
+    let seq = 0;
+    for (let at = seqAt; at < end; at++) seq = seq * 10 + ((line[at] as number) - ZERO);
+    this.key[0] = keyFields[0];
+    this.key[1] = keyFields[1];
+    this.key[2] = seq;
+    this.lineEnd = seqAt;
+    return true;
+  }
+
+  entry(): StoredEntry {
+    return new ReadEntry(this.line, this.lineStart, this.lineEnd, this.read);
+  }
+
+  appendTo(files: Level): void {
+    (files[0] as LevelFile).append(this.line, this.lineStart, this.lineEnd);
+    (files[0] as LevelFile).appendNumberLine(this.key[2]);
+    for (let list = 0; list < LISTS; list++) {
+      const listRead = this.read[list];
+      if (listRead === undefined) throw new Error(`EntryStore: ${LIST_NAMES[list] as EntryList} not read in this pass`);
+      (files[list + 1] as LevelFile).append(listRead.chunk, listRead.start, listRead.end);
+    }
+  }
 }
 
 /** A line's key: the entry's first message time and conversation id, and its lists' sizes. */
@@ -683,10 +705,30 @@ function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes 
   (files[3] as LevelFile).append(bytes, conversation + findings, lists);
 }
 
-function heldCursor(held: readonly Held[]): Cursor {
-  const list = listCursor(held);
-  return Object.assign(list, { entry: () => new HeldEntry(list.item()), appendTo: (files: Level) => appendHeld(list.item(), files) });
+/** The entries still held, in key order (see RunCursor). */
+class HeldCursor implements Cursor {
+  private next = 0;
+  private current = EMPTY_HELD;
+  key: SortKey = EMPTY_HELD.key;
+
+  constructor(private readonly held: readonly Held[]) {}
+
+  advance(): boolean {
+    if (this.next === this.held.length) return false;
+    this.current = this.held[this.next++] as Held;
+    this.key = this.current.key;
+    return true;
+  }
+
+  entry(): StoredEntry {
+    return new HeldEntry(this.current);
+  }
+
+  appendTo(files: Level): void {
+    appendHeld(this.current, files);
+  }
 }
+const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
 
 
 
@@ -770,7 +812,7 @@ export class EntryStore implements EntrySink {
     const held = this.heldInOrder();
     this.held = [];
     this.heldBytes = 0;
-    this.appendRun(0, merged([heldCursor(held)]));
+    this.appendRun(0, merged([new HeldCursor(held)]));
     this.compact();
   }
 
@@ -792,7 +834,7 @@ export class EntryStore implements EntrySink {
       this.appendRun(
         index + 1,
         (function* () {
-          for (const cursor of merged(same.map((run) => runCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
+          for (const cursor of merged(same.map((run) => new RunCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
         })(),
       );
       // Every run of this level is in the next one now: its files start over.
@@ -817,7 +859,7 @@ export class EntryStore implements EntrySink {
     }
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const chunk = chunkFor(this.runs.length * (1 + lists.length), READ_BUDGET);
-    const cursors = [...this.runs.map((run) => runCursor(run, this.levels[run.level] as Level, lists, chunk)), heldCursor(this.held)];
+    const cursors: Cursor[] = [...this.runs.map((run) => new RunCursor(run, this.levels[run.level] as Level, lists, chunk)), new HeldCursor(this.held)];
     for (const cursor of merged(cursors)) {
       if (this.counts(cursor.key)) yield cursor.entry();
     }

@@ -94,7 +94,12 @@ export class ConversationCollector {
   }
 }
 
-/** A conversation being gathered: its messages as read, and when it was last active (a message count). */
+/**
+ * A conversation being gathered: its messages as read, and when it was last active (a message count). What
+ * grouping and the entry need of its messages is noted as each is added, while it is at hand: at eviction
+ * they are scattered over the heap, and each look at a message's fields there (its time, its source) costs
+ * a cache miss per message.
+ */
 interface Held {
   id: string;
   messages: Message[];
@@ -102,6 +107,17 @@ interface Held {
   last: number;
   /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
   first: number;
+  /** The last line its messages came from (the window's end when `first` is not 0). */
+  lastLine: number;
+  /** The time of the last message added. */
+  lastTime: number;
+  /** Whether messages came in time order, and whether two of them (then next to each other) share a time. */
+  inOrder: boolean;
+  sameTimes: boolean;
+  /** Whether a message carries metadata. */
+  meta: boolean;
+  /** The file every message came from, undefined once they came from two. */
+  file: string | undefined;
 }
 
 /**
@@ -126,7 +142,8 @@ export class EvictingGrouper {
 
   constructor(
     private readonly memoryBudgetBytes: number,
-    private readonly onGrouped: (grouped: Grouped) => void,
+    /** Each conversation grouped, with the window of lines its records (duplicates too) lie between. */
+    private readonly onGrouped: (grouped: Grouped, window: LineWindow) => void,
     private readonly onReopen: (conversationId: string) => void,
   ) {}
 
@@ -140,11 +157,20 @@ export class EvictingGrouper {
       known.messages.push(message);
       known.last = ++this.clock;
       known.bytes += bytes;
-      // Noted while the message is at hand: at eviction the messages are scattered over the heap.
+      // The window, noted while the message is at hand: at eviction the messages are scattered over the heap.
       // A 0 (or unknown) line makes it 0 for good, as lineWindow's window.
-      const line = message.source.line;
+      const { source, timestamp } = message;
+      const line = source.line;
       if (line === null) known.first = 0;
-      else if (line < known.first) known.first = line;
+      else {
+        if (line < known.first) known.first = line;
+        if (line > known.lastLine) known.lastLine = line;
+      }
+      if (timestamp < known.lastTime) known.inOrder = false;
+      else if (timestamp === known.lastTime) known.sameTimes = true;
+      known.lastTime = timestamp;
+      if (message.meta !== undefined) known.meta = true;
+      if (source.file !== known.file) known.file = undefined;
     } else {
       const window = this.reopened.get(id);
       if (window) {
@@ -160,7 +186,21 @@ export class EvictingGrouper {
         this.onReopen(id);
         return;
       }
-      this.held.set(id, { id, messages: [message], bytes, last: ++this.clock, first: message.source.line ?? 0 });
+      const { source, timestamp } = message;
+      const line = source.line ?? 0;
+      this.held.set(id, {
+        id,
+        messages: [message],
+        bytes,
+        last: ++this.clock,
+        first: line,
+        lastLine: line,
+        lastTime: timestamp,
+        inOrder: true,
+        sameTimes: false,
+        meta: message.meta !== undefined,
+        file: source.file,
+      });
     }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
@@ -178,7 +218,7 @@ export class EvictingGrouper {
       this.held.delete(held.id);
       this.heldBytes -= held.bytes;
       this.evicted.insert(held.id, held.first);
-      this.onGrouped(groupedConversation(held.id, sortedByTime(held.messages)));
+      this.onGrouped(groupedHeld(held), heldWindow(held));
     }
   }
 
@@ -187,24 +227,33 @@ export class EvictingGrouper {
     const rest = [...this.held.values()];
     this.held.clear();
     this.heldBytes = 0;
-    for (const held of rest) sortedByTime(held.messages);
+    for (const held of rest) if (!held.inOrder) held.messages.sort(byTime);
     rest.sort((a, b) => (a.messages[0] as Message).timestamp - (b.messages[0] as Message).timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (let i = 0; i < rest.length; i++) {
       const held = rest[i] as Held;
       rest[i] = EMPTY_HELD;
-      this.onGrouped(groupedConversation(held.id, held.messages));
+      this.onGrouped(groupedHeld(held), heldWindow(held));
     }
   }
 }
 
+/** The window of a held conversation's records, as lineWindow gives it over them (an unknown one is [0, 0]). */
+const heldWindow = (held: Held): LineWindow => (held.first === 0 ? [0, 0] : [held.first, held.lastLine]);
+
 const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
 
-/** Messages sorted by time (stable), in place; most come in time order, and a check is cheaper than a sort. */
-function sortedByTime(messages: Message[]): Message[] {
-  for (let i = 1; i < messages.length; i++) {
-    if ((messages[i] as Message).timestamp < (messages[i - 1] as Message).timestamp) return messages.sort(byTime);
-  }
-  return messages;
+/**
+ * A held conversation grouped as groupedConversation groups it, from what was noted as its messages came:
+ * sorted (stable) only when they did not come in time order; no look for duplicates when no two share a
+ * time, nor for metadata when none had any.
+ */
+function groupedHeld(held: Held): Grouped {
+  const { messages } = held;
+  if (!held.inOrder) messages.sort(byTime);
+  if (!held.inOrder || held.sameTimes) return groupedConversation(held.id, messages, held.file);
+  const conversation = { id: held.id, messages, meta: keyedByInput<string>() };
+  if (held.meta) gatherMeta(conversation);
+  return { conversation, duplicates: NO_DUPLICATES, file: held.file };
 }
 
 const ACTIVITY_BUCKETS = 64;
@@ -255,21 +304,28 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0 };
+const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {
   conversation: Conversation;
   /** Each duplicate (same timestamp, role, agent id and name, text) with the message read before it. */
   duplicates: Array<{ copy: Message; original: Message }>;
+  /** The file all its records came from, when grouping noted it was one (the entry need not look at each message's). */
+  file: string | undefined;
 }
 
 /** One conversation's time-ordered messages, duplicates dropped, meta gathered from the messages in order. */
-function groupedConversation(id: string, sorted: Message[]): Grouped {
+function groupedConversation(id: string, sorted: Message[], file?: string): Grouped {
   const { messages, duplicates } = withoutDuplicates(sorted);
-  const meta = keyedByInput<string>();
+  const conversation = { id, messages, meta: keyedByInput<string>() };
+  gatherMeta(conversation);
+  return { conversation, duplicates, file };
+}
+
+/** The conversation's meta: each key's value as its first message with that key gives it. */
+function gatherMeta({ messages, meta }: Conversation): void {
   for (const m of messages) if (m.meta) for (const [k, v] of Object.entries(m.meta)) if (!Object.hasOwn(meta, k)) meta[k] = v;
-  return { conversation: { id, messages, meta }, duplicates };
 }
 
 /** The duplicates of a conversation that has none (most), shared: nobody adds to a grouped conversation's list. */
@@ -303,14 +359,4 @@ function withoutDuplicates(sorted: Message[]): { messages: Message[]; duplicates
     start = end;
   }
   return { messages: kept ?? sorted, duplicates };
-}
-
-/** The window of a grouped conversation's records: its messages and the duplicates left out of it. */
-export function groupedWindow(grouped: Grouped): LineWindow {
-  const { messages } = grouped.conversation;
-  const first = (messages[0] ?? grouped.duplicates[0]?.copy)?.source.line ?? null;
-  const window: LineWindow = [first ?? 0, first ?? 0];
-  for (const m of messages) widen(window, m.source.line);
-  for (const { copy } of grouped.duplicates) widen(window, copy.source.line);
-  return window;
 }

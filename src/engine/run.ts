@@ -116,6 +116,10 @@ const duplicateSkip =
     return redact ? redactSkip(skip) : skip;
   };
 
+/** The skips of a conversation without duplicates (most), shared: nobody adds to an entry's list. */
+const NO_SKIPS: SkippedRecord[] = [];
+Object.freeze(NO_SKIPS);
+
 /** The rules whose patterns were trusted without analysis, for the report (absent when none). */
 function trustedPatterns(ruleset: Ruleset): { trustedPatterns?: string[] } {
   const trusted = ruleset.rules.filter(({ rule }) => rule.trustPatterns).map(({ rule }) => rule.id);
@@ -257,14 +261,14 @@ export function conversationChecker(ruleset: Ruleset, options: RunOptions, ident
   const book = new WaiverBook(options.waivers ?? []);
   const redact = Boolean(options.redact);
   const toSkip = duplicateSkip(redact);
-  return ({ conversation: grouped, duplicates }) => {
+  return ({ conversation: grouped, duplicates, file }) => {
     const conversation = identity ? identity.apply(grouped) : grouped;
     const { kept, waived } = book.apply(checkConversation(ruleset.rules, conversation));
     if (redact) {
       redactFindings(conversation, kept);
       redactFindings(conversation, waived);
     }
-    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.map(toSkip));
+    const entry = conversationEntry(conversation, kept, waived, policy, duplicates.length === 0 ? NO_SKIPS : duplicates.map(toSkip), file);
     options.onConversation?.(transcriptOf(conversation, kept, entry.summary, redact));
     return entry;
   };
@@ -272,7 +276,7 @@ export function conversationChecker(ruleset: Ruleset, options: RunOptions, ident
 
 /**
  * Reads events, grouping conversations in bounded memory (see EvictingGrouper): each grouped conversation
- * goes to `onGrouped` as memory runs short or at the end, each reopened one to `onReopen`. Returns the read
+ * goes to `onGrouped` (with the lines its records lie between) as memory runs short or at the end, each reopened one to `onReopen`. Returns the read
  * accounts and the reopened conversations with the lines their records lie between, which the caller
  * re-checks whole.
  */
@@ -280,7 +284,7 @@ export async function groupEvicting(
   events: AsyncIterable<InputEvent>,
   hooks: RunHooks,
   options: RunOptions,
-  onGrouped: (grouped: Grouped) => void,
+  onGrouped: (grouped: Grouped, window: LineWindow) => void,
   onReopen: (conversationId: string) => void,
 ): Promise<{ account: ReadAccount; reopened: Map<string, LineWindow> }> {
   const grouper = new EvictingGrouper(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES, onGrouped, onReopen);

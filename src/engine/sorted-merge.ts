@@ -38,39 +38,42 @@ export function merged<C extends KeyedCursor>(cursors: C[]): Generator<C>;
 export function merged<C extends { advance(): boolean }>(cursors: C[], compare: (a: C, b: C) => number): Generator<C>;
 export function* merged<C extends { advance(): boolean }>(cursors: C[], compare = byKey as unknown as (a: C, b: C) => number): Generator<C> {
   const heap: C[] = [];
-  const less = (i: number, j: number) => compare(heap[i] as C, heap[j] as C) < 0;
-  const swap = (i: number, j: number) => {
-    const t = heap[i] as C;
-    heap[i] = heap[j] as C;
-    heap[j] = t;
-  };
-  const down = (from: number) => {
-    for (let i = from; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < heap.length && less(l, least)) least = l;
-      if (r < heap.length && less(r, least)) least = r;
-      if (least === i) return;
-      swap(i, least);
-      i = least;
-    }
-  };
   for (const cursor of cursors) {
     if (!cursor.advance()) continue;
     heap.push(cursor);
-    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    for (let i = heap.length - 1; i > 0 && compare(heap[i] as C, heap[(i - 1) >> 1] as C) < 0; i = (i - 1) >> 1) swap(heap, i, (i - 1) >> 1);
   }
   while (heap.length > 0) {
     const top = heap[0] as C;
     yield top;
-    if (top.advance()) down(0);
+    if (top.advance()) down(heap, compare, 0);
     else {
       const last = heap.pop() as C;
       if (heap.length > 0) {
         heap[0] = last;
-        down(0);
+        down(heap, compare, 0);
       }
     }
+  }
+}
+
+// The heap's helpers are module functions, not closures made per merge: every report pass and spill merges
+// again, and code that called one merge's closures was thrown away and compiled again for the next's.
+function swap<C>(heap: C[], i: number, j: number): void {
+  const t = heap[i] as C;
+  heap[i] = heap[j] as C;
+  heap[j] = t;
+}
+
+function down<C>(heap: C[], compare: (a: C, b: C) => number, from: number): void {
+  for (let i = from; ; ) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let least = i;
+    if (l < heap.length && compare(heap[l] as C, heap[least] as C) < 0) least = l;
+    if (r < heap.length && compare(heap[r] as C, heap[least] as C) < 0) least = r;
+    if (least === i) return;
+    swap(heap, i, least);
+    i = least;
   }
 }

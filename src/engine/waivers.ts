@@ -18,10 +18,12 @@ export class WaiverBook {
   }
 
   /** Splits a conversation's findings into those that count and those a waiver covers. */
-  apply(findings: readonly Finding[]): { kept: Finding[]; waived: Array<Finding & { waiver: Waiver }> } {
+  apply(findings: Finding[]): { kept: Finding[]; waived: Array<Finding & { waiver: Waiver }> } {
     const kept: Finding[] = [];
     const waived: Array<Finding & { waiver: Waiver }> = [];
-    if (this.byKey.size === 0) return { kept: [...findings], waived };
+    // The list itself, not a copy: a copy of an empty list is an array of another kind (small integers), and
+    // code made for one kind is thrown away and compiled again when the other comes.
+    if (this.byKey.size === 0) return { kept: findings, waived };
     for (const finding of findings) {
       const candidates = this.byKey.get(`${finding.conversationId}\u0000${finding.ruleId}`);
       const waiver = candidates?.find((w) => w.messageIndex === null || w.messageIndex === finding.messageIndex);

@@ -11,7 +11,7 @@ import type { ConversationEntry, PackedEntry } from './entry.js';
 import { IdHashTable } from './id-table.js';
 import { planPieces, readPiece, type Piece } from './pieces.js';
 import { FILE_START, readJsonLinesPart, scanJsonLines, type LinePosition } from '../input/ranges.js';
-import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, groupedWindow, type Grouped, type LineWindow } from './group.js';
+import { ConversationCollector, DEFAULT_MEMORY_BUDGET_BYTES, type Grouped, type LineWindow } from './group.js';
 import { countRecords, currentProgress, enterPhase } from './progress.js';
 import { inputBytes } from '../input/source.js';
 import {
@@ -99,10 +99,7 @@ async function checkPiece(
     start = at;
     marks = noted;
   });
-  const onGrouped = (grouped: Grouped) => {
-    const window = groupedWindow(grouped);
-    take({ entry: packer.pack(check(grouped)), window });
-  };
+  const onGrouped = (grouped: Grouped, window: LineWindow) => take({ entry: packer.pack(check(grouped)), window });
   const { account, reopened } = await groupEvicting(events, hooks, options, onGrouped, (reopen) => take({ reopen }));
   return { account, reopened: [...reopened], start, marks };
 }
