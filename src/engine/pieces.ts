@@ -140,8 +140,9 @@ export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): numb
  * V8 settings for a big input (process-wide, so worker threads started afterwards follow them too):
  * - V8 lets a heap grow to several times what survived its last full collection before collecting again, so a
  *   night whose live data stays small (messages past the budget are checked and let go) still took 430–600 MB.
- *   Growing by as much as survived at most keeps peak RSS near twice the live data; by half at most cost ~15%
- *   more CPU in full collections for ~20 MB less (docs/performance.md, rounds five and eight).
+ *   Growing by as much as survived at most keeps peak RSS near twice the live data; by half at most cost one
+ *   thread ~15% more CPU in full collections for ~20 MB less, so only `threads` above one (two heaps) grow by
+ *   half: at 1 GB ~20 MB less, within the noise in CPU (docs/performance.md, rounds five, eight and ten).
  * - V8's optimizing compiler inlines up to 920 bytes of bytecode into a function; the hot loops here inline
  *   whole printers and readers, and each isolate spent ~0.6 s of a 100 MB run compiling them on helper threads.
  *   At 300 the code runs as fast and two threads finished a 1 GB night 12% sooner (docs/performance.md, round nine).
