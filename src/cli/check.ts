@@ -232,7 +232,9 @@ export async function readAndCheck(
     if (oneThread && settings.jobs !== undefined && settings.jobs > 1 && !options.quiet) warn(`--jobs ${settings.jobs} is not used: ${oneThread} are checked in one thread`);
     // Timelines on more threads cost ~40 MB more peak RSS at 1 GB than the JSON report's (past 256 MB): only when asked for.
     const jobs = piecewise && !oneThread ? (settings.jobs ?? (engine.timelines ? 1 : defaultJobs(bytes, minRangeBytes))) : 1;
-    tuneV8(bytes, jobs);
+    // Two heaps (a worker's too) grow by half of what survived, the HTML report's timelines by three quarters:
+    // each ~20–25 MB less at 1 GB, near 256 MB otherwise (docs/performance.md, round ten).
+    tuneV8(bytes, jobs > 1 ? 50 : engine.timelines ? 75 : 100);
     // --cache: a run over the same bytes with the same rules and settings is read back, not re-checked.
     const cacheable = options.cache !== undefined && !readsStdin && !settings.ruleset.input?.agentIdFrom && !engine.onConversation;
     if (options.cache !== undefined && !cacheable) warn('--cache is not used when reading standard input, agent signatures (input.agentIdFrom) or timelines');

@@ -141,15 +141,14 @@ export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): numb
  * - V8 lets a heap grow to several times what survived its last full collection before collecting again, so a
  *   night whose live data stays small (messages past the budget are checked and let go) still took 430–600 MB.
  *   Growing by as much as survived at most keeps peak RSS near twice the live data; by half at most cost one
- *   thread ~15% more CPU in full collections for ~20 MB less, so only `threads` above one (two heaps) grow by
- *   half: at 1 GB ~20 MB less, within the noise in CPU (docs/performance.md, rounds five, eight and ten).
+ *   thread ~15% more CPU in full collections for ~20 MB less. The caller says how much (`heapGrowingPercent`):
+ *   runs that hold more than the JSON report's one heap grow less (docs/performance.md, rounds five, eight, ten).
  * - V8's optimizing compiler inlines up to 920 bytes of bytecode into a function; the hot loops here inline
  *   whole printers and readers, and each isolate spent ~0.6 s of a 100 MB run compiling them on helper threads.
  *   At 300 the code runs as fast and two threads finished a 1 GB night 12% sooner (docs/performance.md, round nine).
  */
-export function tuneV8(bytes: number, threads: number, minBytes = MIN_RANGE_BYTES): void {
+export function tuneV8(bytes: number, heapGrowingPercent = 100, minBytes = MIN_RANGE_BYTES): void {
   if (bytes < minBytes) return;
-  // Each thread has a heap of its own: with more than one, growing by half keeps two near 256 MB at 1 GB.
-  setFlagsFromString(threads > 1 ? '--heap-growing-percent=50' : '--heap-growing-percent=100');
+  setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
 }
