@@ -22,16 +22,22 @@ export function decodeStrict(bytes: Buffer, encoding: EncodingChoice): string | 
   return decodeRange(bytes, 0, bytes.length, encoding);
 }
 
-type Utf8Slicer = (buffer: Buffer, start: number, end: number) => string;
+type RangeSlicer = (buffer: Buffer, start: number, end: number) => string;
 const nodeUtf8Slice = (Buffer.prototype as Buffer & { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
 /**
  * `buffer.toString('utf8', start, end)` for ranges known to lie within the buffer. Readers decode a field
  * or line per call, millions of times: Node's own utf8Slice (what toString ends in) skips toString's
  * argument checks and encoding lookup, a fifth of the cost of a short field. toString where it is missing.
  */
-export const utf8Slice: Utf8Slicer = nodeUtf8Slice
+export const utf8Slice: RangeSlicer = nodeUtf8Slice
   ? (buffer, start, end) => nodeUtf8Slice.call(buffer, start, end)
   : (buffer, start, end) => buffer.toString('utf8', start, end);
+
+const nodeLatin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
+/** `buffer.toString('latin1', start, end)` likewise: ASCII bytes as a string, one character a byte. */
+export const latin1Slice: RangeSlicer = nodeLatin1Slice
+  ? (buffer, start, end) => nodeLatin1Slice.call(buffer, start, end)
+  : (buffer, start, end) => buffer.toString('latin1', start, end);
 
 /** decodeStrict of the bytes `start`…`end` of `buffer`, without making a Buffer for them when the text is UTF-8. */
 export function decodeRange(buffer: Buffer, start: number, end: number, encoding: EncodingChoice): string | null {

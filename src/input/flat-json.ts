@@ -1,5 +1,5 @@
 import { keyedByInput } from '../model/records.js';
-import { utf8Slice } from './encoding.js';
+import { latin1Slice, utf8Slice } from './encoding.js';
 import { NO_META, type CanonicalField, type MappedRecord } from './fields.js';
 import { CANONICAL_FIELDS, fillFields, type KeyPlan, type KeyRole } from './records.js';
 
@@ -39,15 +39,10 @@ function sameBytes(buffer: Buffer, start: number, bytes: Uint8Array): boolean {
   return true;
 }
 
-const nodeLatin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
-/** ASCII bytes as a string (one byte per character), without a Buffer per slice. */
-const asciiSlice: (buffer: Buffer, start: number, end: number) => string = nodeLatin1Slice
-  ? (buffer, start, end) => nodeLatin1Slice.call(buffer, start, end)
-  : (buffer, start, end) => buffer.toString('latin1', start, end);
 
 /** A string value as the record holds it: the text of a value with no escapes, or undefined for text to be checked by the general path. */
 function plainText(buffer: Buffer, start: number, end: number, high: number): string | undefined {
-  if (high < 0x80) return asciiSlice(buffer, start, end);
+  if (high < 0x80) return latin1Slice(buffer, start, end);
   const text = utf8Slice(buffer, start, end);
   // A U+FFFD may stand for bytes that are not UTF-8: the general path decides (it names the line).
   return text.includes('\uFFFD') ? undefined : text;
@@ -130,7 +125,7 @@ export class FlatRecordReader {
         if (close >= end) return undefined;
         if (escaped) {
           // Escapes are rare: JSON.parse decodes the one string exactly (\uD83D\uDE00, \", \n …).
-          const quoted = high < 0x80 ? asciiSlice(buffer, at, close + 1) : utf8Slice(buffer, at, close + 1);
+          const quoted = high < 0x80 ? latin1Slice(buffer, at, close + 1) : utf8Slice(buffer, at, close + 1);
           if (high >= 0x80 && quoted.includes('\uFFFD')) return undefined;
           try {
             value = JSON.parse(quoted) as string;
@@ -146,7 +141,7 @@ export class FlatRecordReader {
       } else if (first === MINUS || isDigit(first)) {
         const numberEnd = endOfNumber(buffer, at, end);
         if (numberEnd < 0) return undefined;
-        value = Number(asciiSlice(buffer, at, numberEnd));
+        value = Number(latin1Slice(buffer, at, numberEnd));
         at = numberEnd;
       } else if (matches(buffer, at, end, TRUE)) {
         value = true;

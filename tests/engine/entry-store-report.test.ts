@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reportFromStore, type ConversationEntry } from '../../src/engine/aggregate.js';
 import { EntryStore } from '../../src/engine/entry-store.js';
 import { runCheck } from '../../src/engine/run.js';
@@ -8,7 +8,7 @@ import { loadRuleset } from '../../src/config/load.js';
 import { readFiles } from '../../src/input/read.js';
 import { CSV_REPORTS, formatToString, isBinary, type FormatterContext } from '../../src/report/formatter.js';
 import { FORMATTERS } from '../../src/report/formatters/all.js';
-import { chatlint, jsonLine, tempDir } from '../helpers/cli.js';
+import { chatlint, jsonLine, scratchTmpdirEachTest, tempDir } from '../helpers/cli.js';
 
 /**
  * A night made here with many findings: 150 conversations interleaved in time, several starting in the
@@ -40,18 +40,8 @@ const INPUTS: Record<string, { paths: string[]; formats: string[][] }> = {
 };
 
 /** Every run below keeps its temporary folders in one of its own, so a test sees only what its runs left. */
-let scratch: string;
-let savedTmp: string | undefined;
-beforeEach(() => {
-  savedTmp = process.env['TMPDIR'];
-  scratch = tempDir();
-  process.env['TMPDIR'] = scratch;
-});
-afterEach(() => {
-  if (savedTmp === undefined) delete process.env['TMPDIR'];
-  else process.env['TMPDIR'] = savedTmp;
-});
-const leftOver = () => readdirSync(scratch).filter((name) => name.startsWith('chatlint-entries-'));
+const scratch = scratchTmpdirEachTest();
+const leftOver = () => readdirSync(scratch()).filter((name) => name.startsWith('chatlint-entries-'));
 
 describe.each(Object.entries(INPUTS))('entries through the disk give the report held in memory (%s)', (_name, { paths, formats }) => {
   it('budget 0 (every entry spills) and unlimited: byte-identical in streamed and materialized formats', async () => {
@@ -89,7 +79,7 @@ describe('the temporary folder of spilled entries', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('NOPE');
     expect(leftOver()).toEqual([]);
-    const unwritable = await chatlint(['check', night, '-f', 'json', '-o', join(scratch, 'no', 'such', 'folder', 'r.json'), '--memory-budget', '0']);
+    const unwritable = await chatlint(['check', night, '-f', 'json', '-o', join(scratch(), 'no', 'such', 'folder', 'r.json'), '--memory-budget', '0']);
     expect(unwritable.code).toBe(2);
     expect(leftOver()).toEqual([]);
   });

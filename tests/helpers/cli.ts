@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readCase } from '../../scripts/expected-cases.mjs';
 
@@ -96,6 +97,25 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
   made.push(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
+}
+
+/**
+ * Each test of the file runs with TMPDIR set to a fresh folder (restored after), so it sees only the
+ * temporary folders its own runs left; returns the current one.
+ */
+export function scratchTmpdirEachTest(): () => string {
+  let scratch = '';
+  let saved: string | undefined;
+  beforeEach(() => {
+    saved = process.env['TMPDIR'];
+    scratch = tempDir();
+    process.env['TMPDIR'] = scratch;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = saved;
+  });
+  return () => scratch;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chatlint, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { chatlint, scratchTmpdirEachTest, tempDir } from '../helpers/cli.js';
 import { generatedNight } from '../helpers/night.js';
 import { runCheck } from '../../src/engine/run.js';
 import { EntryStore } from '../../src/engine/entry-store.js';
@@ -73,17 +73,7 @@ async function samePages(paths: string[], args: string[], chars: number | undefi
   return reference.stdout;
 }
 
-let scratch: string;
-let savedTmp: string | undefined;
-beforeEach(() => {
-  savedTmp = process.env['TMPDIR'];
-  scratch = tempDir();
-  process.env['TMPDIR'] = scratch;
-});
-afterEach(() => {
-  if (savedTmp === undefined) delete process.env['TMPDIR'];
-  else process.env['TMPDIR'] = savedTmp;
-});
+const scratch = scratchTmpdirEachTest();
 
 describe('the HTML page from timelines on disk is the page from timelines in memory', () => {
   // --memory-budget 1 (MB): long-lived conversations are checked early and reopened; two files: pieces share conversations.
@@ -104,7 +94,7 @@ describe('the HTML page from timelines on disk is the page from timelines in mem
       expect(data.transcripts.some((t) => t?.c === 0)).toBe(true);
     }
     // The timelines' temporary folders are gone.
-    expect(readdirSync(scratch).filter((name) => name.startsWith('chatlint-'))).toEqual([]);
+    expect(readdirSync(scratch()).filter((name) => name.startsWith('chatlint-'))).toEqual([]);
   });
 
   it('no findings at all: no timeline, every delay counted', async () => {
