@@ -316,12 +316,7 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
       function* () {
         for (const stored of store.entries(list)) yield* parse(stored);
       },
-      function* () {
-        for (const stored of store.entries(list)) {
-          const printed = stored.printed(list);
-          if (printed.length > 0) yield printed;
-        }
-      },
+      () => store.printedPieces(list),
     );
   return {
     schemaVersion: SCHEMA_VERSION,

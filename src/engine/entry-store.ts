@@ -474,11 +474,18 @@ class HeldEntry extends StoredEntry {
   }
 
   printed(list: EntryList): Uint8Array {
-    const [, conversation, findings, waived] = this.held.sizes;
-    const start = list === 'conversations' ? 0 : list === 'findings' ? conversation : conversation + findings;
-    const size = list === 'conversations' ? conversation : list === 'findings' ? findings : waived;
-    return size === 0 ? EMPTY : this.held.bytes.subarray(start, start + size);
+    const index = LIST_INDEX[list];
+    const start = listStart(this.held.sizes, index);
+    const end = listStart(this.held.sizes, index + 1);
+    return start === end ? EMPTY : this.held.bytes.subarray(start, end);
   }
+}
+
+/** Where list `index` starts in a packed entry's bytes (LISTS: where the line starts). */
+function listStart(sizes: PackedEntry['sizes'], index: number): number {
+  let start = 0;
+  for (let list = 0; list < index; list++) start += sizes[1 + list] as number;
+  return start;
 }
 
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
@@ -564,6 +571,10 @@ interface Cursor extends KeyedCursor {
   entry(): StoredEntry;
   /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
   appendTo(files: Level): void;
+  /** Bytes of the current entry's list (by LIST_INDEX). */
+  listSize(list: number): number;
+  /** Its place among the cursors of a pass (see PassOrder). */
+  source: number;
 }
 
 /** A run: its records' byte ranges in its level's files (heads, then one per list). */
@@ -581,6 +592,7 @@ type Level = LevelFile[];
  * for one run's closures was thrown away for the next's.
  */
 class RunCursor implements Cursor {
+  source = 0;
   private readonly heads: RangeReader;
   private readonly readers: Array<readonly [number, RangeReader]> = [];
   private line: Buffer = EMPTY_BUFFER;
@@ -637,6 +649,10 @@ class RunCursor implements Cursor {
 
   entry(): StoredEntry {
     return new ReadEntry(this.line, this.lineStart, this.lineEnd, this.read);
+  }
+
+  listSize(list: number): number {
+    return this.keyFields[2 + list] as number;
   }
 
   appendTo(files: Level): void {
@@ -707,6 +723,7 @@ function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes 
 
 /** The entries still held, in key order (see RunCursor). */
 class HeldCursor implements Cursor {
+  source = 0;
   private next = 0;
   private current = EMPTY_HELD;
   key: SortKey = EMPTY_HELD.key;
@@ -724,6 +741,10 @@ class HeldCursor implements Cursor {
     return new HeldEntry(this.current);
   }
 
+  listSize(list: number): number {
+    return this.current.sizes[1 + list] as number;
+  }
+
   appendTo(files: Level): void {
     appendHeld(this.current, files);
   }
@@ -731,6 +752,67 @@ class HeldCursor implements Cursor {
 const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
 
 
+
+/**
+ * The order a pass over runs met entries in: per entry, the cursor that gave it (times two, plus one when it
+ * counts) and its lists' sizes (LISTS per entry). 16 bytes an entry, so a list pass needs no heads.
+ */
+class PassOrder {
+  sources = new Uint32Array(1024);
+  sizes = new Int32Array(LISTS * 1024);
+  length = 0;
+
+  push(cursor: Cursor, counts: boolean): void {
+    if (this.length === this.sources.length) {
+      const sources = new Uint32Array(2 * this.length);
+      sources.set(this.sources);
+      this.sources = sources;
+      const sizes = new Int32Array(2 * LISTS * this.length);
+      sizes.set(this.sizes);
+      this.sizes = sizes;
+    }
+    this.sources[this.length] = 2 * cursor.source + (counts ? 1 : 0);
+    for (let list = 0; list < LISTS; list++) this.sizes[LISTS * this.length + list] = cursor.listSize(list);
+    this.length++;
+  }
+}
+
+/** Bytes of a piece printedPieces gives (the report writer gathers a few into one write of about a megabyte). */
+const PIECE_BYTES = 256 * 1024;
+
+/** Joins printed lists with ",\n" into pieces: one copy of each list, not a view of it and a write of each. */
+class PieceJoiner {
+  private piece: Buffer;
+  private at = 0;
+
+  constructor(private readonly pieceBytes: number) {
+    this.piece = Buffer.allocUnsafeSlow(pieceBytes);
+  }
+
+  /** Adds the list `from` holds from `start` to `end` (nothing when empty): the piece it filled, when it filled one. */
+  add(from: Buffer, start: number, end: number): Buffer | undefined {
+    const size = end - start;
+    if (size === 0) return undefined;
+    let full: Buffer | undefined;
+    if (this.at > 0 && this.at + 2 + size > this.piece.length) {
+      full = this.piece.subarray(0, this.at);
+      this.piece = Buffer.allocUnsafeSlow(Math.max(this.pieceBytes, size));
+      this.at = 0;
+    } else if (this.at === 0 && size > this.piece.length) this.piece = Buffer.allocUnsafeSlow(size);
+    if (this.at > 0) {
+      this.piece[this.at++] = COMMA;
+      this.piece[this.at++] = NEWLINE;
+    }
+    from.copy(this.piece, this.at, start, end);
+    this.at += size;
+    return full;
+  }
+
+  /** The last piece (undefined when nothing was added). */
+  end(): Buffer | undefined {
+    return this.at === 0 ? undefined : this.piece.subarray(0, this.at);
+  }
+}
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
@@ -753,6 +835,8 @@ export class EntryStore implements EntrySink {
   private runs: Run[] = [];
   private sealed = false;
   private readonly packer = new EntryPacker();
+  /** The order the first full pass over runs met entries in (see printedPieces). */
+  private order: PassOrder | undefined;
 
   constructor(
     private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES,
@@ -816,6 +900,14 @@ export class EntryStore implements EntrySink {
     this.compact();
   }
 
+  /** Ends adding: what is held is put in order, and pending writes reach the files. */
+  private seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    this.held = this.heldInOrder();
+    this.flush();
+  }
+
   /** Pending writes reach the files, so readers see every run. */
   private flush(): void {
     for (const files of this.levels) for (const file of files) file.flush();
@@ -848,11 +940,7 @@ export class EntryStore implements EntrySink {
    * of its lists, `list` (or every one; entries held in memory have every one).
    */
   *entries(list?: EntryList | 'all'): Generator<StoredEntry> {
-    if (!this.sealed) {
-      this.sealed = true;
-      this.held = this.heldInOrder();
-      this.flush();
-    }
+    this.seal();
     if (this.runs.length === 0) {
       for (const item of this.held) yield new HeldEntry(item);
       return;
@@ -860,9 +948,70 @@ export class EntryStore implements EntrySink {
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const chunk = chunkFor(this.runs.length * (1 + lists.length), READ_BUDGET);
     const cursors: Cursor[] = [...this.runs.map((run) => new RunCursor(run, this.levels[run.level] as Level, lists, chunk)), new HeldCursor(this.held)];
+    cursors.forEach((cursor, i) => (cursor.source = i));
+    // The first pass notes the order it met entries in, for the list passes after it (see printedPieces).
+    const order = this.order === undefined ? new PassOrder() : undefined;
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.key)) yield cursor.entry();
+      const counts = this.counts(cursor.key);
+      order?.push(cursor, counts);
+      if (counts) yield cursor.entry();
     }
+    // Only a pass that went to the end knows every entry's place.
+    this.order ??= order;
+  }
+
+  /**
+   * The elements of one list of the entries that count, in report order, as the JSON report prints them,
+   * joined with ",\n" into pieces of about PIECE_BYTES: the JSON writer's pass. Over runs on disk it follows
+   * the order an earlier pass noted (making one, reading heads only, when none did), so it reads no head,
+   * decodes no key and merges nothing: each run's list is read straight through.
+   */
+  *printedPieces(list: EntryList, pieceBytes = PIECE_BYTES): Generator<Uint8Array> {
+    const index = LIST_INDEX[list];
+    const joiner = new PieceJoiner(pieceBytes);
+    this.seal();
+    if (this.runs.length === 0) {
+      for (const held of this.held) {
+        const full = joiner.add(held.bytes, listStart(held.sizes, index), listStart(held.sizes, index + 1));
+        if (full !== undefined) yield full;
+      }
+      const last = joiner.end();
+      if (last !== undefined) yield last;
+      return;
+    }
+    let order = this.order;
+    if (order === undefined) {
+      for (const _ of this.entries()) {
+        // A pass of heads, only to note the order.
+      }
+      order = this.order as PassOrder;
+    }
+    const chunk = chunkFor(this.runs.length, READ_BUDGET);
+    const readers = this.runs.map((run) => {
+      const [start, end] = run.ranges[index + 1] as [number, number];
+      return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk);
+    });
+    let nextHeld = 0;
+    const { sources, sizes } = order;
+    for (let i = 0; i < order.length; i++) {
+      const source = sources[i] as number;
+      const size = sizes[LISTS * i + index] as number;
+      const reader = readers[source >>> 1];
+      let full: Buffer | undefined;
+      if (reader === undefined) {
+        // The held entries (the last cursor): every one counts.
+        const held = this.held[nextHeld++] as Held;
+        const start = listStart(held.sizes, index);
+        full = joiner.add(held.bytes, start, start + size);
+      } else if ((source & 1) === 0) reader.skip(size);
+      else if (size > 0) {
+        const start = reader.bytes(size);
+        full = joiner.add(reader.current, start, start + size);
+      }
+      if (full !== undefined) yield full;
+    }
+    const last = joiner.end();
+    if (last !== undefined) yield last;
   }
 
   /** Removes the runs; the store is empty afterwards. */

@@ -21,7 +21,8 @@ function entryOf(id: string, startedAt: string, findings: number, random: () => 
   return {
     summary: { conversationId: id, agents: ['3007'], startedAt, messages: findings + 1, findings, score: 100 - findings, passed: true, critical: false, deductions: { 'rule-0': 0.1 + 0.2 }, agentScores: { '3007': 99.5 }, source: { file: 'a.jsonl' } },
     findings: list,
-    waived: [],
+    // Every fourth entry with findings has one waived, so the waived list is not always empty.
+    waived: findings > 0 && findings % 4 === 0 ? [{ ...(list[0] as Finding), waiver: { conversationId: id, ruleId: 'rule-0', messageIndex: 0, reason: `ok${tag}`, reviewer: null, date: null, source: 'waivers.yaml:1' } }] : [],
     agentMessages: [['3007', null, findings + 1]],
     agentCritical: [false],
     messagesByFile: [['a.jsonl', findings + 1]],
@@ -83,6 +84,31 @@ describe('EntryStore', () => {
       expect(read.map((e) => e.findings()), `budget ${budget}, fan-in ${fanIn}`).toEqual([whole.findings]);
       expect([...store.entries()]).toHaveLength(41);
       store.close();
+    }
+  });
+
+  it('gives each list printed, in pieces of whole elements, as each entry printed it in report order', () => {
+    const lists = ['conversations', 'findings', 'waived'] as const;
+    /** Each entry's printed list, non-empty ones joined as the JSON report joins them. */
+    const expected = (store: EntryStore, list: (typeof lists)[number]) =>
+      [...store.entries(list)].map((stored) => Buffer.from(stored.printed(list)).toString('utf8')).filter((text) => text !== '').join(',\n');
+    const stores = () => [new EntryStore(Number.POSITIVE_INFINITY), new EntryStore(0), new EntryStore(0, 4), new EntryStore(3_000)];
+    for (const pieceBytes of [1, 300, 1 << 20]) {
+      for (const store of stores()) {
+        for (const entry of entries) store.add(entry);
+        store.supersede('C5');
+        store.add(entryOf('C5', '2026-11-27T00:00:30.000Z', 3, random, ' again'));
+        // The first list pass notes the order itself; the later ones follow it.
+        for (const list of [...lists, ...lists]) {
+          const pieces = [...store.printedPieces(list, pieceBytes)];
+          expect(pieces.every((piece) => piece.length > 0)).toBe(true);
+          const joined = pieces.map((piece) => Buffer.from(piece).toString('utf8'));
+          expect(joined.join(',\n'), `${list}, pieces of ${pieceBytes}`).toBe(expected(store, list));
+          // Every piece holds whole elements.
+          for (const piece of joined) if (list !== 'waived') expect(piece.startsWith('    {') && piece.endsWith('    }')).toBe(true);
+        }
+        store.close();
+      }
     }
   });
 
