@@ -989,7 +989,8 @@ export class EntryStore implements EntrySink {
     const chunk = chunkFor(this.runs.length, READ_BUDGET);
     const readers = this.runs.map((run) => {
       const [start, end] = run.ranges[index + 1] as [number, number];
-      return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk);
+      // Each list is copied into a piece before the next read: the reader keeps one chunk.
+      return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk, true);
     });
     let nextHeld = 0;
     const { sources, sizes } = order;

@@ -1,5 +1,5 @@
 import { jsonElements, type ConversationSummary } from '../model/report.js';
-import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, syntax, type JsonPrinter } from './json-printer.js';
+import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, SharedPrints, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * A conversation summary as jsonElements([summary]) prints it (an element of the JSON report's
@@ -44,6 +44,13 @@ const PASSED = syntax(',\n      "passed": true');
 const NOT_PASSED = syntax(',\n      "passed": false');
 const CRITICAL = syntax(',\n      "critical": true');
 const NOT_CRITICAL = syntax(',\n      "critical": false');
+
+/** The summary's end from its source's key: the conversations of one input share it. */
+const sharedEnd = new SharedPrints((printer, file) => {
+  printer.raw(SOURCE_FILE);
+  printer.string(file);
+  printer.raw(SUMMARY_END);
+});
 
 /** An object of numbers (its keys in JSON.stringify's order: Object.keys'), at the summary's depth; false for any other value. */
 function numbers(printer: JsonPrinter, map: unknown): boolean {
@@ -113,8 +120,6 @@ function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolea
   if (!numbers(printer, summary.deductions)) return false;
   printer.raw(AGENT_SCORES);
   if (!numbers(printer, summary.agentScores)) return false;
-  printer.raw(SOURCE_FILE);
-  printer.string(file);
-  printer.raw(SUMMARY_END);
+  sharedEnd.into(printer, file);
   return true;
 }

@@ -5,7 +5,7 @@ import { printedText } from '../../src/engine/json-printer.js';
 import { printFindings, printsByHand } from '../../src/engine/print-finding.js';
 import { jsonElements, type Finding } from '../../src/model/report.js';
 import { keyedByInput } from '../../src/model/records.js';
-import { pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
+import { ADVERSARIAL, pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
 
 const maybe = <T>(random: () => number, value: () => T): T | null => (random() < 0.3 ? null : value());
 const FEW = ['3007', '3008', 'rule-a', 'rule-b', 'error', 'warning', 'info'];
@@ -36,6 +36,23 @@ describe('printFindings', () => {
       const findings = Array.from({ length: Math.floor(random() * 4) }, () => randomFinding(random));
       expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
       for (const finding of findings) expect(printsByHand(finding)).toBe(true);
+    }
+  });
+
+  it('prints rule ids, kinds, severities and files that recur (printed once, then copied) as JSON.stringify does', () => {
+    const random = seeded(31);
+    // More rule ids than the printer keeps (it starts over), each met with other kinds and severities now and then.
+    const ruleIds = Array.from({ length: 400 }, (_, i) => (i < ADVERSARIAL.length ? (ADVERSARIAL[i] as string) : randomString(random)));
+    const kinds = [...Array.from({ length: 3 }, () => randomString(random)), 'forbidden-phrase', 'response-time'];
+    const files = [...Array.from({ length: 4 }, () => randomString(random)), '/tmp/night.jsonl', ''];
+    for (let i = 0; i < 400; i++) {
+      const findings = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ({
+        ...randomFinding(random),
+        ruleId: pick(random, random() < 0.7 ? ruleIds.slice(0, 12) : ruleIds),
+        kind: pick(random, kinds),
+        source: { file: pick(random, files), line: Math.floor(random() * 100), record: Math.floor(random() * 100) },
+      }));
+      expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
     }
   });
 
