@@ -8,9 +8,10 @@ import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
-import { JsonPrinter } from './json-printer.js';
+import { JsonPrinter, SharedPrints } from './json-printer.js';
 import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
+import { utf8Slice } from '../input/encoding.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -99,6 +100,9 @@ function indexWith(findings: readonly Finding[], indexes: readonly number[], cou
   return -1;
 }
 
+/** A comma and a string many heads share (a rule id, an input's file name), printed once. */
+const sharedCommaString = new SharedPrints((printer, text) => printer.commaString(text));
+
 /** JSON.stringify(flatHead(entry)), printed straight into the printer's buffer without making the array. */
 export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): void {
   const { summary, findings, agentMessages } = entry;
@@ -151,7 +155,7 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
       const { ruleId } = findings[rule] as Finding;
       let n = 0;
       for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;
-      printer.commaString(ruleId);
+      sharedCommaString.into(printer, ruleId);
       printer.commaNumber(n);
     }
   }
@@ -164,7 +168,7 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   }
   printer.commaNumber(entry.messagesByFile.length);
   for (const [file, messages] of entry.messagesByFile) {
-    printer.commaString(file);
+    sharedCommaString.into(printer, file);
     printer.commaNumber(messages);
   }
   printer.comma();
@@ -225,7 +229,7 @@ export class HeadReader {
     const end = this.valueEnd(start);
     this.at = end + 1;
     // Without an escape the text between the quotes is the string, in UTF-8.
-    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
+    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : utf8Slice(bytes, start + 1, end - 1);
   }
 
   /** Whether a string valueEnd went over held an escape. */
@@ -569,8 +573,6 @@ class LevelFile {
 interface Cursor extends KeyedCursor {
   /** The current entry, for a pass. */
   entry(): StoredEntry;
-  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
-  appendTo(files: Level): void;
   /** Bytes of the current entry's list (by LIST_INDEX). */
   listSize(list: number): number;
   /** Its place among the cursors of a pass (see PassOrder). */
@@ -655,6 +657,7 @@ class RunCursor implements Cursor {
     return this.keyFields[2 + list] as number;
   }
 
+  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
   appendTo(files: Level): void {
     (files[0] as LevelFile).append(this.line, this.lineStart, this.lineEnd);
     (files[0] as LevelFile).appendNumberLine(this.key[2]);
@@ -698,8 +701,8 @@ function readKey(line: Buffer, start: number, end: number, into: KeyFields): voi
     into[4] = waived;
     return;
   }
-  into[0] = line.toString('utf8', (quotes[0] as number) + 1, quotes[1] as number);
-  into[1] = line.toString('utf8', (quotes[2] as number) + 1, quotes[3] as number);
+  into[0] = utf8Slice(line, (quotes[0] as number) + 1, quotes[1] as number);
+  into[1] = utf8Slice(line, (quotes[2] as number) + 1, quotes[3] as number);
   // ,c,f,w]
   let at = (quotes[3] as number) + 2;
   for (let field = 2; field < 5; field++) {
@@ -710,6 +713,8 @@ function readKey(line: Buffer, start: number, end: number, into: KeyFields): voi
   }
 }
 const keyQuotes: number[] = [0, 0, 0, 0];
+
+const byHeldKey = (a: Held, b: Held) => compareKeys(a.key, b.key);
 
 /** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
 function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
@@ -743,10 +748,6 @@ class HeldCursor implements Cursor {
 
   listSize(list: number): number {
     return this.current.sizes[1 + list] as number;
-  }
-
-  appendTo(files: Level): void {
-    appendHeld(this.current, files);
   }
 }
 const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
@@ -879,24 +880,29 @@ export class EntryStore implements EntrySink {
     return this.levels[index] as Level;
   }
 
-  /** Appends entries (given in report order, as cursors give them, every list read) to a level as one run. */
-  private appendRun(index: number, entries: Iterable<Cursor>): void {
+  /** Appends entries (`append` gives them to the files in report order) to a level as one run. */
+  private appendRun(index: number, append: (files: Level) => void): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    for (const cursor of entries) cursor.appendTo(files);
+    append(files);
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
 
   private heldInOrder(): Held[] {
-    return this.held.filter((item) => this.counts(item.key)).sort((a, b) => compareKeys(a.key, b.key));
+    const held = this.superseded.size === 0 ? this.held : this.held.filter((item) => this.counts(item.key));
+    // Exports come roughly in time order: held entries often are in report order already, and one look costs less than a sort.
+    for (let i = 1; i < held.length; i++) if (compareKeys((held[i - 1] as Held).key, (held[i] as Held).key) > 0) return held.sort(byHeldKey);
+    return held;
   }
 
   private spillHeld(): void {
     const held = this.heldInOrder();
     this.held = [];
     this.heldBytes = 0;
-    this.appendRun(0, merged([new HeldCursor(held)]));
+    this.appendRun(0, (files) => {
+      for (const item of held) appendHeld(item, files);
+    });
     this.compact();
   }
 
@@ -921,14 +927,10 @@ export class EntryStore implements EntrySink {
       this.flush();
       const level = this.level(index);
       this.runs = this.runs.filter((run) => run.level !== index);
-      const store = this;
       const chunk = chunkFor(same.length * (1 + LISTS), READ_BUDGET);
-      this.appendRun(
-        index + 1,
-        (function* () {
-          for (const cursor of merged(same.map((run) => new RunCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
-        })(),
-      );
+      this.appendRun(index + 1, (files) => {
+        for (const cursor of merged(same.map((run) => new RunCursor(run, level, ALL_LISTS, chunk)))) if (this.counts(cursor.key)) cursor.appendTo(files);
+      });
       // Every run of this level is in the next one now: its files start over.
       for (const file of level) file.reset();
     }

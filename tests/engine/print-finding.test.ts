@@ -103,7 +103,8 @@ describe('printHeadInto', () => {
         waived: random() < 0.2 ? findings.slice(0, 2).map((f) => ({ ...f, waiver: { source: randomString(random), conversationId: f.conversationId, ruleId: f.ruleId, messageIndex: maybe(random, () => 3), reason: 'r', reviewer: null, date: null } })) : [],
         agentMessages: Array.from({ length: Math.floor(random() * 3) }, () => [randomString(random), maybe(random, () => randomString(random)), Math.floor(random() * 50)]),
         agentCritical: agents.map(() => random() < 0.5),
-        messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [randomString(random), Math.floor(random() * 50)]),
+        // Files recur as rule ids do (a head prints each once, then copies it).
+        messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [random() < 0.5 ? pick(random, FEW) : randomString(random), Math.floor(random() * 50)]),
         duplicates: random() < 0.2 ? [{ file: randomString(random), line: null, record: 3, reason: randomString(random) }] : [],
       };
       const printed = printedText((printer) => printHeadInto(printer, entry));
