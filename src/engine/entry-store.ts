@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -754,27 +754,61 @@ const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_B
 
 
 
+/** Ints per entry in a PassOrder: its source, then its lists' sizes. */
+const ORDER_INTS = 1 + LISTS;
+/** Entries of a PassOrder written or read at a time (64 KB). */
+const ORDER_BLOCK = 4096;
+
 /**
  * The order a pass over runs met entries in: per entry, the cursor that gave it (times two, plus one when it
- * counts) and its lists' sizes (LISTS per entry). 16 bytes an entry, so a list pass needs no heads.
+ * counts) and its lists' sizes, 16 bytes an entry, so a list pass needs no heads and no merge. Kept in a
+ * file of the store's folder, a block at a time: memory stays flat in the size of the night.
  */
 class PassOrder {
-  sources = new Uint32Array(1024);
-  sizes = new Int32Array(LISTS * 1024);
-  length = 0;
+  private readonly fd: number;
+  private readonly block = new Int32Array(ORDER_INTS * ORDER_BLOCK);
+  private filled = 0;
+  private bytes = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'wx+', 0o600);
+  }
 
   push(cursor: Cursor, counts: boolean): void {
-    if (this.length === this.sources.length) {
-      const sources = new Uint32Array(2 * this.length);
-      sources.set(this.sources);
-      this.sources = sources;
-      const sizes = new Int32Array(2 * LISTS * this.length);
-      sizes.set(this.sizes);
-      this.sizes = sizes;
+    if (this.filled === this.block.length) this.flush();
+    const block = this.block;
+    let at = this.filled;
+    block[at++] = 2 * cursor.source + (counts ? 1 : 0);
+    for (let list = 0; list < LISTS; list++) block[at++] = cursor.listSize(list);
+    this.filled = at;
+  }
+
+  /** Every entry pushed is in the file. */
+  flush(): void {
+    const size = this.filled * Int32Array.BYTES_PER_ELEMENT;
+    writeAll(this.fd, new Uint8Array(this.block.buffer, 0, size), 0, size, this.bytes);
+    this.bytes += size;
+    this.filled = 0;
+  }
+
+  /** The entries in order, a block at a time (the same array, refilled: read each before the next). */
+  *blocks(): Generator<Int32Array> {
+    const block = new Int32Array(ORDER_INTS * ORDER_BLOCK);
+    const bytes = new Uint8Array(block.buffer);
+    for (let position = 0; position < this.bytes; ) {
+      const size = Math.min(bytes.length, this.bytes - position);
+      for (let read = 0; read < size; ) {
+        const got = readSync(this.fd, bytes, read, size - read, position + read);
+        if (got === 0) throw new Error('EntryStore: the order of entries ends early');
+        read += got;
+      }
+      position += size;
+      yield size === bytes.length ? block : block.subarray(0, size / Int32Array.BYTES_PER_ELEMENT);
     }
-    this.sources[this.length] = 2 * cursor.source + (counts ? 1 : 0);
-    for (let list = 0; list < LISTS; list++) this.sizes[LISTS * this.length + list] = cursor.listSize(list);
-    this.length++;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 
@@ -838,6 +872,8 @@ export class EntryStore implements EntrySink {
   private readonly packer = new EntryPacker();
   /** The order the first full pass over runs met entries in (see printedPieces). */
   private order: PassOrder | undefined;
+  /** Every order begun (a pass left early leaves its own), to close. */
+  private readonly orders: PassOrder[] = [];
 
   constructor(
     private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES,
@@ -952,13 +988,15 @@ export class EntryStore implements EntrySink {
     const cursors: Cursor[] = [...this.runs.map((run) => new RunCursor(run, this.levels[run.level] as Level, lists, chunk)), new HeldCursor(this.held)];
     cursors.forEach((cursor, i) => (cursor.source = i));
     // The first pass notes the order it met entries in, for the list passes after it (see printedPieces).
-    const order = this.order === undefined ? new PassOrder() : undefined;
+    const order = this.order === undefined ? new PassOrder(join(this.folder as string, `order-${this.orders.length}`)) : undefined;
+    if (order !== undefined) this.orders.push(order);
     for (const cursor of merged(cursors)) {
       const counts = this.counts(cursor.key);
       order?.push(cursor, counts);
       if (counts) yield cursor.entry();
     }
-    // Only a pass that went to the end knows every entry's place.
+    // Only a pass that went to the end knows every entry's place (a pass left early leaves its file to close()).
+    order?.flush();
     this.order ??= order;
   }
 
@@ -995,23 +1033,24 @@ export class EntryStore implements EntrySink {
       return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk, true);
     });
     let nextHeld = 0;
-    const { sources, sizes } = order;
-    for (let i = 0; i < order.length; i++) {
-      const source = sources[i] as number;
-      const size = sizes[LISTS * i + index] as number;
-      const reader = readers[source >>> 1];
-      let full: Buffer | undefined;
-      if (reader === undefined) {
-        // The held entries (the last cursor): every one counts.
-        const held = this.held[nextHeld++] as Held;
-        const start = listStart(held.sizes, index);
-        full = joiner.add(held.bytes, start, start + size);
-      } else if ((source & 1) === 0) reader.skip(size);
-      else if (size > 0) {
-        const start = reader.bytes(size);
-        full = joiner.add(reader.current, start, start + size);
+    for (const block of order.blocks()) {
+      for (let at = 0; at < block.length; at += ORDER_INTS) {
+        const source = block[at] as number;
+        const size = block[at + 1 + index] as number;
+        const reader = readers[source >>> 1];
+        let full: Buffer | undefined;
+        if (reader === undefined) {
+          // The held entries (the last cursor): every one counts.
+          const held = this.held[nextHeld++] as Held;
+          const start = listStart(held.sizes, index);
+          full = joiner.add(held.bytes, start, start + size);
+        } else if ((source & 1) === 0) reader.skip(size);
+        else if (size > 0) {
+          const start = reader.bytes(size);
+          full = joiner.add(reader.current, start, start + size);
+        }
+        if (full !== undefined) yield full;
       }
-      if (full !== undefined) yield full;
     }
     const last = joiner.end();
     if (last !== undefined) yield last;
@@ -1020,6 +1059,8 @@ export class EntryStore implements EntrySink {
   /** Removes the runs; the store is empty afterwards. */
   close(): void {
     for (const files of this.levels.splice(0)) for (const file of files) file.close();
+    for (const order of this.orders.splice(0)) order.close();
+    this.order = undefined;
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
     this.runs = [];
