@@ -181,6 +181,36 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   printer.ascii(']');
 }
 
+/** Short texts decoded lately, by a hash of their bytes (agent and rule ids, file names recur from head to head). */
+const RECENT_TEXTS = 1024;
+const RECENT_BYTES = 32;
+const recentBytes = Buffer.alloc(RECENT_TEXTS * RECENT_BYTES);
+const recentLengths = new Int32Array(RECENT_TEXTS).fill(-1);
+const recentTexts: string[] = new Array<string>(RECENT_TEXTS).fill('');
+
+/**
+ * The UTF-8 text of `bytes` from `start` to `end`: a short one met lately is the string decoded then, so
+ * the fold decodes each id about once, and its maps look up a string whose hash V8 has already computed.
+ */
+function recurringText(bytes: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (length > RECENT_BYTES) return utf8Slice(bytes, start, end);
+  let hash = 0x811c9dc5;
+  for (let at = start; at < end; at++) hash = Math.imul(hash ^ (bytes[at] as number), 0x01000193);
+  const slot = (hash >>> 0) % RECENT_TEXTS;
+  const from = slot * RECENT_BYTES;
+  if (recentLengths[slot] === length) {
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = recentBytes[from + i] === bytes[start + i];
+    if (same) return recentTexts[slot] as string;
+  }
+  const text = utf8Slice(bytes, start, end);
+  for (let i = 0; i < length; i++) recentBytes[from + i] = bytes[start + i] as number;
+  recentLengths[slot] = length;
+  recentTexts[slot] = text;
+  return text;
+}
+
 /** Reads a FlatHead's fields in order. */
 export class HeadReader {
   /** The next field's first byte. */
@@ -229,7 +259,7 @@ export class HeadReader {
     const end = this.valueEnd(start);
     this.at = end + 1;
     // Without an escape the text between the quotes is the string, in UTF-8.
-    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : utf8Slice(bytes, start + 1, end - 1);
+    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : recurringText(bytes, start + 1, end - 1);
   }
 
   /** Whether a string valueEnd went over held an escape. */
@@ -421,7 +451,17 @@ export abstract class StoredEntry {
 }
 
 /** The head in a line's bytes from `start` to `end` (its key, a tab, the head, a tab). */
-const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, bytes.indexOf(TAB, start) + 1, end - 1);
+const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, tabAfter(bytes, start) + 1, end - 1);
+
+/**
+ * The first tab from `start` on (the line has one: the key's JSON escapes any in its strings). A loop, not
+ * indexOf: the key is a few dozen bytes, and Buffer's indexOf costs more to call than to scan that.
+ */
+function tabAfter(bytes: Buffer, start: number): number {
+  let at = start;
+  while (bytes[at] !== TAB) at++;
+  return at;
+}
 
 /**
  * An entry read from a run: where its line and each list read are in the chunks they were read into (a
@@ -629,8 +669,10 @@ class RunCursor implements Cursor {
     const end = heads.lineEnd;
     // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
     // that reads no heads never decodes them.
-    const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
-    readKey(line, this.lineStart, line.indexOf(TAB, this.lineStart), keyFields);
+    // The sequence number is the last few bytes, after the last tab.
+    let seqAt = end;
+    while (line[seqAt - 1] !== TAB) seqAt--;
+    readKey(line, this.lineStart, tabAfter(line, this.lineStart), keyFields);
     if (this.readers.length > 0) {
       const lists: Array<ListRead | undefined> = [];
       for (const [list, listReader] of this.readers) {

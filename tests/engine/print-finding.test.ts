@@ -135,3 +135,18 @@ function readAll(head: HeadReader): FlatHead {
   for (let n = count(head.number()); n > 0; n--) out.push(head.string());
   return out;
 }
+
+describe('HeadReader.string', () => {
+  it('reads recurring and colliding short strings (decoded once, then recalled) as JSON.parse does', () => {
+    const random = seeded(41);
+    // More short strings than the reader recalls, so slots are taken over; each read many times, in any order.
+    const texts = [...ADVERSARIAL, ...Array.from({ length: 3000 }, () => randomString(random)), 'x'.repeat(32), 'y'.repeat(33), '好'.repeat(10), '好'.repeat(11)];
+    for (let round = 0; round < 4; round++) {
+      const picked = Array.from({ length: 4000 }, () => pick(random, texts));
+      const printed = JSON.stringify(picked);
+      const bytes = Buffer.from(`\t${printed}\t`);
+      const head = new HeadReader(bytes, 1, bytes.length - 1);
+      expect(picked.map(() => head.string())).toEqual(JSON.parse(printed));
+    }
+  });
+});
