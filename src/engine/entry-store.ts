@@ -409,7 +409,7 @@ export class EntryPacker {
 const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 
 /** The elements of a printed list, parsed back. */
-function parseElements<T>(bytes: Uint8Array): T[] {
+export function parseElements<T>(bytes: Uint8Array): T[] {
   return bytes.length === 0 ? [] : (JSON.parse(`[${asBuffer(bytes).toString('utf8')}]`) as T[]);
 }
 
@@ -854,6 +854,72 @@ class PassOrder {
   }
 }
 
+/**
+ * One list of the entries that count, in report order, entry by entry: each next() moves to the next
+ * non-empty list, in `bytes` from `start` to `end` (a read chunk that the next read reuses, or a held
+ * entry's bytes). Over runs it follows a PassOrder: each run's list is read straight through, no head read
+ * and nothing merged; the held entries (the order's last source) all count.
+ */
+class ListWalk {
+  bytes: Buffer = EMPTY_BUFFER;
+  start = 0;
+  end = 0;
+  private readonly blocks: Iterator<Int32Array> | undefined;
+  private block: Int32Array = new Int32Array(0);
+  private at = 0;
+  private nextHeld = 0;
+
+  constructor(
+    private readonly index: number,
+    private readonly held: readonly Held[],
+    /** The order of entries over runs; none when every entry is held. */
+    order: PassOrder | undefined,
+    /** Per run, a reader of its list. */
+    private readonly readers: readonly RangeReader[],
+  ) {
+    this.blocks = order?.blocks();
+  }
+
+  next(): boolean {
+    for (;;) {
+      let source = 1;
+      let size: number;
+      if (this.blocks === undefined) {
+        // Held entries only, in order.
+        const held = this.held[this.nextHeld];
+        if (held === undefined) return false;
+        size = held.sizes[1 + this.index] as number;
+        source = 2 * this.readers.length + 1;
+      } else {
+        if (this.at === this.block.length) {
+          const next = this.blocks.next();
+          if (next.done === true) return false;
+          this.block = next.value;
+          this.at = 0;
+        }
+        source = this.block[this.at] as number;
+        size = this.block[this.at + 1 + this.index] as number;
+        this.at += ORDER_INTS;
+      }
+      const reader = this.readers[source >>> 1];
+      if (reader === undefined) {
+        const held = this.held[this.nextHeld++] as Held;
+        if (size === 0) continue;
+        this.bytes = held.bytes;
+        this.start = listStart(held.sizes, this.index);
+      } else if ((source & 1) === 0 || size === 0) {
+        reader.skip(size);
+        continue;
+      } else {
+        this.start = reader.bytes(size);
+        this.bytes = reader.current;
+      }
+      this.end = this.start + size;
+      return true;
+    }
+  }
+}
+
 /** Bytes of a piece printedPieces gives (the report writer gathers a few into one write of about a megabyte). */
 const PIECE_BYTES = 256 * 1024;
 
@@ -1049,53 +1115,40 @@ export class EntryStore implements EntrySink {
    * decodes no key and merges nothing: each run's list is read straight through.
    */
   *printedPieces(list: EntryList, pieceBytes = PIECE_BYTES): Generator<Uint8Array> {
-    const index = LIST_INDEX[list];
     const joiner = new PieceJoiner(pieceBytes);
-    this.seal();
-    if (this.runs.length === 0) {
-      for (const held of this.held) {
-        const full = joiner.add(held.bytes, listStart(held.sizes, index), listStart(held.sizes, index + 1));
-        if (full !== undefined) yield full;
-      }
-      const last = joiner.end();
-      if (last !== undefined) yield last;
-      return;
+    // Each list is copied into a piece before the walk reads on.
+    for (const walk = this.listWalk(list); walk.next(); ) {
+      const full = joiner.add(walk.bytes, walk.start, walk.end);
+      if (full !== undefined) yield full;
     }
-    let order = this.order;
-    if (order === undefined) {
+    const last = joiner.end();
+    if (last !== undefined) yield last;
+  }
+
+  /**
+   * The same lists one entry at a time (none for an entry whose list is empty), for a pass that parses them:
+   * each view is good until the next is asked for (the chunk it is in is read into again).
+   */
+  *printedLists(list: EntryList): Generator<Uint8Array> {
+    for (const walk = this.listWalk(list); walk.next(); ) yield walk.bytes.subarray(walk.start, walk.end);
+  }
+
+  /** A walk over one list of the entries that count, in report order (see printedPieces). */
+  private listWalk(list: EntryList): ListWalk {
+    const index = LIST_INDEX[list];
+    this.seal();
+    if (this.runs.length === 0) return new ListWalk(index, this.held, undefined, []);
+    if (this.order === undefined) {
       for (const _ of this.entries()) {
         // A pass of heads, only to note the order.
       }
-      order = this.order as PassOrder;
     }
     const chunk = chunkFor(this.runs.length, READ_BUDGET);
     const readers = this.runs.map((run) => {
       const [start, end] = run.ranges[index + 1] as [number, number];
-      // Each list is copied into a piece before the next read: the reader keeps one chunk.
       return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk, true);
     });
-    let nextHeld = 0;
-    for (const block of order.blocks()) {
-      for (let at = 0; at < block.length; at += ORDER_INTS) {
-        const source = block[at] as number;
-        const size = block[at + 1 + index] as number;
-        const reader = readers[source >>> 1];
-        let full: Buffer | undefined;
-        if (reader === undefined) {
-          // The held entries (the last cursor): every one counts.
-          const held = this.held[nextHeld++] as Held;
-          const start = listStart(held.sizes, index);
-          full = joiner.add(held.bytes, start, start + size);
-        } else if ((source & 1) === 0) reader.skip(size);
-        else if (size > 0) {
-          const start = reader.bytes(size);
-          full = joiner.add(reader.current, start, start + size);
-        }
-        if (full !== undefined) yield full;
-      }
-    }
-    const last = joiner.end();
-    if (last !== undefined) yield last;
+    return new ListWalk(index, this.held, this.order, readers);
   }
 
   /** Removes the runs; the store is empty afterwards. */

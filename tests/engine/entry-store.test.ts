@@ -107,6 +107,8 @@ describe('EntryStore', () => {
           expect(joined.join(',\n'), `${list}, pieces of ${pieceBytes}`).toBe(expected(store, list));
           // Every piece holds whole elements.
           for (const piece of joined) if (list !== 'waived') expect(piece.startsWith('    {') && piece.endsWith('    }')).toBe(true);
+          // One entry's list at a time, each read before the next (its chunk is read into again).
+          expect(Array.from(store.printedLists(list), (printed) => Buffer.from(printed).toString('utf8')).join(',\n'), list).toBe(expected(store, list));
         }
         store.close();
       }
