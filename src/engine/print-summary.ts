@@ -25,6 +25,7 @@ export function handPrinted(summary: ConversationSummary): string | undefined {
   return handPrintedText(summary, printByHand);
 }
 
+const SOURCE_KEYS = ['file'];
 const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];
 
 // The JSON around the values, encoded once.
@@ -99,7 +100,7 @@ function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolea
   if (typeof conversationId !== 'string' || typeof startedAt !== 'string') return false;
   if (typeof messages !== 'number' || typeof findings !== 'number' || typeof score !== 'number') return false;
   if (typeof passed !== 'boolean' || typeof critical !== 'boolean') return false;
-  if (!isPlainObject(source) || !hasKeys(source, ['file'])) return false;
+  if (!isPlainObject(source) || !hasKeys(source, SOURCE_KEYS)) return false;
   const { file } = source as { file: unknown };
   if (typeof file !== 'string') return false;
   printer.raw(SUMMARY_CONVERSATION_ID);
