@@ -127,6 +127,19 @@ describe('EntryStore', () => {
     store.close();
   });
 
+  it('gives every entry back whole when spills come every few megabyte slabs', () => {
+    // Megabyte slabs filled several times over, a spill after about four of them.
+    const many = Array.from({ length: 8_000 }, (_, i) => entryOf(`S${(i * 7919) % 8_000}`, new Date(Date.UTC(2026, 10, 27, 0, Math.floor(random() * 600))).toISOString(), 1 + Math.floor(random() * 3), random));
+    const store = new EntryStore(4_000_000);
+    for (const entry of many) store.add(entry);
+    const key = (e: ConversationEntry) => `${e.summary.startedAt}\u0000${e.summary.conversationId}`;
+    const expected = [...many]
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]));
+    expect(read(store)).toEqual(expected);
+    store.close();
+  });
+
   it('refuses entries once reading began', () => {
     const store = new EntryStore();
     store.add(entries[0] as ConversationEntry);
