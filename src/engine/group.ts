@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../model/message.js';
+import { ROLES, type Conversation, type Message, type Role } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
 import { IdHashTable } from './id-table.js';
@@ -103,17 +103,20 @@ export class ConversationCollector {
  * Its messages are held as their fields in two lists, not as the reader's objects, while they can be (see
  * plainIn): a message waits for its conversation to end, so it outlives a young-generation collection or
  * two, and each one copies what is alive. A message, its time's number box and its source were four objects
- * and ~160 bytes besides the text; here it is six list slots. They are made again, with the reader's keys in
- * its order, when the conversation is grouped (then they die young).
+ * and ~160 bytes besides the text; here it is four list slots (six when its agent differs from the last). They
+ * are made again, with the reader's keys in its order, when the conversation is grouped (then they die young).
  */
 interface Held {
   id: string;
   /** The messages held: COMPACT while they are held as fields. */
   messages: Message[];
-  /** Per message held as fields: its text, role, agent id and agent name (STRINGS_PER slots each). */
+  /** Per message held as fields: its text, then its agent id and name when they differ from the last held (see SPEAKER). */
   strings: Array<string | undefined>;
-  /** Per message held as fields: its time, line (-1 when not known) and record (NUMBERS_PER slots each). */
+  /** Per message held as fields: its time, line (-1 when not known), and record, role and SPEAKER packed (see pack). */
   numbers: number[];
+  /** The agent id and name last held in `strings`. */
+  agentId: string | undefined;
+  agentName: string | undefined;
   bytes: number;
   last: number;
   /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
@@ -133,24 +136,44 @@ interface Held {
   file: string | undefined;
 }
 
-const STRINGS_PER = 4;
 const NUMBERS_PER = 3;
+/** Whose a message held as fields is: nobody's (no agent id or name), the agent last held, or a new one (held after its text). */
+const SPEAKER = { none: 0, last: 1, next: 2 } as const;
+/** Records up to this pack with a role and SPEAKER into one exact number. */
+const MAX_PACKED_RECORD = 2 ** 48;
 /** The `messages` of a conversation held as fields (shared; never added to). */
 const COMPACT: Message[] = [];
 Object.freeze(COMPACT);
 
 /**
- * Whether a message can be held as fields and made again the same: it has no metadata or reply links, and
- * comes from the file its conversation's first message came from.
+ * Whether a message can be held as fields and made again the same: it has no metadata or reply links, one of
+ * the four roles, a record number that packs, and comes from the file its conversation's first message came from.
  */
 const plainIn = (held: Held, message: Message): boolean =>
-  message.meta === undefined && message.id === undefined && message.replyTo === undefined && message.source.file === held.file;
+  message.meta === undefined &&
+  message.id === undefined &&
+  message.replyTo === undefined &&
+  message.source.file === held.file &&
+  ROLES.includes(message.role) &&
+  Number.isInteger(message.source.record) &&
+  message.source.record >= 0 &&
+  message.source.record <= MAX_PACKED_RECORD;
 
 /** Holds a message as its fields. */
 function holdFields(held: Held, message: Message): void {
-  const { source } = message;
-  held.strings.push(message.text, message.role, message.agentId, message.agentName);
-  held.numbers.push(message.timestamp, source.line ?? -1, source.record);
+  const { source, agentId, agentName } = message;
+  let speaker: number = SPEAKER.none;
+  if (agentId !== undefined || agentName !== undefined) {
+    if (agentId === held.agentId && agentName === held.agentName) speaker = SPEAKER.last;
+    else {
+      speaker = SPEAKER.next;
+      held.agentId = agentId;
+      held.agentName = agentName;
+    }
+  }
+  if (speaker === SPEAKER.next) held.strings.push(message.text, agentId, agentName);
+  else held.strings.push(message.text);
+  held.numbers.push(message.timestamp, source.line ?? -1, (source.record * ROLES.length + ROLES.indexOf(message.role)) * 4 + speaker);
 }
 
 /**
@@ -161,16 +184,28 @@ function heldMessages(held: Held): Message[] {
   if (held.messages !== COMPACT) return held.messages;
   const { id, strings, numbers, file } = held;
   const messages: Message[] = [];
-  for (let s = 0, n = 0; s < strings.length; s += STRINGS_PER, n += NUMBERS_PER) {
+  let agentId: string | undefined;
+  let agentName: string | undefined;
+  for (let s = 0, n = 0; n < numbers.length; n += NUMBERS_PER) {
     const line = numbers[n + 1] as number;
+    const packed = numbers[n + 2] as number;
+    const speaker = packed % 4;
+    const roleAndRecord = (packed - speaker) / 4;
+    const role = roleAndRecord % ROLES.length;
+    const text = strings[s++] as string;
+    if (speaker === SPEAKER.next) {
+      agentId = strings[s++];
+      agentName = strings[s++];
+    }
+    const staff = speaker !== SPEAKER.none;
     messages.push({
       conversationId: id,
       timestamp: numbers[n] as number,
-      role: strings[s + 1] as Message['role'],
-      text: strings[s] as string,
-      source: { file: file as string, line: line < 0 ? null : line, record: numbers[n + 2] as number },
-      agentId: strings[s + 2],
-      agentName: strings[s + 3],
+      role: ROLES[role] as Role,
+      text,
+      source: { file: file as string, line: line < 0 ? null : line, record: (roleAndRecord - role) / ROLES.length },
+      agentId: staff ? agentId : undefined,
+      agentName: staff ? agentName : undefined,
       meta: undefined,
     });
   }
@@ -270,6 +305,8 @@ export class EvictingGrouper {
         messages: COMPACT,
         strings: [],
         numbers: [],
+        agentId: undefined,
+        agentName: undefined,
         bytes,
         last: ++this.clock,
         first: line,
@@ -386,7 +423,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], strings: NO_STRINGS, numbers: NO_NUMBERS, bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, firstTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
+const EMPTY_HELD: Held = { id: '', messages: [], strings: NO_STRINGS, numbers: NO_NUMBERS, agentId: undefined, agentName: undefined, bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, firstTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {
