@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
 import { didYouMean } from '../text/suggest.js';
+import type { CommonRule, RuleKind } from '../rules/kind.js';
 
 /**
  * How configuration is checked against its zod schemas: issues quote the input, and no JIT. zod compiles
@@ -25,18 +26,61 @@ export interface ParsedFile {
 let yamlModule: typeof Yaml | undefined;
 export const loadYaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
-/** Built-in packs parsed at build time (scripts/parse-packs.mjs), by the SHA-256 of their YAML text. */
+/**
+ * What `npm run build` worked out for the built-in packs (scripts/parse-packs.mjs): each pack's YAML
+ * parsed, by the SHA-256 of its text, and each of its rules as its kind's schema returned it, by the
+ * rule's JSON text. A small run's start-up then neither loads the YAML parser nor runs zod on a pack
+ * as shipped.
+ */
+export interface BuiltPacks {
+  packs: Record<string, unknown>;
+  /** Validated rules (their JSON text), by the JSON text of the rule as written. */
+  validated: Record<string, string>;
+}
+
 const PARSED_PACKS = new URL('../parsed-packs.json', import.meta.url);
+let builtPacks: BuiltPacks | null | undefined;
+
+/**
+ * Reads the build's packs from `url` (the file next to dist/config by default) for this process; null
+ * when missing or unreadable. A rule is trusted as validated only under the V8 that validated it: its
+ * patterns were compiled by that engine's RegExp.
+ */
+export function loadBuiltPacks(url: URL = PARSED_PACKS): BuiltPacks | null {
+  builtPacks = null;
+  try {
+    const file: unknown = JSON.parse(readFileSync(url, 'utf8'));
+    if (typeof file !== 'object' || file === null) return null;
+    const { packs, validated, v8 } = file as Record<string, unknown>;
+    if (typeof packs !== 'object' || packs === null) return null;
+    const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null;
+    builtPacks = { packs: packs as Record<string, unknown>, validated: sameEngine ? (validated as Record<string, string>) : {} };
+  } catch {
+    // No build artefact (tests run the sources): every pack is parsed and validated as it is read.
+  }
+  return builtPacks;
+}
+
+const built = (): BuiltPacks | null => (builtPacks === undefined ? loadBuiltPacks() : builtPacks);
 
 function preParsed(text: string): unknown {
-  let packs: Record<string, unknown>;
-  try {
-    packs = JSON.parse(readFileSync(PARSED_PACKS, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const packs = built()?.packs;
+  if (!packs) return undefined;
   const key = createHash('sha256').update(text).digest('hex');
   return Object.hasOwn(packs, key) ? packs[key] : undefined;
+}
+
+/**
+ * A rule exactly as a built-in pack ships it, as its kind's schema returned it at build time (a fresh
+ * copy: compiling may change it); undefined for any other rule.
+ */
+export function validatedAtBuild<Rule extends CommonRule>(_kind: RuleKind<Rule>, entry: Record<string, unknown>): { success: true; data: Rule } | undefined {
+  const validated = built()?.validated;
+  if (!validated) return undefined;
+  const key = JSON.stringify(entry);
+  const text = Object.hasOwn(validated, key) ? validated[key] : undefined;
+  // The build ran this kind's schema on this very rule, under this V8 (see loadBuiltPacks).
+  return typeof text === 'string' ? { success: true, data: JSON.parse(text) as Rule } : undefined;
 }
 
 /** Parses YAML or JSON text; syntax errors and duplicate keys are ConfigErrors naming the line. */

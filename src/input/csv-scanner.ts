@@ -8,6 +8,7 @@
  */
 
 import { utf8Slice } from './encoding.js';
+import { MAX_SHARED_BYTES, SharedTexts } from './shared-text.js';
 
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -72,11 +73,7 @@ export class CsvScanner {
   private lastBreak = -1;
   private previousBreak = -1;
 
-  private readonly delimiterText: string;
-
-  constructor(private readonly delimiter: number) {
-    this.delimiterText = String.fromCharCode(delimiter);
-  }
+  constructor(private readonly delimiter: number) {}
 
   /** Scans a chunk; complete records and problems are appended to `out`, in file order. */
   push(chunk: Buffer, out: CsvItem[]): void {
@@ -146,20 +143,35 @@ export class CsvScanner {
   }
 
   /**
-   * The fields of a line without quotes: the line decoded once and cut (a native decode per field cost
-   * more than the field; a field then keeps its line in memory, a few dozen bytes more per message).
+   * Columns whose short values are shared (see SharedTexts): what a header names as roles, agents, teams,
+   * never ids, times or texts. Set by the reader once it has read the header.
+   */
+  sharedColumns: readonly boolean[] = [];
+  private readonly shared = new SharedTexts();
+
+  /**
+   * The fields of a line without quotes, each decoded from its own bytes: a field that was a slice of its
+   * decoded line kept the whole line alive for as long as its message was held.
    */
   private split(start: number, end: number): string[] {
-    const line = utf8Slice(this.buffer, start, end);
-    const delimiter = this.delimiterText;
+    const buffer = this.buffer;
     const fields: string[] = [];
-    let from = 0;
-    for (let at = line.indexOf(delimiter); at !== -1; at = line.indexOf(delimiter, from)) {
-      fields.push(line.slice(from, at));
+    let from = start;
+    for (let at = buffer.indexOf(this.delimiter, from); at !== -1 && at < end; at = buffer.indexOf(this.delimiter, from)) {
+      fields.push(this.fieldText(from, at, fields.length));
       from = at + 1;
     }
-    fields.push(from === 0 ? line : line.slice(from));
+    fields.push(this.fieldText(from, end, fields.length));
     return fields;
+  }
+
+  private fieldText(start: number, end: number, column: number): string {
+    if (this.sharedColumns[column] !== true || end - start > MAX_SHARED_BYTES) return utf8Slice(this.buffer, start, end);
+    const shared = this.shared.find(this.buffer, start, end);
+    if (shared !== undefined) return shared;
+    const text = utf8Slice(this.buffer, start, end);
+    this.shared.remember(this.buffer, start, end, text);
+    return text;
   }
 
   /** Where the line starting at `from` ends (its record delimiter), or -1 when the buffer holds no end yet. */

@@ -135,6 +135,7 @@ export async function* readDelimited(input: OpenedInput, options: ReadOptions, d
         // The header row is one line (a header with line breaks inside quotes would be a strange export).
         header = readHeader(fields);
         plan = new ColumnPlan(header);
+        scanner.sharedColumns = plan.sharedColumns;
         headerRead = true;
         continue;
       }

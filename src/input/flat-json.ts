@@ -2,6 +2,7 @@ import { keyedByInput } from '../model/records.js';
 import { latin1Slice, utf8Slice } from './encoding.js';
 import { NO_META, type CanonicalField, type MappedRecord } from './fields.js';
 import { CANONICAL_FIELDS, fillFields, type KeyPlan, type KeyRole } from './records.js';
+import { MAX_SHARED_BYTES, sameBytes, SharedTexts } from './shared-text.js';
 
 const TAB = 0x09;
 const CR = 0x0d;
@@ -21,9 +22,6 @@ const MAX_KEYS = 64;
 
 /** Keys remembered by their bytes; an export has a handful, a record with others reads them anew. */
 const MAX_KNOWN_KEYS = 64;
-/** Values up to this long are shared (see shortText), in a table of this many. */
-const MAX_SHARED_BYTES = 24;
-const SHARED_SLOTS = 512;
 const ID_SLOT = CANONICAL_FIELDS.indexOf('conversationId');
 const TIME_SLOT = CANONICAL_FIELDS.indexOf('timestamp');
 const TEXT_SLOT = CANONICAL_FIELDS.indexOf('text');
@@ -32,11 +30,6 @@ interface KnownKey {
   bytes: Uint8Array;
   text: string;
   role: KeyRole;
-}
-
-function sameBytes(buffer: Buffer, start: number, bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (buffer[start + i] !== bytes[i]) return false;
-  return true;
 }
 
 
@@ -196,25 +189,18 @@ export class FlatRecordReader {
     return key;
   }
 
-  /**
-   * A short value (a role, an agent id, a channel): the same string as the last time these bytes were met,
-   * so the few values an export repeats on every record are not made anew each time.
-   */
+  /** A short value (a role, an agent id, a channel): the same string as the last time these bytes were met. */
   private shortText(buffer: Buffer, start: number, end: number, high: number): string | undefined {
-    const length = end - start;
-    if (length > MAX_SHARED_BYTES) return plainText(buffer, start, end, high);
-    let hash = length;
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (buffer[i] as number)) | 0;
-    const slot = hash & (SHARED_SLOTS - 1);
-    const shared = this.sharedValues[slot];
-    if (shared !== undefined && shared.bytes.length === length && sameBytes(buffer, start, shared.bytes)) return shared.text;
+    if (end - start > MAX_SHARED_BYTES) return plainText(buffer, start, end, high);
+    const shared = this.shared.find(buffer, start, end);
+    if (shared !== undefined) return shared;
     const text = plainText(buffer, start, end, high);
-    if (text !== undefined) this.sharedValues[slot] = { bytes: Uint8Array.prototype.slice.call(buffer, start, end), text };
+    if (text !== undefined) this.shared.remember(buffer, start, end, text);
     return text;
   }
 
   private readonly knownKeys: KnownKey[] = [];
-  private readonly sharedValues: Array<{ bytes: Uint8Array; text: string } | undefined> = new Array<undefined>(SHARED_SLOTS).fill(undefined);
+  private readonly shared = new SharedTexts();
 }
 
 const TRUE = Buffer.from('true');

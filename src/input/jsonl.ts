@@ -64,8 +64,11 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   const plain = !mapping && (options.encoding === 'utf8' || options.encoding === 'auto');
   const shard = options.shard && options.shard.count > 1 && plain ? options.shard : undefined;
   const only = plain ? options.onlyConversations : undefined;
-  // The common record is read from its bytes; the shard and conversation filters want the line's text first.
-  const flat = plain && !shard && !only ? new FlatRecordReader(plan) : undefined;
+  // The common record is read from its bytes (with a shard or conversation filter too: the engine keeps the
+  // messages it owns, and reading a record whole from its bytes costs less than finding its id in its text).
+  const flat = plain ? new FlatRecordReader(plan) : undefined;
+  /** The conversation a line certainly belongs to, when it belongs to another shard or an unwanted conversation. */
+  const elsewhere = (certain: string | undefined) => certain !== undefined && ((shard && !inShard(certain, shard)) || (only && !only.has(certain)));
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
     const skipLine = (number: number, reason: string) => batch.push({ type: 'skip', skip: { file, line: number, record: nextRecord(), reason } });
@@ -77,7 +80,15 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
       const start = line.number === 1 ? afterUtf8Bom(line.buffer, line.start, line.end) : line.start;
       const read = flat?.read(line.buffer, start, line.end);
       if (read) {
+        const from = batch.length;
         pushPlannedRecord(batch, read, file, line.number, nextRecord, options.timezone);
+        const event = batch[from];
+        // A skip goes where the general path below sends it (rare: its text is decoded for that).
+        if (event?.type === 'skip' && (shard || only) && line.number > 1) {
+          const certain = certainConversationId(decodeRange(line.buffer, start, line.end, options.encoding) ?? '');
+          if (elsewhere(certain)) batch[from] = { type: 'elsewhere' };
+          else if (certain !== undefined) event.shardOwned = true;
+        }
         continue;
       }
       const text = decodeRange(line.buffer, start, line.end, options.encoding);
@@ -87,7 +98,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
       }
       if (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') continue;
       const certain = (shard || only) && line.number > 1 ? certainConversationId(text) : undefined;
-      if (certain !== undefined && ((shard && !inShard(certain, shard)) || (only && !only.has(certain)))) {
+      if (elsewhere(certain)) {
         nextRecord();
         batch.push({ type: 'elsewhere' });
         continue;

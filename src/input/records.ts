@@ -246,6 +246,8 @@ function describe(value: unknown): string {
  * (as csv-parse's `columns` keys it: a later repeat of a name wins, in the first one's place), without
  * building that keyed object per row.
  */
+const UNSHARED_FIELDS: ReadonlySet<CanonicalField | undefined> = new Set(['conversationId', 'timestamp', 'text']);
+
 export class ColumnPlan {
   /** Per distinct name, in first-occurrence order: the column its value comes from (the name's last). */
   private readonly names: string[] = [];
@@ -257,7 +259,11 @@ export class ColumnPlan {
     meta: NO_META,
   };
 
+  /** Per column: whether its values are few and short enough to share (not ids, times or texts). */
+  readonly sharedColumns: readonly boolean[];
+
   constructor(header: readonly string[]) {
+    this.sharedColumns = header.map((name) => !UNSHARED_FIELDS.has(fieldForKey(name)));
     const position = new Map<string, number>();
     header.forEach((name, column) => {
       const at = position.get(name);

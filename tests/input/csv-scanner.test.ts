@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, type CsvItem } from '../../src/input/csv-scanner.js';
+import { SharedTexts } from '../../src/input/shared-text.js';
 import { readDelimited } from '../../src/input/csv.js';
 import type { ReadEvent } from '../../src/model/message.js';
 
@@ -37,8 +38,9 @@ function reference(bytes: Buffer, delimiter: string): Seen[] {
   return seen;
 }
 
-function scanned(bytes: Buffer, delimiter: string, cuts: number[]): CsvItem[] {
+function scanned(bytes: Buffer, delimiter: string, cuts: number[], sharedColumns: boolean[] = []): CsvItem[] {
   const scanner = new CsvScanner(delimiter.charCodeAt(0));
+  scanner.sharedColumns = sharedColumns;
   const out: CsvItem[] = [];
   let from = 0;
   for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
@@ -61,8 +63,9 @@ const input = fc.tuple(fc.boolean(), fc.array(piece, { maxLength: 60 })).map(([b
 describe('CsvScanner', () => {
   it('gives the records, offsets and problems csv-parse gives, however the input is cut', () => {
     fc.assert(
-      fc.property(input, fc.constantFrom(',', '\t'), fc.array(fc.nat(), { maxLength: 6 }), (bytes, delimiter, cuts) => {
-        expect(scanned(bytes, delimiter, cuts)).toEqual(reference(bytes, delimiter));
+      // Short values of some columns shared by their bytes (see SharedTexts), or none.
+      fc.property(input, fc.constantFrom(',', '\t'), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.boolean(), { maxLength: 8 }), (bytes, delimiter, cuts, shared) => {
+        expect(scanned(bytes, delimiter, cuts, shared)).toEqual(reference(bytes, delimiter));
       }),
       { numRuns: 3000, seed: 20261129 },
     );
@@ -108,5 +111,24 @@ describe('CsvScanner', () => {
       expect(await read(Buffer.from(text), size), `valid, chunks of ${size}`).toEqual(['message 好的\uFFFD谢谢', 'message 您好']);
       expect(await read(broken, size), `broken, chunks of ${size}`).toEqual(['message 好的\uFFFD谢谢', 'skip line 3: not valid UTF-8 text (try --encoding)']);
     }
+  });
+});
+
+describe('SharedTexts', () => {
+  it('gives back a string only for the very bytes it was remembered for (hash slots collide)', () => {
+    const shared = new SharedTexts();
+    let hits = 0;
+    for (let i = 0; i < 6000; i++) {
+      // Same lengths, many values: far more than the table's slots.
+      const value = `a${(i * 7919) % 3001}`.padEnd(6, 'z');
+      const bytes = Buffer.from(`,${value},`);
+      const found = shared.find(bytes, 1, bytes.length - 1);
+      if (found === undefined) shared.remember(bytes, 1, bytes.length - 1, value);
+      else {
+        expect(found).toBe(value);
+        hits++;
+      }
+    }
+    expect(hits).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileRuleText } from '../../src/config/compile.js';
+import { loadBuiltPacks, PARSE_CONFIG } from '../../src/config/parse.js';
+import { presetPath } from '../../src/config/presets.js';
+import { findKind } from '../../src/rules/registry.js';
+import { withPatternsTrusted } from '../../src/rules/regex-safety.js';
+import { ConfigError } from '../../src/errors.js';
+
+// Written by `npm run build` (scripts/parse-packs.mjs), which `npm test` runs first.
+const BUILT = new URL('../../dist/parsed-packs.json', import.meta.url);
+const NONE = new URL('file:///nonexistent/parsed-packs.json');
+const PRESETS = ['zh-CN', 'en'];
+
+const packText = (preset: string) => readFileSync(presetPath(preset), 'utf8');
+/** What a check depends on in a compiled rule set (the checkers are functions, compared by their rules). */
+const essence = (text: string, label: string) => {
+  const { rules, ...rest } = compileRuleText(text, label, label);
+  return { ...rest, rules: rules.map(({ rule, kind }) => ({ rule, kind: kind.kind })) };
+};
+
+afterEach(() => {
+  loadBuiltPacks();
+});
+
+describe("the build's validated packs", () => {
+  it('hold, for every rule of every built-in pack, what its schema returns now', () => {
+    const built = loadBuiltPacks(BUILT);
+    expect(built).not.toBeNull();
+    const validated = Object.entries(built?.validated ?? {});
+    // Both packs, every rule: a build that stopped validating them would pass the other tests unnoticed.
+    expect(validated.length).toBe(PRESETS.map((p) => (essence(packText(p), p).rules.length)).reduce((a, b) => a + b));
+    for (const [entryText, ruleText] of validated) {
+      const entry = JSON.parse(entryText) as Record<string, unknown>;
+      const kind = findKind(String(entry.kind));
+      const parsed = withPatternsTrusted(entry.trustPatterns === true, () => kind?.schema.safeParse(entry, PARSE_CONFIG));
+      expect(parsed?.success).toBe(true);
+      expect(JSON.parse(ruleText)).toStrictEqual(parsed?.data);
+    }
+  });
+
+  it('compile each built-in pack to the same rule set as parsing and validating it', () => {
+    for (const preset of PRESETS) {
+      loadBuiltPacks(NONE);
+      const fresh = essence(packText(preset), `rules/${preset}.yaml`);
+      loadBuiltPacks(BUILT);
+      expect(essence(packText(preset), `rules/${preset}.yaml`)).toStrictEqual(fresh);
+    }
+  });
+
+  it('are used for a rule exactly as shipped, and give each compile its own copy', () => {
+    const file = plantedBuild((rule) => ({ ...rule, severity: 'info' }));
+    loadBuiltPacks(file);
+    const first = compileRuleText(packText('en'), 'rules/en.yaml');
+    expect(first.rules.every(({ rule }) => rule.severity === 'info')).toBe(true);
+    (first.rules[0] as (typeof first.rules)[number]).rule.severity = 'error';
+    expect(compileRuleText(packText('en'), 'rules/en.yaml').rules[0]?.rule.severity).toBe('info');
+  });
+
+  it('are not used for an edited rule, which is validated as written', () => {
+    loadBuiltPacks(plantedBuild((rule) => ({ ...rule, severity: 'info' })));
+    const text = packText('en');
+    const edited = text.replace(/\n(\s+)severity: \w+/, '\n$1severity: loud');
+    expect(edited).not.toBe(text);
+    expect(() => compileRuleText(edited, 'team.yaml')).toThrow(ConfigError);
+    // A pack that extends a built-in one and changes a rule: the changed rule is validated, the others are not.
+    const dir = mkdtempSync(join(tmpdir(), 'chatlint-built-'));
+    const extended = compileRuleText('extends: en\nrules:\n  - id: reply-within-60s\n    maxSeconds: 30\n', join(dir, 'team.yaml'));
+    const changed = extended.rules.find(({ rule }) => rule.id === 'reply-within-60s');
+    expect(changed?.rule).toMatchObject({ severity: 'error', maxSeconds: 30 });
+    expect(extended.rules.filter(({ rule }) => rule.severity === 'info').length).toBe(extended.rules.length - 1);
+  });
+
+  it('are not used under another V8, nor when the file is missing or damaged', () => {
+    const shipped = essence(packText('en'), 'rules/en.yaml');
+    for (const file of [plantedBuild((rule) => ({ ...rule, severity: 'info' }), '0.0.0'), NONE, writeTemp('{"packs": ')]) {
+      loadBuiltPacks(file);
+      expect(essence(packText('en'), 'rules/en.yaml')).toStrictEqual(shipped);
+    }
+  });
+});
+
+/** The build's file with every validated rule changed by `plant` (to see whether it is used), under V8 `v8`. */
+function plantedBuild(plant: (rule: Record<string, unknown>) => Record<string, unknown>, v8 = process.versions.v8): URL {
+  const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { validated: Record<string, string> };
+  const validated = Object.fromEntries(Object.entries(built.validated).map(([entry, rule]) => [entry, JSON.stringify(plant(JSON.parse(rule) as Record<string, unknown>))]));
+  return writeTemp(JSON.stringify({ ...built, v8, validated }));
+}
+
+function writeTemp(text: string): URL {
+  const path = join(mkdtempSync(join(tmpdir(), 'chatlint-built-')), 'parsed-packs.json');
+  writeFileSync(path, text);
+  return pathToFileURL(path);
+}
