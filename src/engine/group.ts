@@ -101,7 +101,7 @@ export class ConversationCollector {
  * a cache miss per message.
  *
  * Its messages are held as their fields in two lists, not as the reader's objects, while they can be (see
- * plainIn): a message waits for its conversation to end, so it outlives a young-generation collection or
+ * holdFields): a message waits for its conversation to end, so it outlives a young-generation collection or
  * two, and each one copies what is alive. A message, its time's number box and its source were four objects
  * and ~160 bytes besides the text; here it is four list slots (six when its agent differs from the last). They
  * are made again, with the reader's keys in its order, when the conversation is grouped (then they die young).
@@ -146,22 +146,16 @@ const COMPACT: Message[] = [];
 Object.freeze(COMPACT);
 
 /**
- * Whether a message can be held as fields and made again the same: it has no metadata or reply links, one of
- * the four roles, a record number that packs, and comes from the file its conversation's first message came from.
+ * Holds a message as its fields when they say all of it, so it can be made again the same: no metadata or
+ * reply links, one of the four roles, a record number that packs, the file its conversation's first message
+ * came from. False (nothing held) otherwise.
  */
-const plainIn = (held: Held, message: Message): boolean =>
-  message.meta === undefined &&
-  message.id === undefined &&
-  message.replyTo === undefined &&
-  message.source.file === held.file &&
-  ROLES.includes(message.role) &&
-  Number.isInteger(message.source.record) &&
-  message.source.record >= 0 &&
-  message.source.record <= MAX_PACKED_RECORD;
-
-/** Holds a message as its fields. */
-function holdFields(held: Held, message: Message): void {
+function holdFields(held: Held, message: Message): boolean {
   const { source, agentId, agentName } = message;
+  const role = ROLES.indexOf(message.role);
+  const { record } = source;
+  if (role < 0 || message.meta !== undefined || message.id !== undefined || message.replyTo !== undefined || source.file !== held.file) return false;
+  if (!Number.isInteger(record) || record < 0 || record > MAX_PACKED_RECORD) return false;
   let speaker: number = SPEAKER.none;
   if (agentId !== undefined || agentName !== undefined) {
     if (agentId === held.agentId && agentName === held.agentName) speaker = SPEAKER.last;
@@ -173,7 +167,8 @@ function holdFields(held: Held, message: Message): void {
   }
   if (speaker === SPEAKER.next) held.strings.push(message.text, agentId, agentName);
   else held.strings.push(message.text);
-  held.numbers.push(message.timestamp, source.line ?? -1, (source.record * ROLES.length + ROLES.indexOf(message.role)) * 4 + speaker);
+  held.numbers.push(message.timestamp, source.line ?? -1, (record * ROLES.length + role) * 4 + speaker);
+  return true;
 }
 
 /**
@@ -259,8 +254,7 @@ export class EvictingGrouper {
     const known = this.held.get(id);
     const bytes = heapBytes(message);
     if (known) {
-      if (known.messages === COMPACT && plainIn(known, message)) holdFields(known, message);
-      else {
+      if (known.messages !== COMPACT || !holdFields(known, message)) {
         // Every record parsed its own copy of the id: keep one per conversation.
         message.conversationId = known.id;
         holdObjects(known).push(message);
@@ -318,8 +312,7 @@ export class EvictingGrouper {
         meta: message.meta !== undefined,
         file: source.file,
       };
-      if (plainIn(held, message)) holdFields(held, message);
-      else held.messages = [message];
+      if (!holdFields(held, message)) held.messages = [message];
       this.held.set(id, held);
     }
     this.heldBytes += bytes;
