@@ -112,7 +112,7 @@ interface Held {
   messages: Message[];
   /** Per message held as fields: its text, then its agent id and name when they differ from the last held (see SPEAKER). */
   strings: Array<string | undefined>;
-  /** Per message held as fields: its time, line (-1 when not known), and record, role and SPEAKER packed (see pack). */
+  /** Per message held as fields: its time, line (-1 when not known), and its record, role and SPEAKER packed in one (see holdFields). */
   numbers: number[];
   /** The agent id and name last held in `strings`. */
   agentId: string | undefined;
@@ -147,15 +147,15 @@ Object.freeze(COMPACT);
 
 /**
  * Holds a message as its fields when they say all of it, so it can be made again the same: no metadata or
- * reply links, one of the four roles, a record number that packs, the file its conversation's first message
- * came from. False (nothing held) otherwise.
+ * reply links, one of the four roles, a record number that packs, no negative line (-1 stands for none), the
+ * file its conversation's first message came from. False (nothing held) otherwise.
  */
 function holdFields(held: Held, message: Message): boolean {
   const { source, agentId, agentName } = message;
   const role = ROLES.indexOf(message.role);
   const { record } = source;
   if (role < 0 || message.meta !== undefined || message.id !== undefined || message.replyTo !== undefined || source.file !== held.file) return false;
-  if (!Number.isInteger(record) || record < 0 || record > MAX_PACKED_RECORD) return false;
+  if (!Number.isInteger(record) || record < 0 || record > MAX_PACKED_RECORD || (source.line !== null && source.line < 0)) return false;
   let speaker: number = SPEAKER.none;
   if (agentId !== undefined || agentName !== undefined) {
     if (agentId === held.agentId && agentName === held.agentName) speaker = SPEAKER.last;

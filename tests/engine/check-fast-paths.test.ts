@@ -234,7 +234,7 @@ describe('messages held as fields', () => {
     agentName: fc.option(fc.constantFrom('安琪', 'Bo'), { nil: undefined }),
     text: fc.constantFrom('好', '在吗', '', '好'),
     file: fc.constantFrom('a.jsonl', 'a.jsonl', 'a.jsonl', 'b.jsonl'),
-    line: fc.option(fc.nat(40), { freq: 5 }),
+    line: fc.option(fc.oneof(fc.nat(40), fc.constant(-1)), { freq: 5 }),
     record: fc.oneof(fc.nat(40), fc.constant(2 ** 48), fc.constant(2 ** 48 + 1), fc.constant(1.5)),
     extra: fc.constantFrom<'none' | 'meta' | 'reply'>('none', 'none', 'none', 'meta', 'reply'),
   });
