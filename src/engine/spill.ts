@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { Message } from '../model/message.js';
 
 const PARTITIONS = 64;
-const FLUSH_BYTES = 1 << 20;
+/**
+ * Characters of lines waiting to be written, over all partitions, before they all are: a limit per
+ * partition alone let 64 partitions hold 64 M characters (~130 MB) of lines (a run with a tiny
+ * --memory-budget re-reads nearly the whole night through here).
+ */
+export const PENDING_CHARS = 1 << 21;
 
 const liveDirs = new Set<string>();
 let cleanupInstalled = false;
@@ -31,7 +36,7 @@ function partitionOf(conversationId: string): number {
 export class SpillStore {
   private readonly dir: string;
   private readonly buffers: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  private readonly sizes = new Array<number>(PARTITIONS).fill(0);
+  private pending = 0;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'chatlint-spill-'));
@@ -46,8 +51,16 @@ export class SpillStore {
     const p = partitionOf(message.conversationId);
     const line = `${JSON.stringify(message)}\n`;
     (this.buffers[p] as string[]).push(line);
-    this.sizes[p] = (this.sizes[p] ?? 0) + line.length;
-    if ((this.sizes[p] ?? 0) >= FLUSH_BYTES) this.flush(p);
+    this.pending += line.length;
+    if (this.pending >= PENDING_CHARS) {
+      for (let q = 0; q < PARTITIONS; q++) this.flush(q);
+      this.pending = 0;
+    }
+  }
+
+  /** Characters of lines not yet written (at most PENDING_CHARS plus one line). */
+  get pendingCharacters(): number {
+    return this.pending;
   }
 
   private flush(p: number): void {
@@ -55,7 +68,6 @@ export class SpillStore {
     if (buffer.length === 0) return;
     appendFileSync(join(this.dir, `${p}.jsonl`), buffer.join(''));
     this.buffers[p] = [];
-    this.sizes[p] = 0;
   }
 
   /** Each partition's messages in the order they were added; the store is removed afterwards. */
