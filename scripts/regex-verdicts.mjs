@@ -10,6 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { listPresets } = await import(join(root, 'dist/config/presets.js'));
 const { loadRuleset } = await import(join(root, 'dist/config/load.js'));
 const { forgetVerdicts, verdictFile } = await import(join(root, 'dist/rules/regex-safety.js'));
+// The packs' rules as the build validated them would skip the analysis: validate them here.
+const { loadBuiltPacks } = await import(join(root, 'dist/config/parse.js'));
+loadBuiltPacks(new URL('file:///nonexistent/parsed-packs.json'));
 // Every verdict computed afresh: the shipped file must equal a fresh analysis (a test checks it).
 forgetVerdicts();
 for (const preset of listPresets()) loadRuleset({ preset });

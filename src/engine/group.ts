@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../model/message.js';
+import { ROLES, type Conversation, type Message, type Role } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
 import { IdHashTable } from './id-table.js';
@@ -99,10 +99,24 @@ export class ConversationCollector {
  * grouping and the entry need of its messages is noted as each is added, while it is at hand: at eviction
  * they are scattered over the heap, and each look at a message's fields there (its time, its source) costs
  * a cache miss per message.
+ *
+ * Its messages are held as their fields in two lists, not as the reader's objects, while they can be (see
+ * holdFields): a message waits for its conversation to end, so it outlives a young-generation collection or
+ * two, and each one copies what is alive. A message, its time's number box and its source were four objects
+ * and ~160 bytes besides the text; here it is four list slots (six when its agent differs from the last). They
+ * are made again, with the reader's keys in its order, when the conversation is grouped (then they die young).
  */
 interface Held {
   id: string;
+  /** The messages held: COMPACT while they are held as fields. */
   messages: Message[];
+  /** Per message held as fields: its text, then its agent id and name when they differ from the last held (see SPEAKER). */
+  strings: Array<string | undefined>;
+  /** Per message held as fields: its time, line (-1 when not known), and its record, role and SPEAKER packed in one (see holdFields). */
+  numbers: number[];
+  /** The agent id and name last held in `strings`. */
+  agentId: string | undefined;
+  agentName: string | undefined;
   bytes: number;
   last: number;
   /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
@@ -111,6 +125,8 @@ interface Held {
   lastLine: number;
   /** The time of the last message added. */
   lastTime: number;
+  /** The earliest time of its messages (its first once they are ordered). */
+  firstTime: number;
   /** Whether messages came in time order, and whether two of them (then next to each other) share a time. */
   inOrder: boolean;
   sameTimes: boolean;
@@ -119,6 +135,92 @@ interface Held {
   /** The file every message came from, undefined once they came from two. */
   file: string | undefined;
 }
+
+const NUMBERS_PER = 3;
+/** Whose a message held as fields is: nobody's (no agent id or name), the agent last held, or a new one (held after its text). */
+const SPEAKER = { none: 0, last: 1, next: 2 } as const;
+/** Records up to this pack with a role and SPEAKER into one exact number. */
+const MAX_PACKED_RECORD = 2 ** 48;
+/** The `messages` of a conversation held as fields (shared; never added to). */
+const COMPACT: Message[] = [];
+Object.freeze(COMPACT);
+
+/**
+ * Holds a message as its fields when they say all of it, so it can be made again the same: no metadata or
+ * reply links, one of the four roles, a record number that packs, no negative line (-1 stands for none), the
+ * file its conversation's first message came from. False (nothing held) otherwise.
+ */
+function holdFields(held: Held, message: Message): boolean {
+  const { source, agentId, agentName } = message;
+  const role = ROLES.indexOf(message.role);
+  const { record } = source;
+  if (role < 0 || message.meta !== undefined || message.id !== undefined || message.replyTo !== undefined || source.file !== held.file) return false;
+  if (!Number.isInteger(record) || record < 0 || record > MAX_PACKED_RECORD || (source.line !== null && source.line < 0)) return false;
+  let speaker: number = SPEAKER.none;
+  if (agentId !== undefined || agentName !== undefined) {
+    if (agentId === held.agentId && agentName === held.agentName) speaker = SPEAKER.last;
+    else {
+      speaker = SPEAKER.next;
+      held.agentId = agentId;
+      held.agentName = agentName;
+    }
+  }
+  if (speaker === SPEAKER.next) held.strings.push(message.text, agentId, agentName);
+  else held.strings.push(message.text);
+  held.numbers.push(message.timestamp, source.line ?? -1, (record * ROLES.length + role) * 4 + speaker);
+  return true;
+}
+
+/**
+ * The messages of a held conversation in the order they came: those held as fields made again as the reader
+ * made them (the same keys in the same order, so the rules see one shape of message).
+ */
+function heldMessages(held: Held): Message[] {
+  if (held.messages !== COMPACT) return held.messages;
+  const { id, strings, numbers, file } = held;
+  const messages: Message[] = [];
+  let agentId: string | undefined;
+  let agentName: string | undefined;
+  for (let s = 0, n = 0; n < numbers.length; n += NUMBERS_PER) {
+    const line = numbers[n + 1] as number;
+    const packed = numbers[n + 2] as number;
+    const speaker = packed % 4;
+    const roleAndRecord = (packed - speaker) / 4;
+    const role = roleAndRecord % ROLES.length;
+    const text = strings[s++] as string;
+    if (speaker === SPEAKER.next) {
+      agentId = strings[s++];
+      agentName = strings[s++];
+    }
+    const staff = speaker !== SPEAKER.none;
+    messages.push({
+      conversationId: id,
+      timestamp: numbers[n] as number,
+      role: ROLES[role] as Role,
+      text,
+      source: { file: file as string, line: line < 0 ? null : line, record: (roleAndRecord - role) / ROLES.length },
+      agentId: staff ? agentId : undefined,
+      agentName: staff ? agentName : undefined,
+      meta: undefined,
+    });
+  }
+  return messages;
+}
+
+/** From now on the conversation's messages are held as the reader made them (one could not be held as fields). */
+function holdObjects(held: Held): Message[] {
+  if (held.messages === COMPACT) {
+    held.messages = heldMessages(held);
+    held.strings = NO_STRINGS;
+    held.numbers = NO_NUMBERS;
+  }
+  return held.messages;
+}
+
+const NO_STRINGS: Held['strings'] = [];
+const NO_NUMBERS: number[] = [];
+Object.freeze(NO_STRINGS);
+Object.freeze(NO_NUMBERS);
 
 /**
  * Groups a stream of messages in bounded memory, for exports that are roughly in time order (most
@@ -152,9 +254,11 @@ export class EvictingGrouper {
     const known = this.held.get(id);
     const bytes = heapBytes(message);
     if (known) {
-      // Every record parsed its own copy of the id: keep one per conversation.
-      message.conversationId = known.id;
-      known.messages.push(message);
+      if (known.messages !== COMPACT || !holdFields(known, message)) {
+        // Every record parsed its own copy of the id: keep one per conversation.
+        message.conversationId = known.id;
+        holdObjects(known).push(message);
+      }
       known.last = ++this.clock;
       known.bytes += bytes;
       // The window, noted while the message is at hand: at eviction the messages are scattered over the heap.
@@ -166,8 +270,10 @@ export class EvictingGrouper {
         if (line < known.first) known.first = line;
         if (line > known.lastLine) known.lastLine = line;
       }
-      if (timestamp < known.lastTime) known.inOrder = false;
-      else if (timestamp === known.lastTime) known.sameTimes = true;
+      if (timestamp < known.lastTime) {
+        known.inOrder = false;
+        if (timestamp < known.firstTime) known.firstTime = timestamp;
+      } else if (timestamp === known.lastTime) known.sameTimes = true;
       known.lastTime = timestamp;
       if (message.meta !== undefined) known.meta = true;
       if (source.file !== known.file) known.file = undefined;
@@ -188,19 +294,26 @@ export class EvictingGrouper {
       }
       const { source, timestamp } = message;
       const line = source.line ?? 0;
-      this.held.set(id, {
+      const held: Held = {
         id,
-        messages: [message],
+        messages: COMPACT,
+        strings: [],
+        numbers: [],
+        agentId: undefined,
+        agentName: undefined,
         bytes,
         last: ++this.clock,
         first: line,
         lastLine: line,
         lastTime: timestamp,
+        firstTime: timestamp,
         inOrder: true,
         sameTimes: false,
         meta: message.meta !== undefined,
         file: source.file,
-      });
+      };
+      if (!holdFields(held, message)) held.messages = [message];
+      this.held.set(id, held);
     }
     this.heldBytes += bytes;
     if (this.heldBytes > this.memoryBudgetBytes) this.evict(this.memoryBudgetBytes * 0.75);
@@ -227,8 +340,7 @@ export class EvictingGrouper {
     const rest = [...this.held.values()];
     this.held.clear();
     this.heldBytes = 0;
-    for (const held of rest) if (!held.inOrder) held.messages.sort(byTime);
-    rest.sort((a, b) => (a.messages[0] as Message).timestamp - (b.messages[0] as Message).timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rest.sort((a, b) => a.firstTime - b.firstTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (let i = 0; i < rest.length; i++) {
       const held = rest[i] as Held;
       rest[i] = EMPTY_HELD;
@@ -248,7 +360,7 @@ const byTime = (a: Message, b: Message) => a.timestamp - b.timestamp;
  * time, nor for metadata when none had any.
  */
 function groupedHeld(held: Held): Grouped {
-  const { messages } = held;
+  const messages = heldMessages(held);
   if (!held.inOrder) messages.sort(byTime);
   if (!held.inOrder || held.sameTimes) return groupedConversation(held.id, messages, held.file);
   const conversation = { id: held.id, messages, meta: keyedByInput<string>() };
@@ -304,7 +416,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD: Held = { id: '', messages: [], bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
+const EMPTY_HELD: Held = { id: '', messages: [], strings: NO_STRINGS, numbers: NO_NUMBERS, agentId: undefined, agentName: undefined, bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, firstTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {

@@ -7,10 +7,13 @@ import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * The part of a worker's share of a file that this thread's range gets: it stores every entry the workers
- * send besides checking its own (on 2 cores the worker otherwise waited ~7% of a 1 GB run for it).
+ * The part of a worker's share of a file that this thread's range gets. It stores every entry the workers send
+ * besides checking its own, but a worker starts later (its isolate, the bundle, the rules) and collects a
+ * smaller young generation more often: at 0.9 this thread finished its range 0.5-1.1 s (100 MB) and 2.2-3.6 s
+ * (1 GB) before the worker and then waited; at 1 the two end within 0.05-0.7 s, at 1.05 the worker ends first
+ * (2 cores, held messages kept as fields; 0.9 came from docs/performance.md, round nine).
  */
-const THIS_THREAD_SHARE = 0.9;
+const THIS_THREAD_SHARE = 1;
 
 /**
  * A unit of parallel reading: a whole file (any format, compressed, an archive), or a byte range of one
@@ -39,7 +42,7 @@ export async function planPieces(files: string[], options: ReadOptions, forced: 
     // A file gets ranges in proportion to its share of the bytes that can be cut (one range with one job: a
     // range can be re-read by lines, for the conversations that continue after memory ran short).
     const parts = Math.max(1, Math.round((jobs * size) / splittable));
-    // The first piece is this thread's, which also stores what the workers send: it gets a smaller range.
+    // The first piece is this thread's, which also stores what the workers send (see THIS_THREAD_SHARE).
     const cuts = parts > 1 ? await cutPoints(file, size, parts, i === 0 ? THIS_THREAD_SHARE / parts : 1 / parts) : [0];
     cuts.forEach((start, k) => pieces.push({ file, range: { start, end: cuts[k + 1] } }));
   }

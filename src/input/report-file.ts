@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { findingSchema, reportSchema, SCHEMA_VERSION, type Finding, type Report } from '../model/report.js';
 import { textLines } from './text-lines.js';
@@ -56,7 +56,6 @@ export interface ReportForDiff {
 const headSchema = reportSchema.pick({ schemaVersion: true, tool: true, ruleset: true, summary: true, agents: true });
 const FINDINGS_OPEN = '  "findings": [';
 const NO_FINDINGS = /^ {2}"findings": \[\],?$/;
-const ELEMENT_END = /^ {4}\},?$/;
 const LIST_END = /^ {2}\],?$/;
 
 /**
@@ -101,21 +100,11 @@ async function* arrayAsAsync<T>(items: readonly T[]): AsyncGenerator<T> {
 
 /** The findings of a report laid out as chatlint writes it, each checked, read from the file. */
 async function* streamedFindings(path: string): AsyncGenerator<Finding> {
-  let inList = false;
-  let element: string[] = [];
   let index = 0;
-  for await (const line of textLines(path)) {
-    if (!inList) {
-      if (NO_FINDINGS.test(line)) return;
-      inList = line === FINDINGS_OPEN;
-      continue;
-    }
-    if (element.length === 0 && LIST_END.test(line)) return;
-    element.push(line);
-    if (!ELEMENT_END.test(line)) continue;
+  for await (const text of findingTexts(path)) {
     let value: unknown;
     try {
-      value = JSON.parse(element.join('\n').replace(/,$/, ''));
+      value = JSON.parse(text);
     } catch {
       throw new UsageError(`${path}: not a chatlint JSON report: findings.${index} is not valid JSON`);
     }
@@ -125,8 +114,104 @@ async function* streamedFindings(path: string): AsyncGenerator<Finding> {
       throw new UsageError(`${path}: not a valid chatlint report: findings.${index}.${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'not a finding'}`);
     }
     yield parsed.data;
-    element = [];
     index++;
   }
-  throw new UsageError(`${path}: not a chatlint JSON report: it ends inside its findings (cut short?)`);
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const LIST_OPEN = Buffer.from('\n  "findings": [');
+const ELEMENT_CLOSE = Buffer.from('\n    }');
+
+/** Where the line holding `at` ends (its LF, or the buffer's length when it has none yet). */
+function lineEnd(buffer: Buffer, at: number): number {
+  const lf = buffer.indexOf(LF, at);
+  return lf < 0 ? buffer.length : lf;
+}
+
+/** The line from `start` to its LF at `end`, without a CR before it, as text (only short lines are looked at). */
+const lineText = (buffer: Buffer, start: number, end: number): string => buffer.toString('utf8', start, end > start && buffer[end - 1] === CR ? end - 1 : end);
+
+/** The text of each finding of a laid-out report, as read from the file. */
+async function* findingTexts(path: string): AsyncGenerator<string> {
+  const list = new FindingList();
+  const found: string[] = [];
+  const take = (chunk: Buffer): boolean => {
+    found.length = 0;
+    return list.push(chunk, found);
+  };
+  // Small chunks: each is copied once behind the part element left by the one before.
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+    const ended = take(chunk);
+    yield* found;
+    if (ended) return;
+  }
+  // A last line without a line break ends like any other.
+  const ended = take(Buffer.from('\n'));
+  yield* found;
+  if (!ended) throw new UsageError(`${path}: not a chatlint JSON report: it ends inside its findings (cut short?)`);
+}
+
+/**
+ * The findings list of a report laid out as chatlint writes it, cut into the text of each element as
+ * chunks of the file come: from the line after `  "findings": [` to `  ]`, each element ending at a line that
+ * is `    }` or `    },` (a CR before a line break dropped, as the line reader drops it). Found by their
+ * bytes: a night's report holds millions of lines, and making each a string, testing it and joining them
+ * again cost three times the JSON.parse of the elements.
+ */
+export class FindingList {
+  private buffer: Buffer = Buffer.alloc(0);
+  private at = 0;
+  private inList = false;
+
+  /** Appends the texts of the elements `chunk` completes to `out`; true once the list has ended. */
+  push(chunk: Buffer, out: string[]): boolean {
+    // What is left starts a line; the line break before it is kept, so an element's closing line is found by it.
+    const keep = this.at > 0 ? this.at - 1 : 0;
+    const buffer = keep < this.buffer.length ? Buffer.concat([this.buffer.subarray(keep), chunk]) : chunk;
+    this.buffer = buffer;
+    let at = this.at - keep;
+    // Before the list: its opening line, or the line of an empty list (another line that starts alike is passed by).
+    for (let from = Math.max(at - 1, 0); !this.inList; ) {
+      const open = buffer.indexOf(LIST_OPEN, from);
+      if (open < 0) {
+        // Keep what may hold the start of the opening line.
+        this.at = Math.max(0, buffer.length - LIST_OPEN.length);
+        return false;
+      }
+      const end = lineEnd(buffer, open + 1);
+      if (end === buffer.length) {
+        this.at = open;
+        return false;
+      }
+      const line = lineText(buffer, open + 1, end);
+      if (NO_FINDINGS.test(line)) return true;
+      this.inList = line === FINDINGS_OPEN;
+      at = end + 1;
+      from = end;
+    }
+    for (;;) {
+      // At the start of a line: the end of the list, or an element up to its closing line.
+      const first = lineEnd(buffer, at);
+      if (first === buffer.length) break;
+      if (LIST_END.test(lineText(buffer, at, first))) return true;
+      let close = buffer.indexOf(ELEMENT_CLOSE, Math.max(at - 1, 0));
+      let end = buffer.length;
+      while (close >= 0) {
+        end = lineEnd(buffer, close + 1);
+        if (end === buffer.length) break;
+        let last = end;
+        if (buffer[last - 1] === CR) last--;
+        if (buffer[last - 1] === COMMA) last--;
+        if (last === close + ELEMENT_CLOSE.length) break;
+        close = buffer.indexOf(ELEMENT_CLOSE, close + 1);
+      }
+      if (close < 0 || end === buffer.length) break;
+      out.push(buffer.toString('utf8', at, close + ELEMENT_CLOSE.length));
+      at = end + 1;
+    }
+    this.at = at;
+    return false;
+  }
 }

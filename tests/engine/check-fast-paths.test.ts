@@ -223,6 +223,80 @@ describe('grouping from notes', () => {
   });
 });
 
+describe('messages held as fields', () => {
+  // The grouper holds most messages as their fields and makes them again: what it hands out must be the
+  // reader's messages, field for field, whatever the order, files, agents, metadata or reply links.
+  const recordArb = fc.record({
+    conversation: fc.constantFrom('c1', 'c2', 'c3', 'c4'),
+    second: fc.integer({ min: 0, max: 5 }),
+    role: fc.constantFrom<Message['role']>('agent', 'customer', 'bot', 'system'),
+    agentId: fc.option(fc.constantFrom('7', '8', 'constructor'), { nil: undefined }),
+    agentName: fc.option(fc.constantFrom('安琪', 'Bo'), { nil: undefined }),
+    text: fc.constantFrom('好', '在吗', '', '好'),
+    file: fc.constantFrom('a.jsonl', 'a.jsonl', 'a.jsonl', 'b.jsonl'),
+    line: fc.option(fc.oneof(fc.nat(40), fc.constant(-1)), { freq: 5 }),
+    record: fc.oneof(fc.nat(40), fc.constant(2 ** 48), fc.constant(2 ** 48 + 1), fc.constant(1.5)),
+    extra: fc.constantFrom<'none' | 'meta' | 'reply'>('none', 'none', 'none', 'meta', 'reply'),
+  });
+  const readerMessage = (r: typeof recordArb extends fc.Arbitrary<infer T> ? T : never): Message => ({
+    conversationId: r.conversation,
+    timestamp: BASE + r.second * 1000,
+    role: r.role,
+    text: r.text,
+    source: { file: r.file, line: r.line, record: r.record },
+    agentId: r.agentId,
+    agentName: r.agentName,
+    meta: r.extra === 'meta' ? { team: 'x' } : undefined,
+    ...(r.extra === 'reply' ? { id: 'm1', replyTo: 'm0' } : {}),
+  });
+  /** Every field as the report and the rules can tell them (undefined and absent alike). */
+  const fields = (m: Message) => ({ ...m, source: { ...m.source } });
+
+  it('hands out the messages the collector does, field for field, evicted, reopened or at the end', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 40 }), fc.constantFrom(0, 900, 3000, Infinity), (records, budget) => {
+        const collector = new ConversationCollector(Infinity);
+        for (const r of records) collector.add(readerMessage(r));
+        const expected = new Map([...collector.drain()].map((g) => [g.conversation.id, g]));
+        const got = new Map<string, Grouped>();
+        const reopened = new Set<string>();
+        const grouper = new EvictingGrouper(budget, (g) => got.set(g.conversation.id, g), (id) => reopened.add(id));
+        for (const r of records) grouper.add(readerMessage(r));
+        grouper.finish();
+        // Handed out at the end, they come ordered by first message, then id, as the collector orders them.
+        if (budget === Infinity) expect([...got.keys()]).toEqual([...expected.keys()]);
+        for (const [id, want] of expected) {
+          if (reopened.has(id)) continue;
+          const have = got.get(id) as Grouped;
+          expect(have.conversation.messages.map(fields)).toEqual(want.conversation.messages.map(fields));
+          expect(have.duplicates.map((d) => [fields(d.copy), fields(d.original)])).toEqual(want.duplicates.map((d) => [fields(d.copy), fields(d.original)]));
+          expect({ ...have.conversation.meta }).toEqual({ ...want.conversation.meta });
+        }
+      }),
+      { numRuns: 500, seed: 17 },
+    );
+  });
+
+  it('makes them with the reader’s keys in its order', () => {
+    const read = (record: number): Message => ({
+      conversationId: 'c1',
+      timestamp: BASE + record,
+      role: 'agent',
+      text: 'hi',
+      source: { file: 'a.jsonl', line: record, record },
+      agentId: '7',
+      agentName: undefined,
+      meta: undefined,
+    });
+    const handed: Message[] = [];
+    const grouper = new EvictingGrouper(Infinity, (g) => handed.push(...g.conversation.messages), () => undefined);
+    for (const record of [1, 2, 3]) grouper.add(read(record));
+    grouper.finish();
+    expect(handed.map((m) => Object.keys(m))).toEqual([1, 2, 3].map((record) => Object.keys(read(record))));
+    expect(handed.map((m) => Object.keys(m.source))).toEqual([1, 2, 3].map(() => ['file', 'line', 'record']));
+  });
+});
+
 describe('line windows', () => {
   it("the grouper's window agrees with lineWindow over every record of the conversation, duplicates too", () => {
     fc.assert(
