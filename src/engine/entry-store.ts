@@ -12,6 +12,7 @@ import { JsonPrinter, SharedPrints } from './json-printer.js';
 import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
 import { utf8Slice } from '../input/encoding.js';
+import { givePiece, pieceBuffer, PIECE_BYTES } from './piece-pool.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -920,8 +921,6 @@ class ListWalk {
   }
 }
 
-/** Bytes of a piece printedPieces gives (the report writer gathers a few into one write of about a megabyte). */
-const PIECE_BYTES = 256 * 1024;
 
 /** Joins printed lists with ",\n" into pieces: one copy of each list, not a view of it and a write of each. */
 class PieceJoiner {
@@ -929,7 +928,7 @@ class PieceJoiner {
   private at = 0;
 
   constructor(private readonly pieceBytes: number) {
-    this.piece = Buffer.allocUnsafeSlow(pieceBytes);
+    this.piece = pieceBuffer(pieceBytes);
   }
 
   /** Adds the list `from` holds from `start` to `end` (nothing when empty): the piece it filled, when it filled one. */
@@ -938,10 +937,10 @@ class PieceJoiner {
     if (size === 0) return undefined;
     let full: Buffer | undefined;
     if (this.at > 0 && this.at + 2 + size > this.piece.length) {
-      full = this.piece.subarray(0, this.at);
-      this.piece = Buffer.allocUnsafeSlow(Math.max(this.pieceBytes, size));
+      full = this.given(this.at);
+      this.piece = pieceBuffer(Math.max(this.pieceBytes, size));
       this.at = 0;
-    } else if (this.at === 0 && size > this.piece.length) this.piece = Buffer.allocUnsafeSlow(size);
+    } else if (this.at === 0 && size > this.piece.length) this.piece = pieceBuffer(size);
     if (this.at > 0) {
       this.piece[this.at++] = COMMA;
       this.piece[this.at++] = NEWLINE;
@@ -953,7 +952,14 @@ class PieceJoiner {
 
   /** The last piece (undefined when nothing was added). */
   end(): Buffer | undefined {
-    return this.at === 0 ? undefined : this.piece.subarray(0, this.at);
+    return this.at === 0 ? undefined : this.given(this.at);
+  }
+
+  /** The first `size` bytes of the piece, handed out: a writer may give them back (releasePiece). */
+  private given(size: number): Buffer {
+    const view = this.piece.subarray(0, size);
+    if (this.piece.length === PIECE_BYTES) givePiece(view, this.piece);
+    return view;
   }
 }
 

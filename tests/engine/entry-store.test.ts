@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConversationEntry } from '../../src/engine/aggregate.js';
 import { EntryStore } from '../../src/engine/entry-store.js';
+import { releasePiece } from '../../src/engine/piece-pool.js';
 import type { Finding } from '../../src/model/report.js';
 
 /** A small seeded generator, so the same entries come every run. */
@@ -110,6 +111,13 @@ describe('EntryStore', () => {
           // Every piece holds whole elements.
           for (const piece of joined) if (list !== 'waived') expect(piece.startsWith('    {') && piece.endsWith('    }')).toBe(true);
         }
+        // Each piece given back once read, as the report's writer does: the pieces after it fill it again.
+        const given = Array.from(store.printedPieces(list), (piece) => {
+          const text = Buffer.from(piece).toString('utf8');
+          releasePiece(piece);
+          return text;
+        });
+        expect(given.join(',\n'), `${list}, pieces given back`).toBe(printed);
         // One entry's list at a time, each read before the next (its chunk is read into again).
         expect(Array.from(store.printedLists(list), (view) => Buffer.from(view).toString('utf8')).join(',\n'), list).toBe(printed);
       }
