@@ -96,15 +96,22 @@ export function* batched(data: ReportData, gather = false): Generator<string | U
       encodePending();
     }
     if (byteSize >= BATCH_CHARS || (gather && bytes.length >= MAX_PIECES_PER_WRITE)) {
-      yield gather ? bytes : Buffer.concat(bytes, byteSize);
+      yield gather ? bytes : joined(bytes, byteSize);
       bytes = [];
       byteSize = 0;
     }
   }
   if (bytes.length > 0) {
     encodePending();
-    yield gather ? bytes : Buffer.concat(bytes, byteSize);
+    yield gather ? bytes : joined(bytes, byteSize);
   } else if (pending.length > 0) yield pending.join('');
+}
+
+/** The pieces copied into one buffer; a list's piece the store printed is given back (see releasePiece). */
+function joined(pieces: Uint8Array[], size: number): Buffer {
+  const bytes = Buffer.concat(pieces, size);
+  for (const piece of pieces) releasePiece(piece);
+  return bytes;
 }
 
 const REASONS: Record<string, string> = {
