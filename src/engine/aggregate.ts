@@ -13,7 +13,7 @@ import {
 } from '../model/report.js';
 import { agentScore, scoreFindings, scoreStatsOf, type ScoringPolicy } from './score.js';
 import { isoTimestamp } from './apply-rules.js';
-import { EntryStore, waiverKey, type EntryList, type StoredEntry } from './entry-store.js';
+import { EntryStore, parseElements, waiverKey, type EntryList } from './entry-store.js';
 import type { ConversationEntry } from './entry.js';
 import { keyedByInput, own } from '../model/records.js';
 
@@ -311,17 +311,13 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   if (parts.length > 1) readSkips.sort((a, b) => (readOrder.get(a.file) ?? 0) - (readOrder.get(b.file) ?? 0) || recordKey(a) - recordKey(b));
   const skipped = [...readSkips, ...duplicates];
   // A list read from the store on each pass: its elements parsed, or (for the JSON writer) their bytes as printed.
-  const fromEntries = <T>(list: EntryList, parse: (stored: StoredEntry) => T[]): Iterable<T> =>
+  const fromEntries = <T>(list: EntryList): Iterable<T> =>
     printedList(
       function* () {
-        for (const stored of store.entries(list)) yield* parse(stored);
+        // Each list is parsed before the next is read (its view is good until then).
+        for (const printed of store.printedLists(list)) yield* parseElements<T>(printed);
       },
-      function* () {
-        for (const stored of store.entries(list)) {
-          const printed = stored.printed(list);
-          if (printed.length > 0) yield printed;
-        }
-      },
+      () => store.printedPieces(list),
     );
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -342,10 +338,11 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
     },
     agents: agentSummaries,
     // A list the head counted empty costs no pass over the entries.
-    findings: findings === 0 ? [] : fromEntries('findings', (stored) => stored.findings()),
+    findings: findings === 0 ? [] : fromEntries<Finding>('findings'),
     skipped,
-    conversations: conversations === 0 ? [] : fromEntries('conversations', (stored) => [stored.summary()]),
-    waived: waived === 0 ? [] : fromEntries('waived', (stored) => stored.waived()),
+    // An entry's printed summary is one element of the list.
+    conversations: conversations === 0 ? [] : fromEntries<ConversationSummary>('conversations'),
+    waived: waived === 0 ? [] : fromEntries<Report['waived'][number]>('waived'),
     unusedWaivers: first.waivers.filter((w) => !usedWaivers.has(waiverKey(w))),
   };
 }

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonElements, type Finding, type Report, type Waiver } from '../model/report.js';
 import type { SkippedRecord } from '../model/message.js';
@@ -8,9 +8,11 @@ import type { EntrySink } from './entry-sink.js';
 import { makeTempFolder, removeTempFolder } from './temp-folder.js';
 import { printSummaryInto } from './print-summary.js';
 import { printFindingsInto } from './print-finding.js';
-import { JsonPrinter } from './json-printer.js';
+import { JsonPrinter, SharedPrints } from './json-printer.js';
 import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
+import { utf8Slice } from '../input/encoding.js';
+import { givePiece, pieceBuffer, PIECE_BYTES } from './piece-pool.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
 export const DEFAULT_ENTRY_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -99,6 +101,9 @@ function indexWith(findings: readonly Finding[], indexes: readonly number[], cou
   return -1;
 }
 
+/** A comma and a string many heads share (a rule id, an input's file name), printed once. */
+const sharedCommaString = new SharedPrints((printer, text) => printer.commaString(text));
+
 /** JSON.stringify(flatHead(entry)), printed straight into the printer's buffer without making the array. */
 export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): void {
   const { summary, findings, agentMessages } = entry;
@@ -151,7 +156,7 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
       const { ruleId } = findings[rule] as Finding;
       let n = 0;
       for (let i = rule; i < findings.length; i++) if ((findings[i] as Finding).agentId === agentId && (findings[i] as Finding).ruleId === ruleId) n++;
-      printer.commaString(ruleId);
+      sharedCommaString.into(printer, ruleId);
       printer.commaNumber(n);
     }
   }
@@ -164,7 +169,7 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   }
   printer.commaNumber(entry.messagesByFile.length);
   for (const [file, messages] of entry.messagesByFile) {
-    printer.commaString(file);
+    sharedCommaString.into(printer, file);
     printer.commaNumber(messages);
   }
   printer.comma();
@@ -175,6 +180,36 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
     printer.commaString(waiverKey(waiver));
   }
   printer.ascii(']');
+}
+
+/** Short texts decoded lately, by a hash of their bytes (agent and rule ids, file names recur from head to head). */
+const RECENT_TEXTS = 1024;
+const RECENT_BYTES = 32;
+const recentBytes = Buffer.alloc(RECENT_TEXTS * RECENT_BYTES);
+const recentLengths = new Int32Array(RECENT_TEXTS).fill(-1);
+const recentTexts: string[] = new Array<string>(RECENT_TEXTS).fill('');
+
+/**
+ * The UTF-8 text of `bytes` from `start` to `end`: a short one met lately is the string decoded then, so
+ * the fold decodes each id about once, and its maps look up a string whose hash V8 has already computed.
+ */
+function recurringText(bytes: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (length > RECENT_BYTES) return utf8Slice(bytes, start, end);
+  let hash = 0x811c9dc5;
+  for (let at = start; at < end; at++) hash = Math.imul(hash ^ (bytes[at] as number), 0x01000193);
+  const slot = (hash >>> 0) % RECENT_TEXTS;
+  const from = slot * RECENT_BYTES;
+  if (recentLengths[slot] === length) {
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = recentBytes[from + i] === bytes[start + i];
+    if (same) return recentTexts[slot] as string;
+  }
+  const text = utf8Slice(bytes, start, end);
+  for (let i = 0; i < length; i++) recentBytes[from + i] = bytes[start + i] as number;
+  recentLengths[slot] = length;
+  recentTexts[slot] = text;
+  return text;
 }
 
 /** Reads a FlatHead's fields in order. */
@@ -225,7 +260,7 @@ export class HeadReader {
     const end = this.valueEnd(start);
     this.at = end + 1;
     // Without an escape the text between the quotes is the string, in UTF-8.
-    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
+    return this.escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : recurringText(bytes, start + 1, end - 1);
   }
 
   /** Whether a string valueEnd went over held an escape. */
@@ -375,7 +410,7 @@ export class EntryPacker {
 const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
 
 /** The elements of a printed list, parsed back. */
-function parseElements<T>(bytes: Uint8Array): T[] {
+export function parseElements<T>(bytes: Uint8Array): T[] {
   return bytes.length === 0 ? [] : (JSON.parse(`[${asBuffer(bytes).toString('utf8')}]`) as T[]);
 }
 
@@ -417,7 +452,17 @@ export abstract class StoredEntry {
 }
 
 /** The head in a line's bytes from `start` to `end` (its key, a tab, the head, a tab). */
-const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, bytes.indexOf(TAB, start) + 1, end - 1);
+const headIn = (bytes: Buffer, start: number, end: number) => new HeadReader(bytes, tabAfter(bytes, start) + 1, end - 1);
+
+/**
+ * The first tab from `start` on (the line has one: the key's JSON escapes any in its strings). A loop, not
+ * indexOf: the key is a few dozen bytes, and Buffer's indexOf costs more to call than to scan that.
+ */
+function tabAfter(bytes: Buffer, start: number): number {
+  let at = start;
+  while (bytes[at] !== TAB) at++;
+  return at;
+}
 
 /**
  * An entry read from a run: where its line and each list read are in the chunks they were read into (a
@@ -474,11 +519,18 @@ class HeldEntry extends StoredEntry {
   }
 
   printed(list: EntryList): Uint8Array {
-    const [, conversation, findings, waived] = this.held.sizes;
-    const start = list === 'conversations' ? 0 : list === 'findings' ? conversation : conversation + findings;
-    const size = list === 'conversations' ? conversation : list === 'findings' ? findings : waived;
-    return size === 0 ? EMPTY : this.held.bytes.subarray(start, start + size);
+    const index = LIST_INDEX[list];
+    const start = listStart(this.held.sizes, index);
+    const end = listStart(this.held.sizes, index + 1);
+    return start === end ? EMPTY : this.held.bytes.subarray(start, end);
   }
+}
+
+/** Where list `index` starts in a packed entry's bytes (LISTS: where the line starts). */
+function listStart(sizes: PackedEntry['sizes'], index: number): number {
+  let start = 0;
+  for (let list = 0; list < index; list++) start += sizes[1 + list] as number;
+  return start;
 }
 
 /** An entry's place in the report: first message, then conversation id, then the order entries were added. */
@@ -562,8 +614,10 @@ class LevelFile {
 interface Cursor extends KeyedCursor {
   /** The current entry, for a pass. */
   entry(): StoredEntry;
-  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
-  appendTo(files: Level): void;
+  /** Bytes of the current entry's list (by LIST_INDEX). */
+  listSize(list: number): number;
+  /** Its place among the cursors of a pass (see PassOrder). */
+  source: number;
 }
 
 /** A run: its records' byte ranges in its level's files (heads, then one per list). */
@@ -581,6 +635,7 @@ type Level = LevelFile[];
  * for one run's closures was thrown away for the next's.
  */
 class RunCursor implements Cursor {
+  source = 0;
   private readonly heads: RangeReader;
   private readonly readers: Array<readonly [number, RangeReader]> = [];
   private line: Buffer = EMPTY_BUFFER;
@@ -615,8 +670,10 @@ class RunCursor implements Cursor {
     const end = heads.lineEnd;
     // The line is its packed start, then the order it was added in. Only its key is decoded here: a pass
     // that reads no heads never decodes them.
-    const seqAt = line.lastIndexOf(TAB, end - 1) + 1;
-    readKey(line, this.lineStart, line.indexOf(TAB, this.lineStart), keyFields);
+    // The sequence number is the last few bytes, after the last tab.
+    let seqAt = end;
+    while (line[seqAt - 1] !== TAB) seqAt--;
+    readKey(line, this.lineStart, tabAfter(line, this.lineStart), keyFields);
     if (this.readers.length > 0) {
       const lists: Array<ListRead | undefined> = [];
       for (const [list, listReader] of this.readers) {
@@ -639,6 +696,11 @@ class RunCursor implements Cursor {
     return new ReadEntry(this.line, this.lineStart, this.lineEnd, this.read);
   }
 
+  listSize(list: number): number {
+    return this.keyFields[2 + list] as number;
+  }
+
+  /** Appends the current entry to a run: the start of its line and its sequence number, its lists (every one read). */
   appendTo(files: Level): void {
     (files[0] as LevelFile).append(this.line, this.lineStart, this.lineEnd);
     (files[0] as LevelFile).appendNumberLine(this.key[2]);
@@ -682,8 +744,8 @@ function readKey(line: Buffer, start: number, end: number, into: KeyFields): voi
     into[4] = waived;
     return;
   }
-  into[0] = line.toString('utf8', (quotes[0] as number) + 1, quotes[1] as number);
-  into[1] = line.toString('utf8', (quotes[2] as number) + 1, quotes[3] as number);
+  into[0] = utf8Slice(line, (quotes[0] as number) + 1, quotes[1] as number);
+  into[1] = utf8Slice(line, (quotes[2] as number) + 1, quotes[3] as number);
   // ,c,f,w]
   let at = (quotes[3] as number) + 2;
   for (let field = 2; field < 5; field++) {
@@ -694,6 +756,8 @@ function readKey(line: Buffer, start: number, end: number, into: KeyFields): voi
   }
 }
 const keyQuotes: number[] = [0, 0, 0, 0];
+
+const byHeldKey = (a: Held, b: Held) => compareKeys(a.key, b.key);
 
 /** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
 function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
@@ -707,6 +771,7 @@ function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes 
 
 /** The entries still held, in key order (see RunCursor). */
 class HeldCursor implements Cursor {
+  source = 0;
   private next = 0;
   private current = EMPTY_HELD;
   key: SortKey = EMPTY_HELD.key;
@@ -724,13 +789,179 @@ class HeldCursor implements Cursor {
     return new HeldEntry(this.current);
   }
 
-  appendTo(files: Level): void {
-    appendHeld(this.current, files);
+  listSize(list: number): number {
+    return this.current.sizes[1 + list] as number;
   }
 }
 const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
 
 
+
+/** Ints per entry in a PassOrder: its source, then its lists' sizes. */
+const ORDER_INTS = 1 + LISTS;
+/** Entries of a PassOrder written or read at a time (64 KB). */
+const ORDER_BLOCK = 4096;
+
+/**
+ * The order a pass over runs met entries in: per entry, the cursor that gave it (times two, plus one when it
+ * counts) and its lists' sizes, 16 bytes an entry, so a list pass needs no heads and no merge. Kept in a
+ * file of the store's folder, a block at a time: memory stays flat in the size of the night.
+ */
+class PassOrder {
+  private readonly fd: number;
+  private readonly block = new Int32Array(ORDER_INTS * ORDER_BLOCK);
+  private filled = 0;
+  private bytes = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'wx+', 0o600);
+  }
+
+  push(cursor: Cursor, counts: boolean): void {
+    if (this.filled === this.block.length) this.flush();
+    const block = this.block;
+    let at = this.filled;
+    block[at++] = 2 * cursor.source + (counts ? 1 : 0);
+    for (let list = 0; list < LISTS; list++) block[at++] = cursor.listSize(list);
+    this.filled = at;
+  }
+
+  /** Every entry pushed is in the file. */
+  flush(): void {
+    const size = this.filled * Int32Array.BYTES_PER_ELEMENT;
+    writeAll(this.fd, new Uint8Array(this.block.buffer, 0, size), 0, size, this.bytes);
+    this.bytes += size;
+    this.filled = 0;
+  }
+
+  /** The entries in order, a block at a time (the same array, refilled: read each before the next). */
+  *blocks(): Generator<Int32Array> {
+    const block = new Int32Array(ORDER_INTS * ORDER_BLOCK);
+    const bytes = new Uint8Array(block.buffer);
+    for (let position = 0; position < this.bytes; ) {
+      const size = Math.min(bytes.length, this.bytes - position);
+      for (let read = 0; read < size; ) {
+        const got = readSync(this.fd, bytes, read, size - read, position + read);
+        if (got === 0) throw new Error('EntryStore: the order of entries ends early');
+        read += got;
+      }
+      position += size;
+      yield size === bytes.length ? block : block.subarray(0, size / Int32Array.BYTES_PER_ELEMENT);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * One list of the entries that count, in report order, entry by entry: each next() moves to the next
+ * non-empty list, in `bytes` from `start` to `end` (a read chunk that the next read reuses, or a held
+ * entry's bytes). Over runs it follows a PassOrder: each run's list is read straight through, no head read
+ * and nothing merged; the held entries (the order's last source) all count.
+ */
+class ListWalk {
+  bytes: Buffer = EMPTY_BUFFER;
+  start = 0;
+  end = 0;
+  private readonly blocks: Iterator<Int32Array> | undefined;
+  private block: Int32Array = new Int32Array(0);
+  private at = 0;
+  private nextHeld = 0;
+
+  constructor(
+    private readonly index: number,
+    private readonly held: readonly Held[],
+    /** The order of entries over runs; none when every entry is held. */
+    order: PassOrder | undefined,
+    /** Per run, a reader of its list. */
+    private readonly readers: readonly RangeReader[],
+  ) {
+    this.blocks = order?.blocks();
+  }
+
+  next(): boolean {
+    for (;;) {
+      let source = 1;
+      let size: number;
+      if (this.blocks === undefined) {
+        // Held entries only, in order.
+        const held = this.held[this.nextHeld];
+        if (held === undefined) return false;
+        size = held.sizes[1 + this.index] as number;
+        source = 2 * this.readers.length + 1;
+      } else {
+        if (this.at === this.block.length) {
+          const next = this.blocks.next();
+          if (next.done === true) return false;
+          this.block = next.value;
+          this.at = 0;
+        }
+        source = this.block[this.at] as number;
+        size = this.block[this.at + 1 + this.index] as number;
+        this.at += ORDER_INTS;
+      }
+      const reader = this.readers[source >>> 1];
+      if (reader === undefined) {
+        const held = this.held[this.nextHeld++] as Held;
+        if (size === 0) continue;
+        this.bytes = held.bytes;
+        this.start = listStart(held.sizes, this.index);
+      } else if ((source & 1) === 0 || size === 0) {
+        reader.skip(size);
+        continue;
+      } else {
+        this.start = reader.bytes(size);
+        this.bytes = reader.current;
+      }
+      this.end = this.start + size;
+      return true;
+    }
+  }
+}
+
+
+/** Joins printed lists with ",\n" into pieces: one copy of each list, not a view of it and a write of each. */
+class PieceJoiner {
+  private piece: Buffer;
+  private at = 0;
+
+  constructor(private readonly pieceBytes: number) {
+    this.piece = pieceBuffer(pieceBytes);
+  }
+
+  /** Adds the list `from` holds from `start` to `end` (nothing when empty): the piece it filled, when it filled one. */
+  add(from: Buffer, start: number, end: number): Buffer | undefined {
+    const size = end - start;
+    if (size === 0) return undefined;
+    let full: Buffer | undefined;
+    if (this.at > 0 && this.at + 2 + size > this.piece.length) {
+      full = this.given(this.at);
+      this.piece = pieceBuffer(Math.max(this.pieceBytes, size));
+      this.at = 0;
+    } else if (this.at === 0 && size > this.piece.length) this.piece = pieceBuffer(size);
+    if (this.at > 0) {
+      this.piece[this.at++] = COMMA;
+      this.piece[this.at++] = NEWLINE;
+    }
+    from.copy(this.piece, this.at, start, end);
+    this.at += size;
+    return full;
+  }
+
+  /** The last piece (undefined when nothing was added). */
+  end(): Buffer | undefined {
+    return this.at === 0 ? undefined : this.given(this.at);
+  }
+
+  /** The first `size` bytes of the piece, handed out: a writer may give them back (releasePiece). */
+  private given(size: number): Buffer {
+    const view = this.piece.subarray(0, size);
+    if (this.piece.length === PIECE_BYTES) givePiece(view, this.piece);
+    return view;
+  }
+}
 
 /**
  * Checked conversations' entries until the report is written, in any order and never all in memory:
@@ -753,6 +984,10 @@ export class EntryStore implements EntrySink {
   private runs: Run[] = [];
   private sealed = false;
   private readonly packer = new EntryPacker();
+  /** The order the first full pass over runs met entries in (see printedPieces). */
+  private order: PassOrder | undefined;
+  /** Every order begun (a pass left early leaves its own), to close. */
+  private readonly orders: PassOrder[] = [];
 
   constructor(
     private readonly budgetBytes = DEFAULT_ENTRY_BUDGET_BYTES,
@@ -795,25 +1030,38 @@ export class EntryStore implements EntrySink {
     return this.levels[index] as Level;
   }
 
-  /** Appends entries (given in report order, as cursors give them, every list read) to a level as one run. */
-  private appendRun(index: number, entries: Iterable<Cursor>): void {
+  /** Appends entries (`append` gives them to the files in report order) to a level as one run. */
+  private appendRun(index: number, append: (files: Level) => void): void {
     const files = this.level(index);
     const run: Run = { level: index, ranges: files.map((file) => [file.size, file.size]) };
-    for (const cursor of entries) cursor.appendTo(files);
+    append(files);
     files.forEach((file, part) => ((run.ranges[part] as [number, number])[1] = file.size));
     this.runs.push(run);
   }
 
   private heldInOrder(): Held[] {
-    return this.held.filter((item) => this.counts(item.key)).sort((a, b) => compareKeys(a.key, b.key));
+    const held = this.superseded.size === 0 ? this.held : this.held.filter((item) => this.counts(item.key));
+    // Exports come roughly in time order: held entries often are in report order already, and one look costs less than a sort.
+    for (let i = 1; i < held.length; i++) if (compareKeys((held[i - 1] as Held).key, (held[i] as Held).key) > 0) return held.sort(byHeldKey);
+    return held;
   }
 
   private spillHeld(): void {
     const held = this.heldInOrder();
     this.held = [];
     this.heldBytes = 0;
-    this.appendRun(0, merged([new HeldCursor(held)]));
+    this.appendRun(0, (files) => {
+      for (const item of held) appendHeld(item, files);
+    });
     this.compact();
+  }
+
+  /** Ends adding: what is held is put in order, and pending writes reach the files. */
+  private seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    this.held = this.heldInOrder();
+    this.flush();
   }
 
   /** Pending writes reach the files, so readers see every run. */
@@ -829,14 +1077,10 @@ export class EntryStore implements EntrySink {
       this.flush();
       const level = this.level(index);
       this.runs = this.runs.filter((run) => run.level !== index);
-      const store = this;
       const chunk = chunkFor(same.length * (1 + LISTS), READ_BUDGET);
-      this.appendRun(
-        index + 1,
-        (function* () {
-          for (const cursor of merged(same.map((run) => new RunCursor(run, level, ALL_LISTS, chunk)))) if (store.counts(cursor.key)) yield cursor;
-        })(),
-      );
+      this.appendRun(index + 1, (files) => {
+        for (const cursor of merged(same.map((run) => new RunCursor(run, level, ALL_LISTS, chunk)))) if (this.counts(cursor.key)) cursor.appendTo(files);
+      });
       // Every run of this level is in the next one now: its files start over.
       for (const file of level) file.reset();
     }
@@ -848,11 +1092,7 @@ export class EntryStore implements EntrySink {
    * of its lists, `list` (or every one; entries held in memory have every one).
    */
   *entries(list?: EntryList | 'all'): Generator<StoredEntry> {
-    if (!this.sealed) {
-      this.sealed = true;
-      this.held = this.heldInOrder();
-      this.flush();
-    }
+    this.seal();
     if (this.runs.length === 0) {
       for (const item of this.held) yield new HeldEntry(item);
       return;
@@ -860,14 +1100,68 @@ export class EntryStore implements EntrySink {
     const lists = list === undefined ? [] : list === 'all' ? ALL_LISTS : [LIST_INDEX[list]];
     const chunk = chunkFor(this.runs.length * (1 + lists.length), READ_BUDGET);
     const cursors: Cursor[] = [...this.runs.map((run) => new RunCursor(run, this.levels[run.level] as Level, lists, chunk)), new HeldCursor(this.held)];
+    cursors.forEach((cursor, i) => (cursor.source = i));
+    // The first pass notes the order it met entries in, for the list passes after it (see printedPieces).
+    const order = this.order === undefined ? new PassOrder(join(this.folder as string, `order-${this.orders.length}`)) : undefined;
+    if (order !== undefined) this.orders.push(order);
     for (const cursor of merged(cursors)) {
-      if (this.counts(cursor.key)) yield cursor.entry();
+      const counts = this.counts(cursor.key);
+      order?.push(cursor, counts);
+      if (counts) yield cursor.entry();
     }
+    // Only a pass that went to the end knows every entry's place (a pass left early leaves its file to close()).
+    order?.flush();
+    this.order ??= order;
+  }
+
+  /**
+   * The elements of one list of the entries that count, in report order, as the JSON report prints them,
+   * joined with ",\n" into pieces of about PIECE_BYTES: the JSON writer's pass. Over runs on disk it follows
+   * the order an earlier pass noted (making one, reading heads only, when none did), so it reads no head,
+   * decodes no key and merges nothing: each run's list is read straight through.
+   */
+  *printedPieces(list: EntryList, pieceBytes = PIECE_BYTES): Generator<Uint8Array> {
+    const joiner = new PieceJoiner(pieceBytes);
+    // Each list is copied into a piece before the walk reads on.
+    for (const walk = this.listWalk(list); walk.next(); ) {
+      const full = joiner.add(walk.bytes, walk.start, walk.end);
+      if (full !== undefined) yield full;
+    }
+    const last = joiner.end();
+    if (last !== undefined) yield last;
+  }
+
+  /**
+   * The same lists one entry at a time (none for an entry whose list is empty), for a pass that parses them:
+   * each view is good until the next is asked for (the chunk it is in is read into again).
+   */
+  *printedLists(list: EntryList): Generator<Uint8Array> {
+    for (const walk = this.listWalk(list); walk.next(); ) yield walk.bytes.subarray(walk.start, walk.end);
+  }
+
+  /** A walk over one list of the entries that count, in report order (see printedPieces). */
+  private listWalk(list: EntryList): ListWalk {
+    const index = LIST_INDEX[list];
+    this.seal();
+    if (this.runs.length === 0) return new ListWalk(index, this.held, undefined, []);
+    if (this.order === undefined) {
+      for (const _ of this.entries()) {
+        // A pass of heads, only to note the order.
+      }
+    }
+    const chunk = chunkFor(this.runs.length, READ_BUDGET);
+    const readers = this.runs.map((run) => {
+      const [start, end] = run.ranges[index + 1] as [number, number];
+      return new RangeReader(((this.levels[run.level] as Level)[index + 1] as LevelFile).fd, start, end, chunk, true);
+    });
+    return new ListWalk(index, this.held, this.order, readers);
   }
 
   /** Removes the runs; the store is empty afterwards. */
   close(): void {
     for (const files of this.levels.splice(0)) for (const file of files) file.close();
+    for (const order of this.orders.splice(0)) order.close();
+    this.order = undefined;
     if (this.folder !== undefined) removeTempFolder(this.folder);
     this.folder = undefined;
     this.runs = [];

@@ -20,14 +20,20 @@ export class RangeReader {
     private position: number,
     private readonly stop: number,
     private readonly chunk: number,
+    /**
+     * Whether a read may reuse the chunk, for a caller that copies what it read before reading on (no view
+     * of the chunk outlives the next read): a pass makes no chunk per read to collect.
+     */
+    private readonly reuse = false,
   ) {}
 
   /** Reads the next chunk; what is left of the current one comes first. */
   private more(least: number): void {
     const left = this.end - this.start;
     const size = Math.max(this.chunk, least);
-    const next = Buffer.allocUnsafeSlow(size);
-    this.buffer.copy(next, 0, this.start, this.end);
+    const next = this.reuse && this.buffer.length >= size ? this.buffer : Buffer.allocUnsafeSlow(size);
+    if (next === this.buffer) next.copyWithin(0, this.start, this.end);
+    else this.buffer.copy(next, 0, this.start, this.end);
     const wanted = Math.min(size - left, this.stop - this.position);
     const read = wanted > 0 ? readSync(this.fd, next, left, wanted, this.position) : 0;
     if (read === 0) throw new Error('a run on disk ends before its last record');

@@ -1,3 +1,12 @@
+const nodeUtf8Write = (Buffer.prototype as Buffer & { utf8Write?: (text: string, offset: number, length: number) => number }).utf8Write;
+/**
+ * `buffer.write(text, offset, 'utf8')` without write's argument checks (Node's own utf8Write, what write
+ * ends in: half the cost of a short string), the bytes written; write where it is missing.
+ */
+const utf8Write: (buffer: Buffer, text: string, offset: number) => number = nodeUtf8Write
+  ? (buffer, text, offset) => nodeUtf8Write.call(buffer, text, offset, buffer.length - offset)
+  : (buffer, text, offset) => buffer.write(text, offset, 'utf8');
+
 /**
  * Prints JSON text as UTF-8 straight into a buffer, byte for byte what JSON.stringify prints for the same
  * values (strings escaped alike: quotes, backslashes, controls, lone surrogates as \udxxx; numbers as
@@ -87,7 +96,7 @@ export class JsonPrinter {
   /** Any text, as it is (text JSON.stringify printed). */
   text(text: string): void {
     this.room(3 * text.length);
-    this.at += this.bytes.write(text, this.at, 'utf8');
+    this.at += utf8Write(this.bytes, text, this.at);
   }
 
   /** A string as JSON.stringify quotes it. */
@@ -143,7 +152,7 @@ export class JsonPrinter {
   private native(text: string): boolean {
     const bytes = this.bytes;
     const start = this.at + 1;
-    const end = start + bytes.write(text, start, 'utf8');
+    const end = start + utf8Write(bytes, text, start);
     for (let i = start; i < end; i++) {
       const b = bytes[i] as number;
       if (b < 0x20 || b === QUOTE || b === BACKSLASH) return false;
@@ -247,6 +256,33 @@ export function printedText(print: (printer: JsonPrinter) => void): string {
   const printer = new JsonPrinter(buffer, 0, (least) => (buffer = Buffer.allocUnsafe(Math.max(2 * buffer.length, least))));
   print(printer);
   return printer.bytes.toString('utf8', 0, printer.at);
+}
+
+/** Keys a SharedPrints holds before it starts over (a bound for input whose ids are all different). */
+const SHARED_KEYS = 256;
+
+/**
+ * Text printed once per key and kept as bytes, for strings many values share with the syntax around them
+ * (a finding's rule id, kind and severity; an input file's name): printing one again is one copy, not an
+ * encoding, a scan for escapes and a copy per piece of syntax. Up to two more strings go with the key (a
+ * rule's kind and severity): met with others, the key is printed again.
+ */
+export class SharedPrints {
+  private readonly printed = new Map<string, { second: string; third: string; bytes: Uint8Array }>();
+
+  constructor(private readonly print: (printer: JsonPrinter, key: string, second: string, third: string) => void) {}
+
+  /** Prints what `print` prints for these strings. */
+  into(printer: JsonPrinter, key: string, second = '', third = ''): void {
+    let known = this.printed.get(key);
+    if (known === undefined || known.second !== second || known.third !== third) {
+      if (this.printed.size >= SHARED_KEYS) this.printed.clear();
+      const text = printedText((scratch) => this.print(scratch, key, second, third));
+      known = { second, third, bytes: Buffer.from(text, 'utf8') };
+      this.printed.set(key, known);
+    }
+    printer.raw(known.bytes);
+  }
 }
 
 /** ASCII text encoded once, for raw(): copying it costs less than encoding it again each time. */

@@ -1,5 +1,5 @@
 import { jsonElements, type Finding } from '../model/report.js';
-import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, syntax, type JsonPrinter } from './json-printer.js';
+import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, SharedPrints, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * Findings as jsonElements(findings) prints them (elements of the JSON report's `findings`, four spaces
@@ -51,6 +51,24 @@ const SOURCE_LINE = syntax(',\n        "line": ');
 const SOURCE_RECORD = syntax(',\n        "record": ');
 const FINDING_END = syntax('\n      }\n    }');
 
+/** The finding's start to its agent id's key: a rule's findings share their rule id, kind and severity. */
+const sharedStart = new SharedPrints((printer, ruleId, kind, severity) => {
+  printer.raw(FINDING_RULE_ID);
+  printer.string(ruleId);
+  printer.raw(KIND);
+  printer.string(kind);
+  printer.raw(SEVERITY);
+  printer.string(severity);
+  printer.raw(AGENT_ID);
+});
+
+/** The source's file with the keys around it: findings of one input share it. */
+const sharedFile = new SharedPrints((printer, file) => {
+  printer.raw(SOURCE_FILE);
+  printer.string(file);
+  printer.raw(SOURCE_LINE);
+});
+
 /** Prints a finding by hand; false (something printed, to be taken back) when it is not of the shape checking makes. */
 function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(finding) || !hasKeys(finding, FINDING_KEYS)) return false;
@@ -64,13 +82,7 @@ function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(source) || !hasKeys(source, SOURCE_KEYS)) return false;
   const { file, line, record } = source as Record<keyof Finding['source'], unknown>;
   if (typeof file !== 'string' || !isNullableNumber(line) || typeof record !== 'number') return false;
-  printer.raw(FINDING_RULE_ID);
-  printer.string(ruleId);
-  printer.raw(KIND);
-  printer.string(kind);
-  printer.raw(SEVERITY);
-  printer.string(severity);
-  printer.raw(AGENT_ID);
+  sharedStart.into(printer, ruleId, kind, severity);
   printer.nullableString(agentId);
   printer.raw(AGENT_NAME);
   printer.nullableString(agentName);
@@ -90,9 +102,7 @@ function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   printer.nullableNumber(seconds);
   printer.raw(EXCERPT);
   printer.string(excerpt);
-  printer.raw(SOURCE_FILE);
-  printer.string(file);
-  printer.raw(SOURCE_LINE);
+  sharedFile.into(printer, file);
   printer.nullableNumber(line);
   printer.raw(SOURCE_RECORD);
   printer.number(record);

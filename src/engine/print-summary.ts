@@ -1,5 +1,5 @@
 import { jsonElements, type ConversationSummary } from '../model/report.js';
-import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, syntax, type JsonPrinter } from './json-printer.js';
+import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, SharedPrints, syntax, type JsonPrinter } from './json-printer.js';
 
 /**
  * A conversation summary as jsonElements([summary]) prints it (an element of the JSON report's
@@ -25,6 +25,7 @@ export function handPrinted(summary: ConversationSummary): string | undefined {
   return handPrintedText(summary, printByHand);
 }
 
+const SOURCE_KEYS = ['file'];
 const SUMMARY_KEYS = ['conversationId', 'agents', 'startedAt', 'messages', 'findings', 'score', 'passed', 'critical', 'deductions', 'agentScores', 'source'];
 
 // The JSON around the values, encoded once.
@@ -44,6 +45,13 @@ const PASSED = syntax(',\n      "passed": true');
 const NOT_PASSED = syntax(',\n      "passed": false');
 const CRITICAL = syntax(',\n      "critical": true');
 const NOT_CRITICAL = syntax(',\n      "critical": false');
+
+/** The summary's end from its source's key: the conversations of one input share it. */
+const sharedEnd = new SharedPrints((printer, file) => {
+  printer.raw(SOURCE_FILE);
+  printer.string(file);
+  printer.raw(SUMMARY_END);
+});
 
 /** An object of numbers (its keys in JSON.stringify's order: Object.keys'), at the summary's depth; false for any other value. */
 function numbers(printer: JsonPrinter, map: unknown): boolean {
@@ -92,7 +100,7 @@ function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolea
   if (typeof conversationId !== 'string' || typeof startedAt !== 'string') return false;
   if (typeof messages !== 'number' || typeof findings !== 'number' || typeof score !== 'number') return false;
   if (typeof passed !== 'boolean' || typeof critical !== 'boolean') return false;
-  if (!isPlainObject(source) || !hasKeys(source, ['file'])) return false;
+  if (!isPlainObject(source) || !hasKeys(source, SOURCE_KEYS)) return false;
   const { file } = source as { file: unknown };
   if (typeof file !== 'string') return false;
   printer.raw(SUMMARY_CONVERSATION_ID);
@@ -113,8 +121,6 @@ function printByHand(printer: JsonPrinter, summary: ConversationSummary): boolea
   if (!numbers(printer, summary.deductions)) return false;
   printer.raw(AGENT_SCORES);
   if (!numbers(printer, summary.agentScores)) return false;
-  printer.raw(SOURCE_FILE);
-  printer.string(file);
-  printer.raw(SUMMARY_END);
+  sharedEnd.into(printer, file);
   return true;
 }

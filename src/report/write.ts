@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { enterPhase } from '../engine/progress.js';
+import { releasePiece } from '../engine/piece-pool.js';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -95,15 +96,22 @@ export function* batched(data: ReportData, gather = false): Generator<string | U
       encodePending();
     }
     if (byteSize >= BATCH_CHARS || (gather && bytes.length >= MAX_PIECES_PER_WRITE)) {
-      yield gather ? bytes : Buffer.concat(bytes, byteSize);
+      yield gather ? bytes : joined(bytes, byteSize);
       bytes = [];
       byteSize = 0;
     }
   }
   if (bytes.length > 0) {
     encodePending();
-    yield gather ? bytes : Buffer.concat(bytes, byteSize);
+    yield gather ? bytes : joined(bytes, byteSize);
   } else if (pending.length > 0) yield pending.join('');
+}
+
+/** The pieces copied into one buffer; a list's piece the store printed is given back (see releasePiece). */
+function joined(pieces: Uint8Array[], size: number): Buffer {
+  const bytes = Buffer.concat(pieces, size);
+  for (const piece of pieces) releasePiece(piece);
+  return bytes;
 }
 
 const REASONS: Record<string, string> = {
@@ -149,6 +157,13 @@ export function isSpecialTarget(path: string): boolean {
 }
 
 function writeAll(fd: number, piece: string | Uint8Array | Uint8Array[]): void {
+  writePieces(fd, piece);
+  // Written: a list's piece the store printed can be filled again (see releasePiece).
+  if (Array.isArray(piece)) for (const bytes of piece) releasePiece(bytes);
+  else if (typeof piece !== 'string') releasePiece(piece);
+}
+
+function writePieces(fd: number, piece: string | Uint8Array | Uint8Array[]): void {
   if (Array.isArray(piece)) {
     // Pieces IOV_MAX at a time; what a short write left goes out one piece at a time.
     for (let first = 0; first < piece.length; first += MAX_PIECES_PER_WRITE) {
@@ -157,7 +172,7 @@ function writeAll(fd: number, piece: string | Uint8Array | Uint8Array[]): void {
       for (const bytes of pieces) {
         if (written >= bytes.length) written -= bytes.length;
         else {
-          writeAll(fd, bytes.subarray(written));
+          writePieces(fd, bytes.subarray(written));
           written = 0;
         }
       }

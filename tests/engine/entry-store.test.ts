@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConversationEntry } from '../../src/engine/aggregate.js';
 import { EntryStore } from '../../src/engine/entry-store.js';
+import { releasePiece } from '../../src/engine/piece-pool.js';
 import type { Finding } from '../../src/model/report.js';
 
 /** A small seeded generator, so the same entries come every run. */
@@ -21,7 +22,8 @@ function entryOf(id: string, startedAt: string, findings: number, random: () => 
   return {
     summary: { conversationId: id, agents: ['3007'], startedAt, messages: findings + 1, findings, score: 100 - findings, passed: true, critical: false, deductions: { 'rule-0': 0.1 + 0.2 }, agentScores: { '3007': 99.5 }, source: { file: 'a.jsonl' } },
     findings: list,
-    waived: [],
+    // Every fourth entry with findings has one waived, so the waived list is not always empty.
+    waived: findings > 0 && findings % 4 === 0 ? [{ ...(list[0] as Finding), waiver: { conversationId: id, ruleId: 'rule-0', messageIndex: 0, reason: `ok${tag}`, reviewer: null, date: null, source: 'waivers.yaml:1' } }] : [],
     agentMessages: [['3007', null, findings + 1]],
     agentCritical: [false],
     messagesByFile: [['a.jsonl', findings + 1]],
@@ -84,6 +86,66 @@ describe('EntryStore', () => {
       expect([...store.entries()]).toHaveLength(41);
       store.close();
     }
+  });
+
+  it('gives each list printed, in pieces of whole elements, as each entry printed it in report order', () => {
+    const lists = ['conversations', 'findings', 'waived'] as const;
+    /** Each entry's printed list, non-empty ones joined as the JSON report joins them. */
+    const expected = (store: EntryStore, list: (typeof lists)[number]) =>
+      [...store.entries(list)].map((stored) => Buffer.from(stored.printed(list)).toString('utf8')).filter((text) => text !== '').join(',\n');
+    for (const store of [new EntryStore(Number.POSITIVE_INFINITY), new EntryStore(0), new EntryStore(0, 4), new EntryStore(3_000)]) {
+      for (const entry of entries) store.add(entry);
+      store.supersede('C5');
+      store.add(entryOf('C5', '2026-11-27T00:00:30.000Z', 3, random, ' again'));
+      // A pass left early notes no order: the first list pass notes it itself; the later ones follow it.
+      for (const _ of store.entries()) break;
+      const first = [...store.printedPieces('findings')].map((piece) => Buffer.from(piece).toString('utf8'));
+      expect(first.join(',\n')).toBe(expected(store, 'findings'));
+      for (const list of lists) {
+        const printed = expected(store, list);
+        for (const pieceBytes of [1, 300, undefined]) {
+          const pieces = [...store.printedPieces(list, pieceBytes)];
+          expect(pieces.every((piece) => piece.length > 0)).toBe(true);
+          const joined = pieces.map((piece) => Buffer.from(piece).toString('utf8'));
+          expect(joined.join(',\n'), `${list}, pieces of ${pieceBytes}`).toBe(printed);
+          // Every piece holds whole elements.
+          for (const piece of joined) if (list !== 'waived') expect(piece.startsWith('    {') && piece.endsWith('    }')).toBe(true);
+        }
+        // Each piece given back once read, as the report's writer does: the pieces after it fill it again.
+        const given = Array.from(store.printedPieces(list), (piece) => {
+          const text = Buffer.from(piece).toString('utf8');
+          releasePiece(piece);
+          return text;
+        });
+        expect(given.join(',\n'), `${list}, pieces given back`).toBe(printed);
+        // One entry's list at a time, each read before the next (its chunk is read into again).
+        expect(Array.from(store.printedLists(list), (view) => Buffer.from(view).toString('utf8')).join(',\n'), list).toBe(printed);
+      }
+      store.close();
+    }
+  });
+
+  it('gives lists printed in report order past the first block of the order it notes (4,096 entries)', () => {
+    const many = Array.from({ length: 9_000 }, (_, i) => entryOf(`M${(i * 7919) % 9_000}`, new Date(Date.UTC(2026, 10, 27, 0, Math.floor(random() * 600))).toISOString(), Math.floor(random() * 3), random));
+    const store = new EntryStore(200_000);
+    for (const entry of many) store.add(entry);
+    const expected = [...store.entries('findings')].map((stored) => Buffer.from(stored.printed('findings')).toString('utf8')).filter((text) => text !== '');
+    expect(expected.length).toBeGreaterThan(4_096);
+    expect([...store.printedPieces('findings')].map((piece) => Buffer.from(piece).toString('utf8')).join(',\n')).toBe(expected.join(',\n'));
+    store.close();
+  });
+
+  it('gives every entry back whole when spills come every few megabyte slabs', () => {
+    // Megabyte slabs filled several times over, a spill after about four of them.
+    const many = Array.from({ length: 8_000 }, (_, i) => entryOf(`S${(i * 7919) % 8_000}`, new Date(Date.UTC(2026, 10, 27, 0, Math.floor(random() * 600))).toISOString(), 1 + Math.floor(random() * 3), random));
+    const store = new EntryStore(4_000_000);
+    for (const entry of many) store.add(entry);
+    const key = (e: ConversationEntry) => `${e.summary.startedAt}\u0000${e.summary.conversationId}`;
+    const expected = [...many]
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      .map((e) => JSON.stringify([e.summary, e.findings, e.waived, e.agentMessages, e.agentCritical, e.messagesByFile, e.duplicates]));
+    expect(read(store)).toEqual(expected);
+    store.close();
   });
 
   it('refuses entries once reading began', () => {

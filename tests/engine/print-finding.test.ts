@@ -5,7 +5,7 @@ import { printedText } from '../../src/engine/json-printer.js';
 import { printFindings, printsByHand } from '../../src/engine/print-finding.js';
 import { jsonElements, type Finding } from '../../src/model/report.js';
 import { keyedByInput } from '../../src/model/records.js';
-import { pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
+import { ADVERSARIAL, pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
 
 const maybe = <T>(random: () => number, value: () => T): T | null => (random() < 0.3 ? null : value());
 const FEW = ['3007', '3008', 'rule-a', 'rule-b', 'error', 'warning', 'info'];
@@ -36,6 +36,23 @@ describe('printFindings', () => {
       const findings = Array.from({ length: Math.floor(random() * 4) }, () => randomFinding(random));
       expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
       for (const finding of findings) expect(printsByHand(finding)).toBe(true);
+    }
+  });
+
+  it('prints rule ids, kinds, severities and files that recur (printed once, then copied) as JSON.stringify does', () => {
+    const random = seeded(31);
+    // More rule ids than the printer keeps (it starts over), each met with other kinds and severities now and then.
+    const ruleIds = Array.from({ length: 400 }, (_, i) => (i < ADVERSARIAL.length ? (ADVERSARIAL[i] as string) : randomString(random)));
+    const kinds = [...Array.from({ length: 3 }, () => randomString(random)), 'forbidden-phrase', 'response-time'];
+    const files = [...Array.from({ length: 4 }, () => randomString(random)), '/tmp/night.jsonl', ''];
+    for (let i = 0; i < 400; i++) {
+      const findings = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ({
+        ...randomFinding(random),
+        ruleId: pick(random, random() < 0.7 ? ruleIds.slice(0, 12) : ruleIds),
+        kind: pick(random, kinds),
+        source: { file: pick(random, files), line: Math.floor(random() * 100), record: Math.floor(random() * 100) },
+      }));
+      expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
     }
   });
 
@@ -86,7 +103,8 @@ describe('printHeadInto', () => {
         waived: random() < 0.2 ? findings.slice(0, 2).map((f) => ({ ...f, waiver: { source: randomString(random), conversationId: f.conversationId, ruleId: f.ruleId, messageIndex: maybe(random, () => 3), reason: 'r', reviewer: null, date: null } })) : [],
         agentMessages: Array.from({ length: Math.floor(random() * 3) }, () => [randomString(random), maybe(random, () => randomString(random)), Math.floor(random() * 50)]),
         agentCritical: agents.map(() => random() < 0.5),
-        messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [randomString(random), Math.floor(random() * 50)]),
+        // Files recur as rule ids do (a head prints each once, then copies it).
+        messagesByFile: Array.from({ length: 1 + Math.floor(random() * 2) }, () => [random() < 0.5 ? pick(random, FEW) : randomString(random), Math.floor(random() * 50)]),
         duplicates: random() < 0.2 ? [{ file: randomString(random), line: null, record: 3, reason: randomString(random) }] : [],
       };
       const printed = printedText((printer) => printHeadInto(printer, entry));
@@ -117,3 +135,18 @@ function readAll(head: HeadReader): FlatHead {
   for (let n = count(head.number()); n > 0; n--) out.push(head.string());
   return out;
 }
+
+describe('HeadReader.string', () => {
+  it('reads recurring and colliding short strings (decoded once, then recalled) as JSON.parse does', () => {
+    const random = seeded(41);
+    // More short strings than the reader recalls, so slots are taken over; each read many times, in any order.
+    const texts = [...ADVERSARIAL, ...Array.from({ length: 3000 }, () => randomString(random)), 'x'.repeat(32), 'y'.repeat(33), '好'.repeat(10), '好'.repeat(11)];
+    for (let round = 0; round < 4; round++) {
+      const picked = Array.from({ length: 4000 }, () => pick(random, texts));
+      const printed = JSON.stringify(picked);
+      const bytes = Buffer.from(`\t${printed}\t`);
+      const head = new HeadReader(bytes, 1, bytes.length - 1);
+      expect(picked.map(() => head.string())).toEqual(JSON.parse(printed));
+    }
+  });
+});

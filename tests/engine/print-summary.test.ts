@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handPrinted, printSummary } from '../../src/engine/print-summary.js';
 import { jsonElements, type ConversationSummary } from '../../src/model/report.js';
 import { keyedByInput } from '../../src/model/records.js';
-import { randomNumber, randomString, seeded } from '../helpers/random-json.js';
+import { pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
 
 /** Per-key numbers in a null-prototype object, as scoring makes them (digit-only keys are printed first, in numeric order). */
 function numberMap(random: () => number): Record<string, number> {
@@ -32,8 +32,11 @@ const expected = (value: unknown) => JSON.stringify({ a: [value] }, null, 2).sli
 describe('printSummary', () => {
   it('prints random and adversarial summaries exactly as JSON.stringify(report, null, 2) nests them', () => {
     const random = seeded(11);
+    // Files recur (the summary's end is printed once per file, then copied).
+    const files = Array.from({ length: 6 }, () => randomString(random));
     for (let i = 0; i < 3000; i++) {
       const summary = randomSummary(random);
+      if (random() < 0.5) summary.source.file = pick(random, files);
       expect(printSummary(summary), JSON.stringify(summary)).toBe(expected(summary));
       // The shape conversationEntry makes is printed by hand, never handed back to JSON.stringify.
       expect(handPrinted(summary)).toBeDefined();
