@@ -27,7 +27,14 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 await module.exports.run();
-if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) saveCache(cacheFile, script.createCachedData());
+// The cache holds the functions the run compiled, and is kept while V8 accepts it: only a check (or an audit)
+// writes one (a cache written by `--help` would serve every later check no better than none), and not after
+// a big input changed V8's flags (the next run would refuse it).
+const args = process.argv.slice(2);
+const command = args.find((arg) => !arg.startsWith('-'));
+const asksForHelp = args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V');
+const worthCaching = (command === 'check' || command === 'audit') && !asksForHelp && !module.exports.v8FlagsChanged();
+if (cacheFile && worthCaching && (cachedData === undefined || script.cachedDataRejected)) saveCache(cacheFile, script.createCachedData());
 
 /** The folder for the cache, or '' for none (also when there is no home folder to find). */
 function cacheFolder(env) {

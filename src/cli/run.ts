@@ -37,3 +37,6 @@ export async function run(): Promise<void> {
     process.exitCode = 2;
   }
 }
+
+// For bin/chatlint.js: whether the run's code cache would be refused by the next run (see tuneV8).
+export { v8FlagsChanged } from '../engine/pieces.js';

@@ -154,4 +154,12 @@ export function tuneV8(bytes: number, heapGrowingPercent = 100, minBytes = MIN_R
   if (bytes < minBytes) return;
   setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
+  v8Tuned = true;
 }
+
+let v8Tuned = false;
+/**
+ * Whether this process changed V8's flags (tuneV8). A code cache made afterwards carries them, and V8
+ * refuses it in the next process, which starts without them: bin/chatlint.js then writes none.
+ */
+export const v8FlagsChanged = (): boolean => v8Tuned;

@@ -13,14 +13,15 @@ import { BIN, ROOT } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'chatlint-code-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = () => {
-  const result = spawnSync(process.execPath, [BIN, 'check', 'fixtures/transcript/one-chat.json', '-f', 'json'], {
+const runWith = (args: string[], cacheDir = dir) => {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CHATLINT_CACHE_DIR: dir, NO_COLOR: '1', LANG: 'C' },
+    env: { ...process.env, CHATLINT_CACHE_DIR: cacheDir, NO_COLOR: '1', LANG: 'C' },
   });
   return { code: result.status, stdout: result.stdout };
 };
+const run = () => runWith(['check', 'fixtures/transcript/one-chat.json', '-f', 'json']);
 const caches = () => readdirSync(dir).filter((name) => name.startsWith('code-'));
 
 describe('the code cache', () => {
@@ -40,5 +41,26 @@ describe('the code cache', () => {
     writeFileSync(join(dir, cache as string), 'garbage');
     expect(run()).toEqual(first);
     expect(readFileSync(join(dir, cache as string)).length).toBeGreaterThan(1000);
+  });
+
+  it('is written by a check, not by --help or another command, nor after a big input changed V8 flags', () => {
+    const fresh = mkdtempSync(join(dir, 'fresh-'));
+    const cachesIn = () => readdirSync(fresh).filter((name) => name.startsWith('code-'));
+    for (const args of [['--help'], ['--version'], ['rules'], ['check', '--help']]) {
+      expect(runWith(args, fresh).code, args.join(' ')).toBe(0);
+      expect(cachesIn(), args.join(' ')).toEqual([]);
+    }
+    // Over 8 MB: tuneV8 sets V8 flags, and a cache made afterwards would be refused by the next run.
+    const big = join(fresh, 'big.jsonl');
+    const line = (i: number) => `{"conversation_id":"c${i % 500}","timestamp":"2026-11-27T10:00:00Z","role":"customer","text":"${'好'.repeat(40)} ${i}"}`;
+    writeFileSync(big, `${Array.from({ length: 70_000 }, (_, i) => line(i)).join('\n')}\n`);
+    expect(runWith(['check', big, '-f', 'json', '-o', join(fresh, 'big.json'), '--jobs', '1'], fresh).code).toBe(0);
+    expect(cachesIn()).toEqual([]);
+    expect(runWith(['check', 'fixtures/transcript/one-chat.json', '-f', 'json'], fresh).code).toBe(1);
+    const [written] = cachesIn();
+    const bytes = readFileSync(join(fresh, written as string));
+    // Accepted by the big run (it starts with V8's own flags), so left as it was.
+    expect(runWith(['check', big, '-f', 'json', '-o', join(fresh, 'big.json'), '--jobs', '1'], fresh).code).toBe(0);
+    expect(readFileSync(join(fresh, written as string)).equals(bytes)).toBe(true);
   });
 });
