@@ -12,6 +12,7 @@ import { JsonPrinter, SharedPrints } from './json-printer.js';
 import { compareKeys, merged, type KeyedCursor, type SortKey } from './sorted-merge.js';
 import { chunkFor, RangeReader, writeAll } from './file-ranges.js';
 import { utf8Slice } from '../input/encoding.js';
+import { SharedTexts } from '../input/shared-text.js';
 import { givePiece, pieceBuffer, PIECE_BYTES } from './piece-pool.js';
 
 /** Bytes of packed entries held in memory before they go to disk as a sorted run (a spill is a plain write). */
@@ -182,33 +183,20 @@ export function printHeadInto(printer: JsonPrinter, entry: ConversationEntry): v
   printer.ascii(']');
 }
 
-/** Short texts decoded lately, by a hash of their bytes (agent and rule ids, file names recur from head to head). */
-const RECENT_TEXTS = 1024;
+/** Short texts decoded lately, by their bytes (agent and rule ids, file names recur from head to head). */
 const RECENT_BYTES = 32;
-const recentBytes = Buffer.alloc(RECENT_TEXTS * RECENT_BYTES);
-const recentLengths = new Int32Array(RECENT_TEXTS).fill(-1);
-const recentTexts: string[] = new Array<string>(RECENT_TEXTS).fill('');
+const recentTexts = new SharedTexts(1024);
 
 /**
  * The UTF-8 text of `bytes` from `start` to `end`: a short one met lately is the string decoded then, so
  * the fold decodes each id about once, and its maps look up a string whose hash V8 has already computed.
  */
 function recurringText(bytes: Buffer, start: number, end: number): string {
-  const length = end - start;
-  if (length > RECENT_BYTES) return utf8Slice(bytes, start, end);
-  let hash = 0x811c9dc5;
-  for (let at = start; at < end; at++) hash = Math.imul(hash ^ (bytes[at] as number), 0x01000193);
-  const slot = (hash >>> 0) % RECENT_TEXTS;
-  const from = slot * RECENT_BYTES;
-  if (recentLengths[slot] === length) {
-    let same = true;
-    for (let i = 0; i < length && same; i++) same = recentBytes[from + i] === bytes[start + i];
-    if (same) return recentTexts[slot] as string;
-  }
+  if (end - start > RECENT_BYTES) return utf8Slice(bytes, start, end);
+  const recent = recentTexts.find(bytes, start, end);
+  if (recent !== undefined) return recent;
   const text = utf8Slice(bytes, start, end);
-  for (let i = 0; i < length; i++) recentBytes[from + i] = bytes[start + i] as number;
-  recentLengths[slot] = length;
-  recentTexts[slot] = text;
+  recentTexts.remember(bytes, start, end, text);
   return text;
 }
 
