@@ -67,7 +67,7 @@ export async function* readJsonLines(input: OpenedInput, options: ReadOptions): 
   // The common record is read from its bytes (with a shard or conversation filter too: the engine keeps the
   // messages it owns, and reading a record whole from its bytes costs less than finding its id in its text).
   const flat = plain ? new FlatRecordReader(plan) : undefined;
-  /** The conversation a line certainly belongs to, when it belongs to another shard or an unwanted conversation. */
+  /** Whether the conversation a line certainly belongs to is another shard's or not asked for (no certain id: no). */
   const elsewhere = (certain: string | undefined) => certain !== undefined && ((shard && !inShard(certain, shard)) || (only && !only.has(certain)));
   for await (const lines of splitLines(input.chunks(), options.maxLineBytes, options.linesBefore)) {
     const batch: ReadEvent[] = [];
