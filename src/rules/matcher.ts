@@ -285,20 +285,23 @@ const needleWidth = () => (Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1;
 
 /**
  * Sets the bits of the needles `text` holds in the presence set at `base` of `words` (which holds zeros
- * there), pairs held side by side included. Without a branch per character: a unit that is nobody's needle
- * (number 0) sets bit 0 of the first word, cleared at the end, and starts no pair.
+ * there), pairs held side by side included. The first word's bits are gathered in a local (with no branch
+ * for the many units that are nobody's needle: number 0 sets its bit 0, cleared at the end), the others
+ * written as found.
  */
 function findNeedles(text: string, words: Int32Array, base: number): void {
+  let low = 0;
   // The pair classes the previous unit is a first character of.
   let previous = 0;
   for (let i = 0; i < text.length; i++) {
     const n = NEEDLE_INDEX[text.charCodeAt(i)] as number;
-    words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
+    if (n < 32) low |= 1 << n;
+    else words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
     const pairs = (PAIR_SECOND[n] as number) & previous;
     if (pairs !== 0) markPairs(pairs, words, base);
     previous = PAIR_FIRST[n] as number;
   }
-  words[base] = (words[base] as number) & ~1;
+  words[base] = (words[base] as number) | (low & ~1);
 }
 
 /** Sets the bits of the pair classes `pairs` (bit k: class k). */
@@ -433,7 +436,7 @@ export interface FoldedTexts {
 // text and needle set is kept with the text it came from, so a conversation whose messages change between
 // two checks (re-sorted, or more of them) never gets a stale one. What is found is kept in arrays shared by
 // all conversations (one is checked at a time), so a conversation costs no arrays of its own: the texts of
-// another conversation, used again, take the arrays back (and find again).
+// another conversation, used again, take the arrays back (and find again where their texts differ).
 let current: ConversationTexts | undefined;
 /** Per message of the current conversation: the text folded or searched, its fold, whether its needles were found. */
 const originals: Array<string | undefined> = [];
@@ -500,15 +503,15 @@ class ConversationTexts implements FoldedTexts {
     return original;
   }
 
-  /** The shared arrays are this conversation's now. */
+  /**
+   * The shared arrays are this conversation's now. Nothing is cleared: a fold and a needle set depend on
+   * their text alone, and textOf forgets them where the text at an index is another one.
+   */
   takeArrays(): void {
     current = this;
     lastMessages = this.messages;
     const size = Math.max(this.messages.length, 1);
     if (size > found.length) grow(size);
-    found.fill(0, 0, size);
-    originals.fill(undefined, 0, size);
-    folds.fill(undefined, 0, size);
   }
 }
 
