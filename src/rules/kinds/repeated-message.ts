@@ -149,11 +149,14 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
   defaultMessage: 'Same message sent again ({count}×): "{match}"',
   schema,
   compile(rule) {
+    // Every agent's normalised texts by key, and each agent's last one: for the conversation being checked
+    // (one at a time), emptied at its start, so checking one makes no maps.
+    const copies = new Map<number, Copy>();
+    const previous = new Map<string, Copy>();
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
-      // Every agent's normalised texts by key, and each agent's last one.
-      const copies = new Map<number, Copy>();
-      const previous = new Map<string, Copy>();
+      copies.clear();
+      previous.clear();
       const { messages } = conversation;
       for (let index = 0; index < messages.length; index++) {
         const message = messages[index] as Message;
@@ -181,6 +184,9 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
         }
         previous.set(agent, copy);
       }
+      // Nothing of this conversation is held past its check.
+      copies.clear();
+      previous.clear();
       return findings;
     };
   },
