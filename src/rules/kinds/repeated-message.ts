@@ -58,7 +58,13 @@ function scanNormal(text: string, capitals: boolean): number {
   const last = text.length - 1;
   let hash = FNV_OFFSET;
   for (let i = 0; i <= last; i++) {
-    let c = foldUnit(text.charCodeAt(i));
+    let c = text.charCodeAt(i);
+    // CJK ideographs and punctuation, most of an agent's text: kept by folding, without case, not whitespace.
+    if (c >= 0x3001 && c <= 0x9fff) {
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      continue;
+    }
+    c = foldUnit(c);
     if (c < 0x80) {
       if (c >= 0x41 && c <= 0x5a) {
         if (!capitals) return NOT_NORMAL;
