@@ -1,14 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldedTexts, PhraseMatcher } from '../../src/rules/matcher.js';
 import { foldWidth } from '../../src/text/fold.js';
 import { agentConversation, reference } from '../helpers/matching.js';
 
 // Needle pairs (two characters side by side every match holds) rule a message out before any RegExp runs.
-// A file of its own: needle numbers are shared by the module, and another file's tests number so many that
-// every later needle shares the last number (where a pair can no longer rule anything out).
+// Needle numbers are shared by the module, and test files share their fork's modules: another file's tests
+// number so many needles that every later one shares the last number, where a pair rules nothing out and a
+// mistake in pairs would show nowhere. So this file takes a copy of the matcher module of its own.
+type Matching = typeof import('../../src/rules/matcher.js');
+const { foldedTexts, PhraseMatcher, needlesOf } = (await import(`../../src/rules/matcher.js?pairs`)) as Matching;
 
 describe('needle pairs', () => {
+  it('are numbered in a module of their own (nothing numbered before this file)', () => {
+    expect(needlesOf('稍等！？。').every((word) => word === 0)).toBe(true);
+  });
+
   // Full-width forms, case, the Kelvin sign and long s, and characters that are nobody's needle between pairs.
   const unit = fc.constantFrom('!', '！', '?', '？', '。', '稍', '等', '难', '道', '吗', 'a', 'A', 'ａ', 'b', 'k', '\u212a', 's', '\u017f', '1', ',', '，', '额', '喂', '说', '好', ' ');
   const text = fc.array(unit, { maxLength: 18 }).map((u) => u.join(''));
