@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../model/message.js';
 import { foldPatternSource, foldUnit, foldWidth, literalSource } from '../text/fold.js';
-import { regexNeedles, requiredRun } from '../text/needles.js';
+import { regexNeeds, requiredRun, type NeedlePair } from '../text/needles.js';
 import { PhraseAutomaton } from '../text/phrase-automaton.js';
 import { regexSource } from './schema.js';
 
@@ -52,6 +52,8 @@ export class PhraseMatcher {
    * fewer): "稍" or "请" for two wait phrases, and "等" or "耐" too. Empty when one of them has no needles.
    */
   private readonly gates: Int32Array[] = [];
+  /** Whether any test of this matcher reads the needles of a text. */
+  private readonly usesNeedles: boolean;
 
   constructor(phrases: readonly string[], patterns: readonly string[], ignoreCase: boolean) {
     const flags = ignoreCase ? 'giu' : 'gu';
@@ -62,39 +64,34 @@ export class PhraseMatcher {
       if (PhraseAutomaton.canCompile(folded, ignoreCase)) this.automaton = new PhraseAutomaton(folded, ignoreCase);
       else this.expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
     }
-    const automatonSets = this.automaton?.needleSets();
-    this.automatonNeeds = automatonSets && automatonSets.length > 0 ? automatonSets.map(needleSetWords) : undefined;
+    const automatonSets = this.automaton?.needleSets().map(needleNumbers);
+    this.automatonNeeds = automatonSets && automatonSets.length > 0 ? automatonSets.map(setWords) : undefined;
     for (const pattern of patterns) this.expressions.push(new RegExp(foldPatternSource(pattern), flags));
-    const expressionSets = this.expressions.map((e) => regexNeedles(e.source, ignoreCase));
-    this.needs = expressionSets.map((sets) => sets?.map(needleSetWords));
+    // Per expression its needle sets as numbers: its pairs first (the rarest), then its characters.
+    const expressionSets = this.expressions.map((e) => {
+      const needs = regexNeeds(e.source, ignoreCase);
+      return needs && [...pairSets(needs.pairs), ...needs.sets.map(needleNumbers)];
+    });
+    this.needs = expressionSets.map((sets) => sets?.map(setWords));
     this.runs = this.expressions.map((e) => requiredRun(e.source));
+    this.usesNeedles = this.automatonNeeds !== undefined || this.needs.some((n) => n !== undefined);
     const sets = [...(this.automaton ? [automatonSets] : []), ...expressionSets];
     if (sets.length > 0 && sets.every((s) => s !== undefined && s.length > 0)) {
-      const parts = sets as string[][][];
+      const parts = sets as number[][][];
       const depth = Math.max(...parts.map((p) => p.length));
-      for (let k = 0; k < depth; k++) this.gates.push(needleSetWords(parts.flatMap((p) => p[Math.min(k, p.length - 1)] as string[])));
+      for (let k = 0; k < depth; k++) this.gates.push(setWords(parts.flatMap((p) => p[Math.min(k, p.length - 1)] as number[])));
     }
   }
 
   /**
-   * Whether expression `i` may match a text (as written) holding the needles `presence` (false when a
-   * needle set or its required run is missing).
+   * Whether expression `i` may match a text (as written) holding the needles at `base` of `presence` (false
+   * when a needle set or its required run is missing).
    */
-  private mayMatch(i: number, text: string, texts: FoldedTexts, index: number): boolean {
+  private mayMatch(i: number, text: string, presence: Int32Array, base: number, width: number): boolean {
     const run = this.runs[i];
     if (run !== undefined && !text.includes(run)) return false;
     const needs = this.needs[i];
-    return needs === undefined || meetsAll(needs, texts, index);
-  }
-
-  /** Whether anything of this matcher may match message `index` (see gates). */
-  private mayHold(texts: FoldedTexts, index: number): boolean {
-    return this.gates.length === 0 || meetsAll(this.gates, texts, index);
-  }
-
-  /** Whether the automaton may find a phrase in message `index`. */
-  private mayScan(texts: FoldedTexts, index: number): boolean {
-    return this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, texts, index);
+    return needs === undefined || meetsAll(needs, presence, base, width);
   }
 
   /** A matcher for a phrase set (see phraseSetSchema). */
@@ -116,10 +113,14 @@ export class PhraseMatcher {
 
   /** findAll on message `index` of a conversation's texts (see foldedTexts). */
   findAllIn(texts: FoldedTexts, index: number): readonly TextMatch[] {
-    if (!this.mayHold(texts, index)) return NO_MATCHES;
+    // The message's needles, read once for every test below.
+    const base = this.usesNeedles ? texts.needleBase(index) : 0;
+    const presence = texts.needleWords;
+    const width = texts.needleWidth;
+    if (!meetsAll(this.gates, presence, base, width)) return NO_MATCHES;
     const text = texts.textAt(index);
     let found: TextMatch[] | undefined;
-    if (this.automaton && this.mayScan(texts, index)) {
+    if (this.automaton && (this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, presence, base, width))) {
       const hits = this.automaton.findAll(text);
       // Arrays made at their size: one grown by push keeps room for 17 (most messages have one hit).
       if (hits.length > 0) found = hits.map((hit) => ({ text: text.slice(hit.start, hit.start + hit.length), offset: hit.start }));
@@ -129,7 +130,7 @@ export class PhraseMatcher {
     let sources = found ? 1 : 0;
     let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, texts, index)) continue;
+      if (!this.mayMatch(i, text, presence, base, width)) continue;
       folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       // Hits of earlier expressions (one expression alone finds each occurrence once, in offset order).
@@ -163,18 +164,21 @@ export class PhraseMatcher {
 
   /** coverage of message `index` of a conversation's texts (see foldedTexts). */
   coverageIn(texts: FoldedTexts, index: number): (start: number, end: number) => boolean {
-    if (!this.mayHold(texts, index)) return NOTHING_COVERED;
+    const base = this.usesNeedles ? texts.needleBase(index) : 0;
+    const presence = texts.needleWords;
+    const width = texts.needleWidth;
+    if (!meetsAll(this.gates, presence, base, width)) return NOTHING_COVERED;
     const text = texts.textAt(index);
     // reach[i]: the furthest end of a match starting at or before i.
     const reach = new Array<number>(text.length + 1).fill(-1);
-    if (this.automaton && this.mayScan(texts, index)) {
+    if (this.automaton && (this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, presence, base, width))) {
       this.automaton.forEach(text, (at, length) => {
         reach[at] = Math.max(reach[at] ?? -1, at + length);
       });
     }
     let folded: string | undefined;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, texts, index)) continue;
+      if (!this.mayMatch(i, text, presence, base, width)) continue;
       folded ??= texts.at(index);
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
@@ -196,12 +200,15 @@ export class PhraseMatcher {
 
   /** test on message `index` of a conversation's texts (see foldedTexts). */
   testIn(texts: FoldedTexts, index: number): boolean {
-    if (!this.mayHold(texts, index)) return false;
+    const base = this.usesNeedles ? texts.needleBase(index) : 0;
+    const presence = texts.needleWords;
+    const width = texts.needleWidth;
+    if (!meetsAll(this.gates, presence, base, width)) return false;
     const text = texts.textAt(index);
-    if (this.automaton && this.mayScan(texts, index) && this.automaton.test(text)) return true;
+    if (this.automaton && (this.automatonNeeds === undefined || meetsAll(this.automatonNeeds, presence, base, width)) && this.automaton.test(text)) return true;
     if (this.expressions.length === 0) return false;
     for (let i = 0; i < this.expressions.length; i++) {
-      if (!this.mayMatch(i, text, texts, index)) continue;
+      if (!this.mayMatch(i, text, presence, base, width)) continue;
       const expression = this.expressions[i] as RegExp;
       expression.lastIndex = 0;
       if (expression.test(texts.at(index))) return true;
@@ -276,32 +283,98 @@ export function needlesOf(text: string): Int32Array {
 /** Words of a presence set for the needles numbered so far. */
 const needleWidth = () => (Math.min(needleCount, MAX_NEEDLE_INDEX) >> 5) + 1;
 
-/** Sets the bits of the needles `text` holds in the presence set at `base` of `words` (which holds zeros there). */
+/**
+ * Sets the bits of the needles `text` holds in the presence set at `base` of `words` (which holds zeros
+ * there), pairs held side by side included. The first word's bits are gathered in a local (with no branch
+ * for the many units that are nobody's needle: number 0 sets its bit 0, cleared at the end), the others
+ * written as found.
+ */
 function findNeedles(text: string, words: Int32Array, base: number): void {
+  let low = 0;
+  // The pair classes the previous unit is a first character of.
+  let previous = 0;
   for (let i = 0; i < text.length; i++) {
     const n = NEEDLE_INDEX[text.charCodeAt(i)] as number;
-    if (n !== 0) words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
+    if (n < 32) low |= 1 << n;
+    else words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
+    const pairs = (PAIR_SECOND[n] as number) & previous;
+    if (pairs !== 0) markPairs(pairs, words, base);
+    previous = PAIR_FIRST[n] as number;
   }
+  words[base] = (words[base] as number) | (low & ~1);
+}
+
+/** Sets the bits of the pair classes `pairs` (bit k: class k). */
+function markPairs(pairs: number, words: Int32Array, base: number): void {
+  for (let rest = pairs; rest !== 0; ) {
+    const k = 31 - Math.clz32(rest);
+    rest ^= 1 << k;
+    const n = PAIR_NUMBERS[k] as number;
+    words[base + (n >> 5)] = (words[base + (n >> 5)] as number) | (1 << (n & 31));
+  }
+}
+
+/**
+ * Pair classes (see NeedlePair), shared by all matchers like the needle characters: each has a needle
+ * number of its own, set in a text's presence when the text holds one of its first characters and right
+ * after it one of its second ones. PAIR_FIRST and PAIR_SECOND give, per needle number, the classes (bit k:
+ * class k) whose first or second characters it numbers. At most 32; a pair past them is not looked for.
+ */
+const PAIR_FIRST = new Int32Array(MAX_NEEDLE_INDEX + 1);
+const PAIR_SECOND = new Int32Array(MAX_NEEDLE_INDEX + 1);
+const PAIR_NUMBERS: number[] = [];
+const MAX_PAIR_CLASSES = 32;
+/** Each class's needle number, by its characters. */
+const pairClasses = new Map<string, number>();
+
+/** The needle number of a pair class, numbered on first use; undefined when no more classes fit. */
+function pairIndex(pair: NeedlePair): number | undefined {
+  const key = `${[...pair.first].sort().join('')}\u0000${[...pair.second].sort().join('')}`;
+  const known = pairClasses.get(key);
+  if (known !== undefined || PAIR_NUMBERS.length === MAX_PAIR_CLASSES) return known;
+  const bit = 1 << PAIR_NUMBERS.length;
+  for (const c of pair.first) {
+    const n = needleIndex(c.charCodeAt(0));
+    PAIR_FIRST[n] = (PAIR_FIRST[n] as number) | bit;
+  }
+  for (const c of pair.second) {
+    const n = needleIndex(c.charCodeAt(0));
+    PAIR_SECOND[n] = (PAIR_SECOND[n] as number) | bit;
+  }
+  // A number of its own, after its characters': a presence found before it (without this pair) is stale.
+  const index = Math.min(++needleCount, MAX_NEEDLE_INDEX);
+  PAIR_NUMBERS.push(index);
+  pairClasses.set(key, index);
+  return index;
+}
+
+/** Each pair as a needle set of its own (one number), for the pairs that could be numbered. */
+function pairSets(pairs: readonly NeedlePair[]): number[][] {
+  const sets: number[][] = [];
+  for (const pair of pairs) {
+    const index = pairIndex(pair);
+    if (index !== undefined) sets.push([index]);
+  }
+  return sets;
 }
 
 const NO_NEEDLES = new Int32Array(0);
 const NOTHING_COVERED = (): boolean => false;
 
-/** A needle set as pairs (word, bits) of its characters' numbers. */
-function needleSetWords(needles: readonly string[]): Int32Array {
+/** The numbers of a set of needle characters. */
+function needleNumbers(needles: readonly string[]): number[] {
+  return needles.map((needle) => needleIndex(needle.charCodeAt(0)));
+}
+
+/** A needle set as pairs (word, bits) of its needles' numbers. */
+function setWords(numbers: readonly number[]): Int32Array {
   const bitsByWord = new Map<number, number>();
-  for (const needle of needles) {
-    const n = needleIndex(needle.charCodeAt(0));
-    bitsByWord.set(n >> 5, (bitsByWord.get(n >> 5) ?? 0) | (1 << (n & 31)));
-  }
+  for (const n of numbers) bitsByWord.set(n >> 5, (bitsByWord.get(n >> 5) ?? 0) | (1 << (n & 31)));
   return Int32Array.from([...bitsByWord].flat());
 }
 
-/** Whether message `index` holds a needle of each set. */
-function meetsAll(sets: readonly Int32Array[], texts: FoldedTexts, index: number): boolean {
-  const base = texts.needleBase(index);
-  const presence = texts.needleWords;
-  const width = texts.needleWidth;
+/** Whether a text holding the needles at `base` of `presence` (`width` words) holds a needle of each set. */
+function meetsAll(sets: readonly Int32Array[], presence: Int32Array, base: number, width: number): boolean {
   for (let s = 0; s < sets.length; s++) if (!meets(sets[s] as Int32Array, presence, base, width)) return false;
   return true;
 }
@@ -363,7 +436,7 @@ export interface FoldedTexts {
 // text and needle set is kept with the text it came from, so a conversation whose messages change between
 // two checks (re-sorted, or more of them) never gets a stale one. What is found is kept in arrays shared by
 // all conversations (one is checked at a time), so a conversation costs no arrays of its own: the texts of
-// another conversation, used again, take the arrays back (and find again).
+// another conversation, used again, take the arrays back (and find again where their texts differ).
 let current: ConversationTexts | undefined;
 /** Per message of the current conversation: the text folded or searched, its fold, whether its needles were found. */
 const originals: Array<string | undefined> = [];
@@ -430,15 +503,15 @@ class ConversationTexts implements FoldedTexts {
     return original;
   }
 
-  /** The shared arrays are this conversation's now. */
+  /**
+   * The shared arrays are this conversation's now. Nothing is cleared: a fold and a needle set depend on
+   * their text alone, and textOf forgets them where the text at an index is another one.
+   */
   takeArrays(): void {
     current = this;
     lastMessages = this.messages;
     const size = Math.max(this.messages.length, 1);
     if (size > found.length) grow(size);
-    found.fill(0, 0, size);
-    originals.fill(undefined, 0, size);
-    folds.fill(undefined, 0, size);
   }
 }
 

@@ -193,13 +193,38 @@ export interface Duration {
 const JOINER = /^(?:\s*(?:,\s*)?(?:and\s+)?)$/i;
 const PAST = /^\s*(?:以前|之前|前|ago(?![A-Za-z]))/i;
 
+const CHINESE = 1;
+const ENGLISH = 2;
+
+/**
+ * Which kinds of component a width-folded text may hold (CHINESE, ENGLISH bits): every Chinese one has a
+ * unit, each written with 时, 钟, 分 or 秒; every English one a unit or "half", with an h, m or s in some
+ * case (or the long s, which /iu matches as s). One pass over the text instead of two RegExp runs: most
+ * wait notices state no time at all.
+ */
+function componentKinds(folded: string): number {
+  let kinds = 0;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    if (c === 0x65f6 || c === 0x949f || c === 0x5206 || c === 0x79d2) kinds |= CHINESE;
+    else {
+      const lower = c | 0x20;
+      if (lower === 0x68 || lower === 0x6d || lower === 0x73 || c === 0x17f) kinds |= ENGLISH;
+    }
+  }
+  return kinds;
+}
+
 /**
  * Every concrete duration in `text`, in order. Adjacent components with falling units are one duration
  * ("1分30秒", "1小时20分", "2 minutes and 30 seconds"). Text is width-folded first ("２分钟" = "2分钟").
+ * `byKind` false (tests only) runs both kinds of component search whatever the text holds.
  */
-export function findDurations(text: string): Duration[] {
+export function findDurations(text: string, byKind = true): Duration[] {
   const folded = foldWidth(text);
-  const components = [...chineseComponents(folded), ...englishComponents(folded)].sort((a, b) => a.start - b.start);
+  const kinds = byKind ? componentKinds(folded) : CHINESE | ENGLISH;
+  if (kinds === 0) return [];
+  const components = [...(kinds & CHINESE ? chineseComponents(folded) : []), ...(kinds & ENGLISH ? englishComponents(folded) : [])].sort((a, b) => a.start - b.start);
   const groups: Component[][] = [];
   for (const c of components) {
     const group = groups[groups.length - 1];

@@ -36,22 +36,67 @@ const MAX_SETS = 3;
  * match holds a character of each set. Undefined when the expression must run on every text.
  */
 export function regexNeedles(source: string, ignoreCase: boolean): string[][] | undefined {
+  return regexNeeds(source, ignoreCase)?.sets;
+}
+
+/** Two characters side by side that every match holds: one of `first`, and right after it one of `second`. */
+export interface NeedlePair {
+  first: string[];
+  second: string[];
+}
+
+/**
+ * At most this many pairs per expression, the smallest first: one is what rules a text out, and the pair
+ * classes the matchers can number (32) are shared by every rule (one each: 31 for zh-CN, 19 for en).
+ */
+const MAX_PAIRS = 1;
+
+/**
+ * regexNeedles, and pairs of sets whose characters every match holds side by side: ("!" or "?", "!" or "?")
+ * for "[!?]{2,}", ("难", "道") for "难道.{0,12}吗". A text with "？" alone holds the needles of "[!?]{2,}" but
+ * not its pair. Pairs are read only from a top-level sequence (no alternation at the top), between two
+ * neighbouring one-character elements that each match at least once (zero-width ones between them allowed),
+ * or inside one that matches at least twice.
+ */
+export function regexNeeds(source: string, ignoreCase: boolean): { sets: string[][]; pairs: NeedlePair[] } | undefined {
   try {
     const reader = new SourceReader(source, ignoreCase);
     const needs = reader.top();
     if (reader.at < source.length || needs.length === 0) return undefined;
-    return needs
+    const sets = needs
       .sort((a, b) => a.size - b.size)
       .slice(0, MAX_SETS)
       .map((need) => [...need]);
+    const seen = new Set<string>();
+    const pairs: NeedlePair[] = [];
+    for (const [first, second] of reader.pairs.sort((a, b) => a[0].size + a[1].size - b[0].size - b[1].size)) {
+      const pair = { first: [...first], second: [...second] };
+      const key = `${pair.first.join('')}\u0000${pair.second.join('')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (pairs.push(pair) === MAX_PAIRS) break;
+    }
+    return { sets, pairs };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
 
+/** What the last atom read was: one character of a known set, zero-width (anchor, \\b, lookaround), or anything else. */
+type AtomKind = 'unit' | 'zero' | 'other';
+
 class SourceReader {
   at = 0;
+  /** Pairs every match holds side by side (see regexNeeds), from the top-level sequence. */
+  readonly pairs: Array<[Set<string>, Set<string>]> = [];
+  /** How many groups the reader is inside. */
+  private depth = 0;
+  private atomKind: AtomKind = 'other';
+  /** The characters of the last atom, when it is a unit. */
+  private atomChars: Set<string> | null = null;
+  /** The least number of times the last element matches. */
+  private min = 1;
 
   constructor(
     private readonly source: string,
@@ -63,6 +108,8 @@ class SourceReader {
     const needs = this.alternative();
     if (this.source[this.at] !== '|') return needs;
     const union = this.alternatives(needs);
+    // An alternation at the top: one alternative's pairs are not held by every match.
+    this.pairs.length = 0;
     return union ? [union] : [];
   }
 
@@ -86,18 +133,30 @@ class SourceReader {
   /** A sequence: every element with a need must be matched. */
   private alternative(): Array<Set<string>> {
     const needs: Array<Set<string>> = [];
+    // The characters of the element just before, when it is one character matched at least once.
+    let previous: Set<string> | null = null;
     while (this.at < this.source.length && this.source[this.at] !== '|' && this.source[this.at] !== ')') {
       const need = this.quantified();
       if (need) needs.push(need);
+      if (this.depth > 0 || this.atomKind === 'zero') continue;
+      const chars = this.atomKind === 'unit' && this.min >= 1 ? this.atomChars : null;
+      if (chars) {
+        if (previous) this.pairs.push([previous, chars]);
+        if (this.min >= 2) this.pairs.push([chars, chars]);
+      }
+      previous = chars;
     }
     return needs;
   }
 
   /** An atom and its quantifier: a minimum of 0 makes it optional (no need). */
   private quantified(): Need {
+    this.atomKind = 'other';
+    this.atomChars = null;
     const need = this.atom();
     const c = this.source[this.at];
     let min = 1;
+    this.min = 1;
     if (c === '*' || c === '?') {
       min = 0;
       this.at++;
@@ -110,23 +169,41 @@ class SourceReader {
       this.at += m[0].length;
     } else return need;
     if (this.source[this.at] === '?') this.at++;
+    this.min = min;
     return min >= 1 ? need : null;
   }
 
   private atom(): Need {
     const c = this.source[this.at] as string;
     if (c === '(') return this.group();
-    if (c === '[') return this.characterClass();
+    if (c === '[') return this.unit(this.characterClass());
     this.at++;
-    if (c === '.' || c === '^' || c === '$') return null;
+    if (c === '^' || c === '$') {
+      this.atomKind = 'zero';
+      return null;
+    }
+    if (c === '.') return null;
     if (c === '\\') {
       const e = this.source[this.at++];
       if (e === undefined) throw new Unsupported();
-      if (e === 'b' || e === 'B' || CLASS_ESCAPES.includes(e)) return null;
-      return this.literal(this.escaped(e));
+      if (e === 'b' || e === 'B') {
+        this.atomKind = 'zero';
+        return null;
+      }
+      if (CLASS_ESCAPES.includes(e)) return null;
+      return this.unit(this.literal(this.escaped(e)));
     }
     if (c === ')' || c === '*' || c === '+' || c === '?' || c === '{' || c === '}' || c === ']' || c === '|') throw new Unsupported();
-    return this.literal(c);
+    return this.unit(this.literal(c));
+  }
+
+  /** Notes an atom that matches one character of `chars` (when known). */
+  private unit(chars: Need): Need {
+    if (chars) {
+      this.atomKind = 'unit';
+      this.atomChars = chars;
+    }
+    return chars;
   }
 
   /** The character an escape (outside or inside a class) stands for, when it is one plain character. */
@@ -155,9 +232,14 @@ class SourceReader {
         this.at = end + 1;
       } else throw new Unsupported();
     }
+    this.depth++;
     const need = this.disjunction();
+    this.depth--;
     if (this.source[this.at] !== ')') throw new Unsupported();
     this.at++;
+    // Set after the group's own elements were read (they set it too).
+    this.atomKind = lookaround ? 'zero' : 'other';
+    this.atomChars = null;
     return lookaround ? null : need;
   }
 

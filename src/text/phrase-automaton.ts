@@ -70,6 +70,13 @@ export class PhraseAutomaton {
     return true;
   }
 
+  /**
+   * The pairs of units every phrase starts with (its first two, as the scan compares them), hashed to bits,
+   * when no phrase is a single unit: a text holding none of them side by side holds no phrase, and the scan
+   * starts at the first one it holds. Undefined when some phrase is a single unit.
+   */
+  private readonly starts: Int32Array | undefined;
+
   /** The first, the second and the last unit of every phrase (see needleSets). */
   private readonly firsts = new Set<number>();
   private readonly seconds = new Set<number>();
@@ -112,6 +119,27 @@ export class PhraseAutomaton {
     this.link();
     this.transitions = new TransitionTable(this.next);
     this.next = new Map();
+    if (phrases.every((phrase) => phrase.length >= 2)) {
+      const starts = new Int32Array(START_WORDS);
+      for (const phrase of phrases) {
+        const bit = startBit(this.canon(phrase.charCodeAt(0)), this.canon(phrase.charCodeAt(1)));
+        starts[bit >> 5] = (starts[bit >> 5] as number) | (1 << (bit & 31));
+      }
+      this.starts = starts;
+    }
+  }
+
+  /** Where the first pair of units that may start a phrase begins (see starts), or -1 for none. */
+  private firstStart(text: string, starts: Int32Array): number {
+    const { ignoreCase } = this;
+    let previous = canonicalUnit(text.charCodeAt(0), ignoreCase);
+    for (let i = 1; i < text.length; i++) {
+      const unit = canonicalUnit(text.charCodeAt(i), ignoreCase);
+      const bit = startBit(previous, unit);
+      if (((starts[bit >> 5] as number) & (1 << (bit & 31))) !== 0) return i - 1;
+      previous = unit;
+    }
+    return -1;
   }
 
   /** Failure and output links, breadth first. */
@@ -190,10 +218,13 @@ export class PhraseAutomaton {
    * hitStarts/hitRanks; returns how many (stops after the first when `firstOnly`).
    */
   private scan(text: string, firstOnly: boolean): number {
-    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd, ignoreCase } = this;
+    const { transitions, fail, ends, outputLink, lengths, used, fromRoot, boundStart, boundEnd, ignoreCase, starts } = this;
     let count = 0;
     let node = 0;
-    for (let i = 0; i < text.length; i++) {
+    // No phrase starts before the first pair of units that may start one: the scan begins there, at the root.
+    const from = starts === undefined ? 0 : this.firstStart(text, starts);
+    if (from < 0) return 0;
+    for (let i = from; i < text.length; i++) {
       const unit = canonicalUnit(text.charCodeAt(i), ignoreCase);
       if (used[unit] === 0) {
         node = 0;
@@ -263,6 +294,15 @@ export class PhraseAutomaton {
   test(text: string): boolean {
     return this.scan(text, true) > 0;
   }
+}
+
+/** Bits in the set of pairs that start phrases (a power of two): 65,536, 8 KB. */
+const START_BITS = 1 << 16;
+const START_WORDS = START_BITS >> 5;
+
+/** The bit of a pair of units (as the scan compares them) in the set of pairs that start phrases. */
+function startBit(first: number, second: number): number {
+  return Math.imul(first ^ (second << 16), 0x9e3779b1) >>> 16;
 }
 
 /** The answer for a text without hits, shared (callers only read it). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findDurations, parseChineseApproximate, parseChineseNumeral } from '../../src/text/duration.js';
 
@@ -92,5 +93,23 @@ describe('findDurations on long or odd input', () => {
 
   it('keeps offsets in UTF-16 units after emoji', () => {
     expect(findDurations('😀请稍等2分钟')).toEqual([{ seconds: 120, text: '2分钟', offset: 5, past: false }]);
+  });
+});
+
+describe('findDurations looks only for the kinds of time a text may hold', () => {
+  it('finds what searching for both kinds finds, on generated texts', () => {
+    const piece = fc.constantFrom('2', '30', '1.5', '两', '十', '半', '个', '分', '钟', '分钟', '秒', '小时', '刻钟', '钟头', '前', ' ', '-', '到', 'half', 'an', 'a', ' hour', ' minute', 'min', 'mins', 's', 'S', 'ſ', 'sec', 'ＭＩＮ', 'Hr', 'ｈ', ' and a half', ' or two', 'ago', '请稍等', '，');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        expect(findDurations(text)).toEqual(findDurations(text, false));
+      }),
+      { numRuns: 3000, seed: 47 },
+    );
+    // Cases the generated ones must hold: each unit alone, full-width letters.
+    for (const text of ['2小时', '3钟头', '1刻钟', '5分半', '2秒钟', '9秒', '2 hrs', '2ＳＥＣ', 'half an hour', '30s']) {
+      expect(findDurations(text).length, text).toBe(1);
+      expect(findDurations(text)).toEqual(findDurations(text, false));
+    }
   });
 });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../src/model/message.js';
 import { foldedTexts, PhraseMatcher } from '../../src/rules/matcher.js';
+import { foldWidth } from '../../src/text/fold.js';
 
 const message = (text: string, timestamp: number): Message => ({ conversationId: 'c', timestamp, role: 'agent', agentId: '1', text, source: { file: 'f', line: timestamp, record: timestamp } });
 
@@ -41,6 +43,27 @@ describe('folded texts shared by the rules of one conversation', () => {
     expect([a.at(0), a.at(1), [...a.needlesAt(0)].some((word) => word !== 0)]).toEqual(['好!!', 'OK', true]);
     expect([0, 1, 2].map((i) => b.at(i))).toEqual(['请稍等', '你好??', '!!']);
     expect([0, 1, 2].map((i) => matcher.testIn(b, i))).toEqual([false, true, true]);
+  });
+
+  it('finds what each text alone finds, whatever conversations came before (texts shared, repeated, moved)', () => {
+    const matcher = new PhraseMatcher(['好的'], ['[!?]{2,}', '稍等'], false);
+    const texts = ['好的！！', '请稍等', 'ＯＫ', '好？？', '您好', '稍 等', '好的'];
+    // Conversations of those very strings (the same objects at the same or another index) checked in turn, some again.
+    const conversations = texts.map((_, k) => ({ id: `c${k}`, meta: {}, messages: [] as Message[] }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(texts.length - 1), fc.array(fc.nat(texts.length - 1), { maxLength: 6 }), fc.boolean()), { minLength: 1, maxLength: 12 }), (steps) => {
+        for (const [which, picks, again] of steps) {
+          const conversation = conversations[which] as Conversation;
+          if (!again) conversation.messages = picks.map((p, i) => message(texts[p] as string, i));
+          const folded = foldedTexts(conversation);
+          conversation.messages.forEach((m, i) => {
+            expect(matcher.findAllIn(folded, i)).toEqual(matcher.findAll(m.text));
+            expect(folded.at(i)).toBe(foldWidth(m.text));
+          });
+        }
+      }),
+      { numRuns: 300, seed: 43 },
+    );
   });
 
   it('finds needles numbered after the texts were searched, however many were numbered before', () => {

@@ -4,20 +4,12 @@ import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.j
 import type { Conversation } from '../../src/model/message.js';
 import { copyKey, hashOf, isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
 import { conversation, msg, runRule } from '../helpers/rules.js';
+import { agentConversation, reference } from '../helpers/matching.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 import { requiredRun } from '../../src/text/needles.js';
 import { loadRuleset } from '../../src/config/load.js';
 
 // The fast paths of matching, each held against the plain code they stand in for.
-
-/** One conversation of agent messages with these texts, in order. */
-function agentConversation(texts: string[]): Conversation {
-  return {
-    id: 'c',
-    messages: texts.map((t, i) => ({ conversationId: 'c', timestamp: i, role: 'agent', text: t, source: { file: 'f', line: i + 1, record: i + 1 } })),
-    meta: {},
-  };
-}
 
 describe('repeated-message normalising', () => {
   const plain = (folded: string) => folded.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -96,26 +88,6 @@ describe('repeated-message normalising', () => {
     expect(runRule(RULE, conversation(msg(0, '7', a), msg(1, '7', b), msg(2, '7', a))).map((f) => f.messageIndex)).toEqual([2]);
   });
 });
-
-/** Every match of each expression on its own, merged as findAll documents (the reference). */
-function reference(phrases: string[], patterns: string[], ignoreCase: boolean, text: string) {
-  const flags = ignoreCase ? 'giu' : 'gu';
-  const folded = foldWidth(text);
-  const expressions: RegExp[] = [];
-  const literals = [...new Set(phrases)].sort((a, b) => b.length - a.length);
-  if (literals.length > 0) expressions.push(new RegExp(literals.map(literalSource).join('|'), flags));
-  for (const p of patterns) expressions.push(new RegExp(foldPatternSource(p), flags));
-  const found: Array<{ text: string; offset: number }> = [];
-  for (const e of expressions) {
-    const earlier = found.length;
-    for (const m of folded.matchAll(e)) {
-      if (m[0].length === 0) continue;
-      if (found.slice(0, earlier).some((f) => f.offset === m.index && f.text.length === m[0].length)) continue;
-      found.push({ text: text.slice(m.index, m.index + m[0].length), offset: m.index });
-    }
-  }
-  return found.sort((a, b) => a.offset - b.offset);
-}
 
 describe('phrase matcher', () => {
   it('finds what each expression finds, whatever the needles of many matchers (shared numbering past its limit)', () => {

@@ -41,6 +41,27 @@ describe('phrase automaton', () => {
     );
   });
 
+  it('finds the same when no phrase is a single unit (the scan starts at the first pair that may start one)', () => {
+    const long = fc.array(unit, { minLength: 2, maxLength: 5 }).map((u) => u.join(''));
+    fc.assert(
+      fc.property(fc.array(long, { minLength: 1, maxLength: 30 }), fc.array(text, { minLength: 1, maxLength: 6 }), fc.boolean(), (phrases, samples, ignoreCase) => {
+        const automaton = new PhraseAutomaton([...new Set(phrases.map(foldWidth))].sort((a, b) => b.length - a.length), ignoreCase);
+        for (const sample of samples) {
+          // Phrases planted in the text too, so most samples hold some.
+          for (const written of [sample, `${sample}${phrases[0] ?? ''}${sample.slice(0, 3)}`, `${phrases[phrases.length - 1] ?? ''}${sample}`]) {
+            const expected = alternation(phrases, written, ignoreCase);
+            expect(automaton.findAll(written), `${JSON.stringify(phrases)} on ${JSON.stringify(written)}`).toEqual(expected.hits);
+            expect(automaton.test(written)).toBe(expected.hits.length > 0);
+            const reach: number[] = [];
+            automaton.forEach(written, (start, length) => reach.push(start, start + length));
+            expect(reach.length).toBeGreaterThanOrEqual(expected.hits.length * 2);
+          }
+        }
+      }),
+      { numRuns: 400, seed: 41 },
+    );
+  });
+
   it('bounds only phrase edges that are letters or digits', () => {
     const matcher = new PhraseMatcher(['hell', '102', '你好'], [], true);
     expect(matcher.findAll('Hello 1024 你好吗 HELL!').map((m) => m.text)).toEqual(['你好', 'HELL']);

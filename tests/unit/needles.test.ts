@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { regexNeedles } from '../../src/text/needles.js';
+import { regexNeedles, regexNeeds } from '../../src/text/needles.js';
 import { PhraseMatcher } from '../../src/rules/matcher.js';
 
 describe('regex needles (characters every match must hold)', () => {
@@ -55,6 +55,57 @@ describe('regex needles (characters every match must hold)', () => {
       }),
       { numRuns: 5000, seed: 11 },
     );
+  });
+
+  it('reads pairs held side by side from a top-level sequence only', () => {
+    const pairs = (source: string, ignoreCase = false) => regexNeeds(source, ignoreCase)?.pairs.map((p) => [p.first.join(''), p.second.join('')]);
+    expect(pairs('[!?]{2,}')).toEqual([['!?', '!?']]);
+    expect(pairs('难道.{0,12}吗')).toEqual([['难', '道']]);
+    expect(pairs('(?:请您?|麻烦您?)?稍等(?:一下)?(?!快递)')).toEqual([['稍', '等']]);
+    expect(pairs('a\\b(?=x)c{1,3}d')).toEqual([['a', 'c']]);
+    expect(pairs('[ab]c')).toEqual([['ab', 'c']]);
+    expect(pairs('[ab]cd')).toEqual([['c', 'd']]);
+    expect(pairs('ok', true)).toEqual([['oO', 'kK\u212a']]);
+    // An optional element, a wide one or a group between them, an alternation at the top: no pair.
+    for (const source of ['谢谢|多谢', 'a?b', 'ab?', 'a.b', 'a(?:x)b', '(?:ab)', '[^a]{2}', 'a\\sb']) expect(pairs(source) ?? []).toEqual([]);
+  });
+
+  it('is sound for pairs: whenever a generated pattern matches a generated text, the text holds each pair side by side', () => {
+    const atom = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('a', 'b', 'K', 's', '你', '。', '\\.', '[ab]', '[你您]') },
+      { weight: 2, arbitrary: fc.constantFrom('.', '\\s', '^', '$', '\\b', '[^a]', '(?:a|b)', '(?=a)', '(?!b)', '(?<=你)', '(?<!吗)') },
+    );
+    const quantifier = fc.constantFrom('', '', '', '?', '*', '+', '{2}', '{0,2}', '{1,3}?', '{2,}');
+    const piece = fc.tuple(atom, quantifier).map(([a, q]) => (['^', '$', '\\b'].includes(a) || a.startsWith('(?=') || a.startsWith('(?!') || a.startsWith('(?<') ? a : a + q));
+    const sequence = fc.array(piece, { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
+    const pattern = fc.oneof(
+      sequence,
+      fc.tuple(sequence, sequence).map(([a, b]) => `${a}|${b}`),
+      fc.tuple(sequence, sequence).map(([a, b]) => `${a}(?:${b})+`),
+      fc.tuple(sequence, sequence, sequence).map(([a, b, c]) => `${a}(?:${b}|${c})`),
+      fc.tuple(sequence, sequence).map(([a, b]) => `(?:${a})?${b}`),
+      fc.tuple(sequence, sequence).map(([a, b]) => `(?!${a})${b}`),
+    );
+    const unit = fc.constantFrom('a', 'a', 'b', 'b', 'k', 'K', '\u212a', 'S', 's', '\u017f', '你', '您', '吗', '。', '.', ' ');
+    const text = fc.array(unit, { maxLength: 12 }).map((c) => c.join(''));
+    let checked = 0;
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 8, maxLength: 16 }), fc.boolean(), (source, texts, ignoreCase) => {
+        const needs = regexNeeds(source, ignoreCase);
+        if (!needs || needs.pairs.length === 0) return;
+        for (const m of texts.flatMap((t) => [...t.matchAll(new RegExp(source, ignoreCase ? 'giu' : 'gu'))])) {
+          if (m[0].length === 0) continue;
+          checked++;
+          for (const { first, second } of needs.pairs) {
+            let held = false;
+            for (let i = 0; i + 1 < m[0].length; i++) if (first.includes(m[0].charAt(i)) && second.includes(m[0].charAt(i + 1))) held = true;
+            expect(held, `${source} on ${JSON.stringify(m[0])}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 6000, seed: 19 },
+    );
+    expect(checked).toBeGreaterThan(150);
   });
 
   it('a matcher finds the same with and without needles, whatever the text', () => {

@@ -58,7 +58,13 @@ function scanNormal(text: string, capitals: boolean): number {
   const last = text.length - 1;
   let hash = FNV_OFFSET;
   for (let i = 0; i <= last; i++) {
-    let c = foldUnit(text.charCodeAt(i));
+    let c = text.charCodeAt(i);
+    // CJK ideographs and punctuation, most of an agent's text: kept by folding, without case, not whitespace.
+    if (c >= 0x3001 && c <= 0x9fff) {
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      continue;
+    }
+    c = foldUnit(c);
     if (c < 0x80) {
       if (c >= 0x41 && c <= 0x5a) {
         if (!capitals) return NOT_NORMAL;
@@ -149,11 +155,14 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
   defaultMessage: 'Same message sent again ({count}×): "{match}"',
   schema,
   compile(rule) {
+    // Every agent's normalised texts by key, and each agent's last one: for the conversation being checked
+    // (one at a time), emptied at its start, so checking one makes no maps.
+    const copies = new Map<number, Copy>();
+    const previous = new Map<string, Copy>();
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
-      // Every agent's normalised texts by key, and each agent's last one.
-      const copies = new Map<number, Copy>();
-      const previous = new Map<string, Copy>();
+      copies.clear();
+      previous.clear();
       const { messages } = conversation;
       for (let index = 0; index < messages.length; index++) {
         const message = messages[index] as Message;
@@ -181,6 +190,9 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
         }
         previous.set(agent, copy);
       }
+      // Nothing of this conversation is held past its check.
+      copies.clear();
+      previous.clear();
       return findings;
     };
   },

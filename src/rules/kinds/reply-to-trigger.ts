@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Conversation } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
-import { foldedTexts, PhraseMatcher, phraseSetSchema } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
 
 const schema = z.strictObject({
   ...commonRuleFields,
@@ -52,8 +52,9 @@ export const replyToTrigger = defineKind<ReplyToTriggerRule>({
           continue;
         }
         if (message.role !== rule.triggerRole || pendingSince !== null) continue;
-        const [hit] = trigger.findAllIn(folded, i);
-        if (!hit || unless?.testIn(folded, i)) continue;
+        const hits = trigger.findAllIn(folded, i);
+        if (hits.length === 0 || unless?.testIn(folded, i)) continue;
+        const hit = hits[0] as TextMatch;
         pendingSince = i;
         if (rule.once && checked > 0) continue;
         checked++;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
+import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 import { foldedTexts, PhraseMatcher, phraseSetSchema } from '../matcher.js';
@@ -39,48 +39,50 @@ export const silenceHandling = defineKind<SilenceHandlingRule>({
     const closing = rule.closing ? PhraseMatcher.of(rule.closing, rule.ignoreCase) : null;
     const gapMs = rule.promptGapSeconds * 1000;
     const afterMs = rule.afterSeconds * 1000;
+    // The times of the prompts counted in the current silent stretch (the first `picked`), for the
+    // conversation being checked: one array for all of them.
+    const picks: number[] = [];
     return (conversation: Conversation): RawFinding[] => {
       const { messages } = conversation;
       const folded = foldedTexts(conversation);
-      let lastTalk = -1;
-      messages.forEach((m, i) => {
-        if (m.role === 'customer' || m.role === rule.role) lastTalk = i;
-      });
+      let lastTalk = messages.length - 1;
+      while (lastTalk >= 0 && messages[lastTalk]?.role !== 'customer' && messages[lastTalk]?.role !== rule.role) lastTalk--;
       const findings: RawFinding[] = [];
       // The current silent stretch: its first agent message, the prompts counted so far, whether it was closed.
       let anchor: number | null = null;
-      let picks: number[] = [];
+      let picked = 0;
       let closed = false;
-      messages.forEach((message, index) => {
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
         if (message.role === 'customer') {
           anchor = null;
           closed = false;
-          return;
+          continue;
         }
-        if (message.role !== rule.role || closed) return;
+        if (message.role !== rule.role || closed) continue;
         const isPrompt = prompt.testIn(folded, index);
         const isClose = closing?.testIn(folded, index) === true || (index === lastTalk && !isPrompt);
         if (anchor === null) {
           anchor = index;
-          picks = [];
+          picked = 0;
         }
-        const start = (messages[anchor] as (typeof messages)[number]).timestamp;
+        const start = (messages[anchor] as Message).timestamp;
         if (!isClose) {
-          const previous = picks[picks.length - 1];
-          if (isPrompt && (previous === undefined ? true : message.timestamp - previous >= gapMs)) picks.push(message.timestamp);
-          return;
+          if (isPrompt && (picked === 0 || message.timestamp - (picks[picked - 1] as number) >= gapMs)) picks[picked++] = message.timestamp;
+          continue;
         }
         closed = true;
         const silence = message.timestamp - start;
-        if (silence <= afterMs) return;
-        const counted = picks.filter((t) => message.timestamp - t >= gapMs).length;
-        if (counted >= rule.prompts) return;
+        if (silence <= afterMs) continue;
+        let counted = 0;
+        for (let k = 0; k < picked; k++) if (message.timestamp - (picks[k] as number) >= gapMs) counted++;
+        if (counted >= rule.prompts) continue;
         findings.push({
           messageIndex: index,
           seconds: Math.round(silence) / 1000,
           data: { prompts: counted, requiredPrompts: rule.prompts, afterSeconds: rule.afterSeconds },
         });
-      });
+      }
       return findings;
     };
   },

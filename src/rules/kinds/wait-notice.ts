@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Conversation } from '../../model/message.js';
+import type { Conversation, Message } from '../../model/message.js';
 import { findDurations } from '../../text/duration.js';
 import { placeholderProblems } from '../../text/template.js';
 import { COMMON_PLACEHOLDERS, defineKind, type AnnouncedWait, type Checker, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
-import { foldedTexts, PhraseMatcher } from '../matcher.js';
+import { foldedTexts, PhraseMatcher, type TextMatch } from '../matcher.js';
 
 const PLACEHOLDERS = ['promisedSeconds', 'graceSeconds'] as const;
 const DEFAULT_LATE_MESSAGE = 'Promised a wait of {promisedSeconds} s but came back after {seconds} s';
@@ -47,6 +47,9 @@ interface Analysis {
   findings: RawFinding[];
 }
 
+/** The analysis of a conversation without wait notices, shared (callers only read it). */
+const NOTHING_FOUND: Analysis = Object.freeze({ waits: Object.freeze([]) as unknown as AnnouncedWait[], findings: Object.freeze([]) as unknown as RawFinding[] });
+
 export const waitNotice = defineKind<WaitNoticeRule>({
   kind: 'wait-notice',
   summary:
@@ -58,17 +61,23 @@ export const waitNotice = defineKind<WaitNoticeRule>({
     const matcher = new PhraseMatcher(rule.phrases, rule.patterns, rule.ignoreCase);
     const graceMs = rule.graceSeconds * 1000;
     const lateTemplate = rule.lateMessage ?? DEFAULT_LATE_MESSAGE;
-    let last: { conversation: Conversation; analysis: Analysis } | null = null;
+    // The conversation analysed last and what was found (checked once for its waits, once for its findings).
+    let lastConversation: Conversation | undefined;
+    let last: Analysis = NOTHING_FOUND;
 
     const analyse = (conversation: Conversation): Analysis => {
-      if (last?.conversation === conversation) return last.analysis;
-      const analysis: Analysis = { waits: [], findings: [] };
+      if (lastConversation === conversation) return last;
+      // Made only when something is found: most conversations announce no wait.
+      let analysis: Analysis = NOTHING_FOUND;
       const { messages } = conversation;
       const folded = foldedTexts(conversation);
-      messages.forEach((message, index) => {
-        if (message.role !== rule.role) return;
-        const [notice] = matcher.findAllIn(folded, index);
-        if (!notice) return;
+      for (let index = 0; index < messages.length; index++) {
+        const message = messages[index] as Message;
+        if (message.role !== rule.role) continue;
+        const notices = matcher.findAllIn(folded, index);
+        if (notices.length === 0) continue;
+        const notice = notices[0] as TextMatch;
+        if (analysis === NOTHING_FOUND) analysis = { waits: [], findings: [] };
         const promise = findDurations(message.text)
           .filter((d) => !d.past)
           .reduce<ReturnType<typeof findDurations>[number] | null>((best, d) => (best === null || d.seconds > best.seconds ? d : best), null);
@@ -76,7 +85,7 @@ export const waitNotice = defineKind<WaitNoticeRule>({
           if (rule.requireTime) {
             analysis.findings.push({ messageIndex: index, match: notice.text, offset: notice.offset, data: { graceSeconds: rule.graceSeconds } });
           }
-          return;
+          continue;
         }
         let returnIndex: number | null = null;
         for (let j = index + 1; j < messages.length; j++) {
@@ -86,8 +95,8 @@ export const waitNotice = defineKind<WaitNoticeRule>({
           }
         }
         analysis.waits.push({ ruleId: rule.id, noticeIndex: index, returnIndex, promisedSeconds: promise.seconds });
-        if (returnIndex === null) return;
-        const waitedMs = (messages[returnIndex] as (typeof messages)[number]).timestamp - message.timestamp;
+        if (returnIndex === null) continue;
+        const waitedMs = (messages[returnIndex] as Message).timestamp - message.timestamp;
         if (waitedMs > promise.seconds * 1000 + graceMs) {
           analysis.findings.push({
             messageIndex: index,
@@ -98,8 +107,9 @@ export const waitNotice = defineKind<WaitNoticeRule>({
             template: lateTemplate,
           });
         }
-      });
-      last = { conversation, analysis };
+      }
+      lastConversation = conversation;
+      last = analysis;
       return analysis;
     };
 
