@@ -53,6 +53,22 @@ export class JsonPrinter {
     this.at = kept;
   }
 
+  /** Where the printer is, relative to the mark (stays true when the buffer is renewed). */
+  get sinceMark(): number {
+    return this.at - this.start;
+  }
+
+  /**
+   * Prints again the `size` bytes printed from `from` (relative to the mark, see sinceMark) on: a copy, for
+   * values that repeat what was just printed (the findings of one conversation and agent).
+   */
+  again(from: number, size: number): void {
+    this.room(size);
+    const start = this.start + from;
+    this.bytes.copyWithin(this.at, start, start + size);
+    this.at += size;
+  }
+
   /** Bytes as they are (a piece of JSON syntax encoded ahead: see syntax()). */
   raw(bytes: Uint8Array): void {
     this.room(bytes.length);
@@ -105,7 +121,12 @@ export class JsonPrinter {
     this.room(6 * text.length + 2);
     const bytes = this.bytes;
     let at = this.at;
-    if (text.length >= NATIVE_FROM && this.native(text)) return;
+    if (text.length >= NATIVE_FROM) {
+      if (this.native(text)) return;
+      // Escapes needed: JSON.stringify (native) makes them, a string that goes at once.
+      this.text(JSON.stringify(text));
+      return;
+    }
     bytes[at++] = QUOTE;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
