@@ -121,12 +121,7 @@ export class JsonPrinter {
     this.room(6 * text.length + 2);
     const bytes = this.bytes;
     let at = this.at;
-    if (text.length >= NATIVE_FROM) {
-      if (this.native(text)) return;
-      // Escapes needed: JSON.stringify (native) makes them, a string that goes at once.
-      this.text(JSON.stringify(text));
-      return;
-    }
+    if (text.length >= NATIVE_FROM && this.native(text)) return;
     bytes[at++] = QUOTE;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -217,8 +212,11 @@ export class JsonPrinter {
 }
 
 const QUOTE = 0x22;
-/** Strings this long or longer are encoded natively (see native): below it, a call costs more than the loop. */
-const NATIVE_FROM = 16;
+/**
+ * Strings this long or longer are encoded natively (see native): below it, the call and the scan for escapes
+ * after it cost more than the loop (for Chinese text, three bytes a unit to scan, up to about 60 units).
+ */
+const NATIVE_FROM = 64;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 const HEX = '0123456789abcdef';
