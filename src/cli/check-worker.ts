@@ -4,9 +4,11 @@ import type { CheckWorkerData } from './check.js';
 import { selectedConversations, settingsFrom } from './check-settings.js';
 import type { Io } from './io.js';
 import { formatTimeline } from '../report/transcripts.js';
+import { adoptPacks } from '../config/parse.js';
 
 /** One worker thread of `chatlint check --jobs N`: the same settings as the main thread, then the engine's worker loop. */
-const { options, memoryBudgetBytes, labels, timelines } = workerData as CheckWorkerData;
+const { options, memoryBudgetBytes, labels, timelines, packs } = workerData as CheckWorkerData;
+adoptPacks(packs);
 const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 const settings = await settingsFrom(options, io);
 if (parentPort) {

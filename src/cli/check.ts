@@ -1,4 +1,5 @@
 import type { Ruleset } from '../config/ruleset.js';
+import { learnedPacks, type BuiltPacks } from '../config/parse.js';
 import { ChatlintError, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { descriptorIdentity, discoverFiles, fileIdentity, refuseOverwrite } from '../input/discover.js';
 import type { InputEvent } from '../input/events.js';
@@ -42,6 +43,8 @@ export interface CheckWorkerData {
   labels: Array<[path: string, label: string]> | undefined;
   /** The HTML report's timelines are printed in the worker (formatTimeline), in this zone. */
   timelines?: { timezone: string } | undefined;
+  /** The rule files this thread parsed and the rules it validated: the worker takes them as checked (adoptPacks). */
+  packs: BuiltPacks;
 }
 
 /** A partial report as `--shard` writes it (see partial-file.ts): the engine's part, plus what the formatter needs later. */
@@ -260,6 +263,7 @@ export async function readAndCheck(
             memoryBudgetBytes: Math.floor(memoryBudgetBytes / jobs),
             labels: reading.labels && [...reading.labels],
             timelines: timelines && { timezone: timelines.timezone },
+            packs: learnedPacks(),
           };
           const pieces: PieceCheck = {
             workerUrl: CHECK_WORKER, workerData, jobs, files: inputs, readOptions: reading, forced: options.inputFormat, minRangeBytes,

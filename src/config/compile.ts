@@ -7,7 +7,7 @@ import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { placeholderProblems } from '../text/template.js';
 import { readPack } from './extends.js';
 import { countPhrases, MAX_RULE_PHRASES, type RuleFileLimits } from './limits.js';
-import { describeIssues, formatPath, lineSuffix, PARSE_CONFIG, validatedAtBuild } from './parse.js';
+import { describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, validatedAtBuild } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
 import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { keyedByInput } from '../model/records.js';
@@ -47,11 +47,13 @@ export function compileRuleText(text: string, label: string, origin = label, lim
       problems.push(`${where(['kind'])}: ${what} (known kinds: ${known})`);
       continue;
     }
-    const parsed = validatedAtBuild(kind, entry) ?? withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, PARSE_CONFIG));
+    const built = validatedAtBuild(kind, entry);
+    const parsed = built ?? withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, PARSE_CONFIG));
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, at, source.label, source.file, kind.schema));
       continue;
     }
+    if (!built) learnValidated(entry, parsed.data);
     const rule = parsed.data;
     // zod builds records on a plain object, where a key "__proto__" is lost: the validated filter is copied
     // onto a null-prototype object, so metadata named like Object.prototype's properties is filtered like any other.

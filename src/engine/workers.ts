@@ -518,6 +518,14 @@ async function* untilStopped(events: AsyncIterable<InputEvent>, stopped: () => b
   }
 }
 
+/**
+ * A worker's young generation. Round five set 8 MB, when a worker held its messages as objects until they were
+ * evicted (50–60 MB off two workers' peak for ~2% more time). Held as fields they are far fewer objects, and at
+ * 8 MB a worker scavenged four times as often as this thread: 987 scavenges, 5.4 s of pauses, on a 1 GB night
+ * with two threads. At 24 MB it uses ~3 s less CPU in all for a few MB more peak RSS (docs/performance.md, round twelve).
+ */
+const WORKER_YOUNG_GENERATION_MB = 24;
+
 /** Messages per post when a worker sends back what it read again. */
 const MESSAGES_PER_POST = 2000;
 
@@ -599,9 +607,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
     };
     workHere().catch(fail);
     for (let w = 0; w < Math.min(run.jobs, pieces.length) - 1; w++) {
-      // A worker's messages live until evicted, so a large young generation only adds to peak RSS: 8 MB took
-      // 50–60 MB off two workers' peak for ~2% more time (docs/performance.md, round five).
-      const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if (failed) return;
