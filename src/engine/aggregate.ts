@@ -16,7 +16,6 @@ import { isoTimestamp } from './apply-rules.js';
 import { EntryStore, parseElements, waiverKey, type EntryList } from './entry-store.js';
 import type { ConversationEntry } from './entry.js';
 import { keyedByInput, own } from '../model/records.js';
-import { releasePiece } from './piece-pool.js';
 
 // The entry type lives on its own so the store and the sink need not import this file (no import loop).
 export type { ConversationEntry } from './entry.js';
@@ -315,12 +314,8 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
   const fromEntries = <T>(list: EntryList): Iterable<T> =>
     printedList(
       function* () {
-        // A piece of many entries' lists at a time (one JSON.parse per piece, not per entry), given back once parsed.
-        for (const piece of store.printedPieces(list)) {
-          const elements = parseElements<T>(piece);
-          releasePiece(piece);
-          yield* elements;
-        }
+        // Each list is parsed before the next is read (its view is good until then).
+        for (const printed of store.printedLists(list)) yield* parseElements<T>(printed);
       },
       () => store.printedPieces(list),
     );

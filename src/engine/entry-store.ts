@@ -1137,6 +1137,14 @@ export class EntryStore implements EntrySink {
     if (last !== undefined) yield last;
   }
 
+  /**
+   * The same lists one entry at a time (none for an entry whose list is empty), for a pass that parses them:
+   * each view is good until the next is asked for (the chunk it is in is read into again).
+   */
+  *printedLists(list: EntryList): Generator<Uint8Array> {
+    for (const walk = this.listWalk(list); walk.next(); ) yield walk.bytes.subarray(walk.start, walk.end);
+  }
+
   /** A walk over one list of the entries that count, in report order (see printedPieces). */
   private listWalk(list: EntryList): ListWalk {
     const index = LIST_INDEX[list];
