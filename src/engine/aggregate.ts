@@ -349,5 +349,7 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
 
 /** Orders ids as people expect: "A9" before "A10", numbers by value. */
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return ID_ORDER.compare(a, b);
 }
+// What a.localeCompare(b, 'en', { numeric: true }) does, with the collator made once, not per comparison.
+const ID_ORDER = new Intl.Collator('en', { numeric: true });

@@ -322,7 +322,7 @@ export class EntryPacker {
 
   constructor(private readonly transfers = false) {}
 
-  /** The entries packed into the current slab (their views move if it is trimmed). */
+  /** The entries packed into the current slab (they move if it is trimmed). */
   private inSlab: PackedEntry[] = [];
 
   /** Prints into the current slab; a full slab is left to the entries in it (see renew). */
@@ -366,22 +366,22 @@ export class EntryPacker {
     this.slab = printer.bytes;
     this.used = printer.at;
     const sizes: PackedEntry['sizes'] = [this.used - start - lists, conversationSize, findingsSize, waivedSize];
-    const packed = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, bytes: this.slab.subarray(start, this.used) };
+    const packed: PackedEntry = { startedAt: summary.startedAt, conversationId: summary.conversationId, sizes, slab: this.slab, at: start };
     if (this.transfers) this.inSlab.push(packed);
     return packed;
   }
 
   /**
    * The slabs of the entries packed since the last call, to transfer with them; later entries go to a new
-   * slab. A slab mostly empty is trimmed first (its entries' views moved to the copy), so the receiver holds
-   * no empty space.
+   * slab. A slab mostly empty is trimmed first (its entries moved to the copy, at the same places), so the
+   * receiver holds no empty space.
    */
   release(): ArrayBuffer[] {
     if (this.used > 0) {
       if (this.used < this.slab.length * 0.75) {
         const trimmed = Buffer.allocUnsafeSlow(this.used);
         this.slab.copy(trimmed, 0, 0, this.used);
-        for (const packed of this.inSlab) packed.bytes = trimmed.subarray(packed.bytes.byteOffset - this.slab.byteOffset, packed.bytes.byteOffset - this.slab.byteOffset + packed.bytes.length);
+        for (const packed of this.inSlab) packed.slab = trimmed;
         this.slab = trimmed;
       }
       this.filled.push(this.slab.buffer as ArrayBuffer);
@@ -502,14 +502,14 @@ class HeldEntry extends StoredEntry {
 
   head(): HeadReader {
     const [line, conversation, findings, waived] = this.held.sizes;
-    const lists = conversation + findings + waived;
+    const lists = this.held.at + conversation + findings + waived;
     return headIn(this.held.bytes, lists, lists + line);
   }
 
   printed(list: EntryList): Uint8Array {
     const index = LIST_INDEX[list];
-    const start = listStart(this.held.sizes, index);
-    const end = listStart(this.held.sizes, index + 1);
+    const start = this.held.at + listStart(this.held.sizes, index);
+    const end = this.held.at + listStart(this.held.sizes, index + 1);
     return start === end ? EMPTY : this.held.bytes.subarray(start, end);
   }
 }
@@ -526,7 +526,17 @@ function listStart(sizes: PackedEntry['sizes'], index: number): number {
 interface Held {
   key: SortKey;
   sizes: PackedEntry['sizes'];
+  /** The slab its bytes are in, from `at` on (see PackedEntry). */
   bytes: Buffer;
+  at: number;
+}
+
+/**
+ * Copies `from` bytes `start` to `end` into `to` at `at`: what from.copy(to, at, start, end) does for a range
+ * known to fit, at half its cost (Buffer's copy checks its arguments and makes the same view besides).
+ */
+function copyInto(to: Uint8Array, at: number, from: Uint8Array, start: number, end: number): void {
+  to.set(new Uint8Array(from.buffer, from.byteOffset + start, end - start), at);
 }
 
 const NEWLINE = 10;
@@ -561,7 +571,7 @@ class LevelFile {
     if (this.pendingBytes + size > this.pending.length) this.flush();
     if (size > this.pending.length) writeAll(this.fd, from, start, size, this.size);
     else {
-      from.copy(this.pending, this.pendingBytes, start, end);
+      copyInto(this.pending, this.pendingBytes, from, start, end);
       this.pendingBytes += size;
     }
     this.size += size;
@@ -748,13 +758,13 @@ const keyQuotes: number[] = [0, 0, 0, 0];
 const byHeldKey = (a: Held, b: Held) => compareKeys(a.key, b.key);
 
 /** Appends a held entry to a run (the lists, then the line in its bytes: see PackedEntry). */
-function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes }: Held, files: Level): void {
-  const lists = conversation + findings + waived;
+function appendHeld({ key, sizes: [line, conversation, findings, waived], bytes, at }: Held, files: Level): void {
+  const lists = at + conversation + findings + waived;
   (files[0] as LevelFile).append(bytes, lists, lists + line);
   (files[0] as LevelFile).appendNumberLine(key[2]);
-  (files[1] as LevelFile).append(bytes, 0, conversation);
-  (files[2] as LevelFile).append(bytes, conversation, conversation + findings);
-  (files[3] as LevelFile).append(bytes, conversation + findings, lists);
+  (files[1] as LevelFile).append(bytes, at, at + conversation);
+  (files[2] as LevelFile).append(bytes, at + conversation, at + conversation + findings);
+  (files[3] as LevelFile).append(bytes, at + conversation + findings, lists);
 }
 
 /** The entries still held, in key order (see RunCursor). */
@@ -781,7 +791,7 @@ class HeldCursor implements Cursor {
     return this.current.sizes[1 + list] as number;
   }
 }
-const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER };
+const EMPTY_HELD: Held = { key: ['', '', 0], sizes: [0, 0, 0, 0], bytes: EMPTY_BUFFER, at: 0 };
 
 
 
@@ -895,7 +905,7 @@ class ListWalk {
         const held = this.held[this.nextHeld++] as Held;
         if (size === 0) continue;
         this.bytes = held.bytes;
-        this.start = listStart(held.sizes, this.index);
+        this.start = held.at + listStart(held.sizes, this.index);
       } else if ((source & 1) === 0 || size === 0) {
         reader.skip(size);
         continue;
@@ -933,7 +943,7 @@ class PieceJoiner {
       this.piece[this.at++] = COMMA;
       this.piece[this.at++] = NEWLINE;
     }
-    from.copy(this.piece, this.at, start, end);
+    copyInto(this.piece, this.at, from, start, end);
     this.at += size;
     return full;
   }
@@ -964,6 +974,9 @@ class PieceJoiner {
 export class EntryStore implements EntrySink {
   private held: Held[] = [];
   private heldBytes = 0;
+  /** The slab of the last entry added, and the Buffer over it. */
+  private lastSlab: Uint8Array = EMPTY_BUFFER;
+  private lastBuffer: Buffer = EMPTY_BUFFER;
   private nextSeq = 0;
   /** Per superseded conversation: entries added before this sequence number do not count. */
   private readonly superseded = new Map<string, number>();
@@ -992,10 +1005,15 @@ export class EntryStore implements EntrySink {
     this.addPacked(this.packer.pack(entry));
   }
 
-  addPacked({ startedAt, conversationId, sizes, bytes }: PackedEntry): void {
+  addPacked({ startedAt, conversationId, sizes, slab, at }: PackedEntry): void {
     if (this.sealed) throw new Error('EntryStore: add after reading began');
-    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes: asBuffer(bytes) });
-    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + bytes.length;
+    // Entries come slab by slab: a slab posted by a worker (a Uint8Array) is made a Buffer once.
+    if (slab !== this.lastSlab) {
+      this.lastSlab = slab;
+      this.lastBuffer = asBuffer(slab);
+    }
+    this.held.push({ key: [startedAt, conversationId, this.nextSeq++], sizes, bytes: this.lastBuffer, at });
+    this.heldBytes += HELD_OVERHEAD_BYTES + 2 * (startedAt.length + conversationId.length) + sizes[0] + sizes[1] + sizes[2] + sizes[3];
     if (this.heldBytes > this.budgetBytes) this.spillHeld();
   }
 
@@ -1154,6 +1172,8 @@ export class EntryStore implements EntrySink {
     this.folder = undefined;
     this.runs = [];
     this.held = [];
+    this.lastSlab = EMPTY_BUFFER;
+    this.lastBuffer = EMPTY_BUFFER;
   }
 }
 

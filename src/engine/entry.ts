@@ -32,9 +32,11 @@ export interface PackedEntry {
   conversationId: string;
   /**
    * Bytes of each part: the start of its line in a run's heads file (its key and lists' sizes as JSON, so a
-   * tab or newline in an id is escaped; a tab; its head; a tab), then its lists. In `bytes` the lists come
+   * tab or newline in an id is escaped; a tab; its head; a tab), then its lists. In its bytes the lists come
    * first, in this order, and the line last.
    */
   sizes: [line: number, conversation: number, findings: number, waived: number];
-  bytes: Uint8Array;
+  /** The slab its bytes are in (shared with the entries packed next to it: no view is made per entry), from `at` on. */
+  slab: Uint8Array;
+  at: number;
 }

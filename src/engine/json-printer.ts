@@ -53,6 +53,22 @@ export class JsonPrinter {
     this.at = kept;
   }
 
+  /** Where the printer is, relative to the mark (stays true when the buffer is renewed). */
+  get sinceMark(): number {
+    return this.at - this.start;
+  }
+
+  /**
+   * Prints again the `size` bytes printed from `from` (relative to the mark, see sinceMark) on: a copy, for
+   * values that repeat what was just printed (the findings of one conversation and agent).
+   */
+  again(from: number, size: number): void {
+    this.room(size);
+    const start = this.start + from;
+    this.bytes.copyWithin(this.at, start, start + size);
+    this.at += size;
+  }
+
   /** Bytes as they are (a piece of JSON syntax encoded ahead: see syntax()). */
   raw(bytes: Uint8Array): void {
     this.room(bytes.length);
@@ -196,8 +212,11 @@ export class JsonPrinter {
 }
 
 const QUOTE = 0x22;
-/** Strings this long or longer are encoded natively (see native): below it, a call costs more than the loop. */
-const NATIVE_FROM = 16;
+/**
+ * Strings this long or longer are encoded natively (see native): below it, the call and the scan for escapes
+ * after it cost more than the loop (for Chinese text, three bytes a unit to scan, up to about 60 units).
+ */
+const NATIVE_FROM = 64;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 const HEX = '0123456789abcdef';

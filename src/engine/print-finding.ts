@@ -8,6 +8,7 @@ import { handPrintedText, hasKeys, isPlainObject, printByHandOr, printedText, Sh
  * another type, a toJSON) is printed by jsonElements itself: the text is always exactly JSON.stringify's.
  */
 export function printFindingsInto(printer: JsonPrinter, findings: readonly Finding[]): void {
+  last.agentSize = 0;
   for (let i = 0; i < findings.length; i++) {
     if (i > 0) printer.ascii(',\n');
     printByHandOr(printer, findings[i] as Finding, printByHand, stringified);
@@ -21,6 +22,7 @@ export function printFindings(findings: readonly Finding[]): string {
 
 /** Whether a finding is printed by hand (it has the shape checking makes). */
 export function printsByHand(finding: Finding): boolean {
+  last.agentSize = 0;
   return handPrintedText(finding, printByHand) !== undefined;
 }
 
@@ -69,6 +71,24 @@ const sharedFile = new SharedPrints((printer, file) => {
   printer.raw(SOURCE_LINE);
 });
 
+/**
+ * The finding printed last in this list: its rule and agent fields, and where (relative to the mark, see
+ * JsonPrinter.again) its start and its agent's part lie. The findings of one conversation share the
+ * conversation id and mostly the agent and rule: those parts are copied, not printed again.
+ */
+const last = {
+  ruleId: '',
+  kind: '',
+  severity: '',
+  agentId: null as string | null,
+  agentName: null as string | null,
+  conversationId: '',
+  /** Where the finding starts; where its agent id starts; bytes from there to the message index's value (0: none kept). */
+  start: 0,
+  agentFrom: 0,
+  agentSize: 0,
+};
+
 /** Prints a finding by hand; false (something printed, to be taken back) when it is not of the shape checking makes. */
 function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(finding) || !hasKeys(finding, FINDING_KEYS)) return false;
@@ -82,13 +102,37 @@ function printByHand(printer: JsonPrinter, finding: Finding): boolean {
   if (!isPlainObject(source) || !hasKeys(source, SOURCE_KEYS)) return false;
   const { file, line, record } = source as Record<keyof Finding['source'], unknown>;
   if (typeof file !== 'string' || !isNullableNumber(line) || typeof record !== 'number') return false;
-  sharedStart.into(printer, ruleId, kind, severity);
-  printer.nullableString(agentId);
-  printer.raw(AGENT_NAME);
-  printer.nullableString(agentName);
-  printer.raw(CONVERSATION_ID);
-  printer.string(conversationId);
-  printer.raw(MESSAGE_INDEX);
+  const start = printer.sinceMark;
+  let agentFrom: number;
+  if (last.agentSize > 0 && agentId === last.agentId && agentName === last.agentName && conversationId === last.conversationId) {
+    if (ruleId === last.ruleId && kind === last.kind && severity === last.severity) {
+      // The same rule's finding again: its whole start, to the message index, is the last one's.
+      agentFrom = start + (last.agentFrom - last.start);
+      printer.again(last.start, last.agentFrom - last.start + last.agentSize);
+    } else {
+      sharedStart.into(printer, ruleId, kind, severity);
+      agentFrom = printer.sinceMark;
+      printer.again(last.agentFrom, last.agentSize);
+    }
+  } else {
+    sharedStart.into(printer, ruleId, kind, severity);
+    agentFrom = printer.sinceMark;
+    printer.nullableString(agentId);
+    printer.raw(AGENT_NAME);
+    printer.nullableString(agentName);
+    printer.raw(CONVERSATION_ID);
+    printer.string(conversationId);
+    printer.raw(MESSAGE_INDEX);
+  }
+  last.ruleId = ruleId;
+  last.kind = kind;
+  last.severity = severity;
+  last.agentId = agentId;
+  last.agentName = agentName;
+  last.conversationId = conversationId;
+  last.start = start;
+  last.agentFrom = agentFrom;
+  last.agentSize = printer.sinceMark - agentFrom;
   printer.number(messageIndex);
   printer.raw(TIMESTAMP);
   printer.string(timestamp);

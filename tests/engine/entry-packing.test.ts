@@ -48,7 +48,7 @@ describe('packed entries', () => {
     const packed = entries.map((entry) => packer.pack(entry));
     const slabs = packer.release();
     // The slab was mostly empty: it was trimmed to what the entries use.
-    expect(slabs.reduce((sum, slab) => sum + slab.byteLength, 0)).toBe(packed.reduce((sum, p) => sum + p.bytes.length, 0));
+    expect(slabs.reduce((sum, slab) => sum + slab.byteLength, 0)).toBe(packed.reduce((sum, p) => sum + p.sizes.reduce((a, b) => a + b, 0), 0));
     const posted = await throughPort(packed, slabs);
     for (const budget of [0, 3_000, Number.POSITIVE_INFINITY]) {
       for (const [how, add] of [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { flatHead, HeadReader, printHeadInto, type FlatHead } from '../../src/engine/entry-store.js';
 import type { ConversationEntry } from '../../src/engine/entry.js';
-import { printedText } from '../../src/engine/json-printer.js';
-import { printFindings, printsByHand } from '../../src/engine/print-finding.js';
+import { JsonPrinter, printedText } from '../../src/engine/json-printer.js';
+import { printFindings, printFindingsInto, printsByHand } from '../../src/engine/print-finding.js';
 import { jsonElements, type Finding } from '../../src/model/report.js';
 import { keyedByInput } from '../../src/model/records.js';
 import { ADVERSARIAL, pick, randomNumber, randomString, seeded } from '../helpers/random-json.js';
@@ -53,6 +53,37 @@ describe('printFindings', () => {
         source: { file: pick(random, files), line: Math.floor(random() * 100), record: Math.floor(random() * 100) },
       }));
       expect(printFindings(findings), JSON.stringify(findings)).toBe(jsonElements(findings));
+    }
+  });
+
+  it('prints runs of findings that share conversation, agent and rule (their start copied from the last one) as JSON.stringify does, in a buffer renewed midway', () => {
+    const random = seeded(57);
+    const conversations = [...Array.from({ length: 3 }, () => randomString(random)), 'N00000001-22ef'];
+    const agents = [null, '3007', '3008', ...Array.from({ length: 2 }, () => randomString(random))];
+    const names = [null, '客服3007（安琪）', ...Array.from({ length: 2 }, () => randomString(random))];
+    // Rules that share an id or a kind with another (each part of the start must decide).
+    const rules = [['rule-a', 'forbidden-phrase', 'error'], ['rule-a', 'forbidden-phrase', 'warning'], ['rule-a', 'response-time', 'error'], ['rule-b', 'forbidden-phrase', 'error'], [randomString(random), randomString(random), 'info']] as const;
+    for (let i = 0; i < 600; i++) {
+      const conversationId = pick(random, conversations);
+      const findings: Finding[] = [];
+      for (let n = Math.floor(random() * 14); n > 0; n--) {
+        const [ruleId, kind, severity] = pick(random, rules);
+        const finding = { ...randomFinding(random), ruleId, kind, severity, conversationId: random() < 0.9 ? conversationId : pick(random, conversations) };
+        // Mostly the last finding's agent (a copy of its strings now and then, equal but not the same string).
+        const previous = findings[findings.length - 1];
+        const same = previous !== undefined && random() < 0.7;
+        finding.agentId = same ? (random() < 0.5 ? previous.agentId : previous.agentId === null ? null : `${previous.agentId} `.trimEnd()) : pick(random, agents);
+        finding.agentName = same && random() < 0.9 ? previous.agentName : pick(random, names);
+        // Now and then one of another shape, printed by JSON.stringify between hand-printed ones.
+        findings.push(random() < 0.05 ? ({ ...finding, extra: true } as Finding) : finding);
+      }
+      // The mark past the start of the buffer; the buffer often small, renewed (the text since the mark moved to a new one) as the list grows.
+      let buffer = Buffer.alloc(random() < 0.5 ? 64 : 1 << 16);
+      const printer = new JsonPrinter(buffer, 0, (least) => (buffer = Buffer.alloc(least + Math.floor(random() * 200))));
+      printer.ascii('before');
+      printer.mark();
+      printFindingsInto(printer, findings);
+      expect(printer.bytes.toString('utf8', printer.marked, printer.at), JSON.stringify(findings)).toBe(jsonElements(findings));
     }
   });
 

@@ -16,8 +16,8 @@ export function pick<T>(random: () => number, items: readonly T[]): T {
 export function randomString(random: () => number): string {
   if (random() < 0.5) return pick(random, ADVERSARIAL);
   let text = '';
-  // Now and then a long one: printers take another path for strings of 16 units or more.
-  for (let n = Math.floor(random() * (random() < 0.3 ? 40 : 8)); n > 0; n--) text += random() < 0.3 ? pick(random, ADVERSARIAL) : String.fromCharCode(Math.floor(random() * 0x10000));
+  // Now and then a long one: printers take another path for strings of 64 units or more.
+  for (let n = Math.floor(random() * (random() < 0.3 ? 100 : 8)); n > 0; n--) text += random() < 0.3 ? pick(random, ADVERSARIAL) : String.fromCharCode(Math.floor(random() * 0x10000));
   return text;
 }
 
