@@ -106,43 +106,34 @@ export class ConversationCollector {
  * and ~160 bytes besides the text; here it is four list slots (six when its agent differs from the last). They
  * are made again, with the reader's keys in its order, when the conversation is grouped (then they die young).
  */
-/**
- * A conversation being grouped. A class, not an object literal, so its objects have hidden classes of their own:
- * as literals they shared V8's transitions with every object written `{ id, messages, … }` (a grouped
- * Conversation holds another kind of array there), and what those store can make the hot code's classes stale
- * (SOURCE_SHAPE in model/message.ts tells what that once cost).
- */
-class Held {
+interface Held {
+  id: string;
   /** The messages held: COMPACT while they are held as fields. */
-  messages: Message[] = COMPACT;
+  messages: Message[];
   /** Per message held as fields: its text, then its agent id and name when they differ from the last held (see SPEAKER). */
-  strings: Array<string | undefined> = [];
+  strings: Array<string | undefined>;
   /** Per message held as fields: its time, line (-1 when not known), and its record, role and SPEAKER packed in one (see holdFields). */
-  numbers: number[] = [];
+  numbers: number[];
   /** The agent id and name last held in `strings`. */
-  agentId: string | undefined = undefined;
-  agentName: string | undefined = undefined;
+  agentId: string | undefined;
+  agentName: string | undefined;
+  bytes: number;
+  last: number;
+  /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
+  first: number;
+  /** The last line its messages came from (the window's end when `first` is not 0). */
+  lastLine: number;
+  /** The time of the last message added. */
+  lastTime: number;
+  /** The earliest time of its messages (its first once they are ordered). */
+  firstTime: number;
   /** Whether messages came in time order, and whether two of them (then next to each other) share a time. */
-  inOrder = true;
-  sameTimes = false;
-
-  constructor(
-    readonly id: string,
-    public bytes: number,
-    public last: number,
-    /** The first line its messages came from, 0 when a message's line is not known (as lineWindow's). */
-    public first: number,
-    /** The last line its messages came from (the window's end when `first` is not 0). */
-    public lastLine: number,
-    /** The time of the last message added. */
-    public lastTime: number,
-    /** The earliest time of its messages (its first once they are ordered). */
-    public firstTime: number,
-    /** Whether a message carries metadata. */
-    public meta: boolean,
-    /** The file every message came from, undefined once they came from two. */
-    public file: string | undefined,
-  ) {}
+  inOrder: boolean;
+  sameTimes: boolean;
+  /** Whether a message carries metadata. */
+  meta: boolean;
+  /** The file every message came from, undefined once they came from two. */
+  file: string | undefined;
 }
 
 const NUMBERS_PER = 3;
@@ -303,7 +294,24 @@ export class EvictingGrouper {
       }
       const { source, timestamp } = message;
       const line = source.line ?? 0;
-      const held = new Held(id, bytes, ++this.clock, line, line, timestamp, timestamp, message.meta !== undefined, source.file);
+      const held: Held = {
+        id,
+        messages: COMPACT,
+        strings: [],
+        numbers: [],
+        agentId: undefined,
+        agentName: undefined,
+        bytes,
+        last: ++this.clock,
+        first: line,
+        lastLine: line,
+        lastTime: timestamp,
+        firstTime: timestamp,
+        inOrder: true,
+        sameTimes: false,
+        meta: message.meta !== undefined,
+        file: source.file,
+      };
       if (!holdFields(held, message)) held.messages = [message];
       this.held.set(id, held);
     }
@@ -408,7 +416,7 @@ export function lineWindow(messages: readonly Message[]): LineWindow {
   for (const m of messages) widen(window, m.source.line);
   return window;
 }
-const EMPTY_HELD = new Held('', 0, 0, 0, 0, 0, 0, false, undefined);
+const EMPTY_HELD: Held = { id: '', messages: [], strings: NO_STRINGS, numbers: NO_NUMBERS, agentId: undefined, agentName: undefined, bytes: 0, last: 0, first: 0, lastLine: 0, lastTime: 0, firstTime: 0, inOrder: true, sameTimes: false, meta: false, file: undefined };
 
 /** A conversation as grouping hands it out: its messages, and the exact duplicates left out of it. */
 export interface Grouped {

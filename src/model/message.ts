@@ -11,19 +11,6 @@ export interface SourceRef {
   record: number;
 }
 
-/**
- * Made before any reader runs, with the widest values the fields take. Every object written `{ file, line,
- * record }` (a message's source, a skip, a parsed finding's source) shares one chain of V8 hidden classes, which
- * starts from the values of the first one made. Begun by a reader's whole-number lines and records, it was
- * widened mid-run (a missing line is null; a source made again from a held conversation's numbers holds them as
- * doubles): the hidden classes the hot code was compiled for went stale, and holdFields, deoptimized, ran ~0.9 s
- * longer at 100 MB. zod's schema shapes (`{ file, line, record }` of schemas) used to widen the chain by chance
- * at start-up, until the schemas were built on first use.
- */
-const SOURCE_SHAPE = { file: '', line: null as number | null, record: null as number | null };
-// A call, so the bundler keeps the object it would drop as unused.
-Object.freeze(SOURCE_SHAPE);
-
 /** One chat message, as every reader produces it and every rule sees it. */
 export interface Message {
   conversationId: string;
