@@ -4,8 +4,8 @@ import { builtOnce } from './built-once.js';
 /** Bumped when a field is renamed or removed; adding fields keeps it. */
 export const SCHEMA_VERSION = 1;
 
-export const severitySchema = builtOnce(() => z.enum(['error', 'warning', 'info']));
-export type Severity = z.infer<ReturnType<typeof severitySchema>>;
+export const severitySchema = z.enum(['error', 'warning', 'info']);
+export type Severity = z.infer<typeof severitySchema>;
 
 /**
  * The report's zod schemas, built on first use (reportSchemas): building schemas was zod's largest cost in a
@@ -23,7 +23,7 @@ function buildReportSchemas() {
   const finding = z.object({
     ruleId: z.string(),
     kind: z.string(),
-    severity: severitySchema(),
+    severity: severitySchema,
     agentId: z.string().nullable(),
     agentName: z.string().nullable(),
     conversationId: z.string(),

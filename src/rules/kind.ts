@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Conversation } from '../model/message.js';
-import { builtOnce } from '../model/built-once.js';
 
 /** The contract of a rule kind: what its checker is given and returns, and the kind's own definition. */
 
@@ -84,19 +83,7 @@ export interface RuleKind<Rule extends CommonRule = CommonRule> {
 
 export const COMMON_PLACEHOLDERS = ['ruleId', 'agentId', 'agentName', 'conversationId', 'match', 'seconds'] as const;
 
-/** A kind as its module writes it: the schema as the function that builds it. */
-export type KindDefinition<Rule extends CommonRule> = Omit<RuleKind<Rule>, 'schema'> & { schema: () => z.ZodType<Rule> };
-
-/**
- * Defines a kind with its type checked against the interface while keeping the precise rule type. Its
- * schema is built when first read (see builtOnce): a run with the built-in packs as shipped validates no rule.
- */
-export function defineKind<Rule extends CommonRule>(definition: KindDefinition<Rule>): RuleKind<Rule> {
-  const schema = builtOnce(definition.schema);
-  return {
-    ...definition,
-    get schema() {
-      return schema();
-    },
-  };
+/** Defines a kind with its type checked against the interface while keeping the precise rule type. */
+export function defineKind<Rule extends CommonRule>(kind: RuleKind<Rule>): RuleKind<Rule> {
+  return kind;
 }

@@ -8,16 +8,15 @@ import { regexSource } from './schema.js';
 /**
  * A set of literal phrases and regular expressions, matched like forbidden-phrase (width-folded; literals
  * bounded at word edges where they begin or end with a Latin letter or digit). Used for a rule's
- * secondary texts: exceptions, triggers, expected answers, prompts, closings. Built as each kind's schema is.
+ * secondary texts: exceptions, triggers, expected answers, prompts, closings.
  */
-export const phraseSetSchema = () =>
-  z
-    .strictObject({
-      phrases: z.array(z.string().min(1)).default([]).describe('Literal phrases.'),
-      patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
-    })
-    .refine((s) => s.phrases.length + s.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
-export type PhraseSet = z.infer<ReturnType<typeof phraseSetSchema>>;
+export const phraseSetSchema = z
+  .strictObject({
+    phrases: z.array(z.string().min(1)).default([]).describe('Literal phrases.'),
+    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+  })
+  .refine((s) => s.phrases.length + s.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
+export type PhraseSet = z.infer<typeof phraseSetSchema>;
 
 export interface TextMatch {
   text: string;

@@ -7,15 +7,15 @@ import { describeHazard, PLACEHOLDER_SAMPLES, regexHazard } from './regex-safety
 /** The rules' part of the rule-file schema: the fields every kind shares, and user-written patterns. */
 
 /**
- * Fields every rule kind shares, whatever it checks, for a kind's schema as it is built. Descriptions live in
- * `.describe()` so the JSON Schema and docs/rules.md are generated from them.
+ * Fields every rule kind shares, whatever it checks. Descriptions live in `.describe()` so the JSON
+ * Schema and docs/rules.md are generated from them.
  */
-export const commonRuleFields = () => ({
+export const commonRuleFields = {
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "-", "_", "." or ":"')
     .describe('Unique id, used in reports, waivers and overrides.'),
-  severity: severitySchema().default('error').describe('error findings fail the run (exit 1); warning and info are reported only.'),
+  severity: severitySchema.default('error').describe('error findings fail the run (exit 1); warning and info are reported only.'),
   description: z.string().optional().describe('One line saying what the rule checks, shown by `chatlint rules`.'),
   message: z.string().optional().describe('Message template for findings; placeholders such as {agentId}, {match}, {seconds}.'),
   role: z.enum(ROLES as [string, ...string[]]).default('agent').describe('Whose messages the rule checks.'),
@@ -44,7 +44,7 @@ export const commonRuleFields = () => ({
     })
     .optional()
     .describe('Short conversations (lines such as "customer: 在吗", "65s agent: 在的") run by `chatlint rules test`.'),
-});
+};
 
 /**
  * A regular expression written by a user: it must compile (after width folding, with the `u` flag)
