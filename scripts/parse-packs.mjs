@@ -1,6 +1,6 @@
 // Part of `npm run build`, after tsc: the built-in rule packs worked out once, so a run that uses one as
 // shipped reads JSON instead of loading and running the YAML parser (a third of a small run's start-up),
-// and takes its top level and each rule as the schemas returned them here instead of running zod again (~15 ms more).
+// and takes each rule as its kind's schema returned it here instead of running zod again (~15 ms more).
 // Packs are keyed by the SHA-256 of their YAML text and rules by their JSON text: an edited pack or rule
 // simply misses and is parsed and validated as before. Rules count only under the V8 that validated them.
 import { createHash } from 'node:crypto';
@@ -11,14 +11,12 @@ import { parseDocument } from 'yaml';
 const root = new URL('../', import.meta.url);
 const { findKind } = await import(new URL('dist/rules/registry.js', root).href);
 const { PARSE_CONFIG } = await import(new URL('dist/config/parse.js', root).href);
-const { ruleFileSchema } = await import(new URL('dist/config/schema.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
 
 // Only what JSON carries unchanged (no dates, no special numbers, no undefined values).
 const survivesJson = (value) => isDeepStrictEqual(JSON.parse(JSON.stringify(value)), value);
 
 const packs = {};
-const tops = {};
 const validated = {};
 for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
   const text = readFileSync(new URL(`rules/${name}`, root), 'utf8');
@@ -26,10 +24,7 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
   if (doc.errors.length > 0) continue;
   const data = doc.toJS({ maxAliasCount: 100 });
   if (!survivesJson(data)) continue;
-  const key = createHash('sha256').update(text).digest('hex');
-  packs[key] = data;
-  const top = ruleFileSchema().safeParse(data, PARSE_CONFIG);
-  if (top.success && survivesJson(top.data)) tops[key] = JSON.stringify(top.data);
+  packs[createHash('sha256').update(text).digest('hex')] = data;
   for (const entry of Array.isArray(data.rules) ? data.rules : []) {
     const kind = typeof entry?.kind === 'string' ? findKind(entry.kind) : undefined;
     if (!kind) continue;
@@ -37,4 +32,4 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
     if (parsed.success && survivesJson(parsed.data)) validated[JSON.stringify(entry)] = JSON.stringify(parsed.data);
   }
 }
-writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, tops, validated })}\n`);
+writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, validated })}\n`);

@@ -21,10 +21,6 @@ export interface ParsedFile {
   data: unknown;
   /** The line a key path points at, for error messages; null when unknown. */
   lineOf(path: ReadonlyArray<PropertyKey>): number | null;
-  /** The SHA-256 of a YAML file's text: what its parse and its top level are known by (BuiltPacks). */
-  key?: string;
-  /** Its top level as the rule-file schema returned it when the build (or the thread that started this one) checked it: a fresh copy. */
-  validatedTop?: unknown;
 }
 
 // The YAML parser is loaded only for a file that is not a built-in pack as shipped (or for an error's line).
@@ -39,8 +35,6 @@ export const loadYaml = (): typeof Yaml => (yamlModule ??= createRequire(import.
  */
 export interface BuiltPacks {
   packs: Record<string, unknown>;
-  /** Each pack's top level as the rule-file schema returned it (JSON text), by the SHA-256 of its text. */
-  tops: Record<string, string>;
   /** Validated rules (their JSON text), by the JSON text of the rule as written. */
   validated: Record<string, string>;
 }
@@ -58,14 +52,10 @@ export function loadBuiltPacks(url: URL = PARSED_PACKS): BuiltPacks | null {
   try {
     const file: unknown = JSON.parse(readFileSync(url, 'utf8'));
     if (typeof file !== 'object' || file === null) return null;
-    const { packs, tops, validated, v8 } = file as Record<string, unknown>;
+    const { packs, validated, v8 } = file as Record<string, unknown>;
     if (typeof packs !== 'object' || packs === null) return null;
-    const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null && typeof tops === 'object' && tops !== null;
-    builtPacks = {
-      packs: packs as Record<string, unknown>,
-      tops: sameEngine ? (tops as Record<string, string>) : {},
-      validated: sameEngine ? (validated as Record<string, string>) : {},
-    };
+    const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null;
+    builtPacks = { packs: packs as Record<string, unknown>, validated: sameEngine ? (validated as Record<string, string>) : {} };
   } catch {
     // No build artefact (tests run the sources): every pack is parsed and validated as it is read.
   }
@@ -79,13 +69,13 @@ const built = (): BuiltPacks | null => (builtPacks === undefined ? loadBuiltPack
  * thread of `check --jobs` takes them (adoptPacks) instead of parsing the YAML and running zod and the
  * regex analysis again, which cost each worker ~0.1 s of a cold start.
  */
-const learned: BuiltPacks = { packs: {}, tops: {}, validated: {} };
+const learned: BuiltPacks = { packs: {}, validated: {} };
 export const learnedPacks = (): BuiltPacks => learned;
 
 /** Takes rule files and rules another thread of this process parsed and validated (learnedPacks), as if built. */
 export function adoptPacks(known: BuiltPacks): void {
-  const own = built() ?? { packs: {}, tops: {}, validated: {} };
-  builtPacks = { packs: { ...own.packs, ...known.packs }, tops: { ...own.tops, ...known.tops }, validated: { ...own.validated, ...known.validated } };
+  const own = built() ?? { packs: {}, validated: {} };
+  builtPacks = { packs: { ...own.packs, ...known.packs }, validated: { ...own.validated, ...known.validated } };
 }
 
 /**
@@ -93,20 +83,8 @@ export function adoptPacks(known: BuiltPacks): void {
  * build's do (a kind whose schema returned anything else is validated again in each worker).
  */
 export function learnValidated(entry: Record<string, unknown>, rule: unknown): void {
-  const text = survivingJson(rule);
-  if (text !== undefined) learned.validated[JSON.stringify(entry)] = text;
-}
-
-/** Notes a YAML file's top level as this process validated it, for its workers (as learnValidated). */
-export function learnValidatedTop(file: ParsedFile, top: unknown): void {
-  const text = file.key === undefined || file.validatedTop !== undefined ? undefined : survivingJson(top);
-  if (text !== undefined && file.key !== undefined) learned.tops[file.key] = text;
-}
-
-/** A value's JSON text when JSON gives the very value back (no dates, special numbers or undefined values). */
-function survivingJson(value: unknown): string | undefined {
-  const text = JSON.stringify(value);
-  return text !== undefined && isDeepStrictEqual(JSON.parse(text), value) ? text : undefined;
+  const text = JSON.stringify(rule);
+  if (text !== undefined && isDeepStrictEqual(JSON.parse(text), rule)) learned.validated[JSON.stringify(entry)] = text;
 }
 
 const textKey = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -145,15 +123,12 @@ export function parseRuleText(text: string, label: string, isJson: boolean): Par
   }
   const key = textKey(text);
   const data = preParsed(key);
-  if (data !== undefined) {
-    const top = built()?.tops[key];
-    // Lines are needed only for error messages: the YAML is parsed then.
-    return { data, key, lineOf: (path) => parseYamlText(text, label).lineOf(path), ...(top === undefined ? {} : { validatedTop: JSON.parse(top) }) };
-  }
+  // Lines are needed only for error messages: the YAML is parsed then.
+  if (data !== undefined) return { data, lineOf: (path) => parseYamlText(text, label).lineOf(path) };
   const parsed = parseYamlText(text, label);
   // A copy as parsed: what reads the data may change it.
   learned.packs[key] = structuredClone(parsed.data);
-  return { ...parsed, key };
+  return parsed;
 }
 
 function parseYamlText(text: string, label: string): ParsedFile {

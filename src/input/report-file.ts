@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { reportSchemas, SCHEMA_VERSION, type Finding, type Report } from '../model/report.js';
+import { findingSchema, reportSchema, SCHEMA_VERSION, type Finding, type Report } from '../model/report.js';
 import { textLines } from './text-lines.js';
 import { isJsonObject } from './json-shape.js';
 import { UsageError } from '../errors.js';
@@ -26,7 +26,7 @@ export function loadReportFile(path: string): Report {
     const hint = /^\s*\{.*\}\s*$/.test(firstLine) ? ' (one object per line: an NDJSON report? diff needs --format json)' : '';
     throw new UsageError(`${path}: not a chatlint JSON report: not valid JSON${hint}`);
   }
-  return checkedReport(path, data, reportSchemas().report);
+  return checkedReport(path, data, reportSchema);
 }
 
 /** A parsed report (or its head) checked against its schema; a UsageError naming the file and what is wrong. */
@@ -53,7 +53,7 @@ export interface ReportForDiff {
   findings: AsyncIterable<Finding>;
 }
 
-const headSchema = () => reportSchemas().report.pick({ schemaVersion: true, tool: true, ruleset: true, summary: true, agents: true });
+const headSchema = reportSchema.pick({ schemaVersion: true, tool: true, ruleset: true, summary: true, agents: true });
 const FINDINGS_OPEN = '  "findings": [';
 const NO_FINDINGS = /^ {2}"findings": \[\],?$/;
 const LIST_END = /^ {2}\],?$/;
@@ -91,7 +91,7 @@ export async function openReportFile(path: string): Promise<ReportForDiff> {
   } catch {
     throw new UsageError(`${path}: not a chatlint JSON report: not valid JSON`);
   }
-  return { head: checkedReport(path, head, headSchema()), findings: { [Symbol.asyncIterator]: () => streamedFindings(path) } };
+  return { head: checkedReport(path, head, headSchema), findings: { [Symbol.asyncIterator]: () => streamedFindings(path) } };
 }
 
 async function* arrayAsAsync<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -101,7 +101,6 @@ async function* arrayAsAsync<T>(items: readonly T[]): AsyncGenerator<T> {
 /** The findings of a report laid out as chatlint writes it, each checked, read from the file. */
 async function* streamedFindings(path: string): AsyncGenerator<Finding> {
   let index = 0;
-  const findingSchema = reportSchemas().finding;
   for await (const text of findingTexts(path)) {
     let value: unknown;
     try {

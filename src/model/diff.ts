@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { builtOnce } from './built-once.js';
-import { reportSchemas, type Finding } from './report.js';
+import { findingSchema, type Finding } from './report.js';
 
 /** Bumped when a field of the diff is renamed or removed. */
 export const DIFF_SCHEMA_VERSION = 1;
@@ -8,57 +7,47 @@ export const DIFF_SCHEMA_VERSION = 1;
 /** New findings the pretty diff lists one by one before "… N more" (kept in memory when the lists are on disk). */
 export const DIFF_FIRST_KEPT = 50;
 
-/** The diff's zod schemas, built on first use (as the report's are): a check that makes no diff builds none. */
-function buildDiffSchemas() {
-  const { finding } = reportSchemas();
-  /** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
-  const diffCounts = z.object({
-    new: z.number().int(),
-    resolved: z.number().int(),
-    unchanged: z.number().int(),
-  });
+/** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
+export const diffCountsSchema = z.object({
+  new: z.number().int(),
+  resolved: z.number().int(),
+  unchanged: z.number().int(),
+});
+export type DiffCounts = z.infer<typeof diffCountsSchema>;
 
-  /** An average score then and now; null where that side scored nothing. */
-  const scoreChange = z.object({
-    scoreBefore: z.number().nullable(),
-    scoreAfter: z.number().nullable(),
-    /** scoreAfter − scoreBefore, rounded to one decimal; null unless both sides have a score. */
-    scoreChange: z.number().nullable(),
-  });
+/** An average score then and now; null where that side scored nothing. */
+export const scoreChangeSchema = z.object({
+  scoreBefore: z.number().nullable(),
+  scoreAfter: z.number().nullable(),
+  /** scoreAfter − scoreBefore, rounded to one decimal; null unless both sides have a score. */
+  scoreChange: z.number().nullable(),
+});
 
-  const reportSide = z.object({
-    /** The report file as given on the command line. */
-    file: z.string(),
-    ruleset: z.object({ name: z.string(), hash: z.string(), file: z.string().optional() }),
-    /** summary.findings of that report. */
-    findings: z.number().int(),
-    /** Findings the report lists: fewer than `findings` when it was written with --quiet (errors only). */
-    listed: z.number().int(),
-  });
+export const reportSideSchema = z.object({
+  /** The report file as given on the command line. */
+  file: z.string(),
+  ruleset: z.object({ name: z.string(), hash: z.string(), file: z.string().optional() }),
+  /** summary.findings of that report. */
+  findings: z.number().int(),
+  /** Findings the report lists: fewer than `findings` when it was written with --quiet (errors only). */
+  listed: z.number().int(),
+});
 
-  const reportDiff = z.object({
-    diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
-    baseline: reportSide,
-    current: reportSide,
-    /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
-    rulesChanged: z.boolean(),
-    /** True when any finding is new: what --fail-on-new fails on. */
-    worse: z.boolean(),
-    totals: z.object({ ...diffCounts.shape, ...scoreChange.shape }),
-    agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCounts.shape, ...scoreChange.shape })),
-    rules: z.array(z.object({ ruleId: z.string(), ...diffCounts.shape })),
-    newFindings: z.array(finding),
-    resolvedFindings: z.array(finding),
-  });
-  return { diffCounts, scoreChange, reportSide, reportDiff };
-}
-type DiffSchemas = ReturnType<typeof buildDiffSchemas>;
-const diffSchemas = builtOnce(buildDiffSchemas);
-
-/** A diff as a zod schema, for scripts (src/index.ts): built when first used. */
-export const reportDiffSchema = z.lazy(() => diffSchemas().reportDiff);
-export type DiffCounts = z.infer<DiffSchemas['diffCounts']>;
-export type ReportDiff = z.infer<DiffSchemas['reportDiff']>;
+export const reportDiffSchema = z.object({
+  diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
+  baseline: reportSideSchema,
+  current: reportSideSchema,
+  /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
+  rulesChanged: z.boolean(),
+  /** True when any finding is new: what --fail-on-new fails on. */
+  worse: z.boolean(),
+  totals: z.object({ ...diffCountsSchema.shape, ...scoreChangeSchema.shape }),
+  agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCountsSchema.shape, ...scoreChangeSchema.shape })),
+  rules: z.array(z.object({ ruleId: z.string(), ...diffCountsSchema.shape })),
+  newFindings: z.array(findingSchema),
+  resolvedFindings: z.array(findingSchema),
+});
+export type ReportDiff = z.infer<typeof reportDiffSchema>;
 
 /** The new or resolved findings of a diff as its writers read them: how many, the first few, and their JSON text. */
 export interface DiffFindings {

@@ -1,35 +1,29 @@
 import { z } from 'zod';
-import { reportSchemas } from './report.js';
+import { conversationSummarySchema, findingSchema } from './report.js';
 
-/** A timeline's schemas, for their types: nothing parses a transcript, so nothing builds them at start-up. */
-function buildTranscriptSchemas() {
-  /** One message as people read it in a timeline (audit, HTML report); not part of the JSON report. */
-  const message = z.object({
-    /** 0-based position in the conversation, in time order (shown to people as position + 1). */
-    index: z.number().int(),
-    /** ISO 8601 UTC. */
-    timestamp: z.string(),
-    role: z.enum(['agent', 'customer', 'bot', 'system']),
-    agentId: z.string().nullable(),
-    agentName: z.string().nullable(),
-    /** The full text (masked under --redact). */
-    text: z.string(),
-    /** For an agent reply: seconds since the oldest customer message it answers; null for other messages. */
-    replySeconds: z.number().nullable(),
-  });
-  const { finding, conversationSummary } = reportSchemas();
-  /** A checked conversation with every message, its findings and its score: what a timeline shows. */
-  const transcript = z.object({
-    conversationId: z.string(),
-    /** False when only the messages with findings were kept (a big night's HTML report keeps whole timelines for the worst only). */
-    complete: z.boolean(),
-    messages: z.array(message),
-    findings: z.array(finding),
-    summary: conversationSummary,
-  });
-  return { message, transcript };
-}
-type TranscriptSchemas = ReturnType<typeof buildTranscriptSchemas>;
+/** One message as people read it in a timeline (audit, HTML report); not part of the JSON report. */
+export const transcriptMessageSchema = z.object({
+  /** 0-based position in the conversation, in time order (shown to people as position + 1). */
+  index: z.number().int(),
+  /** ISO 8601 UTC. */
+  timestamp: z.string(),
+  role: z.enum(['agent', 'customer', 'bot', 'system']),
+  agentId: z.string().nullable(),
+  agentName: z.string().nullable(),
+  /** The full text (masked under --redact). */
+  text: z.string(),
+  /** For an agent reply: seconds since the oldest customer message it answers; null for other messages. */
+  replySeconds: z.number().nullable(),
+});
+export type TranscriptMessage = z.infer<typeof transcriptMessageSchema>;
 
-export type TranscriptMessage = z.infer<TranscriptSchemas['message']>;
-export type Transcript = z.infer<TranscriptSchemas['transcript']>;
+/** A checked conversation with every message, its findings and its score: what a timeline shows. */
+export const transcriptSchema = z.object({
+  conversationId: z.string(),
+  /** False when only the messages with findings were kept (a big night's HTML report keeps whole timelines for the worst only). */
+  complete: z.boolean(),
+  messages: z.array(transcriptMessageSchema),
+  findings: z.array(findingSchema),
+  summary: conversationSummarySchema,
+});
+export type Transcript = z.infer<typeof transcriptSchema>;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileRuleText } from '../../src/config/compile.js';
 import { loadBuiltPacks, PARSE_CONFIG } from '../../src/config/parse.js';
 import { presetPath } from '../../src/config/presets.js';
-import { ruleFileSchema } from '../../src/config/schema.js';
-import { parseDocument } from 'yaml';
 import { findKind } from '../../src/rules/registry.js';
 import { withPatternsTrusted } from '../../src/rules/regex-safety.js';
 import { ConfigError } from '../../src/errors.js';
@@ -45,17 +42,6 @@ describe("the build's validated packs", () => {
     }
   });
 
-  it("hold each built-in pack's top level as the rule-file schema returns it now", () => {
-    const built = loadBuiltPacks(BUILT);
-    for (const preset of PRESETS) {
-      const text = packText(preset);
-      const key = createHash('sha256').update(text).digest('hex');
-      const top = built?.tops[key];
-      expect(top).toBeDefined();
-      expect(JSON.parse(top ?? 'null')).toStrictEqual(ruleFileSchema().parse(parseDocument(text).toJS(), PARSE_CONFIG));
-    }
-  });
-
   it('compile each built-in pack to the same rule set as parsing and validating it', () => {
     for (const preset of PRESETS) {
       loadBuiltPacks(NONE);
@@ -65,12 +51,11 @@ describe("the build's validated packs", () => {
     }
   });
 
-  it('are used for a rule and a top level exactly as shipped, and give each compile its own copy', () => {
+  it('are used for a rule exactly as shipped, and give each compile its own copy', () => {
     const file = plantedBuild((rule) => ({ ...rule, severity: 'info' }));
     loadBuiltPacks(file);
     const first = compileRuleText(packText('en'), 'rules/en.yaml');
     expect(first.rules.every(({ rule }) => rule.severity === 'info')).toBe(true);
-    expect(first.name).toBe('planted');
     (first.rules[0] as (typeof first.rules)[number]).rule.severity = 'error';
     expect(compileRuleText(packText('en'), 'rules/en.yaml').rules[0]?.rule.severity).toBe('info');
   });
@@ -100,10 +85,9 @@ describe("the build's validated packs", () => {
 
 /** The build's file with every validated rule changed by `plant` (to see whether it is used), under V8 `v8`. */
 function plantedBuild(plant: (rule: Record<string, unknown>) => Record<string, unknown>, v8 = process.versions.v8): URL {
-  const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { tops: Record<string, string>; validated: Record<string, string> };
+  const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { validated: Record<string, string> };
   const validated = Object.fromEntries(Object.entries(built.validated).map(([entry, rule]) => [entry, JSON.stringify(plant(JSON.parse(rule) as Record<string, unknown>))]));
-  const tops = Object.fromEntries(Object.entries(built.tops).map(([key, top]) => [key, JSON.stringify({ ...(JSON.parse(top) as object), name: 'planted' })]));
-  return writeTemp(JSON.stringify({ ...built, v8, tops, validated }));
+  return writeTemp(JSON.stringify({ ...built, v8, validated }));
 }
 
 function writeTemp(text: string): URL {

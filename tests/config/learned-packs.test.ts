@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileRuleText } from '../../src/config/compile.js';
 import { adoptPacks, learnedPacks, learnValidated, loadBuiltPacks, type BuiltPacks } from '../../src/config/parse.js';
@@ -48,13 +46,8 @@ describe('rule files a thread parsed and validated, handed to a worker', () => {
     loadBuiltPacks(NONE);
     const fresh = files.map(([text, label]) => essence(text, label));
     const learned = handedOver();
-    // Every file, its top level and each of its rules were learned, not only some (a worker would do the rest again).
-    for (const [text] of files) {
-      const key = createHash('sha256').update(text).digest('hex');
-      expect(learned.packs[key]).toBeDefined();
-      expect(learned.tops[key]).toBeDefined();
-      for (const rule of (parseDocument(text).toJS() as { rules: unknown[] }).rules) expect(learned.validated[JSON.stringify(rule)]).toBeDefined();
-    }
+    // Every rule of every file was learned, not only some (a worker would validate the rest again).
+    expect(Object.keys(learned.validated).length).toBe(fresh.reduce((sum, { rules }) => sum + rules.length, 0));
     loadBuiltPacks(NONE);
     adoptPacks(learned);
     expect(files.map(([text, label]) => essence(text, label))).toStrictEqual(fresh);
@@ -65,12 +58,10 @@ describe('rule files a thread parsed and validated, handed to a worker', () => {
     essence(TEAM, 'team.yaml');
     const planted = handedOver();
     planted.validated = Object.fromEntries(Object.entries(planted.validated).map(([entry, rule]) => [entry, JSON.stringify({ ...JSON.parse(rule), severity: 'info' })]));
-    planted.tops = Object.fromEntries(Object.entries(planted.tops).map(([key, top]) => [key, JSON.stringify({ ...JSON.parse(top), name: 'planted' })]));
     loadBuiltPacks(NONE);
     adoptPacks(planted);
     const first = compileRuleText(TEAM, 'team.yaml');
     expect(first.rules.map(({ rule }) => rule.severity)).toStrictEqual(['info', 'info', 'info', 'info']);
-    expect(first.name).toBe('planted');
     (first.rules[0] as (typeof first.rules)[number]).rule.severity = 'error';
     expect(compileRuleText(TEAM, 'team.yaml').rules[0]?.rule.severity).toBe('info');
   });
