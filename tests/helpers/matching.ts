@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Conversation } from '../../src/model/message.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 
@@ -30,3 +31,23 @@ export function reference(phrases: string[], patterns: string[], ignoreCase: boo
   return found.sort((a, b) => a.offset - b.offset);
 }
 
+
+type Coverage = (start: number, end: number) => boolean;
+/** What expectEveryPath calls of a matcher (structural: a test may load a matcher module of its own). */
+interface MatcherPaths<Texts> {
+  findAll(text: string): unknown;
+  findAllIn(texts: Texts, index: number): unknown;
+  testIn(texts: Texts, index: number): boolean;
+  coverageIn(texts: Texts, index: number): Coverage;
+  coverage(text: string, folded: string): Coverage;
+}
+
+/** Every path of a matcher on message `index` (alone, in its conversation, as a test, as coverage) finds `expected`. */
+export function expectEveryPath<Texts>(matcher: MatcherPaths<Texts>, texts: Texts, index: number, text: string, expected: ReturnType<typeof reference>, label?: string): void {
+  expect(matcher.findAllIn(texts, index), label).toEqual(expected);
+  expect(matcher.findAll(text), label).toEqual(expected);
+  expect(matcher.testIn(texts, index), label).toBe(expected.length > 0);
+  const covered = matcher.coverageIn(texts, index);
+  const plainCoverage = matcher.coverage(text, foldWidth(text));
+  for (let start = 0; start < text.length; start++) for (let end = start + 1; end <= text.length; end++) expect(covered(start, end), label).toBe(plainCoverage(start, end));
+}

@@ -4,7 +4,7 @@ import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.j
 import type { Conversation } from '../../src/model/message.js';
 import { copyKey, hashOf, isCaselessNonSpace, isNormal, normaliseMessage } from '../../src/rules/kinds/repeated-message.js';
 import { conversation, msg, runRule } from '../helpers/rules.js';
-import { agentConversation, reference } from '../helpers/matching.js';
+import { agentConversation, expectEveryPath, reference } from '../helpers/matching.js';
 import { foldPatternSource, foldWidth, literalSource } from '../../src/text/fold.js';
 import { requiredRun } from '../../src/text/needles.js';
 import { loadRuleset } from '../../src/config/load.js';
@@ -197,15 +197,7 @@ describe('matching a message as written (no folded copy unless a pattern may mat
         if (usable.length + patterns.length === 0) return;
         const matcher = new PhraseMatcher(usable, patterns, ignoreCase);
         const folded = foldedTexts(agentConversation(texts));
-        texts.forEach((t, i) => {
-          const expected = reference(usable, patterns, ignoreCase, t);
-          expect(matcher.findAll(t)).toEqual(expected);
-          expect(matcher.findAllIn(folded, i)).toEqual(expected);
-          expect(matcher.testIn(folded, i)).toBe(expected.length > 0);
-          const covered = matcher.coverageIn(folded, i);
-          const plainCoverage = matcher.coverage(t, foldWidth(t));
-          for (let start = 0; start < t.length; start++) for (let end = start + 1; end <= t.length; end++) expect(covered(start, end)).toBe(plainCoverage(start, end));
-        });
+        texts.forEach((t, i) => expectEveryPath(matcher, folded, i, t, reference(usable, patterns, ignoreCase, t)));
       }),
       { numRuns: 300, seed: 23 },
     );

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldWidth } from '../../src/text/fold.js';
-import { agentConversation, reference } from '../helpers/matching.js';
+import { agentConversation, expectEveryPath, reference } from '../helpers/matching.js';
 
 // Needle pairs (two characters side by side every match holds) rule a message out before any RegExp runs.
 // Needle numbers are shared by the module, and test files share their fork's modules: another file's tests
@@ -25,15 +24,7 @@ describe('needle pairs', () => {
       fc.property(fc.array(pattern, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.array(text, { minLength: 1, maxLength: 6 }), (patterns, ignoreCase, texts) => {
         const matcher = new PhraseMatcher([], patterns, ignoreCase);
         const folded = foldedTexts(agentConversation(texts));
-        texts.forEach((t, i) => {
-          const expected = reference([], patterns, ignoreCase, t);
-          expect(matcher.findAllIn(folded, i), `${patterns.join(' ')} on ${JSON.stringify(t)}`).toEqual(expected);
-          expect(matcher.findAll(t)).toEqual(expected);
-          expect(matcher.testIn(folded, i)).toBe(expected.length > 0);
-          const covered = matcher.coverageIn(folded, i);
-          const plainCoverage = matcher.coverage(t, foldWidth(t));
-          for (let start = 0; start < t.length; start++) for (let end = start + 1; end <= t.length; end++) expect(covered(start, end)).toBe(plainCoverage(start, end));
-        });
+        texts.forEach((t, i) => expectEveryPath(matcher, folded, i, t, reference([], patterns, ignoreCase, t), `${patterns.join(' ')} on ${JSON.stringify(t)}`));
       }),
       { numRuns: 600, seed: 37 },
     );
