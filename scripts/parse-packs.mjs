@@ -5,16 +5,12 @@
 // simply misses and is parsed and validated as before. Rules count only under the V8 that validated them.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 
 const root = new URL('../', import.meta.url);
 const { findKind } = await import(new URL('dist/rules/registry.js', root).href);
-const { PARSE_CONFIG } = await import(new URL('dist/config/parse.js', root).href);
+const { PARSE_CONFIG, survivingJson } = await import(new URL('dist/config/parse.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
-
-// Only what JSON carries unchanged (no dates, no special numbers, no undefined values).
-const survivesJson = (value) => isDeepStrictEqual(JSON.parse(JSON.stringify(value)), value);
 
 const packs = {};
 const validated = {};
@@ -23,13 +19,15 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) continue;
   const data = doc.toJS({ maxAliasCount: 100 });
-  if (!survivesJson(data)) continue;
+  // Only what JSON carries unchanged (no dates, no special numbers, no undefined values).
+  if (survivingJson(data) === undefined) continue;
   packs[createHash('sha256').update(text).digest('hex')] = data;
   for (const entry of Array.isArray(data.rules) ? data.rules : []) {
     const kind = typeof entry?.kind === 'string' ? findKind(entry.kind) : undefined;
     if (!kind) continue;
     const parsed = withPatternsTrusted(entry.trustPatterns === true, () => kind.schema.safeParse(entry, PARSE_CONFIG));
-    if (parsed.success && survivesJson(parsed.data)) validated[JSON.stringify(entry)] = JSON.stringify(parsed.data);
+    const rule = parsed.success ? survivingJson(parsed.data) : undefined;
+    if (rule !== undefined) validated[JSON.stringify(entry)] = rule;
   }
 }
 writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, validated })}\n`);

@@ -83,8 +83,14 @@ export function adoptPacks(known: BuiltPacks): void {
  * build's do (a kind whose schema returned anything else is validated again in each worker).
  */
 export function learnValidated(entry: Record<string, unknown>, rule: unknown): void {
-  const text = JSON.stringify(rule);
-  if (text !== undefined && isDeepStrictEqual(JSON.parse(text), rule)) learned.validated[JSON.stringify(entry)] = text;
+  const text = survivingJson(rule);
+  if (text !== undefined) learned.validated[JSON.stringify(entry)] = text;
+}
+
+/** A value's JSON text when JSON gives the very value back (no dates, special numbers or undefined values). */
+export function survivingJson(value: unknown): string | undefined {
+  const text = JSON.stringify(value);
+  return text !== undefined && isDeepStrictEqual(JSON.parse(text), value) ? text : undefined;
 }
 
 const textKey = (text: string): string => createHash('sha256').update(text).digest('hex');
