@@ -31,14 +31,6 @@ type Need = Set<string> | null;
 /** At most this many needle sets per expression (each must be met), the smallest first. */
 const MAX_SETS = 3;
 
-/**
- * The needles of `source` (a `u`-mode pattern; `ignoreCase` as the `i` flag) as sets of characters: every
- * match holds a character of each set. Undefined when the expression must run on every text.
- */
-export function regexNeedles(source: string, ignoreCase: boolean): string[][] | undefined {
-  return regexNeeds(source, ignoreCase)?.sets;
-}
-
 /** Two characters side by side that every match holds: one of `first`, and right after it one of `second`. */
 export interface NeedlePair {
   first: string[];
@@ -52,7 +44,8 @@ export interface NeedlePair {
 const MAX_PAIRS = 1;
 
 /**
- * regexNeedles, and pairs of sets whose characters every match holds side by side: ("!" or "?", "!" or "?")
+ * The needles of `source` (a `u`-mode pattern; `ignoreCase` as the `i` flag) as sets of characters (every
+ * match holds a character of each set), and pairs of sets whose characters every match holds side by side: ("!" or "?", "!" or "?")
  * for "[!?]{2,}", ("难", "道") for "难道.{0,12}吗". A text with "？" alone holds the needles of "[!?]{2,}" but
  * not its pair. Pairs are read only from a top-level sequence (no alternation at the top), between two
  * neighbouring one-character elements that each match at least once (zero-width ones between them allowed),
