@@ -15,7 +15,8 @@ const cacheDir = cacheFolder(process.env);
 // V8 checks a cache against its own version and flags and the source's length, not its text: the name
 // carries the bundle's size and time, so a rebuilt bundle never runs another build's code.
 const { size, mtimeMs } = statSync(bundle);
-const cacheName = `code-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.bin`;
+const build = `${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`;
+const cacheName = `code-${build}.bin`;
 const cacheFile = cacheDir ? join(cacheDir, cacheName) : undefined;
 let cachedData;
 try {
@@ -26,7 +27,8 @@ try {
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`, { filename: bundle, cachedData });
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
-await module.exports.run();
+// The bundle keeps the rule files it parsed there too, for runs of this very build.
+await module.exports.run({ folder: cacheDir, build });
 // The cache holds the functions the run compiled, and is kept while V8 accepts it: only a check (or an audit)
 // writes one (a cache written by `--help` would serve every later check no better than none), and not after
 // a big input changed V8's flags (the next run would refuse it).
