@@ -108,6 +108,18 @@ describe('rule files remembered between runs of one build', () => {
     expect(remembered.join('\n')).toContain('child.yaml:7: rules[0].maxSeconds');
   });
 
+  it("keep the time zones ICU took as valid, and take them so", () => {
+    const berlin = unique('timezone: Europe/Berlin\nrules: []\n');
+    ruleSetEssence(berlin);
+    expect(JSON.parse(readFileSync(fileOf(), 'utf8')).zones).toContain('Europe/Berlin');
+    // A planted name ICU would refuse shows the remembered list is what a rule file's zone is checked against.
+    const mars = unique('timezone: Mars/Olympus_Mons\nrules: []\n');
+    expect(ruleFileProblems(mars)).toEqual(['team.yaml: timezone: unknown time zone "Mars/Olympus_Mons" (expected an IANA name such as Asia/Shanghai)']);
+    writeFileSync(fileOf(), JSON.stringify({ packs: {}, validated: {}, zones: ['Mars/Olympus_Mons'] }));
+    newRun();
+    expect(ruleFileProblems(mars)).toEqual([]);
+  });
+
   it('are not kept without a cache folder, nor past a failed compile', () => {
     parse.rememberRulesIn('', 'b1');
     ruleSetEssence(unique(TEAM_RULES));
