@@ -171,8 +171,9 @@ export function saveLearnedRules(): void {
  * build, or this process) found it valid: asking ICU for its list of zones is ~4% of a one-transcript check.
  */
 export function assertKnownZone(zone: string): void {
-  if (built()?.zones?.includes(zone) || learned.zones.includes(zone) || rememberedPacks()?.zones?.includes(zone)) return;
-  assertTimeZone(zone);
+  if (built()?.zones?.includes(zone) || learned.zones.includes(zone)) return;
+  // Workers learn it from this thread.
+  if (!rememberedPacks()?.zones?.includes(zone)) assertTimeZone(zone);
   learned.zones.push(zone);
 }
 
