@@ -271,9 +271,33 @@ class RowPrinter {
       } else this.stringCell(start + 1, end - 1, cell);
     }
     this.byte(COMMA);
-    this.text(this.csvCell(localTime(timestamp, this.timezone)));
+    this.wallClock(localTime(timestamp, this.timezone));
     this.byte(0x0d);
     this.byte(0x0a);
+  }
+
+  /**
+   * The local time's cell: as it is when it starts with a digit and is ASCII without a comma, quote or line
+   * break (what csvCell leaves alone: no formula start, nothing to quote), else through csvCell.
+   */
+  private wallClock(text: string): void {
+    const first = text.charCodeAt(0);
+    if (first >= 0x30 && first <= 0x39) {
+      this.room(text.length);
+      const out = this.out;
+      let to = this.at;
+      let i = 0;
+      for (; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80 || c === COMMA || c === QUOTE || c === 0x0d || c === 0x0a) break;
+        out[to++] = c;
+      }
+      if (i === text.length) {
+        this.at = to;
+        return;
+      }
+    }
+    this.text(this.csvCell(text));
   }
 
   /** A string cell's value. */
