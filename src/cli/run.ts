@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { rememberRulesIn } from '../config/parse.js';
 import { currentProgress } from '../engine/progress.js';
 import { ReportWriteError } from '../report/write.js';
 import { main } from './main.js';
@@ -20,9 +21,16 @@ function handleInterrupts(): void {
   }
 }
 
+/** Where bin/chatlint.js keeps what a run learns for the next: its cache folder ('' for none) and this build's name. */
+export interface RunCache {
+  folder: string;
+  build: string;
+}
+
 /** Entry point used by bin/chatlint.js: real process streams, real exit code. */
-export async function run(): Promise<void> {
+export async function run(cache?: RunCache): Promise<void> {
   handleInterrupts();
+  if (cache) rememberRulesIn(cache.folder, cache.build);
   // A closed pipe (`chatlint check … | head`) or a full disk on stdout: check() says so and returns 2;
   // this listener only keeps a late stream error from ending the process with a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

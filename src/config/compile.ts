@@ -7,7 +7,7 @@ import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { placeholderProblems } from '../text/template.js';
 import { readPack } from './extends.js';
 import { countPhrases, MAX_RULE_PHRASES, type RuleFileLimits } from './limits.js';
-import { describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, validatedAtBuild } from './parse.js';
+import { describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, saveLearnedRules, validatedAtBuild } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
 import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { keyedByInput } from '../model/records.js';
@@ -66,6 +66,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
     compiled.push({ rule, kind, checker: kind.compile(rule), ...(inheritedExamples ? { inheritedExamples } : {}) });
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  saveLearnedRules();
 
   const effective = compiled.map((c) => c.rule);
   const hash = createHash('sha256').update(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective, input: top.input })).digest('hex').slice(0, 12);

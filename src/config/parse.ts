@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type * as Yaml from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
+import { isJsonObject } from '../input/json-shape.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CommonRule, RuleKind } from '../rules/kind.js';
 
@@ -95,21 +97,90 @@ export function survivingJson(value: unknown): string | undefined {
 
 const textKey = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/**
+ * Rule files and rules that earlier runs of this very build parsed and validated, kept in the user's cache
+ * folder (rememberRulesIn): a team's own rule file then starts as fast as a built-in pack, without loading
+ * the YAML parser (~30 ms) or running zod. Read on the first rule file that is not built in.
+ */
+let rememberedFile: string | undefined;
+let remembered: BuiltPacks | undefined;
+
+/** Keeps what this process learns in `folder` (none when empty), for runs of the same `build` only. */
+export function rememberRulesIn(folder: string, build: string): void {
+  rememberedFile = folder ? join(folder, `${REMEMBERED_PREFIX}${build}.json`) : undefined;
+  remembered = undefined;
+}
+
+const REMEMBERED_PREFIX = 'rules-';
+/** Past this, the file starts again from what the last run learned (a folder of many rule files stays small). */
+const MAX_REMEMBERED_BYTES = 4 << 20;
+
+function rememberedPacks(): BuiltPacks | undefined {
+  if (!rememberedFile) return undefined;
+  if (remembered) return remembered;
+  remembered = { packs: {}, validated: {} };
+  try {
+    const file: unknown = JSON.parse(readFileSync(rememberedFile, 'utf8'));
+    if (isJsonObject(file) && isJsonObject(file.packs) && isJsonObject(file.validated) && Object.values(file.validated).every((text) => typeof text === 'string')) {
+      remembered = { packs: file.packs, validated: file.validated as Record<string, string> };
+    }
+  } catch {
+    // None yet, or unreadable: every rule file is parsed and validated, then remembered.
+  }
+  return remembered;
+}
+
+/** Writes what this process learned beside what was remembered, whole or not at all; never fails the run. */
+export function saveLearnedRules(): void {
+  const kept = rememberedPacks();
+  if (!rememberedFile || !kept) return;
+  const isNew = (key: string, known: Record<string, unknown>) => !Object.hasOwn(known, key);
+  // A file whose data JSON would change (a YAML .inf, say) is parsed again each time.
+  const packs = Object.keys(learned.packs).filter((key) => isNew(key, kept.packs) && survivingJson(learned.packs[key]) !== undefined);
+  if (packs.length === 0 && !Object.keys(learned.validated).some((key) => isNew(key, kept.validated))) return;
+  const newPacks = Object.fromEntries(packs.map((key) => [key, learned.packs[key]]));
+  let next: BuiltPacks = { packs: { ...kept.packs, ...newPacks }, validated: { ...kept.validated, ...learned.validated } };
+  let text = JSON.stringify(next);
+  if (text.length > MAX_REMEMBERED_BYTES) text = JSON.stringify((next = { packs: newPacks, validated: { ...learned.validated } }));
+  remembered = next;
+  try {
+    const folder = dirname(rememberedFile);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const temp = `${rememberedFile}.${process.pid}.tmp`;
+    writeFileSync(temp, text, { mode: 0o600 });
+    renameSync(temp, rememberedFile);
+    const own = basename(rememberedFile);
+    for (const name of readdirSync(folder)) if (name.startsWith(REMEMBERED_PREFIX) && name.endsWith('.json') && name !== own) unlinkSync(join(folder, name));
+  } catch {
+    // A read-only cache folder only means parsing again next time.
+  }
+}
+
 function preParsed(key: string): unknown {
   const packs = built()?.packs;
-  return packs && Object.hasOwn(packs, key) ? packs[key] : undefined;
+  if (packs && Object.hasOwn(packs, key)) return packs[key];
+  const kept = rememberedPacks();
+  if (!kept || !Object.hasOwn(kept.packs, key)) return undefined;
+  // Workers learn it from this thread; the reader gets a copy, as it may change what it reads.
+  learned.packs[key] = kept.packs[key];
+  return structuredClone(kept.packs[key]);
 }
 
 /**
- * A rule exactly as a built-in pack ships it, as its kind's schema returned it at build time (a fresh
- * copy: compiling may change it); undefined for any other rule.
+ * A rule exactly as a built-in pack ships it (or as an earlier run of this build validated it), as its
+ * kind's schema returned it (a fresh copy: compiling may change it); undefined for any other rule.
  */
 export function validatedAtBuild<Rule extends CommonRule>(_kind: RuleKind<Rule>, entry: Record<string, unknown>): { success: true; data: Rule } | undefined {
-  const validated = built()?.validated;
-  if (!validated) return undefined;
   const key = JSON.stringify(entry);
-  const text = Object.hasOwn(validated, key) ? validated[key] : undefined;
-  // The build ran this kind's schema on this very rule, under this V8 (see loadBuiltPacks).
+  const validated = built()?.validated;
+  let text = validated && Object.hasOwn(validated, key) ? validated[key] : undefined;
+  const kept = text === undefined ? rememberedPacks()?.validated : undefined;
+  if (kept && Object.hasOwn(kept, key)) {
+    text = kept[key];
+    // Workers learn it from this thread.
+    if (text !== undefined) learned.validated[key] = text;
+  }
+  // The build (or an earlier run of this build) ran this kind's schema on this very rule, under this V8 (see loadBuiltPacks).
   return typeof text === 'string' ? { success: true, data: JSON.parse(text) as Rule } : undefined;
 }
 
@@ -137,7 +208,11 @@ export function parseRuleText(text: string, label: string, isJson: boolean): Par
   return parsed;
 }
 
+/** YAML texts parsed in this process (tests tell a remembered rule file from a parsed one by it). */
+export let yamlParses = 0;
+
 function parseYamlText(text: string, label: string): ParsedFile {
+  yamlParses++;
   const { LineCounter, parseDocument, isNode } = loadYaml();
   const lineCounter = new LineCounter();
   // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.

@@ -349,7 +349,11 @@ export function reportFromStore(store: EntryStore, parts: readonly PartialHead[]
 
 /** Orders ids as people expect: "A9" before "A10", numbers by value. */
 export function compareIds(a: string, b: string): number {
-  return ID_ORDER.compare(a, b);
+  // Staff numbers, the usual agent ids, in the collator's order without it: by value, so by length first.
+  if (PLAIN_NUMBER.test(a) && PLAIN_NUMBER.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return (idOrder ??= new Intl.Collator('en', { numeric: true })).compare(a, b);
 }
-// What a.localeCompare(b, 'en', { numeric: true }) does, with the collator made once, not per comparison.
-const ID_ORDER = new Intl.Collator('en', { numeric: true });
+const PLAIN_NUMBER = /^(?:0|[1-9][0-9]*)$/;
+// What a.localeCompare(b, 'en', { numeric: true }) does, with the collator made once, not per comparison, and
+// only when needed: making it loads ICU's collation data, 14% of a one-transcript run's instructions.
+let idOrder: Intl.Collator | undefined;

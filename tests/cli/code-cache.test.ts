@@ -43,6 +43,20 @@ describe('the code cache', () => {
     expect(readFileSync(join(dir, cache as string)).length).toBeGreaterThan(1000);
   });
 
+  it('keeps a team rule file beside it, for the same build, without changing the output', () => {
+    const team = join(dir, 'team.yaml');
+    writeFileSync(team, `# a team's copy\n${readFileSync(join(ROOT, 'rules/zh-CN.yaml'), 'utf8')}`);
+    const args = ['check', 'fixtures/transcript/one-chat.json', '-f', 'json', '--rules', team];
+    const first = runWith(args);
+    expect(first.code).toBe(1);
+    const remembered = readdirSync(dir).filter((name) => name.startsWith('rules-'));
+    expect(remembered).toEqual([(caches()[0] as string).replace(/^code-(.*)\.bin$/, 'rules-$1.json')]);
+    expect(runWith(args)).toEqual(first);
+    writeFileSync(join(dir, remembered[0] as string), 'garbage');
+    expect(runWith(args)).toEqual(first);
+    expect(JSON.parse(readFileSync(join(dir, remembered[0] as string), 'utf8'))).toHaveProperty('packs');
+  });
+
   it('is written by a check, not by --help or another command, nor after a big input changed V8 flags', () => {
     const fresh = mkdtempSync(join(dir, 'fresh-'));
     const cachesIn = () => readdirSync(fresh).filter((name) => name.startsWith('code-'));

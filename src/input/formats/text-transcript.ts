@@ -18,9 +18,13 @@ import { parseTimeOfDay, TimeOfDayClock } from '../time/time-of-day.js';
 import { fileStem, RecordCounter } from './shared.js';
 import type { ReaderContext, ProductFormat, SniffSample } from './types.js';
 
-const TIME = String.raw`(?:(?:上午|下午|凌晨|早上|早晨|中午|晚上|傍晚)\s*)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?`;
+// The Chinese periods of the day, and full-width brackets and colons, go in by substitution: the bundle is
+// ASCII (scripts/bundle.mjs), and the text of a String.raw template cannot be escaped.
+const PERIODS = ['上午', '下午', '凌晨', '早上', '早晨', '中午', '晚上', '傍晚'].join('|');
+const [OPEN, CLOSE, COLON] = ['（', '）', '：'];
+const TIME = String.raw`(?:(?:${PERIODS})\s*)?\d{1,2}[:${COLON}]\d{2}(?:[:${COLON}]\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?`;
 // "(11:58:40 PM) Name: text", "[23:58:40] Name: text", "23:58:40 Name: text"
-const MESSAGE_LINE = new RegExp(String.raw`^\s*[\[(（]?\s*(${TIME})\s*[\])）]?\s+([^:：\n]{1,60}?)\s*[:：]\s?(.*)$`);
+const MESSAGE_LINE = new RegExp(String.raw`^\s*[\[(${OPEN}]?\s*(${TIME})\s*[\])${CLOSE}]?\s+([^:${COLON}\n]{1,60}?)\s*[:${COLON}]\s?(.*)$`);
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = String.raw`(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`;

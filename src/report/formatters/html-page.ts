@@ -1,8 +1,11 @@
 /**
  * The HTML report's inline style and script. The script reads the embedded JSON and builds every table
  * and timeline with createElement and textContent only: no string from the data is ever parsed as markup.
- * Written without template literals so it can sit in a TypeScript string as it is.
+ * Written without template literals so it can sit in a TypeScript string as it is. Its few non-ASCII
+ * characters are put in by substitution: the bundle is ASCII (scripts/bundle.mjs), and the text of a
+ * String.raw template cannot be escaped.
  */
+const [EN_DASH, MIDDLE_DOT, UP, DOWN] = ['\u2013', '\u00b7', '\u25b2', '\u25bc'];
 
 export const HTML_STYLE = String.raw`
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#f6f8fa;--accent:#0969da;--bad:#cf222e;--warn:#9a6700;--ok:#1a7f37}
@@ -19,7 +22,7 @@ svg .axis{stroke:var(--line)}svg .limit{stroke:var(--bad);stroke-width:2;stroke-
 h2{font-size:16px;margin:8px 0}
 .toolbar{display:flex;gap:12px;align-items:center;margin:8px 0}.toolbar input{padding:5px 8px;border:1px solid var(--line);border-radius:6px;min-width:220px}
 table{border-collapse:collapse;width:100%}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-th{background:var(--bg);cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+th{background:var(--bg);cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ${UP}"}th[aria-sort=descending]::after{content:" ${DOWN}"}
 td.num,th.num{text-align:right}tbody tr:hover{background:#f0f6ff}a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .pager{display:flex;gap:8px;align-items:center;margin:8px 0;color:var(--muted)}button{padding:3px 10px;border:1px solid var(--line);background:#fff;border-radius:6px;cursor:pointer}button:disabled{opacity:.4;cursor:default}
 .nav{margin-bottom:10px;display:flex;gap:14px}
@@ -55,8 +58,8 @@ export const HTML_SCRIPT = String.raw`
     return template.replace(/\{(\w+)\}/g, function (whole, k) { return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : whole; });
   }
   function link(text, hash) { var a = el('a', null, text); a.setAttribute('href', hash); return a; }
-  function pct(x) { return x === null ? '–' : Math.round(x * 100) + '%'; }
-  function score(x) { return x === null ? '–' : (Math.round(x * 10) / 10).toFixed(1); }
+  function pct(x) { return x === null ? '${EN_DASH}' : Math.round(x * 100) + '%'; }
+  function score(x) { return x === null ? '${EN_DASH}' : (Math.round(x * 10) / 10).toFixed(1); }
 
   // Conversations of each agent, by agent index (ids come from the data and are never used as object keys).
   var agentIndex = new Map();
@@ -125,7 +128,7 @@ export const HTML_SCRIPT = String.raw`
         var tr = el('tr');
         columns.forEach(function (c) {
           var td = el('td', c.num ? 'num' : null);
-          if (c.cell) td.appendChild(c.cell(r)); else td.textContent = c.value(r) === null ? '–' : String(c.value(r));
+          if (c.cell) td.appendChild(c.cell(r)); else td.textContent = c.value(r) === null ? '${EN_DASH}' : String(c.value(r));
           tr.appendChild(td);
         });
         tbody.appendChild(tr);
@@ -176,7 +179,7 @@ export const HTML_SCRIPT = String.raw`
     host.appendChild(el('h2', null, L.agent + ' ' + agentLabel(a)));
     var stats = [a[2] + ' ' + L.conversationsLower, a[3] + ' ' + L.messagesLower, a[4] + ' ' + L.findingsLower];
     if (data.scored) stats.push(L.avg + ' ' + score(a[5]), L.passRate + ' ' + pct(a[6]));
-    host.appendChild(el('p', 'stats', stats.join(' · ')));
+    host.appendChild(el('p', 'stats', stats.join(' ${MIDDLE_DOT} ')));
     table(host, conversationColumns(), byAgent[k], data.scored ? [5, 1] : [4, -1], function (i) { return data.conversations[i][0]; }, L.filterConversations);
   }
 
@@ -219,7 +222,7 @@ export const HTML_SCRIPT = String.raw`
     var c = data.conversations[i];
     host.appendChild(el('h2', null, L.conversation + ' ' + c[0]));
     var stats = [c[1], c[3] + ' ' + L.messagesLower, c[4] + ' ' + L.findingsLower, data.files[c[9]], fill(L.timesIn, { zone: data.timezone })];
-    host.appendChild(el('p', 'stats', stats.join(' · ')));
+    host.appendChild(el('p', 'stats', stats.join(' ${MIDDLE_DOT} ')));
     var agents = el('p', 'nav');
     c[2].forEach(function (id) { var k = agentIndex.get(id); if (k !== undefined) agents.appendChild(link(L.agent + ' ' + agentLabel(data.agents[k]), '#a' + k)); });
     host.appendChild(agents);
