@@ -51,8 +51,15 @@ export function localTime(iso: string, timezone: string): string {
   const minute = Math.floor(wall / 60_000);
   // Times come close together (a conversation's messages): the date, hour and minute are printed once a minute.
   if (minute !== lastMinute) {
-    const d = new Date(minute * 60_000);
-    lastPrefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+    // A report's rows go back and forth over a night's minutes: each is printed once and kept.
+    let prefix = minutePrefixes.get(minute);
+    if (prefix === undefined) {
+      const d = new Date(minute * 60_000);
+      prefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+      if (minutePrefixes.size >= MINUTES_KEPT) minutePrefixes.clear();
+      minutePrefixes.set(minute, prefix);
+    }
+    lastPrefix = prefix;
     lastMinute = minute;
   }
   // Offsets of whole minutes keep the seconds: the next time in this UTC minute is printed from the last.
@@ -61,6 +68,9 @@ export function localTime(iso: string, timezone: string): string {
   return lastPrefix + two(Math.floor((wall - minute * 60_000) / 1000));
 }
 const Z = 0x5a;
+/** Wall-clock minutes printed lately (a night has 1,440), by minute since 1970. */
+const minutePrefixes = new Map<number, string>();
+const MINUTES_KEPT = 4096;
 let lastMinute = Number.NaN;
 let lastPrefix = '';
 let lastZone = '';
