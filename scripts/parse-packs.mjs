@@ -11,9 +11,11 @@ const root = new URL('../', import.meta.url);
 const { findKind } = await import(new URL('dist/rules/registry.js', root).href);
 const { PARSE_CONFIG, survivingJson } = await import(new URL('dist/config/parse.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
+const { assertTimeZone } = await import(new URL('dist/input/time/timestamps.js', root).href);
 
 const packs = {};
 const validated = {};
+const zones = new Set();
 for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
   const text = readFileSync(new URL(`rules/${name}`, root), 'utf8');
   const doc = parseDocument(text, { uniqueKeys: true });
@@ -22,6 +24,14 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
   // Only what JSON carries unchanged (no dates, no special numbers, no undefined values).
   if (survivingJson(data) === undefined) continue;
   packs[createHash('sha256').update(text).digest('hex')] = data;
+  if (typeof data.timezone === 'string') {
+    try {
+      assertTimeZone(data.timezone);
+      zones.add(data.timezone);
+    } catch {
+      // A pack with a bad zone is refused at run time, as any rule file is.
+    }
+  }
   for (const entry of Array.isArray(data.rules) ? data.rules : []) {
     const kind = typeof entry?.kind === 'string' ? findKind(entry.kind) : undefined;
     if (!kind) continue;
@@ -30,4 +40,4 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
     if (rule !== undefined) validated[JSON.stringify(entry)] = rule;
   }
 }
-writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, validated })}\n`);
+writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, validated, zones: [...zones] })}\n`);

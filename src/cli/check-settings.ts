@@ -9,7 +9,6 @@ import { ENCODING_CHOICES, type EncodingChoice } from '../input/encoding.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/options.js';
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../input/limits.js';
 import { inputFormatNames } from '../input/read.js';
-import { assertTimeZone } from '../input/time/timestamps.js';
 import { parseShard, type Shard } from '../model/shard.js';
 import { openReportFile } from '../input/report-file.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/group.js';
@@ -17,6 +16,7 @@ import { CSV_REPORTS, isBinary, LANGUAGES, type CsvReport, type Language } from 
 import { FORMAT_NAMES, formatFromExtension, loadFormatter } from '../report/formatters/index.js';
 import { languageFromEnvironment } from '../report/i18n.js';
 import { type Io } from './io.js';
+import { assertKnownZone } from '../config/parse.js';
 
 export interface CheckOptions {
   rules?: string;
@@ -121,7 +121,7 @@ function assertWritableTarget(output: string): void {
 export async function settingsFrom(options: CheckOptions, io: Io) {
   const ruleFile = loadRuleset({ rules: options.rules, preset: options.preset, allowLarge: Boolean(options.allowLargeRules) });
   const timezone = options.timezone ?? ruleFile.timezone ?? 'UTC';
-  assertTimeZone(timezone);
+  assertKnownZone(timezone);
   const encoding: EncodingChoice = oneOf(options.encoding, ENCODING_CHOICES, '--encoding');
   const ruleset = options.map ? withInputMap(ruleFile, options.map) : ruleFile;
   const input = ruleset.input;

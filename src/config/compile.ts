@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { ConfigError, TimeZoneError } from '../errors.js';
-import { assertTimeZone } from '../input/time/timestamps.js';
 import { COMMON_PLACEHOLDERS } from '../rules/kind.js';
 import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { placeholderProblems } from '../text/template.js';
 import { readPack } from './extends.js';
 import { countPhrases, MAX_RULE_PHRASES, type RuleFileLimits } from './limits.js';
-import { describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, saveLearnedRules, validatedAtBuild } from './parse.js';
+import { assertKnownZone, describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, saveLearnedRules, validatedAtBuild } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
 import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { keyedByInput } from '../model/records.js';
@@ -27,7 +26,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
   const problems = [...pack.problems];
   if (top.timezone) {
     try {
-      assertTimeZone(top.timezone);
+      assertKnownZone(top.timezone);
     } catch (error) {
       if (!(error instanceof TimeZoneError)) throw error;
       problems.push(`${label}: timezone: ${error.message}`);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
 import { isJsonObject } from '../input/json-shape.js';
+import { assertTimeZone } from '../input/time/timestamps.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CommonRule, RuleKind } from '../rules/kind.js';
 
@@ -39,7 +40,11 @@ export interface BuiltPacks {
   packs: Record<string, unknown>;
   /** Validated rules (their JSON text), by the JSON text of the rule as written. */
   validated: Record<string, string>;
+  /** Time zone names ICU took as valid (asking it for its list of zones costs ~4% of a small run). */
+  zones?: string[] | undefined;
 }
+
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 const PARSED_PACKS = new URL('../parsed-packs.json', import.meta.url);
 let builtPacks: BuiltPacks | null | undefined;
@@ -54,10 +59,14 @@ export function loadBuiltPacks(url: URL = PARSED_PACKS): BuiltPacks | null {
   try {
     const file: unknown = JSON.parse(readFileSync(url, 'utf8'));
     if (typeof file !== 'object' || file === null) return null;
-    const { packs, validated, v8 } = file as Record<string, unknown>;
+    const { packs, validated, v8, zones } = file as Record<string, unknown>;
     if (typeof packs !== 'object' || packs === null) return null;
     const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null;
-    builtPacks = { packs: packs as Record<string, unknown>, validated: sameEngine ? (validated as Record<string, string>) : {} };
+    builtPacks = {
+      packs: packs as Record<string, unknown>,
+      validated: sameEngine ? (validated as Record<string, string>) : {},
+      zones: sameEngine && isStringList(zones) ? zones : [],
+    };
   } catch {
     // No build artefact (tests run the sources): every pack is parsed and validated as it is read.
   }
@@ -71,13 +80,13 @@ const built = (): BuiltPacks | null => (builtPacks === undefined ? loadBuiltPack
  * thread of `check --jobs` takes them (adoptPacks) instead of parsing the YAML and running zod and the
  * regex analysis again, which cost each worker ~0.1 s of a cold start.
  */
-const learned: BuiltPacks = { packs: {}, validated: {} };
+const learned: BuiltPacks & { zones: string[] } = { packs: {}, validated: {}, zones: [] };
 export const learnedPacks = (): BuiltPacks => learned;
 
 /** Takes rule files and rules another thread of this process parsed and validated (learnedPacks), as if built. */
 export function adoptPacks(known: BuiltPacks): void {
   const own = built() ?? { packs: {}, validated: {} };
-  builtPacks = { packs: { ...own.packs, ...known.packs }, validated: { ...own.validated, ...known.validated } };
+  builtPacks = { packs: { ...own.packs, ...known.packs }, validated: { ...own.validated, ...known.validated }, zones: [...(own.zones ?? []), ...(known.zones ?? [])] };
 }
 
 /**
@@ -122,7 +131,7 @@ function rememberedPacks(): BuiltPacks | undefined {
   try {
     const file: unknown = JSON.parse(readFileSync(rememberedFile, 'utf8'));
     if (isJsonObject(file) && isJsonObject(file.packs) && isJsonObject(file.validated) && Object.values(file.validated).every((text) => typeof text === 'string')) {
-      remembered = { packs: file.packs, validated: file.validated as Record<string, string> };
+      remembered = { packs: file.packs, validated: file.validated as Record<string, string>, zones: isStringList(file.zones) ? file.zones : [] };
     }
   } catch {
     // None yet, or unreadable: every rule file is parsed and validated, then remembered.
@@ -137,11 +146,12 @@ export function saveLearnedRules(): void {
   const isNew = (key: string, known: Record<string, unknown>) => !Object.hasOwn(known, key);
   // A file whose data JSON would change (a YAML .inf, say) is parsed again each time.
   const packs = Object.keys(learned.packs).filter((key) => isNew(key, kept.packs) && survivingJson(learned.packs[key]) !== undefined);
-  if (packs.length === 0 && !Object.keys(learned.validated).some((key) => isNew(key, kept.validated))) return;
+  const zones = learned.zones.filter((zone) => !kept.zones?.includes(zone));
+  if (packs.length === 0 && zones.length === 0 && !Object.keys(learned.validated).some((key) => isNew(key, kept.validated))) return;
   const newPacks = Object.fromEntries(packs.map((key) => [key, learned.packs[key]]));
-  let next: BuiltPacks = { packs: { ...kept.packs, ...newPacks }, validated: { ...kept.validated, ...learned.validated } };
+  let next: BuiltPacks = { packs: { ...kept.packs, ...newPacks }, validated: { ...kept.validated, ...learned.validated }, zones: [...(kept.zones ?? []), ...zones] };
   let text = JSON.stringify(next);
-  if (text.length > MAX_REMEMBERED_BYTES) text = JSON.stringify((next = { packs: newPacks, validated: { ...learned.validated } }));
+  if (text.length > MAX_REMEMBERED_BYTES) text = JSON.stringify((next = { packs: newPacks, validated: { ...learned.validated }, zones: [...learned.zones] }));
   remembered = next;
   try {
     const folder = dirname(rememberedFile);
@@ -154,6 +164,17 @@ export function saveLearnedRules(): void {
   } catch {
     // A read-only cache folder only means parsing again next time.
   }
+}
+
+/**
+ * Throws TimeZoneError for a name that is not an IANA zone, unless the build (or an earlier run of this
+ * build, or this process) found it valid: asking ICU for its list of zones is ~4% of a one-transcript check.
+ */
+export function assertKnownZone(zone: string): void {
+  if (built()?.zones?.includes(zone) || learned.zones.includes(zone)) return;
+  // Workers learn it from this thread.
+  if (!rememberedPacks()?.zones?.includes(zone)) assertTimeZone(zone);
+  learned.zones.push(zone);
 }
 
 function preParsed(key: string): unknown {

@@ -74,6 +74,17 @@ describe("the build's validated packs", () => {
     expect(extended.rules.filter(({ rule }) => rule.severity === 'info').length).toBe(extended.rules.length - 1);
   });
 
+  it("hold every built-in pack's time zone, taken as valid without asking ICU, under the same V8 only", () => {
+    expect(loadBuiltPacks(BUILT)?.zones).toEqual(expect.arrayContaining(['Asia/Shanghai', 'UTC']));
+    // A planted name ICU would refuse shows the build's list is what a rule file's zone is checked against.
+    const planted = (v8: string) => writeTemp(JSON.stringify({ ...JSON.parse(readFileSync(BUILT, 'utf8')), v8, zones: ['Mars/Olympus_Mons'] }));
+    const team = 'timezone: Mars/Olympus_Mons\nrules: []\n';
+    loadBuiltPacks(planted(process.versions.v8));
+    expect(compileRuleText(team, 'team.yaml').timezone).toBe('Mars/Olympus_Mons');
+    loadBuiltPacks(planted('0.0.0'));
+    expect(() => compileRuleText(team, 'team.yaml')).toThrow(/unknown time zone "Mars\/Olympus_Mons"/);
+  });
+
   it('are not used under another V8, nor when the file is missing or damaged', () => {
     const shipped = essence(packText('en'), 'rules/en.yaml');
     for (const file of [plantedBuild((rule) => ({ ...rule, severity: 'info' }), '0.0.0'), NONE, writeTemp('{"packs": ')]) {

@@ -4,46 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileRuleText } from '../../src/config/compile.js';
 import * as parse from '../../src/config/parse.js';
-import { ConfigError } from '../../src/errors.js';
+import { ruleFileProblems, ruleSetEssence, TEAM_RULES } from '../helpers/rules.js';
 
 // A team's own rule file, parsed and validated by one run, is taken as such by the next runs of the same
 // build (the user's cache folder): it must give the very rule set, and the very errors, a fresh parse gives.
 const NONE = new URL('file:///nonexistent/parsed-packs.json');
-const TEAM = `name: team
-timezone: Asia/Shanghai
-rules:
-  - id: greet
-    kind: greeting
-    within: 2
-    patterns: ['云客服\\s*{agentId}\\s*为您服务', 'hello']
-  - id: fast
-    kind: response-time
-    maxSeconds: 45
-    appliesTo: { channel: [web, app] }
-  - id: words
-    kind: forbidden-phrase
-    severity: warning
-    phrases: ["不知道", "没办法"]
-`;
 /** Text no other test of this process has parsed (test files share modules: isolate is off). */
 const unique = (text: string) => `# ${randomUUID()}\n${text}`;
-const essence = (text: string, label = 'team.yaml', origin = label) => {
-  const { rules, ...rest } = compileRuleText(text, label, origin);
-  return { ...rest, rules: rules.map(({ rule, kind }) => ({ rule, kind: kind.kind })) };
-};
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-const errorsOf = (compile: () => unknown): string[] => {
-  try {
-    compile();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('compiled without errors');
-};
-
 let dir: string;
 const fileOf = (build = 'b1') => join(dir, `rules-${build}.json`);
 /** What a new run of build `b1` starts with. */
@@ -63,15 +32,15 @@ afterEach(() => {
 
 describe('rule files remembered between runs of one build', () => {
   it('are parsed once, then taken as they were, to the same rule set', () => {
-    const text = unique(TEAM);
-    const first = essence(text);
+    const text = unique(TEAM_RULES);
+    const first = ruleSetEssence(text);
     const written = readFileSync(fileOf(), 'utf8');
     expect(readdirSync(dir)).toEqual(['rules-b1.json']);
     expect(JSON.parse(written).packs[sha(text)]).toStrictEqual(parseDocument(text).toJS());
 
     newRun();
     const parses = parse.yamlParses;
-    expect(essence(text)).toStrictEqual(first);
+    expect(ruleSetEssence(text)).toStrictEqual(first);
     expect(parse.yamlParses).toBe(parses);
     // Nothing new was learned: the file is left as it was.
     expect(readFileSync(fileOf(), 'utf8')).toBe(written);
@@ -79,8 +48,8 @@ describe('rule files remembered between runs of one build', () => {
 
   it('come from the file alone: a remembered pack stands in for the YAML, and workers are handed it', () => {
     // The rules are validated once under another text (another pack key), then a pack of the same rules is planted.
-    essence(unique(TEAM));
-    const text = unique(TEAM);
+    ruleSetEssence(unique(TEAM_RULES));
+    const text = unique(TEAM_RULES);
     const planted = parseDocument(text).toJS() as { rules: Array<Record<string, unknown>> };
     const validated = Object.fromEntries(planted.rules.map((rule) => [JSON.stringify(rule), parse.learnedPacks().validated[JSON.stringify(rule)]]));
     (planted.rules[1] as Record<string, unknown>).maxSeconds = 999;
@@ -89,7 +58,7 @@ describe('rule files remembered between runs of one build', () => {
 
     newRun();
     const parses = parse.yamlParses;
-    const rules = essence(text).rules.map(({ rule }) => rule);
+    const rules = ruleSetEssence(text).rules.map(({ rule }) => rule);
     expect(parse.yamlParses).toBe(parses);
     expect(rules.find((rule) => rule.id === 'fast')).toMatchObject({ maxSeconds: 999 });
     expect(parse.learnedPacks().packs[sha(text)]).toStrictEqual(planted);
@@ -97,12 +66,12 @@ describe('rule files remembered between runs of one build', () => {
   });
 
   it('are parsed again when edited, with the new rules', () => {
-    const text = unique(TEAM);
-    essence(text);
+    const text = unique(TEAM_RULES);
+    ruleSetEssence(text);
     newRun();
     const parses = parse.yamlParses;
     const edited = text.replace('maxSeconds: 45', 'maxSeconds: 30');
-    const rules = essence(edited).rules.map(({ rule }) => rule);
+    const rules = ruleSetEssence(edited).rules.map(({ rule }) => rule);
     expect(parse.yamlParses).toBe(parses + 1);
     expect(rules.find((rule) => rule.id === 'fast')).toMatchObject({ maxSeconds: 30 });
     expect(JSON.parse(readFileSync(fileOf(), 'utf8')).packs).toHaveProperty([sha(text)]);
@@ -110,14 +79,14 @@ describe('rule files remembered between runs of one build', () => {
   });
 
   it('change nothing but the time when the file is garbage, of another shape, or of another build', () => {
-    const text = unique(TEAM);
+    const text = unique(TEAM_RULES);
     parse.rememberRulesIn('', '');
-    const fresh = essence(text);
+    const fresh = ruleSetEssence(text);
     for (const content of ['garbage', '[]', '{"packs":[],"validated":{}}', '{"packs":{},"validated":{"x":1}}', '']) {
       writeFileSync(fileOf(), content);
       writeFileSync(fileOf('b0'), '{"packs":{},"validated":{}}');
       newRun();
-      expect(essence(text), content).toStrictEqual(fresh);
+      expect(ruleSetEssence(text), content).toStrictEqual(fresh);
       // Written again, whole; another build's file is removed.
       expect(JSON.parse(readFileSync(fileOf(), 'utf8')).packs, content).toHaveProperty([sha(text)]);
       expect(readdirSync(dir), content).toEqual(['rules-b1.json']);
@@ -129,22 +98,34 @@ describe('rule files remembered between runs of one build', () => {
     const child = join(dir, 'child.yaml');
     writeFileSync(base, 'rules:\n  - id: fast\n    kind: response-time\n    maxSeconds: 60\n');
     const childText = unique('extends: ./base.yaml\nrules:\n\n  - id: fast\n\n    maxSeconds: 90\n');
-    essence(childText, 'child.yaml', child);
+    ruleSetEssence(childText, child);
     // The base changes under the remembered child: the child's override no longer fits the rule.
     writeFileSync(base, 'rules:\n  - id: fast\n    kind: forbidden-phrase\n    phrases: [x]\n');
     newRun();
-    const remembered = errorsOf(() => essence(childText, 'child.yaml', child));
+    const remembered = ruleFileProblems(childText, child);
     parse.rememberRulesIn('', '');
-    expect(remembered).toEqual(errorsOf(() => essence(childText, 'child.yaml', child)));
+    expect(remembered).toEqual(ruleFileProblems(childText, child));
     expect(remembered.join('\n')).toContain('child.yaml:7: rules[0].maxSeconds');
+  });
+
+  it("keep the time zones ICU took as valid, and take them so", () => {
+    const berlin = unique('timezone: Europe/Berlin\nrules: []\n');
+    ruleSetEssence(berlin);
+    expect(JSON.parse(readFileSync(fileOf(), 'utf8')).zones).toContain('Europe/Berlin');
+    // A planted name ICU would refuse shows the remembered list is what a rule file's zone is checked against.
+    const mars = unique('timezone: Mars/Olympus_Mons\nrules: []\n');
+    expect(ruleFileProblems(mars)).toEqual(['team.yaml: timezone: unknown time zone "Mars/Olympus_Mons" (expected an IANA name such as Asia/Shanghai)']);
+    writeFileSync(fileOf(), JSON.stringify({ packs: {}, validated: {}, zones: ['Mars/Olympus_Mons'] }));
+    newRun();
+    expect(ruleFileProblems(mars)).toEqual([]);
   });
 
   it('are not kept without a cache folder, nor past a failed compile', () => {
     parse.rememberRulesIn('', 'b1');
-    essence(unique(TEAM));
+    ruleSetEssence(unique(TEAM_RULES));
     expect(readdirSync(dir)).toEqual([]);
     newRun();
-    errorsOf(() => essence(unique(`${TEAM}  - id: broken\n    kind: response-time\n    maxSeconds: soon\n`)));
+    expect(ruleFileProblems(unique(`${TEAM_RULES}  - id: broken\n    kind: response-time\n    maxSeconds: soon\n`))).not.toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -15,6 +15,33 @@ export function ruleFileProblems(text: string, label = 'team.yaml'): string[] {
   return [];
 }
 
+/** A team's own rule file: every common kind's options beside the packs', a filter, a phrase with a regex. */
+export const TEAM_RULES = `name: team
+timezone: Asia/Shanghai
+rules:
+  - id: greet
+    kind: greeting
+    within: 2
+    patterns: ['云客服\\s*{agentId}\\s*为您服务', 'hello']
+  - id: fast
+    kind: response-time
+    maxSeconds: 45
+    appliesTo: { channel: [web, app] }
+  - id: words
+    kind: forbidden-phrase
+    severity: warning
+    phrases: ["不知道", "没办法"]
+  - id: bangs
+    kind: forbidden-punctuation
+    patterns: ['[!！]{2,}']
+`;
+
+/** A rule file compiled, down to what can be compared: the rule set with each rule and its kind's name. */
+export function ruleSetEssence(text: string, label = 'team.yaml', origin = label) {
+  const { rules, ...rest } = compileRuleText(text, label, origin);
+  return { ...rest, rules: rules.map(({ rule, kind }) => ({ rule, kind: kind.kind })) };
+}
+
 const BASE = Date.UTC(2026, 10, 27, 2, 0, 0);
 
 /** A message at `seconds` after a fixed start; `who` is "customer", "bot", "system" or an agent id. */
