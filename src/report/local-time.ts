@@ -33,10 +33,40 @@ const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
  * Anything else (an hour that holds a change, years outside 1970–9999, a time Date cannot read) goes to Intl.
  */
 export function localTime(iso: string, timezone: string): string {
+  if (!readClock(iso, timezone)) return intlLocalTime(new Date(iso), timezone);
+  return lastPrefix.text + (secondsFromIso ? iso.slice(17, 19) : two(clockSeconds));
+}
+
+/**
+ * localTime's text written into `into` at `at` as ASCII: where it ends, or -1 (nothing to count on written)
+ * when it is not the fast path's digits, dashes, colons and a space (Intl's text; seconds taken from a time
+ * that are not two digits). Nothing is made per call but what reading the time makes.
+ */
+export function localTimeInto(iso: string, timezone: string, into: Uint8Array, at: number): number {
+  if (!readClock(iso, timezone)) return -1;
+  const high = secondsFromIso ? iso.charCodeAt(17) : ZERO + Math.floor(clockSeconds / 10);
+  const low = secondsFromIso ? iso.charCodeAt(18) : ZERO + (clockSeconds % 10);
+  if (high < ZERO || high > ZERO + 9 || low < ZERO || low > ZERO + 9) return -1;
+  const { bytes } = lastPrefix;
+  let to = at;
+  for (let i = 0; i < bytes.length; i++) into[to++] = bytes[i] as number;
+  into[to++] = high;
+  into[to++] = low;
+  return to;
+}
+
+/**
+ * Reads `iso`'s wall clock in `timezone` the fast way: its minute (lastPrefix) and seconds (the time's own
+ * two characters when secondsFromIso, else clockSeconds); false when Intl must print it.
+ */
+function readClock(iso: string, timezone: string): boolean {
   // The same UTC minute as the last time printed (in toISOString's form): the same local minute, the same seconds.
-  if (timezone === lastZone && iso.length === 24 && iso.charCodeAt(23) === Z && iso.startsWith(lastUtcMinute)) return lastPrefix + iso.slice(17, 19);
+  if (timezone === lastZone && iso.length === 24 && iso.charCodeAt(23) === Z && iso.startsWith(lastUtcMinute)) {
+    secondsFromIso = true;
+    return true;
+  }
   const ms = Date.parse(iso);
-  if (!(ms >= 0 && ms < MAX_FAST_MS)) return intlLocalTime(new Date(iso), timezone);
+  if (!(ms >= 0 && ms < MAX_FAST_MS)) return false;
   let offsets = hourOffsets.get(timezone);
   if (!offsets) hourOffsets.set(timezone, (offsets = new Map()));
   const hour = Math.floor(ms / HOUR_MS);
@@ -46,25 +76,47 @@ export function localTime(iso: string, timezone: string): string {
     offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timezone) ? start : Number.NaN;
     offsets.set(hour, offset);
   }
-  if (Number.isNaN(offset)) return intlLocalTime(new Date(iso), timezone);
+  if (Number.isNaN(offset)) return false;
   const wall = ms + offset;
   const minute = Math.floor(wall / 60_000);
   // Times come close together (a conversation's messages): the date, hour and minute are printed once a minute.
   if (minute !== lastMinute) {
-    const d = new Date(minute * 60_000);
-    lastPrefix = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+    // A report's rows go back and forth over a night's minutes: each is printed once and kept.
+    let prefix = minutePrefixes.get(minute);
+    if (prefix === undefined) {
+      const d = new Date(minute * 60_000);
+      const text = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:`;
+      prefix = { text, bytes: Uint8Array.from(text, (c) => c.charCodeAt(0)) };
+      if (minutePrefixes.size >= MINUTES_KEPT) minutePrefixes.clear();
+      minutePrefixes.set(minute, prefix);
+    }
+    lastPrefix = prefix;
     lastMinute = minute;
   }
   // Offsets of whole minutes keep the seconds: the next time in this UTC minute is printed from the last.
   lastZone = offset % 60_000 === 0 && iso.length === 24 && iso.charCodeAt(23) === Z ? timezone : '';
   lastUtcMinute = iso.slice(0, 17);
-  return lastPrefix + two(Math.floor((wall - minute * 60_000) / 1000));
+  secondsFromIso = false;
+  clockSeconds = Math.floor((wall - minute * 60_000) / 1000);
+  return true;
 }
 const Z = 0x5a;
+const ZERO = 0x30;
+/** A wall-clock minute as printed (`2026-11-27 19:03:`), and its bytes (ASCII). */
+interface MinutePrefix {
+  text: string;
+  bytes: Uint8Array;
+}
+/** Wall-clock minutes printed lately (a night has 1,440), by minute since 1970. */
+const minutePrefixes = new Map<number, MinutePrefix>();
+const MINUTES_KEPT = 4096;
 let lastMinute = Number.NaN;
-let lastPrefix = '';
+let lastPrefix: MinutePrefix = { text: '', bytes: new Uint8Array(0) };
 let lastZone = '';
 let lastUtcMinute = '';
+/** What readClock read last: whether the seconds are the time's own characters, else their value. */
+let secondsFromIso = false;
+let clockSeconds = 0;
 /** Past 9999 years print differently (and a wall clock one day off could cross it). */
 const MAX_FAST_MS = Date.UTC(9999, 0, 1);
 

@@ -1,7 +1,8 @@
-import type { Finding, ReportSource } from '../../model/report.js';
+import { printedElements, type Finding, type ReportSource } from '../../model/report.js';
 import type { Formatter, FormatterContext } from '../formatter.js';
 import { own } from '../../model/records.js';
 import { localTime } from '../local-time.js';
+import { printedFindingRows } from './csv-printed.js';
 
 /** Cells a spreadsheet would run as a formula (also after leading spaces) get a leading apostrophe. */
 // A value that already starts with apostrophes before a risky start gets one more, so reading the CSV back
@@ -75,9 +76,13 @@ function* conversationsCsv(report: ReportSource, context: FormatterContext): Gen
   }
 }
 
-function* findingsCsv(report: ReportSource, context: FormatterContext): Generator<string> {
+function* findingsCsv(report: ReportSource, context: FormatterContext): Generator<string | Uint8Array> {
   yield row([...FINDING_COLUMNS]);
-  for (const f of report.findings) yield row(findingCells(f, context.timezone));
+  const plainRow = (f: Finding) => row(findingCells(f, context.timezone));
+  // Findings the store printed ahead become rows from their JSON, unparsed (see printedFindingRows).
+  const printed = printedElements(report.findings);
+  if (printed !== undefined) yield* printedFindingRows(printed, context.timezone, plainRow, csvCell);
+  else for (const f of report.findings) yield plainRow(f);
 }
 
 /** RFC 4180 (CRLF, quoted where needed), with an optional BOM for Excel. */
