@@ -448,6 +448,9 @@ let width = 1;
 let numbered = 0;
 
 class ConversationTexts implements FoldedTexts {
+  /** The units of all its texts (see touchTexts). */
+  units = 0;
+
   constructor(readonly messages: readonly Message[]) {}
 
   textAt(index: number): string {
@@ -470,7 +473,8 @@ class ConversationTexts implements FoldedTexts {
     }
     const base = index * width;
     if (found[index] === 0) {
-      words.fill(0, base, base + width);
+      // A loop, not words.fill: a message's few words cost less than the call.
+      for (let k = base; k < base + width; k++) words[k] = 0;
       findNeedles(original, words, base);
       found[index] = 1;
     }
@@ -512,7 +516,20 @@ class ConversationTexts implements FoldedTexts {
     lastMessages = this.messages;
     const size = Math.max(this.messages.length, 1);
     if (size > found.length) grow(size);
+    this.units = touchTexts(this.messages);
   }
+}
+
+/**
+ * Reads the length of every message's text, in one short loop. A conversation's texts were read from the
+ * export long before it is checked and lie far apart in memory, so the first read of each is a cache miss;
+ * here the misses of all its messages are waited for at once (the reads do not depend on each other),
+ * instead of one by one as each rule's scan reaches the next message (~10% of checking zh-CN).
+ */
+function touchTexts(messages: readonly Message[]): number {
+  let units = 0;
+  for (let i = 0; i < messages.length; i++) units += (messages[i] as Message).text.length;
+  return units;
 }
 
 /** Room for `size` messages in the shared arrays. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../../src/model/message.js';
-import { foldedTexts, PhraseMatcher } from '../../src/rules/matcher.js';
+import { foldedTexts, needlesOf, PhraseMatcher } from '../../src/rules/matcher.js';
 import { foldWidth } from '../../src/text/fold.js';
 
 const message = (text: string, timestamp: number): Message => ({ conversationId: 'c', timestamp, role: 'agent', agentId: '1', text, source: { file: 'f', line: timestamp, record: timestamp } });
@@ -59,6 +59,8 @@ describe('folded texts shared by the rules of one conversation', () => {
           conversation.messages.forEach((m, i) => {
             expect(matcher.findAllIn(folded, i)).toEqual(matcher.findAll(m.text));
             expect(folded.at(i)).toBe(foldWidth(m.text));
+            // Exactly its own needles: none left over from a text searched before at that index.
+            expect(folded.needlesAt(i)).toEqual(needlesOf(m.text));
           });
         }
       }),

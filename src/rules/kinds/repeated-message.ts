@@ -95,18 +95,6 @@ export function hashOf(text: string): number {
   return hash & SMALL;
 }
 
-/**
- * One normalised text an agent sent: `text` is that text itself, or a text as written it stands for (see
- * copyKey); `count` how often the agent sent it.
- */
-interface Copy {
-  agent: string;
-  text: string;
-  count: number;
-  /** Another text whose key is the same (another agent's, or a hash collision). */
-  next: Copy | undefined;
-}
-
 /** The unit `c` is in a normalised text when copyKey reads it (width-folded, ASCII lower case). */
 const keyUnit = (c: number): number => {
   const folded = foldUnit(c);
@@ -155,15 +143,43 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
   defaultMessage: 'Same message sent again ({count}×): "{match}"',
   schema,
   compile(rule) {
-    // Every agent's normalised texts by key, and each agent's last one: for the conversation being checked
-    // (one at a time), emptied at its start, so checking one makes no maps.
-    const copies = new Map<number, Copy>();
-    const previous = new Map<string, Copy>();
+    // The copies of the conversation being checked, in arrays kept from one conversation to the next (one is
+    // checked at a time), so checking one makes no maps and no objects: per copy (one normalised text an
+    // agent sent) its agent, its text (that text, or a text as written it stands for: see copyKey), its count, and the next copy of the same key; per slot of an open-addressing table, a key and its
+    // first copy, valid when stamped with the conversation's turn (so the table is never cleared).
+    const agents: string[] = [];
+    const texts: string[] = [];
+    let counts = new Int32Array(64);
+    let nexts = new Int32Array(64);
+    let slotKeys = new Int32Array(128);
+    let slotCopies = new Int32Array(128);
+    let slotTurns = new Int32Array(128);
+    let turn = 0;
+    // Each agent's last copy.
+    const previous = new Map<string, number>();
     return (conversation: Conversation): RawFinding[] => {
       const findings: RawFinding[] = [];
-      copies.clear();
-      previous.clear();
       const { messages } = conversation;
+      if (messages.length > counts.length) {
+        counts = new Int32Array(2 * messages.length);
+        nexts = new Int32Array(2 * messages.length);
+      }
+      // At most half the slots in use: a miss ends at an empty slot soon.
+      if (2 * messages.length > slotKeys.length) {
+        let size = slotKeys.length;
+        while (size < 2 * messages.length) size *= 2;
+        slotKeys = new Int32Array(size);
+        slotCopies = new Int32Array(size);
+        slotTurns = new Int32Array(size);
+        turn = 0;
+      }
+      if (turn === 0x7fffffff) {
+        slotTurns.fill(0);
+        turn = 0;
+      }
+      turn++;
+      const mask = slotKeys.length - 1;
+      let copies = 0;
       for (let index = 0; index < messages.length; index++) {
         const message = messages[index] as Message;
         if (message.role !== rule.role) continue;
@@ -176,14 +192,22 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
         }
         if (shorterThan(text, rule.minLength)) continue;
         const agent = message.agentId ?? '';
-        const first = copies.get(key);
+        let slot = key & mask;
+        while (slotTurns[slot] === turn && slotKeys[slot] !== key) slot = (slot + 1) & mask;
+        const first = slotTurns[slot] === turn ? (slotCopies[slot] as number) : -1;
         let copy = first;
-        while (copy !== undefined && (copy.agent !== agent || !sameNormalised(copy.text, text))) copy = copy.next;
-        if (copy === undefined) {
-          copy = { agent, text, count: 0, next: first };
-          copies.set(key, copy);
+        while (copy >= 0 && (agents[copy] !== agent || !sameNormalised(texts[copy] as string, text))) copy = nexts[copy] as number;
+        if (copy < 0) {
+          copy = copies++;
+          agents[copy] = agent;
+          texts[copy] = text;
+          counts[copy] = 0;
+          nexts[copy] = first;
+          slotTurns[slot] = turn;
+          slotKeys[slot] = key;
+          slotCopies[slot] = copy;
         }
-        const count = ++copy.count;
+        const count = ++(counts[copy] as number);
         if (previous.get(agent) === copy || count > rule.max) {
           const trimmed = message.text.trim();
           findings.push({ messageIndex: index, match: trimmed, offset: message.text.indexOf(trimmed), data: { count, max: rule.max } });
@@ -191,7 +215,10 @@ export const repeatedMessage = defineKind<RepeatedMessageRule>({
         previous.set(agent, copy);
       }
       // Nothing of this conversation is held past its check.
-      copies.clear();
+      for (let copy = 0; copy < copies; copy++) {
+        agents[copy] = '';
+        texts[copy] = '';
+      }
       previous.clear();
       return findings;
     };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../../model/message.js';
-import { findDurations } from '../../text/duration.js';
+import { findDurations, type Duration } from '../../text/duration.js';
 import { placeholderProblems } from '../../text/template.js';
 import { COMMON_PLACEHOLDERS, defineKind, type AnnouncedWait, type Checker, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
@@ -42,6 +42,30 @@ export type WaitNoticeRule = z.infer<typeof schema>;
 
 const toSeconds = (ms: number) => Math.round(ms) / 1000;
 
+/** The longest time a notice promises (a past time is no promise), or null when it states none. */
+export function longestPromise(text: string): Duration | null {
+  let best: Duration | null = null;
+  for (const d of findDurations(text)) if (!d.past && (best === null || d.seconds > best.seconds)) best = d;
+  return best;
+}
+
+/**
+ * longestPromise of the notices seen lately, by text: agents send the same notice again and again (a
+ * team's scripted lines), and finding its times costs microseconds. Cleared when full.
+ */
+const promises = new Map<string, Duration | null>();
+const MAX_PROMISES = 2_000;
+
+export function promiseIn(text: string): Duration | null {
+  let promise = promises.get(text);
+  if (promise === undefined) {
+    promise = longestPromise(text);
+    if (promises.size >= MAX_PROMISES) promises.clear();
+    promises.set(text, promise);
+  }
+  return promise;
+}
+
 interface Analysis {
   waits: AnnouncedWait[];
   findings: RawFinding[];
@@ -78,9 +102,7 @@ export const waitNotice = defineKind<WaitNoticeRule>({
         if (notices.length === 0) continue;
         const notice = notices[0] as TextMatch;
         if (analysis === NOTHING_FOUND) analysis = { waits: [], findings: [] };
-        const promise = findDurations(message.text)
-          .filter((d) => !d.past)
-          .reduce<ReturnType<typeof findDurations>[number] | null>((best, d) => (best === null || d.seconds > best.seconds ? d : best), null);
+        const promise = promiseIn(message.text);
         if (!promise) {
           if (rule.requireTime) {
             analysis.findings.push({ messageIndex: index, match: notice.text, offset: notice.offset, data: { graceSeconds: rule.graceSeconds } });
