@@ -9,6 +9,7 @@ import { presetPath } from '../../src/config/presets.js';
 import { findKind } from '../../src/rules/registry.js';
 import { withPatternsTrusted } from '../../src/rules/regex-safety.js';
 import { ConfigError } from '../../src/errors.js';
+import { ruleSetEssence } from '../helpers/rules.js';
 
 // Written by `npm run build` (scripts/parse-packs.mjs), which `npm test` runs first.
 const BUILT = new URL('../../dist/parsed-packs.json', import.meta.url);
@@ -16,11 +17,6 @@ const NONE = new URL('file:///nonexistent/parsed-packs.json');
 const PRESETS = ['zh-CN', 'en'];
 
 const packText = (preset: string) => readFileSync(presetPath(preset), 'utf8');
-/** What a check depends on in a compiled rule set (the checkers are functions, compared by their rules). */
-const essence = (text: string, label: string) => {
-  const { rules, ...rest } = compileRuleText(text, label, label);
-  return { ...rest, rules: rules.map(({ rule, kind }) => ({ rule, kind: kind.kind })) };
-};
 
 afterEach(() => {
   loadBuiltPacks();
@@ -32,7 +28,7 @@ describe("the build's validated packs", () => {
     expect(built).not.toBeNull();
     const validated = Object.entries(built?.validated ?? {});
     // Both packs, every rule: a build that stopped validating them would pass the other tests unnoticed.
-    expect(validated.length).toBe(PRESETS.map((p) => (essence(packText(p), p).rules.length)).reduce((a, b) => a + b));
+    expect(validated.length).toBe(PRESETS.map((p) => (ruleSetEssence(packText(p), p).rules.length)).reduce((a, b) => a + b));
     for (const [entryText, ruleText] of validated) {
       const entry = JSON.parse(entryText) as Record<string, unknown>;
       const kind = findKind(String(entry.kind));
@@ -45,9 +41,9 @@ describe("the build's validated packs", () => {
   it('compile each built-in pack to the same rule set as parsing and validating it', () => {
     for (const preset of PRESETS) {
       loadBuiltPacks(NONE);
-      const fresh = essence(packText(preset), `rules/${preset}.yaml`);
+      const fresh = ruleSetEssence(packText(preset), `rules/${preset}.yaml`);
       loadBuiltPacks(BUILT);
-      expect(essence(packText(preset), `rules/${preset}.yaml`)).toStrictEqual(fresh);
+      expect(ruleSetEssence(packText(preset), `rules/${preset}.yaml`)).toStrictEqual(fresh);
     }
   });
 
@@ -88,10 +84,10 @@ describe("the build's validated packs", () => {
   });
 
   it('are not used under another V8, nor when the file is missing or damaged', () => {
-    const shipped = essence(packText('en'), 'rules/en.yaml');
+    const shipped = ruleSetEssence(packText('en'), 'rules/en.yaml');
     for (const file of [plantedBuild((rule) => ({ ...rule, severity: 'info' }), '0.0.0'), NONE, writeTemp('{"packs": ')]) {
       loadBuiltPacks(file);
-      expect(essence(packText('en'), 'rules/en.yaml')).toStrictEqual(shipped);
+      expect(ruleSetEssence(packText('en'), 'rules/en.yaml')).toStrictEqual(shipped);
     }
   });
 });
