@@ -8,20 +8,23 @@ import { formatPath } from './parse.js';
 import { normalizeKey } from '../input/fields.js';
 import { loadCsvParseSync } from '../input/formats/csv-records.js';
 import { keyedByInput } from '../model/records.js';
+import { once } from '../model/once.js';
 
 /** One reviewed false positive. A reason is required: a waiver nobody can explain is not reviewed. */
-const waiverEntrySchema = z.strictObject({
-  conversationId: z.union([z.string().min(1), z.number()]).transform(String),
-  ruleId: z.string().min(1),
-  /** 0-based message index, as in reports; omit to waive the rule for the whole conversation. */
-  messageIndex: z.number().int().min(0).nullable().default(null),
-  reason: z.string().min(1),
-  reviewer: z.string().nullable().default(null),
-  date: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 10))]).nullable().default(null),
-});
-const waiverFileSchema = z.union([z.array(z.unknown()), z.strictObject({ waivers: z.array(z.unknown()) }).transform((f) => f.waivers)]);
+const waiverEntrySchema = once(() =>
+  z.strictObject({
+    conversationId: z.union([z.string().min(1), z.number()]).transform(String),
+    ruleId: z.string().min(1),
+    /** 0-based message index, as in reports; omit to waive the rule for the whole conversation. */
+    messageIndex: z.number().int().min(0).nullable().default(null),
+    reason: z.string().min(1),
+    reviewer: z.string().nullable().default(null),
+    date: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 10))]).nullable().default(null),
+  }),
+);
+const waiverFileSchema = once(() => z.union([z.array(z.unknown()), z.strictObject({ waivers: z.array(z.unknown()) }).transform((f) => f.waivers)]));
 
-const CSV_COLUMNS: Record<string, keyof z.input<typeof waiverEntrySchema>> = {
+const CSV_COLUMNS: Record<string, keyof z.input<ReturnType<typeof waiverEntrySchema>>> = {
   conversationid: 'conversationId', conversation: 'conversationId', 会话id: 'conversationId', 会话编号: 'conversationId',
   ruleid: 'ruleId', rule: 'ruleId', 规则: 'ruleId',
   messageindex: 'messageIndex', message: 'messageIndex',
@@ -57,7 +60,7 @@ function fromYaml(text: string, label: string): Array<{ entry: unknown; where: s
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${label}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
-  const parsed = waiverFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? []);
+  const parsed = waiverFileSchema().safeParse(doc.toJS({ maxAliasCount: 100 }) ?? []);
   if (!parsed.success) throw new ConfigError([`${label}: expected a list of waivers (or "waivers:" with a list)`]);
   const inList = Array.isArray(doc.toJS()) ? [] : ['waivers'];
   return parsed.data.map((entry, i) => {
@@ -79,7 +82,7 @@ export function loadWaivers(path: string): Waiver[] {
   const problems: string[] = [];
   const waivers: Waiver[] = [];
   for (const { entry, where } of entries) {
-    const parsed = waiverEntrySchema.safeParse(entry);
+    const parsed = waiverEntrySchema().safeParse(entry);
     if (parsed.success) waivers.push({ ...parsed.data, source: where });
     else for (const issue of parsed.error.issues) problems.push(`${where}: ${formatPath(issue.path) || 'waiver'}: ${issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message}`);
   }

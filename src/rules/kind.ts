@@ -83,7 +83,16 @@ export interface RuleKind<Rule extends CommonRule = CommonRule> {
 
 export const COMMON_PLACEHOLDERS = ['ruleId', 'agentId', 'agentName', 'conversationId', 'match', 'seconds'] as const;
 
-/** Defines a kind with its type checked against the interface while keeping the precise rule type. */
-export function defineKind<Rule extends CommonRule>(kind: RuleKind<Rule>): RuleKind<Rule> {
-  return kind;
+/**
+ * Defines a kind with its type checked against the interface while keeping the precise rule type. The
+ * schema is given as a function (see once) and built when a rule is first validated against it.
+ */
+export function defineKind<Rule extends CommonRule>(kind: Omit<RuleKind<Rule>, 'schema'> & { schema: () => z.ZodType<Rule> }): RuleKind<Rule> {
+  const { schema, ...rest } = kind;
+  return {
+    ...rest,
+    get schema() {
+      return schema();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../model/message.js';
+import { once } from '../model/once.js';
 import { foldPatternSource, foldUnit, foldWidth, literalSource } from '../text/fold.js';
 import { regexNeeds, requiredRun, type NeedlePair } from '../text/needles.js';
 import { PhraseAutomaton } from '../text/phrase-automaton.js';
@@ -10,13 +11,15 @@ import { regexSource } from './schema.js';
  * bounded at word edges where they begin or end with a Latin letter or digit). Used for a rule's
  * secondary texts: exceptions, triggers, expected answers, prompts, closings.
  */
-export const phraseSetSchema = z
-  .strictObject({
-    phrases: z.array(z.string().min(1)).default([]).describe('Literal phrases.'),
-    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
-  })
-  .refine((s) => s.phrases.length + s.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
-export type PhraseSet = z.infer<typeof phraseSetSchema>;
+export const phraseSetSchema = once(() =>
+  z
+    .strictObject({
+      phrases: z.array(z.string().min(1)).default([]).describe('Literal phrases.'),
+      patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+    })
+    .refine((s) => s.phrases.length + s.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] }),
+);
+export type PhraseSet = z.infer<ReturnType<typeof phraseSetSchema>>;
 
 export interface TextMatch {
   text: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../model/message.js';
+import { once } from '../model/once.js';
 import { severitySchema } from '../model/report.js';
 import { foldPatternSource } from '../text/fold.js';
 import { describeHazard, PLACEHOLDER_SAMPLES, regexHazard } from './regex-safety.js';
@@ -10,7 +11,7 @@ import { describeHazard, PLACEHOLDER_SAMPLES, regexHazard } from './regex-safety
  * Fields every rule kind shares, whatever it checks. Descriptions live in `.describe()` so the JSON
  * Schema and docs/rules.md are generated from them.
  */
-export const commonRuleFields = {
+export const commonRuleFields = once(() => ({
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "-", "_", "." or ":"')
@@ -44,7 +45,7 @@ export const commonRuleFields = {
     })
     .optional()
     .describe('Short conversations (lines such as "customer: 在吗", "65s agent: 在的") run by `chatlint rules test`.'),
-};
+}));
 
 /**
  * A regular expression written by a user: it must compile (after width folding, with the `u` flag)

@@ -1,33 +1,36 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
 import { foldedTexts, PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
 
-const schema = z
-  .strictObject({
-    ...commonRuleFields,
-    kind: z.literal('forbidden-phrase'),
-    phrases: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Literal phrases; width-folded, and bounded at word edges where they begin or end with a letter or digit.'),
-    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
-    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-    position: z
-      .enum(['anywhere', 'start'])
-      .default('anywhere')
-      .describe(
-        '`anywhere`, or `start`: only at the start of a message, after leading whitespace and punctuation — for filler openings (啊 / 嗯 / 那). The phrase alone decides: "那" at the start fires on "那个订单…" too; write a pattern such as "那[,，、 ]" to flag only the filler.',
-      ),
-    exceptions: phraseSetSchema
-      .optional()
-      .describe(
-        'Phrases and patterns that cancel a hit they contain: the longest match wins, so a rule flagging "你" allows "你们" or a quoted product name "你的名字" listed here. A hit longer than every exception stays.',
-      ),
-  })
-  .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
-export type ForbiddenPhraseRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z
+    .strictObject({
+      ...commonRuleFields(),
+      kind: z.literal('forbidden-phrase'),
+      phrases: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('Literal phrases; width-folded, and bounded at word edges where they begin or end with a letter or digit.'),
+      patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+      ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+      position: z
+        .enum(['anywhere', 'start'])
+        .default('anywhere')
+        .describe(
+          '`anywhere`, or `start`: only at the start of a message, after leading whitespace and punctuation — for filler openings (啊 / 嗯 / 那). The phrase alone decides: "那" at the start fires on "那个订单…" too; write a pattern such as "那[,，、 ]" to flag only the filler.',
+        ),
+      exceptions: phraseSetSchema()
+        .optional()
+        .describe(
+          'Phrases and patterns that cancel a hit they contain: the longest match wins, so a rule flagging "你" allows "你们" or a quoted product name "你的名字" listed here. A hit longer than every exception stays.',
+        ),
+    })
+    .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] }),
+);
+export type ForbiddenPhraseRule = z.infer<ReturnType<typeof schema>>;
 
 export interface OccurrenceOptions {
   /** Keep only hits at the start of the message (after leading whitespace and punctuation). */

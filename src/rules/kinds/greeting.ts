@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { foldPatternSource, literalSource } from '../../text/fold.js';
 import { defineKind, type RawFinding } from '../kind.js';
@@ -29,32 +30,34 @@ export const DEFAULT_QUESTION_PATTERNS: readonly string[] = [
   '(?<![A-Za-z])(?:how|what|why|when|where|can|could)(?![A-Za-z])',
 ];
 
-const schema = z.strictObject({
-  ...commonRuleFields,
-  kind: z.literal('greeting'),
-  within: z.number().int().min(1).default(1).describe("The greeting must come in each agent's first N messages of the conversation."),
-  patterns: z
-    .array(regexSource(PLACEHOLDERS))
-    .min(1)
-    .describe("Regular expressions; {agentId} and {agentName} stand for that agent's own values, as whole tokens."),
-  ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-  exemptIfCustomerAsked: z
-    .boolean()
-    .default(false)
-    .describe(
-      "The conversation's first agent may skip the greeting and answer directly when the customer already asked a question before that agent's first message — not counting a question a bot answered (a bot message after it, before the agent). A transferred-in agent still greets.",
-    ),
-  questionPatterns: z.array(regexSource()).min(1).default([...DEFAULT_QUESTION_PATTERNS]).describe(
-      "Regular expressions for a customer's question, for exemptIfCustomerAsked (run on width-folded text, ignoring case); the default: a question mark, 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以, or how/what/why/when/where/can/could as a word.",
-    ),
-  notAskingPatterns: z
-    .array(regexSource())
-    .default([])
-    .describe(
-      "Regular expressions for parts of a customer message that ask nothing — greetings (\"在吗\", \"hi\"), a channel's menu text or order card, a request for a human — removed before questionPatterns are tried, so \"你好，在吗？\" is not a question but \"你好，我想退货\" can be. Run on width-folded text, ignoring case.",
-    ),
-});
-export type GreetingRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z.strictObject({
+    ...commonRuleFields(),
+    kind: z.literal('greeting'),
+    within: z.number().int().min(1).default(1).describe("The greeting must come in each agent's first N messages of the conversation."),
+    patterns: z
+      .array(regexSource(PLACEHOLDERS))
+      .min(1)
+      .describe("Regular expressions; {agentId} and {agentName} stand for that agent's own values, as whole tokens."),
+    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+    exemptIfCustomerAsked: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The conversation's first agent may skip the greeting and answer directly when the customer already asked a question before that agent's first message — not counting a question a bot answered (a bot message after it, before the agent). A transferred-in agent still greets.",
+      ),
+    questionPatterns: z.array(regexSource()).min(1).default([...DEFAULT_QUESTION_PATTERNS]).describe(
+        "Regular expressions for a customer's question, for exemptIfCustomerAsked (run on width-folded text, ignoring case); the default: a question mark, 吗 呢 怎么 什么 如何 为什么 多少 能不能 可以, or how/what/why/when/where/can/could as a word.",
+      ),
+    notAskingPatterns: z
+      .array(regexSource())
+      .default([])
+      .describe(
+        "Regular expressions for parts of a customer message that ask nothing — greetings (\"在吗\", \"hi\"), a channel's menu text or order card, a request for a human — removed before questionPatterns are tried, so \"你好，在吗？\" is not a question but \"你好，我想退货\" can be. Run on width-folded text, ignoring case.",
+      ),
+  }),
+);
+export type GreetingRule = z.infer<ReturnType<typeof schema>>;
 
 /** Substitutes the agent's own values, escaped and bounded, so agent 102 is not greeted by "云客服1024". */
 function instantiate(pattern: string, agentId: string, agentName: string | undefined): string | null {

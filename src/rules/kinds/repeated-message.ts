@@ -1,28 +1,31 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { foldUnit, foldWidth } from '../../text/fold.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
-const schema = z.strictObject({
-  ...commonRuleFields,
-  kind: z.literal('repeated-message'),
-  minLength: z
-    .number()
-    .int()
-    .min(1)
-    .default(4)
-    .describe('Messages shorter than this many characters after normalising ("好的", "嗯嗯") are ignored entirely.'),
-  max: z
-    .number()
-    .int()
-    .min(1)
-    .default(2)
-    .describe(
-      'How many times one agent may send the same text in a conversation (not counting a repeat in a row, which is always a finding).',
-    ),
-});
-export type RepeatedMessageRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z.strictObject({
+    ...commonRuleFields(),
+    kind: z.literal('repeated-message'),
+    minLength: z
+      .number()
+      .int()
+      .min(1)
+      .default(4)
+      .describe('Messages shorter than this many characters after normalising ("好的", "嗯嗯") are ignored entirely.'),
+    max: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe(
+        'How many times one agent may send the same text in a conversation (not counting a repeat in a row, which is always a finding).',
+      ),
+  }),
+);
+export type RepeatedMessageRule = z.infer<ReturnType<typeof schema>>;
 
 /** Trimmed, whitespace collapsed, width-folded and case-folded: the text an agent copy-pasted. */
 export function normaliseMessage(text: string, folded = foldWidth(text)): string {

@@ -1,30 +1,33 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import { ROLES, type Conversation } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 import { foldedTexts, PhraseMatcher, phraseSetSchema, type TextMatch } from '../matcher.js';
 
-const schema = z.strictObject({
-  ...commonRuleFields,
-  kind: z.literal('reply-to-trigger'),
-  triggerRole: z.enum(ROLES as [string, ...string[]]).default('customer').describe('Whose messages can trigger the rule.'),
-  trigger: phraseSetSchema.describe('What triggers it: phrases and patterns, e.g. { phrases: [谢谢, 多谢, thanks] }.'),
-  triggerUnless: phraseSetSchema
-    .optional()
-    .describe(
-      'A trigger message that also matches this is not a trigger: a thanks that ends a request ("麻烦退款，谢谢", "please help, thanks"), declines an offer ("没有了，谢谢") or is sarcastic ("thanks for ruining my weekend").',
-    ),
-  expect: phraseSetSchema.describe("What one of the checked role's next `within` messages must contain, e.g. { phrases: [不客气, 不用谢] }."),
-  within: z
-    .number()
-    .int()
-    .min(1)
-    .default(1)
-    .describe("How many of the checked role's messages after the trigger may carry the expected reply."),
-  once: z.boolean().default(false).describe('Check only the first trigger of a conversation (a habitual thanker is answered once).'),
-  ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-});
-export type ReplyToTriggerRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z.strictObject({
+    ...commonRuleFields(),
+    kind: z.literal('reply-to-trigger'),
+    triggerRole: z.enum(ROLES as [string, ...string[]]).default('customer').describe('Whose messages can trigger the rule.'),
+    trigger: phraseSetSchema().describe('What triggers it: phrases and patterns, e.g. { phrases: [谢谢, 多谢, thanks] }.'),
+    triggerUnless: phraseSetSchema()
+      .optional()
+      .describe(
+        'A trigger message that also matches this is not a trigger: a thanks that ends a request ("麻烦退款，谢谢", "please help, thanks"), declines an offer ("没有了，谢谢") or is sarcastic ("thanks for ruining my weekend").',
+      ),
+    expect: phraseSetSchema().describe("What one of the checked role's next `within` messages must contain, e.g. { phrases: [不客气, 不用谢] }."),
+    within: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("How many of the checked role's messages after the trigger may carry the expected reply."),
+    once: z.boolean().default(false).describe('Check only the first trigger of a conversation (a habitual thanker is answered once).'),
+    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+  }),
+);
+export type ReplyToTriggerRule = z.infer<ReturnType<typeof schema>>;
 
 export const replyToTrigger = defineKind<ReplyToTriggerRule>({
   kind: 'reply-to-trigger',

@@ -1,36 +1,39 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields, regexSource } from '../schema.js';
 import { foldedTexts, PhraseMatcher, type FoldedTexts } from '../matcher.js';
 
-const schema = z
-  .strictObject({
-    ...commonRuleFields,
-    kind: z.literal('required-phrase'),
-    phrases: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Literal phrases, matched like forbidden-phrase (width-folded, word-edge bounded).'),
-    patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
-    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-    position: z
-      .enum(['first', 'last', 'any'])
-      .default('any')
-      .describe('Where the phrase must appear: in the `first` N messages, the `last` N, or `any` message.'),
-    within: z
-      .number()
-      .int()
-      .min(1)
-      .default(1)
-      .describe("N for `first` and `last`: how many of the checked role's messages count. Ignored for `any`."),
-    perAgent: z
-      .boolean()
-      .default(false)
-      .describe("Check each agent's own messages separately (one finding per agent) instead of the conversation's."),
-  })
-  .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] });
-export type RequiredPhraseRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z
+    .strictObject({
+      ...commonRuleFields(),
+      kind: z.literal('required-phrase'),
+      phrases: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('Literal phrases, matched like forbidden-phrase (width-folded, word-edge bounded).'),
+      patterns: z.array(regexSource()).default([]).describe('Regular expressions run on the width-folded text.'),
+      ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+      position: z
+        .enum(['first', 'last', 'any'])
+        .default('any')
+        .describe('Where the phrase must appear: in the `first` N messages, the `last` N, or `any` message.'),
+      within: z
+        .number()
+        .int()
+        .min(1)
+        .default(1)
+        .describe("N for `first` and `last`: how many of the checked role's messages count. Ignored for `any`."),
+      perAgent: z
+        .boolean()
+        .default(false)
+        .describe("Check each agent's own messages separately (one finding per agent) instead of the conversation's."),
+    })
+    .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] }),
+);
+export type RequiredPhraseRule = z.infer<ReturnType<typeof schema>>;
 
 export const requiredPhrase = defineKind<RequiredPhraseRule>({
   kind: 'required-phrase',

@@ -1,20 +1,23 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type CheckContext, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 
-const schema = z.strictObject({
-  ...commonRuleFields,
-  kind: z.literal('response-time'),
-  maxSeconds: z.number().positive().describe('Longest allowed wait in seconds; a reply exactly this late is still in time.'),
-  honourWaitNotices: z
-    .boolean()
-    .default(true)
-    .describe(
-      "Leave announced waits to wait-notice rules: a customer message sent after an agent's \"请稍等2分钟\" and before the agent's next message starts no clock here (wait-notice judges that return, in time or late). Set false to measure every customer message regardless.",
-    ),
-});
-export type ResponseTimeRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z.strictObject({
+    ...commonRuleFields(),
+    kind: z.literal('response-time'),
+    maxSeconds: z.number().positive().describe('Longest allowed wait in seconds; a reply exactly this late is still in time.'),
+    honourWaitNotices: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Leave announced waits to wait-notice rules: a customer message sent after an agent's \"请稍等2分钟\" and before the agent's next message starts no clock here (wait-notice judges that return, in time or late). Set false to measure every customer message regardless.",
+      ),
+  }),
+);
+export type ResponseTimeRule = z.infer<ReturnType<typeof schema>>;
 
 const noWait = () => false;
 const NO_WAITS: CheckContext['announcedWaits'] = [];

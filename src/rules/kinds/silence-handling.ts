@@ -1,31 +1,34 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { defineKind, type RawFinding } from '../kind.js';
 import { commonRuleFields } from '../schema.js';
 import { foldedTexts, PhraseMatcher, phraseSetSchema } from '../matcher.js';
 
-const schema = z.strictObject({
-  ...commonRuleFields,
-  kind: z.literal('silence-handling'),
-  afterSeconds: z
-    .number()
-    .positive()
-    .describe('A customer silence longer than this (seconds) before the agent closes calls for prompts first.'),
-  prompt: phraseSetSchema.describe('What a prompt looks like: { phrases: [请问您还在线吗, 请问还有什么可以帮您] }.'),
-  prompts: z.number().int().min(1).default(1).describe('How many prompts the agent must send in the silence before closing.'),
-  promptGapSeconds: z
-    .number()
-    .min(0)
-    .default(0)
-    .describe(
-      'The wait the customer gets after each prompt: a prompt counts only if sent at least this long after the previous prompt (ask, wait, ask again), and only if the close comes at least this long after it. 0: no spacing.',
-    ),
-  closing: phraseSetSchema
-    .optional()
-    .describe('What a closing line looks like ("感谢您的咨询，再见"); without it, only the last message can be a close.'),
-  ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-});
-export type SilenceHandlingRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z.strictObject({
+    ...commonRuleFields(),
+    kind: z.literal('silence-handling'),
+    afterSeconds: z
+      .number()
+      .positive()
+      .describe('A customer silence longer than this (seconds) before the agent closes calls for prompts first.'),
+    prompt: phraseSetSchema().describe('What a prompt looks like: { phrases: [请问您还在线吗, 请问还有什么可以帮您] }.'),
+    prompts: z.number().int().min(1).default(1).describe('How many prompts the agent must send in the silence before closing.'),
+    promptGapSeconds: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'The wait the customer gets after each prompt: a prompt counts only if sent at least this long after the previous prompt (ask, wait, ask again), and only if the close comes at least this long after it. 0: no spacing.',
+      ),
+    closing: phraseSetSchema()
+      .optional()
+      .describe('What a closing line looks like ("感谢您的咨询，再见"); without it, only the last message can be a close.'),
+    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+  }),
+);
+export type SilenceHandlingRule = z.infer<ReturnType<typeof schema>>;
 
 export const silenceHandling = defineKind<SilenceHandlingRule>({
   kind: 'silence-handling',

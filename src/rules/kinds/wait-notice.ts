@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from '../../model/once.js';
 import type { Conversation, Message } from '../../model/message.js';
 import { findDurations, type Duration } from '../../text/duration.js';
 import { placeholderProblems } from '../../text/template.js';
@@ -9,36 +10,38 @@ import { foldedTexts, PhraseMatcher, type TextMatch } from '../matcher.js';
 const PLACEHOLDERS = ['promisedSeconds', 'graceSeconds'] as const;
 const DEFAULT_LATE_MESSAGE = 'Promised a wait of {promisedSeconds} s but came back after {seconds} s';
 
-const schema = z
-  .strictObject({
-    ...commonRuleFields,
-    kind: z.literal('wait-notice'),
-    phrases: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('Literal phrases that ask the customer to wait ("请稍等", "please hold"); matched like forbidden-phrase.'),
-    patterns: z
-      .array(regexSource())
-      .default([])
-      .describe('Regular expressions that ask the customer to wait, run on the width-folded text.'),
-    ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
-    graceSeconds: z.number().min(0).default(0).describe('Seconds allowed beyond the promised time before a return counts as late.'),
-    requireTime: z
-      .boolean()
-      .default(true)
-      .describe('Report a wait notice that states no concrete time (with `message`). False: judge only promises kept.'),
-    lateMessage: z
-      .string()
-      .optional()
-      .describe('Message template for a late return; placeholders {promisedSeconds} {seconds} {graceSeconds} and the common ones.'),
-  })
-  .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] })
-  .superRefine((r, ctx) => {
-    for (const message of placeholderProblems(r.lateMessage, [...COMMON_PLACEHOLDERS, ...PLACEHOLDERS])) {
-      ctx.addIssue({ code: 'custom', path: ['lateMessage'], message });
-    }
-  });
-export type WaitNoticeRule = z.infer<typeof schema>;
+const schema = once(() =>
+  z
+    .strictObject({
+      ...commonRuleFields(),
+      kind: z.literal('wait-notice'),
+      phrases: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('Literal phrases that ask the customer to wait ("请稍等", "please hold"); matched like forbidden-phrase.'),
+      patterns: z
+        .array(regexSource())
+        .default([])
+        .describe('Regular expressions that ask the customer to wait, run on the width-folded text.'),
+      ignoreCase: z.boolean().default(true).describe('Match letters regardless of case.'),
+      graceSeconds: z.number().min(0).default(0).describe('Seconds allowed beyond the promised time before a return counts as late.'),
+      requireTime: z
+        .boolean()
+        .default(true)
+        .describe('Report a wait notice that states no concrete time (with `message`). False: judge only promises kept.'),
+      lateMessage: z
+        .string()
+        .optional()
+        .describe('Message template for a late return; placeholders {promisedSeconds} {seconds} {graceSeconds} and the common ones.'),
+    })
+    .refine((r) => r.phrases.length + r.patterns.length > 0, { message: 'needs at least one phrase or pattern', path: ['phrases'] })
+    .superRefine((r, ctx) => {
+      for (const message of placeholderProblems(r.lateMessage, [...COMMON_PLACEHOLDERS, ...PLACEHOLDERS])) {
+        ctx.addIssue({ code: 'custom', path: ['lateMessage'], message });
+      }
+    }),
+);
+export type WaitNoticeRule = z.infer<ReturnType<typeof schema>>;
 
 const toSeconds = (ms: number) => Math.round(ms) / 1000;
 
