@@ -18,6 +18,7 @@ await build({
   input: { chatlint: entry('dist/cli/run.js') },
   platform: 'node',
   output: { dir: out, format: 'cjs', codeSplitting: false, entryFileNames: '[name].cjs', charset: 'ascii' },
+  plugins: [commanderSpawnsOnDemand()],
   logLevel: 'warn',
 });
 asciiOnly(`${out}chatlint.cjs`);
@@ -27,6 +28,30 @@ await build({
   output: { dir: out, format: 'esm', chunkFileNames: 'worker-[name]-[hash].js' },
   logLevel: 'warn',
 });
+
+/**
+ * commander requires child_process as it loads, for subcommands that are executables of their own (chatlint
+ * has none): with the dgram and socket modules it brings, ~1.5% of a one-transcript check's instructions.
+ * Required when commander first spawns instead; the build fails if commander stops requiring it that way.
+ */
+function commanderSpawnsOnDemand() {
+  const eager = "const childProcess = require('node:child_process');";
+  let seen = false;
+  return {
+    name: 'commander-spawns-on-demand',
+    transform(code, id) {
+      if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+      seen = true;
+      if (!code.includes(eager) || (code.match(/childProcess\.(\w+)/g) ?? []).some((use) => use !== 'childProcess.spawn')) {
+        throw new Error(`${id}: commander no longer requires child_process as scripts/bundle.mjs expects; update commanderSpawnsOnDemand`);
+      }
+      return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+    },
+    buildEnd() {
+      if (!seen) throw new Error('commander/lib/command.js was not bundled; update commanderSpawnsOnDemand in scripts/bundle.mjs');
+    },
+  };
+}
 
 /**
  * An ASCII bundle is read as Latin-1 by bin/chatlint.js, a copy where UTF-8 needs a decode (and V8 then keeps

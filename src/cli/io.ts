@@ -19,6 +19,27 @@ export interface Io {
   cwd?: string;
 }
 
+/** The process's own streams and environment. Its stdin is made when a command first reads it. */
+export function processIo(stdinFd?: number): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    ...(stdinFd === undefined ? {} : { stdinFd }),
+  };
+}
+
+/**
+ * `io` with some streams replaced. Its other properties are copied as they are defined, so a getter stays a
+ * getter: the real process's stdin is made only when a command reads it (making it costs a small run ~1%).
+ */
+export function withStreams(io: Io, streams: Partial<Pick<Io, 'stdout' | 'stderr'>>): Io {
+  return Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as Io, streams);
+}
+
 /**
  * A stream that removes escape sequences, control characters and bidirectional overrides from
  * everything written through it: the one step between user-controlled text (rule files, file names,

@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { rememberRulesIn } from '../config/parse.js';
 import { currentProgress } from '../engine/progress.js';
 import { ReportWriteError } from '../report/write.js';
+import { processIo } from './io.js';
 import { main } from './main.js';
 
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -38,7 +39,7 @@ export async function run(cache?: RunCache): Promise<void> {
     process.exit(2);
   });
   try {
-    const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stdinFd: 0 });
+    const code = await main(process.argv.slice(2), processIo(0));
     process.exitCode = code;
   } catch (error) {
     process.stderr.write(`chatlint: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -4,7 +4,7 @@ import { cutPoints, FILE_START, MIN_RANGE_BYTES, readJsonLinesPart, scanJsonLine
 import { readFiles } from '../input/read.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
+import { v8 } from '../model/node-modules.js';
 
 /**
  * The part of a worker's share of a file that this thread's range gets. It stores every entry the workers send
@@ -152,8 +152,8 @@ export function defaultJobs(bytes: number, minBytes = WORKERS_WORTH_BYTES): numb
  */
 export function tuneV8(bytes: number, heapGrowingPercent = 100, minBytes = MIN_RANGE_BYTES): void {
   if (bytes < minBytes) return;
-  setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
-  setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
+  v8().setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
+  v8().setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
   v8Tuned = true;
 }
 

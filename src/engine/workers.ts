@@ -1,4 +1,5 @@
-import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { workerThreads } from '../model/node-modules.js';
 import type { Ruleset } from '../config/ruleset.js';
 import type { InputEvent } from '../input/events.js';
 import type { ReadOptions } from '../input/options.js';
@@ -607,7 +608,7 @@ function runWorkers(run: PieceCheck, pieces: Piece[], joiner: PieceJoiner, plan:
     };
     workHere().catch(fail);
     for (let w = 0; w < Math.min(run.jobs, pieces.length) - 1; w++) {
-      const worker = new Worker(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const worker = new (workerThreads().Worker)(run.workerUrl, { workerData: run.workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if (failed) return;

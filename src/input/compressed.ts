@@ -10,7 +10,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { PassThrough, Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../model/node-modules.js';
 import { Decompress } from 'fzstd';
 // yauzl loads only when a zip archive is read.
 import type * as yauzl from 'yauzl';
@@ -79,7 +79,7 @@ function relay(source: Readable, decoder: Transform, what: string): Readable {
 export function decompressed(name: string, source: Readable, within?: string): Readable {
   const suffix = COMPRESSED.exec(name)?.[1]?.toLowerCase();
   const prefix = within ? `${within}: ` : '';
-  if (suffix === 'gz') return relay(source, createGunzip(), `${prefix}not valid gzip data`);
+  if (suffix === 'gz') return relay(source, zlib().createGunzip(), `${prefix}not valid gzip data`);
   if (suffix === 'zst') return relay(source, zstdStream(), `${prefix}not valid zstd data`);
   return relay(source, new PassThrough(), within ?? 'cannot read');
 }
@@ -91,9 +91,12 @@ export function compressionByMagic(head: Buffer): '.gz' | '.zst' | undefined {
   return undefined;
 }
 
+/** How many bytes a file stream reads at a time. */
+export const FILE_CHUNK_BYTES = 1 << 20;
+
 /** A file's bytes, decompressed when its name says so. */
 export function openFileStream(path: string): Readable {
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
   return COMPRESSED.test(path) ? decompressed(path, source) : source;
 }
 

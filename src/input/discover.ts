@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { fsPromises } from '../model/node-modules.js';
 import { basename, extname, resolve } from 'node:path';
 import { decoderLabel } from './encoding.js';
 import { detectEncoding } from './detect-encoding.js';
@@ -35,7 +35,7 @@ export async function isChatExport(file: string): Promise<boolean> {
       return sniffProduct(basename(file), text.replace(/^\uFEFF/, ''), undefined) !== undefined;
     }
     if (extension === 'json' && SLACK_METADATA_FILES.includes(basename(file).toLowerCase())) {
-      return !isSlackMetadataFile(file, JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, '')) as unknown);
+      return !isSlackMetadataFile(file, JSON.parse((await fsPromises().readFile(file, 'utf8')).replace(/^\uFEFF/, '')) as unknown);
     }
   } catch {
     // Unreadable or unparsable: let the reader report it with a reason.

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { fsPromises } from '../model/node-modules.js';
 import { extname } from 'node:path';
 import { binaryKind } from './binary.js';
 import { isZip, withoutCompression } from './compressed.js';
@@ -185,9 +185,9 @@ export async function splittableJsonLines(path: string, options: ReadOptions, fo
   let size: number;
   let head: Buffer;
   try {
-    size = (await stat(path)).size;
+    size = (await fsPromises().stat(path)).size;
     if (size < minBytes) return undefined;
-    const handle = await open(path, 'r');
+    const handle = await fsPromises().open(path, 'r');
     try {
       head = Buffer.alloc(Math.min(HEAD_BYTES, size));
       await handle.read(head, 0, head.length, 0);
@@ -215,7 +215,7 @@ export async function splittableJsonLines(path: string, options: ReadOptions, fo
 export async function cutPoints(path: string, size: number, parts: number, firstShare = 1 / parts): Promise<number[]> {
   const cuts: number[] = [0];
   const first = size * firstShare;
-  const handle = await open(path, 'r');
+  const handle = await fsPromises().open(path, 'r');
   try {
     const probe = Buffer.alloc(64 * 1024);
     for (let k = 1; k < parts; k++) {

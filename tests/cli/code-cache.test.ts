@@ -57,6 +57,25 @@ describe('the code cache', () => {
     expect(JSON.parse(readFileSync(join(dir, remembered[0] as string), 'utf8'))).toHaveProperty('packs');
   });
 
+  it("loads none of Node's modules a one-transcript check does not use", () => {
+    const preload = join(dir, 'modules-at-exit.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`MODULES ${process.moduleLoadList.join(',')}\\n`));\n");
+    const result = spawnSync(process.execPath, ['-r', preload, BIN, 'check', 'fixtures/transcript/one-chat.json', '-f', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CHATLINT_CACHE_DIR: dir, NO_COLOR: '1', LANG: 'C' },
+    });
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout).summary.findings).toBeGreaterThan(0);
+    const loaded = (/MODULES (.*)/.exec(result.stderr)?.[1] ?? '').split(',');
+    expect(loaded).toContain('NativeModule fs');
+    // Made on first use: process.stdin (a file stream brings fs/promises and readline), file streams for a
+    // small file, and the modules of gzip input, worker threads, V8 flags and commander's subprocesses.
+    for (const unused of ['fs/promises', 'internal/fs/streams', 'internal/readline/interface', 'zlib', 'worker_threads', 'v8', 'child_process']) {
+      expect(loaded, unused).not.toContain(`NativeModule ${unused}`);
+    }
+  });
+
   it('is written by a check, not by --help or another command, nor after a big input changed V8 flags', () => {
     const fresh = mkdtempSync(join(dir, 'fresh-'));
     const cachesIn = () => readdirSync(fresh).filter((name) => name.startsWith('code-'));

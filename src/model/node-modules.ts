@@ -1,0 +1,18 @@
+import { createRequire } from 'node:module';
+import type * as FsPromises from 'node:fs/promises';
+import type * as V8 from 'node:v8';
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Zlib from 'node:zlib';
+import { once } from './once.js';
+
+/**
+ * Node's modules that a small check does not use, loaded on first use: required at start-up, fs/promises
+ * (with the readline and watchers it brings), worker_threads, v8 and zlib were ~2% of the instructions of a
+ * one-transcript check.
+ */
+const load = createRequire(import.meta.url);
+
+export const fsPromises = once(() => load('node:fs/promises') as typeof FsPromises);
+export const v8 = once(() => load('node:v8') as typeof V8);
+export const workerThreads = once(() => load('node:worker_threads') as typeof WorkerThreads);
+export const zlib = once(() => load('node:zlib') as typeof Zlib);
