@@ -31,8 +31,9 @@ await build({
 
 /**
  * commander requires child_process as it loads, for subcommands that are executables of their own (chatlint
- * has none): with the dgram and socket modules it brings, ~1.5% of a one-transcript check's instructions.
- * Required when commander first spawns instead; the build fails if commander stops requiring it that way.
+ * has none), and with it dgram and the socket list: Node modules a one-transcript check never uses (together
+ * with the others left for first use, 8% of its instructions). Required when commander first spawns instead;
+ * the build fails if commander stops requiring it that way.
  */
 function commanderSpawnsOnDemand() {
   const eager = "const childProcess = require('node:child_process');";
