@@ -18,7 +18,7 @@ await build({
   input: { chatlint: entry('dist/cli/run.js') },
   platform: 'node',
   output: { dir: out, format: 'cjs', codeSplitting: false, entryFileNames: '[name].cjs', charset: 'ascii' },
-  plugins: [commanderSpawnsOnDemand()],
+  plugins: [commanderSpawnsOnDemand(), chalkAsksTtyOnDemand()],
   logLevel: 'warn',
 });
 asciiOnly(`${out}chatlint.cjs`);
@@ -32,24 +32,55 @@ await build({
 /**
  * commander requires child_process as it loads, for subcommands that are executables of their own (chatlint
  * has none), and with it dgram and the socket list: Node modules a one-transcript check never uses (together
- * with the others left for first use, 8% of its instructions). Required when commander first spawns instead;
- * the build fails if commander stops requiring it that way.
+ * with the others left for first use, 8% of its instructions). Required when commander first spawns instead.
  */
 function commanderSpawnsOnDemand() {
-  const eager = "const childProcess = require('node:child_process');";
+  return requiredOnDemand({
+    name: 'commander-spawns-on-demand',
+    file: 'commander/lib/command.js',
+    eager: "const childProcess = require('node:child_process');",
+    uses: /\bchildProcess\.(\w+)/g,
+    used: ['spawn'],
+    lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+  });
+}
+
+/**
+ * chalk's copy of supports-color imports tty to ask whether stdout and stderr are terminals, and the bundle
+ * requires every module imported by name as it starts: tty with net and streams, in every run, although
+ * chalk is set up only when a report is coloured. Required when chalk first asks instead.
+ */
+function chalkAsksTtyOnDemand() {
+  return requiredOnDemand({
+    name: 'chalk-asks-tty-on-demand',
+    file: 'chalk/source/vendor/supports-color/index.js',
+    eager: "import tty from 'node:tty';",
+    uses: /\btty\.(\w+)/g,
+    used: ['isatty'],
+    lazy: "const tty = { isatty: (fd) => require('node:tty').isatty(fd) };",
+  });
+}
+
+/**
+ * A transform that puts `lazy` (a require on first use; the bundle is CommonJS) in place of `eager` in
+ * node_modules/`file`. The build fails, naming the plugin, when the file is not bundled, no longer has
+ * `eager`, or uses the module for more than the members `used` (the `uses` pattern's first group).
+ */
+function requiredOnDemand({ name, file, eager, uses, used, lazy }) {
+  const path = new RegExp(`[\\\\/]${file.split('/').map((part) => part.replace(/[.]/g, '\\.')).join('[\\\\/]')}$`);
   let seen = false;
   return {
-    name: 'commander-spawns-on-demand',
+    name,
     transform(code, id) {
-      if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+      if (!path.test(id)) return null;
       seen = true;
-      if (!code.includes(eager) || (code.match(/childProcess\.(\w+)/g) ?? []).some((use) => use !== 'childProcess.spawn')) {
-        throw new Error(`${id}: commander no longer requires child_process as scripts/bundle.mjs expects; update commanderSpawnsOnDemand`);
+      if (!code.includes(eager) || [...code.matchAll(uses)].some((use) => !used.includes(use[1]))) {
+        throw new Error(`${id}: no longer what scripts/bundle.mjs expects (${eager} used for ${used.join(', ')}); update ${name}`);
       }
-      return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+      return code.replace(eager, lazy);
     },
     buildEnd() {
-      if (!seen) throw new Error('commander/lib/command.js was not bundled; update commanderSpawnsOnDemand in scripts/bundle.mjs');
+      if (!seen) throw new Error(`${file} was not bundled; update ${name} in scripts/bundle.mjs`);
     },
   };
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PartialHead } from '../engine/aggregate.js';
 import { EntryStore } from '../engine/entry-store.js';
 import { partialFileChunks, readPartialFile, readPartialHead } from '../engine/partial-file.js';
 import type { RunResult } from '../engine/run.js';
+import { crypto } from '../model/node-modules.js';
 import { TOOL } from '../model/tool.js';
 
 /** What `--cache` keeps of a run besides its entries: the partial report's head and what the CLI reports besides. */
@@ -16,7 +16,7 @@ export interface CachedHead extends PartialHead {
 
 /** SHA-256 of a file's bytes, read in 4 MiB pieces. */
 function contentHash(path: string): string {
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(4 << 20);
@@ -33,7 +33,7 @@ function contentHash(path: string): string {
  * so a re-run over unchanged files checks nothing; a changed rule, setting or byte re-checks.
  */
 export function runKey(settings: unknown, files: readonly string[]): string {
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   hash.update(JSON.stringify({ tool: TOOL.version, settings }));
   for (const file of files) {
     let content: string;

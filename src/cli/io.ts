@@ -1,5 +1,6 @@
+import { fstatSync, writeSync } from 'node:fs';
 import type { ChatlintError } from '../errors.js';
-import { Writable } from 'node:stream';
+import { stream } from '../model/node-modules.js';
 import { terminalLines, terminalSafe } from '../report/terminal-safe.js';
 import { isSpecialTarget, type ReportWriteError } from '../report/write.js';
 import { EXIT_USAGE } from '../errors.js';
@@ -10,7 +11,7 @@ import { EXIT_USAGE } from '../errors.js';
  */
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
+  stderr: TextOut;
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** The descriptor behind stdin (0 in the real process), to tell when it is redirected from the -o file. */
@@ -19,16 +20,74 @@ export interface Io {
   cwd?: string;
 }
 
-/** The process's own streams and environment. Its stdin is made when a command first reads it. */
-export function processIo(stdinFd?: number): Io {
+/** Where lines for people go (stderr): all a command asks of it. */
+export interface TextOut {
+  write(text: string, done?: (error?: Error | null) => void): boolean;
+  isTTY?: boolean | undefined;
+}
+
+/**
+ * The process's own streams and environment, each stream made when a command first uses it: making Node's
+ * stdin, stdout and stderr loads the modules behind them (net for a pipe, tty for a terminal).
+ * - `stdoutMade` is called with stdout when it is made.
+ * - `directStderr`: stderr written straight to its descriptor when that is a pipe, a socket or a file.
+ */
+export function processIo(options: { stdinFd?: number; stdoutMade?: (stdout: NodeJS.WriteStream) => void; directStderr?: boolean } = {}): Io {
+  let stdout: NodeJS.WriteStream | undefined;
+  let stderr: TextOut | undefined;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      if (!stdout) {
+        stdout = process.stdout;
+        options.stdoutMade?.(stdout);
+      }
+      return stdout;
+    },
+    get stderr() {
+      return (stderr ??= (options.directStderr && descriptorOut(2)) || process.stderr);
+    },
     get stdin() {
       return process.stdin;
     },
     env: process.env,
-    ...(stdinFd === undefined ? {} : { stdinFd }),
+    ...(options.stdinFd === undefined ? {} : { stdinFd: options.stdinFd }),
+  };
+}
+
+/**
+ * Writes straight to descriptor `fd` when it is a pipe, a socket or a regular file: at once and whole, as
+ * Node's own stream writes there, without making that stream (for a pipe it loads net and streams; with
+ * crypto's, ~5% of a one-transcript check). Undefined for a terminal or anything else, which get Node's stream.
+ * Should the descriptor refuse to wait (a non-blocking pipe that is full), Node's stream takes over.
+ */
+export function descriptorOut(fd: number, fallback: () => NodeJS.WritableStream = () => (fd === 1 ? process.stdout : process.stderr)): TextOut | undefined {
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFIFO() && !stats.isSocket() && !stats.isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  let taken: NodeJS.WritableStream | undefined;
+  return {
+    isTTY: false,
+    write(text, done) {
+      if (taken) return taken.write(text, done);
+      const bytes = Buffer.from(text);
+      let at = 0;
+      try {
+        while (at < bytes.length) at += writeSync(fd, bytes, at);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+          taken = fallback();
+          return taken.write(bytes.subarray(at), done);
+        }
+        // A closed or failing stderr loses what it would have said; the run and its exit code go on.
+        done?.(error as Error);
+        return false;
+      }
+      done?.();
+      return true;
+    },
   };
 }
 
@@ -36,8 +95,13 @@ export function processIo(stdinFd?: number): Io {
  * `io` with some streams replaced. Its other properties are copied as they are defined, so a getter stays a
  * getter: the real process's stdin is made only when a command reads it (making it costs a small run ~1%).
  */
-export function withStreams(io: Io, streams: Partial<Pick<Io, 'stdout' | 'stderr'>>): Io {
-  return Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as Io, streams);
+export function withStreams(io: Io, streams: { [Name in 'stdout' | 'stderr']?: () => Io[Name] }): Io {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as Io;
+  for (const [name, make] of Object.entries(streams)) {
+    let made: Io['stdout'] | Io['stderr'] | undefined;
+    Object.defineProperty(copy, name, { get: () => (made ??= make()), enumerable: true, configurable: true });
+  }
+  return copy;
 }
 
 /**
@@ -45,14 +109,24 @@ export function withStreams(io: Io, streams: Partial<Pick<Io, 'stdout' | 'stderr
  * everything written through it: the one step between user-controlled text (rule files, file names,
  * waiver fields, skip reasons) and a terminal. Reports in JSON and CSV never pass through it.
  */
-export function sanitized<S extends NodeJS.WritableStream & { isTTY?: boolean }>(stream: S): S {
-  const clean = new Writable({
+export function sanitized<S extends NodeJS.WritableStream & { isTTY?: boolean }>(out: S): S {
+  const clean = new (stream().Writable)({
     write(chunk: Buffer | string, _encoding, done) {
-      stream.write(terminalLines(chunk.toString()));
+      out.write(terminalLines(chunk.toString()));
       done();
     },
   });
-  return Object.assign(clean, { isTTY: stream.isTTY }) as unknown as S;
+  return Object.assign(clean, { isTTY: out.isTTY }) as unknown as S;
+}
+
+/** `out` with the same cleaning as sanitized(), for lines to people: no stream to make. */
+export function sanitizedText(out: TextOut): TextOut {
+  return {
+    get isTTY() {
+      return out.isTTY;
+    },
+    write: (text, done) => out.write(terminalLines(text), done),
+  };
 }
 
 /** Prints an expected error's problems, one `chatlint:` line each (through `clean`), and gives its exit code. */

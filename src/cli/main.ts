@@ -8,7 +8,7 @@ import { inputFormatNames } from '../input/read.js';
 import { CSV_REPORTS, DIFF_FORMATS, LANGUAGES } from '../report/formatter.js';
 import { FORMAT_NAMES } from '../report/formatters/index.js';
 import type { CheckOptions } from './check-settings.js';
-import { sanitized, withStreams, type Io } from './io.js';
+import { sanitized, sanitizedText, withStreams, type Io } from './io.js';
 import type { MergeOptions } from './merge.js';
 import type { DiffOptions } from './diff.js';
 import type { AuditOptions } from './audit.js';
@@ -81,8 +81,9 @@ async function runCommand(argv: string[], given: Io): Promise<number> {
   let exitCode = 0;
   // Everything printed for a person goes through one sanitising step; check's report (stdout) is
   // exact (JSON, CSV) or already made safe by the pretty formatter, which adds its own colours.
-  const io = withStreams(given, { stdout: sanitized(given.stdout), stderr: sanitized(given.stderr) });
-  const reportIo = withStreams(given, { stderr: io.stderr });
+  // Each made on first use, as the process's own are (processIo).
+  const io = withStreams(given, { stdout: () => sanitized(given.stdout), stderr: () => sanitizedText(given.stderr) });
+  const reportIo = withStreams(given, { stderr: () => io.stderr });
   const program = new Command()
     .name('chatlint')
     .description('Check customer-service chat logs against a service standard and report violations per agent.')

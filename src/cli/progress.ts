@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type * as CliProgress from 'cli-progress';
 import type { InputEvent } from '../input/events.js';
 import { inputBytes } from '../input/source.js';
+import type { TextOut } from './io.js';
 
 /** How long a run goes before the bar appears unasked: a small run finishes before it shows anything. */
 const SHOW_AFTER_MS = 1000;
@@ -23,7 +24,7 @@ const NO_PROGRESS: Progress = { track: (events) => events, count: () => {}, stop
  * goes, false never, undefined only when stderr is a terminal and the run lasts over a second.
  * Drawn by cli-progress (widely used, one small dependency), loaded only when a bar is drawn.
  */
-export function startProgress(stderr: NodeJS.WritableStream & { isTTY?: boolean }, files: readonly string[], asked: boolean | undefined): Progress {
+export function startProgress(stderr: TextOut, files: readonly string[], asked: boolean | undefined): Progress {
   if (asked === false || (asked === undefined && !stderr.isTTY)) return NO_PROGRESS;
   const totalBytes = files.reduce((sum, file) => {
     try {
@@ -47,7 +48,8 @@ export function startProgress(stderr: NodeJS.WritableStream & { isTTY?: boolean 
   const show = () => {
     const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
     bar = new SingleBar({
-      stream: stderr,
+      // cli-progress writes text, asks isTTY and columns, and moves the cursor through readline (writes too).
+      stream: stderr as NodeJS.WritableStream,
       format: 'checking [{bar}] {percentage}% | files {files} | {mb}/{totalMb} MB | {messages} messages | {rate} MB/s | ETA {eta_formatted}',
       hideCursor: false,
       clearOnComplete: Boolean(stderr.isTTY),

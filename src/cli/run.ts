@@ -34,12 +34,13 @@ export async function run(cache?: RunCache): Promise<void> {
   if (cache) rememberRulesIn(cache.folder, cache.build);
   // A closed pipe (`chatlint check … | head`) or a full disk on stdout: check() says so and returns 2;
   // this listener only keeps a late stream error from ending the process with a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') process.stderr.write(`chatlint: ${new ReportWriteError('standard output', error.code).message}\n`);
-    process.exit(2);
-  });
+  const stdoutMade = (stdout: NodeJS.WriteStream) =>
+    stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') process.stderr.write(`chatlint: ${new ReportWriteError('standard output', error.code).message}\n`);
+      process.exit(2);
+    });
   try {
-    const code = await main(process.argv.slice(2), processIo(0));
+    const code = await main(process.argv.slice(2), processIo({ stdinFd: 0, stdoutMade, directStderr: true }));
     process.exitCode = code;
   } catch (error) {
     process.stderr.write(`chatlint: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { ConfigError, TimeZoneError } from '../errors.js';
 import { COMMON_PLACEHOLDERS } from '../rules/kind.js';
@@ -6,7 +5,7 @@ import { findKind, RULE_KINDS } from '../rules/registry.js';
 import { placeholderProblems } from '../text/template.js';
 import { readPack } from './extends.js';
 import { countPhrases, MAX_RULE_PHRASES, type RuleFileLimits } from './limits.js';
-import { assertKnownZone, describeIssues, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, saveLearnedRules, validatedAtBuild } from './parse.js';
+import { assertKnownZone, describeIssues, digestOf, formatPath, learnValidated, lineSuffix, PARSE_CONFIG, saveLearnedRules, validatedAtBuild } from './parse.js';
 import type { CompiledRule, Ruleset } from './ruleset.js';
 import { withPatternsTrusted } from '../rules/regex-safety.js';
 import { keyedByInput } from '../model/records.js';
@@ -68,7 +67,7 @@ export function compileRuleText(text: string, label: string, origin = label, lim
   saveLearnedRules();
 
   const effective = compiled.map((c) => c.rule);
-  const hash = createHash('sha256').update(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective, input: top.input })).digest('hex').slice(0, 12);
+  const hash = digestOf(JSON.stringify({ timezone: top.timezone, scoring: top.scoring, rules: effective, input: top.input })).slice(0, 12);
   return {
     name: top.name ?? basename(label).replace(/\.(ya?ml|json)$/i, ''),
     description: top.description,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -9,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { duplicateKeys } from '../input/json-guard.js';
 import { isJsonObject } from '../input/json-shape.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
+import { sha256 } from '../model/node-modules.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CommonRule, RuleKind } from '../rules/kind.js';
 
@@ -42,9 +42,15 @@ export interface BuiltPacks {
   validated: Record<string, string>;
   /** Time zone names ICU took as valid (asking it for its list of zones costs ~4% of a small run). */
   zones?: string[] | undefined;
+  /** The built-in packs' texts, by their key: a pack as shipped is known by its text, without a digest. */
+  texts?: Record<string, string> | undefined;
+  /** SHA-256 digests (hex) the build took, by the text digested: the built-in packs' ruleset hashes. */
+  digests?: Record<string, string> | undefined;
 }
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item === 'string');
 
 const PARSED_PACKS = new URL('../parsed-packs.json', import.meta.url);
 let builtPacks: BuiltPacks | null | undefined;
@@ -59,13 +65,15 @@ export function loadBuiltPacks(url: URL = PARSED_PACKS): BuiltPacks | null {
   try {
     const file: unknown = JSON.parse(readFileSync(url, 'utf8'));
     if (typeof file !== 'object' || file === null) return null;
-    const { packs, validated, v8, zones } = file as Record<string, unknown>;
+    const { packs, validated, v8, zones, texts, digests } = file as Record<string, unknown>;
     if (typeof packs !== 'object' || packs === null) return null;
     const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null;
     builtPacks = {
       packs: packs as Record<string, unknown>,
       validated: sameEngine ? (validated as Record<string, string>) : {},
       zones: sameEngine && isStringList(zones) ? zones : [],
+      texts: isStringRecord(texts) ? texts : {},
+      digests: isStringRecord(digests) ? digests : {},
     };
   } catch {
     // No build artefact (tests run the sources): every pack is parsed and validated as it is read.
@@ -80,13 +88,19 @@ const built = (): BuiltPacks | null => (builtPacks === undefined ? loadBuiltPack
  * thread of `check --jobs` takes them (adoptPacks) instead of parsing the YAML and running zod and the
  * regex analysis again, which cost each worker ~0.1 s of a cold start.
  */
-const learned: BuiltPacks & { zones: string[] } = { packs: {}, validated: {}, zones: [] };
+const learned: BuiltPacks & { zones: string[]; digests: Record<string, string> } = { packs: {}, validated: {}, zones: [], digests: {} };
 export const learnedPacks = (): BuiltPacks => learned;
 
 /** Takes rule files and rules another thread of this process parsed and validated (learnedPacks), as if built. */
 export function adoptPacks(known: BuiltPacks): void {
   const own = built() ?? { packs: {}, validated: {} };
-  builtPacks = { packs: { ...own.packs, ...known.packs }, validated: { ...own.validated, ...known.validated }, zones: [...(own.zones ?? []), ...(known.zones ?? [])] };
+  builtPacks = {
+    packs: { ...own.packs, ...known.packs },
+    validated: { ...own.validated, ...known.validated },
+    zones: [...(own.zones ?? []), ...(known.zones ?? [])],
+    texts: { ...own.texts, ...known.texts },
+    digests: { ...own.digests, ...known.digests },
+  };
 }
 
 /**
@@ -104,7 +118,24 @@ export function survivingJson(value: unknown): string | undefined {
   return text !== undefined && isDeepStrictEqual(JSON.parse(text), value) ? text : undefined;
 }
 
-const textKey = (text: string): string => createHash('sha256').update(text).digest('hex');
+/**
+ * A rule file's key: a built-in pack as shipped by its text (compared whole), any other file by the SHA-256
+ * of its text. Loading crypto for the digest, with the streams it brings, was ~5% of a one-transcript check.
+ */
+function textKey(text: string): string {
+  const texts = built()?.texts;
+  if (texts) for (const key in texts) if (texts[key] === text) return key;
+  return sha256(text);
+}
+
+/** SHA-256 (hex) of `text`: the build's digest when it took one of this very text (see parse-packs.mjs). */
+export function digestOf(text: string): string {
+  const digests = built()?.digests;
+  if (digests && Object.hasOwn(digests, text)) return digests[text] as string;
+  const digest = sha256(text);
+  learned.digests[text] = digest;
+  return digest;
+}
 
 /**
  * Rule files and rules that earlier runs of this very build parsed and validated, kept in the user's cache

@@ -9,8 +9,8 @@
  * what the archive declares.
  */
 import { createReadStream } from 'node:fs';
-import { PassThrough, Transform, type Readable } from 'node:stream';
-import { zlib } from '../model/node-modules.js';
+import type { Readable, Transform } from 'node:stream';
+import { stream, zlib } from '../model/node-modules.js';
 import { Decompress } from 'fzstd';
 // yauzl loads only when a zip archive is read.
 import type * as yauzl from 'yauzl';
@@ -30,7 +30,7 @@ export class DecompressionError extends Error {
 }
 
 function zstdStream(): Transform {
-  const stream = new Transform({
+  const decoding = new (stream().Transform)({
     transform(chunk: Buffer, _encoding, done) {
       try {
         decoder.push(chunk);
@@ -49,8 +49,8 @@ function zstdStream(): Transform {
     },
   });
   // fzstd may hand out views of its own window: copy before passing them on.
-  const decoder = new Decompress((data) => stream.push(Buffer.from(data)));
-  return stream;
+  const decoder = new Decompress((data) => decoding.push(Buffer.from(data)));
+  return decoding;
 }
 
 /**
@@ -59,7 +59,7 @@ function zstdStream(): Transform {
  * the source, so a reader that stops early leaves no file open.
  */
 function relay(source: Readable, decoder: Transform, what: string): Readable {
-  const out = new PassThrough();
+  const out = new (stream().PassThrough)();
   const fail = (error: NodeJS.ErrnoException) =>
     out.destroy(error instanceof DecompressionError || (error.code !== undefined && !error.code.startsWith('Z_')) ? error : new DecompressionError(`${what}: ${error.message}`));
   source.on('error', fail);
@@ -81,7 +81,7 @@ export function decompressed(name: string, source: Readable, within?: string): R
   const prefix = within ? `${within}: ` : '';
   if (suffix === 'gz') return relay(source, zlib().createGunzip(), `${prefix}not valid gzip data`);
   if (suffix === 'zst') return relay(source, zstdStream(), `${prefix}not valid zstd data`);
-  return relay(source, new PassThrough(), within ?? 'cannot read');
+  return relay(source, new (stream().PassThrough)(), within ?? 'cannot read');
 }
 
 /** `.gz` or `.zst` by the first bytes (for standard input, which has no name), else undefined. */

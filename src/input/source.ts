@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import { readFileSync, statSync } from 'node:fs';
 import { compressionByMagic, decompressed, FILE_CHUNK_BYTES, openFileStream, withoutCompression } from './compressed.js';
 import { InputError } from '../errors.js';
+import { stream } from '../model/node-modules.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -60,14 +60,14 @@ export async function openInput(label: string, stream: AsyncIterable<Buffer | st
   };
 }
 
-/** Standard input, decompressed as it streams when it starts like gzip or zstd (`zcat` not needed). */
 /** What reports call standard input. */
 export const STDIN_LABEL = '<stdin>';
 
-export async function openStdin(stream: AsyncIterable<Buffer | string>, label = STDIN_LABEL): Promise<OpenedInput> {
-  const input = await openInput(label, stream);
+/** Standard input, decompressed as it streams when it starts like gzip or zstd (`zcat` not needed). */
+export async function openStdin(source: AsyncIterable<Buffer | string>, label = STDIN_LABEL): Promise<OpenedInput> {
+  const input = await openInput(label, source);
   const suffix = compressionByMagic(input.head);
-  return suffix ? openInput(label, decompressed(`stdin${suffix}`, Readable.from(input.chunks()))) : input;
+  return suffix ? openInput(label, decompressed(`stdin${suffix}`, stream().Readable.from(input.chunks()))) : input;
 }
 
 /** A file's bytes, decompressed as they stream when its name ends in `.gz` or `.zst`. */

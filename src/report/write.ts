@@ -1,9 +1,17 @@
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, writevSync, type Stats } from 'node:fs';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { enterPhase } from '../engine/progress.js';
 import { releasePiece } from '../engine/piece-pool.js';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
+/** Lets the event loop turn (a signal's handler, the progress bar) between pieces of a long write. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Eight random hex digits for a temporary file's name. Math.random, not crypto (which a small check would load
+ * for this alone): the name need not be secret, as the file is created with 'wx', which refuses a name that
+ * exists (a symbolic link included), and the process id already tells concurrent processes apart.
+ */
+const tempSuffix = (): string => Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
 
 const inFlight = new Set<string>();
 let cleanupInstalled = false;
@@ -207,7 +215,7 @@ export async function writeReport(path: string, data: ReportData): Promise<void>
     }
     return;
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempSuffix()}.tmp`);
   inFlight.add(temp);
   try {
     const fd = openSync(temp, 'wx', existingMode(path) ?? 0o644);

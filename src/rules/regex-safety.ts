@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import type { AST } from '@eslint-community/regexpp';
 import type { analyse as Analyse } from 'scslre';
 import { ambiguity, TooComplexToAnalyse } from './regex-ambiguity.js';
+import { crypto } from '../model/node-modules.js';
 
 type Node = AST.Node;
 type Regexpp = typeof import('@eslint-community/regexpp');
@@ -223,7 +223,7 @@ function saveCache(cache: Map<string, RegexHazard | null>): void {
 export function regexHazard(source: string, flags = 'iu'): RegexHazard | null {
   if (patternsTrusted) return null;
   const cache = loadCache();
-  const key = createHash('sha256').update(`${POLICY}\u0000${flags}\u0000${source}`).digest('base64url').slice(0, 22);
+  const key = crypto().createHash('sha256').update(`${POLICY}\u0000${flags}\u0000${source}`).digest('base64url').slice(0, 22);
   if (cache.has(key)) return cache.get(key) ?? null;
   const hazard = freshRegexHazard(source, flags);
   freshAnalyses++;

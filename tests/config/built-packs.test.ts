@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,41 @@ describe("the build's validated packs", () => {
     expect(() => compileRuleText(team, 'team.yaml')).toThrow(`unknown time zone "${zone}"`);
     loadBuiltPacks(planted(process.versions.v8));
     expect(compileRuleText(team, 'team.yaml').timezone).toBe(zone);
+  });
+
+  it("know each pack as shipped by its text and its ruleset's hash from the build, as SHA-256 would give them", () => {
+    const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { packs: Record<string, unknown>; texts: Record<string, string>; digests: Record<string, string> };
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(Object.values(built.texts).sort()).toEqual(PRESETS.map(packText).sort());
+    for (const [key, text] of Object.entries(built.texts)) expect(key).toBe(sha256(text));
+    expect(Object.keys(built.digests)).toHaveLength(PRESETS.length);
+    for (const [text, digest] of Object.entries(built.digests)) expect(digest).toBe(sha256(text));
+    for (const preset of PRESETS) {
+      loadBuiltPacks(NONE);
+      const computed = compileRuleText(packText(preset), `rules/${preset}.yaml`).hash;
+      loadBuiltPacks(BUILT);
+      expect(compileRuleText(packText(preset), `rules/${preset}.yaml`).hash).toBe(computed);
+    }
+    // Planted answers (a pack under a key no digest gives) show that a compile takes them from the build, and
+    // only for the very texts.
+    const [key, text] = Object.entries(built.texts).find(([, t]) => t === packText('en')) as [string, string];
+    const { [key]: shippedPack, ...otherPacks } = built.packs;
+    const planted = writeTemp(
+      JSON.stringify({
+        ...built,
+        packs: { ...otherPacks, 'planted-key': { ...(shippedPack as object), name: 'planted' } },
+        texts: { 'planted-key': text },
+        digests: Object.fromEntries(Object.keys(built.digests).map((digested) => [digested, 'f'.repeat(64)])),
+      }),
+    );
+    loadBuiltPacks(planted);
+    const shipped = compileRuleText(text, 'rules/en.yaml');
+    expect([shipped.name, shipped.hash]).toEqual(['planted', 'f'.repeat(12)]);
+    const edited = compileRuleText(`${text}# edited\n`, 'rules/en.yaml');
+    expect(edited.name).not.toBe('planted');
+    expect(edited.hash).toBe(shipped.hash);
+    const other = compileRuleText(text.replace('maxSeconds: 60', 'maxSeconds: 61'), 'rules/en.yaml');
+    expect(other.hash).not.toBe(shipped.hash);
   });
 
   it('are not used under another V8, nor when the file is missing or damaged', () => {
