@@ -11,7 +11,7 @@ import { parseDocument } from 'yaml';
 
 const root = new URL('../', import.meta.url);
 const { findKind } = await import(new URL('dist/rules/registry.js', root).href);
-const { PARSE_CONFIG, survivingJson, loadBuiltPacks, learnedPacks } = await import(new URL('dist/config/parse.js', root).href);
+const { PARSE_CONFIG, survivingJson, loadBuiltPacks, digestsTakenBy } = await import(new URL('dist/config/parse.js', root).href);
 const { loadRuleset } = await import(new URL('dist/config/load.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
 const { assertTimeZone } = await import(new URL('dist/input/time/timestamps.js', root).href);
@@ -51,12 +51,13 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
 // Each pack's ruleset as a check loads it, from the sources alone (not an earlier build's file): the digests
 // its hash took.
 loadBuiltPacks(new URL('parsed-packs-absent.json', root));
-for (const path of loaded) {
-  try {
-    loadRuleset({ rules: path });
-  } catch {
-    // A pack that does not load is refused at run time, as any rule file is.
+const digests = digestsTakenBy(() => {
+  for (const path of loaded) {
+    try {
+      loadRuleset({ rules: path });
+    } catch {
+      // A pack that does not load is refused at run time, as any rule file is.
+    }
   }
-}
-const { digests } = learnedPacks();
+});
 writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, texts, validated, zones: [...zones], digests })}\n`);

@@ -88,7 +88,7 @@ const built = (): BuiltPacks | null => (builtPacks === undefined ? loadBuiltPack
  * thread of `check --jobs` takes them (adoptPacks) instead of parsing the YAML and running zod and the
  * regex analysis again, which cost each worker ~0.1 s of a cold start.
  */
-const learned: BuiltPacks & { zones: string[]; digests: Record<string, string> } = { packs: {}, validated: {}, zones: [], digests: {} };
+const learned: BuiltPacks & { zones: string[] } = { packs: {}, validated: {}, zones: [] };
 export const learnedPacks = (): BuiltPacks => learned;
 
 /** Takes rule files and rules another thread of this process parsed and validated (learnedPacks), as if built. */
@@ -128,13 +128,26 @@ function textKey(text: string): string {
   return sha256(text);
 }
 
-/** SHA-256 (hex) of `text`: the build's digest when it took one of this very text (see parse-packs.mjs). */
+/** SHA-256 (hex) of `text`: the build's digest when it took one of this very text (see digestsTakenBy). */
 export function digestOf(text: string): string {
   const digests = built()?.digests;
   if (digests && Object.hasOwn(digests, text)) return digests[text] as string;
   const digest = sha256(text);
-  learned.digests[text] = digest;
+  if (taken) taken[text] = digest;
   return digest;
+}
+
+let taken: Record<string, string> | undefined;
+
+/** The digests `load` takes, by the text digested: scripts/parse-packs.mjs keeps the built-in packs' rulesets'. */
+export function digestsTakenBy(load: () => void): Record<string, string> {
+  taken = {};
+  try {
+    load();
+    return taken;
+  } finally {
+    taken = undefined;
+  }
 }
 
 /**
