@@ -4,7 +4,8 @@
 // Packs are keyed by the SHA-256 of their YAML text and rules by their JSON text: an edited pack or rule
 // simply misses and is parsed and validated as before. Rules count only under the V8 that validated them.
 // The packs' texts and their rulesets' digests are kept too: a run with a pack as shipped knows the pack by
-// its text and its ruleset hash without loading crypto (~5% of a small run).
+// its text and its ruleset hash without loading crypto (~5% of a small run). So are their top levels as the
+// rule-file schema returned them: such a run builds no zod schema at all (~6%).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
@@ -13,6 +14,7 @@ const root = new URL('../', import.meta.url);
 const { findKind } = await import(new URL('dist/rules/registry.js', root).href);
 const { PARSE_CONFIG, survivingJson, loadBuiltPacks, digestsTakenBy } = await import(new URL('dist/config/parse.js', root).href);
 const { loadRuleset } = await import(new URL('dist/config/load.js', root).href);
+const { ruleFileSchema } = await import(new URL('dist/config/schema.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
 const { assertTimeZone } = await import(new URL('dist/input/time/timestamps.js', root).href);
 
@@ -20,6 +22,7 @@ const packs = {};
 const texts = {};
 const loaded = [];
 const validated = {};
+const tops = {};
 const zones = new Set();
 for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
   const text = readFileSync(new URL(`rules/${name}`, root), 'utf8');
@@ -32,6 +35,13 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
   packs[key] = data;
   texts[key] = text;
   loaded.push(new URL(`rules/${name}`, root).pathname);
+  const top = ruleFileSchema().safeParse(data, PARSE_CONFIG);
+  if (top.success) {
+    const { rules: _rules, ...fields } = data;
+    const { rules: _validatedRules, ...validatedFields } = top.data;
+    const text = survivingJson(validatedFields);
+    if (text !== undefined) tops[JSON.stringify(fields)] = text;
+  }
   if (typeof data.timezone === 'string') {
     try {
       assertTimeZone(data.timezone);
@@ -60,4 +70,4 @@ const digests = digestsTakenBy(() => {
     }
   }
 });
-writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, texts, validated, zones: [...zones], digests })}\n`);
+writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, texts, validated, tops, zones: [...zones], digests })}\n`);

@@ -5,7 +5,7 @@ import { isJsonObject as isRecord } from '../input/json-shape.js';
 import { compileInputSection, type InputMapping } from '../input/mapping.js';
 import { describeInputProblems } from './input-section.js';
 import { MAX_RULE_FILE_BYTES, tooLarge, type RuleFileLimits } from './limits.js';
-import { formatPath, lineSuffix, describeIssues, parseRuleText, type ParsedFile, PARSE_CONFIG } from './parse.js';
+import { formatPath, lineSuffix, describeIssues, parseRuleText, topValidatedAtBuild, type ParsedFile, PARSE_CONFIG } from './parse.js';
 import { BUILTIN_RULES_DIR, listPresets, presetPath } from './presets.js';
 import { ruleFileSchema, type RuleFile } from './schema.js';
 import type { InheritedExamples } from './ruleset.js';
@@ -57,8 +57,8 @@ export function readPack(text: string, label: string, path: string, chain: strin
   const file = parseRuleText(text, label, extname(label).toLowerCase() === '.json');
   // `rules:` with every entry commented out (as in a fresh `chatlint init`) means no rules.
   if (isRecord(file.data) && file.data.rules === null) delete file.data.rules;
-  const top = ruleFileSchema.safeParse(file.data ?? {}, PARSE_CONFIG);
-  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file, ruleFileSchema));
+  const top = topValidatedAtBuild(file.data) ?? ruleFileSchema().safeParse(file.data ?? {}, PARSE_CONFIG);
+  if (!top.success) throw new ConfigError(describeIssues(top.error.issues, [], label, file, ruleFileSchema()));
   const source: PackSource = { label, file };
   const explicit = new Set(isRecord(file.data) ? Object.keys(file.data) : []);
   const input = top.data.input ? compileInputSection(top.data.input) : undefined;

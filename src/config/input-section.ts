@@ -20,8 +20,8 @@ export function loadInputMap(path: string): InputSection {
     throw new ConfigError([`${path}: cannot read map file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
   const file = parseRuleText(text, path, extname(path).toLowerCase() === '.json');
-  const parsed = inputSectionSchema.safeParse(file.data ?? {}, PARSE_CONFIG);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file, inputSectionSchema));
+  const parsed = inputSectionSchema().safeParse(file.data ?? {}, PARSE_CONFIG);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], path, file, inputSectionSchema()));
   const problems = describeInputProblems(compileInputSection(parsed.data).problems, [], path, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;

@@ -20,7 +20,7 @@ export function kindJsonSchema(kind: (typeof RULE_KINDS)[number]): JsonSchema {
  * the extended pack by id.
  */
 export function ruleFileJsonSchema(): JsonSchema {
-  const top = toJson(ruleFileSchema);
+  const top = toJson(ruleFileSchema());
   const properties = { ...(top.properties as Record<string, JsonSchema>) };
   const override: JsonSchema = {
     title: 'override',

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileRuleText } from '../../src/config/compile.js';
-import { loadBuiltPacks, PARSE_CONFIG } from '../../src/config/parse.js';
+import { loadBuiltPacks, parseRuleText, PARSE_CONFIG, topValidatedAtBuild } from '../../src/config/parse.js';
+import { ruleFileSchema } from '../../src/config/schema.js';
 import { presetPath } from '../../src/config/presets.js';
 import { findKind } from '../../src/rules/registry.js';
 import { withPatternsTrusted } from '../../src/rules/regex-safety.js';
@@ -117,6 +118,31 @@ describe("the build's validated packs", () => {
     expect(edited.hash).toBe(shipped.hash);
     const other = compileRuleText(text.replace('maxSeconds: 60', 'maxSeconds: 61'), 'rules/en.yaml');
     expect(other.hash).not.toBe(shipped.hash);
+  });
+
+  it("hold each pack's top level as the rule-file schema returns it, taken for that very top level only", () => {
+    const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { tops: Record<string, string> };
+    expect(Object.keys(built.tops)).toHaveLength(PRESETS.length);
+    for (const preset of PRESETS) {
+      loadBuiltPacks(NONE);
+      const data = parseRuleText(packText(preset), `rules/${preset}.yaml`, false).data as Record<string, unknown>;
+      const { rules: _rules, ...fields } = data;
+      const parsed = ruleFileSchema().safeParse(data, PARSE_CONFIG);
+      expect(parsed.success).toBe(true);
+      const { rules: _validated, ...validated } = parsed.data as Record<string, unknown>;
+      expect(JSON.parse(built.tops[JSON.stringify(fields)] as string)).toStrictEqual(validated);
+      loadBuiltPacks(BUILT);
+      expect(topValidatedAtBuild(data)).toStrictEqual({ success: true, data: { ...validated, rules: data.rules } });
+    }
+    // A planted top level is what a compile takes for the very text; an edited top level is validated as written.
+    const [key] = Object.keys(built.tops).filter((k) => (JSON.parse(k) as { name: string }).name === 'en');
+    loadBuiltPacks(writeTemp(JSON.stringify({ ...built, tops: { [key as string]: JSON.stringify({ ...JSON.parse(built.tops[key as string] as string), scoring: { base: 7, passMark: 5 } }) } })));
+    expect(compileRuleText(packText('en'), 'rules/en.yaml').scoring).toEqual({ base: 7, passMark: 5 });
+    const renamed = packText('en').replace(/^name: en$/m, 'name: en-team');
+    expect(renamed).not.toBe(packText('en'));
+    expect(compileRuleText(renamed, 'team.yaml').scoring).toEqual({ base: 100, passMark: 80 });
+    expect(() => compileRuleText(`${packText('en')}\nbogus: 1\n`, 'team.yaml')).toThrow(ConfigError);
+    expect(topValidatedAtBuild({ ...(parseRuleText(packText('en'), 'rules/en.yaml', false).data as object), rules: 'none' })).toBeUndefined();
   });
 
   it('are not used under another V8, nor when the file is missing or damaged', () => {
