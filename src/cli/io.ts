@@ -92,8 +92,8 @@ export function descriptorOut(fd: number, fallback: () => NodeJS.WritableStream 
 }
 
 /**
- * `io` with some streams replaced. Its other properties are copied as they are defined, so a getter stays a
- * getter: the real process's stdin is made only when a command reads it (making it costs a small run ~1%).
+ * `io` with some streams replaced, each made by its function on first read. Its other properties are copied as
+ * they are defined, so a getter stays a getter: the process's own streams are made only when a command uses them.
  */
 export function withStreams(io: Io, streams: { [Name in 'stdout' | 'stderr']?: () => Io[Name] }): Io {
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as Io;
