@@ -21,7 +21,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
+  if (i < 0) return fallback;
+  const value = argv[i + 1];
+  // `--keep --only x` once kept a 160 MB export in a folder named "--only".
+  if (value === undefined || value.startsWith('--')) throw new Error(`npm run bench: --${name} needs a value`);
+  return value;
 };
 const sizes = opt('size', '100m').split(',');
 const rounds = Number(opt('rounds', 3));

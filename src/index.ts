@@ -1,4 +1,7 @@
 /** Public API: the same pipeline the CLI runs, for scripts and other tools. */
+import { reportDiffSchema as reportDiffSchemaBuilt } from './model/diff.js';
+import { reportSchemas } from './model/report.js';
+
 export { compileRuleText } from './config/compile.js';
 export { loadRuleset } from './config/load.js';
 export type { Ruleset, CompiledRule } from './config/ruleset.js';
@@ -14,6 +17,10 @@ export { findFormatter, FORMATTERS } from './report/formatters/all.js';
 export { formatFromExtension, loadFormatter } from './report/formatters/index.js';
 export { isBinary, type Formatter, type BinaryFormatter, type AnyFormatter } from './report/formatter.js';
 export type { Message, Conversation, Role, SkippedRecord } from './model/message.js';
-export { reportSchema, findingSchema, SCHEMA_VERSION, materialize, type Report, type ReportSource, type Finding } from './model/report.js';
+export { SCHEMA_VERSION, materialize, type Report, type ReportSource, type Finding } from './model/report.js';
 export { RULE_KINDS } from './rules/registry.js';
-export { reportDiffSchema, DIFF_SCHEMA_VERSION, type ReportDiff } from './model/diff.js';
+export { DIFF_SCHEMA_VERSION, type ReportDiff } from './model/diff.js';
+
+// The command line builds these schemas on first use; the library gives them as values, built as it loads.
+export const { report: reportSchema, finding: findingSchema } = reportSchemas();
+export const reportDiffSchema = reportDiffSchemaBuilt();

@@ -1,4 +1,4 @@
-import { ROLES, type Conversation, type Message, type Role } from '../model/message.js';
+import { ROLES, type Conversation, type Message, type Role, type SourceRef } from '../model/message.js';
 import { SpillStore } from './spill.js';
 import { keyedByInput } from '../model/records.js';
 import { IdHashTable } from './id-table.js';
@@ -144,6 +144,16 @@ const MAX_PACKED_RECORD = 2 ** 48;
 /** The `messages` of a conversation held as fields (shared; never added to). */
 const COMPACT: Message[] = [];
 Object.freeze(COMPACT);
+
+/**
+ * The first `{ file, line, record }` V8 sees, made before any reader runs and kept: readers make message
+ * sources with small-integer lines and records, and heldMessages makes them again from a list of doubles.
+ * Begun with small-integer fields, the shape every source shares changes when the second kind comes, and V8
+ * drops the code it optimised for the first (holdFields, heldMessages: one zh-CN run in three at 100 MB took
+ * 50% longer). Begun with fields that hold objects, it takes both kinds of number as they are.
+ */
+const FIRST_SOURCE: { [K in keyof SourceRef]: null } = { file: null, line: null, record: null };
+Object.freeze(FIRST_SOURCE);
 
 /**
  * Holds a message as its fields when they say all of it, so it can be made again the same: no metadata or

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { findingSchema, reportSchema, SCHEMA_VERSION, type Finding, type Report } from '../model/report.js';
+import { once } from '../model/once.js';
+import { reportSchemas, SCHEMA_VERSION, type Finding, type Report } from '../model/report.js';
 import { textLines } from './text-lines.js';
 import { isJsonObject } from './json-shape.js';
 import { UsageError } from '../errors.js';
@@ -26,7 +27,7 @@ export function loadReportFile(path: string): Report {
     const hint = /^\s*\{.*\}\s*$/.test(firstLine) ? ' (one object per line: an NDJSON report? diff needs --format json)' : '';
     throw new UsageError(`${path}: not a chatlint JSON report: not valid JSON${hint}`);
   }
-  return checkedReport(path, data, reportSchema);
+  return checkedReport(path, data, reportSchemas().report);
 }
 
 /** A parsed report (or its head) checked against its schema; a UsageError naming the file and what is wrong. */
@@ -53,7 +54,7 @@ export interface ReportForDiff {
   findings: AsyncIterable<Finding>;
 }
 
-const headSchema = reportSchema.pick({ schemaVersion: true, tool: true, ruleset: true, summary: true, agents: true });
+const headSchema = once(() => reportSchemas().report.pick({ schemaVersion: true, tool: true, ruleset: true, summary: true, agents: true }));
 const FINDINGS_OPEN = '  "findings": [';
 const NO_FINDINGS = /^ {2}"findings": \[\],?$/;
 const LIST_END = /^ {2}\],?$/;
@@ -91,7 +92,7 @@ export async function openReportFile(path: string): Promise<ReportForDiff> {
   } catch {
     throw new UsageError(`${path}: not a chatlint JSON report: not valid JSON`);
   }
-  return { head: checkedReport(path, head, headSchema), findings: { [Symbol.asyncIterator]: () => streamedFindings(path) } };
+  return { head: checkedReport(path, head, headSchema()), findings: { [Symbol.asyncIterator]: () => streamedFindings(path) } };
 }
 
 async function* arrayAsAsync<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -108,7 +109,7 @@ async function* streamedFindings(path: string): AsyncGenerator<Finding> {
     } catch {
       throw new UsageError(`${path}: not a chatlint JSON report: findings.${index} is not valid JSON`);
     }
-    const parsed = findingSchema.safeParse(value);
+    const parsed = reportSchemas().finding.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new UsageError(`${path}: not a valid chatlint report: findings.${index}.${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'not a finding'}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { findingSchema, type Finding } from './report.js';
+import { once } from './once.js';
+import { reportSchemas, type Finding } from './report.js';
 
 /** Bumped when a field of the diff is renamed or removed. */
 export const DIFF_SCHEMA_VERSION = 1;
@@ -33,21 +34,24 @@ export const reportSideSchema = z.object({
   listed: z.number().int(),
 });
 
-export const reportDiffSchema = z.object({
-  diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
-  baseline: reportSideSchema,
-  current: reportSideSchema,
-  /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
-  rulesChanged: z.boolean(),
-  /** True when any finding is new: what --fail-on-new fails on. */
-  worse: z.boolean(),
-  totals: z.object({ ...diffCountsSchema.shape, ...scoreChangeSchema.shape }),
-  agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCountsSchema.shape, ...scoreChangeSchema.shape })),
-  rules: z.array(z.object({ ruleId: z.string(), ...diffCountsSchema.shape })),
-  newFindings: z.array(findingSchema),
-  resolvedFindings: z.array(findingSchema),
-});
-export type ReportDiff = z.infer<typeof reportDiffSchema>;
+/** Built on first use, as the report's schemas it holds findings of. */
+export const reportDiffSchema = once(() =>
+  z.object({
+    diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
+    baseline: reportSideSchema,
+    current: reportSideSchema,
+    /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
+    rulesChanged: z.boolean(),
+    /** True when any finding is new: what --fail-on-new fails on. */
+    worse: z.boolean(),
+    totals: z.object({ ...diffCountsSchema.shape, ...scoreChangeSchema.shape }),
+    agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCountsSchema.shape, ...scoreChangeSchema.shape })),
+    rules: z.array(z.object({ ruleId: z.string(), ...diffCountsSchema.shape })),
+    newFindings: z.array(reportSchemas().finding),
+    resolvedFindings: z.array(reportSchemas().finding),
+  }),
+);
+export type ReportDiff = z.infer<ReturnType<typeof reportDiffSchema>>;
 
 /** The new or resolved findings of a diff as its writers read them: how many, the first few, and their JSON text. */
 export interface DiffFindings {

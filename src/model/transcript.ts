@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { conversationSummarySchema, findingSchema } from './report.js';
+import { once } from './once.js';
+import { reportSchemas } from './report.js';
 
 /** One message as people read it in a timeline (audit, HTML report); not part of the JSON report. */
 export const transcriptMessageSchema = z.object({
@@ -17,13 +18,15 @@ export const transcriptMessageSchema = z.object({
 });
 export type TranscriptMessage = z.infer<typeof transcriptMessageSchema>;
 
-/** A checked conversation with every message, its findings and its score: what a timeline shows. */
-export const transcriptSchema = z.object({
-  conversationId: z.string(),
-  /** False when only the messages with findings were kept (a big night's HTML report keeps whole timelines for the worst only). */
-  complete: z.boolean(),
-  messages: z.array(transcriptMessageSchema),
-  findings: z.array(findingSchema),
-  summary: conversationSummarySchema,
-});
-export type Transcript = z.infer<typeof transcriptSchema>;
+/** A checked conversation with every message, its findings and its score: what a timeline shows (built on first use, as the report's schemas). */
+export const transcriptSchema = once(() =>
+  z.object({
+    conversationId: z.string(),
+    /** False when only the messages with findings were kept (a big night's HTML report keeps whole timelines for the worst only). */
+    complete: z.boolean(),
+    messages: z.array(transcriptMessageSchema),
+    findings: z.array(reportSchemas().finding),
+    summary: reportSchemas().conversationSummary,
+  }),
+);
+export type Transcript = z.infer<ReturnType<typeof transcriptSchema>>;

@@ -16,7 +16,7 @@ export const commonRuleFields = once(() => ({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "-", "_", "." or ":"')
     .describe('Unique id, used in reports, waivers and overrides.'),
-  severity: severitySchema.default('error').describe('error findings fail the run (exit 1); warning and info are reported only.'),
+  severity: severitySchema().default('error').describe('error findings fail the run (exit 1); warning and info are reported only.'),
   description: z.string().optional().describe('One line saying what the rule checks, shown by `chatlint rules`.'),
   message: z.string().optional().describe('Message template for findings; placeholders such as {agentId}, {match}, {seconds}.'),
   role: z.enum(ROLES as [string, ...string[]]).default('agent').describe('Whose messages the rule checks.'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportSchema } from '../../src/model/report.js';
+import { reportSchemas } from '../../src/model/report.js';
 import { chatlint, ROOT } from '../helpers/cli.js';
 import { expectedFiles, readCase } from '../../scripts/expected-cases.mjs';
 import { expectedOutput as output } from '../helpers/cli.js';
@@ -22,7 +22,7 @@ describe('output formats match their expected files', () => {
 
   it('the JSON report validates against the report schema, with schemaVersion 1', () => {
     const report = JSON.parse(output('fixtures/transcript/one-chat.json.expected'));
-    expect(reportSchema.parse(report).schemaVersion).toBe(1);
+    expect(reportSchemas().report.parse(report).schemaVersion).toBe(1);
   });
 
   it('NDJSON holds the same findings as the JSON report, one per line, then skips and the summary', () => {

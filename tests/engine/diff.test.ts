@@ -72,7 +72,7 @@ describe('diffReports', () => {
       84.96,
     );
     const diff = await diffReports(before, after, FILES);
-    expect(reportDiffSchema.parse(diff)).toEqual(diff);
+    expect(reportDiffSchema().parse(diff)).toEqual(diff);
     expect(diff.totals).toEqual({ new: 2, resolved: 1, unchanged: 2, scoreBefore: 85, scoreAfter: 84.96, scoreChange: 0 });
     expect(diff.agents).toEqual([
       { agentId: '7', agentName: 'name 7', new: 0, resolved: 1, unchanged: 1, scoreBefore: 80, scoreAfter: 95, scoreChange: 15 },

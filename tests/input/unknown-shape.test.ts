@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reportSchema, type Report } from '../../src/model/report.js';
+import { reportSchemas, type Report } from '../../src/model/report.js';
 import { skipReasonKind } from '../../src/cli/check.js';
 import { chatlint, tempDir } from '../helpers/cli.js';
 
@@ -46,7 +46,7 @@ describe('a JSON or CSV that matches no known format gets one line per file', ()
     const { code, stderr, stdout } = await check([dir]);
     expect(stderr).toContain('a.jsonl: not a chat export chatlint recognises (it looks like JSON Lines whose first object has keys order, amount)');
     expect(code).toBe(0);
-    const report = reportSchema.parse(JSON.parse(stdout));
+    const report = reportSchemas().report.parse(JSON.parse(stdout));
     expect(report.summary.inputs.map((i) => [i.path.split('/').pop(), i.format, i.records, i.skipped])).toEqual([
       ['a.jsonl', 'jsonl', 1, 1],
       ['good.jsonl', 'jsonl', 1, 0],
