@@ -5,7 +5,8 @@
 // simply misses and is parsed and validated as before. Rules count only under the V8 that validated them.
 // The packs' texts and their rulesets' digests are kept too: a run with a pack as shipped knows the pack by
 // its text and its ruleset hash without loading crypto (~5% of a small run). So are their top levels as the
-// rule-file schema returned them: such a run builds no zod schema at all (~6%).
+// rule-file schema returned them: such a run builds no zod schema at all (~6%). So is what compiling the packs
+// worked out of their patterns (text/remembered.ts, ~5%).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
@@ -16,6 +17,7 @@ const { PARSE_CONFIG, survivingJson, loadBuiltPacks, digestsTakenBy } = await im
 const { loadRuleset } = await import(new URL('dist/config/load.js', root).href);
 const { ruleFileSchema } = await import(new URL('dist/config/schema.js', root).href);
 const { withPatternsTrusted } = await import(new URL('dist/rules/regex-safety.js', root).href);
+const { resultsTakenBy } = await import(new URL('dist/text/remembered.js', root).href);
 const { assertTimeZone } = await import(new URL('dist/input/time/timestamps.js', root).href);
 
 const packs = {};
@@ -59,15 +61,18 @@ for (const name of readdirSync(new URL('rules/', root)).filter((f) => /\.ya?ml$/
   }
 }
 // Each pack's ruleset as a check loads it, from the sources alone (not an earlier build's file): the digests
-// its hash took.
+// its hash took, and what compiling it worked out of its patterns.
 loadBuiltPacks(new URL('parsed-packs-absent.json', root));
-const digests = digestsTakenBy(() => {
-  for (const path of loaded) {
-    try {
-      loadRuleset({ rules: path });
-    } catch {
-      // A pack that does not load is refused at run time, as any rule file is.
+let digests;
+const analyses = resultsTakenBy(() => {
+  digests = digestsTakenBy(() => {
+    for (const path of loaded) {
+      try {
+        loadRuleset({ rules: path });
+      } catch {
+        // A pack that does not load is refused at run time, as any rule file is.
+      }
     }
-  }
+  });
 });
-writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, texts, validated, tops, zones: [...zones], digests })}\n`);
+writeFileSync(new URL('dist/parsed-packs.json', root), `${JSON.stringify({ v8: process.versions.v8, packs, texts, validated, tops, zones: [...zones], digests, analyses })}\n`);

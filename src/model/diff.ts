@@ -8,50 +8,47 @@ export const DIFF_SCHEMA_VERSION = 1;
 /** New findings the pretty diff lists one by one before "… N more" (kept in memory when the lists are on disk). */
 export const DIFF_FIRST_KEPT = 50;
 
-/** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
-export const diffCountsSchema = z.object({
-  new: z.number().int(),
-  resolved: z.number().int(),
-  unchanged: z.number().int(),
-});
-export type DiffCounts = z.infer<typeof diffCountsSchema>;
-
-/** An average score then and now; null where that side scored nothing. */
-export const scoreChangeSchema = z.object({
-  scoreBefore: z.number().nullable(),
-  scoreAfter: z.number().nullable(),
-  /** scoreAfter − scoreBefore, rounded to one decimal; null unless both sides have a score. */
-  scoreChange: z.number().nullable(),
-});
-
-export const reportSideSchema = z.object({
-  /** The report file as given on the command line. */
-  file: z.string(),
-  ruleset: z.object({ name: z.string(), hash: z.string(), file: z.string().optional() }),
-  /** summary.findings of that report. */
-  findings: z.number().int(),
-  /** Findings the report lists: fewer than `findings` when it was written with --quiet (errors only). */
-  listed: z.number().int(),
-});
-
 /** Built on first use, as the report's schemas it holds findings of. */
-export const reportDiffSchema = once(() =>
-  z.object({
+export const reportDiffSchema = once(() => {
+  /** Findings compared as a multiset: unchanged = in both, new = only tonight, resolved = only in the baseline. */
+  const counts = z.object({
+    new: z.number().int(),
+    resolved: z.number().int(),
+    unchanged: z.number().int(),
+  });
+  /** An average score then and now; null where that side scored nothing. */
+  const scoreChange = z.object({
+    scoreBefore: z.number().nullable(),
+    scoreAfter: z.number().nullable(),
+    /** scoreAfter − scoreBefore, rounded to one decimal; null unless both sides have a score. */
+    scoreChange: z.number().nullable(),
+  });
+  const side = z.object({
+    /** The report file as given on the command line. */
+    file: z.string(),
+    ruleset: z.object({ name: z.string(), hash: z.string(), file: z.string().optional() }),
+    /** summary.findings of that report. */
+    findings: z.number().int(),
+    /** Findings the report lists: fewer than `findings` when it was written with --quiet (errors only). */
+    listed: z.number().int(),
+  });
+  return z.object({
     diffSchemaVersion: z.literal(DIFF_SCHEMA_VERSION),
-    baseline: reportSideSchema,
-    current: reportSideSchema,
+    baseline: side,
+    current: side,
     /** The two reports were made with different rules: findings of changed rules may show as new or resolved. */
     rulesChanged: z.boolean(),
     /** True when any finding is new: what --fail-on-new fails on. */
     worse: z.boolean(),
-    totals: z.object({ ...diffCountsSchema.shape, ...scoreChangeSchema.shape }),
-    agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...diffCountsSchema.shape, ...scoreChangeSchema.shape })),
-    rules: z.array(z.object({ ruleId: z.string(), ...diffCountsSchema.shape })),
+    totals: z.object({ ...counts.shape, ...scoreChange.shape }),
+    agents: z.array(z.object({ agentId: z.string(), agentName: z.string().nullable(), ...counts.shape, ...scoreChange.shape })),
+    rules: z.array(z.object({ ruleId: z.string(), ...counts.shape })),
     newFindings: z.array(reportSchemas().finding),
     resolvedFindings: z.array(reportSchemas().finding),
-  }),
-);
+  });
+});
 export type ReportDiff = z.infer<ReturnType<typeof reportDiffSchema>>;
+export type DiffCounts = Pick<ReportDiff['totals'], 'new' | 'resolved' | 'unchanged'>;
 
 /** The new or resolved findings of a diff as its writers read them: how many, the first few, and their JSON text. */
 export interface DiffFindings {

@@ -1,3 +1,5 @@
+import { remembered } from './remembered.js';
+
 /**
  * Width folding: full-width ASCII forms (U+FF01–U+FF5E) become their ASCII twins and the ideographic
  * space (U+3000) a plain space. Every other character is kept as written. The folded text has the same
@@ -59,7 +61,9 @@ const SYNTAX_INSIDE_CLASS = new Set('\\]-^');
  * Folds a user's regular expression so it runs on folded text: a full-width character written in the
  * pattern becomes its ASCII twin taken literally ("？" means a literal "?", never a quantifier).
  */
-export function foldPatternSource(pattern: string): string {
+export const foldPatternSource = remembered('foldPatternSource', foldedPatternSource, (value): value is string => typeof value === 'string');
+
+function foldedPatternSource(pattern: string): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {

@@ -1,3 +1,5 @@
+import { remembered } from './remembered.js';
+
 /**
  * Needles of a regular expression: a few characters of which every match must contain at least one. A text
  * holding none of them cannot match, so the expression need not run on it: most agent messages hold none of
@@ -51,7 +53,32 @@ const MAX_PAIRS = 1;
  * neighbouring one-character elements that each match at least once (zero-width ones between them allowed),
  * or inside one that matches at least twice.
  */
-export function regexNeeds(source: string, ignoreCase: boolean): { sets: string[][]; pairs: NeedlePair[] } | undefined {
+export function regexNeeds(source: string, ignoreCase: boolean): Needs | undefined {
+  return needsOf(`${ignoreCase ? 'i' : '-'}${source}`);
+}
+
+/** Needle sets and pairs (see regexNeeds). */
+export interface Needs {
+  sets: string[][];
+  pairs: NeedlePair[];
+}
+
+const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isNeeds = (value: unknown): value is Needs | undefined =>
+  value === undefined ||
+  (typeof value === 'object' &&
+    value !== null &&
+    'sets' in value &&
+    'pairs' in value &&
+    Array.isArray(value.sets) &&
+    value.sets.every(isTexts) &&
+    Array.isArray(value.pairs) &&
+    value.pairs.every((pair: unknown) => typeof pair === 'object' && pair !== null && 'first' in pair && 'second' in pair && isTexts(pair.first) && isTexts(pair.second)));
+
+/** regexNeeds by flag ('i' or '-') and source, remembered. */
+const needsOf = remembered('regexNeeds', (key) => readNeeds(key.slice(1), key.startsWith('i')), isNeeds);
+
+function readNeeds(source: string, ignoreCase: boolean): Needs | undefined {
   try {
     const reader = new SourceReader(source, ignoreCase);
     const needs = reader.top();
@@ -333,7 +360,9 @@ function isRunUnit(c: number): boolean {
  * sequence is read (an alternation at the top, or anything not understood, gives no run); a group, class,
  * escape, anchor or lookaround ends a run.
  */
-export function requiredRun(source: string): string | undefined {
+export const requiredRun = remembered('requiredRun', runOf, (value): value is string | undefined => value === undefined || typeof value === 'string');
+
+function runOf(source: string): string | undefined {
   let best = '';
   let run = '';
   const end = () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileRuleText } from '../../src/config/compile.js';
 import { loadBuiltPacks, parseRuleText, PARSE_CONFIG, topValidatedAtBuild } from '../../src/config/parse.js';
 import { ruleFileSchema } from '../../src/config/schema.js';
@@ -11,7 +11,7 @@ import { presetPath } from '../../src/config/presets.js';
 import { findKind } from '../../src/rules/registry.js';
 import { withPatternsTrusted } from '../../src/rules/regex-safety.js';
 import { ConfigError } from '../../src/errors.js';
-import { ruleSetEssence } from '../helpers/rules.js';
+import { conversation, msg, ruleSetEssence, runRule } from '../helpers/rules.js';
 
 // Written by `npm run build` (scripts/parse-packs.mjs), which `npm test` runs first.
 const BUILT = new URL('../../dist/parsed-packs.json', import.meta.url);
@@ -118,6 +118,38 @@ describe("the build's validated packs", () => {
     expect(edited.hash).toBe(shipped.hash);
     const other = compileRuleText(text.replace('maxSeconds: 60', 'maxSeconds: 61'), 'rules/en.yaml');
     expect(other.hash).not.toBe(shipped.hash);
+  });
+
+  it('hold what compiling the packs works out of their patterns, as a process that never saw the build works it out', async () => {
+    const built = JSON.parse(readFileSync(BUILT, 'utf8')) as { analyses: Record<string, Record<string, unknown>> };
+    // A fresh copy of every module: its remembered results start empty, and it is told of no build.
+    vi.resetModules();
+    const fresh = {
+      parse: await import('../../src/config/parse.js'),
+      compile: await import('../../src/config/compile.js'),
+      remembered: await import('../../src/text/remembered.js'),
+    };
+    vi.resetModules();
+    fresh.parse.loadBuiltPacks(NONE);
+    const taken = fresh.remembered.resultsTakenBy(() => {
+      for (const preset of PRESETS) fresh.compile.compileRuleText(packText(preset), `rules/${preset}.yaml`);
+    });
+    expect(Object.keys(built.analyses).sort()).toEqual(['foldPatternSource', 'regexNeeds', 'requiredRun']);
+    expect(built.analyses).toStrictEqual(taken);
+  });
+
+  it("take a planted analysis for a team's pattern: the build's results are what the matchers use", () => {
+    const rule = `id: planted\nkind: forbidden-phrase\npatterns: ['计划外的说法']`;
+    const said = conversation(msg(0, '1024', '这是计划外的说法'));
+    expect(runRule(rule, said).map((f) => f.match)).toEqual(['计划外的说法']);
+    const built = JSON.parse(readFileSync(BUILT, 'utf8')) as Record<string, unknown>;
+    // A required run the text lacks: a matcher that takes it never runs the pattern.
+    const planted = '计划外的另一种说法';
+    loadBuiltPacks(writeTemp(JSON.stringify({ ...built, analyses: { requiredRun: { [planted]: '从未出现' } } })));
+    expect(runRule(rule.replace('计划外的说法', planted), conversation(msg(0, '1024', `这是${planted}`)))).toEqual([]);
+    loadBuiltPacks(NONE);
+    const unplanted = '计划外的第三种说法';
+    expect(runRule(rule.replace('计划外的说法', unplanted), conversation(msg(0, '1024', `这是${unplanted}`))).map((f) => f.match)).toEqual([unplanted]);
   });
 
   it("hold each pack's top level as the rule-file schema returns it, taken for that very top level only", () => {
