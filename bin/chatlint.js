@@ -26,8 +26,9 @@ try {
 } catch {
   // No cache yet: compiled from source, then cached below.
 }
-// The build makes the bundle ASCII (scripts/bundle.mjs): read as Latin-1, a copy with no UTF-8 decode.
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`, { filename: bundle, cachedData });
+// The build makes the bundle ASCII, and one function expression of a CommonJS module's arguments
+// (scripts/bundle.mjs): read as Latin-1, a copy with no UTF-8 decode, and compiled as read.
+const script = new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData });
 const bundled = { exports: {} };
 script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, dirname(bundle));
 // The bundle keeps the rule files it parsed there too, for runs of this very build.
