@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as parse from '../../src/config/parse.js';
 import { ruleFileProblems, ruleSetEssence, TEAM_RULES } from '../helpers/rules.js';
 
@@ -120,6 +120,24 @@ describe('rule files remembered between runs of one build', () => {
     writeFileSync(fileOf(), JSON.stringify({ packs: {}, validated: {}, zones: [zone] }));
     newRun();
     expect(ruleFileProblems(mars)).toEqual([]);
+  });
+
+  it('are not read by a run that learned nothing (a built-in pack as shipped)', async () => {
+    // A fresh module graph: a run's first compile, with nothing learned before it.
+    vi.resetModules();
+    const fresh = { parse: await import('../../src/config/parse.js'), compile: await import('../../src/config/compile.js'), presets: await import('../../src/config/presets.js') };
+    vi.resetModules();
+    fresh.parse.rememberRulesIn(dir, 'b1');
+    fresh.parse.loadBuiltPacks(new URL('../../dist/parsed-packs.json', import.meta.url));
+    fresh.compile.compileRuleText(readFileSync(fresh.presets.presetPath('zh-CN'), 'utf8'), 'rules/zh-CN.yaml');
+    expect(readdirSync(dir)).toEqual([]);
+    // Remembered only now: had the pack's compile read the (then missing) file, this run would not see it.
+    const text = unique('rules:\n  - id: fast\n    kind: response-time\n    maxSeconds: 45\n');
+    const planted = { rules: [{ id: 'fast', kind: 'response-time', maxSeconds: 99 }] };
+    writeFileSync(fileOf(), JSON.stringify({ packs: { [sha(text)]: planted }, validated: {} }));
+    const compiled = fresh.compile.compileRuleText(text, 'team.yaml');
+    expect(compiled.rules.map(({ rule }) => rule)).toMatchObject([{ id: 'fast', maxSeconds: 99 }]);
+    fresh.parse.rememberRulesIn('', '');
   });
 
   it('are not kept without a cache folder, nor past a failed compile', () => {
