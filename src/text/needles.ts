@@ -57,10 +57,10 @@ export function regexNeeds(source: string, ignoreCase: boolean): Needs | undefin
   return needsOf(`${ignoreCase ? 'i' : '-'}${source}`);
 }
 
-/** Needle sets and pairs (see regexNeeds). */
+/** Needle sets and pairs (see regexNeeds); shared by every caller (see text/remembered.ts). */
 export interface Needs {
-  sets: string[][];
-  pairs: NeedlePair[];
+  readonly sets: ReadonlyArray<readonly string[]>;
+  readonly pairs: readonly NeedlePair[];
 }
 
 const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
