@@ -56,13 +56,13 @@ export function resultsTakenBy(work: () => void): Record<string, Record<string, 
 }
 
 /**
- * Takes results worked out before (resultsTakenBy's data), for functions remembered now or later. A result is
- * checked as it is first asked for: one the function could not give (another build's, a damaged value) is
- * worked out again.
+ * Takes results worked out before (resultsTakenBy's data), for functions remembered now or later, in place of
+ * those given earlier. A result is checked as it is first asked for: one the function could not give (another
+ * build's, a damaged value) is worked out again.
  */
 export function knowResults(data: unknown): void {
   if (typeof data !== 'object' || data === null) return;
   for (const [name, byText] of Object.entries(data)) {
-    if (typeof byText === 'object' && byText !== null) given.set(name, { ...given.get(name), ...(byText as Record<string, unknown>) });
+    if (typeof byText === 'object' && byText !== null) given.set(name, byText as Record<string, unknown>);
   }
 }
