@@ -13,16 +13,18 @@ export function displayWidth(text: string): number {
 }
 
 /**
- * The width of text made only of printable ASCII (one column each) and of CJK ideographs, CJK punctuation
- * and full-width forms (two each, none of them combining or emoji), else -1. Names and labels of a Chinese
- * report are such text, and string-width's first call on it compiles its emoji expressions (~30 ms of a
- * small pretty run); the result is string-width's (tests/report/display-width.test.ts).
+ * The width of text made only of printable ASCII, the middle dot and the multiplication sign of our own
+ * labels, and general punctuation (quotes, dashes, "…"; one column each), and of CJK ideographs, CJK
+ * punctuation and full-width forms (two each; none of them combining or emoji), else -1. Names and labels of a
+ * Chinese report are such text, and string-width's first call on it compiles its emoji expressions (~30 ms of
+ * a small pretty run; the pack's messages quote matches in “ ”, an audit's headings hold "·"); the result is
+ * string-width's (tests/report/display-width.test.ts).
  */
 function simpleWidth(text: string): number {
   let width = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x20 && c <= 0x7e) width += 1;
+    if ((c >= 0x20 && c <= 0x7e) || c === 0xb7 || c === 0xd7 || (c >= 0x2010 && c <= 0x2027)) width += 1;
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3001 && c <= 0x3029) || (c >= 0xff01 && c <= 0xff60)) width += 2;
     else return -1;
   }

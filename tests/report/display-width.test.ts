@@ -6,6 +6,9 @@ import { displayWidth } from '../../src/report/terminal-text.js';
 /** displayWidth counts ASCII and common CJK itself; it must say what string-width says. */
 const RANGES: Array<[number, number]> = [
   [0x20, 0x7e],
+  [0xb7, 0xb7],
+  [0xd7, 0xd7],
+  [0x2010, 0x2027],
   [0x3001, 0x3029],
   [0x4e00, 0x9fff],
   [0xff01, 0xff60],
@@ -19,8 +22,8 @@ describe('displayWidth', () => {
   });
 
   it('gives string-width\'s width for mixed text, counted or not', () => {
-    const counted = fc.constantFrom('a', ' ', '~', '中', '文', '、', '。', '【', '（', '：', 'Ａ', '｡');
-    const other = fc.constantFrom('é', 'e\u0301', '😀', '👍🏽', '\u200d', '\u3099', '·', '\t', '\u3030', '\uff61', '한');
+    const counted = fc.constantFrom('a', ' ', '~', '中', '文', '、', '。', '【', '（', '：', 'Ａ', '｡', '·', '×', '“', '”', '…', '—', '‘');
+    const other = fc.constantFrom('é', 'e\u0301', '😀', '👍🏽', '\u200d', '\u3099', '\u0301', '\u20e3', '\ufe0f', '\t', '\u3030', '\uff61', '한', '\u2028', '\u200b', '\u00ad', '©', '‼');
     const text = fc.array(fc.oneof({ weight: 6, arbitrary: counted }, { weight: 1, arbitrary: other }), { maxLength: 20 }).map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, (t) => {
