@@ -18,7 +18,7 @@ await build({
   input: { chatlint: entry('dist/cli/run.js') },
   platform: 'node',
   output: { dir: out, format: 'cjs', codeSplitting: false, entryFileNames: '[name].cjs', charset: 'ascii' },
-  plugins: [commanderSpawnsOnDemand(), chalkAsksTtyOnDemand()],
+  plugins: [commanderSpawnsOnDemand(), chalkAsksTtyOnDemand(), stringWidthSetUpOnDemand()],
   logLevel: 'warn',
 });
 asciiOnly(`${out}chatlint.cjs`);
@@ -60,6 +60,31 @@ function chalkAsksTtyOnDemand() {
     used: ['isatty'],
     lazy: "const tty = { isatty: (fd) => require('node:tty').isatty(fd) };",
   });
+}
+
+/**
+ * string-width makes an Intl.Segmenter and five Unicode-property expressions as it loads: ICU's break rules and
+ * property sets, ~15-25 ms of a pretty check, which the bundle paid whenever terminal-text.ts loaded, although
+ * displayWidth counts plain CJK and ASCII text itself. They are made by its first call instead. The build
+ * fails, naming the plugin, when the file no longer declares exactly these, or no longer exports stringWidth.
+ */
+function stringWidthSetUpOnDemand() {
+  const names = ['segmenter', 'zeroWidthClusterRegex', 'leadingNonPrintingRegex', 'rgiEmojiRegex', 'unqualifiedKeycapRegex', 'extendedPictographicRegex'];
+  const entry = 'export default function stringWidth(input, options = {}) {';
+  return {
+    name: 'string-width-set-up-on-demand',
+    transform(code, id) {
+      if (!/[\\/]string-width[\\/]index\.js$/.test(id)) return null;
+      const declared = [...code.matchAll(/^const (\w+) = (.+);$/gm)];
+      if (declared.map((d) => d[1]).join() !== names.join() || code.split(entry).length !== 2) {
+        throw new Error(`${id}: no longer what scripts/bundle.mjs expects (module-level ${names.join(', ')}; ${entry}); update string-width-set-up-on-demand`);
+      }
+      let out = code;
+      for (const [line] of declared) out = out.replace(line, '');
+      const setUp = `let ${names.join(', ')};\nfunction setUp() {\n${declared.map((d) => `\t${d[1]} = ${d[2]};`).join('\n')}\n}\n`;
+      return out.replace(entry, `${setUp}${entry}\n\tif (segmenter === undefined) setUp();`);
+    },
+  };
 }
 
 /**
