@@ -175,4 +175,32 @@ describe("the process's own streams", () => {
       for (const unused of ['net', 'tty', 'stream', 'crypto', 'timers/promises']) expect(loaded, `${stderr}: ${unused}`).not.toContain(`NativeModule ${unused}`);
     }
   });
+
+  it("leave a pretty report piped or written to a file without tty (chalk asks only a character device), and ask a device", () => {
+    const preload = join(dir, 'modules-at-exit.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, `MODULES ${process.moduleLoadList.join(',')}\\n`));\n");
+    const reportFile = join(dir, 'pretty.txt');
+    for (const stdout of ['pipe', 'file', 'device'] as const) {
+      const fd = stdout === 'file' ? openSync(reportFile, 'w') : stdout === 'device' ? openSync('/dev/null', 'w') : undefined;
+      const result = spawnSync(process.execPath, ['-r', preload, BIN, 'check', 'fixtures/transcript/one-chat.json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['pipe', fd ?? 'pipe', 'pipe'],
+        env: withoutColourSettings({ ...process.env, CHATLINT_CACHE_DIR: dir, LANG: 'C' }),
+      });
+      if (fd !== undefined) closeSync(fd);
+      expect(result.status, result.stderr).toBe(1);
+      const report = stdout === 'pipe' ? result.stdout : stdout === 'file' ? readFileSync(reportFile, 'utf8') : '';
+      if (stdout !== 'device') expect(report, stdout).toMatch(/^Conversation T20261127-0815/);
+      expect(report).not.toMatch(/\u001b\[/);
+      const loaded = (/MODULES (.*)/.exec(result.stderr)?.[1] ?? '').split(',');
+      expect(loaded.includes('NativeModule tty'), stdout).toBe(stdout === 'device');
+    }
+  });
 });
+
+/** An environment that leaves colour to chalk's look at the descriptors (no FORCE_COLOR or NO_COLOR). */
+function withoutColourSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, NO_COLOR: _none, ...rest } = env;
+  return rest;
+}
