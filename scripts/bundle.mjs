@@ -68,15 +68,18 @@ function chalkAsksTtyOnDemand() {
  * string-width makes an Intl.Segmenter and five Unicode-property expressions as it loads: ICU's break rules and
  * property sets, ~15-25 ms of a pretty check, which the bundle paid whenever terminal-text.ts loaded, although
  * displayWidth counts plain CJK and ASCII text itself. They are made by its first call instead. The build
- * fails, naming the plugin, when the file no longer declares exactly these, or no longer exports stringWidth.
+ * fails, naming the plugin, when the file is not bundled, no longer declares exactly these, or no longer exports
+ * stringWidth.
  */
 function stringWidthSetUpOnDemand() {
   const names = ['segmenter', 'zeroWidthClusterRegex', 'leadingNonPrintingRegex', 'rgiEmojiRegex', 'unqualifiedKeycapRegex', 'extendedPictographicRegex'];
   const entry = 'export default function stringWidth(input, options = {}) {';
+  let seen = false;
   return {
     name: 'string-width-set-up-on-demand',
     transform(code, id) {
       if (!/[\\/]string-width[\\/]index\.js$/.test(id)) return null;
+      seen = true;
       const declared = [...code.matchAll(/^const (\w+) = (.+);$/gm)];
       if (declared.map((d) => d[1]).join() !== names.join() || code.split(entry).length !== 2) {
         throw new Error(`${id}: no longer what scripts/bundle.mjs expects (module-level ${names.join(', ')}; ${entry}); update string-width-set-up-on-demand`);
@@ -85,6 +88,9 @@ function stringWidthSetUpOnDemand() {
       for (const [line] of declared) out = out.replace(line, '');
       const setUp = `let ${names.join(', ')};\nfunction setUp() {\n${declared.map((d) => `\t${d[1]} = ${d[2]};`).join('\n')}\n}\n`;
       return out.replace(entry, `${setUp}${entry}\n\tif (segmenter === undefined) setUp();`);
+    },
+    buildEnd() {
+      if (!seen) throw new Error('string-width/index.js was not bundled; update string-width-set-up-on-demand in scripts/bundle.mjs');
     },
   };
 }
