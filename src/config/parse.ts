@@ -9,6 +9,7 @@ import { duplicateKeys } from '../input/json-guard.js';
 import { isJsonObject } from '../input/json-shape.js';
 import { assertTimeZone } from '../input/time/timestamps.js';
 import { sha256 } from '../model/node-modules.js';
+import { knowZoneOffsets } from '../model/zone-offsets.js';
 import { knowResults } from '../text/remembered.js';
 import { didYouMean } from '../text/suggest.js';
 import type { CommonRule, RuleKind } from '../rules/kind.js';
@@ -69,10 +70,11 @@ export function loadBuiltPacks(url: URL = PARSED_PACKS): BuiltPacks | null {
   try {
     const file: unknown = JSON.parse(readFileSync(url, 'utf8'));
     if (typeof file !== 'object' || file === null) return null;
-    const { packs, validated, v8, zones, texts, digests, tops, analyses } = file as Record<string, unknown>;
+    const { packs, validated, v8, zones, texts, digests, tops, analyses, zoneOffsets } = file as Record<string, unknown>;
     if (typeof packs !== 'object' || packs === null) return null;
-    // What compiling the packs worked out of their patterns (text/remembered.ts).
+    // What compiling the packs worked out of their patterns (text/remembered.ts), and their zones' offsets.
     knowResults(analyses);
+    knowZoneOffsets(zoneOffsets);
     const sameEngine = v8 === process.versions.v8 && typeof validated === 'object' && validated !== null;
     builtPacks = {
       packs: packs as Record<string, unknown>,

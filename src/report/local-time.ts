@@ -1,3 +1,5 @@
+import { knownZoneOffset, type OffsetChange } from '../model/zone-offsets.js';
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Intl's wall clock for an instant: `2026-11-27 19:03:27` (sv-SE prints ISO-like dates whatever the machine's locale). */
@@ -22,6 +24,25 @@ function offsetAt(ms: number, timezone: string): number {
   const wall = intlLocalTime(new Date(ms), timezone);
   const wallMs = Date.UTC(+wall.slice(0, 4), +wall.slice(5, 7) - 1, +wall.slice(8, 10), +wall.slice(11, 13), +wall.slice(14, 16), +wall.slice(17, 19));
   return wall.length === 19 ? wallMs - ms : Number.NaN;
+}
+
+/** The zone's offset through UTC `hour` as Intl shows it at both ends of the hour, NaN when they differ (a change within it). */
+export function hourOffset(timezone: string, hour: number): number {
+  const start = offsetAt(hour * HOUR_MS, timezone);
+  return start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timezone) ? start : Number.NaN;
+}
+
+/** hourOffset for every UTC hour in [from, to), as the changes model/zone-offsets.ts keeps (null for NaN). */
+export function zoneOffsetChanges(timezone: string, from: number, to: number): OffsetChange[] {
+  const changes: OffsetChange[] = [];
+  let last: number | null | undefined;
+  for (let hour = from; hour < to; hour++) {
+    const offset = hourOffset(timezone, hour);
+    const kept = Number.isNaN(offset) ? null : offset;
+    if (kept !== last) changes.push([hour, kept]);
+    last = kept;
+  }
+  return changes;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
@@ -72,9 +93,9 @@ function readClock(iso: string, timezone: string): boolean {
   const hour = Math.floor(ms / HOUR_MS);
   let offset = offsets.get(hour);
   if (offset === undefined) {
-    // UTC has no offset to ask Intl for: making its DateTimeFormat was ~11 ms of a small pretty check with the en pack.
-    const start = timezone === 'UTC' ? 0 : offsetAt(hour * HOUR_MS, timezone);
-    offset = timezone === 'UTC' || start === offsetAt(hour * HOUR_MS + HOUR_MS - 1000, timezone) ? start : Number.NaN;
+    // UTC has no offset to ask Intl for, and the build's table (model/zone-offsets.ts) holds the built-in packs'
+    // zones: making a DateTimeFormat was ~11 ms of a small pretty check.
+    offset = timezone === 'UTC' ? 0 : (knownZoneOffset(timezone, hour) ?? hourOffset(timezone, hour));
     offsets.set(hour, offset);
   }
   if (Number.isNaN(offset)) return false;
