@@ -23,12 +23,18 @@ export function displayWidth(text: string): number {
 function simpleWidth(text: string): number {
   let width = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 0x20 && c <= 0x7e) || c === 0xb7 || c === 0xd7 || (c >= 0x2010 && c <= 0x2027)) width += 1;
-    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3001 && c <= 0x3029) || (c >= 0xff01 && c <= 0xff60)) width += 2;
-    else return -1;
+    const columns = simpleColumns(text.charCodeAt(i));
+    if (columns < 0) return -1;
+    width += columns;
   }
   return width;
+}
+
+/** The columns of a character simpleWidth counts itself, else -1. */
+function simpleColumns(c: number): number {
+  if ((c >= 0x20 && c <= 0x7e) || c === 0xb7 || c === 0xd7 || (c >= 0x2010 && c <= 0x2027)) return 1;
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3001 && c <= 0x3029) || (c >= 0xff01 && c <= 0xff60)) return 2;
+  return -1;
 }
 
 export function padEnd(text: string, width: number): string {
@@ -58,6 +64,20 @@ interface Cell {
 let segmenter: Intl.Segmenter | undefined;
 const graphemes = () => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
 
+/**
+ * A text's grapheme clusters. Text of characters simpleWidth counts and line feeds is its characters one by
+ * one (none of them joins a neighbour), without ICU: making the segmenter was ~10 ms of an audit.
+ */
+export function* clusters(text: string): Generator<string> {
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = c === 0x0a || simpleColumns(c) > 0;
+  }
+  if (plain) yield* text;
+  else for (const { segment } of graphemes().segment(text)) yield segment;
+}
+
 /** Latin words stay whole, each wide (CJK, emoji) character can end a line, spaces are break points. */
 function tokens(runs: readonly StyledRun[]): Cell[][] {
   const out: Cell[][] = [];
@@ -67,7 +87,7 @@ function tokens(runs: readonly StyledRun[]): Cell[][] {
     word = [];
   };
   for (const run of runs) {
-    for (const { segment } of graphemes().segment(run.text)) {
+    for (const segment of clusters(run.text)) {
       const cell: Cell = { grapheme: segment, width: segment === '\n' ? 0 : displayWidth(segment), mark: run.mark, paint: run.paint };
       if (segment === '\n' || segment === ' ' || cell.width > 1) {
         endWord();

@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayWidth } from '../../src/report/terminal-text.js';
+import { clusters, displayWidth } from '../../src/report/terminal-text.js';
 
 /** displayWidth counts ASCII and common CJK itself; it must say what string-width says. */
 const RANGES: Array<[number, number]> = [
@@ -30,6 +30,18 @@ describe('displayWidth', () => {
         expect(displayWidth(t)).toBe(stringWidth(t));
       }),
       { numRuns: 2000, seed: 20261129 },
+    );
+  });
+
+  it("clusters gives ICU's grapheme clusters, counting plain text itself", () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const parts = fc.constantFrom('a', ' ', '中', '。', '“', '·', '×', 'Ａ', '\n', '\r', '\r\n', 'e\u0301', '\u0301', '😀', '👩\u200d💻', '🇨🇳', '\u3099', 'ｶ', '한', '\ufe0f', '\t');
+    const text = fc.array(parts, { maxLength: 20 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect([...clusters(t)]).toEqual([...segmenter.segment(t)].map((s) => s.segment));
+      }),
+      { numRuns: 2000, seed: 20261130 },
     );
   });
 });
