@@ -23,11 +23,11 @@ const isChange = (value: unknown): value is OffsetChange =>
   Array.isArray(value) && value.length === 2 && Number.isInteger(value[0]) && (value[1] === null || Number.isInteger(value[1]));
 
 /** Takes the build's table when it was made under this process's tz database and ICU, in place of any before. */
-export function knowZoneOffsets(data: unknown, versions: NodeJS.ProcessVersions = process.versions): void {
+export function knowZoneOffsets(data: unknown): void {
   known = undefined;
   if (typeof data !== 'object' || data === null) return;
   const { tz, icu, from, to, zones } = data as Partial<ZoneOffsetTable>;
-  if (tz === undefined || tz !== versions.tz || icu !== versions.icu || !Number.isInteger(from) || !Number.isInteger(to)) return;
+  if (tz === undefined || tz !== process.versions.tz || icu !== process.versions.icu || !Number.isInteger(from) || !Number.isInteger(to)) return;
   if (typeof zones !== 'object' || zones === null) return;
   const taken = new Map<string, OffsetChange[]>();
   for (const [zone, changes] of Object.entries(zones)) {
